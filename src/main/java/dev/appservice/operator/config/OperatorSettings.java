@@ -1,0 +1,28 @@
+package dev.appservice.operator.config;
+
+import dev.appservice.operator.api.AppServiceEnvironmentSpec;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Settings of the operator that shape what it creates, independent of any one custom resource.
+ * The running operator reads them from its configuration ({@code ase.*} properties, e.g. the
+ * environment variable {@code ASE_PLACEHOLDER_IMAGE}); the offline {@code render} uses
+ * {@link #defaults()}, so both build the same objects from the same input.
+ *
+ * @param placeholderImage image of the placeholder container that holds a plan instance's capacity
+ *                         while the plan has no apps (an unprivileged nginx answering its probes)
+ */
+public record OperatorSettings(String placeholderImage) {
+
+    public static OperatorSettings defaults() {
+        return new OperatorSettings(AppServiceEnvironmentSpec.DEFAULT_FRONT_END_IMAGE);
+    }
+
+    /** The settings from the running operator's configuration, falling back to the defaults. */
+    public static OperatorSettings fromConfig() {
+        var config = ConfigProvider.getConfig();
+        OperatorSettings defaults = defaults();
+        return new OperatorSettings(
+                config.getOptionalValue("ase.placeholder-image", String.class).orElse(defaults.placeholderImage()));
+    }
+}

@@ -1,0 +1,115 @@
+package dev.appservice.operator.environment;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.AppServiceEnvironmentStatus;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.environment.EnvironmentStatusFactory.ObservedChildren;
+import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.status.Conditions;
+import dev.appservice.operator.status.StatusComparison;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Reconciles an AppServiceEnvironment into its front ends (config, Deployment) and Services, then
+ * aggregates their state into the status. Plans placed in the environment are watched, so a plan
+ * that scales re-sizes the front ends and the figures in the status.
+ */
+@ControllerConfiguration(name = AppServiceEnvironmentReconciler.NAME)
+@Workflow(dependents = {
+        @Dependent(name = AppServiceEnvironmentReconciler.CONFIG, type = FrontEndConfigDependent.class),
+        @Dependent(name = AppServiceEnvironmentReconciler.FRONT_ENDS, type = FrontEndDeploymentDependent.class,
+                dependsOn = AppServiceEnvironmentReconciler.CONFIG),
+        @Dependent(name = AppServiceEnvironmentReconciler.VIP, type = VipServiceDependent.class),
+        @Dependent(name = AppServiceEnvironmentReconciler.INTERNAL, type = InternalServiceDependent.class),
+        @Dependent(name = AppServiceEnvironmentReconciler.MANAGEMENT, type = ManagementServiceDependent.class),
+})
+public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnvironment> {
+    public static final String NAME = "appserviceenvironment";
+    static final String CONFIG = "frontend-config";
+    static final String FRONT_ENDS = "frontend";
+    static final String VIP = "vip";
+    static final String INTERNAL = "internal";
+    static final String MANAGEMENT = "management";
+    static final String PLANS = "plans";
+
+    private static final Logger LOG = Logger.getLogger(AppServiceEnvironmentReconciler.class);
+    private final Clock clock;
+
+    public AppServiceEnvironmentReconciler() {
+        this(Clock.systemUTC());
+    }
+
+    AppServiceEnvironmentReconciler(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, AppServiceEnvironment>> prepareEventSources(EventSourceContext<AppServiceEnvironment> context) {
+        var plans = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(IsolatedPlan.class, AppServiceEnvironment.class)
+                        .withName(PLANS)
+                        .withSecondaryToPrimaryMapper(plan -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
+                                ? Set.of()
+                                : Set.of(new ResourceID(plan.getSpec().getEnvironmentName(), plan.getMetadata().getNamespace())))
+                        .build(),
+                context);
+        return List.of(plans);
+    }
+
+    @Override
+    public UpdateControl<AppServiceEnvironment> reconcile(AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
+        EnvironmentTopology topology = EnvironmentTopologies.from(environment, context);
+        ObservedChildren observed = new ObservedChildren(
+                context.getSecondaryResource(Deployment.class, FRONT_ENDS),
+                context.getSecondaryResource(Service.class, VIP),
+                context.getSecondaryResource(Service.class, INTERNAL),
+                context.getSecondaryResource(Service.class, MANAGEMENT),
+                context.getSecondaryResource(ConfigMap.class, CONFIG));
+        AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(topology, observed, clock.instant());
+        return patchStatusIfChanged(environment, status);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<AppServiceEnvironment> updateErrorStatus(AppServiceEnvironment environment,
+            Context<AppServiceEnvironment> context, Exception e) {
+        LOG.warnf("Reconciling AppServiceEnvironment %s/%s failed: %s", environment.getMetadata().getNamespace(),
+                environment.getMetadata().getName(), Conditions.rootMessage(e));
+        AppServiceEnvironmentStatus status = environment.getStatus() == null ? new AppServiceEnvironmentStatus() : environment.getStatus();
+        long generation = environment.getMetadata().getGeneration() == null ? 0 : environment.getMetadata().getGeneration();
+        var conditions = Conditions.merge(status.getConditions(),
+                List.of(new Conditions.Desired(Conditions.READY, false, "ReconcileError", Conditions.rootMessage(e))), generation, clock.instant());
+        if (StatusComparison.same(status.getConditions(), conditions)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        status.setConditions(conditions);
+        environment.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(environment);
+    }
+
+    private static UpdateControl<AppServiceEnvironment> patchStatusIfChanged(AppServiceEnvironment environment,
+            AppServiceEnvironmentStatus status) {
+        if (StatusComparison.same(environment.getStatus(), status)) {
+            return UpdateControl.noUpdate();
+        }
+        environment.setStatus(status);
+        return UpdateControl.patchStatus(environment);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.appservice.operator.environment;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.AppServiceEnvironmentStatus;
+import dev.appservice.operator.api.CapacityFigures;
+import dev.appservice.operator.api.FrontEndStatus;
+import dev.appservice.operator.api.InstanceUsage;
+import dev.appservice.operator.api.MemoryQuantity;
+import dev.appservice.operator.api.ReservedCapacity;
+import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.EnvironmentTopology.Capacity;
+import dev.appservice.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Computes an environment's status from its topology and the children as they are observed: the
+ * status aggregator. {@code Ready} is True only when every child exists and the front ends are
+ * available at the current generation (the kstatus / Argo CD convention).
+ */
+public final class EnvironmentStatusFactory {
+
+    /** The children as observed in the cluster (absent when not created yet). */
+    public record ObservedChildren(Optional<Deployment> frontEnds, Optional<Service> vip, Optional<Service> internal,
+            Optional<Service> management, Optional<ConfigMap> config) {
+    }
+
+    private EnvironmentStatusFactory() {
+    }
+
+    public static AppServiceEnvironmentStatus compute(EnvironmentTopology topology, ObservedChildren observed, Instant now) {
+        AppServiceEnvironment environment = topology.environment();
+        AppServiceEnvironmentStatus previous = environment.getStatus();
+        long generation = environment.getMetadata().getGeneration() == null ? 0 : environment.getMetadata().getGeneration();
+
+        int desired = topology.frontEndCount();
+        int ready = observed.frontEnds().map(EnvironmentStatusFactory::readyReplicas).orElse(0);
+
+        AppServiceEnvironmentStatus status = new AppServiceEnvironmentStatus();
+        status.setObservedGeneration(generation);
+        FrontEndStatus frontEnds = new FrontEndStatus();
+        frontEnds.setDesired(desired);
+        frontEnds.setReady(ready);
+        frontEnds.setSummary(ready + "/" + desired);
+        status.setFrontEnds(frontEnds);
+
+        InstanceUsage usage = new InstanceUsage();
+        usage.setUsed(topology.instancesUsed());
+        usage.setLimit(topology.instanceLimit());
+        usage.setSummary(usage.getUsed() + "/" + usage.getLimit());
+        status.setInstances(usage);
+        status.setPlans(topology.plans().size());
+        status.setDefaultDomain(environment.getSpec().effectiveDnsSuffix(topology.name()));
+        status.setVipAddress(observed.vip().map(EnvironmentStatusFactory::vipAddress).orElse(null));
+        status.setInternalAddress(observed.internal().map(s -> s.getSpec().getClusterIP()).filter(EnvironmentStatusFactory::isAddress).orElse(null));
+
+        Capacity fe = topology.frontEndCapacity();
+        Capacity workers = topology.workerCapacity();
+        ReservedCapacity reserved = new ReservedCapacity();
+        reserved.setFrontEnds(figures(fe));
+        reserved.setWorkers(figures(workers));
+        reserved.setTotal(figures(fe.plus(workers)));
+        status.setReservedCapacity(reserved);
+
+        List<Conditions.Desired> conditions = new ArrayList<>();
+        conditions.add(readyCondition(observed, desired, ready));
+        status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, generation, now));
+        return status;
+    }
+
+    private static Conditions.Desired readyCondition(ObservedChildren observed, int desired, int ready) {
+        List<String> missing = new ArrayList<>();
+        if (observed.config().isEmpty()) {
+            missing.add("ConfigMap (front-end configuration)");
+        }
+        if (observed.frontEnds().isEmpty()) {
+            missing.add("Deployment (front ends)");
+        }
+        if (observed.vip().isEmpty()) {
+            missing.add("Service (VIP)");
+        }
+        if (observed.internal().isEmpty()) {
+            missing.add("Service (internal)");
+        }
+        if (observed.management().isEmpty()) {
+            missing.add("Service (management)");
+        }
+        if (!missing.isEmpty()) {
+            return new Conditions.Desired(Conditions.READY, false, "ChildrenMissing", "Not created yet: " + String.join(", ", missing));
+        }
+        Deployment deployment = observed.frontEnds().get();
+        boolean rolledOut = deployment.getStatus() != null
+                && deployment.getStatus().getObservedGeneration() != null
+                && deployment.getStatus().getObservedGeneration() >= deployment.getMetadata().getGeneration();
+        int updated = deployment.getStatus() == null || deployment.getStatus().getUpdatedReplicas() == null
+                ? 0 : deployment.getStatus().getUpdatedReplicas();
+        if (ready < desired || updated < desired || !rolledOut) {
+            return new Conditions.Desired(Conditions.READY, false, "FrontEndsNotReady",
+                    ready + " of " + desired + " front ends ready" + (rolledOut ? "" : ", rollout in progress"));
+        }
+        return new Conditions.Desired(Conditions.READY, true, "EnvironmentReady",
+                "All " + desired + " front ends are ready and every child is as desired");
+    }
+
+    private static int readyReplicas(Deployment d) {
+        return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+    }
+
+    private static String vipAddress(Service service) {
+        if (service.getStatus() != null && service.getStatus().getLoadBalancer() != null
+                && service.getStatus().getLoadBalancer().getIngress() != null) {
+            for (LoadBalancerIngress ingress : service.getStatus().getLoadBalancer().getIngress()) {
+                if (ingress.getIp() != null) {
+                    return ingress.getIp();
+                }
+                if (ingress.getHostname() != null) {
+                    return ingress.getHostname();
+                }
+            }
+        }
+        if ("ClusterIP".equals(service.getSpec().getType()) && isAddress(service.getSpec().getClusterIP())) {
+            return service.getSpec().getClusterIP();
+        }
+        return null;
+    }
+
+    private static boolean isAddress(String clusterIp) {
+        return clusterIp != null && !clusterIp.isBlank() && !"None".equals(clusterIp);
+    }
+
+    private static CapacityFigures figures(Capacity capacity) {
+        CapacityFigures figures = new CapacityFigures();
+        figures.setVcpus((int) capacity.vCpus());
+        figures.setMemory(MemoryQuantity.ofMiB(capacity.memoryMiB()));
+        return figures;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.appservice.operator.environment;
+
+import dev.appservice.operator.api.AppServiceEnvironmentSpec;
+import dev.appservice.operator.api.InstanceSize;
+import dev.appservice.operator.model.Checksums;
+import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.PodSecurity;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
+import dev.appservice.operator.model.ZonePlacement;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Desired state of an environment's front ends: the nginx configuration and the Deployment that
+ * runs it. Pure functions of the {@link EnvironmentTopology}.
+ */
+public final class FrontEnds {
+    public static final String CONFIG_KEY = "nginx.conf";
+    public static final String CONFIG_CHECKSUM_ANNOTATION = "appservice.dev/config-checksum";
+    public static final String CONTAINER_NAME = "nginx";
+
+    private FrontEnds() {
+    }
+
+    public static ConfigMap configMap(EnvironmentTopology topology) {
+        return new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(ResourceNames.frontEndConfig(topology.name()))
+                .withNamespace(topology.namespace())
+                .withLabels(StandardLabels.forEnvironment(topology.name(), StandardLabels.ROLE_FRONT_END))
+                .endMetadata()
+                .withData(new TreeMap<>(Map.of(CONFIG_KEY, NginxConfig.render(topology))))
+                .build();
+    }
+
+    public static Deployment deployment(EnvironmentTopology topology) {
+        AppServiceEnvironmentSpec spec = topology.environment().getSpec();
+        String name = topology.name();
+        Map<String, String> selector = StandardLabels.roleSelector(name, StandardLabels.ROLE_FRONT_END);
+        Map<String, String> labels = StandardLabels.forEnvironment(name, StandardLabels.ROLE_FRONT_END);
+        String tlsSecret = spec.tlsSecretName();
+        List<String> zones = spec.effectiveZones();
+
+        Map<String, String> podAnnotations = new LinkedHashMap<>();
+        podAnnotations.put(CONFIG_CHECKSUM_ANNOTATION, Checksums.sha256(NginxConfig.render(topology)));
+
+        List<Volume> volumes = new ArrayList<>();
+        volumes.add(new VolumeBuilder().withName("config")
+                .withNewConfigMap().withName(ResourceNames.frontEndConfig(name)).endConfigMap().build());
+        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+        List<VolumeMount> mounts = new ArrayList<>();
+        mounts.add(new VolumeMountBuilder().withName("config").withMountPath("/etc/nginx/nginx.conf")
+                .withSubPath(CONFIG_KEY).withReadOnly(true).build());
+        mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        if (tlsSecret != null) {
+            volumes.add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(tlsSecret).endSecret().build());
+            mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(NginxConfig.TLS_DIRECTORY).withReadOnly(true).build());
+        }
+
+        ContainerBuilder container = new ContainerBuilder()
+                .withName(CONTAINER_NAME)
+                .withImage(spec.effectiveFrontEndImage())
+                .addNewPort().withName("http").withContainerPort(NginxConfig.HTTP_PORT).withProtocol("TCP").endPort();
+        if (tlsSecret != null) {
+            container.addNewPort().withName("https").withContainerPort(NginxConfig.HTTPS_PORT).withProtocol("TCP").endPort();
+        }
+        Container nginx = container
+                .addNewPort().withName("management").withContainerPort(NginxConfig.MANAGEMENT_PORT).withProtocol("TCP").endPort()
+                .withResources(resources(spec.effectiveFrontEndSize()))
+                .withReadinessProbe(healthProbe(5, 3))
+                .withLivenessProbe(healthProbe(10, 6))
+                .withSecurityContext(PodSecurity.restrictedContainer())
+                .withVolumeMounts(mounts)
+                .build();
+
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(ResourceNames.frontEndDeployment(name))
+                .withNamespace(topology.namespace())
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(topology.frontEndCount())
+                .withNewSelector().withMatchLabels(selector).endSelector()
+                .withNewStrategy()
+                .withType("RollingUpdate")
+                .withNewRollingUpdate().withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate()
+                .endStrategy()
+                .withNewTemplate()
+                .withNewMetadata().withLabels(labels).withAnnotations(podAnnotations).endMetadata()
+                .withNewSpec()
+                .withAutomountServiceAccountToken(false)
+                .withEnableServiceLinks(false)
+                .withSecurityContext(PodSecurity.restrictedPod(PodSecurity.NGINX_UID))
+                .withAffinity(ZonePlacement.affinity(zones))
+                .withTopologySpreadConstraints(ZonePlacement.spread(zones, selector))
+                .withTerminationGracePeriodSeconds(30L)
+                .withContainers(nginx)
+                .withVolumes(volumes)
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** Requests equal limits: a front end or worker instance is a fixed reservation. */
+    public static ResourceRequirements resources(InstanceSize size) {
+        Map<String, Quantity> amounts = new TreeMap<>();
+        amounts.put("cpu", new Quantity(size.cpuQuantity()));
+        amounts.put("memory", new Quantity(size.memoryQuantity()));
+        return new ResourceRequirementsBuilder().withRequests(amounts).withLimits(amounts).build();
+    }
+
+    private static Probe healthProbe(int periodSeconds, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(NginxConfig.HEALTH_PATH).withPort(new IntOrString("management")).endHttpGet()
+                .withPeriodSeconds(periodSeconds)
+                .withFailureThreshold(failureThreshold)
+                .withTimeoutSeconds(2)
+                .build();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.appservice.operator.model;
+
+import java.util.Locale;
+
+/**
+ * Names of the objects the operator creates. A custom resource's name may be up to 253 characters
+ * and contain dots; Service names and label values may not. Every child name is a DNS-1035 label
+ * (at most 63 characters, starting with a letter) and every label value is valid; names that would
+ * be too long are shortened and end in a hash of the full name, so they stay unique and stable.
+ */
+public final class ResourceNames {
+    public static final int MAX_LABEL_LENGTH = 63;
+    private static final int HASH_LENGTH = 8;
+
+    private ResourceNames() {
+    }
+
+    public static String frontEndDeployment(String environment) {
+        return child(environment, "frontend");
+    }
+
+    public static String frontEndConfig(String environment) {
+        return child(environment, "frontend-config");
+    }
+
+    public static String vipService(String environment) {
+        return child(environment, "vip");
+    }
+
+    public static String internalService(String environment) {
+        return child(environment, "internal");
+    }
+
+    public static String managementService(String environment) {
+        return child(environment, "management");
+    }
+
+    public static String workerDeployment(String plan) {
+        return child(plan, "workers");
+    }
+
+    /** {@code <base>-<suffix>} as a DNS-1035 label of at most 63 characters. */
+    public static String child(String base, String suffix) {
+        String cleaned = base.toLowerCase(Locale.ROOT).replace('.', '-');
+        if (cleaned.isEmpty() || !Character.isLetter(cleaned.charAt(0))) {
+            cleaned = "x" + cleaned;
+        }
+        String name = cleaned + "-" + suffix;
+        if (name.length() <= MAX_LABEL_LENGTH) {
+            return name;
+        }
+        int keep = MAX_LABEL_LENGTH - suffix.length() - HASH_LENGTH - 2;
+        String head = trimTrailingDashes(cleaned.substring(0, keep));
+        return head + "-" + hash(base) + "-" + suffix;
+    }
+
+    /** A valid label value for a resource name: itself when short enough, else shortened with a hash. */
+    public static String labelValue(String name) {
+        if (name.length() <= MAX_LABEL_LENGTH) {
+            return name;
+        }
+        String head = trimTrailingDashes(name.substring(0, MAX_LABEL_LENGTH - HASH_LENGTH - 1).replaceAll("[.-]+$", ""));
+        return head + "-" + hash(name);
+    }
+
+    /** A short, stable hash of a string, as lowercase hex. */
+    public static String hash(String value) {
+        return Checksums.sha256(value).substring(0, HASH_LENGTH);
+    }
+
+    private static String trimTrailingDashes(String s) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == '-' || s.charAt(end - 1) == '.')) {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+}

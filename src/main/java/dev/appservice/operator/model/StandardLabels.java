@@ -1,0 +1,84 @@
+package dev.appservice.operator.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The labels on every object the operator creates: the {@code app.kubernetes.io/*} recommended
+ * labels plus {@code appservice.dev/*} ones that say which environment, plan and role it belongs to.
+ * Selectors use only the {@code appservice.dev/*} labels, which never change for a live object.
+ */
+public final class StandardLabels {
+    public static final String NAME = "app.kubernetes.io/name";
+    public static final String INSTANCE = "app.kubernetes.io/instance";
+    public static final String COMPONENT = "app.kubernetes.io/component";
+    public static final String PART_OF = "app.kubernetes.io/part-of";
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String ENVIRONMENT = "appservice.dev/environment";
+    public static final String PLAN = "appservice.dev/plan";
+    public static final String ROLE = "appservice.dev/role";
+    public static final String VIRTUAL_NETWORK = "appservice.dev/virtual-network";
+
+    public static final String OPERATOR_NAME = "ase-operator";
+    /** Label selector for the operator's informers: only what the operator made is cached. */
+    public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR_NAME;
+
+    public static final String ROLE_FRONT_END = "front-end";
+    public static final String ROLE_WORKER = "worker";
+
+    private StandardLabels() {
+    }
+
+    /** Labels of an object that belongs to an environment, in the given role. */
+    public static Map<String, String> forEnvironment(String environment, String role) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(NAME, "app-service-environment");
+        labels.put(INSTANCE, ResourceNames.labelValue(environment));
+        labels.put(COMPONENT, role);
+        labels.put(PART_OF, ResourceNames.labelValue(environment));
+        labels.put(MANAGED_BY, OPERATOR_NAME);
+        labels.putAll(roleSelector(environment, role));
+        return labels;
+    }
+
+    /** Labels of an object that belongs to a plan of an environment. */
+    public static Map<String, String> forPlan(String environment, String plan) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(NAME, "isolated-plan");
+        labels.put(INSTANCE, ResourceNames.labelValue(plan));
+        labels.put(COMPONENT, ROLE_WORKER);
+        labels.put(PART_OF, ResourceNames.labelValue(environment));
+        labels.put(MANAGED_BY, OPERATOR_NAME);
+        labels.putAll(workerSelector(environment, plan));
+        return labels;
+    }
+
+    /** Selects an environment's pods of one role. */
+    public static Map<String, String> roleSelector(String environment, String role) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(ENVIRONMENT, ResourceNames.labelValue(environment));
+        labels.put(ROLE, role);
+        return labels;
+    }
+
+    /** Selects the worker pods of one plan. */
+    public static Map<String, String> workerSelector(String environment, String plan) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(ENVIRONMENT, ResourceNames.labelValue(environment));
+        labels.put(PLAN, ResourceNames.labelValue(plan));
+        labels.put(ROLE, ROLE_WORKER);
+        return labels;
+    }
+
+    /** A selector as the string form {@code k=v,k=v} used by the scale subresource. */
+    public static String selectorString(Map<String, String> selector) {
+        StringBuilder sb = new StringBuilder();
+        selector.forEach((k, v) -> {
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(k).append('=').append(v);
+        });
+        return sb.toString();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.appservice.operator.plan;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.IsolatedPlanStatus;
+import dev.appservice.operator.status.Conditions;
+import dev.appservice.operator.status.StatusComparison;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Reconciles an IsolatedPlan into its worker Deployment, once its environment exists, with as many
+ * instances as the environment grants it. Watches the environment (a plan may come before its ASE,
+ * as GitOps tools apply in any order) and the other plans of the environment (whose instances
+ * decide what is left for this one).
+ */
+@ControllerConfiguration(name = IsolatedPlanReconciler.NAME)
+@Workflow(dependents = @Dependent(name = IsolatedPlanReconciler.WORKERS, type = WorkerDeploymentDependent.class,
+        reconcilePrecondition = EnvironmentExists.class))
+public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
+    public static final String NAME = "isolatedplan";
+    static final String WORKERS = "workers";
+    static final String ENVIRONMENTS = "environments";
+    static final String SIBLINGS = "sibling-plans";
+
+    private static final Logger LOG = Logger.getLogger(IsolatedPlanReconciler.class);
+    private final Clock clock = Clock.systemUTC();
+
+    @Override
+    public List<EventSource<?, IsolatedPlan>> prepareEventSources(EventSourceContext<IsolatedPlan> context) {
+        var environments = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(AppServiceEnvironment.class, IsolatedPlan.class)
+                        .withName(ENVIRONMENTS)
+                        .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> plansOf(context,
+                                environment.getMetadata().getNamespace(), environment.getMetadata().getName()))
+                        .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
+                                ? Set.of()
+                                : Set.of(new ResourceID(plan.getSpec().getEnvironmentName(), plan.getMetadata().getNamespace())))
+                        .build(),
+                context);
+        // A plan's share depends on the plans admitted before it: when one changes its spec, appears
+        // or goes away, the other plans of its environment are reconciled again.
+        var siblings = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(IsolatedPlan.class, IsolatedPlan.class)
+                        .withName(SIBLINGS)
+                        .withOnUpdateFilter((newPlan, oldPlan) -> !Objects.equals(newPlan.getMetadata().getGeneration(), oldPlan.getMetadata().getGeneration()))
+                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> plan.getSpec() == null ? Set.of()
+                                : plansOf(context, plan.getMetadata().getNamespace(), plan.getSpec().getEnvironmentName()))
+                        .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> Set.of())
+                        .build(),
+                context);
+        return List.of(environments, siblings);
+    }
+
+    private static Set<ResourceID> plansOf(EventSourceContext<IsolatedPlan> context, String namespace, String environment) {
+        return context.getPrimaryCache().list(namespace)
+                .filter(p -> p.getSpec() != null && Objects.equals(environment, p.getSpec().getEnvironmentName()))
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
+    }
+
+    @Override
+    public UpdateControl<IsolatedPlan> reconcile(IsolatedPlan plan, Context<IsolatedPlan> context) {
+        IsolatedPlanStatus status = PlanStatusFactory.compute(plan, PlanTopologies.from(plan, context),
+                context.getSecondaryResource(Deployment.class, WORKERS), clock.instant());
+        if (StatusComparison.same(plan.getStatus(), status)) {
+            return UpdateControl.noUpdate();
+        }
+        plan.setStatus(status);
+        return UpdateControl.patchStatus(plan);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<IsolatedPlan> updateErrorStatus(IsolatedPlan plan, Context<IsolatedPlan> context, Exception e) {
+        LOG.warnf("Reconciling IsolatedPlan %s/%s failed: %s", plan.getMetadata().getNamespace(), plan.getMetadata().getName(),
+                Conditions.rootMessage(e));
+        IsolatedPlanStatus status = plan.getStatus() == null ? new IsolatedPlanStatus() : plan.getStatus();
+        long generation = plan.getMetadata().getGeneration() == null ? 0 : plan.getMetadata().getGeneration();
+        var conditions = Conditions.merge(status.getConditions(),
+                List.of(new Conditions.Desired(Conditions.READY, false, "ReconcileError", Conditions.rootMessage(e))), generation, clock.instant());
+        if (StatusComparison.same(status.getConditions(), conditions)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        status.setConditions(conditions);
+        plan.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(plan);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.appservice.operator.plan;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.model.EnvironmentTopology;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.Optional;
+
+/**
+ * Builds the topology a plan lives in: its environment (from the environment informer) and every
+ * plan of the same namespace (from the plan controller's own cache), since a plan's share of the
+ * environment depends on the plans admitted before it.
+ */
+final class PlanTopologies {
+    private PlanTopologies() {
+    }
+
+    static Optional<EnvironmentTopology> from(IsolatedPlan plan, Context<IsolatedPlan> context) {
+        return context.getSecondaryResource(AppServiceEnvironment.class)
+                .map(environment -> new EnvironmentTopology(environment,
+                        context.getPrimaryCache().list(plan.getMetadata().getNamespace()).toList()));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.appservice.operator.plan;
+
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.model.StandardLabels;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** A plan's worker Deployment: one pod per instance the plan is granted. */
+@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR))
+public class WorkerDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, IsolatedPlan> {
+    private final OperatorSettings settings = OperatorSettings.fromConfig();
+
+    public WorkerDeploymentDependent() {
+        super(Deployment.class);
+    }
+
+    @Override
+    protected Deployment desired(IsolatedPlan plan, Context<IsolatedPlan> context) {
+        return PlanTopologies.from(plan, context)
+                .map(topology -> Workers.deployment(topology, plan, settings))
+                .orElseThrow(() -> new IllegalStateException("the precondition guarantees the environment exists"));
+    }
+}

@@ -1,0 +1,249 @@
+package dev.appservice.operator.admission;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.AppServiceEnvironmentSpec;
+import dev.appservice.operator.api.EnvironmentVersion;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.IsolatedPlanSpec;
+import dev.appservice.operator.api.SecurityRule;
+import dev.appservice.operator.api.WorkerPool;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The per-object rules of the API contract: what one custom resource must satisfy on its own
+ * (required fields, ranges, formats, V1/V2 field rules, unique NSG priorities). The CRD schema
+ * holds the same rules for the API server; these run where no API server does (render, validate)
+ * and in the admission webhook, so every entry point rejects the same objects with the same words.
+ */
+public final class SpecValidation {
+    private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+    private static final Pattern PORT_RANGE = Pattern.compile("^(\\*|\\d{1,5}(-\\d{1,5})?)$");
+    private static final Set<String> TAGS = Set.of("Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement", "*");
+
+    private SpecValidation() {
+    }
+
+    public static String describe(HasMetadata resource) {
+        String ns = resource.getMetadata() == null || resource.getMetadata().getNamespace() == null ? "default" : resource.getMetadata().getNamespace();
+        String name = resource.getMetadata() == null || resource.getMetadata().getName() == null ? "<unnamed>" : resource.getMetadata().getName();
+        return resource.getKind() + " " + ns + "/" + name;
+    }
+
+    public static List<Violation> validate(AppServiceEnvironment environment) {
+        String object = describe(environment);
+        List<Violation> problems = new ArrayList<>();
+        checkName(environment, object, problems);
+        AppServiceEnvironmentSpec spec = environment.getSpec();
+        if (spec == null) {
+            problems.add(Violation.error(object, "spec", "is required"));
+            return problems;
+        }
+        if (spec.getVirtualNetwork() == null) {
+            problems.add(Violation.error(object, "spec.virtualNetwork", "is required (name and subnet)"));
+        } else {
+            var vnet = spec.getVirtualNetwork();
+            if (vnet.getName() == null || vnet.getName().isBlank()) {
+                problems.add(Violation.error(object, "spec.virtualNetwork.name", "is required"));
+            } else if (vnet.getName().length() > 63 || !vnet.getName().matches("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")) {
+                problems.add(Violation.error(object, "spec.virtualNetwork.name",
+                        "must be a valid label value (lowercase letters, digits, '-' and '.', at most 63 characters), got '" + vnet.getName() + "'"));
+            }
+            if (vnet.getSubnet() == null) {
+                problems.add(Violation.error(object, "spec.virtualNetwork.subnet", "is required"));
+            } else {
+                cidr(object, "spec.virtualNetwork.subnet", vnet.getSubnet(), problems);
+            }
+            if (vnet.getAddressPrefixes() != null) {
+                for (int i = 0; i < vnet.getAddressPrefixes().size(); i++) {
+                    cidr(object, "spec.virtualNetwork.addressPrefixes[" + i + "]", vnet.getAddressPrefixes().get(i), problems);
+                }
+            }
+        }
+        boolean v1 = spec.effectiveVersion() == EnvironmentVersion.V1;
+        var frontEnd = spec.getFrontEnd();
+        if (frontEnd != null && frontEnd.getScaleFactor() != null) {
+            range(object, "spec.frontEnd.scaleFactor", frontEnd.getScaleFactor(), 5, 15, problems);
+            if (v1) {
+                problems.add(Violation.warning(object, "spec.frontEnd.scaleFactor", "is ignored for a V1 environment: its front ends are counted by hand (spec.frontEnd.count)"));
+            }
+        }
+        if (frontEnd != null && frontEnd.getImage() != null && frontEnd.getImage().isBlank()) {
+            problems.add(Violation.error(object, "spec.frontEnd.image", "must not be empty"));
+        }
+        if (spec.getMaxInstances() != null) {
+            range(object, "spec.maxInstances", spec.getMaxInstances(), 1, AppServiceEnvironmentSpec.V2_INSTANCE_LIMIT, problems);
+            if (v1) {
+                problems.add(Violation.warning(object, "spec.maxInstances", "is ignored for a V1 environment: it holds at most 55 hosts"));
+            }
+        }
+        if (v1) {
+            if (frontEnd == null || frontEnd.getCount() == null) {
+                problems.add(Violation.error(object, "spec.frontEnd.count", "is required for a V1 environment (at least 2)"));
+            } else {
+                range(object, "spec.frontEnd.count", frontEnd.getCount(), 2, 55, problems);
+            }
+            List<WorkerPool> pools = spec.effectiveWorkerPools();
+            if (pools.isEmpty()) {
+                problems.add(Violation.error(object, "spec.workerPools", "needs at least one worker pool for a V1 environment"));
+            }
+            if (pools.size() > 3) {
+                problems.add(Violation.error(object, "spec.workerPools", "has " + pools.size() + " pools; a V1 environment has at most 3"));
+            }
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < pools.size(); i++) {
+                WorkerPool pool = pools.get(i);
+                String field = "spec.workerPools[" + i + "]";
+                if (pool.getName() == null || !DNS_LABEL.matcher(pool.getName()).matches() || pool.getName().length() > 20) {
+                    problems.add(Violation.error(object, field + ".name", "must be a DNS label of at most 20 characters, got '" + pool.getName() + "'"));
+                } else if (!names.add(pool.getName())) {
+                    problems.add(Violation.error(object, field + ".name", "'" + pool.getName() + "' is used by another pool"));
+                }
+                if (pool.getCount() == null) {
+                    problems.add(Violation.error(object, field + ".count", "is required"));
+                } else {
+                    range(object, field + ".count", pool.getCount(), 0, 55, problems);
+                }
+            }
+        } else {
+            if (frontEnd != null && frontEnd.getCount() != null) {
+                problems.add(Violation.error(object, "spec.frontEnd.count",
+                        "is for V1 environments only: a V2 environment runs 2 + instances/scaleFactor front ends"));
+            }
+            if (!spec.effectiveWorkerPools().isEmpty()) {
+                problems.add(Violation.error(object, "spec.workerPools", "is for V1 environments only: V2 plans get their own workers"));
+            }
+        }
+        if (spec.getTls() != null && (spec.getTls().getSecretName() == null || spec.getTls().getSecretName().isBlank())) {
+            problems.add(Violation.error(object, "spec.tls.secretName", "is required when spec.tls is set"));
+        }
+        if (spec.getNetworkSecurityGroup() != null) {
+            rules(object, "spec.networkSecurityGroup.inboundRules", spec.getNetworkSecurityGroup().getInboundRules(), true, problems);
+            rules(object, "spec.networkSecurityGroup.outboundRules", spec.getNetworkSecurityGroup().getOutboundRules(), false, problems);
+        }
+        return problems;
+    }
+
+    public static List<Violation> validate(IsolatedPlan plan) {
+        String object = describe(plan);
+        List<Violation> problems = new ArrayList<>();
+        checkName(plan, object, problems);
+        IsolatedPlanSpec spec = plan.getSpec();
+        if (spec == null) {
+            problems.add(Violation.error(object, "spec", "is required"));
+            return problems;
+        }
+        if (spec.getEnvironmentName() == null || spec.getEnvironmentName().isBlank()) {
+            problems.add(Violation.error(object, "spec.environmentName", "is required"));
+        }
+        if (spec.getInstances() != null) {
+            range(object, "spec.instances", spec.getInstances(), 1, IsolatedPlanSpec.MAX_INSTANCES, problems);
+        }
+        if (spec.getWorkerPool() != null && !DNS_LABEL.matcher(spec.getWorkerPool()).matches()) {
+            problems.add(Violation.error(object, "spec.workerPool", "must be a worker pool name (a DNS label), got '" + spec.getWorkerPool() + "'"));
+        }
+        return problems;
+    }
+
+    private static void checkName(HasMetadata resource, String object, List<Violation> problems) {
+        String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
+        if (name == null || name.isBlank()) {
+            problems.add(Violation.error(object, "metadata.name", "is required"));
+        } else if (name.length() > 253 || !name.matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")) {
+            problems.add(Violation.error(object, "metadata.name", "must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)"));
+        }
+    }
+
+    private static void range(String object, String field, int value, int min, int max, List<Violation> problems) {
+        if (value < min || value > max) {
+            problems.add(Violation.error(object, field, "must be between " + min + " and " + max + ", got " + value));
+        }
+    }
+
+    private static void cidr(String object, String field, String value, List<Violation> problems) {
+        String problem = CidrNotation.problem(value);
+        if (problem != null) {
+            problems.add(Violation.error(object, field, problem));
+        }
+    }
+
+    private static void rules(String object, String field, List<SecurityRule> rules, boolean inbound, List<Violation> problems) {
+        if (rules == null) {
+            return;
+        }
+        Map<Integer, String> priorities = new HashMap<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < rules.size(); i++) {
+            SecurityRule rule = rules.get(i);
+            String f = field + "[" + i + "]";
+            if (rule == null) {
+                problems.add(Violation.error(object, f, "must not be null"));
+                continue;
+            }
+            if (rule.getName() == null || rule.getName().isBlank()) {
+                problems.add(Violation.error(object, f + ".name", "is required"));
+            } else if (!names.add(rule.getName())) {
+                problems.add(Violation.error(object, f + ".name", "'" + rule.getName() + "' is used by another rule in the same direction"));
+            }
+            if (rule.getPriority() == null) {
+                problems.add(Violation.error(object, f + ".priority", "is required (100 to 4096)"));
+            } else {
+                range(object, f + ".priority", rule.getPriority(), 100, 4096, problems);
+                String other = priorities.putIfAbsent(rule.getPriority(), rule.getName());
+                if (other != null) {
+                    problems.add(Violation.error(object, f + ".priority",
+                            rule.getPriority() + " is already used by rule '" + other + "'; priorities are unique per direction"));
+                }
+            }
+            if (rule.getAccess() == null) {
+                problems.add(Violation.error(object, f + ".access", "is required (Allow or Deny)"));
+            }
+            List<String> prefixes = inbound ? rule.getSourceAddressPrefixes() : rule.getDestinationAddressPrefixes();
+            String prefixField = f + (inbound ? ".sourceAddressPrefixes" : ".destinationAddressPrefixes");
+            if (prefixes != null) {
+                for (int j = 0; j < prefixes.size(); j++) {
+                    String p = prefixes.get(j);
+                    if (p == null || (!TAGS.contains(p) && !CidrNotation.isValid(p))) {
+                        problems.add(Violation.error(object, prefixField + "[" + j + "]",
+                                "must be a CIDR or one of the tags Internet, VirtualNetwork, AzureLoadBalancer, AppServiceManagement, *; got '" + p + "'"));
+                    }
+                }
+            }
+            String otherSide = inbound ? ".destinationAddressPrefixes" : ".sourceAddressPrefixes";
+            if ((inbound ? rule.getDestinationAddressPrefixes() : rule.getSourceAddressPrefixes()) != null) {
+                problems.add(Violation.warning(object, f + otherSide, "is ignored: " + (inbound ? "inbound rules always apply to the ASE's VIP" : "outbound rules always apply to the ASE's pods")));
+            }
+            if (rule.getDestinationPortRanges() != null) {
+                for (int j = 0; j < rule.getDestinationPortRanges().size(); j++) {
+                    String range = rule.getDestinationPortRanges().get(j);
+                    String portProblem = portRangeProblem(range);
+                    if (portProblem != null) {
+                        problems.add(Violation.error(object, f + ".destinationPortRanges[" + j + "]", portProblem));
+                    }
+                }
+            }
+        }
+    }
+
+    private static String portRangeProblem(String range) {
+        if (range == null || !PORT_RANGE.matcher(range).matches()) {
+            return "must be a port (1-65535), a range such as 10001-10020, or *; got '" + range + "'";
+        }
+        if (range.equals("*")) {
+            return null;
+        }
+        String[] parts = range.split("-");
+        int from = Integer.parseInt(parts[0]);
+        int to = parts.length > 1 ? Integer.parseInt(parts[1]) : from;
+        if (from < 1 || to > 65535 || from > to) {
+            return "must be a port (1-65535) or a rising range of ports, got '" + range + "'";
+        }
+        return null;
+    }
+}

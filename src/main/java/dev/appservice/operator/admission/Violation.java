@@ -1,0 +1,21 @@
+package dev.appservice.operator.admission;
+
+/**
+ * One problem with a custom resource: which object, which field, and what is wrong (with the
+ * limit where there is one). {@code warning} problems are reported but do not reject the object.
+ */
+public record Violation(String object, String field, String message, boolean warning) {
+
+    public static Violation error(String object, String field, String message) {
+        return new Violation(object, field, message, false);
+    }
+
+    public static Violation warning(String object, String field, String message) {
+        return new Violation(object, field, message, true);
+    }
+
+    /** {@code IsolatedPlan ns/name: spec.instances: must be at most 100, got 120}. */
+    public String describe() {
+        return object + ": " + (field == null || field.isEmpty() ? "" : field + ": ") + message;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.appservice.operator.cli;
+
+import dev.appservice.operator.admission.SpecValidation;
+import dev.appservice.operator.admission.Violation;
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.config.OperatorSettings;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The offline commands of the operator's jar: {@code render} and {@code validate}. No cluster, no
+ * Quarkus start-up: plain functions over manifest files. Results go to stdout, problems to stderr,
+ * one line each. Exit codes: 0 success (warnings may be printed), 1 invalid input, 2 wrong usage.
+ */
+public final class CommandLine {
+    public static final int OK = 0;
+    public static final int INVALID_INPUT = 1;
+    public static final int USAGE = 2;
+
+    static final String USAGE_TEXT = """
+            Usage: ase-operator [run]                      run the operator (needs a cluster)
+                   ase-operator render -f <file|dir>...    print every object the operator would create
+                   ase-operator validate -f <file|dir>...  check manifests against the admission rules
+            Exit codes: 0 success, 1 invalid input, 2 wrong usage.""";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public CommandLine(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static boolean isOfflineCommand(String[] args) {
+        return args.length > 0 && (args[0].equals("render") || args[0].equals("validate")
+                || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h"));
+    }
+
+    public int run(String[] args) {
+        if (args.length == 0 || !isOfflineCommand(args)) {
+            err.println(USAGE_TEXT);
+            return USAGE;
+        }
+        if (!args[0].equals("render") && !args[0].equals("validate")) {
+            out.println(USAGE_TEXT);
+            return OK;
+        }
+        List<Path> files = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            if ((args[i].equals("-f") || args[i].equals("--filename")) && i + 1 < args.length) {
+                files.add(Path.of(args[++i]));
+            } else if (args[i].startsWith("--filename=")) {
+                files.add(Path.of(args[i].substring("--filename=".length())));
+            } else {
+                err.println(args[0] + ": unexpected argument '" + args[i] + "'");
+                err.println(USAGE_TEXT);
+                return USAGE;
+            }
+        }
+        if (files.isEmpty()) {
+            err.println(args[0] + ": at least one -f <file or dir> is required");
+            err.println(USAGE_TEXT);
+            return USAGE;
+        }
+        Manifests.Result input = Manifests.read(files);
+        List<String> errors = new ArrayList<>(input.errors());
+        List<String> warnings = new ArrayList<>(input.warnings());
+        for (Manifests.Entry entry : input.entries()) {
+            List<Violation> violations = validate(entry.resource());
+            for (Violation v : violations) {
+                (v.warning() ? warnings : errors).add(entry.file() + ": " + v.describe());
+            }
+        }
+        warnings.forEach(w -> err.println("warning: " + w));
+        errors.forEach(e -> err.println("error: " + e));
+        if (!errors.isEmpty()) {
+            err.println(args[0] + ": " + errors.size() + " problem(s) found; nothing rendered");
+            return INVALID_INPUT;
+        }
+        if (args[0].equals("validate")) {
+            err.println("validate: " + input.entries().size() + " resource(s) valid" + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)"));
+            return OK;
+        }
+        List<HasMetadata> objects = DesiredObjects.of(input.environments(), input.plans(), OperatorSettings.defaults(),
+                w -> err.println("warning: " + w));
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        StringBuilder yaml = new StringBuilder();
+        for (HasMetadata object : objects) {
+            String doc = serialization.asYaml(object);
+            yaml.append(doc.startsWith("---") ? doc : "---\n" + doc);
+            if (!doc.endsWith("\n")) {
+                yaml.append('\n');
+            }
+        }
+        out.print(yaml);
+        out.flush();
+        return OK;
+    }
+
+    private static List<Violation> validate(HasMetadata resource) {
+        if (resource instanceof AppServiceEnvironment environment) {
+            return SpecValidation.validate(environment);
+        }
+        if (resource instanceof IsolatedPlan plan) {
+            return SpecValidation.validate(plan);
+        }
+        return List.of();
+    }
+}

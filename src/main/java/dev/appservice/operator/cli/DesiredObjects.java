@@ -1,0 +1,56 @@
+package dev.appservice.operator.cli;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.environment.EnvironmentServices;
+import dev.appservice.operator.environment.FrontEnds;
+import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.plan.Workers;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Every object the operator creates for a set of custom resources, in a stable order: per
+ * environment (by namespace, then name) its front-end config, front-end Deployment and Services,
+ * then the worker Deployment of each of its plans in admission order. The same builders the
+ * reconcilers' dependents call, so {@code render} shows exactly what the operator writes (less the
+ * owner references, which need the live objects' UIDs).
+ */
+public final class DesiredObjects {
+    private DesiredObjects() {
+    }
+
+    public static List<HasMetadata> of(List<AppServiceEnvironment> environments, List<IsolatedPlan> plans,
+            OperatorSettings settings, Consumer<String> warnings) {
+        List<HasMetadata> objects = new ArrayList<>();
+        List<AppServiceEnvironment> sorted = environments.stream()
+                .sorted(Comparator.comparing((AppServiceEnvironment e) -> e.getMetadata().getNamespace())
+                        .thenComparing(e -> e.getMetadata().getName()))
+                .toList();
+        for (AppServiceEnvironment environment : sorted) {
+            EnvironmentTopology topology = new EnvironmentTopology(environment, plans);
+            objects.add(FrontEnds.configMap(topology));
+            objects.add(FrontEnds.deployment(topology));
+            objects.add(EnvironmentServices.vip(topology));
+            objects.add(EnvironmentServices.internal(topology));
+            objects.add(EnvironmentServices.management(topology));
+            for (IsolatedPlan plan : topology.plans()) {
+                objects.add(Workers.deployment(topology, plan, settings));
+            }
+        }
+        for (IsolatedPlan plan : plans) {
+            boolean placed = environments.stream().anyMatch(e -> e.getMetadata().getName().equals(plan.getSpec().getEnvironmentName())
+                    && e.getMetadata().getNamespace().equals(plan.getMetadata().getNamespace()));
+            if (!placed) {
+                warnings.accept("IsolatedPlan " + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName()
+                        + ": AppServiceEnvironment " + plan.getMetadata().getNamespace() + "/" + plan.getSpec().getEnvironmentName()
+                        + " is not in the input; no workers rendered (the operator waits for it: EnvironmentNotFound)");
+            }
+        }
+        return objects;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.appservice.operator.cli;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * Entry point of the operator's jar. {@code render} and {@code validate} run offline and exit
+ * without starting Quarkus (no cluster, no banner on stdout); no command, or {@code run}, starts
+ * the operator.
+ */
+@QuarkusMain
+public class Main {
+
+    public static void main(String... args) {
+        if (CommandLine.isOfflineCommand(args)) {
+            int code;
+            try {
+                code = new CommandLine(System.out, System.err).run(args);
+            } catch (RuntimeException | StackOverflowError e) {
+                System.err.println("error: " + e);
+                code = CommandLine.INVALID_INPUT;
+            }
+            System.exit(code);
+        }
+        if (args.length > 0 && !args[0].equals("run")) {
+            System.err.println("unknown command '" + args[0] + "'");
+            System.err.println(CommandLine.USAGE_TEXT);
+            System.exit(CommandLine.USAGE);
+        }
+        Quarkus.run(args.length > 0 ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
+    }
+}

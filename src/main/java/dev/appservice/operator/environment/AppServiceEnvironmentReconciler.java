@@ -5,6 +5,8 @@ import dev.appservice.operator.api.AppServiceEnvironmentStatus;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.environment.EnvironmentStatusFactory.ObservedChildren;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -22,8 +24,10 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -37,9 +41,12 @@ import org.jboss.logging.Logger;
         @Dependent(name = AppServiceEnvironmentReconciler.CONFIG, type = FrontEndConfigDependent.class),
         @Dependent(name = AppServiceEnvironmentReconciler.FRONT_ENDS, type = FrontEndDeploymentDependent.class,
                 dependsOn = AppServiceEnvironmentReconciler.CONFIG),
-        @Dependent(name = AppServiceEnvironmentReconciler.VIP, type = VipServiceDependent.class),
-        @Dependent(name = AppServiceEnvironmentReconciler.INTERNAL, type = InternalServiceDependent.class),
-        @Dependent(name = AppServiceEnvironmentReconciler.MANAGEMENT, type = ManagementServiceDependent.class),
+        @Dependent(name = AppServiceEnvironmentReconciler.VIP, type = VipServiceDependent.class,
+                useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
+        @Dependent(name = AppServiceEnvironmentReconciler.INTERNAL, type = InternalServiceDependent.class,
+                useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
+        @Dependent(name = AppServiceEnvironmentReconciler.MANAGEMENT, type = ManagementServiceDependent.class,
+                useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
 })
 public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnvironment> {
     public static final String NAME = "appserviceenvironment";
@@ -49,6 +56,8 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     static final String INTERNAL = "internal";
     static final String MANAGEMENT = "management";
     static final String PLANS = "plans";
+    /** One Service informer, shared by the three Service dependents. */
+    static final String SERVICES = "services";
 
     private static final Logger LOG = Logger.getLogger(AppServiceEnvironmentReconciler.class);
     private final Clock clock;
@@ -71,7 +80,14 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                                 : Set.of(new ResourceID(plan.getSpec().getEnvironmentName(), plan.getMetadata().getNamespace())))
                         .build(),
                 context);
-        return List.of(plans);
+        var services = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Service.class, AppServiceEnvironment.class)
+                        .withName(SERVICES)
+                        .withLabelSelector(StandardLabels.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AppServiceEnvironment.class))
+                        .build(),
+                context);
+        return List.of(plans, services);
     }
 
     @Override
@@ -79,12 +95,16 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         EnvironmentTopology topology = EnvironmentTopologies.from(environment, context);
         ObservedChildren observed = new ObservedChildren(
                 context.getSecondaryResource(Deployment.class, FRONT_ENDS),
-                context.getSecondaryResource(Service.class, VIP),
-                context.getSecondaryResource(Service.class, INTERNAL),
-                context.getSecondaryResource(Service.class, MANAGEMENT),
+                service(context, ResourceNames.vipService(topology.name())),
+                service(context, ResourceNames.internalService(topology.name())),
+                service(context, ResourceNames.managementService(topology.name())),
                 context.getSecondaryResource(ConfigMap.class, CONFIG));
         AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(topology, observed, clock.instant());
         return patchStatusIfChanged(environment, status);
+    }
+
+    private static Optional<Service> service(Context<AppServiceEnvironment> context, String name) {
+        return context.getSecondaryResourcesAsStream(Service.class).filter(s -> name.equals(s.getMetadata().getName())).findFirst();
     }
 
     @Override

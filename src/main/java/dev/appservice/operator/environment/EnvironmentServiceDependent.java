@@ -4,11 +4,11 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.model.EnvironmentTopology;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import dev.appservice.operator.dependent.ControlledDependentResource;
 import java.util.function.Function;
 
 /** One of an environment's Services, built by a function of {@link EnvironmentServices}. */
-abstract class EnvironmentServiceDependent extends CRUDKubernetesDependentResource<Service, AppServiceEnvironment> {
+abstract class EnvironmentServiceDependent extends ControlledDependentResource<Service, AppServiceEnvironment> {
     private final Function<EnvironmentTopology, Service> builder;
 
     protected EnvironmentServiceDependent(Function<EnvironmentTopology, Service> builder) {

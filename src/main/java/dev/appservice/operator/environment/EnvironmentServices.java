@@ -69,7 +69,7 @@ public final class EnvironmentServices {
                 .withName(name)
                 .withNamespace(topology.namespace())
                 .withLabels(labels)
-                .withAnnotations(annotations)
+                .withAnnotations(annotations == null ? new TreeMap<>() : annotations)
                 .endMetadata()
                 .withNewSpec()
                 .withSelector(StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_FRONT_END))

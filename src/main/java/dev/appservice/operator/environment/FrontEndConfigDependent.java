@@ -5,12 +5,12 @@ import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import dev.appservice.operator.dependent.ControlledDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The front ends' nginx configuration. */
 @KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR))
-public class FrontEndConfigDependent extends CRUDKubernetesDependentResource<ConfigMap, AppServiceEnvironment> {
+public class FrontEndConfigDependent extends ControlledDependentResource<ConfigMap, AppServiceEnvironment> {
 
     public FrontEndConfigDependent() {
         super(ConfigMap.class);

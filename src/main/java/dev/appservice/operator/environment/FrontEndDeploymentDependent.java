@@ -5,12 +5,12 @@ import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import dev.appservice.operator.dependent.ControlledDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The front-end Deployment: nginx proxies, as many as the environment's plans call for. */
 @KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR))
-public class FrontEndDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, AppServiceEnvironment> {
+public class FrontEndDeploymentDependent extends ControlledDependentResource<Deployment, AppServiceEnvironment> {
 
     public FrontEndDeploymentDependent() {
         super(Deployment.class);

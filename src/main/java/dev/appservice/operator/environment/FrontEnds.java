@@ -48,6 +48,7 @@ public final class FrontEnds {
                 .withName(ResourceNames.frontEndConfig(topology.name()))
                 .withNamespace(topology.namespace())
                 .withLabels(StandardLabels.forEnvironment(topology.name(), StandardLabels.ROLE_FRONT_END))
+                .withAnnotations(new TreeMap<>())
                 .endMetadata()
                 .withData(new TreeMap<>(Map.of(CONFIG_KEY, NginxConfig.render(topology))))
                 .build();
@@ -98,6 +99,7 @@ public final class FrontEnds {
                 .withName(ResourceNames.frontEndDeployment(name))
                 .withNamespace(topology.namespace())
                 .withLabels(labels)
+                .withAnnotations(new TreeMap<>())
                 .endMetadata()
                 .withNewSpec()
                 .withReplicas(topology.frontEndCount())

@@ -6,12 +6,12 @@ import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import dev.appservice.operator.dependent.ControlledDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** A plan's worker Deployment: one pod per instance the plan is granted. */
 @KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR))
-public class WorkerDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, IsolatedPlan> {
+public class WorkerDeploymentDependent extends ControlledDependentResource<Deployment, IsolatedPlan> {
     private final OperatorSettings settings = OperatorSettings.fromConfig();
 
     public WorkerDeploymentDependent() {

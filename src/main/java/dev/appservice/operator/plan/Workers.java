@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Desired state of a plan's workers: one Deployment, one pod per granted instance, each pod sized
@@ -52,6 +53,7 @@ public final class Workers {
                 .withName(ResourceNames.workerDeployment(planName))
                 .withNamespace(plan.getMetadata().getNamespace())
                 .withLabels(labels)
+                .withAnnotations(new TreeMap<>())
                 .endMetadata()
                 .withNewSpec()
                 .withReplicas(topology.grantedInstances(plan))

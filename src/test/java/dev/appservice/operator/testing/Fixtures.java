@@ -1,0 +1,54 @@
+package dev.appservice.operator.testing;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.AppServiceEnvironmentSpec;
+import dev.appservice.operator.api.FrontEndSettings;
+import dev.appservice.operator.api.InstanceSize;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.IsolatedPlanSpec;
+import dev.appservice.operator.api.LoadBalancerSettings;
+import dev.appservice.operator.api.LoadBalancerType;
+import dev.appservice.operator.api.VirtualNetwork;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+
+/** Custom resources for tests, valid unless a test changes them. */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    public static AppServiceEnvironment environment(String namespace, String name) {
+        AppServiceEnvironment ase = new AppServiceEnvironment();
+        ase.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        AppServiceEnvironmentSpec spec = new AppServiceEnvironmentSpec();
+        VirtualNetwork vnet = new VirtualNetwork();
+        vnet.setName("vnet1");
+        vnet.setSubnet("10.1.0.0/24");
+        spec.setVirtualNetwork(vnet);
+        ase.setSpec(spec);
+        return ase;
+    }
+
+    public static AppServiceEnvironment environment(String namespace, String name, LoadBalancerType type, Integer scaleFactor) {
+        AppServiceEnvironment ase = environment(namespace, name);
+        LoadBalancerSettings lb = new LoadBalancerSettings();
+        lb.setType(type);
+        ase.getSpec().setLoadBalancer(lb);
+        if (scaleFactor != null) {
+            FrontEndSettings fe = new FrontEndSettings();
+            fe.setScaleFactor(scaleFactor);
+            ase.getSpec().setFrontEnd(fe);
+        }
+        return ase;
+    }
+
+    public static IsolatedPlan plan(String namespace, String name, String environment, InstanceSize size, int instances) {
+        IsolatedPlan plan = new IsolatedPlan();
+        plan.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        IsolatedPlanSpec spec = new IsolatedPlanSpec();
+        spec.setEnvironmentName(environment);
+        spec.setSize(size);
+        spec.setInstances(instances);
+        plan.setSpec(spec);
+        return plan;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.appservice.operator.testing;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Fabric8 mock API server in CRUD mode, with the project's CRDs installed, for the operator
+ * under test to run against. Records every request, so tests can count the operator's writes.
+ */
+public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
+    private static KubernetesMockServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server.init();
+        try (KubernetesClient client = server.createClient()) {
+            try (var files = Files.list(Path.of("crds"))) {
+                for (Path crd : files.sorted().toList()) {
+                    client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class)).create();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.kubernetes-client.api-server-url", server.url("/"));
+        config.put("quarkus.kubernetes-client.trust-certs", "true");
+        config.put("quarkus.kubernetes-client.namespace", "default");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.destroy();
+        }
+    }
+
+    /** Forgets the requests recorded so far. */
+    public static void clearRequests() throws InterruptedException {
+        while (server.takeRequest(1, TimeUnit.MILLISECONDS) != null) {
+            // drain
+        }
+    }
+
+    /** The write requests (POST, PUT, PATCH, DELETE) recorded since the last clear, as "METHOD path". */
+    public static List<String> writesSinceClear() throws InterruptedException {
+        List<String> writes = new ArrayList<>();
+        RecordedRequest request;
+        while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+            String method = request.getMethod();
+            if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH") || method.equals("DELETE")) {
+                writes.add(method + " " + request.getPath());
+            }
+        }
+        return writes;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.appservice.operator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar run as a process, as users and pipelines run it. */
+class RenderCommandIT {
+    static final Path BAD = Path.of("src/test/resources/manifests/bad");
+
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    static Run run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("java", "-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar")));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        process.getOutputStream().close();
+        var out = process.getInputStream().readAllBytes();
+        var err = process.getErrorStream().readAllBytes();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    static List<HasMetadata> parse(String yaml) {
+        List<HasMetadata> objects = new ArrayList<>();
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        for (String doc : yaml.split("(?m)^---\\n")) {
+            if (!doc.isBlank()) {
+                objects.add(serialization.unmarshal(new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+        return objects;
+    }
+
+    @Test
+    void rendersEveryObjectForTheExamplesDeterministically() throws Exception {
+        Run first = run("render", "-f", "examples/");
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        List<HasMetadata> objects = parse(first.stdout());
+        assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
+                "ConfigMap/contoso-ase-frontend-config",
+                "Deployment/contoso-ase-frontend",
+                "Service/contoso-ase-vip",
+                "Service/contoso-ase-internal",
+                "Service/contoso-ase-management",
+                // plans in admission order; offline there are no creation times, so by name
+                "Deployment/api-plan-workers",
+                "Deployment/web-plan-workers");
+        Deployment frontEnds = (Deployment) objects.get(1);
+        assertThat(frontEnds.getSpec().getReplicas()).as("2 + floor(18 / 15)").isEqualTo(3);
+        assertThat(((Deployment) objects.get(6)).getSpec().getReplicas()).isEqualTo(12);
+        assertThat(((Service) objects.get(2)).getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(first.stdout()).doesNotContain("creationTimestamp").doesNotContain("uid:");
+
+        Run second = run("render", "-f", "examples/contoso.yaml");
+        assertThat(second.stdout()).isEqualTo(first.stdout());
+    }
+
+    @Test
+    void stdoutCarriesOnlyYamlAndStderrTheWarnings() throws Exception {
+        Run render = run("render", "-f", "examples/");
+        assertThat(render.stdout()).startsWith("---\n");
+        assertThat(render.stdout()).doesNotContain("warning").doesNotContain("INFO");
+        assertThat(render.stderr()).contains("Namespace").contains("skipped");
+    }
+
+    @Test
+    void badInputExitsOneWithALinePerProblemAndNoStackTrace() throws Exception {
+        Run run = run("render", "-f", BAD.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("error: ")).toList()).containsExactlyInAnyOrder(
+                "error: " + BAD.resolve("bad-enum.yaml") + ": IsolatedPlan contoso/wrong-size: spec.size: invalid value 'I9' (allowed: I1, I2, I3)",
+                "error: " + BAD.resolve("missing-subnet.yaml") + ": AppServiceEnvironment contoso/no-subnet: spec.virtualNetwork.subnet: is required",
+                "error: " + BAD.resolve("out-of-range.yaml") + ": IsolatedPlan contoso/too-big: spec.instances: must be between 1 and 100, got 120",
+                "error: " + BAD.resolve("unknown-kind.yaml") + ": WorkerPoolThing contoso/odd: unknown kind WorkerPoolThing in appservice.dev/v1alpha1 (known: AppServiceEnvironment, IsolatedPlan)",
+                "error: " + BAD.resolve("unparsable.yaml") + ": not valid YAML: " + unparsableMessage(run.stderr()));
+    }
+
+    private static String unparsableMessage(String stderr) {
+        return stderr.lines().filter(l -> l.contains("unparsable.yaml")).findFirst().orElseThrow()
+                .replaceFirst(".*not valid YAML: ", "");
+    }
+
+    @Test
+    void validateReportsTheSameProblemsAndPassesTheExamples() throws Exception {
+        Run good = run("validate", "-f", "examples/");
+        assertThat(good.exitCode()).as(good.stderr()).isZero();
+        assertThat(good.stdout()).isEmpty();
+        Run bad = run("validate", "-f", BAD.resolve("out-of-range.yaml").toString());
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(bad.stderr()).contains("spec.instances: must be between 1 and 100, got 120");
+    }
+
+    @Test
+    void wrongUsageExitsTwo() throws Exception {
+        assertThat(run("render").exitCode()).isEqualTo(2);
+        assertThat(run("render", "--bogus").exitCode()).isEqualTo(2);
+        Run unknown = run("frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("Usage:");
+        assertThat(run("render", "-f", "no/such/dir").exitCode()).isEqualTo(1);
+    }
+}

@@ -2,18 +2,10 @@ package dev.appservice.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
-import java.util.List;
 
 /** Observed state of an App Service Environment. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class AppServiceEnvironmentStatus {
-
-    @JsonPropertyDescription("The metadata.generation this status describes.")
-    private Long observedGeneration;
-
-    @JsonPropertyDescription("Current conditions: Ready, plus the reasons that keep it from being ready.")
-    private List<Condition> conditions;
+public class AppServiceEnvironmentStatus extends ObservedStatus {
 
     @JsonPropertyDescription("Front ends desired and ready.")
     private FrontEndStatus frontEnds;
@@ -35,22 +27,6 @@ public class AppServiceEnvironmentStatus {
 
     @JsonPropertyDescription("vCPUs and memory the ASE reserves for its front ends and workers.")
     private ReservedCapacity reservedCapacity;
-
-    public Long getObservedGeneration() {
-        return observedGeneration;
-    }
-
-    public void setObservedGeneration(Long observedGeneration) {
-        this.observedGeneration = observedGeneration;
-    }
-
-    public List<Condition> getConditions() {
-        return conditions;
-    }
-
-    public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions;
-    }
 
     public FrontEndStatus getFrontEnds() {
         return frontEnds;

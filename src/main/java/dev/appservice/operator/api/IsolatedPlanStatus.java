@@ -2,20 +2,12 @@ package dev.appservice.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
-import java.util.List;
 
 /** Observed state of an Isolated App Service plan. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class IsolatedPlanStatus {
-
-    @JsonPropertyDescription("The metadata.generation this status describes.")
-    private Long observedGeneration;
-
-    @JsonPropertyDescription("Current conditions: Ready, with a reason such as EnvironmentNotFound or EnvironmentCapacityExceeded when the plan cannot run as asked.")
-    private List<Condition> conditions;
+public class IsolatedPlanStatus extends ObservedStatus {
 
     @JsonPropertyDescription("Worker instances the plan runs (the scale subresource's status replicas).")
     @StatusReplicas
@@ -27,22 +19,6 @@ public class IsolatedPlanStatus {
     @JsonPropertyDescription("Label selector of the plan's worker pods (for the scale subresource and HPA).")
     @LabelSelector
     private String selector;
-
-    public Long getObservedGeneration() {
-        return observedGeneration;
-    }
-
-    public void setObservedGeneration(Long observedGeneration) {
-        this.observedGeneration = observedGeneration;
-    }
-
-    public List<Condition> getConditions() {
-        return conditions;
-    }
-
-    public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions;
-    }
 
     public Integer getInstances() {
         return instances;

@@ -1,13 +1,12 @@
 package dev.appservice.operator.environment;
 
 import dev.appservice.operator.api.AppServiceEnvironmentSpec;
-import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.model.Checksums;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.InstanceDeployment;
 import dev.appservice.operator.model.PodSecurity;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
-import dev.appservice.operator.model.ZonePlacement;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -15,15 +14,11 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,50 +82,15 @@ public final class FrontEnds {
         }
         Container nginx = container
                 .addNewPort().withName("management").withContainerPort(NginxConfig.MANAGEMENT_PORT).withProtocol("TCP").endPort()
-                .withResources(resources(spec.effectiveFrontEndSize()))
+                .withResources(InstanceDeployment.resources(spec.effectiveFrontEndSize()))
                 .withReadinessProbe(healthProbe(5, 3))
                 .withLivenessProbe(healthProbe(10, 6))
                 .withSecurityContext(PodSecurity.restrictedContainer())
                 .withVolumeMounts(mounts)
                 .build();
 
-        return new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(ResourceNames.frontEndDeployment(name))
-                .withNamespace(topology.namespace())
-                .withLabels(labels)
-                .withAnnotations(new TreeMap<>())
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(topology.frontEndCount())
-                .withNewSelector().withMatchLabels(selector).endSelector()
-                .withNewStrategy()
-                .withType("RollingUpdate")
-                .withNewRollingUpdate().withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate()
-                .endStrategy()
-                .withNewTemplate()
-                .withNewMetadata().withLabels(labels).withAnnotations(podAnnotations).endMetadata()
-                .withNewSpec()
-                .withAutomountServiceAccountToken(false)
-                .withEnableServiceLinks(false)
-                .withSecurityContext(PodSecurity.restrictedPod(PodSecurity.NGINX_UID))
-                .withAffinity(ZonePlacement.affinity(zones))
-                .withTopologySpreadConstraints(ZonePlacement.spread(zones, selector))
-                .withTerminationGracePeriodSeconds(30L)
-                .withContainers(nginx)
-                .withVolumes(volumes)
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build();
-    }
-
-    /** Requests equal limits: a front end or worker instance is a fixed reservation. */
-    public static ResourceRequirements resources(InstanceSize size) {
-        Map<String, Quantity> amounts = new TreeMap<>();
-        amounts.put("cpu", new Quantity(size.cpuQuantity()));
-        amounts.put("memory", new Quantity(size.memoryQuantity()));
-        return new ResourceRequirementsBuilder().withRequests(amounts).withLimits(amounts).build();
+        return new InstanceDeployment(ResourceNames.frontEndDeployment(name), topology.namespace(), labels, selector,
+                topology.frontEndCount(), podAnnotations, zones, List.of(nginx), volumes).build();
     }
 
     private static Probe healthProbe(int periodSeconds, int failureThreshold) {

@@ -31,25 +31,23 @@ public final class StandardLabels {
 
     /** Labels of an object that belongs to an environment, in the given role. */
     public static Map<String, String> forEnvironment(String environment, String role) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(NAME, "app-service-environment");
-        labels.put(INSTANCE, ResourceNames.labelValue(environment));
-        labels.put(COMPONENT, role);
-        labels.put(PART_OF, ResourceNames.labelValue(environment));
-        labels.put(MANAGED_BY, OPERATOR_NAME);
-        labels.putAll(roleSelector(environment, role));
-        return labels;
+        return recommended("app-service-environment", environment, role, environment, roleSelector(environment, role));
     }
 
     /** Labels of an object that belongs to a plan of an environment. */
     public static Map<String, String> forPlan(String environment, String plan) {
+        return recommended("isolated-plan", plan, ROLE_WORKER, environment, workerSelector(environment, plan));
+    }
+
+    private static Map<String, String> recommended(String name, String instance, String component, String environment,
+            Map<String, String> selector) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(NAME, "isolated-plan");
-        labels.put(INSTANCE, ResourceNames.labelValue(plan));
-        labels.put(COMPONENT, ROLE_WORKER);
+        labels.put(NAME, name);
+        labels.put(INSTANCE, ResourceNames.labelValue(instance));
+        labels.put(COMPONENT, component);
         labels.put(PART_OF, ResourceNames.labelValue(environment));
         labels.put(MANAGED_BY, OPERATOR_NAME);
-        labels.putAll(workerSelector(environment, plan));
+        labels.putAll(selector);
         return labels;
     }
 

@@ -6,6 +6,7 @@ import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.environment.EnvironmentServices;
 import dev.appservice.operator.environment.FrontEnds;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.plan.Workers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
@@ -38,6 +39,10 @@ public final class DesiredObjects {
             objects.add(EnvironmentServices.vip(topology));
             objects.add(EnvironmentServices.internal(topology));
             objects.add(EnvironmentServices.management(topology));
+            NsgCompiler.Result network = NsgCompiler.compile(topology, settings.network());
+            objects.addAll(network.policies());
+            network.findings().forEach(f -> warnings.accept("AppServiceEnvironment " + topology.namespace() + "/" + topology.name()
+                    + ": spec.networkSecurityGroup: " + f.message()));
             for (IsolatedPlan plan : topology.plans()) {
                 objects.add(Workers.deployment(topology, plan, settings));
             }

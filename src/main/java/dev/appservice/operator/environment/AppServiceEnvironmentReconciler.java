@@ -3,15 +3,18 @@ package dev.appservice.operator.environment;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.AppServiceEnvironmentStatus;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.environment.EnvironmentStatusFactory.ObservedChildren;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
+import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -47,6 +50,12 @@ import org.jboss.logging.Logger;
                 useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
         @Dependent(name = AppServiceEnvironmentReconciler.MANAGEMENT, type = ManagementServiceDependent.class,
                 useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
+        @Dependent(name = AppServiceEnvironmentReconciler.WORKER_POLICY, type = WorkerNetworkPolicyDependent.class,
+                useEventSourceWithName = AppServiceEnvironmentReconciler.POLICIES),
+        @Dependent(name = AppServiceEnvironmentReconciler.FRONT_END_POLICY, type = FrontEndNetworkPolicyDependent.class,
+                useEventSourceWithName = AppServiceEnvironmentReconciler.POLICIES, reconcilePrecondition = HasNetworkSecurityGroup.class),
+        @Dependent(name = AppServiceEnvironmentReconciler.EGRESS_POLICY, type = EgressNetworkPolicyDependent.class,
+                useEventSourceWithName = AppServiceEnvironmentReconciler.POLICIES, reconcilePrecondition = HasOutboundRules.class),
 })
 public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnvironment> {
     public static final String NAME = "appserviceenvironment";
@@ -56,11 +65,17 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     static final String INTERNAL = "internal";
     static final String MANAGEMENT = "management";
     static final String PLANS = "plans";
+    static final String WORKER_POLICY = "worker-policy";
+    static final String FRONT_END_POLICY = "frontend-policy";
+    static final String EGRESS_POLICY = "egress-policy";
     /** One Service informer, shared by the three Service dependents. */
     static final String SERVICES = "services";
+    /** One NetworkPolicy informer, shared by the policy dependents. */
+    static final String POLICIES = "network-policies";
 
     private static final Logger LOG = Logger.getLogger(AppServiceEnvironmentReconciler.class);
     private final Clock clock;
+    private final OperatorSettings settings = OperatorSettings.fromConfig();
 
     public AppServiceEnvironmentReconciler() {
         this(Clock.systemUTC());
@@ -87,7 +102,14 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AppServiceEnvironment.class))
                         .build(),
                 context);
-        return List.of(plans, services);
+        var policies = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(NetworkPolicy.class, AppServiceEnvironment.class)
+                        .withName(POLICIES)
+                        .withLabelSelector(StandardLabels.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AppServiceEnvironment.class))
+                        .build(),
+                context);
+        return List.of(plans, services, policies);
     }
 
     @Override
@@ -98,8 +120,10 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 service(context, ResourceNames.vipService(topology.name())),
                 service(context, ResourceNames.internalService(topology.name())),
                 service(context, ResourceNames.managementService(topology.name())),
-                context.getSecondaryResource(ConfigMap.class, CONFIG));
-        AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(topology, observed, clock.instant());
+                context.getSecondaryResource(ConfigMap.class, CONFIG),
+                context.getSecondaryResourcesAsStream(NetworkPolicy.class).toList());
+        NsgCompiler.Result network = NsgCompiler.compile(topology, settings.network());
+        AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(topology, observed, network, clock.instant());
         return patchStatusIfChanged(environment, status);
     }
 

@@ -5,6 +5,7 @@ import dev.appservice.operator.api.ServiceType;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
+import dev.appservice.operator.model.VipPorts;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -22,13 +23,10 @@ import java.util.TreeMap;
  * with {@code externalTrafficPolicy: Local} when it is reached from outside the cluster, so that
  * the front ends see client addresses and the NSG's address rules can match them;</li>
  * <li>the internal (ILB) address: always ClusterIP, HTTP and HTTPS;</li>
- * <li>the management endpoint, VIP port 454: ClusterIP.</li>
+ * <li>the management endpoint, VIP ports 454 and 455: ClusterIP.</li>
  * </ul>
  */
 public final class EnvironmentServices {
-    public static final int VIP_HTTP_PORT = 80;
-    public static final int VIP_HTTPS_PORT = 443;
-    public static final int VIP_MANAGEMENT_PORT = 454;
 
     private EnvironmentServices() {
     }
@@ -56,7 +54,8 @@ public final class EnvironmentServices {
     public static Service management(EnvironmentTopology topology) {
         return base(topology, ResourceNames.managementService(topology.name()), "management", null)
                 .editSpec().withType(ServiceType.ClusterIP.name())
-                .withPorts(port("management", VIP_MANAGEMENT_PORT, NginxConfig.MANAGEMENT_PORT))
+                .withPorts(VipPorts.served(false).stream().filter(p -> p.vipPort() == VipPorts.MANAGEMENT || p.vipPort() == VipPorts.MANAGEMENT_SECONDARY)
+                        .map(p -> port(p.name(), p.vipPort(), p.containerPort())).toList())
                 .endSpec()
                 .build();
     }
@@ -78,9 +77,10 @@ public final class EnvironmentServices {
 
     private static List<ServicePort> appPorts(AppServiceEnvironmentSpec spec) {
         List<ServicePort> ports = new ArrayList<>();
-        ports.add(port("http", VIP_HTTP_PORT, NginxConfig.HTTP_PORT));
-        if (spec.tlsSecretName() != null) {
-            ports.add(port("https", VIP_HTTPS_PORT, NginxConfig.HTTPS_PORT));
+        for (VipPorts.Mapping p : VipPorts.served(spec.tlsSecretName() != null)) {
+            if (p.vipPort() == VipPorts.HTTP || p.vipPort() == VipPorts.HTTPS) {
+                ports.add(port(p.name(), p.vipPort(), p.containerPort()));
+            }
         }
         return ports;
     }

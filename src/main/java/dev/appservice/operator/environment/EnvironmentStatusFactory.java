@@ -9,11 +9,13 @@ import dev.appservice.operator.api.MemoryQuantity;
 import dev.appservice.operator.api.ReservedCapacity;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.EnvironmentTopology.Capacity;
+import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +30,14 @@ public final class EnvironmentStatusFactory {
 
     /** The children as observed in the cluster (absent when not created yet). */
     public record ObservedChildren(Optional<Deployment> frontEnds, Optional<Service> vip, Optional<Service> internal,
-            Optional<Service> management, Optional<ConfigMap> config) {
+            Optional<Service> management, Optional<ConfigMap> config, List<NetworkPolicy> policies) {
     }
 
     private EnvironmentStatusFactory() {
     }
 
-    public static AppServiceEnvironmentStatus compute(EnvironmentTopology topology, ObservedChildren observed, Instant now) {
+    public static AppServiceEnvironmentStatus compute(EnvironmentTopology topology, ObservedChildren observed,
+            NsgCompiler.Result network, Instant now) {
         AppServiceEnvironment environment = topology.environment();
         AppServiceEnvironmentStatus previous = environment.getStatus();
         long generation = environment.getMetadata().getGeneration() == null ? 0 : environment.getMetadata().getGeneration();
@@ -69,12 +72,44 @@ public final class EnvironmentStatusFactory {
         status.setReservedCapacity(reserved);
 
         List<Conditions.Desired> conditions = new ArrayList<>();
-        conditions.add(readyCondition(observed, desired, ready));
+        conditions.add(readyCondition(observed, desired, ready, network));
+        conditions.add(networkPolicyCondition(observed, network));
+        if (environment.getSpec().getNetworkSecurityGroup() != null) {
+            conditions.add(finding(network, "ManagementReachable", "ManagementAllowed",
+                    "VIP ports 454-455 are open to AppServiceManagement"));
+            var outbound = environment.getSpec().getNetworkSecurityGroup().getOutboundRules();
+            if (outbound != null && !outbound.isEmpty()) {
+                conditions.add(finding(network, "DnsReachable", "DnsAllowed", "the cluster DNS stays reachable under the outbound rules"));
+            }
+        }
         status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, generation, now));
         return status;
     }
 
-    private static Conditions.Desired readyCondition(ObservedChildren observed, int desired, int ready) {
+    private static Conditions.Desired networkPolicyCondition(ObservedChildren observed, NsgCompiler.Result network) {
+        List<String> missing = missingPolicies(observed, network);
+        if (!missing.isEmpty()) {
+            return new Conditions.Desired("NetworkPolicyReady", false, "NetworkPoliciesMissing", "Not applied yet: " + String.join(", ", missing));
+        }
+        return new Conditions.Desired("NetworkPolicyReady", true, "NetworkPoliciesApplied",
+                network.policies().size() + " NetworkPolicies applied: " + String.join(", ",
+                        network.policies().stream().map(p -> p.getMetadata().getName()).toList()));
+    }
+
+    private static List<String> missingPolicies(ObservedChildren observed, NsgCompiler.Result network) {
+        return network.policies().stream().map(p -> p.getMetadata().getName())
+                .filter(name -> observed.policies().stream().noneMatch(p -> p.getMetadata().getName().equals(name)))
+                .map(name -> "NetworkPolicy " + name)
+                .toList();
+    }
+
+    private static Conditions.Desired finding(NsgCompiler.Result network, String type, String okReason, String okMessage) {
+        return network.findings().stream().filter(f -> f.conditionType().equals(type)).findFirst()
+                .map(f -> new Conditions.Desired(type, false, f.reason(), f.message()))
+                .orElse(new Conditions.Desired(type, true, okReason, okMessage));
+    }
+
+    private static Conditions.Desired readyCondition(ObservedChildren observed, int desired, int ready, NsgCompiler.Result network) {
         List<String> missing = new ArrayList<>();
         if (observed.config().isEmpty()) {
             missing.add("ConfigMap (front-end configuration)");
@@ -91,6 +126,7 @@ public final class EnvironmentStatusFactory {
         if (observed.management().isEmpty()) {
             missing.add("Service (management)");
         }
+        missing.addAll(missingPolicies(observed, network));
         if (!missing.isEmpty()) {
             return new Conditions.Desired(Conditions.READY, false, "ChildrenMissing", "Not created yet: " + String.join(", ", missing));
         }

@@ -7,6 +7,7 @@ import dev.appservice.operator.model.InstanceDeployment;
 import dev.appservice.operator.model.PodSecurity;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
+import dev.appservice.operator.model.VipPorts;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -75,13 +76,11 @@ public final class FrontEnds {
 
         ContainerBuilder container = new ContainerBuilder()
                 .withName(CONTAINER_NAME)
-                .withImage(spec.effectiveFrontEndImage())
-                .addNewPort().withName("http").withContainerPort(NginxConfig.HTTP_PORT).withProtocol("TCP").endPort();
-        if (tlsSecret != null) {
-            container.addNewPort().withName("https").withContainerPort(NginxConfig.HTTPS_PORT).withProtocol("TCP").endPort();
+                .withImage(spec.effectiveFrontEndImage());
+        for (VipPorts.Mapping port : VipPorts.served(tlsSecret != null)) {
+            container.addNewPort().withName(port.name()).withContainerPort(port.containerPort()).withProtocol("TCP").endPort();
         }
         Container nginx = container
-                .addNewPort().withName("management").withContainerPort(NginxConfig.MANAGEMENT_PORT).withProtocol("TCP").endPort()
                 .withResources(InstanceDeployment.resources(spec.effectiveFrontEndSize()))
                 .withReadinessProbe(healthProbe(5, 3))
                 .withLivenessProbe(healthProbe(10, 6))

@@ -1,16 +1,18 @@
 package dev.appservice.operator.environment;
 
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.VipPorts;
 
 /**
  * The front ends' nginx configuration. Every server listens on an unprivileged container port
- * (the VIP's 80, 443 and 454 map to 8080, 8443 and 8454), writes only below /tmp, and answers a
+ * ({@link VipPorts}: the VIP's 80, 443, 454 and 455 map to 8080, 8443, 8454 and 8455), writes only below /tmp, and answers a
  * host it does not know with 404. The management endpoint answers {@code /healthz} for the probes.
  */
 public final class NginxConfig {
-    public static final int HTTP_PORT = 8080;
-    public static final int HTTPS_PORT = 8443;
-    public static final int MANAGEMENT_PORT = 8454;
+    public static final int HTTP_PORT = VipPorts.containerPort(VipPorts.HTTP);
+    public static final int HTTPS_PORT = VipPorts.containerPort(VipPorts.HTTPS);
+    public static final int MANAGEMENT_PORT = VipPorts.containerPort(VipPorts.MANAGEMENT);
+    public static final int MANAGEMENT_SECONDARY_PORT = VipPorts.containerPort(VipPorts.MANAGEMENT_SECONDARY);
     public static final String HEALTH_PATH = "/healthz";
     public static final String TLS_DIRECTORY = "/etc/nginx/tls";
 
@@ -49,9 +51,10 @@ public final class NginxConfig {
             c.append("        return 404;\n");
             c.append("    }\n");
         }
-        c.append("\n    # Management endpoint (VIP port 454): health for probes and the platform.\n");
+        c.append("\n    # Management endpoint (VIP ports 454 and 455): health for probes and the platform.\n");
         c.append("    server {\n");
         c.append("        listen ").append(MANAGEMENT_PORT).append(";\n");
+        c.append("        listen ").append(MANAGEMENT_SECONDARY_PORT).append(";\n");
         c.append("        location = ").append(HEALTH_PATH).append(" {\n");
         c.append("            access_log off;\n");
         c.append("            return 200 \"ok\\n\";\n");

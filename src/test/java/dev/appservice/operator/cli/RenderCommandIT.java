@@ -55,12 +55,15 @@ class RenderCommandIT {
                 "Service/contoso-ase-vip",
                 "Service/contoso-ase-internal",
                 "Service/contoso-ase-management",
+                "NetworkPolicy/contoso-ase-workers-ingress",
+                "NetworkPolicy/contoso-ase-frontend-ingress",
+                "NetworkPolicy/contoso-ase-egress",
                 // plans in admission order; offline there are no creation times, so by name
                 "Deployment/api-plan-workers",
                 "Deployment/web-plan-workers");
         Deployment frontEnds = (Deployment) objects.get(1);
         assertThat(frontEnds.getSpec().getReplicas()).as("2 + floor(18 / 15)").isEqualTo(3);
-        assertThat(((Deployment) objects.get(6)).getSpec().getReplicas()).isEqualTo(12);
+        assertThat(((Deployment) objects.get(9)).getSpec().getReplicas()).isEqualTo(12);
         assertThat(((Service) objects.get(2)).getSpec().getType()).isEqualTo("LoadBalancer");
         assertThat(first.stdout()).doesNotContain("creationTimestamp").doesNotContain("uid:");
 

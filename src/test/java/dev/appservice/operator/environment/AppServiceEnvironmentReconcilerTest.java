@@ -84,7 +84,7 @@ class AppServiceEnvironmentReconcilerTest {
         Service internal = awaitObject(Service.class, "ase1-internal");
         assertThat(internal.getSpec().getType()).isEqualTo("ClusterIP");
         Service management = awaitObject(Service.class, "ase1-management");
-        assertThat(management.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(454);
+        assertThat(management.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(454, 455);
         assertThat(management.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(NginxConfig.MANAGEMENT_PORT);
         assertOwnedBy(internal, ase);
         assertOwnedBy(management, ase);

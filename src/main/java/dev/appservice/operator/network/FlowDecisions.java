@@ -1,0 +1,158 @@
+package dev.appservice.operator.network;
+
+import dev.appservice.operator.network.RuleTable.Prefix;
+import dev.appservice.operator.network.RuleTable.Rule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Azure's verdicts for one direction of an NSG, for every kind of peer at once: the four classes
+ * of pods (in a namespace of the virtual network or not, in the operator's namespace or not) and
+ * the own region of every node of the address tree. For one protocol and port, each verdict is the
+ * first rule in priority order that applies to the port and matches the peer.
+ */
+final class FlowDecisions {
+    /** Pod classes: bit 1 = namespace of the virtual network, bit 2 = the operator's namespace. */
+    static final int POD_CLASSES = 4;
+    static final int VNET = 1;
+    static final int MANAGEMENT = 2;
+
+    private final RuleTable table;
+    private final AddressTree tree;
+    private final boolean[] inVnet;
+    private final boolean[] inLoadBalancer;
+    private final boolean[] inPods;
+    /** For each node, the ranks of the rules naming exactly that CIDR, in rank order. */
+    private final List<List<Integer>> rulesNamingNode;
+
+    FlowDecisions(RuleTable table, List<Cidr> vnet, List<Cidr> loadBalancer, List<Cidr> pods) {
+        this.table = table;
+        List<Cidr> all = new ArrayList<>(table.cidrs());
+        all.addAll(vnet);
+        all.addAll(loadBalancer);
+        all.addAll(pods);
+        this.tree = new AddressTree(all);
+        int n = tree.size();
+        this.inVnet = mark(vnet);
+        this.inLoadBalancer = mark(loadBalancer);
+        this.inPods = mark(pods);
+        this.rulesNamingNode = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            rulesNamingNode.add(new ArrayList<>());
+        }
+        Map<Cidr, Integer> index = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            index.put(tree.nodes.get(i), i);
+        }
+        for (Rule rule : table.rules) {
+            for (Prefix p : rule.prefixes()) {
+                if (p.cidr() != null) {
+                    List<Integer> list = rulesNamingNode.get(index.get(p.cidr()));
+                    if (list.isEmpty() || list.get(list.size() - 1) != rule.rank()) {
+                        list.add(rule.rank());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Marks the nodes that lie inside any of the given CIDRs (nodes come parents first). */
+    private boolean[] mark(List<Cidr> cidrs) {
+        boolean[] marked = new boolean[tree.size()];
+        java.util.Set<Cidr> set = new java.util.HashSet<>(cidrs);
+        for (int i = 0; i < tree.size(); i++) {
+            marked[i] = set.contains(tree.nodes.get(i)) || (tree.parent[i] >= 0 && marked[tree.parent[i]]);
+        }
+        return marked;
+    }
+
+    AddressTree tree() {
+        return tree;
+    }
+
+    /** The verdicts for one protocol and port. */
+    record Verdicts(Rule[] podClasses, Rule[] nodes) {
+        boolean podAllowed(int podClass) {
+            return podClasses[podClass].allow();
+        }
+    }
+
+    Verdicts decide(String protocol, int port, boolean addressesOnlyOutsidePods) {
+        List<Rule> rules = table.rules;
+        boolean[] applies = new boolean[rules.size()];
+        for (Rule r : rules) {
+            applies[r.rank()] = r.applies(protocol, port);
+        }
+        Rule[] pods = new Rule[POD_CLASSES];
+        for (int c = 0; c < POD_CLASSES; c++) {
+            pods[c] = firstMatching(rules, applies, (c & VNET) != 0, (c & MANAGEMENT) != 0);
+        }
+        // The first applicable rule matching by tag, for each combination of (in vnet, in load balancer).
+        Rule[][] byTag = new Rule[2][2];
+        for (int v = 0; v < 2; v++) {
+            for (int l = 0; l < 2; l++) {
+                byTag[v][l] = firstTagMatchForAddress(rules, applies, v == 1, l == 1);
+            }
+        }
+        Rule[] nodes = new Rule[tree.size()];
+        int[] bestCidrRank = new int[tree.size()];
+        for (int i = 0; i < tree.size(); i++) {
+            int best = tree.parent[i] >= 0 ? bestCidrRank[tree.parent[i]] : Integer.MAX_VALUE;
+            for (int rank : rulesNamingNode.get(i)) {
+                if (applies[rank]) {
+                    best = Math.min(best, rank);
+                    break;
+                }
+            }
+            bestCidrRank[i] = best;
+            Rule tag = byTag[inVnet[i] ? 1 : 0][inLoadBalancer[i] ? 1 : 0];
+            Rule decided = best < Integer.MAX_VALUE && (tag == null || best < tag.rank()) ? rules.get(best) : tag;
+            if (addressesOnlyOutsidePods && inPods[i]) {
+                decided = null;
+            }
+            nodes[i] = decided;
+        }
+        return new Verdicts(pods, nodes);
+    }
+
+    private static Rule firstMatching(List<Rule> rules, boolean[] applies, boolean vnet, boolean management) {
+        for (Rule r : rules) {
+            if (!applies[r.rank()]) {
+                continue;
+            }
+            for (Prefix p : r.prefixes()) {
+                if (p.tag() == null) {
+                    continue;
+                }
+                if (p.tag().equals(RuleTable.ANY)
+                        || (vnet && p.tag().equals(RuleTable.VIRTUAL_NETWORK))
+                        || (management && p.tag().equals(RuleTable.APP_SERVICE_MANAGEMENT))) {
+                    return r;
+                }
+            }
+        }
+        throw new IllegalStateException("the default DenyAll rule matches every flow");
+    }
+
+    private static Rule firstTagMatchForAddress(List<Rule> rules, boolean[] applies, boolean vnet, boolean loadBalancer) {
+        for (Rule r : rules) {
+            if (!applies[r.rank()]) {
+                continue;
+            }
+            for (Prefix p : r.prefixes()) {
+                if (p.tag() == null) {
+                    continue;
+                }
+                if (p.tag().equals(RuleTable.ANY)
+                        || (vnet && p.tag().equals(RuleTable.VIRTUAL_NETWORK))
+                        || (!vnet && p.tag().equals(RuleTable.INTERNET))
+                        || (loadBalancer && p.tag().equals(RuleTable.AZURE_LOAD_BALANCER))) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,371 @@
+package dev.appservice.operator.network;
+
+import dev.appservice.operator.api.AppServiceEnvironmentSpec;
+import dev.appservice.operator.api.NetworkSecurityGroup;
+import dev.appservice.operator.api.SecurityRule;
+import dev.appservice.operator.config.NetworkSettings;
+import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
+import dev.appservice.operator.model.VipPorts;
+import dev.appservice.operator.network.FlowDecisions.Verdicts;
+import dev.appservice.operator.network.RuleTable.Rule;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPortBuilder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Compiles an environment's network security group into NetworkPolicies that admit exactly the
+ * traffic Azure would, although NetworkPolicies can only allow and add up while NSG rules allow or
+ * deny in priority order, first match wins, above fixed default rules.
+ *
+ * <p>For each protocol and port it decides, once per kind of peer, what Azure does (see
+ * {@link FlowDecisions}); the allowed peers become namespace selectors (for pods: a Deny on a
+ * tag above an Allow on "*" becomes a {@code NotIn} selector) and ipBlocks with excepts (for
+ * addresses: a Deny on a CIDR above a broader Allow becomes an except); ports with the same
+ * allowed peers share one rule. Inbound rules guard the front ends and see VIP ports, translated
+ * to the ports the front ends listen on; outbound rules guard every pod of the environment.
+ * Traffic between the environment's own pods is always allowed, and its workers accept nothing
+ * else. Pure functions: no client.
+ */
+public final class NsgCompiler {
+    static final String KUBERNETES_NAMESPACE_LABEL = "kubernetes.io/metadata.name";
+    static final List<String> PROTOCOLS = List.of("TCP", "UDP");
+    static final int DNS_PORT = 53;
+
+    /** Something the user should know about the rules, reported on the environment. */
+    public record Finding(String conditionType, String reason, String message) {
+    }
+
+    /** The policies to apply and what they mean for the environment. */
+    public record Result(List<NetworkPolicy> policies, List<Finding> findings) {
+    }
+
+    private NsgCompiler() {
+    }
+
+    public static String frontEndPolicyName(String environment) {
+        return ResourceNames.child(environment, "frontend-ingress");
+    }
+
+    public static String workerPolicyName(String environment) {
+        return ResourceNames.child(environment, "workers-ingress");
+    }
+
+    public static String egressPolicyName(String environment) {
+        return ResourceNames.child(environment, "egress");
+    }
+
+    public static Result compile(EnvironmentTopology topology, NetworkSettings settings) {
+        String name = topology.name();
+        AppServiceEnvironmentSpec spec = topology.environment().getSpec();
+        NetworkSecurityGroup nsg = spec.getNetworkSecurityGroup();
+        List<NetworkPolicy> policies = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
+        policies.add(workerPolicy(topology));
+        if (nsg != null) {
+            Context context = new Context(topology, settings);
+            policies.add(frontEndPolicy(context, nsg.getInboundRules(), findings));
+            if (nsg.getOutboundRules() != null && !nsg.getOutboundRules().isEmpty()) {
+                policies.add(egressPolicy(context, nsg.getOutboundRules(), findings));
+            }
+        }
+        return new Result(policies, findings);
+    }
+
+    /** What every policy needs to know: the environment, its virtual network and the cluster's settings. */
+    private record Context(EnvironmentTopology topology, NetworkSettings settings, String vnetName, List<Cidr> vnet,
+            List<Cidr> loadBalancer, List<Cidr> pods) {
+        Context(EnvironmentTopology topology, NetworkSettings settings) {
+            this(topology, settings, topology.environment().getSpec().getVirtualNetwork().getName(),
+                    vnetCidrs(topology.environment().getSpec()),
+                    settings.azureLoadBalancerCidrs().stream().map(Cidr::parse).toList(),
+                    settings.podCidrs().stream().map(Cidr::parse).toList());
+        }
+
+        FlowDecisions decisions(RuleTable table) {
+            return new FlowDecisions(table, vnet, loadBalancer, pods);
+        }
+    }
+
+    static List<Cidr> vnetCidrs(AppServiceEnvironmentSpec spec) {
+        List<Cidr> cidrs = new ArrayList<>();
+        cidrs.add(Cidr.parse(spec.getVirtualNetwork().getSubnet()));
+        if (spec.getVirtualNetwork().getAddressPrefixes() != null) {
+            spec.getVirtualNetwork().getAddressPrefixes().stream().map(Cidr::parse).forEach(cidrs::add);
+        }
+        return cidrs;
+    }
+
+    private static NetworkPolicy workerPolicy(EnvironmentTopology topology) {
+        return policy(topology, workerPolicyName(topology.name()),
+                StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_WORKER), "Ingress")
+                .editSpec()
+                .withIngress(new NetworkPolicyIngressRuleBuilder().withFrom(ownPods(topology)).build())
+                .endSpec().build();
+    }
+
+    private static NetworkPolicy frontEndPolicy(Context context, List<SecurityRule> inbound, List<Finding> findings) {
+        EnvironmentTopology topology = context.topology();
+        FlowDecisions decisions = context.decisions(RuleTable.inbound(inbound));
+        boolean tls = topology.environment().getSpec().tlsSecretName() != null;
+        // Group the served ports by the peers they admit: ports with the same peers share a rule.
+        Map<String, PeerGroup> groups = new LinkedHashMap<>();
+        for (String protocol : PROTOCOLS) {
+            for (VipPorts.Mapping port : VipPorts.served(tls)) {
+                Verdicts verdicts = decisions.decide(protocol, port.vipPort(), true);
+                PeerGroup group = groups.computeIfAbsent(signature(verdicts), k -> new PeerGroup(verdicts));
+                group.ports.add(new PortSpan(protocol, port.containerPort(), port.containerPort()));
+            }
+        }
+        List<NetworkPolicyIngressRule> ingress = new ArrayList<>();
+        ingress.add(new NetworkPolicyIngressRuleBuilder().withFrom(ownPods(topology)).build());
+        for (PeerGroup group : groups.values()) {
+            List<NetworkPolicyPeer> peers = peers(context, decisions, group.verdicts);
+            if (!peers.isEmpty()) {
+                ingress.add(new NetworkPolicyIngressRuleBuilder().withFrom(peers).withPorts(ports(group.ports, false)).build());
+            }
+        }
+        managementFinding(decisions).ifPresent(findings::add);
+        return policy(topology, frontEndPolicyName(topology.name()),
+                StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_FRONT_END), "Ingress")
+                .editSpec().withIngress(ingress).endSpec().build();
+    }
+
+    private static NetworkPolicy egressPolicy(Context context, List<SecurityRule> outbound, List<Finding> findings) {
+        EnvironmentTopology topology = context.topology();
+        RuleTable table = RuleTable.outbound(outbound);
+        FlowDecisions decisions = context.decisions(table);
+        List<Integer> cuts = table.portBoundaries();
+        Map<String, PeerGroup> groups = new LinkedHashMap<>();
+        for (String protocol : PROTOCOLS) {
+            for (int i = 0; i < cuts.size(); i++) {
+                int from = cuts.get(i);
+                int to = i + 1 < cuts.size() ? cuts.get(i + 1) - 1 : 65535;
+                Verdicts verdicts = decisions.decide(protocol, from, true);
+                PeerGroup group = groups.computeIfAbsent(signature(verdicts), k -> new PeerGroup(verdicts));
+                group.ports.add(new PortSpan(protocol, from, to));
+            }
+        }
+        List<NetworkPolicyEgressRule> egress = new ArrayList<>();
+        egress.add(new NetworkPolicyEgressRuleBuilder().withTo(ownPods(topology)).build());
+        Optional<Rule> dnsDenial = dnsDenial(decisions);
+        if (dnsDenial.isEmpty()) {
+            egress.add(new NetworkPolicyEgressRuleBuilder()
+                    .withTo(new NetworkPolicyPeerBuilder()
+                            .withNamespaceSelector(matchLabels(Map.of(KUBERNETES_NAMESPACE_LABEL, context.settings().dnsNamespace())))
+                            .withPodSelector(matchLabels(context.settings().dnsPodLabels()))
+                            .build())
+                    .withPorts(ports(List.of(new PortSpan("UDP", DNS_PORT, DNS_PORT), new PortSpan("TCP", DNS_PORT, DNS_PORT)), true))
+                    .build());
+        } else {
+            findings.add(new Finding("DnsReachable", "DnsBlocked",
+                    "outbound rule '" + dnsDenial.get().name() + "' (priority " + dnsDenial.get().priority()
+                            + ") denies DNS (port 53) to the cluster DNS; apps cannot resolve names"));
+        }
+        for (PeerGroup group : groups.values()) {
+            List<NetworkPolicyPeer> peers = peers(context, decisions, group.verdicts);
+            if (!peers.isEmpty()) {
+                egress.add(new NetworkPolicyEgressRuleBuilder().withTo(peers).withPorts(ports(group.ports, true)).build());
+            }
+        }
+        return policy(topology, egressPolicyName(topology.name()),
+                Map.of(StandardLabels.ENVIRONMENT, ResourceNames.labelValue(topology.name())), "Egress")
+                .editSpec().withEgress(egress).endSpec().build();
+    }
+
+    /** Management (VIP 454-455) from the operator's namespace must be allowed, or Azure suspends the ASE. */
+    private static Optional<Finding> managementFinding(FlowDecisions decisions) {
+        for (int port : List.of(VipPorts.MANAGEMENT, VipPorts.MANAGEMENT_SECONDARY)) {
+            Rule rule = decisions.decide("TCP", port, true).podClasses()[FlowDecisions.MANAGEMENT];
+            if (!rule.allow()) {
+                return Optional.of(new Finding("ManagementReachable", "ManagementPortsBlocked",
+                        (rule.isDefault() ? "default rule " : "inbound rule ") + "'" + rule.name() + "' (priority " + rule.priority()
+                                + ") denies VIP port " + port + " from AppServiceManagement; on Azure such an environment is suspended"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The user rule that denies DNS to the cluster DNS (pods outside the virtual network and the operator's namespace). */
+    private static Optional<Rule> dnsDenial(FlowDecisions decisions) {
+        for (String protocol : List.of("UDP", "TCP")) {
+            Rule rule = decisions.decide(protocol, DNS_PORT, true).podClasses()[0];
+            if (!rule.allow() && !rule.isDefault()) {
+                return Optional.of(rule);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final class PeerGroup {
+        final Verdicts verdicts;
+        final List<PortSpan> ports = new ArrayList<>();
+
+        PeerGroup(Verdicts verdicts) {
+            this.verdicts = verdicts;
+        }
+    }
+
+    private record PortSpan(String protocol, int from, int to) {
+    }
+
+    /** Two verdicts with the same signature admit the same peers. */
+    private static String signature(Verdicts verdicts) {
+        StringBuilder sb = new StringBuilder();
+        for (Rule r : verdicts.podClasses()) {
+            sb.append(r.allow() ? '1' : '0');
+        }
+        sb.append('|');
+        for (Rule r : verdicts.nodes()) {
+            sb.append(r != null && r.allow() ? '1' : '0');
+        }
+        return sb.toString();
+    }
+
+    private static List<NetworkPolicyPeer> peers(Context context, FlowDecisions decisions, Verdicts verdicts) {
+        List<NetworkPolicyPeer> peers = new ArrayList<>(podPeers(context, verdicts));
+        boolean[] allowed = new boolean[verdicts.nodes().length];
+        for (int i = 0; i < allowed.length; i++) {
+            allowed[i] = verdicts.nodes()[i] != null && verdicts.nodes()[i].allow();
+        }
+        for (AddressTree.Block block : decisions.tree().blocks(allowed)) {
+            peers.add(new NetworkPolicyPeerBuilder()
+                    .withIpBlock(new IPBlock(block.cidr().toString(), block.except().stream().map(Cidr::toString).toList()))
+                    .build());
+        }
+        return peers;
+    }
+
+    /**
+     * Namespace selectors for the allowed pod classes. Pairs of classes that differ in one
+     * dimension merge into one selector on the other; all four become "every namespace".
+     */
+    private static List<NetworkPolicyPeer> podPeers(Context context, Verdicts verdicts) {
+        boolean[] allowed = new boolean[FlowDecisions.POD_CLASSES];
+        int count = 0;
+        for (int c = 0; c < allowed.length; c++) {
+            allowed[c] = verdicts.podAllowed(c);
+            count += allowed[c] ? 1 : 0;
+        }
+        List<NetworkPolicyPeer> peers = new ArrayList<>();
+        if (count == FlowDecisions.POD_CLASSES) {
+            peers.add(new NetworkPolicyPeerBuilder().withNamespaceSelector(new LabelSelector()).build());
+            return peers;
+        }
+        boolean[] covered = new boolean[FlowDecisions.POD_CLASSES];
+        int[][] pairs = { { FlowDecisions.VNET, FlowDecisions.VNET | FlowDecisions.MANAGEMENT }, { 0, FlowDecisions.MANAGEMENT },
+                { FlowDecisions.MANAGEMENT, FlowDecisions.VNET | FlowDecisions.MANAGEMENT }, { 0, FlowDecisions.VNET } };
+        for (int[] pair : pairs) {
+            if (allowed[pair[0]] && allowed[pair[1]] && !(covered[pair[0]] && covered[pair[1]])) {
+                // The pair shares the dimension in which both members agree.
+                int shared = (pair[0] ^ pair[1]) == FlowDecisions.MANAGEMENT ? FlowDecisions.VNET : FlowDecisions.MANAGEMENT;
+                peers.add(namespacePeer(context, shared, pair[0]));
+                covered[pair[0]] = true;
+                covered[pair[1]] = true;
+            }
+        }
+        for (int c = 0; c < FlowDecisions.POD_CLASSES; c++) {
+            if (allowed[c] && !covered[c]) {
+                peers.add(namespacePeer(context, FlowDecisions.VNET | FlowDecisions.MANAGEMENT, c));
+            }
+        }
+        return peers;
+    }
+
+    /** A selector of namespaces that constrains the given dimensions to the values of podClass. */
+    private static NetworkPolicyPeer namespacePeer(Context context, int dimensions, int podClass) {
+        LabelSelectorBuilder selector = new LabelSelectorBuilder();
+        Map<String, String> labels = new TreeMap<>();
+        if ((dimensions & FlowDecisions.VNET) != 0) {
+            if ((podClass & FlowDecisions.VNET) != 0) {
+                labels.put(StandardLabels.VIRTUAL_NETWORK, context.vnetName());
+            } else {
+                selector.addNewMatchExpression().withKey(StandardLabels.VIRTUAL_NETWORK).withOperator("NotIn")
+                        .withValues(context.vnetName()).endMatchExpression();
+            }
+        }
+        if ((dimensions & FlowDecisions.MANAGEMENT) != 0) {
+            if ((podClass & FlowDecisions.MANAGEMENT) != 0) {
+                labels.put(KUBERNETES_NAMESPACE_LABEL, context.settings().operatorNamespace());
+            } else {
+                selector.addNewMatchExpression().withKey(KUBERNETES_NAMESPACE_LABEL).withOperator("NotIn")
+                        .withValues(context.settings().operatorNamespace()).endMatchExpression();
+            }
+        }
+        if (!labels.isEmpty()) {
+            selector.withMatchLabels(labels);
+        }
+        return new NetworkPolicyPeerBuilder().withNamespaceSelector(selector.build()).build();
+    }
+
+    /** Port spans as policy ports: adjacent spans merge; a protocol open on every port needs no port. */
+    private static List<NetworkPolicyPort> ports(List<PortSpan> spans, boolean allPortsMeansNoPorts) {
+        List<NetworkPolicyPort> ports = new ArrayList<>();
+        List<PortSpan> sorted = new ArrayList<>(spans);
+        sorted.sort(java.util.Comparator.comparing(PortSpan::protocol).thenComparingInt(PortSpan::from));
+        List<PortSpan> merged = new ArrayList<>();
+        for (PortSpan s : sorted) {
+            PortSpan last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && last.protocol().equals(s.protocol()) && last.to() + 1 >= s.from()) {
+                merged.set(merged.size() - 1, new PortSpan(s.protocol(), last.from(), Math.max(last.to(), s.to())));
+            } else {
+                merged.add(s);
+            }
+        }
+        for (PortSpan s : merged) {
+            NetworkPolicyPortBuilder port = new NetworkPolicyPortBuilder().withProtocol(s.protocol());
+            if (!(allPortsMeansNoPorts && s.from() <= 1 && s.to() >= 65535)) {
+                port.withPort(new IntOrString(s.from()));
+                if (s.to() > s.from()) {
+                    port.withEndPort(s.to());
+                }
+            }
+            ports.add(port.build());
+        }
+        return ports;
+    }
+
+    private static NetworkPolicyPeer ownPods(EnvironmentTopology topology) {
+        return new NetworkPolicyPeerBuilder()
+                .withPodSelector(matchLabels(Map.of(StandardLabels.ENVIRONMENT, ResourceNames.labelValue(topology.name()))))
+                .build();
+    }
+
+    private static LabelSelector matchLabels(Map<String, String> labels) {
+        return new LabelSelectorBuilder().withMatchLabels(new TreeMap<>(labels)).build();
+    }
+
+    private static NetworkPolicyBuilder policy(EnvironmentTopology topology, String name, Map<String, String> podSelector, String type) {
+        Map<String, String> labels = StandardLabels.forEnvironment(topology.name(), "network-policy");
+        return new NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(topology.namespace())
+                .withLabels(labels)
+                .withAnnotations(new TreeMap<>())
+                .endMetadata()
+                .withNewSpec()
+                .withPodSelector(matchLabels(podSelector))
+                .withPolicyTypes(Arrays.asList(type))
+                .endSpec();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.appservice.operator.network;
+
+import dev.appservice.operator.api.RuleAccess;
+import dev.appservice.operator.api.RuleProtocol;
+import dev.appservice.operator.api.SecurityRule;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reference evaluator: decides a flow the way Azure does, straight from the contract, sharing no
+ * code with the compiler. Rules sorted by priority, default rules below them, first match wins.
+ */
+final class AzureNsgEvaluator {
+
+    /** A peer of a flow: an address, or a pod in a namespace with labels. */
+    sealed interface Peer permits Address, Pod {
+    }
+
+    record Address(String ip) implements Peer {
+    }
+
+    record Pod(String namespace, Map<String, String> namespaceLabels, Map<String, String> podLabels) implements Peer {
+    }
+
+    record Network(String vnetName, List<String> vnetCidrs, List<String> loadBalancerCidrs, String operatorNamespace) {
+    }
+
+    private AzureNsgEvaluator() {
+    }
+
+    static boolean decide(List<SecurityRule> userRules, boolean inbound, Network network, Peer peer, String protocol, int port) {
+        return firstMatch(userRules, inbound, network, peer, protocol, port).getAccess() == RuleAccess.Allow;
+    }
+
+    static SecurityRule firstMatch(List<SecurityRule> userRules, boolean inbound, Network network, Peer peer, String protocol, int port) {
+        List<SecurityRule> rules = new ArrayList<>(userRules == null ? List.of() : userRules);
+        if (inbound) {
+            rules.add(rule("AllowVnetInBound", 65000, RuleAccess.Allow, "VirtualNetwork"));
+            rules.add(rule("AllowAzureLoadBalancerInBound", 65001, RuleAccess.Allow, "AzureLoadBalancer"));
+            rules.add(rule("DenyAllInBound", 65500, RuleAccess.Deny, "*"));
+        } else {
+            rules.add(rule("AllowVnetOutBound", 65000, RuleAccess.Allow, "VirtualNetwork"));
+            rules.add(rule("AllowInternetOutBound", 65001, RuleAccess.Allow, "Internet"));
+            rules.add(rule("DenyAllOutBound", 65500, RuleAccess.Deny, "*"));
+        }
+        rules.sort(Comparator.comparing(SecurityRule::getPriority));
+        for (SecurityRule r : rules) {
+            RuleProtocol p = r.getProtocol() == null ? RuleProtocol.Any : r.getProtocol();
+            if (p != RuleProtocol.Any && !p.name().equalsIgnoreCase(protocol)) {
+                continue;
+            }
+            List<String> ports = r.getDestinationPortRanges() == null || r.getDestinationPortRanges().isEmpty() ? List.of("*") : r.getDestinationPortRanges();
+            if (ports.stream().noneMatch(range -> portIn(range, port))) {
+                continue;
+            }
+            List<String> prefixes = inbound ? r.getSourceAddressPrefixes() : r.getDestinationAddressPrefixes();
+            if (prefixes == null || prefixes.isEmpty()) {
+                prefixes = List.of("*");
+            }
+            if (prefixes.stream().anyMatch(prefix -> matches(prefix, network, peer))) {
+                return r;
+            }
+        }
+        throw new AssertionError("DenyAll matches everything");
+    }
+
+    static SecurityRule rule(String name, int priority, RuleAccess access, String prefix) {
+        SecurityRule r = new SecurityRule();
+        r.setName(name);
+        r.setPriority(priority);
+        r.setAccess(access);
+        r.setProtocol(RuleProtocol.Any);
+        r.setSourceAddressPrefixes(List.of(prefix));
+        r.setDestinationAddressPrefixes(List.of(prefix));
+        r.setDestinationPortRanges(List.of("*"));
+        return r;
+    }
+
+    private static boolean portIn(String range, int port) {
+        if (range.equals("*")) {
+            return true;
+        }
+        String[] parts = range.split("-");
+        int from = Integer.parseInt(parts[0]);
+        int to = parts.length > 1 ? Integer.parseInt(parts[1]) : from;
+        return port >= from && port <= to;
+    }
+
+    private static boolean matches(String prefix, Network network, Peer peer) {
+        if (prefix.equals("*")) {
+            return true;
+        }
+        if (peer instanceof Pod pod) {
+            return switch (prefix) {
+                case "VirtualNetwork" -> network.vnetName().equals(pod.namespaceLabels().get("appservice.dev/virtual-network"));
+                case "AppServiceManagement" -> network.operatorNamespace().equals(pod.namespace());
+                default -> false; // addresses, Internet and AzureLoadBalancer never match a pod
+            };
+        }
+        String ip = ((Address) peer).ip();
+        return switch (prefix) {
+            case "VirtualNetwork" -> network.vnetCidrs().stream().anyMatch(c -> IpMath.contains(c, ip));
+            case "Internet" -> network.vnetCidrs().stream().noneMatch(c -> IpMath.contains(c, ip));
+            case "AzureLoadBalancer" -> network.loadBalancerCidrs().stream().anyMatch(c -> IpMath.contains(c, ip));
+            case "AppServiceManagement" -> false;
+            default -> IpMath.contains(prefix, ip);
+        };
+    }
+}

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -254,6 +255,62 @@ class AppServiceEnvironmentReconcilerTest {
             return a;
         });
         await().atMost(TIMEOUT).until(() -> "ClusterIP".equals(client.services().inNamespace(ns).withName("ase1-vip").get().getSpec().getType()));
+    }
+
+    @Test
+    void networkSecurityGroupBecomesNetworkPoliciesThatFollowTheSpec() {
+        AppServiceEnvironment withNsg = environment(ns, "ase1");
+        var nsg = new dev.appservice.operator.api.NetworkSecurityGroup();
+        nsg.setInboundRules(List.of(nsgRule("deny-management", 100, "Deny", List.of("*"), List.of("454-455"))));
+        nsg.setOutboundRules(List.of(nsgRule("deny-metadata", 100, "Deny", List.of("169.254.169.254/32"), List.of("*"))));
+        withNsg.getSpec().setNetworkSecurityGroup(nsg);
+        AppServiceEnvironment ase = client.resource(withNsg).create();
+
+        NetworkPolicy frontEnd = awaitObject(NetworkPolicy.class, "ase1-frontend-ingress");
+        assertOwnedBy(frontEnd, ase);
+        assertOwnedBy(awaitObject(NetworkPolicy.class, "ase1-workers-ingress"), ase);
+        NetworkPolicy egress = awaitObject(NetworkPolicy.class, "ase1-egress");
+        assertThat(egress.getSpec().getPolicyTypes()).containsExactly("Egress");
+
+        AppServiceEnvironment reported = awaitStatus("ase1", s -> Conditions.isTrue(s.getStatus().getConditions(), "NetworkPolicyReady"));
+        Condition management = Conditions.find(reported.getStatus().getConditions(), "ManagementReachable");
+        assertThat(management.getStatus()).isEqualTo("False");
+        assertThat(management.getReason()).isEqualTo("ManagementPortsBlocked");
+        assertThat(management.getMessage()).contains("'deny-management'");
+        assertThat(Conditions.find(reported.getStatus().getConditions(), "DnsReachable").getStatus()).isEqualTo("True");
+
+        // Drift: a deleted policy comes back.
+        client.resource(frontEnd).delete();
+        await().atMost(TIMEOUT).until(() -> {
+            NetworkPolicy p = client.network().networkPolicies().inNamespace(ns).withName("ase1-frontend-ingress").get();
+            return p != null && !p.getMetadata().getUid().equals(frontEnd.getMetadata().getUid());
+        });
+
+        // Without outbound rules the egress policy goes; without an NSG the front-end policy goes too.
+        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").edit(a -> {
+            a.getSpec().getNetworkSecurityGroup().setOutboundRules(null);
+            return a;
+        });
+        await().atMost(TIMEOUT).until(() -> client.network().networkPolicies().inNamespace(ns).withName("ase1-egress").get() == null);
+        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").edit(a -> {
+            a.getSpec().setNetworkSecurityGroup(null);
+            return a;
+        });
+        await().atMost(TIMEOUT).until(() -> client.network().networkPolicies().inNamespace(ns).withName("ase1-frontend-ingress").get() == null);
+        assertThat(client.network().networkPolicies().inNamespace(ns).withName("ase1-workers-ingress").get()).isNotNull();
+        AppServiceEnvironment open = awaitStatus("ase1", s -> Conditions.find(s.getStatus().getConditions(), "ManagementReachable") == null);
+        assertThat(Conditions.isTrue(open.getStatus().getConditions(), "NetworkPolicyReady")).isTrue();
+    }
+
+    static dev.appservice.operator.api.SecurityRule nsgRule(String name, int priority, String access, List<String> prefixes, List<String> ports) {
+        var r = new dev.appservice.operator.api.SecurityRule();
+        r.setName(name);
+        r.setPriority(priority);
+        r.setAccess(dev.appservice.operator.api.RuleAccess.valueOf(access));
+        r.setSourceAddressPrefixes(prefixes.get(0).contains(".") ? null : prefixes);
+        r.setDestinationAddressPrefixes(prefixes.get(0).contains(".") ? prefixes : null);
+        r.setDestinationPortRanges(ports);
+        return r;
     }
 
     private <T extends HasMetadata> T awaitObject(Class<T> type, String name) {

@@ -122,7 +122,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 service(context, ResourceNames.managementService(topology.name())),
                 context.getSecondaryResource(ConfigMap.class, CONFIG),
                 context.getSecondaryResourcesAsStream(NetworkPolicy.class).toList());
-        NsgCompiler.Result network = NsgCompiler.compile(topology, settings.network());
+        NsgCompiler.Result network = EnvironmentTopologies.network(environment, context, settings.network());
         AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(topology, observed, network, clock.instant());
         return patchStatusIfChanged(environment, status);
     }

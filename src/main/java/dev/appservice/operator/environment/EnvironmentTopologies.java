@@ -2,15 +2,38 @@ package dev.appservice.operator.environment;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.network.NsgCompiler;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
-/** Builds an environment's topology from the reconcile context (its plans come from an informer). */
+/**
+ * Builds an environment's topology and compiled network from the reconcile context, once per
+ * reconcile: the dependents and the status all read the same result (compiling a large NSG
+ * takes a while, see BENCHMARKS.md).
+ */
 final class EnvironmentTopologies {
+    private static final String TOPOLOGY = "appservice.dev/topology";
+    private static final String NETWORK = "appservice.dev/network";
+
     private EnvironmentTopologies() {
     }
 
     static EnvironmentTopology from(AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
-        return new EnvironmentTopology(environment, context.getSecondaryResources(IsolatedPlan.class));
+        var memo = context.managedWorkflowAndDependentResourceContext();
+        return memo.get(TOPOLOGY, EnvironmentTopology.class).orElseGet(() -> {
+            var topology = new EnvironmentTopology(environment, context.getSecondaryResources(IsolatedPlan.class));
+            memo.put(TOPOLOGY, topology);
+            return topology;
+        });
+    }
+
+    static NsgCompiler.Result network(AppServiceEnvironment environment, Context<AppServiceEnvironment> context, NetworkSettings settings) {
+        var memo = context.managedWorkflowAndDependentResourceContext();
+        return memo.get(NETWORK, NsgCompiler.Result.class).orElseGet(() -> {
+            var network = NsgCompiler.compile(from(environment, context), settings);
+            memo.put(NETWORK, network);
+            return network;
+        });
     }
 }

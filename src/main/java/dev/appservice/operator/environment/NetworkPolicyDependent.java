@@ -26,7 +26,7 @@ abstract class NetworkPolicyDependent extends ControlledDependentResource<Networ
     @Override
     protected NetworkPolicy desired(AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
         String name = policyName.apply(primary.getMetadata().getName());
-        return NsgCompiler.compile(EnvironmentTopologies.from(primary, context), settings.network()).policies().stream()
+        return EnvironmentTopologies.network(primary, context, settings.network()).policies().stream()
                 .filter(p -> p.getMetadata().getName().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("the precondition guarantees policy " + name + " is wanted"));

@@ -14,8 +14,8 @@ public record Violation(String object, String field, String message, boolean war
         return new Violation(object, field, message, true);
     }
 
-    /** {@code IsolatedPlan ns/name: spec.instances: must be at most 100, got 120}. */
+    /** {@code IsolatedPlan ns/name: spec.instances must be between 1 and 100, got 120}. */
     public String describe() {
-        return object + ": " + (field == null || field.isEmpty() ? "" : field + ": ") + message;
+        return object + ": " + (field == null || field.isEmpty() ? "" : field + " ") + message;
     }
 }

@@ -1,6 +1,7 @@
 package dev.appservice.operator.cli;
 
-import dev.appservice.operator.admission.SpecValidation;
+import dev.appservice.operator.admission.AdmissionRules;
+import dev.appservice.operator.admission.ClusterView;
 import dev.appservice.operator.admission.Violation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
@@ -70,23 +71,38 @@ public final class CommandLine {
         Manifests.Result input = Manifests.read(files);
         List<String> errors = new ArrayList<>(input.errors());
         List<String> warnings = new ArrayList<>(input.warnings());
-        for (Manifests.Entry entry : input.entries()) {
-            List<Violation> violations = validate(entry.resource());
+        // Admit the set as a cluster would: environments first, then plans in the order given
+        // (kubectl apply's order), each checked against what was admitted before it.
+        OperatorSettings settings = OperatorSettings.defaults();
+        List<AppServiceEnvironment> environments = new ArrayList<>();
+        List<IsolatedPlan> plans = new ArrayList<>();
+        ClusterView admitted = ClusterView.of(environments, plans);
+        List<Manifests.Entry> ordered = new ArrayList<>(input.entries());
+        ordered.sort(java.util.Comparator.comparing(e -> e.resource() instanceof AppServiceEnvironment ? 0 : 1));
+        for (Manifests.Entry entry : ordered) {
+            List<Violation> violations = AdmissionRules.check(entry.resource(), null, admitted, settings.network());
             for (Violation v : violations) {
-                (v.warning() ? warnings : errors).add(entry.file() + ": " + v.describe());
+                (v.warning() ? warnings : errors).add(entry.where() + ": " + v.describe());
+            }
+            if (violations.stream().allMatch(Violation::warning)) {
+                if (entry.resource() instanceof AppServiceEnvironment environment) {
+                    environments.add(environment);
+                } else if (entry.resource() instanceof IsolatedPlan plan) {
+                    plans.add(plan);
+                }
             }
         }
         warnings.forEach(w -> err.println("warning: " + w));
         errors.forEach(e -> err.println("error: " + e));
         if (!errors.isEmpty()) {
-            err.println(args[0] + ": " + errors.size() + " problem(s) found; nothing rendered");
+            err.println(args[0] + ": " + errors.size() + " problem(s) found" + (args[0].equals("render") ? "; nothing rendered" : ""));
             return INVALID_INPUT;
         }
         if (args[0].equals("validate")) {
             err.println("validate: " + input.entries().size() + " resource(s) valid" + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)"));
             return OK;
         }
-        List<HasMetadata> objects = DesiredObjects.of(input.environments(), input.plans(), OperatorSettings.defaults(),
+        List<HasMetadata> objects = DesiredObjects.of(input.environments(), input.plans(), settings,
                 w -> err.println("warning: " + w));
         KubernetesSerialization serialization = new KubernetesSerialization();
         StringBuilder yaml = new StringBuilder();
@@ -100,15 +116,5 @@ public final class CommandLine {
         out.print(yaml);
         out.flush();
         return OK;
-    }
-
-    private static List<Violation> validate(HasMetadata resource) {
-        if (resource instanceof AppServiceEnvironment environment) {
-            return SpecValidation.validate(environment);
-        }
-        if (resource instanceof IsolatedPlan plan) {
-            return SpecValidation.validate(plan);
-        }
-        return List.of();
     }
 }

@@ -39,10 +39,7 @@ public final class DesiredObjects {
             objects.add(EnvironmentServices.vip(topology));
             objects.add(EnvironmentServices.internal(topology));
             objects.add(EnvironmentServices.management(topology));
-            NsgCompiler.Result network = NsgCompiler.compile(topology, settings.network());
-            objects.addAll(network.policies());
-            network.findings().forEach(f -> warnings.accept("AppServiceEnvironment " + topology.namespace() + "/" + topology.name()
-                    + ": spec.networkSecurityGroup: " + f.message()));
+            objects.addAll(NsgCompiler.compile(topology, settings.network()).policies());
             for (IsolatedPlan plan : topology.plans()) {
                 objects.add(Workers.deployment(topology, plan, settings));
             }

@@ -31,8 +31,8 @@ public final class Manifests {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    /** A custom resource and the file it came from. */
-    public record Entry(Path file, HasMetadata resource) {
+    /** A custom resource, the file it came from and where in it ({@code file (document 2)}). */
+    public record Entry(Path file, String where, HasMetadata resource) {
     }
 
     /** What was read: resources, errors and warnings, each line naming its file. */
@@ -45,10 +45,6 @@ public final class Manifests {
         public List<IsolatedPlan> plans() {
             return entries.stream().map(Entry::resource).filter(IsolatedPlan.class::isInstance)
                     .map(IsolatedPlan.class::cast).toList();
-        }
-
-        public Path fileOf(HasMetadata resource) {
-            return entries.stream().filter(e -> e.resource() == resource).map(Entry::file).findFirst().orElse(null);
         }
     }
 
@@ -150,7 +146,7 @@ public final class Manifests {
             if (resource.getMetadata().getNamespace() == null) {
                 resource.getMetadata().setNamespace("default");
             }
-            entries.add(new Entry(file, resource));
+            entries.add(new Entry(file, where, resource));
         } catch (UnrecognizedPropertyException e) {
             errors.add(where + ": " + object + ": " + path(e) + ": unknown field");
         } catch (InvalidFormatException e) {

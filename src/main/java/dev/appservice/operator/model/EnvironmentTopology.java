@@ -18,10 +18,10 @@ import java.util.Optional;
  * An environment together with the plans placed in it: the one input from which front ends,
  * workers, capacity and status figures are computed, by the reconcilers and by {@code render} alike.
  *
- * <p>Capacity is handed out to plans in the order they were created (then by name): each plan gets
- * what it asks for while the environment (V2: {@code maxInstances}) or its worker pool (V1: the
- * pool's {@code count}) has room, and is held at what still fits after that. So a plan admitted
- * last never pushes out one that was there before it.
+ * <p>Capacity (V2: {@code maxInstances}; V1: each worker pool's {@code count}) is handed out so
+ * that nothing running is scaled down by someone else's plan: plans keep what they run, and the
+ * rest goes to plans in the order they were created (then by name), each held at what still fits.
+ * Two plans admitted together past the limit: the later one is held.
  */
 public final class EnvironmentTopology {
     public static final int V1_HOST_LIMIT = 55;
@@ -49,6 +49,12 @@ public final class EnvironmentTopology {
             .comparing((IsolatedPlan p) -> p.getMetadata().getCreationTimestamp() == null ? "" : p.getMetadata().getCreationTimestamp())
             .thenComparing(p -> p.getMetadata().getName());
 
+    /**
+     * Two passes. First every plan keeps what it already runs (its reported instances, never more
+     * than it now asks for), in admission order while the bucket has room; then what is left goes
+     * to plans that ask for more, again in admission order. So a plan that grows never takes
+     * instances from one already running, whatever their ages.
+     */
     private Map<String, Integer> allocate() {
         Map<String, Integer> room = new HashMap<>();
         if (isV1()) {
@@ -60,13 +66,28 @@ public final class EnvironmentTopology {
         }
         Map<String, Integer> result = new LinkedHashMap<>();
         for (IsolatedPlan plan : plans) {
-            String bucket = isV1() ? Objects.requireNonNullElse(plan.getSpec().getWorkerPool(), "") : "";
-            int free = room.getOrDefault(bucket, 0);
-            int give = Math.max(0, Math.min(plan.getSpec().effectiveInstances(), free));
-            room.put(bucket, free - give);
-            result.put(plan.getMetadata().getName(), give);
+            int running = plan.getStatus() == null || plan.getStatus().getInstances() == null ? 0 : plan.getStatus().getInstances();
+            result.put(plan.getMetadata().getName(), take(room, bucket(plan), Math.min(running, plan.getSpec().effectiveInstances())));
+        }
+        for (IsolatedPlan plan : plans) {
+            String name = plan.getMetadata().getName();
+            int more = plan.getSpec().effectiveInstances() - result.get(name);
+            if (more > 0) {
+                result.put(name, result.get(name) + take(room, bucket(plan), more));
+            }
         }
         return result;
+    }
+
+    private String bucket(IsolatedPlan plan) {
+        return isV1() ? Objects.requireNonNullElse(plan.getSpec().getWorkerPool(), "") : "";
+    }
+
+    private static int take(Map<String, Integer> room, String bucket, int wanted) {
+        int free = room.getOrDefault(bucket, 0);
+        int given = Math.max(0, Math.min(wanted, free));
+        room.put(bucket, free - given);
+        return given;
     }
 
     public AppServiceEnvironment environment() {

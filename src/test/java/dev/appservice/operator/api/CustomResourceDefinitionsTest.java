@@ -86,6 +86,11 @@ class CustomResourceDefinitionsTest {
         assertThat(spec.getProperties().get("virtualNetwork").getDescription()).isNotBlank();
         assertThat(spec.getProperties().get("version").getXKubernetesValidations())
                 .anySatisfy(rule -> assertThat(rule.getRule()).isEqualTo("self == oldSelf"));
+        // Per-object V1/V2 rules are CEL rules on the spec, checked by the API server itself.
+        assertThat(spec.getXKubernetesValidations()).extracting(r -> r.getMessage()).contains(
+                "spec.frontEnd.count is required for a V1 environment",
+                "spec.workerPools needs at least one pool for a V1 environment",
+                "spec.workerPools is for V1 environments only");
     }
 
     @Test
@@ -103,6 +108,11 @@ class CustomResourceDefinitionsTest {
         assertThat(spec.getProperties().get("instances").getMinimum()).isEqualTo(1.0);
         assertThat(spec.getProperties().get("instances").getMaximum()).isEqualTo(100.0);
         assertThat(spec.getRequired()).contains("environmentName");
+        assertThat(spec.getProperties().get("environmentName").getXKubernetesValidations())
+                .singleElement().satisfies(rule -> {
+                    assertThat(rule.getRule()).isEqualTo("self == oldSelf");
+                    assertThat(rule.getMessage()).isEqualTo("spec.environmentName is immutable");
+                });
     }
 
     /**

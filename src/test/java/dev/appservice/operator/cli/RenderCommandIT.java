@@ -87,8 +87,8 @@ class RenderCommandIT {
         assertThat(run.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(run.stderr().lines().filter(l -> l.startsWith("error: ")).toList()).containsExactlyInAnyOrder(
                 "error: " + BAD.resolve("bad-enum.yaml") + ": IsolatedPlan contoso/wrong-size: spec.size: invalid value 'I9' (allowed: I1, I2, I3)",
-                "error: " + BAD.resolve("missing-subnet.yaml") + ": AppServiceEnvironment contoso/no-subnet: spec.virtualNetwork.subnet: is required",
-                "error: " + BAD.resolve("out-of-range.yaml") + ": IsolatedPlan contoso/too-big: spec.instances: must be between 1 and 100, got 120",
+                "error: " + BAD.resolve("missing-subnet.yaml") + ": AppServiceEnvironment contoso/no-subnet: spec.virtualNetwork.subnet is required",
+                "error: " + BAD.resolve("out-of-range.yaml") + ": IsolatedPlan contoso/too-big: spec.instances must be between 1 and 100, got 120",
                 "error: " + BAD.resolve("unknown-kind.yaml") + ": WorkerPoolThing contoso/odd: unknown kind WorkerPoolThing in appservice.dev/v1alpha1 (known: AppServiceEnvironment, IsolatedPlan)",
                 "error: " + BAD.resolve("unparsable.yaml") + ": not valid YAML: " + unparsableMessage(run.stderr()));
     }
@@ -105,7 +105,25 @@ class RenderCommandIT {
         assertThat(good.stdout()).isEmpty();
         Run bad = run("validate", "-f", BAD.resolve("out-of-range.yaml").toString());
         assertThat(bad.exitCode()).isEqualTo(1);
-        assertThat(bad.stderr()).contains("spec.instances: must be between 1 and 100, got 120");
+        assertThat(bad.stderr()).contains("spec.instances must be between 1 and 100, got 120");
+    }
+
+    @Test
+    void validateAdmitsTheSetInOrderAndNamesThePlanThatBreaksTheLimit() throws Exception {
+        Run run = run("validate", "-f", "src/test/resources/manifests/over-capacity.yaml");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("error: ")).toList()).containsExactly(
+                "error: src/test/resources/manifests/over-capacity.yaml (document 4): IsolatedPlan contoso/batch: spec.instances 60 would bring "
+                        + "AppServiceEnvironment contoso/small-ase to 110 instances (limit 100; 50 used by 2 other plans)");
+        assertThat(run.stderr()).contains("warning: src/test/resources/manifests/over-capacity.yaml (document 5): IsolatedPlan contoso/orphan: "
+                + "spec.environmentName AppServiceEnvironment contoso/missing does not exist yet; the plan waits for it (EnvironmentNotFound)");
+    }
+
+    @Test
+    void warningsAloneDoNotFailValidate() throws Exception {
+        Run run = run("validate", "-f", "src/test/resources/manifests/warnings-only.yaml");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stderr()).contains("warning: ").contains("denies VIP port 454 from AppServiceManagement");
     }
 
     @Test

@@ -103,6 +103,40 @@ class IsolatedPlanReconcilerTest {
     }
 
     @Test
+    void twoPlansAdmittedTogetherPastTheLimitHoldTheLaterOne() {
+        client.resource(environment(ns, "ase1")).create();
+        client.resource(plan(ns, "earlier", "ase1", InstanceSize.I1, 150)).create();
+        client.resource(plan(ns, "later", "ase1", InstanceSize.I1, 100)).create();
+        IsolatedPlan held = awaitPlan("later", p -> "EnvironmentCapacityExceeded".equals(Conditions.find(p.getStatus().getConditions(), "Ready").getReason()));
+        assertThat(held.getStatus().getInstances()).isEqualTo(50);
+        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("later-workers").get() != null
+                && client.apps().deployments().inNamespace(ns).withName("later-workers").get().getSpec().getReplicas() == 50);
+        assertThat(client.apps().deployments().inNamespace(ns).withName("earlier-workers").get().getSpec().getReplicas()).isEqualTo(150);
+        await().atMost(TIMEOUT).until(() -> {
+            AppServiceEnvironment a = client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").get();
+            return a.getStatus() != null && a.getStatus().getInstances().getUsed() == 200;
+        });
+    }
+
+    @Test
+    void anOlderPlanThatGrowsNeverScalesDownARunningOne() {
+        client.resource(environment(ns, "ase1")).create();
+        client.resource(plan(ns, "older", "ase1", InstanceSize.I1, 150)).create();
+        awaitPlan("older", p -> p.getStatus().getInstances() == 150);
+        client.resource(plan(ns, "newer", "ase1", InstanceSize.I1, 50)).create();
+        awaitPlan("newer", p -> p.getStatus().getInstances() == 50);
+
+        client.resources(IsolatedPlan.class).inNamespace(ns).withName("older").edit(p -> {
+            p.getSpec().setInstances(170);
+            return p;
+        });
+        IsolatedPlan held = awaitPlan("older", p -> "EnvironmentCapacityExceeded".equals(Conditions.find(p.getStatus().getConditions(), "Ready").getReason()));
+        assertThat(held.getStatus().getInstances()).isEqualTo(150);
+        assertThat(client.apps().deployments().inNamespace(ns).withName("newer-workers").get().getSpec().getReplicas()).isEqualTo(50);
+        assertThat(client.resources(IsolatedPlan.class).inNamespace(ns).withName("newer").get().getStatus().getInstances()).isEqualTo(50);
+    }
+
+    @Test
     void workersGoAwayWithTheirEnvironment() {
         client.resource(environment(ns, "ase1")).create();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 1)).create();

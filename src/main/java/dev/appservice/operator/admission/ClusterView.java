@@ -1,0 +1,42 @@
+package dev.appservice.operator.admission;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.IsolatedPlan;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the cross-object admission rules read: the environments and plans that exist. In the
+ * webhook it is the informer caches; in {@code validate} it is the manifests being checked.
+ */
+public interface ClusterView {
+
+    Optional<AppServiceEnvironment> environment(String namespace, String name);
+
+    /** The plans of one namespace. */
+    List<IsolatedPlan> plans(String namespace);
+
+    Optional<IsolatedPlan> plan(String namespace, String name);
+
+    /** A view over a fixed set of objects (the manifests given to {@code validate}). */
+    static ClusterView of(Collection<AppServiceEnvironment> environments, Collection<IsolatedPlan> plans) {
+        return new ClusterView() {
+            @Override
+            public Optional<AppServiceEnvironment> environment(String namespace, String name) {
+                return environments.stream().filter(e -> namespace.equals(e.getMetadata().getNamespace()) && name.equals(e.getMetadata().getName()))
+                        .findFirst();
+            }
+
+            @Override
+            public List<IsolatedPlan> plans(String namespace) {
+                return plans.stream().filter(p -> namespace.equals(p.getMetadata().getNamespace())).toList();
+            }
+
+            @Override
+            public Optional<IsolatedPlan> plan(String namespace, String name) {
+                return plans(namespace).stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
+            }
+        };
+    }
+}

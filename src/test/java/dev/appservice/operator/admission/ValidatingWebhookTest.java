@@ -1,0 +1,294 @@
+package dev.appservice.operator.admission;
+
+import static dev.appservice.operator.testing.Fixtures.environment;
+import static dev.appservice.operator.testing.Fixtures.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.EnvironmentVersion;
+import dev.appservice.operator.api.FrontEndSettings;
+import dev.appservice.operator.api.InstanceSize;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.NetworkSecurityGroup;
+import dev.appservice.operator.api.RuleAccess;
+import dev.appservice.operator.api.SecurityRule;
+import dev.appservice.operator.api.WorkerPool;
+import dev.appservice.operator.testing.MockKubernetes;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The running webhook, over HTTPS, fed real AdmissionReview JSON as the API server sends it. The
+ * cluster it reads is the mock API server, through the webhook's informer caches.
+ */
+@QuarkusTest
+@QuarkusTestResource(MockKubernetes.class)
+class ValidatingWebhookTest {
+    static final URI ENDPOINT = URI.create("https://localhost:8444" + ValidatingWebhook.PATH);
+    static final KubernetesSerialization JSON = new KubernetesSerialization();
+    static HttpClient http;
+
+    @Inject
+    KubernetesClient client;
+
+    String ns;
+
+    @BeforeAll
+    static void trustTestCertificate() throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(Path.of("src/test/resources/tls/tls.crt"))) {
+            trust.setCertificateEntry("webhook", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @BeforeEach
+    void namespace() {
+        ns = "w-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    record Answer(String uid, boolean allowed, String message, List<String> warnings, int code) {
+    }
+
+    static String review(String uid, String operation, String resource, String subResource, String kind, String namespace, String name,
+            Object object, Object oldObject) {
+        String group = kind.equals("Scale") ? "autoscaling" : "appservice.dev";
+        String version = kind.equals("Scale") ? "v1" : "v1alpha1";
+        return """
+                {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{
+                  "uid":"%s",
+                  "kind":{"group":"%s","version":"%s","kind":"%s"},
+                  "resource":{"group":"appservice.dev","version":"v1alpha1","resource":"%s"},
+                  %s
+                  "requestKind":{"group":"%s","version":"%s","kind":"%s"},
+                  "name":"%s","namespace":"%s","operation":"%s",
+                  "userInfo":{"username":"kubernetes-admin","groups":["system:masters","system:authenticated"]},
+                  "object":%s,
+                  "oldObject":%s,
+                  "dryRun":false,
+                  "options":{"apiVersion":"meta.k8s.io/v1","kind":"%sOptions"}
+                }}""".formatted(uid, group, version, kind, resource, subResource == null ? "" : "\"subResource\":\"" + subResource + "\",",
+                group, version, kind, name, namespace, operation, JSON.asJson(object), oldObject == null ? "null" : JSON.asJson(oldObject),
+                operation.equals("CREATE") ? "Create" : "Update");
+    }
+
+    static Answer post(String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(ENDPOINT).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode json = new ObjectMapper().readTree(response.body());
+        assertThat(json.path("apiVersion").asText()).isEqualTo("admission.k8s.io/v1");
+        assertThat(json.path("kind").asText()).isEqualTo("AdmissionReview");
+        JsonNode r = json.path("response");
+        List<String> warnings = new java.util.ArrayList<>();
+        r.path("warnings").forEach(w -> warnings.add(w.asText()));
+        return new Answer(r.path("uid").asText(), r.path("allowed").asBoolean(), r.path("status").path("message").asText(null), warnings,
+                r.path("status").path("code").asInt(0));
+    }
+
+    Answer create(HasMetadata object) throws Exception {
+        String resource = object instanceof AppServiceEnvironment ? "appserviceenvironments" : "isolatedplans";
+        return post(review(UUID.randomUUID().toString(), "CREATE", resource, null, object.getKind(), ns, object.getMetadata().getName(), object, null));
+    }
+
+    Answer update(HasMetadata object, HasMetadata old) throws Exception {
+        String resource = object instanceof AppServiceEnvironment ? "appserviceenvironments" : "isolatedplans";
+        return post(review(UUID.randomUUID().toString(), "UPDATE", resource, null, object.getKind(), ns, object.getMetadata().getName(), object, old));
+    }
+
+    /** Creates objects in the cluster and waits until the webhook's cache has them. */
+    void exists(HasMetadata... objects) {
+        for (HasMetadata o : objects) {
+            client.resource(o).create();
+        }
+        AdmissionCache cache = io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.Arrays.stream(objects).allMatch(o -> o instanceof AppServiceEnvironment
+                ? cache.environment(ns, o.getMetadata().getName()).isPresent()
+                : cache.plan(ns, o.getMetadata().getName()).isPresent()));
+    }
+
+    @Test
+    void allowsAPlanThatFitsAndEchoesTheUid() throws Exception {
+        exists(environment(ns, "ase1"));
+        String uid = UUID.randomUUID().toString();
+        IsolatedPlan plan = plan(ns, "web", "ase1", InstanceSize.I1, 10);
+        Answer answer = post(review(uid, "CREATE", "isolatedplans", null, "IsolatedPlan", ns, "web", plan, null));
+        assertThat(answer.uid()).isEqualTo(uid);
+        assertThat(answer.allowed()).isTrue();
+        assertThat(answer.warnings()).isEmpty();
+    }
+
+    @Test
+    void deniesAPlanThatWouldPassTheEnvironmentLimitWithTheFigures() throws Exception {
+        exists(environment(ns, "ase1"));
+        IsolatedPlan[] others = new IsolatedPlan[7];
+        for (int i = 0; i < 6; i++) {
+            others[i] = plan(ns, "p" + i, "ase1", InstanceSize.I1, 25);
+        }
+        others[6] = plan(ns, "p6", "ase1", InstanceSize.I1, 30);
+        exists(others);
+        Answer answer = create(plan(ns, "web-plan", "ase1", InstanceSize.I1, 30));
+        assertThat(answer.allowed()).isFalse();
+        assertThat(answer.code()).isEqualTo(422);
+        assertThat(answer.message()).isEqualTo("IsolatedPlan " + ns + "/web-plan: spec.instances 30 would bring AppServiceEnvironment "
+                + ns + "/ase1 to 210 instances (limit 200; 180 used by 7 other plans)");
+        assertThat(create(plan(ns, "small", "ase1", InstanceSize.I1, 20)).allowed()).as("exactly 200 fits").isTrue();
+    }
+
+    @Test
+    void checksTheScaleSubresourceLikeTheSpec() throws Exception {
+        AppServiceEnvironment ase = environment(ns, "ase1");
+        ase.getSpec().setMaxInstances(50);
+        exists(ase, plan(ns, "a", "ase1", InstanceSize.I1, 30), plan(ns, "b", "ase1", InstanceSize.I1, 10));
+        String scale = """
+                {"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"b","namespace":"%s"},"spec":{"replicas":25}}""".formatted(ns);
+        Answer denied = post(review("u1", "UPDATE", "isolatedplans", "scale", "Scale", ns, "b", JSON.unmarshal(scale, java.util.Map.class), null));
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.message()).isEqualTo("IsolatedPlan " + ns + "/b: spec.instances 25 would bring AppServiceEnvironment " + ns
+                + "/ase1 to 55 instances (limit 50; 30 used by 1 other plan)");
+        String fits = scale.replace("\"replicas\":25", "\"replicas\":20");
+        assertThat(post(review("u2", "UPDATE", "isolatedplans", "scale", "Scale", ns, "b", JSON.unmarshal(fits, java.util.Map.class), null)).allowed()).isTrue();
+    }
+
+    @Test
+    void shrinkingAnOverfullPlanIsAlwaysAllowed() throws Exception {
+        AppServiceEnvironment ase = environment(ns, "ase1");
+        ase.getSpec().setMaxInstances(20);
+        IsolatedPlan big = plan(ns, "big", "ase1", InstanceSize.I1, 30); // admitted while the webhook was down
+        exists(ase, big);
+        IsolatedPlan smaller = plan(ns, "big", "ase1", InstanceSize.I1, 25);
+        assertThat(update(smaller, big).allowed()).isTrue();
+    }
+
+    @Test
+    void warnsWhenThePlansEnvironmentDoesNotExistYet() throws Exception {
+        Answer answer = create(plan(ns, "early", "later", InstanceSize.I1, 2));
+        assertThat(answer.allowed()).isTrue();
+        assertThat(answer.warnings()).containsExactly("IsolatedPlan " + ns + "/early: spec.environmentName AppServiceEnvironment " + ns
+                + "/later does not exist yet; the plan waits for it (EnvironmentNotFound)");
+    }
+
+    @Test
+    void deniesLoweringTheLimitBelowWhatPlansUse() throws Exception {
+        AppServiceEnvironment ase = environment(ns, "ase1");
+        exists(ase, plan(ns, "a", "ase1", InstanceSize.I1, 60), plan(ns, "b", "ase1", InstanceSize.I1, 40));
+        AppServiceEnvironment lowered = environment(ns, "ase1");
+        lowered.getSpec().setMaxInstances(80);
+        Answer answer = update(lowered, ase);
+        assertThat(answer.allowed()).isFalse();
+        assertThat(answer.message()).isEqualTo("AppServiceEnvironment " + ns + "/ase1: spec.maxInstances 80 is below the 100 instances its 2 plans use: scale them in first");
+    }
+
+    @Test
+    void deniesChangingImmutableFields() throws Exception {
+        AppServiceEnvironment v2 = environment(ns, "ase1");
+        AppServiceEnvironment v1 = v1Environment("ase1", 2, 10);
+        assertThat(update(v1, v2).message()).contains("spec.version is immutable (V2 → V1)");
+        IsolatedPlan plan = plan(ns, "p", "ase1", InstanceSize.I1, 1);
+        IsolatedPlan moved = plan(ns, "p", "ase2", InstanceSize.I1, 1);
+        assertThat(update(moved, plan).message()).isEqualTo("IsolatedPlan " + ns + "/p: spec.environmentName is immutable ('ase1' → 'ase2'): "
+                + "create a new plan in the other environment");
+    }
+
+    @Test
+    void v1HoldsFiftyFiveHostsAndPlansFitTheirPool() throws Exception {
+        assertThat(create(v1Environment("ase54", 4, 50)).allowed()).isTrue();
+        assertThat(create(v1Environment("ase55", 5, 50)).allowed()).isTrue();
+        Answer over = create(v1Environment("ase56", 6, 50));
+        assertThat(over.allowed()).isFalse();
+        assertThat(over.message()).isEqualTo("AppServiceEnvironment " + ns + "/ase56: spec 6 front ends + 50 workers in pools = 56 hosts (limit 55 for a V1 environment)");
+
+        exists(v1Environment("v1", 2, 8), v1Plan("first", "v1", 5));
+        Answer tooBig = create(v1Plan("second", "v1", 5));
+        assertThat(tooBig.allowed()).isFalse();
+        assertThat(tooBig.message()).isEqualTo("IsolatedPlan " + ns + "/second: spec.instances 5: scale out worker pool 'small' of AppServiceEnvironment "
+                + ns + "/v1 first: it has 3 free workers, the plan asks for 5");
+        IsolatedPlan unknownPool = v1Plan("third", "v1", 1);
+        unknownPool.getSpec().setWorkerPool("large");
+        assertThat(create(unknownPool).message()).isEqualTo("IsolatedPlan " + ns + "/third: spec.workerPool 'large' is not a worker pool of AppServiceEnvironment "
+                + ns + "/v1 (pools: small)");
+    }
+
+    @Test
+    void warnsAboutAnNsgThatBlocksManagement() throws Exception {
+        AppServiceEnvironment ase = environment(ns, "locked");
+        SecurityRule deny = new SecurityRule();
+        deny.setName("deny-all");
+        deny.setPriority(100);
+        deny.setAccess(RuleAccess.Deny);
+        deny.setSourceAddressPrefixes(List.of("*"));
+        deny.setDestinationPortRanges(List.of("*"));
+        NetworkSecurityGroup nsg = new NetworkSecurityGroup();
+        nsg.setInboundRules(List.of(deny));
+        ase.getSpec().setNetworkSecurityGroup(nsg);
+        Answer answer = create(ase);
+        assertThat(answer.allowed()).isTrue();
+        assertThat(answer.warnings()).singleElement().asString()
+                .startsWith("AppServiceEnvironment " + ns + "/locked: spec.networkSecurityGroup inbound rule 'deny-all' (priority 100) denies VIP port 454");
+    }
+
+    @Test
+    void deniesInvalidFieldsWithTheFieldAndTheRule() throws Exception {
+        AppServiceEnvironment bad = environment(ns, "bad");
+        bad.getSpec().getVirtualNetwork().setSubnet("10.0.0.0/33");
+        Answer answer = create(bad);
+        assertThat(answer.allowed()).isFalse();
+        assertThat(answer.message()).isEqualTo("AppServiceEnvironment " + ns + "/bad: spec.virtualNetwork.subnet '10.0.0.0/33' is not a valid CIDR: the prefix length must be 0 to 32");
+    }
+
+    @Test
+    void rejectsWhatIsNotAnAdmissionReview() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(ENDPOINT).POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+    }
+
+    AppServiceEnvironment v1Environment(String name, int frontEnds, int workers) {
+        AppServiceEnvironment ase = environment(ns, name);
+        ase.getSpec().setVersion(EnvironmentVersion.V1);
+        FrontEndSettings fe = new FrontEndSettings();
+        fe.setCount(frontEnds);
+        ase.getSpec().setFrontEnd(fe);
+        WorkerPool pool = new WorkerPool();
+        pool.setName("small");
+        pool.setSize(InstanceSize.I1);
+        pool.setCount(workers);
+        ase.getSpec().setWorkerPools(List.of(pool));
+        return ase;
+    }
+
+    IsolatedPlan v1Plan(String name, String environment, int instances) {
+        IsolatedPlan plan = plan(ns, name, environment, InstanceSize.I1, instances);
+        plan.getSpec().setWorkerPool("small");
+        return plan;
+    }
+}

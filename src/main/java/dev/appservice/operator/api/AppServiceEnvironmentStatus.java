@@ -2,6 +2,7 @@ package dev.appservice.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 
 /** Observed state of an App Service Environment. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,6 +28,9 @@ public class AppServiceEnvironmentStatus extends ObservedStatus {
 
     @JsonPropertyDescription("vCPUs and memory the ASE reserves for its front ends and workers.")
     private ReservedCapacity reservedCapacity;
+
+    @JsonPropertyDescription("V1: each worker pool's workers, total, used by plans and free.")
+    private List<WorkerPoolStatus> workerPools;
 
     public FrontEndStatus getFrontEnds() {
         return frontEnds;
@@ -82,5 +86,13 @@ public class AppServiceEnvironmentStatus extends ObservedStatus {
 
     public void setReservedCapacity(ReservedCapacity reservedCapacity) {
         this.reservedCapacity = reservedCapacity;
+    }
+
+    public List<WorkerPoolStatus> getWorkerPools() {
+        return workerPools;
+    }
+
+    public void setWorkerPools(List<WorkerPoolStatus> workerPools) {
+        this.workerPools = workerPools;
     }
 }

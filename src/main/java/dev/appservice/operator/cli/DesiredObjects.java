@@ -5,6 +5,7 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.environment.EnvironmentServices;
 import dev.appservice.operator.environment.FrontEnds;
+import dev.appservice.operator.environment.WorkerPools;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.plan.Workers;
@@ -39,6 +40,7 @@ public final class DesiredObjects {
             objects.add(EnvironmentServices.vip(topology));
             objects.add(EnvironmentServices.internal(topology));
             objects.add(EnvironmentServices.management(topology));
+            objects.addAll(WorkerPools.placeholders(topology, settings));
             objects.addAll(NsgCompiler.compile(topology, settings.network()).policies());
             for (IsolatedPlan plan : topology.plans()) {
                 objects.add(Workers.deployment(topology, plan, settings));

@@ -124,7 +124,7 @@ public final class Manifests {
             return;
         }
         if (!apiVersion.startsWith(AppServiceEnvironment.GROUP + "/")) {
-            warnings.add(where + ": " + object + " (" + apiVersion + "): not an " + AppServiceEnvironment.GROUP + " resource, skipped");
+            warnings.add(where + ": " + kind + " " + name + " (" + apiVersion + "): not an " + AppServiceEnvironment.GROUP + " resource, skipped");
             return;
         }
         if (!apiVersion.equals(API_VERSION)) {

@@ -50,6 +50,7 @@ import org.jboss.logging.Logger;
                 useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
         @Dependent(name = AppServiceEnvironmentReconciler.MANAGEMENT, type = ManagementServiceDependent.class,
                 useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
+        @Dependent(name = AppServiceEnvironmentReconciler.WORKER_POOLS, type = WorkerPoolDependent.class),
         @Dependent(name = AppServiceEnvironmentReconciler.WORKER_POLICY, type = WorkerNetworkPolicyDependent.class,
                 useEventSourceWithName = AppServiceEnvironmentReconciler.POLICIES),
         @Dependent(name = AppServiceEnvironmentReconciler.FRONT_END_POLICY, type = FrontEndNetworkPolicyDependent.class,
@@ -65,6 +66,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     static final String INTERNAL = "internal";
     static final String MANAGEMENT = "management";
     static final String PLANS = "plans";
+    static final String WORKER_POOLS = "worker-pools";
     static final String WORKER_POLICY = "worker-policy";
     static final String FRONT_END_POLICY = "frontend-policy";
     static final String EGRESS_POLICY = "egress-policy";
@@ -121,7 +123,9 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 service(context, ResourceNames.internalService(topology.name())),
                 service(context, ResourceNames.managementService(topology.name())),
                 context.getSecondaryResource(ConfigMap.class, CONFIG),
-                context.getSecondaryResourcesAsStream(NetworkPolicy.class).toList());
+                context.getSecondaryResourcesAsStream(NetworkPolicy.class).toList(),
+                List.copyOf(context.eventSourceRetriever().getEventSourceFor(Deployment.class, WORKER_POOLS)
+                        .getSecondaryResources(environment)));
         NsgCompiler.Result network = EnvironmentTopologies.network(environment, context, settings.network());
         AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(topology, observed, network, clock.instant());
         return patchStatusIfChanged(environment, status);

@@ -4,9 +4,12 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.AppServiceEnvironmentStatus;
 import dev.appservice.operator.api.CapacityFigures;
 import dev.appservice.operator.api.FrontEndStatus;
+import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.InstanceUsage;
 import dev.appservice.operator.api.MemoryQuantity;
 import dev.appservice.operator.api.ReservedCapacity;
+import dev.appservice.operator.api.WorkerPool;
+import dev.appservice.operator.api.WorkerPoolStatus;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.EnvironmentTopology.Capacity;
 import dev.appservice.operator.network.NsgCompiler;
@@ -30,7 +33,7 @@ public final class EnvironmentStatusFactory {
 
     /** The children as observed in the cluster (absent when not created yet). */
     public record ObservedChildren(Optional<Deployment> frontEnds, Optional<Service> vip, Optional<Service> internal,
-            Optional<Service> management, Optional<ConfigMap> config, List<NetworkPolicy> policies) {
+            Optional<Service> management, Optional<ConfigMap> config, List<NetworkPolicy> policies, List<Deployment> pools) {
     }
 
     private EnvironmentStatusFactory() {
@@ -70,9 +73,22 @@ public final class EnvironmentStatusFactory {
         reserved.setWorkers(figures(workers));
         reserved.setTotal(figures(fe.plus(workers)));
         status.setReservedCapacity(reserved);
+        if (topology.isV1()) {
+            List<WorkerPoolStatus> pools = new ArrayList<>();
+            for (WorkerPool pool : environment.getSpec().effectiveWorkerPools()) {
+                WorkerPoolStatus p = new WorkerPoolStatus();
+                p.setName(pool.getName());
+                p.setSize(pool.getSize() == null ? InstanceSize.I1 : pool.getSize());
+                p.setWorkers(pool.getCount() == null ? 0 : pool.getCount());
+                p.setUsed(WorkerPools.used(topology, pool.getName()));
+                p.setFree(Math.max(0, p.getWorkers() - p.getUsed()));
+                pools.add(p);
+            }
+            status.setWorkerPools(pools);
+        }
 
         List<Conditions.Desired> conditions = new ArrayList<>();
-        conditions.add(readyCondition(observed, desired, ready, network));
+        conditions.add(readyCondition(topology, observed, desired, ready, network));
         conditions.add(networkPolicyCondition(observed, network));
         if (environment.getSpec().getNetworkSecurityGroup() != null) {
             conditions.add(finding(network, "ManagementReachable", "ManagementAllowed",
@@ -109,7 +125,8 @@ public final class EnvironmentStatusFactory {
                 .orElse(new Conditions.Desired(type, true, okReason, okMessage));
     }
 
-    private static Conditions.Desired readyCondition(ObservedChildren observed, int desired, int ready, NsgCompiler.Result network) {
+    private static Conditions.Desired readyCondition(EnvironmentTopology topology, ObservedChildren observed, int desired, int ready,
+            NsgCompiler.Result network) {
         List<String> missing = new ArrayList<>();
         if (observed.config().isEmpty()) {
             missing.add("ConfigMap (front-end configuration)");
@@ -127,6 +144,14 @@ public final class EnvironmentStatusFactory {
             missing.add("Service (management)");
         }
         missing.addAll(missingPolicies(observed, network));
+        if (topology.isV1()) {
+            for (WorkerPool pool : topology.environment().getSpec().effectiveWorkerPools()) {
+                String name = WorkerPools.deploymentName(topology.name(), pool.getName());
+                if (observed.pools().stream().noneMatch(d -> d.getMetadata().getName().equals(name))) {
+                    missing.add("Deployment " + name + " (worker pool " + pool.getName() + ")");
+                }
+            }
+        }
         if (!missing.isEmpty()) {
             return new Conditions.Desired(Conditions.READY, false, "ChildrenMissing", "Not created yet: " + String.join(", ", missing));
         }

@@ -9,7 +9,8 @@ import dev.appservice.operator.dependent.ControlledDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The front-end Deployment: nginx proxies, as many as the environment's plans call for. */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR + "," + StandardLabels.ROLE + "="
+        + StandardLabels.ROLE_FRONT_END))
 public class FrontEndDeploymentDependent extends ControlledDependentResource<Deployment, AppServiceEnvironment> {
 
     public FrontEndDeploymentDependent() {

@@ -17,6 +17,7 @@ public final class StandardLabels {
     public static final String ENVIRONMENT = "appservice.dev/environment";
     public static final String PLAN = "appservice.dev/plan";
     public static final String ROLE = "appservice.dev/role";
+    public static final String POOL = "appservice.dev/worker-pool";
     public static final String VIRTUAL_NETWORK = "appservice.dev/virtual-network";
 
     public static final String OPERATOR_NAME = "ase-operator";
@@ -25,6 +26,7 @@ public final class StandardLabels {
 
     public static final String ROLE_FRONT_END = "front-end";
     public static final String ROLE_WORKER = "worker";
+    public static final String ROLE_WORKER_POOL = "worker-pool";
 
     private StandardLabels() {
     }

@@ -12,7 +12,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** A plan's worker Deployment: one pod per instance the plan is granted. */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR + "," + StandardLabels.ROLE + "="
+        + StandardLabels.ROLE_WORKER))
 public class WorkerDeploymentDependent extends ControlledDependentResource<Deployment, IsolatedPlan> {
     private final OperatorSettings settings = OperatorSettings.fromConfig();
 

@@ -239,6 +239,64 @@ class ValidatingWebhookTest {
     }
 
     @Test
+    void poolScaleOutThenPlanScaleOutIsAdmitted() throws Exception {
+        AppServiceEnvironment ase = v1Environment("v1", 2, 8);
+        IsolatedPlan first = v1Plan("first", "v1", 5);
+        IsolatedPlan second = v1Plan("second", "v1", 3);
+        exists(ase, first, second);
+        IsolatedPlan grown = v1Plan("second", "v1", 6);
+        assertThat(update(grown, second).message()).contains("scale out worker pool 'small' of AppServiceEnvironment " + ns
+                + "/v1 first: it has 3 free workers, the plan asks for 6");
+
+        AppServiceEnvironment shrunk = v1Environment("v1", 2, 7);
+        assertThat(update(shrunk, ase).message()).isEqualTo("AppServiceEnvironment " + ns + "/v1: spec.workerPools[0].count 7 is below the 8 workers "
+                + "plans use in pool 'small': scale those plans in first");
+        AppServiceEnvironment scaledOut = v1Environment("v1", 2, 11);
+        assertThat(update(scaledOut, ase).allowed()).isTrue();
+        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("v1").edit(a -> {
+            a.getSpec().getWorkerPools().get(0).setCount(11);
+            return a;
+        });
+        AdmissionCache cache = io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.environment(ns, "v1").orElseThrow().getSpec().getWorkerPools().get(0).getCount() == 11);
+        assertThat(update(grown, second).allowed()).isTrue();
+    }
+
+    @Test
+    void rejectsV1AndV2FieldMixUps() throws Exception {
+        AppServiceEnvironment v2WithPools = environment(ns, "v2p");
+        v2WithPools.getSpec().setWorkerPools(List.of(v1Environment("x", 2, 1).getSpec().getWorkerPools().get(0)));
+        assertThat(create(v2WithPools).message()).isEqualTo("AppServiceEnvironment " + ns + "/v2p: spec.workerPools is for V1 environments only: V2 plans get their own workers");
+
+        AppServiceEnvironment v2WithCount = environment(ns, "v2c");
+        FrontEndSettings fe = new FrontEndSettings();
+        fe.setCount(3);
+        v2WithCount.getSpec().setFrontEnd(fe);
+        assertThat(create(v2WithCount).message()).startsWith("AppServiceEnvironment " + ns + "/v2c: spec.frontEnd.count is for V1 environments only");
+
+        AppServiceEnvironment v1WithoutCount = v1Environment("v1n", 2, 1);
+        v1WithoutCount.getSpec().getFrontEnd().setCount(null);
+        assertThat(create(v1WithoutCount).message()).isEqualTo("AppServiceEnvironment " + ns + "/v1n: spec.frontEnd.count is required for a V1 environment (at least 2)");
+
+        AppServiceEnvironment v1WithV2Fields = v1Environment("v1x", 2, 1);
+        v1WithV2Fields.getSpec().getFrontEnd().setScaleFactor(10);
+        v1WithV2Fields.getSpec().setMaxInstances(100);
+        Answer answer = create(v1WithV2Fields);
+        assertThat(answer.allowed()).isTrue();
+        assertThat(answer.warnings()).containsExactly(
+                "AppServiceEnvironment " + ns + "/v1x: spec.frontEnd.scaleFactor is ignored for a V1 environment: its front ends are counted by hand (spec.frontEnd.count)",
+                "AppServiceEnvironment " + ns + "/v1x: spec.maxInstances is ignored for a V1 environment: it holds at most 55 hosts");
+
+        exists(environment(ns, "v2"));
+        IsolatedPlan v2PlanWithPool = plan(ns, "pp", "v2", InstanceSize.I1, 1);
+        v2PlanWithPool.getSpec().setWorkerPool("small");
+        assertThat(create(v2PlanWithPool).message()).isEqualTo("IsolatedPlan " + ns + "/pp: spec.workerPool is for V1 environments only: AppServiceEnvironment " + ns + "/v2 is V2");
+        exists(v1Environment("v1", 2, 4));
+        assertThat(create(plan(ns, "nopool", "v1", InstanceSize.I1, 1)).message())
+                .isEqualTo("IsolatedPlan " + ns + "/nopool: spec.workerPool is required: AppServiceEnvironment " + ns + "/v1 is V1, so the plan runs in one of its worker pools (small)");
+    }
+
+    @Test
     void warnsAboutAnNsgThatBlocksManagement() throws Exception {
         AppServiceEnvironment ase = environment(ns, "locked");
         SecurityRule deny = new SecurityRule();

@@ -46,7 +46,7 @@ class RenderCommandIT {
 
     @Test
     void rendersEveryObjectForTheExamplesDeterministically() throws Exception {
-        Run first = run("render", "-f", "examples/");
+        Run first = run("render", "-f", "examples/contoso.yaml");
         assertThat(first.exitCode()).as(first.stderr()).isZero();
         List<HasMetadata> objects = parse(first.stdout());
         assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
@@ -68,7 +68,27 @@ class RenderCommandIT {
         assertThat(first.stdout()).doesNotContain("creationTimestamp").doesNotContain("uid:");
 
         Run second = run("render", "-f", "examples/contoso.yaml");
+        assertThat(run("render", "-f", "examples/").stdout()).as("the V2 example's objects come first").startsWith(first.stdout());
         assertThat(second.stdout()).isEqualTo(first.stdout());
+    }
+
+    @Test
+    void rendersTheV1ExampleWithItsPools() throws Exception {
+        Run run = run("render", "-f", "examples/v1/");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<HasMetadata> objects = parse(run.stdout());
+        java.util.Map<String, Integer> replicas = new java.util.TreeMap<>();
+        objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .forEach(d -> replicas.put(d.getMetadata().getName(), d.getSpec().getReplicas()));
+        assertThat(replicas).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                "fabrikam-ase-frontend", 3,
+                "fabrikam-ase-pool-small", 3,
+                "fabrikam-ase-pool-medium", 4,
+                "fabrikam-ase-pool-large", 0,
+                "intranet-workers", 5,
+                "reporting-workers", 2));
+        assertThat(((Service) objects.stream().filter(o -> o.getMetadata().getName().equals("fabrikam-ase-vip")).findFirst().orElseThrow())
+                .getSpec().getType()).isEqualTo("ClusterIP");
     }
 
     @Test

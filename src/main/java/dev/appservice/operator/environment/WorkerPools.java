@@ -1,0 +1,55 @@
+package dev.appservice.operator.environment;
+
+import dev.appservice.operator.api.InstanceSize;
+import dev.appservice.operator.api.WorkerPool;
+import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.model.CapacityPlaceholder;
+import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.InstanceDeployment;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Desired state of a V1 environment's worker pools. A pool reserves {@code count} hosts of its
+ * size, as V1 bills every allocated worker: the workers its plans take run as those plans' pods,
+ * and the free ones are held by one placeholder Deployment per pool (replicas = free workers).
+ */
+public final class WorkerPools {
+    private WorkerPools() {
+    }
+
+    public static String deploymentName(String environment, String pool) {
+        return ResourceNames.child(environment, "pool-" + pool);
+    }
+
+    /** Workers of the pool that plans run on (granted instances). */
+    public static int used(EnvironmentTopology topology, String pool) {
+        return topology.plans().stream().filter(p -> pool.equals(p.getSpec().getWorkerPool()))
+                .mapToInt(topology::grantedInstances).sum();
+    }
+
+    public static List<Deployment> placeholders(EnvironmentTopology topology, OperatorSettings settings) {
+        List<Deployment> deployments = new ArrayList<>();
+        if (!topology.isV1()) {
+            return deployments;
+        }
+        for (WorkerPool pool : topology.environment().getSpec().effectiveWorkerPools()) {
+            int count = pool.getCount() == null ? 0 : pool.getCount();
+            int free = Math.max(0, count - used(topology, pool.getName()));
+            InstanceSize size = pool.getSize() == null ? InstanceSize.I1 : pool.getSize();
+            Map<String, String> labels = StandardLabels.forEnvironment(topology.name(), StandardLabels.ROLE_WORKER_POOL);
+            labels.put(StandardLabels.POOL, pool.getName());
+            Map<String, String> selector = StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_WORKER_POOL);
+            selector.put(StandardLabels.POOL, pool.getName());
+            deployments.add(new InstanceDeployment(deploymentName(topology.name(), pool.getName()), topology.namespace(), labels, selector,
+                    free, Map.of(), topology.environment().getSpec().effectiveZones(),
+                    List.of(CapacityPlaceholder.container(size, settings.placeholderImage())),
+                    List.of(CapacityPlaceholder.scratchVolume())).build());
+        }
+        return deployments;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.appservice.operator.model;
+
+import dev.appservice.operator.api.InstanceSize;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+
+/**
+ * The container that holds an instance's capacity while nothing else runs on it: a plan instance
+ * with no apps, or a free worker of a V1 pool. It requests the whole instance size, so the
+ * reservation is real, and answers its probes (an unprivileged nginx on port 8080).
+ */
+public final class CapacityPlaceholder {
+    public static final String CONTAINER_NAME = "capacity";
+    public static final int PORT = 8080;
+
+    private CapacityPlaceholder() {
+    }
+
+    public static Container container(InstanceSize size, String image) {
+        return new ContainerBuilder()
+                .withName(CONTAINER_NAME)
+                .withImage(image)
+                .addNewPort().withName("placeholder").withContainerPort(PORT).withProtocol("TCP").endPort()
+                .withResources(InstanceDeployment.resources(size))
+                .withReadinessProbe(tcpProbe(5))
+                .withLivenessProbe(tcpProbe(10))
+                .withSecurityContext(PodSecurity.restrictedContainer())
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .build();
+    }
+
+    /** The writable scratch space the container mounts at /tmp (its root file system is read-only). */
+    public static Volume scratchVolume() {
+        return new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build();
+    }
+
+    private static Probe tcpProbe(int periodSeconds) {
+        return new ProbeBuilder()
+                .withNewTcpSocket().withPort(new IntOrString(PORT)).endTcpSocket()
+                .withPeriodSeconds(periodSeconds)
+                .withTimeoutSeconds(2)
+                .build();
+    }
+}

@@ -2,6 +2,7 @@ package dev.appservice.operator.admission;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The cluster as the webhook sees it: informer caches of environments and plans, so a review
+ * The cluster as the webhook sees it: informer caches of environments, plans and apps, so a review
  * is answered from memory, without an API call.
  */
 @ApplicationScoped
@@ -25,10 +26,12 @@ public class AdmissionCache implements ClusterView {
 
     private SharedIndexInformer<AppServiceEnvironment> environments;
     private SharedIndexInformer<IsolatedPlan> plans;
+    private SharedIndexInformer<WebApp> apps;
 
     void start(@Observes StartupEvent event) {
         environments = client.resources(AppServiceEnvironment.class).inAnyNamespace().inform();
         plans = client.resources(IsolatedPlan.class).inAnyNamespace().inform();
+        apps = client.resources(WebApp.class).inAnyNamespace().inform();
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -38,11 +41,15 @@ public class AdmissionCache implements ClusterView {
         if (plans != null) {
             plans.close();
         }
+        if (apps != null) {
+            apps.close();
+        }
     }
 
     /** True once both caches hold the cluster's objects. */
     public boolean synced() {
-        return environments != null && plans != null && environments.hasSynced() && plans.hasSynced();
+        return environments != null && plans != null && apps != null
+                && environments.hasSynced() && plans.hasSynced() && apps.hasSynced();
     }
 
     @Override
@@ -53,6 +60,11 @@ public class AdmissionCache implements ClusterView {
     @Override
     public List<IsolatedPlan> plans(String namespace) {
         return plans.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+    }
+
+    @Override
+    public List<WebApp> apps(String namespace) {
+        return apps.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
     }
 
     @Override

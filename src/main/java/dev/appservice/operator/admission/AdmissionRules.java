@@ -3,6 +3,7 @@ package dev.appservice.operator.admission;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.EnvironmentVersion;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WorkerPool;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.model.EnvironmentTopology;
@@ -30,6 +31,9 @@ public final class AdmissionRules {
         }
         if (object instanceof IsolatedPlan plan) {
             return checkPlan(plan, (IsolatedPlan) previous, view);
+        }
+        if (object instanceof WebApp app) {
+            return checkApp(app, (WebApp) previous, view);
         }
         return List.of();
     }
@@ -144,6 +148,49 @@ public final class AdmissionRules {
             if (growing && used + instances > limit) {
                 problems.add(Violation.error(object, "spec.instances", instances + " would bring " + environment + " to " + (used + instances)
                         + " instances (limit " + limit + "; " + used + " used by " + others.size() + " other plan" + (others.size() == 1 ? "" : "s") + ")"));
+            }
+        }
+        return problems;
+    }
+
+    static List<Violation> checkApp(WebApp app, WebApp previous, ClusterView view) {
+        List<Violation> problems = new ArrayList<>(SpecValidation.validate(app));
+        if (problems.stream().anyMatch(v -> !v.warning())) {
+            return problems;
+        }
+        String object = SpecValidation.describe(app);
+        String namespace = app.getMetadata().getNamespace();
+        String name = app.getMetadata().getName();
+        String planName = app.getSpec().getPlanName();
+        if (previous != null && previous.getSpec() != null && !Objects.equals(previous.getSpec().getPlanName(), planName)) {
+            problems.add(Violation.error(object, "spec.planName", "is immutable ('" + previous.getSpec().getPlanName() + "' → '" + planName
+                    + "'): create the app again on the other plan"));
+            return problems;
+        }
+        List<WebApp> others = view.apps(namespace).stream().filter(a -> !a.getMetadata().getName().equals(name) && a.getSpec() != null).toList();
+        for (WebApp other : others) {
+            if (planName.equals(other.getSpec().getPlanName()) && other.getSpec().effectivePort() == app.getSpec().effectivePort()) {
+                problems.add(Violation.error(object, "spec.port", app.getSpec().effectivePort() + " is already used by " + SpecValidation.describe(other)
+                        + " on IsolatedPlan " + namespace + "/" + planName + "; the apps of a plan share its instances and need distinct ports"));
+            }
+        }
+        Optional<IsolatedPlan> plan = view.plan(namespace, planName);
+        if (plan.isEmpty()) {
+            problems.add(Violation.warning(object, "spec.planName", "IsolatedPlan " + namespace + "/" + planName
+                    + " does not exist yet; the app waits for it (PlanNotFound)"));
+            return problems;
+        }
+        Optional<AppServiceEnvironment> environment = view.environment(namespace, plan.get().getSpec().getEnvironmentName());
+        if (environment.isPresent()) {
+            EnvironmentTopology topology = new EnvironmentTopology(environment.get(), view.plans(namespace), others);
+            List<String> hosts = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app)).hostNames(app);
+            for (WebApp other : topology.apps()) {
+                for (String host : topology.hostNames(other)) {
+                    if (hosts.contains(host)) {
+                        problems.add(Violation.error(object, "spec.hostNames", "'" + host + "' is already served for " + SpecValidation.describe(other)
+                                + " by AppServiceEnvironment " + namespace + "/" + environment.get().getMetadata().getName()));
+                    }
+                }
             }
         }
         return problems;

@@ -2,12 +2,13 @@ package dev.appservice.operator.admission;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * What the cross-object admission rules read: the environments and plans that exist. In the
+ * What the cross-object admission rules read: the environments, plans and apps that exist. In the
  * webhook it is the informer caches; in {@code validate} it is the manifests being checked.
  */
 public interface ClusterView {
@@ -19,8 +20,11 @@ public interface ClusterView {
 
     Optional<IsolatedPlan> plan(String namespace, String name);
 
+    /** The web apps of one namespace. */
+    List<WebApp> apps(String namespace);
+
     /** A view over a fixed set of objects (the manifests given to {@code validate}). */
-    static ClusterView of(Collection<AppServiceEnvironment> environments, Collection<IsolatedPlan> plans) {
+    static ClusterView of(Collection<AppServiceEnvironment> environments, Collection<IsolatedPlan> plans, Collection<WebApp> apps) {
         return new ClusterView() {
             @Override
             public Optional<AppServiceEnvironment> environment(String namespace, String name) {
@@ -36,6 +40,11 @@ public interface ClusterView {
             @Override
             public Optional<IsolatedPlan> plan(String namespace, String name) {
                 return plans(namespace).stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
+            }
+
+            @Override
+            public List<WebApp> apps(String namespace) {
+                return apps.stream().filter(a -> namespace.equals(a.getMetadata().getNamespace())).toList();
             }
         };
     }

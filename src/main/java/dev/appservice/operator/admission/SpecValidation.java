@@ -6,6 +6,8 @@ import dev.appservice.operator.api.EnvironmentVersion;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.IsolatedPlanSpec;
 import dev.appservice.operator.api.SecurityRule;
+import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.api.WorkerPool;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
@@ -147,6 +149,50 @@ public final class SpecValidation {
         }
         if (spec.getWorkerPool() != null && !DNS_LABEL.matcher(spec.getWorkerPool()).matches()) {
             problems.add(Violation.error(object, "spec.workerPool", "must be a worker pool name (a DNS label), got '" + spec.getWorkerPool() + "'"));
+        }
+        return problems;
+    }
+
+    private static final Pattern HOST_NAME = Pattern.compile("^(\\*\\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$");
+    private static final Pattern ENV_NAME = Pattern.compile("^[-._a-zA-Z][-._a-zA-Z0-9]*$");
+
+    public static List<Violation> validate(WebApp app) {
+        String object = describe(app);
+        List<Violation> problems = new ArrayList<>();
+        checkName(app, object, problems);
+        WebAppSpec spec = app.getSpec();
+        if (spec == null) {
+            problems.add(Violation.error(object, "spec", "is required"));
+            return problems;
+        }
+        if (spec.getPlanName() == null || spec.getPlanName().isBlank()) {
+            problems.add(Violation.error(object, "spec.planName", "is required"));
+        }
+        if (spec.getImage() == null || spec.getImage().isBlank()) {
+            problems.add(Violation.error(object, "spec.image", "is required"));
+        }
+        if (spec.getPort() != null) {
+            range(object, "spec.port", spec.getPort(), 1, 65535, problems);
+        }
+        if (spec.getHealthCheckPath() != null && !spec.getHealthCheckPath().startsWith("/")) {
+            problems.add(Violation.error(object, "spec.healthCheckPath", "must start with '/', got '" + spec.getHealthCheckPath() + "'"));
+        }
+        List<String> hosts = spec.effectiveHostNames();
+        for (int i = 0; i < hosts.size(); i++) {
+            String host = hosts.get(i);
+            if (host == null || host.length() > 253 || !HOST_NAME.matcher(host).matches()) {
+                problems.add(Violation.error(object, "spec.hostNames[" + i + "]", "must be a lowercase DNS name such as www.contoso.com, got '" + host + "'"));
+            }
+        }
+        if (spec.getEnv() != null) {
+            for (int i = 0; i < spec.getEnv().size(); i++) {
+                String name = spec.getEnv().get(i).getName();
+                if (name == null || !ENV_NAME.matcher(name).matches()) {
+                    problems.add(Violation.error(object, "spec.env[" + i + "].name", "must be a valid environment variable name, got '" + name + "'"));
+                } else if (name.equals("PORT")) {
+                    problems.add(Violation.warning(object, "spec.env[" + i + "]", "PORT is set by the operator to spec.port; this value is ignored"));
+                }
+            }
         }
         return problems;
     }

@@ -2,6 +2,7 @@ package dev.appservice.operator.admission;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
@@ -23,7 +24,7 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The validating admission webhook for AppServiceEnvironments and IsolatedPlans, including the
+ * The validating admission webhook for AppServiceEnvironments, IsolatedPlans and WebApps, including the
  * {@code isolatedplans/scale} subresource (so {@code kubectl scale} and HPAs are checked too).
  * POST an {@code admission.k8s.io/v1} AdmissionReview to {@value #PATH}; the answer comes from
  * the informer caches through {@link AdmissionRules}, with denials naming object, field, limit and
@@ -113,6 +114,7 @@ public class ValidatingWebhook {
         Class<?> type = switch (resource) {
             case "appserviceenvironments" -> AppServiceEnvironment.class;
             case "isolatedplans" -> IsolatedPlan.class;
+            case "webapps" -> WebApp.class;
             default -> null;
         };
         if (type == null) {

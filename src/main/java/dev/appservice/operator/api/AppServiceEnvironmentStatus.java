@@ -17,6 +17,9 @@ public class AppServiceEnvironmentStatus extends ObservedStatus {
     @JsonPropertyDescription("Number of IsolatedPlans placed in this ASE.")
     private Integer plans;
 
+    @JsonPropertyDescription("Number of WebApps the ASE's front ends serve.")
+    private Integer apps;
+
     @JsonPropertyDescription("The VIP: the load balancer's address from the VIP Service's status (External), or its cluster IP (Internal).")
     private String vipAddress;
 
@@ -94,5 +97,13 @@ public class AppServiceEnvironmentStatus extends ObservedStatus {
 
     public void setWorkerPools(List<WorkerPoolStatus> workerPools) {
         this.workerPools = workerPools;
+    }
+
+    public Integer getApps() {
+        return apps;
+    }
+
+    public void setApps(Integer apps) {
+        this.apps = apps;
     }
 }

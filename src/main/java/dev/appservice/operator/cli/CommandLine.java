@@ -5,6 +5,7 @@ import dev.appservice.operator.admission.ClusterView;
 import dev.appservice.operator.admission.Violation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -71,14 +72,15 @@ public final class CommandLine {
         Manifests.Result input = Manifests.read(files);
         List<String> errors = new ArrayList<>(input.errors());
         List<String> warnings = new ArrayList<>(input.warnings());
-        // Admit the set as a cluster would: environments first, then plans in the order given
+        // Admit the set as a cluster would: environments first, then plans, then apps, in the order given
         // (kubectl apply's order), each checked against what was admitted before it.
         OperatorSettings settings = OperatorSettings.defaults();
         List<AppServiceEnvironment> environments = new ArrayList<>();
         List<IsolatedPlan> plans = new ArrayList<>();
-        ClusterView admitted = ClusterView.of(environments, plans);
+        List<WebApp> apps = new ArrayList<>();
+        ClusterView admitted = ClusterView.of(environments, plans, apps);
         List<Manifests.Entry> ordered = new ArrayList<>(input.entries());
-        ordered.sort(java.util.Comparator.comparing(e -> e.resource() instanceof AppServiceEnvironment ? 0 : 1));
+        ordered.sort(java.util.Comparator.comparing(e -> e.resource() instanceof AppServiceEnvironment ? 0 : e.resource() instanceof IsolatedPlan ? 1 : 2));
         for (Manifests.Entry entry : ordered) {
             List<Violation> violations = AdmissionRules.check(entry.resource(), null, admitted, settings.network());
             for (Violation v : violations) {
@@ -89,6 +91,8 @@ public final class CommandLine {
                     environments.add(environment);
                 } else if (entry.resource() instanceof IsolatedPlan plan) {
                     plans.add(plan);
+                } else if (entry.resource() instanceof WebApp app) {
+                    apps.add(app);
                 }
             }
         }
@@ -102,7 +106,7 @@ public final class CommandLine {
             err.println("validate: " + input.entries().size() + " resource(s) valid" + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)"));
             return OK;
         }
-        List<HasMetadata> objects = DesiredObjects.of(input.environments(), input.plans(), settings,
+        List<HasMetadata> objects = DesiredObjects.of(input.environments(), input.plans(), input.apps(), settings,
                 w -> err.println("warning: " + w));
         KubernetesSerialization serialization = new KubernetesSerialization();
         StringBuilder yaml = new StringBuilder();

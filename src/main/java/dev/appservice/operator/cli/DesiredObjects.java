@@ -2,6 +2,7 @@ package dev.appservice.operator.cli;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.environment.EnvironmentServices;
 import dev.appservice.operator.environment.FrontEnds;
@@ -18,7 +19,8 @@ import java.util.function.Consumer;
 /**
  * Every object the operator creates for a set of custom resources, in a stable order: per
  * environment (by namespace, then name) its front-end config, front-end Deployment and Services,
- * then the worker Deployment of each of its plans in admission order. The same builders the
+ * then the worker Deployment of each of its plans in admission order (and, for plans with apps, the
+ * worker Service). The same builders the
  * reconcilers' dependents call, so {@code render} shows exactly what the operator writes (less the
  * owner references, which need the live objects' UIDs).
  */
@@ -26,7 +28,7 @@ public final class DesiredObjects {
     private DesiredObjects() {
     }
 
-    public static List<HasMetadata> of(List<AppServiceEnvironment> environments, List<IsolatedPlan> plans,
+    public static List<HasMetadata> of(List<AppServiceEnvironment> environments, List<IsolatedPlan> plans, List<WebApp> apps,
             OperatorSettings settings, Consumer<String> warnings) {
         List<HasMetadata> objects = new ArrayList<>();
         List<AppServiceEnvironment> sorted = environments.stream()
@@ -34,9 +36,9 @@ public final class DesiredObjects {
                         .thenComparing(e -> e.getMetadata().getName()))
                 .toList();
         for (AppServiceEnvironment environment : sorted) {
-            EnvironmentTopology topology = new EnvironmentTopology(environment, plans);
-            objects.add(FrontEnds.configMap(topology));
-            objects.add(FrontEnds.deployment(topology));
+            EnvironmentTopology topology = new EnvironmentTopology(environment, plans, apps);
+            objects.add(FrontEnds.configMap(topology, settings));
+            objects.add(FrontEnds.deployment(topology, settings));
             objects.add(EnvironmentServices.vip(topology));
             objects.add(EnvironmentServices.internal(topology));
             objects.add(EnvironmentServices.management(topology));
@@ -44,6 +46,9 @@ public final class DesiredObjects {
             objects.addAll(NsgCompiler.compile(topology, settings.network()).policies());
             for (IsolatedPlan plan : topology.plans()) {
                 objects.add(Workers.deployment(topology, plan, settings));
+                if (!topology.apps(plan).isEmpty()) {
+                    objects.add(Workers.service(topology, plan));
+                }
             }
         }
         for (IsolatedPlan plan : plans) {
@@ -53,6 +58,14 @@ public final class DesiredObjects {
                 warnings.accept("IsolatedPlan " + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName()
                         + ": AppServiceEnvironment " + plan.getMetadata().getNamespace() + "/" + plan.getSpec().getEnvironmentName()
                         + " is not in the input; no workers rendered (the operator waits for it: EnvironmentNotFound)");
+            }
+        }
+        for (WebApp app : apps) {
+            boolean placed = plans.stream().anyMatch(p -> p.getMetadata().getName().equals(app.getSpec().getPlanName())
+                    && p.getMetadata().getNamespace().equals(app.getMetadata().getNamespace()));
+            if (!placed) {
+                warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/" + app.getMetadata().getName() + ": IsolatedPlan "
+                        + app.getMetadata().getNamespace() + "/" + app.getSpec().getPlanName() + " is not in the input; the app is not rendered");
             }
         }
         return objects;

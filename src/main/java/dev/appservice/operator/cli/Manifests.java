@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,11 @@ public final class Manifests {
         public List<IsolatedPlan> plans() {
             return entries.stream().map(Entry::resource).filter(IsolatedPlan.class::isInstance)
                     .map(IsolatedPlan.class::cast).toList();
+        }
+
+        public List<WebApp> apps() {
+            return entries.stream().map(Entry::resource).filter(WebApp.class::isInstance)
+                    .map(WebApp.class::cast).toList();
         }
     }
 
@@ -134,11 +140,12 @@ public final class Manifests {
         Class<? extends HasMetadata> type = switch (kind) {
             case "AppServiceEnvironment" -> AppServiceEnvironment.class;
             case "IsolatedPlan" -> IsolatedPlan.class;
+            case "WebApp" -> WebApp.class;
             default -> null;
         };
         if (type == null) {
             errors.add(where + ": " + object + ": unknown kind " + kind + " in " + API_VERSION
-                    + " (known: AppServiceEnvironment, IsolatedPlan)");
+                    + " (known: AppServiceEnvironment, IsolatedPlan, WebApp)");
             return;
         }
         try {
@@ -148,12 +155,12 @@ public final class Manifests {
             }
             entries.add(new Entry(file, where, resource));
         } catch (UnrecognizedPropertyException e) {
-            errors.add(where + ": " + object + ": " + path(e) + ": unknown field");
+            errors.add(where + ": " + object + ": " + path(e) + " is not a field of " + kind);
         } catch (InvalidFormatException e) {
-            errors.add(where + ": " + object + ": " + path(e) + ": invalid value '" + e.getValue() + "'"
+            errors.add(where + ": " + object + ": " + path(e) + " has an invalid value '" + e.getValue() + "'"
                     + (e.getTargetType() != null && e.getTargetType().isEnum() ? " (allowed: " + enumValues(e.getTargetType()) + ")" : ""));
         } catch (MismatchedInputException e) {
-            errors.add(where + ": " + object + ": " + path(e) + ": wrong type (" + firstLine(e.getOriginalMessage()) + ")");
+            errors.add(where + ": " + object + ": " + path(e) + " has the wrong type (" + firstLine(e.getOriginalMessage()) + ")");
         } catch (IOException | RuntimeException e) {
             errors.add(where + ": " + object + ": " + firstLine(e.getMessage()));
         }

@@ -3,6 +3,7 @@ package dev.appservice.operator.environment;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.AppServiceEnvironmentStatus;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.environment.EnvironmentStatusFactory.ObservedChildren;
 import dev.appservice.operator.model.EnvironmentTopology;
@@ -32,6 +33,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,6 +69,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     static final String INTERNAL = "internal";
     static final String MANAGEMENT = "management";
     static final String PLANS = "plans";
+    static final String APPS = "apps";
     static final String WORKER_POOLS = "worker-pools";
     static final String WORKER_POLICY = "worker-policy";
     static final String FRONT_END_POLICY = "frontend-policy";
@@ -78,6 +82,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     private static final Logger LOG = Logger.getLogger(AppServiceEnvironmentReconciler.class);
     private final Clock clock;
     private final OperatorSettings settings = OperatorSettings.fromConfig();
+    private final AtomicReference<InformerEventSource<WebApp, AppServiceEnvironment>> appsSource = new AtomicReference<>();
 
     public AppServiceEnvironmentReconciler() {
         this(Clock.systemUTC());
@@ -111,7 +116,22 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AppServiceEnvironment.class))
                         .build(),
                 context);
-        return List.of(plans, services, policies);
+        // Apps reach the environment through their plan: app → plan → environment, and back.
+        var apps = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(WebApp.class, AppServiceEnvironment.class)
+                        .withName(APPS)
+                        .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
+                                : plans.get(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace()))
+                                        .filter(p -> p.getSpec() != null && p.getSpec().getEnvironmentName() != null)
+                                        .map(p -> Set.of(new ResourceID(p.getSpec().getEnvironmentName(), p.getMetadata().getNamespace())))
+                                        .orElse(Set.of()))
+                        .withPrimaryToSecondaryMapper((AppServiceEnvironment environment) -> plans.getSecondaryResources(environment).stream()
+                                .flatMap(plan -> appsOf(plan).stream())
+                                .collect(Collectors.toSet()))
+                        .build(),
+                context);
+        appsSource.set(apps);
+        return List.of(plans, services, policies, apps);
     }
 
     @Override
@@ -129,6 +149,16 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         NsgCompiler.Result network = EnvironmentTopologies.network(environment, context, settings.network());
         AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(topology, observed, network, clock.instant());
         return patchStatusIfChanged(environment, status);
+    }
+
+    private Set<ResourceID> appsOf(IsolatedPlan plan) {
+        InformerEventSource<WebApp, AppServiceEnvironment> apps = appsSource.get();
+        if (apps == null) {
+            return Set.of();
+        }
+        return apps.list(plan.getMetadata().getNamespace(), a -> a.getSpec() != null && plan.getMetadata().getName().equals(a.getSpec().getPlanName()))
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet());
     }
 
     private static Optional<Service> service(Context<AppServiceEnvironment> context, String name) {

@@ -62,6 +62,7 @@ public final class EnvironmentStatusFactory {
         usage.setSummary(usage.getUsed() + "/" + usage.getLimit());
         status.setInstances(usage);
         status.setPlans(topology.plans().size());
+        status.setApps(topology.apps().size());
         status.setDefaultDomain(environment.getSpec().effectiveDnsSuffix(topology.name()));
         status.setVipAddress(observed.vip().map(EnvironmentStatusFactory::vipAddress).orElse(null));
         status.setInternalAddress(observed.internal().map(s -> s.getSpec().getClusterIP()).filter(EnvironmentStatusFactory::isAddress).orElse(null));

@@ -2,6 +2,7 @@ package dev.appservice.operator.environment;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
@@ -22,7 +23,8 @@ final class EnvironmentTopologies {
     static EnvironmentTopology from(AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
         var memo = context.managedWorkflowAndDependentResourceContext();
         return memo.get(TOPOLOGY, EnvironmentTopology.class).orElseGet(() -> {
-            var topology = new EnvironmentTopology(environment, context.getSecondaryResources(IsolatedPlan.class));
+            var topology = new EnvironmentTopology(environment, context.getSecondaryResources(IsolatedPlan.class),
+                    context.getSecondaryResources(WebApp.class));
             memo.put(TOPOLOGY, topology);
             return topology;
         });

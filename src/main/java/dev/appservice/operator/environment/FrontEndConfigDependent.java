@@ -5,12 +5,14 @@ import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.dependent.ControlledDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The front ends' nginx configuration. */
 @KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR))
 public class FrontEndConfigDependent extends ControlledDependentResource<ConfigMap, AppServiceEnvironment> {
+    private final OperatorSettings settings = OperatorSettings.fromConfig();
 
     public FrontEndConfigDependent() {
         super(ConfigMap.class);
@@ -18,6 +20,6 @@ public class FrontEndConfigDependent extends ControlledDependentResource<ConfigM
 
     @Override
     protected ConfigMap desired(AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
-        return FrontEnds.configMap(EnvironmentTopologies.from(primary, context));
+        return FrontEnds.configMap(EnvironmentTopologies.from(primary, context), settings);
     }
 }

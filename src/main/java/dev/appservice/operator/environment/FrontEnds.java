@@ -1,6 +1,7 @@
 package dev.appservice.operator.environment;
 
 import dev.appservice.operator.api.AppServiceEnvironmentSpec;
+import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.model.Checksums;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.InstanceDeployment;
@@ -38,7 +39,7 @@ public final class FrontEnds {
     private FrontEnds() {
     }
 
-    public static ConfigMap configMap(EnvironmentTopology topology) {
+    public static ConfigMap configMap(EnvironmentTopology topology, OperatorSettings settings) {
         return new ConfigMapBuilder()
                 .withNewMetadata()
                 .withName(ResourceNames.frontEndConfig(topology.name()))
@@ -46,11 +47,11 @@ public final class FrontEnds {
                 .withLabels(StandardLabels.forEnvironment(topology.name(), StandardLabels.ROLE_FRONT_END))
                 .withAnnotations(new TreeMap<>())
                 .endMetadata()
-                .withData(new TreeMap<>(Map.of(CONFIG_KEY, NginxConfig.render(topology))))
+                .withData(new TreeMap<>(Map.of(CONFIG_KEY, NginxConfig.render(topology, settings.upstreams()))))
                 .build();
     }
 
-    public static Deployment deployment(EnvironmentTopology topology) {
+    public static Deployment deployment(EnvironmentTopology topology, OperatorSettings settings) {
         AppServiceEnvironmentSpec spec = topology.environment().getSpec();
         String name = topology.name();
         Map<String, String> selector = StandardLabels.roleSelector(name, StandardLabels.ROLE_FRONT_END);
@@ -59,7 +60,7 @@ public final class FrontEnds {
         List<String> zones = spec.effectiveZones();
 
         Map<String, String> podAnnotations = new LinkedHashMap<>();
-        podAnnotations.put(CONFIG_CHECKSUM_ANNOTATION, Checksums.sha256(NginxConfig.render(topology)));
+        podAnnotations.put(CONFIG_CHECKSUM_ANNOTATION, Checksums.sha256(NginxConfig.render(topology, settings.upstreams())));
 
         List<Volume> volumes = new ArrayList<>();
         volumes.add(new VolumeBuilder().withName("config")

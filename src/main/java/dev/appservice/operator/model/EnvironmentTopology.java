@@ -4,6 +4,7 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.EnvironmentVersion;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WorkerPool;
 import java.util.Collection;
 import java.util.Comparator;
@@ -30,8 +31,15 @@ public final class EnvironmentTopology {
     private final AppServiceEnvironment environment;
     private final List<IsolatedPlan> plans;
     private final Map<String, Integer> granted;
+    private final Map<String, List<WebApp>> apps;
 
+    /** An environment, its plans and no apps (for what does not depend on apps: capacity, admission). */
     public EnvironmentTopology(AppServiceEnvironment environment, Collection<IsolatedPlan> candidates) {
+        this(environment, candidates, List.of());
+    }
+
+    /** An environment with the plans and apps placed in it, picked from candidates of any environment. */
+    public EnvironmentTopology(AppServiceEnvironment environment, Collection<IsolatedPlan> candidates, Collection<WebApp> appCandidates) {
         this.environment = Objects.requireNonNull(environment);
         String name = environment.getMetadata().getName();
         String namespace = environment.getMetadata().getNamespace();
@@ -42,6 +50,44 @@ public final class EnvironmentTopology {
                 .sorted(ADMISSION_ORDER)
                 .toList();
         this.granted = allocate();
+        Map<String, List<WebApp>> byPlan = new HashMap<>();
+        for (IsolatedPlan plan : plans) {
+            String planName = plan.getMetadata().getName();
+            byPlan.put(planName, appCandidates.stream()
+                    .filter(a -> a.getSpec() != null && planName.equals(a.getSpec().getPlanName()))
+                    .filter(a -> Objects.equals(namespace, a.getMetadata().getNamespace()))
+                    .filter(a -> a.getMetadata().getDeletionTimestamp() == null)
+                    .sorted(Comparator.comparing(a -> a.getMetadata().getName()))
+                    .toList());
+        }
+        this.apps = byPlan;
+    }
+
+    /** The apps of a plan of this environment, by name. */
+    public List<WebApp> apps(IsolatedPlan plan) {
+        return apps.getOrDefault(plan.getMetadata().getName(), List.of());
+    }
+
+    /** Every app of the environment, plan by plan in admission order, then by name. */
+    public List<WebApp> apps() {
+        return plans.stream().flatMap(p -> apps(p).stream()).toList();
+    }
+
+    /** The plan an app runs on, if it is one of this environment's. */
+    public Optional<IsolatedPlan> planOf(WebApp app) {
+        return plans.stream().filter(p -> p.getMetadata().getName().equals(app.getSpec().getPlanName())).findFirst();
+    }
+
+    /** The host names an app is served at: {@code <app>.<dnsSuffix>} and its extra host names. */
+    public List<String> hostNames(WebApp app) {
+        List<String> hosts = new java.util.ArrayList<>();
+        hosts.add(app.getMetadata().getName() + "." + environment.getSpec().effectiveDnsSuffix(name()));
+        for (String host : app.getSpec().effectiveHostNames()) {
+            if (!hosts.contains(host)) {
+                hosts.add(host);
+            }
+        }
+        return hosts;
     }
 
     /** Creation time first, then name: the order in which plans were admitted. */

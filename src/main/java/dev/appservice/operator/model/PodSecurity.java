@@ -28,10 +28,18 @@ public final class PodSecurity {
     }
 
     public static SecurityContext restrictedContainer() {
+        return restrictedContainer(true);
+    }
+
+    /**
+     * Restricted, with or without a read-only root file system: the operator's own containers have
+     * one; a user's app may need to write where its image expects (the profile does not require it).
+     */
+    public static SecurityContext restrictedContainer(boolean readOnlyRoot) {
         return new SecurityContextBuilder()
                 .withAllowPrivilegeEscalation(false)
                 .withPrivileged(false)
-                .withReadOnlyRootFilesystem(true)
+                .withReadOnlyRootFilesystem(readOnlyRoot)
                 .withRunAsNonRoot(true)
                 .withNewCapabilities().withDrop("ALL").endCapabilities()
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()

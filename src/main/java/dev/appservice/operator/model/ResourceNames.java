@@ -39,6 +39,17 @@ public final class ResourceNames {
         return child(plan, "workers");
     }
 
+    /** The Service in front of a plan's workers: the same name as their Deployment. */
+    public static String workerService(String plan) {
+        return workerDeployment(plan);
+    }
+
+    /** A container name (a DNS label) for an app. */
+    public static String containerName(String app) {
+        String cleaned = app.toLowerCase(Locale.ROOT).replace('.', '-');
+        return labelValue(cleaned);
+    }
+
     /** {@code <base>-<suffix>} as a DNS-1035 label of at most 63 characters. */
     public static String child(String base, String suffix) {
         String cleaned = base.toLowerCase(Locale.ROOT).replace('.', '-');

@@ -3,6 +3,7 @@ package dev.appservice.operator.plan;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.IsolatedPlanStatus;
+import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -29,16 +30,23 @@ import org.jboss.logging.Logger;
  * Reconciles an IsolatedPlan into its worker Deployment, once its environment exists, with as many
  * instances as the environment grants it. Watches the environment (a plan may come before its ASE,
  * as GitOps tools apply in any order) and the other plans of the environment (whose instances
- * decide what is left for this one).
+ * decide what is left for this one) and its apps (which become containers of its workers and
+ * ports of their Service).
  */
 @ControllerConfiguration(name = IsolatedPlanReconciler.NAME)
-@Workflow(dependents = @Dependent(name = IsolatedPlanReconciler.WORKERS, type = WorkerDeploymentDependent.class,
-        reconcilePrecondition = EnvironmentExists.class))
+@Workflow(dependents = {
+        @Dependent(name = IsolatedPlanReconciler.WORKERS, type = WorkerDeploymentDependent.class,
+                reconcilePrecondition = EnvironmentExists.class),
+        @Dependent(name = IsolatedPlanReconciler.WORKER_SERVICE, type = WorkerServiceDependent.class,
+                reconcilePrecondition = HasApps.class),
+})
 public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     public static final String NAME = "isolatedplan";
     static final String WORKERS = "workers";
     static final String ENVIRONMENTS = "environments";
     static final String SIBLINGS = "sibling-plans";
+    static final String WORKER_SERVICE = "worker-service";
+    static final String APPS = "apps";
 
     private static final Logger LOG = Logger.getLogger(IsolatedPlanReconciler.class);
     private final Clock clock = Clock.systemUTC();
@@ -66,7 +74,15 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                         .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> Set.of())
                         .build(),
                 context);
-        return List.of(environments, siblings);
+        var apps = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(WebApp.class, IsolatedPlan.class)
+                        .withName(APPS)
+                        .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null || app.getSpec().getPlanName() == null
+                                ? Set.of()
+                                : Set.of(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace())))
+                        .build(),
+                context);
+        return List.of(environments, siblings, apps);
     }
 
     private static Set<ResourceID> plansOf(EventSourceContext<IsolatedPlan> context, String namespace, String environment) {

@@ -2,6 +2,7 @@ package dev.appservice.operator.plan;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.model.EnvironmentTopology;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import java.util.Optional;
 /**
  * Builds the topology a plan lives in: its environment (from the environment informer) and every
  * plan of the same namespace (from the plan controller's own cache), since a plan's share of the
- * environment depends on the plans admitted before it.
+ * environment depends on the plans admitted before it, and the plan's own apps.
  */
 final class PlanTopologies {
     private PlanTopologies() {
@@ -18,6 +19,7 @@ final class PlanTopologies {
     static Optional<EnvironmentTopology> from(IsolatedPlan plan, Context<IsolatedPlan> context) {
         return context.getSecondaryResource(AppServiceEnvironment.class)
                 .map(environment -> new EnvironmentTopology(environment,
-                        context.getPrimaryCache().list(plan.getMetadata().getNamespace()).toList()));
+                        context.getPrimaryCache().list(plan.getMetadata().getNamespace()).toList(),
+                        context.getSecondaryResources(WebApp.class)));
     }
 }

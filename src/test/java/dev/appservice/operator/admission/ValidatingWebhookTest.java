@@ -115,13 +115,17 @@ class ValidatingWebhookTest {
                 r.path("status").path("code").asInt(0));
     }
 
+    static String resource(HasMetadata object) {
+        return object instanceof AppServiceEnvironment ? "appserviceenvironments" : object instanceof IsolatedPlan ? "isolatedplans" : "webapps";
+    }
+
     Answer create(HasMetadata object) throws Exception {
-        String resource = object instanceof AppServiceEnvironment ? "appserviceenvironments" : "isolatedplans";
+        String resource = resource(object);
         return post(review(UUID.randomUUID().toString(), "CREATE", resource, null, object.getKind(), ns, object.getMetadata().getName(), object, null));
     }
 
     Answer update(HasMetadata object, HasMetadata old) throws Exception {
-        String resource = object instanceof AppServiceEnvironment ? "appserviceenvironments" : "isolatedplans";
+        String resource = resource(object);
         return post(review(UUID.randomUUID().toString(), "UPDATE", resource, null, object.getKind(), ns, object.getMetadata().getName(), object, old));
     }
 
@@ -133,7 +137,8 @@ class ValidatingWebhookTest {
         AdmissionCache cache = io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get();
         await().atMost(Duration.ofSeconds(10)).until(() -> java.util.Arrays.stream(objects).allMatch(o -> o instanceof AppServiceEnvironment
                 ? cache.environment(ns, o.getMetadata().getName()).isPresent()
-                : cache.plan(ns, o.getMetadata().getName()).isPresent()));
+                : o instanceof IsolatedPlan ? cache.plan(ns, o.getMetadata().getName()).isPresent()
+                : cache.apps(ns).stream().anyMatch(a -> a.getMetadata().getName().equals(o.getMetadata().getName()))));
     }
 
     @Test
@@ -321,6 +326,38 @@ class ValidatingWebhookTest {
         Answer answer = create(bad);
         assertThat(answer.allowed()).isFalse();
         assertThat(answer.message()).isEqualTo("AppServiceEnvironment " + ns + "/bad: spec.virtualNetwork.subnet '10.0.0.0/33' is not a valid CIDR: the prefix length must be 0 to 32");
+    }
+
+    static dev.appservice.operator.api.WebApp webApp(String namespace, String name, String plan, int port, String... hostNames) {
+        var app = new dev.appservice.operator.api.WebApp();
+        app.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        var spec = new dev.appservice.operator.api.WebAppSpec();
+        spec.setPlanName(plan);
+        spec.setImage("registry.example/" + name + ":1");
+        spec.setPort(port);
+        spec.setHostNames(hostNames.length == 0 ? null : List.of(hostNames));
+        app.setSpec(spec);
+        return app;
+    }
+
+    @Test
+    void appsOfOnePlanNeedDistinctPortsAndHostNamesAreServedOnce() throws Exception {
+        exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I1, 1), plan(ns, "api", "ase1", InstanceSize.I1, 1));
+        exists(webApp(ns, "shop", "web", 8080, "www.contoso.com"));
+        assertThat(create(webApp(ns, "blog", "web", 8080)).message()).isEqualTo("WebApp " + ns + "/blog: spec.port 8080 is already used by WebApp "
+                + ns + "/shop on IsolatedPlan " + ns + "/web; the apps of a plan share its instances and need distinct ports");
+        assertThat(create(webApp(ns, "blog", "web", 8081)).allowed()).isTrue();
+        assertThat(create(webApp(ns, "other", "api", 8080)).allowed()).as("another plan's instances").isTrue();
+        assertThat(create(webApp(ns, "copycat", "api", 9000, "www.contoso.com")).message()).isEqualTo("WebApp " + ns
+                + "/copycat: spec.hostNames 'www.contoso.com' is already served for WebApp " + ns + "/shop by AppServiceEnvironment " + ns + "/ase1");
+        var moved = webApp(ns, "shop", "api", 8080, "www.contoso.com");
+        assertThat(update(moved, webApp(ns, "shop", "web", 8080, "www.contoso.com")).message())
+                .isEqualTo("WebApp " + ns + "/shop: spec.planName is immutable ('web' → 'api'): create the app again on the other plan");
+        Answer early = create(webApp(ns, "early", "later", 8080));
+        assertThat(early.allowed()).isTrue();
+        assertThat(early.warnings()).containsExactly("WebApp " + ns + "/early: spec.planName IsolatedPlan " + ns + "/later does not exist yet; the app waits for it (PlanNotFound)");
+        assertThat(create(webApp(ns, "bad-host", "web", 7000, "Not_A_Host")).message()).isEqualTo("WebApp " + ns
+                + "/bad-host: spec.hostNames[0] must be a lowercase DNS name such as www.contoso.com, got 'Not_A_Host'");
     }
 
     @Test

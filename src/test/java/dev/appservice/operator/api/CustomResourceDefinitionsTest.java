@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class CustomResourceDefinitionsTest {
     static final Path COMMITTED = Path.of("crds");
-    static final List<Class<?>> TYPES = List.of(AppServiceEnvironment.class, IsolatedPlan.class);
+    static final List<Class<?>> TYPES = List.of(AppServiceEnvironment.class, IsolatedPlan.class, WebApp.class);
     static Map<String, String> generated;
 
     @BeforeAll
@@ -50,7 +50,8 @@ class CustomResourceDefinitionsTest {
 
     @Test
     void committedCrdsMatchTheTypes() throws IOException {
-        assertThat(generated).containsOnlyKeys("appserviceenvironments.appservice.dev.yaml", "isolatedplans.appservice.dev.yaml");
+        assertThat(generated).containsOnlyKeys("appserviceenvironments.appservice.dev.yaml", "isolatedplans.appservice.dev.yaml",
+                "webapps.appservice.dev.yaml");
         for (var e : generated.entrySet()) {
             Path committed = COMMITTED.resolve(e.getKey());
             assertThat(committed).as("crds/%s is missing: run the update command in this test's comment", e.getKey()).exists();
@@ -128,6 +129,21 @@ class CustomResourceDefinitionsTest {
             version.getAdditionalPrinterColumns().sort(java.util.Comparator.comparing(c -> declared.indexOf(c.getName())));
         }
         return Serialization.asYaml(crd);
+    }
+
+    @Test
+    void webAppCrdUsesWappNotAppAndValidatesItsFields() {
+        CustomResourceDefinition crd = load("webapps.appservice.dev.yaml");
+        assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("wapp");
+        assertThat(crd.getSpec().getNames().getCategories()).containsExactly("appservice");
+        CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
+        assertThat(v.getSubresources().getStatus()).isNotNull();
+        assertThat(v.getAdditionalPrinterColumns()).extracting(c -> c.getName()).containsExactly("Plan", "Image", "URL", "Ready", "Age");
+        JSONSchemaProps spec = v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+        assertThat(spec.getRequired()).contains("planName", "image");
+        assertThat(spec.getProperties().get("port").getMaximum()).isEqualTo(65535.0);
+        assertThat(spec.getProperties().get("planName").getXKubernetesValidations())
+                .singleElement().satisfies(rule -> assertThat(rule.getMessage()).isEqualTo("spec.planName is immutable"));
     }
 
     private static CustomResourceDefinition load(String name) {

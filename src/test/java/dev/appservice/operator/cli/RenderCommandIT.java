@@ -60,10 +60,15 @@ class RenderCommandIT {
                 "NetworkPolicy/contoso-ase-egress",
                 // plans in admission order; offline there are no creation times, so by name
                 "Deployment/api-plan-workers",
-                "Deployment/web-plan-workers");
+                "Service/api-plan-workers",
+                "Deployment/web-plan-workers",
+                "Service/web-plan-workers");
         Deployment frontEnds = (Deployment) objects.get(1);
         assertThat(frontEnds.getSpec().getReplicas()).as("2 + floor(18 / 15)").isEqualTo(3);
-        assertThat(((Deployment) objects.get(9)).getSpec().getReplicas()).isEqualTo(12);
+        assertThat(((Deployment) objects.get(10)).getSpec().getReplicas()).isEqualTo(12);
+        assertThat(((Deployment) objects.get(10)).getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("shop");
+        assertThat(((io.fabric8.kubernetes.api.model.ConfigMap) objects.get(0)).getData().get("nginx.conf"))
+                .contains("server_name shop.contoso-ase.p.appservice.local www.contoso.com;");
         assertThat(((Service) objects.get(2)).getSpec().getType()).isEqualTo("LoadBalancer");
         assertThat(first.stdout()).doesNotContain("creationTimestamp").doesNotContain("uid:");
 
@@ -106,10 +111,10 @@ class RenderCommandIT {
         assertThat(run.stdout()).isEmpty();
         assertThat(run.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(run.stderr().lines().filter(l -> l.startsWith("error: ")).toList()).containsExactlyInAnyOrder(
-                "error: " + BAD.resolve("bad-enum.yaml") + ": IsolatedPlan contoso/wrong-size: spec.size: invalid value 'I9' (allowed: I1, I2, I3)",
+                "error: " + BAD.resolve("bad-enum.yaml") + ": IsolatedPlan contoso/wrong-size: spec.size has an invalid value 'I9' (allowed: I1, I2, I3)",
                 "error: " + BAD.resolve("missing-subnet.yaml") + ": AppServiceEnvironment contoso/no-subnet: spec.virtualNetwork.subnet is required",
                 "error: " + BAD.resolve("out-of-range.yaml") + ": IsolatedPlan contoso/too-big: spec.instances must be between 1 and 100, got 120",
-                "error: " + BAD.resolve("unknown-kind.yaml") + ": WorkerPoolThing contoso/odd: unknown kind WorkerPoolThing in appservice.dev/v1alpha1 (known: AppServiceEnvironment, IsolatedPlan)",
+                "error: " + BAD.resolve("unknown-kind.yaml") + ": WorkerPoolThing contoso/odd: unknown kind WorkerPoolThing in appservice.dev/v1alpha1 (known: AppServiceEnvironment, IsolatedPlan, WebApp)",
                 "error: " + BAD.resolve("unparsable.yaml") + ": not valid YAML: " + unparsableMessage(run.stderr()));
     }
 

@@ -1,0 +1,106 @@
+package dev.appservice.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import java.util.List;
+
+/** Desired state of a web app: a container that runs on every instance of its plan. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class WebAppSpec {
+    public static final int DEFAULT_PORT = 8080;
+
+    @JsonPropertyDescription("Name of the IsolatedPlan, in the same namespace, the app runs on (on every instance). Immutable.")
+    @Required
+    @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+    @Size(min = 1, max = 253)
+    @ValidationRule(value = "self == oldSelf", message = "spec.planName is immutable")
+    private String planName;
+
+    @JsonPropertyDescription("Container image of the app.")
+    @Required
+    @Size(min = 1, max = 512)
+    private String image;
+
+    @JsonPropertyDescription("Port the app listens on, also given to it as the environment variable PORT. Unique among the apps of one plan. Defaults to 8080.")
+    @Default("8080")
+    @Min(1)
+    @Max(65535)
+    private Integer port;
+
+    @JsonPropertyDescription("Environment variables of the app's container.")
+    @Size(max = 256)
+    private List<EnvVar> env;
+
+    @JsonPropertyDescription("Extra host names routed to the app, besides <app>.<dnsSuffix>.")
+    @Size(max = 64)
+    private List<String> hostNames;
+
+    @JsonPropertyDescription("HTTP path the app answers when healthy; used for readiness and liveness. Without it, the port is probed.")
+    @Pattern("^/.*$")
+    @Size(max = 1024)
+    private String healthCheckPath;
+
+    public int effectivePort() {
+        return port == null ? DEFAULT_PORT : port;
+    }
+
+    public List<String> effectiveHostNames() {
+        return hostNames == null ? List.of() : hostNames;
+    }
+
+    public String getPlanName() {
+        return planName;
+    }
+
+    public void setPlanName(String planName) {
+        this.planName = planName;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public List<EnvVar> getEnv() {
+        return env;
+    }
+
+    public void setEnv(List<EnvVar> env) {
+        this.env = env;
+    }
+
+    public List<String> getHostNames() {
+        return hostNames;
+    }
+
+    public void setHostNames(List<String> hostNames) {
+        this.hostNames = hostNames;
+    }
+
+    public String getHealthCheckPath() {
+        return healthCheckPath;
+    }
+
+    public void setHealthCheckPath(String healthCheckPath) {
+        this.healthCheckPath = healthCheckPath;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.appservice.operator.webapp;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.api.WebAppStatus;
+import dev.appservice.operator.status.StatusComparison;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps a WebApp's status: the URLs it is served at and whether its plan's workers are ready. The
+ * app itself becomes containers of its plan's workers (IsolatedPlanReconciler) and servers of the
+ * environment's front ends (AppServiceEnvironmentReconciler): this controller makes no children.
+ */
+@ControllerConfiguration(name = WebAppReconciler.NAME)
+public class WebAppReconciler implements Reconciler<WebApp> {
+    public static final String NAME = "webapp";
+    static final String PLANS = "plans";
+    static final String ENVIRONMENTS = "environments";
+
+    private final Clock clock = Clock.systemUTC();
+
+    @Override
+    public List<EventSource<?, WebApp>> prepareEventSources(EventSourceContext<WebApp> context) {
+        var plans = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(IsolatedPlan.class, WebApp.class)
+                        .withName(PLANS)
+                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> context.getPrimaryCache().list(plan.getMetadata().getNamespace())
+                                .filter(a -> a.getSpec() != null && plan.getMetadata().getName().equals(a.getSpec().getPlanName()))
+                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
+                                : Set.of(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace())))
+                        .build(),
+                context);
+        var environments = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(AppServiceEnvironment.class, WebApp.class)
+                        .withName(ENVIRONMENTS)
+                        .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> context.getPrimaryCache()
+                                .list(environment.getMetadata().getNamespace())
+                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
+                                : plans.get(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace()))
+                                        .filter(p -> p.getSpec() != null && p.getSpec().getEnvironmentName() != null)
+                                        .map(p -> Set.of(new ResourceID(p.getSpec().getEnvironmentName(), p.getMetadata().getNamespace())))
+                                        .orElse(Set.of()))
+                        .build(),
+                context);
+        return List.of(plans, environments);
+    }
+
+    @Override
+    public UpdateControl<WebApp> reconcile(WebApp app, Context<WebApp> context) {
+        Optional<IsolatedPlan> plan = context.getSecondaryResource(IsolatedPlan.class);
+        Optional<AppServiceEnvironment> environment = plan.flatMap(p -> context.getSecondaryResource(AppServiceEnvironment.class))
+                .filter(e -> Objects.equals(e.getMetadata().getName(), plan.get().getSpec().getEnvironmentName()));
+        WebAppStatus status = WebAppStatusFactory.compute(app, plan, environment, clock.instant());
+        if (StatusComparison.same(app.getStatus(), status)) {
+            return UpdateControl.noUpdate();
+        }
+        app.setStatus(status);
+        return UpdateControl.patchStatus(app);
+    }
+}

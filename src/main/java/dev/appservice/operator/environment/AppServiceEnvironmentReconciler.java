@@ -10,6 +10,7 @@ import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.network.NsgCompiler;
+import dev.appservice.operator.status.ConditionEvents;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -148,7 +149,13 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .getSecondaryResources(environment)));
         NsgCompiler.Result network = EnvironmentTopologies.network(environment, context, settings.network());
         AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(topology, observed, network, clock.instant());
-        return patchStatusIfChanged(environment, status);
+        if (StatusComparison.same(environment.getStatus(), status)) {
+            return UpdateControl.noUpdate();
+        }
+        ConditionEvents.post(context.getClient(), ConditionEvents.between(environment,
+                environment.getStatus() == null ? null : environment.getStatus().getConditions(), status.getConditions(), clock.instant()));
+        environment.setStatus(status);
+        return UpdateControl.patchStatus(environment);
     }
 
     private Set<ResourceID> appsOf(IsolatedPlan plan) {
@@ -177,17 +184,9 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         if (StatusComparison.same(status.getConditions(), conditions)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }
+        ConditionEvents.post(context.getClient(), ConditionEvents.between(environment, status.getConditions(), conditions, clock.instant()));
         status.setConditions(conditions);
         environment.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(environment);
-    }
-
-    private static UpdateControl<AppServiceEnvironment> patchStatusIfChanged(AppServiceEnvironment environment,
-            AppServiceEnvironmentStatus status) {
-        if (StatusComparison.same(environment.getStatus(), status)) {
-            return UpdateControl.noUpdate();
-        }
-        environment.setStatus(status);
-        return UpdateControl.patchStatus(environment);
     }
 }

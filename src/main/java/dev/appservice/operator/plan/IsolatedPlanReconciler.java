@@ -4,6 +4,7 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.IsolatedPlanStatus;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.status.ConditionEvents;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.status.StatusComparison;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -99,6 +100,8 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
         if (StatusComparison.same(plan.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
+        ConditionEvents.post(context.getClient(), ConditionEvents.between(plan,
+                plan.getStatus() == null ? null : plan.getStatus().getConditions(), status.getConditions(), clock.instant()));
         plan.setStatus(status);
         return UpdateControl.patchStatus(plan);
     }
@@ -114,6 +117,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
         if (StatusComparison.same(status.getConditions(), conditions)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }
+        ConditionEvents.post(context.getClient(), ConditionEvents.between(plan, status.getConditions(), conditions, clock.instant()));
         status.setConditions(conditions);
         plan.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(plan);

@@ -4,6 +4,7 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppStatus;
+import dev.appservice.operator.status.ConditionEvents;
 import dev.appservice.operator.status.StatusComparison;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -71,6 +72,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         if (StatusComparison.same(app.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
+        ConditionEvents.post(context.getClient(), ConditionEvents.between(app,
+                app.getStatus() == null ? null : app.getStatus().getConditions(), status.getConditions(), clock.instant()));
         app.setStatus(status);
         return UpdateControl.patchStatus(app);
     }

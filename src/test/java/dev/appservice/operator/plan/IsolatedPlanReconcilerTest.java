@@ -51,6 +51,15 @@ class IsolatedPlanReconcilerTest {
         assertThat(waiting.getStatus().getObservedGeneration()).isEqualTo(waiting.getMetadata().getGeneration());
         Thread.sleep(500);
         assertThat(client.apps().deployments().inNamespace(ns).withName("early-workers").get()).isNull();
+        // What the user must know is also an Event on the plan (kubectl describe iplan/early).
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .anySatisfy(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getReason()).isEqualTo("EnvironmentNotFound");
+                    assertThat(e.getInvolvedObject().getKind()).isEqualTo("IsolatedPlan");
+                    assertThat(e.getInvolvedObject().getName()).isEqualTo("early");
+                    assertThat(e.getMessage()).contains("later-ase does not exist");
+                }));
 
         client.resource(environment(ns, "later-ase")).create();
         Deployment workers = await().atMost(TIMEOUT)

@@ -180,7 +180,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         AppServiceEnvironmentStatus status = environment.getStatus() == null ? new AppServiceEnvironmentStatus() : environment.getStatus();
         long generation = environment.getMetadata().getGeneration() == null ? 0 : environment.getMetadata().getGeneration();
         var conditions = Conditions.merge(status.getConditions(),
-                List.of(new Conditions.Desired(Conditions.READY, false, "ReconcileError", Conditions.rootMessage(e))), generation, clock.instant());
+                List.of(Conditions.failure(e)), generation, clock.instant());
         if (StatusComparison.same(status.getConditions(), conditions)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }

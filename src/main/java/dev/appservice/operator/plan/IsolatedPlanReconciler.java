@@ -113,7 +113,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
         IsolatedPlanStatus status = plan.getStatus() == null ? new IsolatedPlanStatus() : plan.getStatus();
         long generation = plan.getMetadata().getGeneration() == null ? 0 : plan.getMetadata().getGeneration();
         var conditions = Conditions.merge(status.getConditions(),
-                List.of(new Conditions.Desired(Conditions.READY, false, "ReconcileError", Conditions.rootMessage(e))), generation, clock.instant());
+                List.of(Conditions.failure(e)), generation, clock.instant());
         if (StatusComparison.same(status.getConditions(), conditions)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }

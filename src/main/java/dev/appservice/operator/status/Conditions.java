@@ -68,6 +68,37 @@ public final class Conditions {
         return c != null && TRUE.equals(c.getStatus());
     }
 
+    /**
+     * The Ready condition for a failed reconcile. A child that exists but is not ours (created by
+     * someone else under the name we use) is never adopted: that is reported as AdoptionRefused.
+     */
+    public static Desired failure(Throwable e) {
+        for (Throwable t : causes(e)) {
+            if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409 && k.getStatus() != null
+                    && ("AlreadyExists".equals(k.getStatus().getReason())
+                            || (k.getStatus().getMessage() != null && k.getStatus().getMessage().contains("already exists")))) {
+                var details = k.getStatus().getDetails();
+                String what = details != null && details.getName() != null ? details.getKind() + " '" + details.getName() + "' already exists"
+                        : k.getStatus().getMessage();
+                return new Desired(READY, false, "AdoptionRefused", what + " and was not created by ase-operator;"
+                        + " it is left untouched: delete or rename it to let the operator create its own");
+            }
+        }
+        return new Desired(READY, false, "ReconcileError", rootMessage(e));
+    }
+
+    /** The exception, its causes, and those of every exception a workflow aggregated. */
+    private static List<Throwable> causes(Throwable e) {
+        List<Throwable> all = new ArrayList<>();
+        for (Throwable t = e; t != null && !all.contains(t); t = t.getCause()) {
+            all.add(t);
+            if (t instanceof io.javaoperatorsdk.operator.AggregatedOperatorException aggregated) {
+                aggregated.getAggregatedExceptions().values().forEach(inner -> all.addAll(causes(inner)));
+            }
+        }
+        return all;
+    }
+
     /** The innermost cause's message, bounded, for a condition message. */
     public static String rootMessage(Throwable e) {
         Throwable t = e;

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Leader election, so that several replicas of the operator can run and only one reconciles. The
@@ -26,6 +27,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class LeaderElection {
     public static final String DEFAULT_LEASE_NAME = "ase-operator-leader";
+    private static final Logger LOG = Logger.getLogger(LeaderElection.class);
 
     @Produces
     @Dependent
@@ -33,7 +35,10 @@ public class LeaderElection {
             @ConfigProperty(name = "ase.leader-election.enabled", defaultValue = "false") boolean enabled,
             @ConfigProperty(name = "ase.leader-election.lease-name", defaultValue = DEFAULT_LEASE_NAME) String leaseName,
             @ConfigProperty(name = "ase.leader-election.lease-namespace") Optional<String> leaseNamespace) {
-        return configuration(enabled, leaseName, leaseNamespace).orElse(null);
+        Optional<LeaderElectionConfiguration> configuration = configuration(enabled, leaseName, leaseNamespace);
+        configuration.ifPresent(c -> LOG.infof("Leader election on Lease %s in namespace %s", c.getLeaseName(),
+                c.getLeaseNamespace().orElse("(the operator's)")));
+        return configuration.orElse(null);
     }
 
     /** The configuration for these settings; empty when leader election is off. */

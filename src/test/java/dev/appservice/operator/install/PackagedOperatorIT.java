@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -27,19 +29,29 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two replicas of the packaged operator, configured with the environment the chart renders,
- * against the mock API server: one holds the chart's Lease and reconciles; when it stops, the other
- * takes the Lease over and reconciles. The API server answers the SDK's start-up access check with
- * the rules of the chart's leader-election Role, so a Role missing a verb the SDK needs fails here.
+ * The packaged operator, configured with the environment the chart renders (downward API
+ * resolved), run as processes against the mock API server. The API server answers the SDK's
+ * start-up access check with the rules of the chart's leader-election Role, so a Role missing a
+ * verb the SDK needs fails here; every request the operators make, from their first list and
+ * watch on, must be allowed by the chart's RBAC.
  */
-class LeaderElectionIT {
+class PackagedOperatorIT {
+    static final String TEST_USER_AGENT = "ase-operator-it";
+    /** Kubernetes' own system:basic-user role, bound to every authenticated user: "what may I do?" */
+    static final Set<Grant> EVERY_AUTHENTICATED_USER = Set.of(
+            Grant.of(Grant.CLUSTER, "authorization.k8s.io", "selfsubjectrulesreviews", "create"),
+            Grant.of(Grant.CLUSTER, "authorization.k8s.io", "selfsubjectaccessreviews", "create"));
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     static final String NAMESPACE = HelmChart.NAMESPACE;
 
@@ -56,16 +68,11 @@ class LeaderElectionIT {
         }
     }
 
+    /** Two replicas: one holds the chart's Lease and reconciles; when it stops, the other takes over. */
     @Test
     void oneReplicaLeadsAndTheOtherTakesOver() throws Exception {
         Manifest chart = HelmChart.render();
-        Role leaseRole = chart.one("Role", Role.class);
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new RulesReviewAnswering(leaseRole), false);
-        server.init();
-        try (KubernetesClient client = server.createClient()) {
-            for (Path crd : List.of(Path.of("crds/appserviceenvironments.appservice.dev.yaml"), Path.of("crds/isolatedplans.appservice.dev.yaml"))) {
-                client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class)).create();
-            }
+        try (KubernetesClient client = startServer(chart)) {
             Map<String, String> env = operatorEnvironment(chart);
             String leaseName = env.get("ASE_LEADER_ELECTION_LEASE_NAME");
 
@@ -87,6 +94,56 @@ class LeaderElectionIT {
             client.resource(Fixtures.environment("team", "second")).create();
             await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("second-frontend").get() != null);
         }
+        assertEveryOperatorRequestAllowed(chart);
+    }
+
+    /** With watchNamespaces, the operator reconciles only there, and its Roles there are enough. */
+    @Test
+    void watchNamespacesLimitTheOperatorToThem() throws Exception {
+        Manifest chart = HelmChart.render("watchNamespaces: [team-a, team-c]");
+        try (KubernetesClient client = startServer(chart)) {
+            start("operator-a", operatorEnvironment(chart), "watch");
+            client.resource(Fixtures.environment("team-b", "outside")).create();
+            client.resource(Fixtures.environment("team-a", "inside")).create();
+            await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team-a").withName("inside-frontend").get() != null);
+            Thread.sleep(3000);
+            assertThat(client.resources(Deployment.class).inNamespace("team-b").withName("outside-frontend").get())
+                    .as("an environment outside the watched namespaces is left alone").isNull();
+        }
+        assertEveryOperatorRequestAllowed(chart);
+    }
+
+    /** The mock API server with the CRDs, and a client for the test (its requests are told apart by user agent). */
+    private KubernetesClient startServer(Manifest chart) throws IOException {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new RulesReviewAnswering(chart.ofKind("Role", Role.class).stream()
+                        .filter(r -> r.getMetadata().getName().endsWith("-leader-election")).findFirst().orElseThrow()), false);
+        server.init();
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(server.createClient().getConfiguration()).withUserAgent(TEST_USER_AGENT).build()).build();
+        for (Path crd : List.of(Path.of("crds/appserviceenvironments.appservice.dev.yaml"), Path.of("crds/isolatedplans.appservice.dev.yaml"))) {
+            client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class)).create();
+        }
+        return client;
+    }
+
+    private void assertEveryOperatorRequestAllowed(Manifest chart) throws InterruptedException {
+        Set<Grant> granted = new HashSet<>(ServiceAccountPermissions.ofOperator(chart));
+        granted.addAll(EVERY_AUTHENTICATED_USER);
+        List<ApiRequest> requests = new ArrayList<>();
+        RecordedRequest recorded;
+        while ((recorded = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+            if (!TEST_USER_AGENT.equals(recorded.getHeader("User-Agent"))) {
+                ApiRequest.parse(recorded.getMethod(), recorded.getPath()).ifPresent(requests::add);
+            }
+        }
+        Set<String> seen = requests.stream().map(ApiRequest::describe).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(seen).as("the operators' requests were recorded, from their informers' start on")
+                .contains("appservice.dev/appserviceenvironments list", "appservice.dev/appserviceenvironments watch",
+                        "coordination.k8s.io/leases create", "apps/deployments create");
+        List<String> denied = requests.stream().filter(r -> granted.stream().noneMatch(r::allowedBy))
+                .map(ApiRequest::toString).distinct().sorted().toList();
+        assertThat(denied).as("requests the chart's RBAC would deny (operators made: %s)", seen).isEmpty();
     }
 
     /** The operator container's environment as the chart renders it, with the downward API resolved. */

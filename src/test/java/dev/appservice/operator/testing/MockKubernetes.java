@@ -58,6 +58,16 @@ public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** Every request recorded since the last clear, reads included. */
+    public static List<RecordedRequest> requestsSinceClear() throws InterruptedException {
+        List<RecordedRequest> requests = new ArrayList<>();
+        RecordedRequest request;
+        while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+            requests.add(request);
+        }
+        return requests;
+    }
+
     /** The write requests (POST, PUT, PATCH, DELETE) recorded since the last clear, as "METHOD path". */
     public static List<String> writesSinceClear() throws InterruptedException {
         List<String> writes = new ArrayList<>();

@@ -1,0 +1,83 @@
+{{/* The chart name, or nameOverride. */}}
+{{- define "ase-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The name of the release's objects: fullnameOverride, else the release name when it already contains the chart name, else <release>-<chart>. */}}
+{{- define "ase-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "ase-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels of every object. */}}
+{{- define "ase-operator.labels" -}}
+helm.sh/chart: {{ include "ase-operator.chart" . }}
+{{ include "ase-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: operator
+app.kubernetes.io/part-of: ase-operator
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* Labels that select the operator's pods; never change them (Deployment selectors are immutable). */}}
+{{- define "ase-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "ase-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "ase-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "ase-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "ase-operator.leaseName" -}}
+{{- default (printf "%s-leader" (include "ase-operator.fullname" .) | trunc 63 | trimSuffix "-") .Values.leaderElection.leaseName }}
+{{- end }}
+
+{{- define "ase-operator.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/*
+The operator's permissions on the objects it reconciles, granted cluster-wide or in each watched
+namespace. Derived from the code and checked by OperatorRbacTest:
+- its custom resources: read through informers, status written with PATCH (UpdateControl.patchStatus);
+- the children its dependents create, update (update + matcher, no server-side apply) and delete
+  (a dependent whose reconcile precondition stops holding, e.g. the NSG's policies);
+- Events on the custom resources.
+*/}}
+{{- define "ase-operator.rules" -}}
+- apiGroups: ["appservice.dev"]
+  resources: ["appserviceenvironments", "isolatedplans"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["appservice.dev"]
+  resources: ["appserviceenvironments/status", "isolatedplans/status"]
+  verbs: ["patch"]
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+- apiGroups: [""]
+  resources: ["configmaps", "services"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
+  verbs: ["get", "list", "watch", "create", "update", "delete"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end }}

@@ -1,0 +1,204 @@
+package dev.appservice.operator.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The Helm chart rendered by Helm's engine: lint, defaults, options, schema, CRDs. */
+class HelmChartTest {
+    static final Path CHART_CRDS = HelmChart.CHART.resolve("crds");
+
+    @Test
+    void lintsCleanInStrictMode() {
+        LintResult lint = HelmChart.lint();
+        assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
+        // Only the informational icon recommendation may remain (the project has no icon).
+        assertThat(lint.getMessages()).allMatch(m -> m.startsWith("[INFO]"), "no warning or error");
+    }
+
+    @Test
+    void defaultValuesRenderTheOperatorClusterWide() {
+        Manifest manifest = HelmChart.render();
+        assertThat(manifest.identities()).containsExactlyInAnyOrder(
+                "ServiceAccount ase-operator/ase-operator",
+                "ClusterRole ase-operator",
+                "ClusterRoleBinding ase-operator",
+                "Role ase-operator/ase-operator-leader-election",
+                "RoleBinding ase-operator/ase-operator-leader-election",
+                "Deployment ase-operator/ase-operator",
+                "PodDisruptionBudget ase-operator/ase-operator");
+
+        Deployment deployment = manifest.one("Deployment", Deployment.class);
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(deployment.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(Map.of("app.kubernetes.io/name", "ase-operator", "app.kubernetes.io/instance", "ase-operator"));
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("ase-operator");
+
+        Container operator = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(operator.getImage()).isEqualTo("ase-operator:0.1.0");
+        assertThat(operator.getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("http");
+            assertThat(p.getContainerPort()).isEqualTo(8080);
+        });
+        assertHttpProbe(operator.getStartupProbe(), "/q/health/started");
+        assertHttpProbe(operator.getLivenessProbe(), "/q/health/live");
+        assertHttpProbe(operator.getReadinessProbe(), "/q/health/ready");
+        assertThat(operator.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(operator.getResources().getLimits()).containsKeys("cpu", "memory");
+        assertThat(operator.getVolumeMounts()).singleElement().satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+
+        Map<String, EnvVar> env = env(operator);
+        assertThat(env.get("ASE_OPERATOR_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        assertThat(env.get("ASE_POD_CIDRS").getValue()).isEqualTo("10.244.0.0/16,fd00:10:244::/56");
+        assertThat(env.get("ASE_DNS_NAMESPACE").getValue()).isEqualTo("kube-system");
+        assertThat(env.get("ASE_LEADER_ELECTION_ENABLED").getValue()).isEqualTo("true");
+        assertThat(env.get("ASE_LEADER_ELECTION_LEASE_NAME").getValue()).isEqualTo("ase-operator-leader");
+        assertThat(env.get("ASE_LEADER_ELECTION_LEASE_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        // Unset means the operator's own default; cluster-wide means no namespace list.
+        assertThat(env).doesNotContainKeys("ASE_PLACEHOLDER_IMAGE", "ASE_AZURE_LOAD_BALANCER_CIDRS", "QUARKUS_OPERATOR_SDK_NAMESPACES");
+
+        PodDisruptionBudget budget = manifest.one("PodDisruptionBudget", PodDisruptionBudget.class);
+        assertThat(budget.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+        assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+
+        Role lease = manifest.one("Role", Role.class);
+        assertThat(lease.getRules()).anySatisfy(r -> assertThat(r.getResourceNames()).containsExactly("ase-operator-leader"));
+    }
+
+    @Test
+    void watchNamespacesRenderRolesInThoseNamespacesAndNothingClusterWide() {
+        Manifest manifest = HelmChart.render("watchNamespaces: [team-a, team-b]");
+        assertThat(manifest.ofKind("ClusterRole")).isEmpty();
+        assertThat(manifest.ofKind("ClusterRoleBinding")).isEmpty();
+        List<Role> roles = manifest.ofKind("Role", Role.class);
+        assertThat(roles).extracting(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
+                .containsExactlyInAnyOrder("team-a/ase-operator", "team-b/ase-operator", "ase-operator/ase-operator-leader-election");
+        List<RoleBinding> bindings = manifest.ofKind("RoleBinding", RoleBinding.class);
+        assertThat(bindings).hasSize(3).allSatisfy(b -> {
+            assertThat(b.getRoleRef().getKind()).isEqualTo("Role");
+            assertThat(b.getSubjects()).singleElement().satisfies(s -> {
+                assertThat(s.getKind()).isEqualTo("ServiceAccount");
+                assertThat(s.getName()).isEqualTo("ase-operator");
+                assertThat(s.getNamespace()).isEqualTo("ase-operator");
+            });
+        });
+        // The namespaced rules are the cluster-wide ones, only bound per namespace.
+        ClusterRole clusterWide = HelmChart.render().one("ClusterRole", ClusterRole.class);
+        assertThat(roles.stream().filter(r -> r.getMetadata().getName().equals("ase-operator")))
+                .allSatisfy(r -> assertThat(r.getRules()).isEqualTo(clusterWide.getRules()));
+
+        Container operator = manifest.one("Deployment", Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(operator).get("QUARKUS_OPERATOR_SDK_NAMESPACES").getValue()).isEqualTo("team-a,team-b");
+    }
+
+    @Test
+    void operatorSettingsBecomeItsEnvironment() {
+        Manifest manifest = HelmChart.render("""
+                operator:
+                  placeholderImage: registry.local/nginx-unprivileged:1.27
+                  podCidrs: [10.42.0.0/16]
+                  azureLoadBalancerCidrs: [168.63.129.16/32, 10.0.0.4/32]
+                  dnsNamespace: dns
+                  extraEnv: [{name: QUARKUS_LOG_LEVEL, value: DEBUG}]
+                leaderElection: {leaseName: my-lease}
+                image: {repository: registry.local/ase-operator, tag: dev}
+                """);
+        Deployment deployment = manifest.one("Deployment", Deployment.class);
+        Container operator = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, EnvVar> env = env(operator);
+        assertThat(operator.getImage()).isEqualTo("registry.local/ase-operator:dev");
+        assertThat(env.get("ASE_PLACEHOLDER_IMAGE").getValue()).isEqualTo("registry.local/nginx-unprivileged:1.27");
+        assertThat(env.get("ASE_POD_CIDRS").getValue()).isEqualTo("10.42.0.0/16");
+        assertThat(env.get("ASE_AZURE_LOAD_BALANCER_CIDRS").getValue()).isEqualTo("168.63.129.16/32,10.0.0.4/32");
+        assertThat(env.get("ASE_DNS_NAMESPACE").getValue()).isEqualTo("dns");
+        assertThat(env.get("QUARKUS_LOG_LEVEL").getValue()).isEqualTo("DEBUG");
+        assertThat(env.get("ASE_LEADER_ELECTION_LEASE_NAME").getValue()).isEqualTo("my-lease");
+        assertThat(manifest.one("Role", Role.class).getRules())
+                .anySatisfy(r -> assertThat(r.getResourceNames()).containsExactly("my-lease"));
+    }
+
+    @Test
+    void oneReplicaWithoutLeaderElectionHasNoBudgetAndNoLease() {
+        Manifest manifest = HelmChart.render("replicaCount: 1\nleaderElection: {enabled: false}");
+        assertThat(manifest.ofKind("PodDisruptionBudget")).as("a budget of 1 out of 1 would block every drain").isEmpty();
+        assertThat(manifest.ofKind("Role")).isEmpty();
+        Container operator = manifest.one("Deployment", Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(operator).get("ASE_LEADER_ELECTION_ENABLED").getValue()).isEqualTo("false");
+        assertThat(env(operator)).doesNotContainKeys("ASE_LEADER_ELECTION_LEASE_NAME");
+    }
+
+    @Test
+    void withoutRbacOrServiceAccountTheChartUsesTheNamedAccount() {
+        Manifest manifest = HelmChart.render("rbac: {create: false}\nserviceAccount: {create: false, name: platform-operator}");
+        assertThat(manifest.identities()).containsExactlyInAnyOrder("Deployment ase-operator/ase-operator", "PodDisruptionBudget ase-operator/ase-operator");
+        assertThat(manifest.one("Deployment", Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("platform-operator");
+        assertThatThrownBy(() -> HelmChart.render("serviceAccount: {create: false}"))
+                .hasMessageContaining("serviceAccount.name is required");
+    }
+
+    @Test
+    void theSchemaRejectsUnknownKeysAndWrongTypes() {
+        assertThatThrownBy(() -> HelmChart.render("replicas: 3")).hasMessageContaining("replicas");
+        assertThatThrownBy(() -> HelmChart.render("replicaCount: two")).hasMessageContaining("replicaCount");
+        assertThatThrownBy(() -> HelmChart.render("watchNamespaces: team-a")).hasMessageContaining("watchNamespaces");
+        assertThatThrownBy(() -> HelmChart.render("watchNamespaces: [Team_A]")).hasMessageContaining("watchNamespaces");
+        assertThatThrownBy(() -> HelmChart.render("leaderElection: {enabled: yes please}")).hasMessageContaining("enabled");
+        assertThatThrownBy(() -> HelmChart.render("operator: {podCidrs: []}")).hasMessageContaining("podCidrs");
+        assertThatThrownBy(() -> HelmChart.render("operator: {podCidrs: [not-a-cidr]}")).hasMessageContaining("podCidrs");
+        assertThatThrownBy(() -> HelmChart.render("operator: {podCIDRs: [10.0.0.0/8]}")).hasMessageContaining("podCIDRs");
+        assertThatThrownBy(() -> HelmChart.render("image: {pullPolicy: Sometimes}")).hasMessageContaining("pullPolicy");
+        assertThatThrownBy(() -> HelmChart.render("runAsUser: 0")).hasMessageContaining("runAsUser");
+    }
+
+    @Test
+    void chartCrdsAreByteIdenticalToTheGeneratedOnes() throws IOException {
+        Map<String, byte[]> generated = files(CustomResourceDefinitionFiles.GENERATED);
+        assertThat(generated).isNotEmpty();
+        Map<String, byte[]> inChart = files(CHART_CRDS);
+        assertThat(inChart.keySet()).as("helm/ase-operator/crds holds the CRDs of crds/: " + CustomResourceDefinitionFiles.UPDATE_COMMAND)
+                .isEqualTo(generated.keySet());
+        for (String name : generated.keySet()) {
+            assertThat(inChart.get(name)).as("helm/ase-operator/crds/%s differs from crds/%s: %s", name, name,
+                    CustomResourceDefinitionFiles.UPDATE_COMMAND).isEqualTo(generated.get(name));
+        }
+    }
+
+    static Map<String, byte[]> files(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.sorted().collect(Collectors.toMap(f -> f.getFileName().toString(), f -> {
+                try {
+                    return Files.readAllBytes(f);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, (a, b) -> a, java.util.TreeMap::new));
+        }
+    }
+
+    private static Map<String, EnvVar> env(Container container) {
+        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    }
+
+    private static void assertHttpProbe(Probe probe, String path) {
+        assertThat(probe).as("probe on %s", path).isNotNull();
+        assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
+        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+    }
+}

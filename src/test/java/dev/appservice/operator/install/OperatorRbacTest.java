@@ -1,0 +1,325 @@
+package dev.appservice.operator.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.InstanceSize;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.NetworkSecurityGroup;
+import dev.appservice.operator.api.RuleAccess;
+import dev.appservice.operator.api.SecurityRule;
+import dev.appservice.operator.config.LeaderElection;
+import dev.appservice.operator.testing.Fixtures;
+import dev.appservice.operator.testing.MockKubernetes;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RegisteredController;
+import io.javaoperatorsdk.operator.api.config.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.Controller;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.Updater;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart's RBAC is exactly what the operator's code uses. The expected permissions are derived
+ * from the running operator and its classes, never copied from the chart:
+ * <ul>
+ *   <li>reads (get, list, watch) of the type of every informer each controller runs: its primary,
+ *       its dependents', the event sources it prepares;</li>
+ *   <li>writes of each {@code @Workflow} dependent by the SDK interfaces it implements: Creator →
+ *       create, Updater → update (update + matcher, SSA is off), Deleter (GarbageCollected
+ *       included: a dependent whose reconcile precondition stops holding is deleted) → delete;</li>
+ *   <li>writes to the primary by the {@code UpdateControl} factories the reconciler's class calls
+ *       (patchStatus → PATCH of /status), and a patch when the SDK manages a finalizer;</li>
+ *   <li>the Lease of leader election (see {@link LeaderElection}), and Events.</li>
+ * </ul>
+ * A class that calls the Kubernetes client itself fails {@link #noCodeCallsTheClientBehindTheDerivationsBack()}
+ * until its calls are added here. Independently, a scenario runs against the mock API server and
+ * every request the operator makes there must be allowed by the rendered chart.
+ */
+@QuarkusTest
+@QuarkusTestResource(MockKubernetes.class)
+class OperatorRbacTest {
+    static final String TEST_USER_AGENT = "ase-operator-rbac-test";
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final Set<String> PRIMARY_WRITES = Set.of("patchStatus", "patchResource", "patchResourceAndStatus", "updateStatus", "updateResource");
+
+    @Inject
+    Operator operator;
+
+    @Inject
+    KubernetesClient operatorClient;
+
+    @Test
+    void defaultChartGrantsExactlyWhatTheCodeUsesClusterWide() {
+        Set<Grant> expected = new HashSet<>(reconciling(Grant.CLUSTER));
+        expected.addAll(leaderElection(HelmChart.NAMESPACE, "ase-operator-leader"));
+        assertExactly(ServiceAccountPermissions.ofOperator(HelmChart.render()), expected);
+    }
+
+    @Test
+    void watchNamespacesGrantExactlyTheSameInEachOfThemAndNothingClusterWide() {
+        Set<Grant> expected = new HashSet<>(reconciling("team-a"));
+        expected.addAll(reconciling("team-b"));
+        expected.addAll(leaderElection(HelmChart.NAMESPACE, "ase-operator-leader"));
+        assertExactly(ServiceAccountPermissions.ofOperator(HelmChart.render("watchNamespaces: [team-a, team-b]")), expected);
+    }
+
+    @Test
+    void withoutLeaderElectionThereIsNoLeaseAccess() {
+        assertExactly(ServiceAccountPermissions.ofOperator(HelmChart.render("replicaCount: 1\nleaderElection: {enabled: false}")),
+                reconciling(Grant.CLUSTER));
+    }
+
+    @Test
+    void theDerivationCoversEveryDependentAndTheStatus() {
+        Set<Grant> derived = reconciling(Grant.CLUSTER);
+        for (RegisteredController<?> registered : operator.getRegisteredControllers()) {
+            ControllerConfiguration<?> configuration = registered.getConfiguration();
+            Class<? extends HasMetadata> primary = configuration.getResourceClass();
+            assertThat(derived).contains(Grant.of(Grant.CLUSTER, group(primary), HasMetadata.getPlural(primary), "watch"),
+                    Grant.of(Grant.CLUSTER, group(primary), HasMetadata.getPlural(primary) + "/status", "patch"));
+            for (Dependent dependent : reconcilerClass(configuration).getAnnotation(Workflow.class).dependents()) {
+                Class<? extends HasMetadata> child = resourceType(dependent.type());
+                assertThat(derived).contains(Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "create"),
+                        Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "update"),
+                        Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "delete"));
+            }
+        }
+        assertThat(operator.getRegisteredControllers()).extracting(c -> c.getConfiguration().getName())
+                .containsExactlyInAnyOrder("appserviceenvironment", "isolatedplan");
+    }
+
+    @Test
+    void noCodeCallsTheClientBehindTheDerivationsBack() throws IOException {
+        Path classes = Path.of("target", "classes", "dev", "appservice", "operator");
+        List<String> callers;
+        try (var files = Files.walk(classes)) {
+            callers = files.filter(f -> f.toString().endsWith(".class"))
+                    .filter(f -> ClassConstants.of(f).stream().anyMatch(c -> c.contains("io/fabric8/kubernetes/client/KubernetesClient")
+                            || c.contains("io/fabric8/kubernetes/client/dsl/")))
+                    .map(f -> classes.relativize(f).toString())
+                    .sorted().toList();
+        }
+        assertThat(callers).as("classes that call the Kubernetes client directly: add the calls they make to reconciling() "
+                + "in this test, and the rules to the chart").isEmpty();
+    }
+
+    @Test
+    void everyRequestTheOperatorMakesIsAllowedByTheChart() throws InterruptedException {
+        Set<Grant> granted = ServiceAccountPermissions.ofOperator(HelmChart.render());
+        MockKubernetes.clearRequests();
+        try (KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(operatorClient.getConfiguration()).withUserAgent(TEST_USER_AGENT).build()).build()) {
+            exerciseTheOperator(client);
+        }
+        List<ApiRequest> requests = new ArrayList<>();
+        for (RecordedRequest recorded : MockKubernetes.requestsSinceClear()) {
+            if (!TEST_USER_AGENT.equals(recorded.getHeader("User-Agent"))) {
+                ApiRequest.parse(recorded.getMethod(), recorded.getPath()).ifPresent(requests::add);
+            }
+        }
+        Set<String> seen = requests.stream().map(ApiRequest::describe).collect(Collectors.toCollection(TreeSet::new));
+        // The scenario made the operator create, update, delete children and patch statuses.
+        assertThat(seen).contains("apps/deployments create", "apps/deployments update", "apps/deployments delete", "networking.k8s.io/networkpolicies create",
+                "networking.k8s.io/networkpolicies delete", "core/services create", "core/configmaps create",
+                "appservice.dev/appserviceenvironments/status patch", "appservice.dev/isolatedplans/status patch");
+        List<String> denied = requests.stream().filter(r -> granted.stream().noneMatch(r::allowedBy))
+                .map(ApiRequest::toString).distinct().sorted().toList();
+        assertThat(denied).as("requests the chart's RBAC would deny (operator made: %s)", seen).isEmpty();
+    }
+
+    /** Creates an environment with an NSG and a plan, scales the plan, removes the outbound rules, then the environment. */
+    private static void exerciseTheOperator(KubernetesClient client) {
+        String ns = "rbac-" + UUID.randomUUID().toString().substring(0, 8);
+        AppServiceEnvironment environment = Fixtures.environment(ns, "ase1");
+        NetworkSecurityGroup nsg = new NetworkSecurityGroup();
+        nsg.setInboundRules(List.of(rule("allow-https", List.of("Internet"), null, "443")));
+        nsg.setOutboundRules(List.of(rule("deny-metadata", null, List.of("169.254.169.254/32"), "*")));
+        nsg.getOutboundRules().get(0).setAccess(RuleAccess.Deny);
+        environment.getSpec().setNetworkSecurityGroup(nsg);
+        client.resource(environment).create();
+        client.resource(Fixtures.plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
+        await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace(ns).withName("web-workers").get() != null);
+        await().atMost(TIMEOUT).until(() -> client.resources(NetworkPolicy.class).inNamespace(ns).withName("ase1-egress").get() != null);
+
+        // 15 instances call for a third front end: both Deployments are updated.
+        edit(client, IsolatedPlan.class, ns, "web", p -> p.getSpec().setInstances(15));
+        await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace(ns).withName("ase1-frontend").get().getSpec().getReplicas() == 3);
+
+        edit(client, AppServiceEnvironment.class, ns, "ase1", a -> a.getSpec().getNetworkSecurityGroup().setOutboundRules(null));
+        await().atMost(TIMEOUT).until(() -> client.resources(NetworkPolicy.class).inNamespace(ns).withName("ase1-egress").get() == null);
+
+        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").delete();
+        await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace(ns).withName("web-workers").get() == null);
+    }
+
+    /** Edits an object, again on a conflict with the operator's own status writes. */
+    private static <T extends HasMetadata> void edit(KubernetesClient client, Class<T> type, String ns, String name, Consumer<T> change) {
+        await().atMost(TIMEOUT).until(() -> {
+            try {
+                client.resources(type).inNamespace(ns).withName(name).edit(o -> {
+                    change.accept(o);
+                    return o;
+                });
+                return true;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    private static SecurityRule rule(String name, List<String> sources, List<String> destinations, String ports) {
+        SecurityRule rule = new SecurityRule();
+        rule.setName(name);
+        rule.setPriority(100);
+        rule.setAccess(RuleAccess.Allow);
+        rule.setSourceAddressPrefixes(sources);
+        rule.setDestinationAddressPrefixes(destinations);
+        rule.setDestinationPortRanges(List.of(ports));
+        return rule;
+    }
+
+    /** What the two controllers need in one scope (cluster-wide or a watched namespace), derived from the code. */
+    private Set<Grant> reconciling(String scope) {
+        assertThat(operator.getConfigurationService().ssaBasedCreateUpdateMatchForDependentResources())
+                .as("with server-side apply, dependents are created and updated with PATCH: derive that here and in the chart").isFalse();
+        Set<Grant> grants = new HashSet<>();
+        for (RegisteredController<?> registered : operator.getRegisteredControllers()) {
+            Controller<?> controller = (Controller<?>) registered;
+            ControllerConfiguration<?> configuration = controller.getConfiguration();
+            Class<? extends HasMetadata> primary = configuration.getResourceClass();
+            Class<?> reconciler = reconcilerClass(configuration);
+
+            // Every informer the controller runs.
+            for (EventSource<?, ?> source : controller.getEventSourceManager().allEventSources()) {
+                if (HasMetadata.class.isAssignableFrom(source.resourceType())) {
+                    grants.addAll(reads(scope, source.resourceType().asSubclass(HasMetadata.class)));
+                }
+            }
+            grants.addAll(reads(scope, primary));
+
+            // What the reconciler writes to its primary.
+            Set<String> calls = new HashSet<>(ClassConstants.of(reconciler));
+            calls.retainAll(PRIMARY_WRITES);
+            assertThat(calls).as("%s writes its primary with %s: derive the verbs here", reconciler.getSimpleName(), calls)
+                    .isSubsetOf("patchStatus", "patchResource", "patchResourceAndStatus");
+            String plural = HasMetadata.getPlural(primary);
+            if (calls.contains("patchStatus") || calls.contains("patchResourceAndStatus")) {
+                assertThat(primary).isAssignableTo(CustomResource.class);
+                grants.add(Grant.of(scope, group(primary), plural + "/status", "patch"));
+            }
+            if (calls.contains("patchResource") || calls.contains("patchResourceAndStatus") || controller.useFinalizer()) {
+                grants.add(Grant.of(scope, group(primary), plural, "patch"));
+            }
+
+            // What its dependents write.
+            Workflow workflow = reconciler.getAnnotation(Workflow.class);
+            for (Dependent dependent : workflow == null ? new Dependent[0] : workflow.dependents()) {
+                Class<? extends HasMetadata> child = resourceType(dependent.type());
+                grants.addAll(reads(scope, child));
+                String group = group(child);
+                String resource = HasMetadata.getPlural(child);
+                if (Creator.class.isAssignableFrom(dependent.type())) {
+                    grants.add(Grant.of(scope, group, resource, "create"));
+                }
+                if (Updater.class.isAssignableFrom(dependent.type())) {
+                    grants.add(Grant.of(scope, group, resource, "update"));
+                }
+                if (Deleter.class.isAssignableFrom(dependent.type())) {
+                    grants.add(Grant.of(scope, group, resource, "delete"));
+                }
+            }
+        }
+        // Kubernetes Events on the custom resources (created, and patched when they repeat).
+        grants.add(Grant.of(scope, "", "events", "create"));
+        grants.add(Grant.of(scope, "", "events", "patch"));
+        return grants;
+    }
+
+    /**
+     * Leader election's Lease, in the operator's namespace: the Fabric8 LeaseLock gets, creates and
+     * renews it with a JSON merge patch; JOSDK's start-up check asks for create, update and get. Only
+     * create cannot be limited to the Lease's name.
+     */
+    private static Set<Grant> leaderElection(String namespace, String lease) {
+        return Set.of(Grant.of(namespace, "coordination.k8s.io", "leases", "create"),
+                new Grant(namespace, "coordination.k8s.io", "leases", "get", lease),
+                new Grant(namespace, "coordination.k8s.io", "leases", "update", lease),
+                new Grant(namespace, "coordination.k8s.io", "leases", "patch", lease));
+    }
+
+    private static Set<Grant> reads(String scope, Class<? extends HasMetadata> type) {
+        String group = group(type);
+        String resource = HasMetadata.getPlural(type);
+        return Set.of(Grant.of(scope, group, resource, "get"), Grant.of(scope, group, resource, "list"), Grant.of(scope, group, resource, "watch"));
+    }
+
+    private static String group(Class<? extends HasMetadata> type) {
+        String group = HasMetadata.getGroup(type);
+        return group == null ? "" : group;
+    }
+
+    private static Class<?> reconcilerClass(ControllerConfiguration<?> configuration) {
+        try {
+            return Class.forName(configuration.getAssociatedReconcilerClassName(), false, OperatorRbacTest.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The R of a dependent's {@code KubernetesDependentResource<R, P>}, from its generic superclasses. */
+    static Class<? extends HasMetadata> resourceType(Class<?> dependent) {
+        for (Class<?> type = dependent; type != null && type != Object.class; type = type.getSuperclass()) {
+            Type superclass = type.getGenericSuperclass();
+            if (superclass instanceof ParameterizedType parameterized
+                    && KubernetesDependentResource.class.isAssignableFrom((Class<?>) parameterized.getRawType())
+                    && parameterized.getActualTypeArguments()[0] instanceof Class<?> resource
+                    && HasMetadata.class.isAssignableFrom(resource)) {
+                return resource.asSubclass(HasMetadata.class);
+            }
+        }
+        throw new AssertionError(dependent.getName() + " is not a KubernetesDependentResource of a concrete resource type");
+    }
+
+    private static void assertExactly(Set<Grant> granted, Set<Grant> expected) {
+        Set<String> missing = expected.stream().filter(g -> !granted.contains(g)).map(Grant::toString).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> extra = granted.stream().filter(g -> !expected.contains(g)).map(Grant::toString).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(missing).as("permissions the code needs and the chart does not grant").isEmpty();
+        assertThat(extra).as("permissions the chart grants and the code does not use").isEmpty();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.appservice.operator.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.appservice.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged operator, configured with the environment the chart renders (downward API
+ * resolved), run as processes against the mock API server. The API server answers the SDK's
+ * start-up access check with the rules of the chart's leader-election Role, so a Role missing a
+ * verb the SDK needs fails here; every request the operators make, from their first list and
+ * watch on, must be allowed by the chart's RBAC.
+ */
+class PackagedOperatorIT {
+    static final String TEST_USER_AGENT = "ase-operator-it";
+    /** Kubernetes' own system:basic-user role, bound to every authenticated user: "what may I do?" */
+    static final Set<Grant> EVERY_AUTHENTICATED_USER = Set.of(
+            Grant.of(Grant.CLUSTER, "authorization.k8s.io", "selfsubjectrulesreviews", "create"),
+            Grant.of(Grant.CLUSTER, "authorization.k8s.io", "selfsubjectaccessreviews", "create"));
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final String NAMESPACE = HelmChart.NAMESPACE;
+
+    final List<Process> operators = new ArrayList<>();
+    KubernetesMockServer server;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Process operator : operators) {
+            operator.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        if (server != null) {
+            server.destroy();
+        }
+    }
+
+    /** Two replicas: one holds the chart's Lease and reconciles; when it stops, the other takes over. */
+    @Test
+    void oneReplicaLeadsAndTheOtherTakesOver() throws Exception {
+        Manifest chart = HelmChart.render();
+        try (KubernetesClient client = startServer(chart)) {
+            Map<String, String> env = operatorEnvironment(chart);
+            String leaseName = env.get("ASE_LEADER_ELECTION_LEASE_NAME");
+
+            Process a = start("operator-a", env, "a");
+            Lease lease = await().atMost(TIMEOUT).until(() -> client.resources(Lease.class).inNamespace(NAMESPACE).withName(leaseName).get(),
+                    l -> l != null && "operator-a".equals(l.getSpec().getHolderIdentity()));
+            assertThat(lease.getSpec().getLeaseDurationSeconds()).isPositive();
+            start("operator-b", env, "b");
+
+            client.resource(Fixtures.environment("team", "first")).create();
+            await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("first-frontend").get() != null);
+            assertThat(client.resources(Lease.class).inNamespace(NAMESPACE).withName(leaseName).get().getSpec().getHolderIdentity())
+                    .as("the second replica waits").isEqualTo("operator-a");
+
+            a.destroy(); // SIGTERM, as Kubernetes stops a pod
+            assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            await().atMost(TIMEOUT).until(() -> "operator-b".equals(client.resources(Lease.class).inNamespace(NAMESPACE).withName(leaseName).get()
+                    .getSpec().getHolderIdentity()));
+            client.resource(Fixtures.environment("team", "second")).create();
+            await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("second-frontend").get() != null);
+        }
+        assertEveryOperatorRequestAllowed(chart);
+    }
+
+    /** With watchNamespaces, the operator reconciles only there, and its Roles there are enough. */
+    @Test
+    void watchNamespacesLimitTheOperatorToThem() throws Exception {
+        Manifest chart = HelmChart.render("watchNamespaces: [team-a, team-c]");
+        try (KubernetesClient client = startServer(chart)) {
+            start("operator-a", operatorEnvironment(chart), "watch");
+            client.resource(Fixtures.environment("team-b", "outside")).create();
+            client.resource(Fixtures.environment("team-a", "inside")).create();
+            await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team-a").withName("inside-frontend").get() != null);
+            Thread.sleep(3000);
+            assertThat(client.resources(Deployment.class).inNamespace("team-b").withName("outside-frontend").get())
+                    .as("an environment outside the watched namespaces is left alone").isNull();
+        }
+        assertEveryOperatorRequestAllowed(chart);
+    }
+
+    /** The mock API server with the CRDs, and a client for the test (its requests are told apart by user agent). */
+    private KubernetesClient startServer(Manifest chart) throws IOException {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new RulesReviewAnswering(chart.ofKind("Role", Role.class).stream()
+                        .filter(r -> r.getMetadata().getName().endsWith("-leader-election")).findFirst().orElseThrow()), false);
+        server.init();
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(server.createClient().getConfiguration()).withUserAgent(TEST_USER_AGENT).build()).build();
+        for (Path crd : List.of(Path.of("crds/appserviceenvironments.appservice.dev.yaml"), Path.of("crds/isolatedplans.appservice.dev.yaml"))) {
+            client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class)).create();
+        }
+        return client;
+    }
+
+    private void assertEveryOperatorRequestAllowed(Manifest chart) throws InterruptedException {
+        Set<Grant> granted = new HashSet<>(ServiceAccountPermissions.ofOperator(chart));
+        granted.addAll(EVERY_AUTHENTICATED_USER);
+        List<ApiRequest> requests = new ArrayList<>();
+        RecordedRequest recorded;
+        while ((recorded = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+            if (!TEST_USER_AGENT.equals(recorded.getHeader("User-Agent"))) {
+                ApiRequest.parse(recorded.getMethod(), recorded.getPath()).ifPresent(requests::add);
+            }
+        }
+        Set<String> seen = requests.stream().map(ApiRequest::describe).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(seen).as("the operators' requests were recorded, from their informers' start on")
+                .contains("appservice.dev/appserviceenvironments list", "appservice.dev/appserviceenvironments watch",
+                        "coordination.k8s.io/leases create", "apps/deployments create");
+        List<String> denied = requests.stream().filter(r -> granted.stream().noneMatch(r::allowedBy))
+                .map(ApiRequest::toString).distinct().sorted().toList();
+        assertThat(denied).as("requests the chart's RBAC would deny (operators made: %s)", seen).isEmpty();
+    }
+
+    /** The operator container's environment as the chart renders it, with the downward API resolved. */
+    private static Map<String, String> operatorEnvironment(Manifest chart) {
+        Deployment deployment = chart.one("Deployment", Deployment.class);
+        Map<String, String> env = new HashMap<>();
+        for (EnvVar var : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+            if (var.getValueFrom() != null) {
+                assertThat(var.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+                env.put(var.getName(), deployment.getMetadata().getNamespace());
+            } else {
+                env.put(var.getName(), var.getValue());
+            }
+        }
+        assertThat(env).containsEntry("ASE_LEADER_ELECTION_ENABLED", "true").containsKey("ASE_LEADER_ELECTION_LEASE_NAME");
+        return env;
+    }
+
+    private Process start(String podName, Map<String, String> chartEnv, String log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("java", "-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"));
+        builder.environment().putAll(chartEnv);
+        builder.environment().put("HOSTNAME", podName);
+        builder.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", server.url("/"));
+        builder.environment().put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
+        builder.environment().put("QUARKUS_HTTP_PORT", "0");
+        File logFile = Path.of("target", "leader-election-" + log + ".log").toFile();
+        builder.redirectErrorStream(true).redirectOutput(logFile);
+        Process process = builder.start();
+        operators.add(process);
+        return process;
+    }
+
+    /** The CRUD mock API server, answering SelfSubjectRulesReviews with the rules of one Role. */
+    static final class RulesReviewAnswering extends KubernetesCrudDispatcher {
+        private final Role role;
+
+        RulesReviewAnswering(Role role) {
+            this.role = role;
+        }
+
+        @Override
+        public MockResponse handleCreate(RecordedRequest request) {
+            if (!request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
+                return super.handleCreate(request);
+            }
+            SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);
+            boolean sameNamespace = role.getMetadata().getNamespace().equals(review.getSpec().getNamespace());
+            review.setStatus(new SubjectRulesReviewStatusBuilder()
+                    .withIncomplete(false)
+                    .withResourceRules(sameNamespace ? role.getRules().stream().map(r -> new ResourceRuleBuilder()
+                            .withApiGroups(r.getApiGroups()).withResources(r.getResources())
+                            .withResourceNames(r.getResourceNames()).withVerbs(r.getVerbs()).build()).toList() : List.of())
+                    .build());
+            return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(review));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.appservice.operator.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Every pod the chart can render meets the Pod Security "restricted" profile. */
+class PodSecurityTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "",
+            "watchNamespaces: [team-a, team-b]",
+            "replicaCount: 1\nleaderElection: {enabled: false}\npodDisruptionBudget: {enabled: false}",
+            "runAsUser: null\nrunAsGroup: null",
+            "rbac: {create: false}\nserviceAccount: {create: false, name: existing}",
+            "operator: {extraEnv: [{name: QUARKUS_LOG_LEVEL, value: DEBUG}], placeholderImage: registry.local/nginx:1}",
+    })
+    void everyPodTemplateIsRestricted(String values) {
+        Manifest manifest = HelmChart.render(values);
+        List<PodSpec> pods = podTemplates(manifest);
+        assertThat(pods).as("the chart renders the operator's pods").isNotEmpty();
+        for (PodSpec pod : pods) {
+            assertThat(RestrictedPodSecurity.violations(pod)).as("values %s", values).isEmpty();
+        }
+    }
+
+    /** The pod specs of every workload in a manifest. */
+    static List<PodSpec> podTemplates(Manifest manifest) {
+        List<PodSpec> pods = new ArrayList<>();
+        for (Map<String, Object> object : manifest.objects()) {
+            String kind = Manifest.kind(object);
+            Object spec = switch (kind) {
+                case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> path(object, "spec", "template", "spec");
+                case "CronJob" -> path(object, "spec", "jobTemplate", "spec", "template", "spec");
+                case "Pod" -> path(object, "spec");
+                default -> null;
+            };
+            if (spec != null) {
+                pods.add(Manifest.convert(spec, PodSpec.class));
+            }
+        }
+        return pods;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object path(Map<String, Object> object, String... keys) {
+        Object current = object;
+        for (String key : keys) {
+            current = current instanceof Map<?, ?> map ? ((Map<String, Object>) map).get(key) : null;
+        }
+        return current;
+    }
+
+    // The checker itself: it passes the chart's pod and catches each way of breaking the profile.
+
+    private static PodSpec chartPod() {
+        Deployment operator = HelmChart.render().one("Deployment", Deployment.class);
+        return operator.getSpec().getTemplate().getSpec();
+    }
+
+    private static List<String> violationsAfter(UnaryOperator<PodSpecBuilder> change) {
+        return RestrictedPodSecurity.violations(change.apply(new PodSpecBuilder(chartPod())).build());
+    }
+
+    @Test
+    void theCheckerCatchesEachBreach() {
+        assertThat(RestrictedPodSecurity.violations(chartPod())).isEmpty();
+        assertThat(violationsAfter(p -> p.editSecurityContext().withSeccompProfile(null).endSecurityContext()
+                .editFirstContainer().editSecurityContext().withSeccompProfile(null).endSecurityContext().endContainer()))
+                .anyMatch(v -> v.contains("seccompProfile"));
+        assertThat(violationsAfter(p -> p.editSecurityContext().withRunAsNonRoot(null).endSecurityContext()
+                .editFirstContainer().editSecurityContext().withRunAsNonRoot(null).endSecurityContext().endContainer()))
+                .anyMatch(v -> v.contains("runAsNonRoot"));
+        assertThat(violationsAfter(p -> p.editSecurityContext().withRunAsUser(0L).endSecurityContext()))
+                .anyMatch(v -> v.contains("runAsUser"));
+        assertThat(violationsAfter(p -> p.editFirstContainer().editSecurityContext().withAllowPrivilegeEscalation(null).endSecurityContext().endContainer()))
+                .anyMatch(v -> v.contains("allowPrivilegeEscalation"));
+        assertThat(violationsAfter(p -> p.editFirstContainer().editSecurityContext().withPrivileged(true).endSecurityContext().endContainer()))
+                .anyMatch(v -> v.contains("privileged"));
+        assertThat(violationsAfter(p -> p.editFirstContainer().editSecurityContext().editCapabilities().withDrop().withAdd("SYS_ADMIN")
+                .endCapabilities().endSecurityContext().endContainer()))
+                .anyMatch(v -> v.contains("drop ALL")).anyMatch(v -> v.contains("SYS_ADMIN"));
+        assertThat(violationsAfter(p -> p.editFirstContainer().editSecurityContext().withReadOnlyRootFilesystem(false).endSecurityContext().endContainer()))
+                .anyMatch(v -> v.contains("readOnlyRootFilesystem"));
+        assertThat(violationsAfter(p -> p.addNewVolume().withName("host").withNewHostPath().withPath("/var").endHostPath().endVolume()))
+                .anyMatch(v -> v.contains("hostPath"));
+        assertThat(violationsAfter(p -> p.withHostNetwork(true))).anyMatch(v -> v.contains("host namespaces"));
+        assertThat(violationsAfter(p -> p.editFirstContainer().editFirstPort().withHostPort(8080).endPort().endContainer()))
+                .anyMatch(v -> v.contains("hostPort"));
+        assertThat(violationsAfter(p -> p.addNewInitContainer().withName("init").withImage("busybox").endInitContainer()))
+                .anyMatch(v -> v.startsWith("container init:"));
+    }
+}

@@ -63,10 +63,10 @@ namespace. Derived from the code and checked by OperatorRbacTest:
 */}}
 {{- define "ase-operator.rules" -}}
 - apiGroups: ["appservice.dev"]
-  resources: ["appserviceenvironments", "isolatedplans"]
+  resources: ["appserviceenvironments", "isolatedplans", "webapps"]
   verbs: ["get", "list", "watch"]
 - apiGroups: ["appservice.dev"]
-  resources: ["appserviceenvironments/status", "isolatedplans/status"]
+  resources: ["appserviceenvironments/status", "isolatedplans/status", "webapps/status"]
   verbs: ["patch"]
 - apiGroups: ["apps"]
   resources: ["deployments"]

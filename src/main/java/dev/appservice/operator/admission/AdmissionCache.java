@@ -3,6 +3,7 @@ package dev.appservice.operator.admission;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -11,64 +12,87 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The cluster as the webhook sees it: informer caches of environments, plans and apps, so a review
- * is answered from memory, without an API call.
+ * is answered from memory, without an API call. It watches what the controllers watch: every
+ * namespace, or only those of {@code quarkus.operator-sdk.namespaces} (the chart's watchNamespaces),
+ * so it needs no permission beyond the controllers'.
  */
 @ApplicationScoped
 public class AdmissionCache implements ClusterView {
+    static final Set<String> ALL_NAMESPACES = Set.of("JOSDK_ALL_NAMESPACES", "*", "");
 
     @Inject
     KubernetesClient client;
 
-    private SharedIndexInformer<AppServiceEnvironment> environments;
-    private SharedIndexInformer<IsolatedPlan> plans;
-    private SharedIndexInformer<WebApp> apps;
+    @ConfigProperty(name = "quarkus.operator-sdk.namespaces")
+    Optional<List<String>> namespaces;
+
+    private final List<SharedIndexInformer<AppServiceEnvironment>> environments = new ArrayList<>();
+    private final List<SharedIndexInformer<IsolatedPlan>> plans = new ArrayList<>();
+    private final List<SharedIndexInformer<WebApp>> apps = new ArrayList<>();
 
     void start(@Observes StartupEvent event) {
-        environments = client.resources(AppServiceEnvironment.class).inAnyNamespace().inform();
-        plans = client.resources(IsolatedPlan.class).inAnyNamespace().inform();
-        apps = client.resources(WebApp.class).inAnyNamespace().inform();
+        List<String> watched = namespaces.filter(n -> n.stream().noneMatch(ALL_NAMESPACES::contains)).orElse(List.of());
+        if (watched.isEmpty()) {
+            environments.add(client.resources(AppServiceEnvironment.class).inAnyNamespace().inform());
+            plans.add(client.resources(IsolatedPlan.class).inAnyNamespace().inform());
+            apps.add(client.resources(WebApp.class).inAnyNamespace().inform());
+        } else {
+            for (String namespace : watched) {
+                environments.add(client.resources(AppServiceEnvironment.class).inNamespace(namespace).inform());
+                plans.add(client.resources(IsolatedPlan.class).inNamespace(namespace).inform());
+                apps.add(client.resources(WebApp.class).inNamespace(namespace).inform());
+            }
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (environments != null) {
-            environments.close();
-        }
-        if (plans != null) {
-            plans.close();
-        }
-        if (apps != null) {
-            apps.close();
-        }
+        environments.forEach(SharedIndexInformer::close);
+        plans.forEach(SharedIndexInformer::close);
+        apps.forEach(SharedIndexInformer::close);
     }
 
-    /** True once both caches hold the cluster's objects. */
+    /** True once every cache holds the cluster's objects. */
     public boolean synced() {
-        return environments != null && plans != null && apps != null
-                && environments.hasSynced() && plans.hasSynced() && apps.hasSynced();
+        return !environments.isEmpty() && environments.stream().allMatch(SharedIndexInformer::hasSynced)
+                && plans.stream().allMatch(SharedIndexInformer::hasSynced) && apps.stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
     @Override
     public Optional<AppServiceEnvironment> environment(String namespace, String name) {
-        return Optional.ofNullable(environments.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
+        return byKey(environments, namespace, name);
     }
 
     @Override
     public List<IsolatedPlan> plans(String namespace) {
-        return plans.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+        return inNamespace(plans, namespace);
     }
 
     @Override
     public List<WebApp> apps(String namespace) {
-        return apps.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+        return inNamespace(apps, namespace);
     }
 
     @Override
     public Optional<IsolatedPlan> plan(String namespace, String name) {
-        return Optional.ofNullable(plans.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
+        return byKey(plans, namespace, name);
+    }
+
+    private static <T extends HasMetadata> Optional<T> byKey(List<SharedIndexInformer<T>> informers, String namespace, String name) {
+        String key = Cache.namespaceKeyFunc(namespace, name);
+        return informers.stream().map(i -> i.getStore().getByKey(key)).filter(o -> o != null).findFirst();
+    }
+
+    private static <T extends HasMetadata> List<T> inNamespace(List<SharedIndexInformer<T>> informers, String namespace) {
+        List<T> all = new ArrayList<>();
+        informers.forEach(i -> all.addAll(i.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)));
+        return all;
     }
 }

@@ -152,7 +152,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         if (StatusComparison.same(environment.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
-        ConditionEvents.post(context.getClient(), ConditionEvents.between(environment,
+        ConditionEvents.post(context, ConditionEvents.between(environment,
                 environment.getStatus() == null ? null : environment.getStatus().getConditions(), status.getConditions(), clock.instant()));
         environment.setStatus(status);
         return UpdateControl.patchStatus(environment);
@@ -184,7 +184,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         if (StatusComparison.same(status.getConditions(), conditions)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }
-        ConditionEvents.post(context.getClient(), ConditionEvents.between(environment, status.getConditions(), conditions, clock.instant()));
+        ConditionEvents.post(context, ConditionEvents.between(environment, status.getConditions(), conditions, clock.instant()));
         status.setConditions(conditions);
         environment.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(environment);

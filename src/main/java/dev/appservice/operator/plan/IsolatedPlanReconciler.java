@@ -100,7 +100,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
         if (StatusComparison.same(plan.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
-        ConditionEvents.post(context.getClient(), ConditionEvents.between(plan,
+        ConditionEvents.post(context, ConditionEvents.between(plan,
                 plan.getStatus() == null ? null : plan.getStatus().getConditions(), status.getConditions(), clock.instant()));
         plan.setStatus(status);
         return UpdateControl.patchStatus(plan);
@@ -117,7 +117,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
         if (StatusComparison.same(status.getConditions(), conditions)) {
             return ErrorStatusUpdateControl.noStatusUpdate();
         }
-        ConditionEvents.post(context.getClient(), ConditionEvents.between(plan, status.getConditions(), conditions, clock.instant()));
+        ConditionEvents.post(context, ConditionEvents.between(plan, status.getConditions(), conditions, clock.instant()));
         status.setConditions(conditions);
         plan.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(plan);

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -46,7 +47,8 @@ public final class ConditionEvents {
     }
 
     /** Posts the events; a failure is logged, never fails the reconcile (events are best effort). */
-    public static void post(KubernetesClient client, List<Event> events) {
+    public static void post(Context<?> context, List<Event> events) {
+        KubernetesClient client = context.getClient();
         for (Event event : events) {
             try {
                 client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();

@@ -72,7 +72,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         if (StatusComparison.same(app.getStatus(), status)) {
             return UpdateControl.noUpdate();
         }
-        ConditionEvents.post(context.getClient(), ConditionEvents.between(app,
+        ConditionEvents.post(context, ConditionEvents.between(app,
                 app.getStatus() == null ? null : app.getStatus().getConditions(), status.getConditions(), clock.instant()));
         app.setStatus(status);
         return UpdateControl.patchStatus(app);

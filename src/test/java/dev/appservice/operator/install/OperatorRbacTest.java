@@ -144,7 +144,9 @@ class OperatorRbacTest {
      */
     static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.of(
             "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps",
-            "status/ConditionEvents.class", "create events");
+            "status/ConditionEvents.class", "create events",
+            "admission/WebhookCertificates.class", "self-managed webhook certificates: the Secret and the webhook configuration (chart, webhook.certificates.mode)",
+            "admission/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)");
 
     @Test
     void theKnownClientCallersNeedOnlyWhatIsDerived() {

@@ -18,7 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The API server fails some writes (500, 429 with Retry-After, 409): the operator backs off,
+ * The API server fails some writes (500, 429 with Retry-After, a timeout): the operator backs off,
  * says what is wrong in the status meanwhile, and converges once the faults stop, without a hot loop.
  */
 @QuarkusTest
@@ -61,5 +61,20 @@ class ApiFaultsTest {
         // the client's own retries included), far below what a tight loop would send in that time.
         List<String> writes = MockKubernetes.writesSinceClear().stream().filter(w -> w.startsWith("POST " + deployments)).toList();
         assertThat(writes.size()).as("POSTs of Deployments in %.1f s", seconds).isBetween(17, 60);
+    }
+
+    @Test
+    void aWriteThatTimesOutIsRetriedAndConverges() {
+        String ns = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String services = "/api/v1/namespaces/" + ns + "/services";
+        // The first Service create hangs past the client's request timeout (5 s in the tests).
+        MockKubernetes.server().expect().post().delay(8, java.util.concurrent.TimeUnit.SECONDS).withPath(services)
+                .andReturn(503, new StatusBuilder().withCode(503).withMessage("too late").build()).once();
+        client.resource(environment(ns, "slow")).create();
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.services().inNamespace(ns).list().getItems().size() == 3);
+        AppServiceEnvironment converged = await().atMost(Duration.ofSeconds(30)).until(
+                () -> client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("slow").get(),
+                a -> a.getStatus() != null && "FrontEndsNotReady".equals(Conditions.find(a.getStatus().getConditions(), "Ready").getReason()));
+        assertThat(converged.getStatus().getObservedGeneration()).isEqualTo(1L);
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.appservice.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
@@ -113,7 +114,11 @@ class PackagedOperatorIT {
         assertEveryOperatorRequestAllowed(chart);
     }
 
-    /** The mock API server with the CRDs, and a client for the test (its requests are told apart by user agent). */
+    /**
+     * The mock API server with the CRDs and the chart's ValidatingWebhookConfiguration (Helm creates
+     * it before the operator starts; in self-managed mode the operator patches its caBundle), and a
+     * client for the test (its requests are told apart by user agent).
+     */
     private KubernetesClient startServer(Manifest chart) throws IOException {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new RulesReviewAnswering(chart.ofKind("Role", Role.class).stream()
@@ -123,6 +128,9 @@ class PackagedOperatorIT {
                 .withConfig(new ConfigBuilder(server.createClient().getConfiguration()).withUserAgent(TEST_USER_AGENT).build()).build();
         for (Path crd : List.of(Path.of("crds/appserviceenvironments.appservice.dev.yaml"), Path.of("crds/isolatedplans.appservice.dev.yaml"))) {
             client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class)).create();
+        }
+        for (ValidatingWebhookConfiguration configuration : chart.ofKind("ValidatingWebhookConfiguration", ValidatingWebhookConfiguration.class)) {
+            client.resource(configuration).create();
         }
         return client;
     }
@@ -169,6 +177,8 @@ class PackagedOperatorIT {
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", server.url("/"));
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
+        // Two operators on one machine: the webhook's HTTPS port (8443 in a pod) is picked at random too.
+        builder.environment().put("QUARKUS_HTTP_SSL_PORT", "0");
         File logFile = Path.of("target", "leader-election-" + log + ".log").toFile();
         builder.redirectErrorStream(true).redirectOutput(logFile);
         Process process = builder.start();

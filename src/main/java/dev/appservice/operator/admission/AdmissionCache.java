@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RegisteredController;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,31 +18,41 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 
 /**
  * The cluster as the webhook sees it: informer caches of environments, plans and apps, so a review
  * is answered from memory, without an API call. It watches what the controllers watch: every
- * namespace, or only those of {@code quarkus.operator-sdk.namespaces} (the chart's watchNamespaces),
- * so it needs no permission beyond the controllers'.
+ * namespace, or only the namespaces the controllers watch (the chart's watchNamespaces), so it needs
+ * no permission beyond the controllers'.
  */
 @ApplicationScoped
 public class AdmissionCache implements ClusterView {
-    static final Set<String> ALL_NAMESPACES = Set.of("JOSDK_ALL_NAMESPACES", "*", "");
-
     @Inject
     KubernetesClient client;
 
-    @ConfigProperty(name = "quarkus.operator-sdk.namespaces")
-    Optional<List<String>> namespaces;
+    @Inject
+    Operator operator;
 
     private final List<SharedIndexInformer<AppServiceEnvironment>> environments = new ArrayList<>();
     private final List<SharedIndexInformer<IsolatedPlan>> plans = new ArrayList<>();
     private final List<SharedIndexInformer<WebApp>> apps = new ArrayList<>();
 
     void start(@Observes StartupEvent event) {
-        List<String> watched = namespaces.filter(n -> n.stream().noneMatch(ALL_NAMESPACES::contains)).orElse(List.of());
-        if (watched.isEmpty()) {
+        // What the controllers watch (the chart's watchNamespaces end up there).
+        Set<String> watched = new java.util.TreeSet<>();
+        boolean all = false;
+        for (RegisteredController<?> controller : operator.getRegisteredControllers()) {
+            var informer = controller.getConfiguration().getInformerConfig();
+            if (informer.watchAllNamespaces()) {
+                all = true;
+            } else if (informer.watchCurrentNamespace()) {
+                watched.add(client.getNamespace());
+            } else {
+                watched.addAll(informer.getNamespaces());
+            }
+        }
+        if (all || watched.isEmpty()) {
             environments.add(client.resources(AppServiceEnvironment.class).inAnyNamespace().inform());
             plans.add(client.resources(IsolatedPlan.class).inAnyNamespace().inform());
             apps.add(client.resources(WebApp.class).inAnyNamespace().inform());

@@ -1,5 +1,7 @@
 package dev.appservice.operator.cli;
 
+import dev.appservice.operator.admission.WebhookCertificateRotation;
+import dev.appservice.operator.admission.WebhookCertificates;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -27,6 +29,7 @@ public class Main {
             System.err.println(CommandLine.USAGE_TEXT);
             System.exit(CommandLine.USAGE);
         }
+        WebhookCertificates.Settings.fromEnvironment(System.getenv()).ifPresent(WebhookCertificateRotation::prepare);
         Quarkus.run(args.length > 0 ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
     }
 }

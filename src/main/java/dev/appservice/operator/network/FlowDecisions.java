@@ -117,40 +117,29 @@ final class FlowDecisions {
         return new Verdicts(pods, nodes);
     }
 
+    /** The first rule, in priority order, that applies to the flow and names a pod of the class by tag. */
     private static Rule firstMatching(List<Rule> rules, boolean[] applies, boolean vnet, boolean management) {
-        for (Rule r : rules) {
-            if (!applies[r.rank()]) {
-                continue;
-            }
-            for (Prefix p : r.prefixes()) {
-                if (p.tag() == null) {
-                    continue;
-                }
-                if (p.tag().equals(RuleTable.ANY)
-                        || (vnet && p.tag().equals(RuleTable.VIRTUAL_NETWORK))
-                        || (management && p.tag().equals(RuleTable.APP_SERVICE_MANAGEMENT))) {
-                    return r;
-                }
-            }
+        Rule rule = firstByTag(rules, applies, tag -> tag.equals(RuleTable.ANY)
+                || (vnet && tag.equals(RuleTable.VIRTUAL_NETWORK))
+                || (management && tag.equals(RuleTable.APP_SERVICE_MANAGEMENT)));
+        if (rule == null) {
+            throw new IllegalStateException("the default DenyAll rule matches every flow");
         }
-        throw new IllegalStateException("the default DenyAll rule matches every flow");
+        return rule;
     }
 
+    /** The first rule that applies and names, by tag, an address inside or outside the vnet and load balancer. */
     private static Rule firstTagMatchForAddress(List<Rule> rules, boolean[] applies, boolean vnet, boolean loadBalancer) {
+        return firstByTag(rules, applies, tag -> tag.equals(RuleTable.ANY)
+                || (vnet && tag.equals(RuleTable.VIRTUAL_NETWORK))
+                || (!vnet && tag.equals(RuleTable.INTERNET))
+                || (loadBalancer && tag.equals(RuleTable.AZURE_LOAD_BALANCER)));
+    }
+
+    private static Rule firstByTag(List<Rule> rules, boolean[] applies, java.util.function.Predicate<String> tagMatches) {
         for (Rule r : rules) {
-            if (!applies[r.rank()]) {
-                continue;
-            }
-            for (Prefix p : r.prefixes()) {
-                if (p.tag() == null) {
-                    continue;
-                }
-                if (p.tag().equals(RuleTable.ANY)
-                        || (vnet && p.tag().equals(RuleTable.VIRTUAL_NETWORK))
-                        || (!vnet && p.tag().equals(RuleTable.INTERNET))
-                        || (loadBalancer && p.tag().equals(RuleTable.AZURE_LOAD_BALANCER))) {
-                    return r;
-                }
+            if (applies[r.rank()] && r.prefixes().stream().anyMatch(p -> p.tag() != null && tagMatches.test(p.tag()))) {
+                return r;
             }
         }
         return null;

@@ -48,7 +48,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
 class ValidatingWebhookTest {
-    static final URI ENDPOINT = URI.create("https://localhost:8444" + ValidatingWebhook.PATH);
+    /** The HTTPS port is chosen at random (test-ssl-port=0) so parallel builds do not collide. */
+    static URI endpoint() {
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.http.test-ssl-port", Integer.class);
+        return URI.create("https://localhost:" + port + ValidatingWebhook.PATH);
+    }
     static final KubernetesSerialization JSON = new KubernetesSerialization();
     static HttpClient http;
 
@@ -102,7 +106,7 @@ class ValidatingWebhookTest {
     }
 
     static Answer post(String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(ENDPOINT).header("content-type", "application/json")
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint()).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode json = new ObjectMapper().readTree(response.body());
@@ -362,7 +366,7 @@ class ValidatingWebhookTest {
 
     @Test
     void rejectsWhatIsNotAnAdmissionReview() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(ENDPOINT).POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint()).POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(400);
     }

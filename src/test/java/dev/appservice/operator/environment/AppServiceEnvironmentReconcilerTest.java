@@ -13,6 +13,7 @@ import dev.appservice.operator.api.ServiceType;
 import dev.appservice.operator.api.LoadBalancerSettings;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.MockKubernetes;
+import dev.appservice.operator.testing.OperatorTest;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -23,14 +24,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,18 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
-class AppServiceEnvironmentReconcilerTest {
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+class AppServiceEnvironmentReconcilerTest extends OperatorTest {
 
-    @Inject
-    KubernetesClient client;
-
-    String ns;
-
-    @BeforeEach
-    void namespace() {
-        ns = "t-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     @Test
     void environmentAndPlanBecomeFrontEndsServicesAndWorkers() {

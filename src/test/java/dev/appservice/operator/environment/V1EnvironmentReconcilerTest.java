@@ -14,33 +14,19 @@ import dev.appservice.operator.api.WorkerPoolStatus;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
+import dev.appservice.operator.testing.OperatorTest;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A V1 environment reconciled: hand-counted front ends, worker pools that reserve their hosts, plans placed in pools. */
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
-class V1EnvironmentReconcilerTest {
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+class V1EnvironmentReconcilerTest extends OperatorTest {
 
-    @Inject
-    KubernetesClient client;
-
-    String ns;
-
-    @BeforeEach
-    void namespace() {
-        ns = "v1-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     static WorkerPool pool(String name, InstanceSize size, int count) {
         WorkerPool pool = new WorkerPool();

@@ -173,7 +173,8 @@ class OperatorRbacTest {
             "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps",
             "status/ConditionEvents.class", "create events",
             "admission/WebhookCertificates.class", "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
-                    + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION");
+                    + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
+            "admission/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)");
 
     @Test
     void theKnownClientCallersNeedOnlyWhatIsDerived() {
@@ -190,6 +191,30 @@ class OperatorRbacTest {
                 new Grant(HelmChart.NAMESPACE, "", "secrets", "update", "ase-operator-webhook-tls"),
                 new Grant(Grant.CLUSTER, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "get", "ase-operator"),
                 new Grant(Grant.CLUSTER, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "patch", "ase-operator"));
+    }
+
+    /**
+     * The Fabric8 DSL methods the self-managed certificate classes name, and so the verbs behind
+     * {@link #webhookCertificates(Manifest)}: get (Secret, webhook configuration), create and update
+     * (Secret), edit (the configuration's caBundle: a PATCH). Another DSL call there (delete, list,
+     * watch, server-side apply...) fails here until it is derived and granted.
+     */
+    @Test
+    void theWebhookCertificatesCallOnlyTheVerbsDerivedForThem() throws ClassNotFoundException {
+        Set<String> dsl = Set.of("get", "create", "update", "edit", "patch", "delete", "list", "watch", "inform", "informOnCondition",
+                "serverSideApply", "createOr", "createOrReplace", "replace", "patchStatus", "updateStatus", "editStatus", "waitUntilCondition",
+                "waitUntilReady");
+        Set<String> named = new TreeSet<>();
+        for (String className : List.of("dev.appservice.operator.admission.WebhookCertificates",
+                "dev.appservice.operator.admission.WebhookCertificateRotation")) {
+            Set<String> constants = ClassConstants.of(Class.forName(className, false, OperatorRbacTest.class.getClassLoader()));
+            constants.stream().filter(dsl::contains).forEach(named::add);
+        }
+        assertThat(named).as("client calls of the self-managed webhook certificates: get → get, create → create, update → update, "
+                + "edit → patch; derive any other in webhookCertificates()").containsExactlyInAnyOrder("get", "create", "update", "edit");
+        Set<String> certificates = ClassConstants.of(Class.forName("dev.appservice.operator.admission.WebhookCertificates", false,
+                OperatorRbacTest.class.getClassLoader()));
+        assertThat(certificates).as("the two resources it reaches").contains("secrets", "validatingWebhookConfigurations");
     }
 
     @Test

@@ -10,34 +10,20 @@ import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.MockKubernetes;
+import dev.appservice.operator.testing.OperatorTest;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The running operator's IsolatedPlan controller against the mock API server. */
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
-class IsolatedPlanReconcilerTest {
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+class IsolatedPlanReconcilerTest extends OperatorTest {
 
-    @Inject
-    KubernetesClient client;
-
-    String ns;
-
-    @BeforeEach
-    void namespace() {
-        ns = "p-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     @Test
     void planBeforeItsEnvironmentWaitsWithoutWorkersThenRecovers() throws InterruptedException {

@@ -2,10 +2,13 @@ package dev.appservice.operator.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.util.Queue;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -26,7 +29,10 @@ public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        // Mixed: CRUD for everything, except requests a test set an expectation for (fault injection).
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), expectations,
+                new KubernetesMixedDispatcher(expectations), false);
         server.init();
         try (KubernetesClient client = server.createClient()) {
             try (var files = Files.list(Path.of("crds"))) {
@@ -49,6 +55,11 @@ public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
         if (server != null) {
             server.destroy();
         }
+    }
+
+    /** The server, for expectations that inject faults ({@code server().expect()...}). */
+    public static KubernetesMockServer server() {
+        return server;
     }
 
     /** Forgets the requests recorded so far. */

@@ -12,6 +12,7 @@ import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.environment.FrontEnds;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.MockKubernetes;
+import dev.appservice.operator.testing.OperatorTest;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -20,32 +21,17 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** WebApps through the running operator: containers on the plan's workers, servers on the front ends, status. */
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
-class WebAppReconcilerTest {
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+class WebAppReconcilerTest extends OperatorTest {
 
-    @Inject
-    KubernetesClient client;
-
-    String ns;
-
-    @BeforeEach
-    void namespace() {
-        ns = "a-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     WebApp app(String name, String plan, int port, String healthCheckPath, List<EnvVar> env, String... hostNames) {
         WebApp app = new WebApp();

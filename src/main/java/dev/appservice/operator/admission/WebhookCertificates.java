@@ -1,0 +1,301 @@
+package dev.appservice.operator.admission;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The webhook's own certificates, for clusters without cert-manager: a CA and a serving
+ * certificate for the webhook Service, kept in one Secret that every replica shares, and the
+ * CA published as the caBundle of the ValidatingWebhookConfiguration. A valid Secret is reused as
+ * it is, so restarts, {@code helm upgrade} and GitOps re-syncs change nothing; the serving
+ * certificate is renewed 30 days before it expires (or when the Service name changes), the CA a
+ * year before it does. Two replicas starting together agree: the one that loses the create race
+ * reads the winner's Secret.
+ */
+public final class WebhookCertificates {
+    public static final String CA_CERT = "ca.crt";
+    public static final String CA_KEY = "ca.key";
+    public static final String TLS_CERT = "tls.crt";
+    public static final String TLS_KEY = "tls.key";
+    static final Duration CA_VALIDITY = Duration.ofDays(3650);
+    static final Duration SERVING_VALIDITY = Duration.ofDays(365);
+    static final Duration SERVING_RENEW_BEFORE = Duration.ofDays(30);
+    static final Duration CA_RENEW_BEFORE = Duration.ofDays(365);
+
+    /** Where the certificates live and whom they are for. */
+    public record Settings(String namespace, String secretName, String webhookConfiguration, String serviceName) {
+        /** The settings when {@code ASE_WEBHOOK_CERTIFICATES=self-managed}; empty in any other mode. */
+        public static Optional<Settings> fromEnvironment(Map<String, String> env) {
+            if (!"self-managed".equals(env.get("ASE_WEBHOOK_CERTIFICATES"))) {
+                return Optional.empty();
+            }
+            return Optional.of(new Settings(require(env, "ASE_OPERATOR_NAMESPACE"), require(env, "ASE_WEBHOOK_SECRET"),
+                    require(env, "ASE_WEBHOOK_CONFIGURATION"), require(env, "ASE_WEBHOOK_SERVICE")));
+        }
+
+        private static String require(Map<String, String> env, String name) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                throw new IllegalStateException(name + " must be set when ASE_WEBHOOK_CERTIFICATES=self-managed");
+            }
+            return value;
+        }
+
+        /** The DNS names the API server uses to reach the Service. */
+        public List<String> dnsNames() {
+            return List.of(serviceName + "." + namespace + ".svc", serviceName + "." + namespace + ".svc.cluster.local");
+        }
+    }
+
+    /** PEM texts of the CA certificate and the serving key pair. */
+    public record KeyMaterial(String caCertificate, String certificate, String privateKey) {
+    }
+
+    private WebhookCertificates() {
+    }
+
+    /** Makes sure the Secret holds a valid CA and serving certificate, and returns them. */
+    public static KeyMaterial ensure(KubernetesClient client, Settings settings, Instant now) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Secret current = client.secrets().inNamespace(settings.namespace()).withName(settings.secretName()).get();
+            Map<String, String> data = current == null || current.getData() == null ? Map.of() : decode(current.getData());
+            Optional<Map<String, String>> renewed = renewIfNeeded(data, settings, now);
+            if (renewed.isEmpty()) {
+                return material(data);
+            }
+            Secret desired = new SecretBuilder()
+                    .withNewMetadata().withName(settings.secretName()).withNamespace(settings.namespace())
+                    .addToLabels("app.kubernetes.io/managed-by", "ase-operator")
+                    .addToLabels("app.kubernetes.io/component", "webhook")
+                    .withResourceVersion(current == null ? null : current.getMetadata().getResourceVersion())
+                    .endMetadata()
+                    .withType("kubernetes.io/tls")
+                    .withData(encode(renewed.get()))
+                    .build();
+            try {
+                if (current == null) {
+                    client.secrets().inNamespace(settings.namespace()).resource(desired).create();
+                } else {
+                    client.secrets().inNamespace(settings.namespace()).resource(desired).update();
+                }
+                return material(renewed.get());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                // Another replica wrote it first: read theirs.
+            }
+        }
+        throw new IllegalStateException("could not agree on Secret " + settings.namespace() + "/" + settings.secretName() + " after 5 attempts");
+    }
+
+    /** Sets the CA as the caBundle of every webhook of the configuration, when it differs. */
+    public static boolean publishCaBundle(KubernetesClient client, Settings settings, String caCertificate) {
+        String bundle = Base64.getEncoder().encodeToString(caCertificate.getBytes(StandardCharsets.UTF_8));
+        ValidatingWebhookConfiguration configuration = client.admissionRegistration().v1().validatingWebhookConfigurations()
+                .withName(settings.webhookConfiguration()).get();
+        if (configuration == null || configuration.getWebhooks() == null) {
+            return false;
+        }
+        boolean current = configuration.getWebhooks().stream().allMatch(w -> w.getClientConfig() != null && bundle.equals(w.getClientConfig().getCaBundle()));
+        if (current) {
+            return false;
+        }
+        client.admissionRegistration().v1().validatingWebhookConfigurations().withName(settings.webhookConfiguration()).edit(c -> {
+            for (ValidatingWebhook webhook : c.getWebhooks()) {
+                webhook.getClientConfig().setCaBundle(bundle);
+            }
+            return c;
+        });
+        return true;
+    }
+
+    /** Writes tls.crt and tls.key (owner-only) for the HTTP server to read. */
+    public static void writeFiles(KeyMaterial material, Path directory) {
+        try {
+            Files.createDirectories(directory);
+            Path key = directory.resolve(TLS_KEY);
+            Files.writeString(directory.resolve(TLS_CERT), material.certificate());
+            Files.writeString(key, material.privateKey());
+            try {
+                Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // not a POSIX file system: nothing to tighten
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The new Secret data when the CA or the serving certificate must change; empty when all is valid. */
+    static Optional<Map<String, String>> renewIfNeeded(Map<String, String> data, Settings settings, Instant now) {
+        try {
+            X509Certificate ca = data.containsKey(CA_CERT) ? parseCertificate(data.get(CA_CERT)) : null;
+            PrivateKey caKey = data.containsKey(CA_KEY) ? parseKey(data.get(CA_KEY)) : null;
+            boolean caValid = ca != null && caKey != null && ca.getNotAfter().toInstant().isAfter(now.plus(CA_RENEW_BEFORE));
+            String caPem = data.get(CA_CERT);
+            String caKeyPem = data.get(CA_KEY);
+            if (!caValid) {
+                KeyPair pair = keyPair();
+                ca = issue(new X500Name("CN=ase-operator webhook CA"), pair, new X500Name("CN=ase-operator webhook CA"), pair.getPrivate(),
+                        List.of(), true, now, CA_VALIDITY);
+                caKey = pair.getPrivate();
+                caPem = pem(ca);
+                caKeyPem = pem(caKey);
+            }
+            X509Certificate serving = data.containsKey(TLS_CERT) ? parseCertificate(data.get(TLS_CERT)) : null;
+            boolean servingValid = caValid && serving != null && data.containsKey(TLS_KEY)
+                    && serving.getNotAfter().toInstant().isAfter(now.plus(SERVING_RENEW_BEFORE))
+                    && serving.getSubjectAlternativeNames() != null
+                    && serving.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList().containsAll(settings.dnsNames())
+                    && verifies(serving, ca);
+            if (servingValid) {
+                return Optional.empty();
+            }
+            KeyPair pair = keyPair();
+            X509Certificate issued = issue(new X500Name("CN=" + settings.dnsNames().get(0)), pair, new X500Name(ca.getSubjectX500Principal().getName()),
+                    caKey, settings.dnsNames(), false, now, SERVING_VALIDITY);
+            Map<String, String> renewed = new LinkedHashMap<>();
+            renewed.put(CA_CERT, caPem);
+            renewed.put(CA_KEY, caKeyPem);
+            renewed.put(TLS_CERT, pem(issued));
+            renewed.put(TLS_KEY, pem(pair.getPrivate()));
+            return Optional.of(renewed);
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot issue the webhook certificates: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean verifies(X509Certificate certificate, X509Certificate issuer) {
+        try {
+            certificate.verify(issuer.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    private static KeyPair keyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+        return generator.generateKeyPair();
+    }
+
+    private static X509Certificate issue(X500Name subject, KeyPair subjectKeys, X500Name issuer, PrivateKey issuerKey, List<String> dnsNames,
+            boolean authority, Instant now, Duration validity) throws GeneralSecurityException, IOException {
+        try {
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, subjectKeys.getPublic());
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
+            if (authority) {
+                builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            } else {
+                builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
+            }
+            X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey));
+            return new JcaX509CertificateConverter().getCertificate(holder);
+        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    private static X509Certificate parseCertificate(String pem) throws IOException, GeneralSecurityException {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object object = parser.readObject();
+            if (!(object instanceof X509CertificateHolder holder)) {
+                throw new IOException("not a certificate");
+            }
+            return new JcaX509CertificateConverter().getCertificate(holder);
+        }
+    }
+
+    private static PrivateKey parseKey(String pem) throws IOException {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object object = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (object instanceof PEMKeyPair pair) {
+                return converter.getKeyPair(pair).getPrivate();
+            }
+            if (object instanceof org.bouncycastle.asn1.pkcs.PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+            throw new IOException("not a private key");
+        }
+    }
+
+    /** PEM text: certificates as CERTIFICATE, keys as PKCS#8 PRIVATE KEY (what servers and parsers expect). */
+    private static String pem(Object object) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            if (object instanceof PrivateKey key) {
+                writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
+            } else {
+                writer.writeObject(object);
+            }
+        }
+        return text.toString();
+    }
+
+    private static KeyMaterial material(Map<String, String> data) {
+        return new KeyMaterial(data.get(CA_CERT), data.get(TLS_CERT), data.get(TLS_KEY));
+    }
+
+    private static Map<String, String> decode(Map<String, String> data) {
+        Map<String, String> decoded = new LinkedHashMap<>();
+        data.forEach((k, v) -> decoded.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+        return decoded;
+    }
+
+    private static Map<String, String> encode(Map<String, String> data) {
+        Map<String, String> encoded = new LinkedHashMap<>();
+        data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        return encoded;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.appservice.operator.reliability;
+
+import static dev.appservice.operator.testing.Fixtures.environment;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.status.Conditions;
+import dev.appservice.operator.testing.MockKubernetes;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API server fails some writes (500, 429 with Retry-After, 409): the operator backs off,
+ * says what is wrong in the status meanwhile, and converges once the faults stop, without a hot loop.
+ */
+@QuarkusTest
+@QuarkusTestResource(MockKubernetes.class)
+class ApiFaultsTest {
+    @Inject
+    KubernetesClient client;
+
+    @Test
+    void failingWritesAreRetriedWithBackoffReportedAndEventuallyConverge() throws Exception {
+        String ns = "f-" + UUID.randomUUID().toString().substring(0, 8);
+        String deployments = "/apis/apps/v1/namespaces/" + ns + "/deployments";
+        var server = MockKubernetes.server();
+        server.expect().post().withPath(deployments)
+                .andReturn(500, new StatusBuilder().withCode(500).withReason("InternalError").withMessage("etcd is having a bad day").build())
+                .times(12);
+        server.expect().post().withPath(deployments)
+                .andReturn(429, new StatusBuilder().withCode(429).withReason("TooManyRequests").withMessage("slow down").build())
+                .withHeader("Retry-After", "1").times(4);
+        MockKubernetes.clearRequests();
+        long start = System.nanoTime();
+        client.resource(environment(ns, "ase1")).create();
+
+        // Meanwhile the status says what is wrong.
+        AppServiceEnvironment failing = await().atMost(Duration.ofSeconds(30)).until(
+                () -> client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").get(),
+                a -> a.getStatus() != null && Conditions.find(a.getStatus().getConditions(), "Ready") != null
+                        && "ReconcileError".equals(Conditions.find(a.getStatus().getConditions(), "Ready").getReason()));
+        assertThat(Conditions.find(failing.getStatus().getConditions(), "Ready").getMessage()).isNotBlank();
+
+        // Once the faults are used up it converges by itself.
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get() != null);
+        AppServiceEnvironment converged = await().atMost(Duration.ofSeconds(30)).until(
+                () -> client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").get(),
+                a -> "FrontEndsNotReady".equals(Conditions.find(a.getStatus().getConditions(), "Ready").getReason()));
+        assertThat(converged.getStatus().getObservedGeneration()).isEqualTo(converged.getMetadata().getGeneration());
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        // No hot loop: writes of Deployments stayed bounded while failing (16 injected faults,
+        // the client's own retries included), far below what a tight loop would send in that time.
+        List<String> writes = MockKubernetes.writesSinceClear().stream().filter(w -> w.startsWith("POST " + deployments)).toList();
+        assertThat(writes.size()).as("POSTs of Deployments in %.1f s", seconds).isBetween(17, 60);
+    }
+}

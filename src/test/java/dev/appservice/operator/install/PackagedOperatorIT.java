@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.appservice.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -94,6 +95,8 @@ class PackagedOperatorIT {
                     .getSpec().getHolderIdentity()));
             client.resource(Fixtures.environment("team", "second")).create();
             await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("second-frontend").get() != null);
+
+            assertSelfManagedWebhookCertificates(client, env);
         }
         assertEveryOperatorRequestAllowed(chart);
     }
@@ -112,6 +115,22 @@ class PackagedOperatorIT {
                     .as("an environment outside the watched namespaces is left alone").isNull();
         }
         assertEveryOperatorRequestAllowed(chart);
+    }
+
+    /**
+     * The chart's default, self-managed certificates: the operators share one kubernetes.io/tls
+     * Secret, named as the chart says, and its CA is the caBundle of the chart's webhook configuration.
+     */
+    private static void assertSelfManagedWebhookCertificates(KubernetesClient client, Map<String, String> env) {
+        assertThat(env).containsEntry("ASE_WEBHOOK_CERTIFICATES", "self-managed");
+        Secret secret = client.secrets().inNamespace(NAMESPACE).withName(env.get("ASE_WEBHOOK_SECRET")).get();
+        assertThat(secret).as("the Secret the operator creates").isNotNull();
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(secret.getData()).containsKeys("tls.crt", "tls.key", "ca.crt");
+        ValidatingWebhookConfiguration configuration = client.admissionRegistration().v1().validatingWebhookConfigurations()
+                .withName(env.get("ASE_WEBHOOK_CONFIGURATION")).get();
+        assertThat(configuration.getWebhooks()).isNotEmpty().allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle())
+                .as("the caBundle the operator publishes").isEqualTo(secret.getData().get("ca.crt")));
     }
 
     /**
@@ -175,6 +194,9 @@ class PackagedOperatorIT {
         builder.environment().putAll(chartEnv);
         builder.environment().put("HOSTNAME", podName);
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", server.url("/"));
+        // The client the self-managed webhook certificates are prepared with before Quarkus starts
+        // is Fabric8's own (in a pod: the in-cluster configuration); here it is pointed at the mock.
+        builder.environment().put("KUBERNETES_MASTER", server.url("/"));
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
         // Two operators on one machine: the webhook's HTTPS port (8443 in a pod) is picked at random too.

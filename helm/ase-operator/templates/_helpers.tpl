@@ -81,3 +81,29 @@ namespace. Derived from the code and checked by OperatorRbacTest:
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end }}
+
+{{/*
+The admission webhook's objects. The operator reads these names from its environment
+(ASE_WEBHOOK_SERVICE, ASE_WEBHOOK_SECRET, ASE_WEBHOOK_CONFIGURATION), so they are defined once here.
+*/}}
+{{- define "ase-operator.webhookServiceName" -}}
+{{- printf "%s-webhook" (include "ase-operator.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "ase-operator.webhookSecretName" -}}
+{{- printf "%s-webhook-tls" (include "ase-operator.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The ValidatingWebhookConfiguration (cluster-scoped). */}}
+{{- define "ase-operator.webhookConfigurationName" -}}
+{{- include "ase-operator.fullname" . }}
+{{- end }}
+
+{{/* Whether the operator manages the webhook's certificates itself (and needs RBAC for them). */}}
+{{- define "ase-operator.webhookSelfManaged" -}}
+{{- if and .Values.webhook.enabled (eq .Values.webhook.certificates.mode "self-managed") }}true{{ end }}
+{{- end }}
+
+{{- define "ase-operator.webhookCertManager" -}}
+{{- if and .Values.webhook.enabled (eq .Values.webhook.certificates.mode "cert-manager") }}true{{ end }}
+{{- end }}

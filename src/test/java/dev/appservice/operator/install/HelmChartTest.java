@@ -42,7 +42,14 @@ class HelmChartTest {
                 "Role ase-operator/ase-operator-leader-election",
                 "RoleBinding ase-operator/ase-operator-leader-election",
                 "Deployment ase-operator/ase-operator",
-                "PodDisruptionBudget ase-operator/ase-operator");
+                "PodDisruptionBudget ase-operator/ase-operator",
+                // The admission webhook, its certificates self-managed: no Secret (the operator creates it).
+                "Service ase-operator/ase-operator-webhook",
+                "ValidatingWebhookConfiguration ase-operator",
+                "Role ase-operator/ase-operator-webhook",
+                "RoleBinding ase-operator/ase-operator-webhook",
+                "ClusterRole ase-operator-webhook",
+                "ClusterRoleBinding ase-operator-webhook");
 
         Deployment deployment = manifest.one("Deployment", Deployment.class);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
@@ -53,10 +60,7 @@ class HelmChartTest {
 
         Container operator = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(operator.getImage()).isEqualTo("ase-operator:0.1.0");
-        assertThat(operator.getPorts()).singleElement().satisfies(p -> {
-            assertThat(p.getName()).isEqualTo("http");
-            assertThat(p.getContainerPort()).isEqualTo(8080);
-        });
+        assertThat(operator.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort()).containsExactly("http=8080", "https=8443");
         assertHttpProbe(operator.getStartupProbe(), "/q/health/started");
         assertHttpProbe(operator.getLivenessProbe(), "/q/health/live");
         assertHttpProbe(operator.getReadinessProbe(), "/q/health/ready");
@@ -78,20 +82,25 @@ class HelmChartTest {
         assertThat(budget.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
         assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
 
-        Role lease = manifest.one("Role", Role.class);
+        Role lease = manifest.named("Role", "ase-operator-leader-election", Role.class);
         assertThat(lease.getRules()).anySatisfy(r -> assertThat(r.getResourceNames()).containsExactly("ase-operator-leader"));
     }
 
     @Test
     void watchNamespacesRenderRolesInThoseNamespacesAndNothingClusterWide() {
         Manifest manifest = HelmChart.render("watchNamespaces: [team-a, team-b]");
-        assertThat(manifest.ofKind("ClusterRole")).isEmpty();
-        assertThat(manifest.ofKind("ClusterRoleBinding")).isEmpty();
+        // Cluster-wide only what cannot be namespaced: the webhook configuration, by its name (WebhookChartTest).
+        assertThat(manifest.ofKind("ClusterRole", ClusterRole.class)).singleElement().satisfies(r -> {
+            assertThat(r.getMetadata().getName()).isEqualTo("ase-operator-webhook");
+            assertThat(r.getRules()).allSatisfy(rule -> assertThat(rule.getResources()).containsExactly("validatingwebhookconfigurations"));
+        });
+        assertThat(manifest.ofKind("ClusterRoleBinding")).hasSize(1);
         List<Role> roles = manifest.ofKind("Role", Role.class);
         assertThat(roles).extracting(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
-                .containsExactlyInAnyOrder("team-a/ase-operator", "team-b/ase-operator", "ase-operator/ase-operator-leader-election");
+                .containsExactlyInAnyOrder("team-a/ase-operator", "team-b/ase-operator", "ase-operator/ase-operator-leader-election",
+                        "ase-operator/ase-operator-webhook");
         List<RoleBinding> bindings = manifest.ofKind("RoleBinding", RoleBinding.class);
-        assertThat(bindings).hasSize(3).allSatisfy(b -> {
+        assertThat(bindings).hasSize(4).allSatisfy(b -> {
             assertThat(b.getRoleRef().getKind()).isEqualTo("Role");
             assertThat(b.getSubjects()).singleElement().satisfies(s -> {
                 assertThat(s.getKind()).isEqualTo("ServiceAccount");
@@ -100,7 +109,7 @@ class HelmChartTest {
             });
         });
         // The namespaced rules are the cluster-wide ones, only bound per namespace.
-        ClusterRole clusterWide = HelmChart.render().one("ClusterRole", ClusterRole.class);
+        ClusterRole clusterWide = HelmChart.render().named("ClusterRole", "ase-operator", ClusterRole.class);
         assertThat(roles.stream().filter(r -> r.getMetadata().getName().equals("ase-operator")))
                 .allSatisfy(r -> assertThat(r.getRules()).isEqualTo(clusterWide.getRules()));
 
@@ -130,7 +139,7 @@ class HelmChartTest {
         assertThat(env.get("ASE_DNS_NAMESPACE").getValue()).isEqualTo("dns");
         assertThat(env.get("QUARKUS_LOG_LEVEL").getValue()).isEqualTo("DEBUG");
         assertThat(env.get("ASE_LEADER_ELECTION_LEASE_NAME").getValue()).isEqualTo("my-lease");
-        assertThat(manifest.one("Role", Role.class).getRules())
+        assertThat(manifest.named("Role", "ase-operator-leader-election", Role.class).getRules())
                 .anySatisfy(r -> assertThat(r.getResourceNames()).containsExactly("my-lease"));
     }
 
@@ -138,7 +147,7 @@ class HelmChartTest {
     void oneReplicaWithoutLeaderElectionHasNoBudgetAndNoLease() {
         Manifest manifest = HelmChart.render("replicaCount: 1\nleaderElection: {enabled: false}");
         assertThat(manifest.ofKind("PodDisruptionBudget")).as("a budget of 1 out of 1 would block every drain").isEmpty();
-        assertThat(manifest.ofKind("Role")).isEmpty();
+        assertThat(manifest.ofKind("Role")).extracting(Manifest::name).doesNotContain("ase-operator-leader-election");
         Container operator = manifest.one("Deployment", Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(env(operator).get("ASE_LEADER_ELECTION_ENABLED").getValue()).isEqualTo("false");
         assertThat(env(operator)).doesNotContainKeys("ASE_LEADER_ELECTION_LEASE_NAME");
@@ -147,7 +156,8 @@ class HelmChartTest {
     @Test
     void withoutRbacOrServiceAccountTheChartUsesTheNamedAccount() {
         Manifest manifest = HelmChart.render("rbac: {create: false}\nserviceAccount: {create: false, name: platform-operator}");
-        assertThat(manifest.identities()).containsExactlyInAnyOrder("Deployment ase-operator/ase-operator", "PodDisruptionBudget ase-operator/ase-operator");
+        assertThat(manifest.identities()).containsExactlyInAnyOrder("Deployment ase-operator/ase-operator", "PodDisruptionBudget ase-operator/ase-operator",
+                "Service ase-operator/ase-operator-webhook", "ValidatingWebhookConfiguration ase-operator");
         assertThat(manifest.one("Deployment", Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("platform-operator");
         assertThatThrownBy(() -> HelmChart.render("serviceAccount: {create: false}"))
                 .hasMessageContaining("serviceAccount.name is required");
@@ -165,6 +175,11 @@ class HelmChartTest {
         assertThatThrownBy(() -> HelmChart.render("operator: {podCIDRs: [10.0.0.0/8]}")).hasMessageContaining("podCIDRs");
         assertThatThrownBy(() -> HelmChart.render("image: {pullPolicy: Sometimes}")).hasMessageContaining("pullPolicy");
         assertThatThrownBy(() -> HelmChart.render("runAsUser: 0")).hasMessageContaining("runAsUser");
+        assertThatThrownBy(() -> HelmChart.render("webhook: {failurePolicy: Retry}")).hasMessageContaining("failurePolicy");
+        assertThatThrownBy(() -> HelmChart.render("webhook: {timeoutSeconds: 31}")).hasMessageContaining("timeoutSeconds");
+        assertThatThrownBy(() -> HelmChart.render("webhook: {certificates: {mode: vault}}")).hasMessageContaining("mode");
+        assertThatThrownBy(() -> HelmChart.render("webhook: {certificates: {issuer: mine}}")).hasMessageContaining("issuer");
+        assertThatThrownBy(() -> HelmChart.render("webhook: {caBundle: abc}")).hasMessageContaining("caBundle");
     }
 
     @Test

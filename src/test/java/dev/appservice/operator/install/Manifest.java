@@ -74,6 +74,15 @@ record Manifest(List<Map<String, Object>> objects) {
         return all.get(0);
     }
 
+    /** The one object of that kind and name (in any namespace). */
+    <T> T named(String kind, String name, Class<T> type) {
+        List<Map<String, Object>> all = ofKind(kind).stream().filter(o -> name.equals(name(o))).toList();
+        if (all.size() != 1) {
+            throw new AssertionError("expected one " + kind + " " + name + ", found " + all.size() + " in " + identities());
+        }
+        return SERIALIZATION.convertValue(all.get(0), type);
+    }
+
     /** The objects keyed by identity; fails on duplicates. */
     Map<String, Map<String, Object>> byIdentity() {
         return objects.stream().collect(Collectors.toMap(Manifest::identity, o -> o, (a, b) -> {

@@ -83,23 +83,49 @@ class OperatorRbacTest {
 
     @Test
     void defaultChartGrantsExactlyWhatTheCodeUsesClusterWide() {
+        Manifest chart = HelmChart.render();
         Set<Grant> expected = new HashSet<>(reconciling(Grant.CLUSTER));
         expected.addAll(leaderElection(HelmChart.NAMESPACE, "ase-operator-leader"));
-        assertExactly(ServiceAccountPermissions.ofOperator(HelmChart.render()), expected);
+        expected.addAll(webhookCertificates(chart));
+        assertExactly(ServiceAccountPermissions.ofOperator(chart), expected);
     }
 
     @Test
-    void watchNamespacesGrantExactlyTheSameInEachOfThemAndNothingClusterWide() {
+    void watchNamespacesGrantExactlyTheSameInEachOfThemAndOnlyTheWebhookConfigurationClusterWide() {
+        Manifest chart = HelmChart.render("watchNamespaces: [team-a, team-b]");
         Set<Grant> expected = new HashSet<>(reconciling("team-a"));
         expected.addAll(reconciling("team-b"));
         expected.addAll(leaderElection(HelmChart.NAMESPACE, "ase-operator-leader"));
-        assertExactly(ServiceAccountPermissions.ofOperator(HelmChart.render("watchNamespaces: [team-a, team-b]")), expected);
+        expected.addAll(webhookCertificates(chart));
+        Set<Grant> granted = ServiceAccountPermissions.ofOperator(chart);
+        assertExactly(granted, expected);
+        assertThat(granted.stream().filter(g -> g.scope().equals(Grant.CLUSTER)))
+                .as("cluster-wide only the cluster-scoped webhook configuration, by name")
+                .isNotEmpty()
+                .allSatisfy(g -> {
+                    assertThat(g.resource()).isEqualTo("validatingwebhookconfigurations");
+                    assertThat(g.resourceName()).isEqualTo("ase-operator");
+                });
     }
 
     @Test
     void withoutLeaderElectionThereIsNoLeaseAccess() {
-        assertExactly(ServiceAccountPermissions.ofOperator(HelmChart.render("replicaCount: 1\nleaderElection: {enabled: false}")),
-                reconciling(Grant.CLUSTER));
+        Manifest chart = HelmChart.render("replicaCount: 1\nleaderElection: {enabled: false}");
+        Set<Grant> expected = new HashSet<>(reconciling(Grant.CLUSTER));
+        expected.addAll(webhookCertificates(chart));
+        assertExactly(ServiceAccountPermissions.ofOperator(chart), expected);
+    }
+
+    @Test
+    void withCertManagerOrWithoutTheWebhookThereIsNoSecretOrWebhookConfigurationAccess() {
+        for (String values : List.of("webhook: {certificates: {mode: cert-manager}}", "webhook: {enabled: false}",
+                "webhook: {enabled: false, certificates: {mode: cert-manager}}")) {
+            Manifest chart = HelmChart.render(values);
+            assertThat(webhookCertificates(chart)).as(values).isEmpty();
+            Set<Grant> expected = new HashSet<>(reconciling(Grant.CLUSTER));
+            expected.addAll(leaderElection(HelmChart.NAMESPACE, "ase-operator-leader"));
+            assertExactly(ServiceAccountPermissions.ofOperator(chart), expected);
+        }
     }
 
     @Test
@@ -140,12 +166,14 @@ class OperatorRbacTest {
     /**
      * The classes that use the client themselves, and why the derivation already covers them: the
      * webhook's caches read the three custom resources (the controllers' primaries, read anyway),
-     * and condition events are created (granted below for every reconciler).
+     * condition events are created (granted below for every reconciler), and the self-managed
+     * webhook certificates are {@link #webhookCertificates(Manifest)}.
      */
     static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.of(
             "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps",
             "status/ConditionEvents.class", "create events",
-            "admission/WebhookCertificates.class", "self-managed webhook certificates: the Secret and the webhook configuration (chart, webhook.certificates.mode)",
+            "admission/WebhookCertificates.class", "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
+                    + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
             "admission/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)");
 
     @Test
@@ -156,6 +184,37 @@ class OperatorRbacTest {
             assertThat(derived).containsAll(reads(Grant.CLUSTER, type));
         }
         assertThat(derived).contains(Grant.of(Grant.CLUSTER, "", "events", "create"));
+        // WebhookCertificates, with the default chart (self-managed): its calls on the objects the chart names.
+        assertThat(webhookCertificates(HelmChart.render())).containsExactlyInAnyOrder(
+                Grant.of(HelmChart.NAMESPACE, "", "secrets", "create"),
+                new Grant(HelmChart.NAMESPACE, "", "secrets", "get", "ase-operator-webhook-tls"),
+                new Grant(HelmChart.NAMESPACE, "", "secrets", "update", "ase-operator-webhook-tls"),
+                new Grant(Grant.CLUSTER, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "get", "ase-operator"),
+                new Grant(Grant.CLUSTER, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "patch", "ase-operator"));
+    }
+
+    /**
+     * The Fabric8 DSL methods the self-managed certificate classes name, and so the verbs behind
+     * {@link #webhookCertificates(Manifest)}: get (Secret, webhook configuration), create and update
+     * (Secret), edit (the configuration's caBundle: a PATCH). Another DSL call there (delete, list,
+     * watch, server-side apply...) fails here until it is derived and granted.
+     */
+    @Test
+    void theWebhookCertificatesCallOnlyTheVerbsDerivedForThem() throws ClassNotFoundException {
+        Set<String> dsl = Set.of("get", "create", "update", "edit", "patch", "delete", "list", "watch", "inform", "informOnCondition",
+                "serverSideApply", "createOr", "createOrReplace", "replace", "patchStatus", "updateStatus", "editStatus", "waitUntilCondition",
+                "waitUntilReady");
+        Set<String> named = new TreeSet<>();
+        for (String className : List.of("dev.appservice.operator.admission.WebhookCertificates",
+                "dev.appservice.operator.admission.WebhookCertificateRotation")) {
+            Set<String> constants = ClassConstants.of(Class.forName(className, false, OperatorRbacTest.class.getClassLoader()));
+            constants.stream().filter(dsl::contains).forEach(named::add);
+        }
+        assertThat(named).as("client calls of the self-managed webhook certificates: get → get, create → create, update → update, "
+                + "edit → patch; derive any other in webhookCertificates()").containsExactlyInAnyOrder("get", "create", "update", "edit");
+        Set<String> certificates = ClassConstants.of(Class.forName("dev.appservice.operator.admission.WebhookCertificates", false,
+                OperatorRbacTest.class.getClassLoader()));
+        assertThat(certificates).as("the two resources it reaches").contains("secrets", "validatingWebhookConfigurations");
     }
 
     @Test
@@ -303,6 +362,36 @@ class OperatorRbacTest {
                 new Grant(namespace, "coordination.k8s.io", "leases", "get", lease),
                 new Grant(namespace, "coordination.k8s.io", "leases", "update", lease),
                 new Grant(namespace, "coordination.k8s.io", "leases", "patch", lease));
+    }
+
+    /**
+     * What {@code dev.appservice.operator.admission.WebhookCertificates} calls, given the environment
+     * the chart sets on the operator: only with {@code ASE_WEBHOOK_CERTIFICATES=self-managed}, it
+     * creates the Secret {@code ASE_WEBHOOK_SECRET} in its own namespace ({@code ASE_OPERATOR_NAMESPACE})
+     * when missing (create cannot be limited to a name), reads it and writes renewed certificates
+     * into it (get, update), and reads the cluster-scoped ValidatingWebhookConfiguration
+     * {@code ASE_WEBHOOK_CONFIGURATION} and patches its caBundle (get, patch). With cert-manager
+     * (files mounted from the Secret) or without the webhook it calls nothing.
+     */
+    static Set<Grant> webhookCertificates(Manifest chart) {
+        Deployment deployment = chart.one("Deployment", Deployment.class);
+        java.util.Map<String, io.fabric8.kubernetes.api.model.EnvVar> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getEnv().stream().collect(Collectors.toMap(io.fabric8.kubernetes.api.model.EnvVar::getName, e -> e));
+        var mode = env.get("ASE_WEBHOOK_CERTIFICATES");
+        if (mode == null || !"self-managed".equals(mode.getValue())) {
+            return Set.of();
+        }
+        assertThat(env.get("ASE_OPERATOR_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        String namespace = deployment.getMetadata().getNamespace();
+        String secret = env.get("ASE_WEBHOOK_SECRET").getValue();
+        String configuration = env.get("ASE_WEBHOOK_CONFIGURATION").getValue();
+        assertThat(chart.identities()).as("the operator patches the configuration the chart installs")
+                .contains("ValidatingWebhookConfiguration " + configuration);
+        return Set.of(Grant.of(namespace, "", "secrets", "create"),
+                new Grant(namespace, "", "secrets", "get", secret),
+                new Grant(namespace, "", "secrets", "update", secret),
+                new Grant(Grant.CLUSTER, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "get", configuration),
+                new Grant(Grant.CLUSTER, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "patch", configuration));
     }
 
     private static Set<Grant> reads(String scope, Class<? extends HasMetadata> type) {

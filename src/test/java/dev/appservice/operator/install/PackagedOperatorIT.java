@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.appservice.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
@@ -93,6 +95,8 @@ class PackagedOperatorIT {
                     .getSpec().getHolderIdentity()));
             client.resource(Fixtures.environment("team", "second")).create();
             await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("second-frontend").get() != null);
+
+            assertSelfManagedWebhookCertificates(client, env);
         }
         assertEveryOperatorRequestAllowed(chart);
     }
@@ -113,7 +117,27 @@ class PackagedOperatorIT {
         assertEveryOperatorRequestAllowed(chart);
     }
 
-    /** The mock API server with the CRDs, and a client for the test (its requests are told apart by user agent). */
+    /**
+     * The chart's default, self-managed certificates: the operators share one kubernetes.io/tls
+     * Secret, named as the chart says, and its CA is the caBundle of the chart's webhook configuration.
+     */
+    private static void assertSelfManagedWebhookCertificates(KubernetesClient client, Map<String, String> env) {
+        assertThat(env).containsEntry("ASE_WEBHOOK_CERTIFICATES", "self-managed");
+        Secret secret = client.secrets().inNamespace(NAMESPACE).withName(env.get("ASE_WEBHOOK_SECRET")).get();
+        assertThat(secret).as("the Secret the operator creates").isNotNull();
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(secret.getData()).containsKeys("tls.crt", "tls.key", "ca.crt");
+        ValidatingWebhookConfiguration configuration = client.admissionRegistration().v1().validatingWebhookConfigurations()
+                .withName(env.get("ASE_WEBHOOK_CONFIGURATION")).get();
+        assertThat(configuration.getWebhooks()).isNotEmpty().allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle())
+                .as("the caBundle the operator publishes").isEqualTo(secret.getData().get("ca.crt")));
+    }
+
+    /**
+     * The mock API server with the CRDs and the chart's ValidatingWebhookConfiguration (Helm creates
+     * it before the operator starts; in self-managed mode the operator patches its caBundle), and a
+     * client for the test (its requests are told apart by user agent).
+     */
     private KubernetesClient startServer(Manifest chart) throws IOException {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new RulesReviewAnswering(chart.ofKind("Role", Role.class).stream()
@@ -123,6 +147,9 @@ class PackagedOperatorIT {
                 .withConfig(new ConfigBuilder(server.createClient().getConfiguration()).withUserAgent(TEST_USER_AGENT).build()).build();
         for (Path crd : List.of(Path.of("crds/appserviceenvironments.appservice.dev.yaml"), Path.of("crds/isolatedplans.appservice.dev.yaml"))) {
             client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class)).create();
+        }
+        for (ValidatingWebhookConfiguration configuration : chart.ofKind("ValidatingWebhookConfiguration", ValidatingWebhookConfiguration.class)) {
+            client.resource(configuration).create();
         }
         return client;
     }
@@ -167,8 +194,13 @@ class PackagedOperatorIT {
         builder.environment().putAll(chartEnv);
         builder.environment().put("HOSTNAME", podName);
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", server.url("/"));
+        // The client the self-managed webhook certificates are prepared with before Quarkus starts
+        // is Fabric8's own (in a pod: the in-cluster configuration); here it is pointed at the mock.
+        builder.environment().put("KUBERNETES_MASTER", server.url("/"));
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
         builder.environment().put("QUARKUS_HTTP_PORT", "0");
+        // Two operators on one machine: the webhook's HTTPS port (8443 in a pod) is picked at random too.
+        builder.environment().put("QUARKUS_HTTP_SSL_PORT", "0");
         File logFile = Path.of("target", "leader-election-" + log + ".log").toFile();
         builder.redirectErrorStream(true).redirectOutput(logFile);
         Process process = builder.start();

@@ -24,6 +24,8 @@ class PodSecurityTest {
             "runAsUser: null\nrunAsGroup: null",
             "rbac: {create: false}\nserviceAccount: {create: false, name: existing}",
             "operator: {extraEnv: [{name: QUARKUS_LOG_LEVEL, value: DEBUG}], placeholderImage: registry.local/nginx:1}",
+            "webhook: {certificates: {mode: cert-manager}}",
+            "webhook: {enabled: false}",
     })
     void everyPodTemplateIsRestricted(String values) {
         Manifest manifest = HelmChart.render(values);

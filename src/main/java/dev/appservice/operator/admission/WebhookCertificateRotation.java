@@ -38,11 +38,12 @@ public class WebhookCertificateRotation {
     /**
      * Called from main before Quarkus starts: in self-managed mode, gets or creates the
      * certificates and points the HTTP server at them (system properties win over the
-     * configuration). Retries while the API server is not reachable yet, then gives up.
+     * configuration). Retries for about 90 seconds while the API server is not reachable yet
+     * (within the chart's start-up probe), then gives up and lets the pod restart.
      */
     public static void prepare(WebhookCertificates.Settings settings) {
         RuntimeException last = null;
-        for (int attempt = 1; attempt <= 10; attempt++) {
+        for (int attempt = 1; attempt <= 8; attempt++) {
             try (KubernetesClient bootstrap = new KubernetesClientBuilder().build()) {
                 WebhookCertificates.KeyMaterial material = WebhookCertificates.ensure(bootstrap, settings, Clock.systemUTC().instant());
                 WebhookCertificates.writeFiles(material, DIRECTORY);
@@ -54,7 +55,7 @@ public class WebhookCertificateRotation {
                 last = e;
                 System.err.println("webhook certificates: attempt " + attempt + " failed: " + e.getMessage());
                 try {
-                    Thread.sleep(Math.min(30_000L, 1000L << attempt));
+                    Thread.sleep(Math.min(15_000L, 1000L << attempt));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     break;

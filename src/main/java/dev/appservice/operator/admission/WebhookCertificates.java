@@ -107,8 +107,14 @@ public final class WebhookCertificates {
             if (renewed.isEmpty()) {
                 return material(data);
             }
+            // Owned by the webhook configuration (cluster-scoped), so uninstalling the chart removes it.
+            ValidatingWebhookConfiguration owner = client.admissionRegistration().v1().validatingWebhookConfigurations()
+                    .withName(settings.webhookConfiguration()).get();
             Secret desired = new SecretBuilder()
                     .withNewMetadata().withName(settings.secretName()).withNamespace(settings.namespace())
+                    .withOwnerReferences(owner == null ? List.of() : List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                            .withApiVersion("admissionregistration.k8s.io/v1").withKind("ValidatingWebhookConfiguration")
+                            .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).build()))
                     .addToLabels("app.kubernetes.io/managed-by", "ase-operator")
                     .addToLabels("app.kubernetes.io/component", "webhook")
                     .withResourceVersion(current == null ? null : current.getMetadata().getResourceVersion())

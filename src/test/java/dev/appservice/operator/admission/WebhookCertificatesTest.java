@@ -70,6 +70,8 @@ class WebhookCertificatesTest {
         Secret secret = secret();
         assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
         assertThat(secret.getData()).containsOnlyKeys("ca.crt", "ca.key", "tls.crt", "tls.key");
+        assertThat(secret.getMetadata().getOwnerReferences()).as("removed with the webhook configuration").singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("ValidatingWebhookConfiguration"));
 
         X509Certificate ca = certificate(material.caCertificate());
         X509Certificate serving = certificate(material.certificate());

@@ -164,6 +164,30 @@ class HelmChartTest {
     }
 
     @Test
+    void serviceMonitorAndJsonLogsAreOptIn() {
+        Manifest plain = HelmChart.render();
+        assertThat(plain.ofKind("ServiceMonitor")).isEmpty();
+        assertThat(plain.one("Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class).getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnv()).anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("ASE_LOG_JSON");
+                    assertThat(e.getValue()).isEqualTo("false");
+                });
+
+        Manifest monitored = HelmChart.render("metrics: {serviceMonitor: {enabled: true, interval: 15s, labels: {release: prometheus}}}\nlogging: {json: true}");
+        Map<String, Object> monitor = monitored.ofKind("ServiceMonitor").get(0);
+        assertThat(monitor.toString()).contains("release=prometheus").contains("path=/q/metrics").contains("interval=15s").contains("port=http-metrics");
+        io.fabric8.kubernetes.api.model.Service metrics = monitored.named("Service", "ase-operator-metrics", io.fabric8.kubernetes.api.model.Service.class);
+        assertThat(metrics.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
+        assertThat(metrics.getMetadata().getLabels()).containsEntry("appservice.dev/metrics", "true");
+        assertThat(monitored.one("Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class).getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getEnv()).anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("ASE_LOG_JSON");
+                    assertThat(e.getValue()).isEqualTo("true");
+                });
+        assertThatThrownBy(() -> HelmChart.render("metrics: {serviceMonitor: {interval: soon}}")).hasMessageContaining("interval");
+    }
+
+    @Test
     void theSchemaRejectsUnknownKeysAndWrongTypes() {
         assertThatThrownBy(() -> HelmChart.render("replicas: 3")).hasMessageContaining("replicas");
         assertThatThrownBy(() -> HelmChart.render("replicaCount: two")).hasMessageContaining("replicaCount");

@@ -100,8 +100,13 @@ class NginxFrontEndTest {
     Path config(EnvironmentTopology topology, Map<String, String> upstreamByApp) throws IOException {
         String text = NginxConfig.render(topology, "127.0.0.1", (plan, app) -> upstreamByApp.get(app.getMetadata().getName()), TLS.toString());
         Path file = dir.resolve("nginx.conf");
-        Files.writeString(file, text.replace("/tmp/", dir + "/"));
+        Files.writeString(file, relocate(text));
         return file;
+    }
+
+    /** nginx's pid and temp files go to this test's directory instead of /tmp (and nothing else moves). */
+    String relocate(String config) {
+        return config.replaceAll("(pid|_temp_path) /tmp/", "$1 " + java.util.regex.Matcher.quoteReplacement(dir.toString()) + "/");
     }
 
     void check(Path config) throws Exception {
@@ -189,7 +194,7 @@ class NginxFrontEndTest {
         String text = NginxConfig.render(topology, "127.0.0.1:" + dns,
                 (plan, app) -> OperatorSettings.defaults().upstreams().url(plan, app), TLS.toString());
         Path file = dir.resolve("nginx.conf");
-        Files.writeString(file, text.replace("/tmp/", dir + "/"));
+        Files.writeString(file, relocate(text));
         run(file);
         assertThat(get(HttpClient.newHttpClient(), "http", 8080, "ghost.ase1.p.appservice.local", "/").statusCode()).isEqualTo(502);
         assertThat(get(HttpClient.newHttpClient(), "http", NginxConfig.MANAGEMENT_PORT, "x", "/healthz").statusCode()).isEqualTo(200);
@@ -207,7 +212,8 @@ class NginxFrontEndTest {
                     new WebApp[] { webApp("a", "web-plan", 8080), webApp("b", "api-plan", 9000, "*.wild.example.com") })) {
                 EnvironmentTopology topology = topology(ase, set);
                 String text = NginxConfig.render(topology, OperatorSettings.defaults().upstreams())
-                        .replace(NginxConfig.TLS_DIRECTORY, TLS.toString()).replace("/tmp/", dir + "/");
+                        .replace(NginxConfig.TLS_DIRECTORY, TLS.toString());
+                text = relocate(text);
                 Path file = dir.resolve("check.conf");
                 Files.writeString(file, text.replace("resolver kube-dns.kube-system.svc.cluster.local", "resolver 127.0.0.1"));
                 check(file);

@@ -54,7 +54,14 @@ public final class OperatorBenchmark {
     static final String AGENT = "benchmark";
     static final Path JAR = Path.of(System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"));
 
+    /** JVM options of the operator process (the chart's defaults), overridable with -Dbench.jvm="...". */
+    static final String JVM = System.getProperty("bench.jvm", "-XX:MaxRAMPercentage=75 -XX:+UseSerialGC");
+    /** The memory the operator's container is given (its limit: the JVM sizes its heap from it). */
+    static final String MEMORY = System.getProperty("bench.memory", "512m");
+
     public static void main(String[] args) throws Exception {
+        // The mock server logs every request at INFO; at thousands of requests that is the bottleneck.
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         KubernetesClient client = new KubernetesClientBuilder()
@@ -70,6 +77,7 @@ public final class OperatorBenchmark {
             long started = System.nanoTime();
             waitReady(operator);
             print("start-up to ready", (System.nanoTime() - started) / 1e6, "ms");
+            System.out.println("operator JVM: " + JVM + " -XX:MaxRAM=" + MEMORY);
 
             drain(server);
             List<HasMetadata> resources = resources();
@@ -100,6 +108,7 @@ public final class OperatorBenchmark {
             print("RSS with everything cached", rssMiB(operator), "MiB");
 
             admission(httpsPort);
+            offline(resources);
         } finally {
             operator.destroy();
             operator.waitFor(20, TimeUnit.SECONDS);
@@ -109,7 +118,12 @@ public final class OperatorBenchmark {
     }
 
     static Process start(KubernetesMockServer server, int httpsPort) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toString());
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(List.of(JVM.split(" ")));
+        // Outside a container there is no memory limit to size from: pass the container's as the JVM's view of RAM.
+        command.add("-XX:MaxRAM=" + MEMORY);
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", server.url("/"));
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
         builder.environment().put("QUARKUS_HTTP_PORT", "18080");
@@ -259,6 +273,37 @@ public final class OperatorBenchmark {
         print("admission p50", sorted[sorted.length / 2] / 1e6, "ms");
         print("admission p99", sorted[(int) (sorted.length * 0.99)] / 1e6, "ms");
         print("admission errors", errors.get(), "");
+    }
+
+    /** render and validate of all 3,100 resources, as processes (JVM start included), median of 3. */
+    static void offline(List<HasMetadata> resources) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "bench-manifests"));
+        StringBuilder yaml = new StringBuilder();
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        for (HasMetadata r : resources) {
+            r.getMetadata().setResourceVersion(null);
+            r.getMetadata().setUid(null);
+            r.getMetadata().setCreationTimestamp(null);
+            r.getMetadata().setGeneration(null);
+            r.getMetadata().setManagedFields(null);
+            yaml.append(serialization.asYaml(r).replaceFirst("(?s)^---\n", "---\n")).append('\n');
+        }
+        Files.writeString(dir.resolve("all.yaml"), yaml.toString());
+        for (String command : List.of("render", "validate")) {
+            double[] times = new double[3];
+            for (int i = 0; i < 3; i++) {
+                long s = System.nanoTime();
+                Process p = new ProcessBuilder("java", "-jar", JAR.toString(), command, "-f", dir.toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(Path.of("target", "bench-" + command + ".err").toFile()).start();
+                int code = p.waitFor();
+                times[i] = (System.nanoTime() - s) / 1e6;
+                if (code != 0) {
+                    throw new IllegalStateException(command + " exited " + code + ": see target/bench-" + command + ".err");
+                }
+            }
+            java.util.Arrays.sort(times);
+            print(command + " of " + resources.size() + " resources (JVM start included)", times[1], "ms");
+        }
     }
 
     static void print(String what, double value, String unit) {

@@ -103,20 +103,8 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                                 : Set.of(new ResourceID(plan.getSpec().getEnvironmentName(), plan.getMetadata().getNamespace())))
                         .build(),
                 context);
-        var services = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Service.class, AppServiceEnvironment.class)
-                        .withName(SERVICES)
-                        .withLabelSelector(StandardLabels.MANAGED_SELECTOR)
-                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AppServiceEnvironment.class))
-                        .build(),
-                context);
-        var policies = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(NetworkPolicy.class, AppServiceEnvironment.class)
-                        .withName(POLICIES)
-                        .withLabelSelector(StandardLabels.MANAGED_SELECTOR)
-                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AppServiceEnvironment.class))
-                        .build(),
-                context);
+        var services = ownedChildren(Service.class, SERVICES, context);
+        var policies = ownedChildren(NetworkPolicy.class, POLICIES, context);
         // Apps reach the environment through their plan: app → plan → environment, and back.
         var apps = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(WebApp.class, AppServiceEnvironment.class)
@@ -156,6 +144,18 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 environment.getStatus() == null ? null : environment.getStatus().getConditions(), status.getConditions(), clock.instant()));
         environment.setStatus(status);
         return UpdateControl.patchStatus(environment);
+    }
+
+    /** One informer for the environments' children of a kind, shared by the dependents of that kind. */
+    private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, AppServiceEnvironment> ownedChildren(
+            Class<R> type, String name, EventSourceContext<AppServiceEnvironment> context) {
+        return new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(type, AppServiceEnvironment.class)
+                        .withName(name)
+                        .withLabelSelector(StandardLabels.MANAGED_SELECTOR)
+                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AppServiceEnvironment.class))
+                        .build(),
+                context);
     }
 
     private Set<ResourceID> appsOf(IsolatedPlan plan) {

@@ -18,7 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The API server fails some writes (500, 429 with Retry-After, a timeout): the operator backs off,
+ * The API server fails some writes (500, 429 with Retry-After, 409 Conflict, a timeout): the operator backs off,
  * says what is wrong in the status meanwhile, and converges once the faults stop, without a hot loop.
  */
 @QuarkusTest
@@ -76,5 +76,24 @@ class ApiFaultsTest {
                 () -> client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("slow").get(),
                 a -> a.getStatus() != null && "FrontEndsNotReady".equals(Conditions.find(a.getStatus().getConditions(), "Ready").getReason()));
         assertThat(converged.getStatus().getObservedGeneration()).isEqualTo(1L);
+    }
+
+    @Test
+    void aConflictOnUpdateIsRetriedAgainstTheFreshObject() {
+        String ns = "c-" + UUID.randomUUID().toString().substring(0, 8);
+        client.resource(environment(ns, "ase1")).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get() != null);
+        // Someone changed the Deployment; the operator's repair hits a 409 Conflict twice (a stale resourceVersion).
+        String path = "/apis/apps/v1/namespaces/" + ns + "/deployments/ase1-frontend";
+        MockKubernetes.server().expect().put().withPath(path)
+                .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict")
+                        .withMessage("the object has been modified; please apply your changes to the latest version and try again").build())
+                .times(2);
+        client.apps().deployments().inNamespace(ns).withName("ase1-frontend").edit(d -> {
+            d.getSpec().setReplicas(9);
+            return d;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get()
+                .getSpec().getReplicas() == 2);
     }
 }

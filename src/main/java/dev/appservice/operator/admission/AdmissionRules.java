@@ -86,7 +86,7 @@ public final class AdmissionRules {
                         + plans.size() + " plan" + (plans.size() == 1 ? "" : "s") + " use: scale them in first"));
             }
         }
-        NsgCompiler.compile(topology, network).findings().forEach(f ->
+        NsgCompiler.findings(topology, network).forEach(f ->
                 problems.add(Violation.warning(object, "spec.networkSecurityGroup", f.message())));
         return problems;
     }

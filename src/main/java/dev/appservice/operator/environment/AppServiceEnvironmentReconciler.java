@@ -10,9 +10,7 @@ import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.network.NsgCompiler;
-import dev.appservice.operator.status.ConditionEvents;
-import dev.appservice.operator.status.Conditions;
-import dev.appservice.operator.status.StatusComparison;
+import dev.appservice.operator.status.StatusWrites;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -36,7 +34,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.jboss.logging.Logger;
 
 /**
  * Reconciles an AppServiceEnvironment into its front ends (config, Deployment) and Services, then
@@ -80,7 +77,6 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     /** One NetworkPolicy informer, shared by the policy dependents. */
     static final String POLICIES = "network-policies";
 
-    private static final Logger LOG = Logger.getLogger(AppServiceEnvironmentReconciler.class);
     private final Clock clock;
     private final OperatorSettings settings = OperatorSettings.fromConfig();
     private final AtomicReference<InformerEventSource<WebApp, AppServiceEnvironment>> appsSource = new AtomicReference<>();
@@ -137,13 +133,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .getSecondaryResources(environment)));
         NsgCompiler.Result network = EnvironmentTopologies.network(environment, context, settings.network());
         AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(topology, observed, network, clock.instant());
-        if (StatusComparison.same(environment.getStatus(), status)) {
-            return UpdateControl.noUpdate();
-        }
-        ConditionEvents.post(context, ConditionEvents.between(environment,
-                environment.getStatus() == null ? null : environment.getStatus().getConditions(), status.getConditions(), clock.instant()));
-        environment.setStatus(status);
-        return UpdateControl.patchStatus(environment);
+        return StatusWrites.patchIfChanged(environment, status, context, clock.instant());
     }
 
     /** One informer for the environments' children of a kind, shared by the dependents of that kind. */
@@ -175,18 +165,6 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     @Override
     public ErrorStatusUpdateControl<AppServiceEnvironment> updateErrorStatus(AppServiceEnvironment environment,
             Context<AppServiceEnvironment> context, Exception e) {
-        LOG.warnf("Reconciling AppServiceEnvironment %s/%s failed: %s", environment.getMetadata().getNamespace(),
-                environment.getMetadata().getName(), Conditions.rootMessage(e));
-        AppServiceEnvironmentStatus status = environment.getStatus() == null ? new AppServiceEnvironmentStatus() : environment.getStatus();
-        long generation = environment.getMetadata().getGeneration() == null ? 0 : environment.getMetadata().getGeneration();
-        var conditions = Conditions.merge(status.getConditions(),
-                List.of(Conditions.failure(e)), generation, clock.instant());
-        if (StatusComparison.same(status.getConditions(), conditions)) {
-            return ErrorStatusUpdateControl.noStatusUpdate();
-        }
-        ConditionEvents.post(context, ConditionEvents.between(environment, status.getConditions(), conditions, clock.instant()));
-        status.setConditions(conditions);
-        environment.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(environment);
+        return StatusWrites.failed(environment, AppServiceEnvironmentStatus::new, context, e, clock.instant());
     }
 }

@@ -4,9 +4,7 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.IsolatedPlanStatus;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.status.ConditionEvents;
-import dev.appservice.operator.status.Conditions;
-import dev.appservice.operator.status.StatusComparison;
+import dev.appservice.operator.status.StatusWrites;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.jboss.logging.Logger;
 
 /**
  * Reconciles an IsolatedPlan into its worker Deployment, once its environment exists, with as many
@@ -49,7 +46,6 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     static final String WORKER_SERVICE = "worker-service";
     static final String APPS = "apps";
 
-    private static final Logger LOG = Logger.getLogger(IsolatedPlanReconciler.class);
     private final Clock clock = Clock.systemUTC();
 
     @Override
@@ -97,29 +93,11 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     public UpdateControl<IsolatedPlan> reconcile(IsolatedPlan plan, Context<IsolatedPlan> context) {
         IsolatedPlanStatus status = PlanStatusFactory.compute(plan, PlanTopologies.from(plan, context),
                 context.getSecondaryResource(Deployment.class, WORKERS), clock.instant());
-        if (StatusComparison.same(plan.getStatus(), status)) {
-            return UpdateControl.noUpdate();
-        }
-        ConditionEvents.post(context, ConditionEvents.between(plan,
-                plan.getStatus() == null ? null : plan.getStatus().getConditions(), status.getConditions(), clock.instant()));
-        plan.setStatus(status);
-        return UpdateControl.patchStatus(plan);
+        return StatusWrites.patchIfChanged(plan, status, context, clock.instant());
     }
 
     @Override
     public ErrorStatusUpdateControl<IsolatedPlan> updateErrorStatus(IsolatedPlan plan, Context<IsolatedPlan> context, Exception e) {
-        LOG.warnf("Reconciling IsolatedPlan %s/%s failed: %s", plan.getMetadata().getNamespace(), plan.getMetadata().getName(),
-                Conditions.rootMessage(e));
-        IsolatedPlanStatus status = plan.getStatus() == null ? new IsolatedPlanStatus() : plan.getStatus();
-        long generation = plan.getMetadata().getGeneration() == null ? 0 : plan.getMetadata().getGeneration();
-        var conditions = Conditions.merge(status.getConditions(),
-                List.of(Conditions.failure(e)), generation, clock.instant());
-        if (StatusComparison.same(status.getConditions(), conditions)) {
-            return ErrorStatusUpdateControl.noStatusUpdate();
-        }
-        ConditionEvents.post(context, ConditionEvents.between(plan, status.getConditions(), conditions, clock.instant()));
-        status.setConditions(conditions);
-        plan.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(plan);
+        return StatusWrites.failed(plan, IsolatedPlanStatus::new, context, e, clock.instant());
     }
 }

@@ -16,10 +16,20 @@ final class PlanTopologies {
     private PlanTopologies() {
     }
 
+    private static final String TOPOLOGY = "appservice.dev/plan-topology";
+
+    /** Built once per reconcile: the two dependents and the status read the same topology. */
     static Optional<EnvironmentTopology> from(IsolatedPlan plan, Context<IsolatedPlan> context) {
-        return context.getSecondaryResource(AppServiceEnvironment.class)
+        var memo = context.managedWorkflowAndDependentResourceContext();
+        Optional<EnvironmentTopology> known = memo.get(TOPOLOGY, EnvironmentTopology.class);
+        if (known.isPresent()) {
+            return known;
+        }
+        Optional<EnvironmentTopology> topology = context.getSecondaryResource(AppServiceEnvironment.class)
                 .map(environment -> new EnvironmentTopology(environment,
                         context.getPrimaryCache().list(plan.getMetadata().getNamespace()).toList(),
                         context.getSecondaryResources(WebApp.class)));
+        topology.ifPresent(t -> memo.put(TOPOLOGY, t));
+        return topology;
     }
 }

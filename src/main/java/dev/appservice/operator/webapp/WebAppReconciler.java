@@ -4,8 +4,7 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppStatus;
-import dev.appservice.operator.status.ConditionEvents;
-import dev.appservice.operator.status.StatusComparison;
+import dev.appservice.operator.status.StatusWrites;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -69,12 +68,6 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         Optional<AppServiceEnvironment> environment = plan.flatMap(p -> context.getSecondaryResource(AppServiceEnvironment.class))
                 .filter(e -> Objects.equals(e.getMetadata().getName(), plan.get().getSpec().getEnvironmentName()));
         WebAppStatus status = WebAppStatusFactory.compute(app, plan, environment, clock.instant());
-        if (StatusComparison.same(app.getStatus(), status)) {
-            return UpdateControl.noUpdate();
-        }
-        ConditionEvents.post(context, ConditionEvents.between(app,
-                app.getStatus() == null ? null : app.getStatus().getConditions(), status.getConditions(), clock.instant()));
-        app.setStatus(status);
-        return UpdateControl.patchStatus(app);
+        return StatusWrites.patchIfChanged(app, status, context, clock.instant());
     }
 }

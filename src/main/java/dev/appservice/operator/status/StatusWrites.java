@@ -1,0 +1,54 @@
+package dev.appservice.operator.status;
+
+import dev.appservice.operator.api.ObservedStatus;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * How every controller writes its status: only when it differs by value (a reconcile that changes
+ * nothing writes nothing), with an Event for each condition change a user must know about.
+ */
+public final class StatusWrites {
+    private static final Logger LOG = Logger.getLogger(StatusWrites.class);
+
+    private StatusWrites() {
+    }
+
+    /** Patches the computed status when it differs from the stored one. */
+    public static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> patchIfChanged(P resource, S status,
+            Context<P> context, Instant now) {
+        if (StatusComparison.same(resource.getStatus(), status)) {
+            return UpdateControl.noUpdate();
+        }
+        ConditionEvents.post(context, ConditionEvents.between(resource,
+                resource.getStatus() == null ? null : resource.getStatus().getConditions(), status.getConditions(), now));
+        resource.setStatus(status);
+        return UpdateControl.patchStatus(resource);
+    }
+
+    /**
+     * After a failed reconcile: Ready=False with the reason ({@link Conditions#failure}), keeping the
+     * rest of the status; no write when that is already what the status says.
+     */
+    public static <S extends ObservedStatus, P extends CustomResource<?, S>> ErrorStatusUpdateControl<P> failed(P resource,
+            Supplier<S> emptyStatus, Context<P> context, Exception e, Instant now) {
+        LOG.warnf("Reconciling %s %s/%s failed: %s", resource.getKind(), resource.getMetadata().getNamespace(),
+                resource.getMetadata().getName(), Conditions.rootMessage(e));
+        S status = resource.getStatus() == null ? emptyStatus.get() : resource.getStatus();
+        long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+        var conditions = Conditions.merge(status.getConditions(), List.of(Conditions.failure(e)), generation, now);
+        if (StatusComparison.same(status.getConditions(), conditions)) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
+        ConditionEvents.post(context, ConditionEvents.between(resource, status.getConditions(), conditions, now));
+        status.setConditions(conditions);
+        resource.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(resource);
+    }
+}

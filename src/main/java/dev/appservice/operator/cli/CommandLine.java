@@ -8,7 +8,7 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,17 +108,12 @@ public final class CommandLine {
         }
         List<HasMetadata> objects = DesiredObjects.of(input.environments(), input.plans(), input.apps(), settings,
                 w -> err.println("warning: " + w));
-        KubernetesSerialization serialization = new KubernetesSerialization();
-        StringBuilder yaml = new StringBuilder();
-        for (HasMetadata object : objects) {
-            String doc = serialization.asYaml(object);
-            yaml.append(doc.startsWith("---") ? doc : "---\n" + doc);
-            if (!doc.endsWith("\n")) {
-                yaml.append('\n');
-            }
+        try {
+            YamlDocuments.write(objects, out);
+        } catch (IOException e) {
+            err.println("render: cannot write the output: " + e.getMessage());
+            return INVALID_INPUT;
         }
-        out.print(yaml);
-        out.flush();
         return OK;
     }
 }

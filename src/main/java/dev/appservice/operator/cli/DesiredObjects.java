@@ -35,22 +35,8 @@ public final class DesiredObjects {
                 .sorted(Comparator.comparing((AppServiceEnvironment e) -> e.getMetadata().getNamespace())
                         .thenComparing(e -> e.getMetadata().getName()))
                 .toList();
-        for (AppServiceEnvironment environment : sorted) {
-            EnvironmentTopology topology = new EnvironmentTopology(environment, plans, apps);
-            objects.add(FrontEnds.configMap(topology, settings));
-            objects.add(FrontEnds.deployment(topology, settings));
-            objects.add(EnvironmentServices.vip(topology));
-            objects.add(EnvironmentServices.internal(topology));
-            objects.add(EnvironmentServices.management(topology));
-            objects.addAll(WorkerPools.placeholders(topology, settings));
-            objects.addAll(NsgCompiler.compile(topology, settings.network()).policies());
-            for (IsolatedPlan plan : topology.plans()) {
-                objects.add(Workers.deployment(topology, plan, settings));
-                if (!topology.apps(plan).isEmpty()) {
-                    objects.add(Workers.service(topology, plan));
-                }
-            }
-        }
+        // Environments are independent: built on every core, kept in order.
+        sorted.parallelStream().map(environment -> ofEnvironment(environment, plans, apps, settings)).forEachOrdered(objects::addAll);
         for (IsolatedPlan plan : plans) {
             boolean placed = environments.stream().anyMatch(e -> e.getMetadata().getName().equals(plan.getSpec().getEnvironmentName())
                     && e.getMetadata().getNamespace().equals(plan.getMetadata().getNamespace()));
@@ -66,6 +52,26 @@ public final class DesiredObjects {
             if (!placed) {
                 warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/" + app.getMetadata().getName() + ": IsolatedPlan "
                         + app.getMetadata().getNamespace() + "/" + app.getSpec().getPlanName() + " is not in the input; the app is not rendered");
+            }
+        }
+        return objects;
+    }
+
+    private static List<HasMetadata> ofEnvironment(AppServiceEnvironment environment, List<IsolatedPlan> plans, List<WebApp> apps,
+            OperatorSettings settings) {
+        List<HasMetadata> objects = new ArrayList<>();
+        EnvironmentTopology topology = new EnvironmentTopology(environment, plans, apps);
+        objects.add(FrontEnds.configMap(topology, settings));
+        objects.add(FrontEnds.deployment(topology, settings));
+        objects.add(EnvironmentServices.vip(topology));
+        objects.add(EnvironmentServices.internal(topology));
+        objects.add(EnvironmentServices.management(topology));
+        objects.addAll(WorkerPools.placeholders(topology, settings));
+        objects.addAll(NsgCompiler.compile(topology, settings.network()).policies());
+        for (IsolatedPlan plan : topology.plans()) {
+            objects.add(Workers.deployment(topology, plan, settings));
+            if (!topology.apps(plan).isEmpty()) {
+                objects.add(Workers.service(topology, plan));
             }
         }
         return objects;

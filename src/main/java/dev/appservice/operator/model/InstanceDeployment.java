@@ -3,12 +3,20 @@ package dev.appservice.operator.model;
 import dev.appservice.operator.api.InstanceSize;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
+import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,36 +29,52 @@ import java.util.TreeMap;
 public record InstanceDeployment(String name, String namespace, Map<String, String> labels, Map<String, String> selector,
         int replicas, Map<String, String> podAnnotations, List<String> zones, List<Container> containers, List<Volume> volumes) {
 
+    /**
+     * Built from the model's constructors rather than its fluent builders: the builders copy every
+     * nested object (containers, probes, volumes) twice, and this runs for every instance
+     * Deployment on every reconcile and for every one {@code render} prints.
+     */
     public Deployment build() {
-        return new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(namespace)
-                .withLabels(labels)
-                .withAnnotations(new TreeMap<>())
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(replicas)
-                .withNewSelector().withMatchLabels(selector).endSelector()
-                .withNewStrategy()
-                .withType("RollingUpdate")
-                .withNewRollingUpdate().withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate()
-                .endStrategy()
-                .withNewTemplate()
-                .withNewMetadata().withLabels(labels).withAnnotations(podAnnotations.isEmpty() ? null : podAnnotations).endMetadata()
-                .withNewSpec()
-                .withAutomountServiceAccountToken(false)
-                .withEnableServiceLinks(false)
-                .withSecurityContext(PodSecurity.restrictedPod(PodSecurity.NGINX_UID))
-                .withAffinity(ZonePlacement.affinity(zones))
-                .withTopologySpreadConstraints(ZonePlacement.spread(zones, selector))
-                .withTerminationGracePeriodSeconds(30L)
-                .withContainers(containers)
-                .withVolumes(volumes)
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build();
+        ObjectMeta metadata = new ObjectMeta();
+        metadata.setName(name);
+        metadata.setNamespace(namespace);
+        metadata.setLabels(new LinkedHashMap<>(labels));
+        metadata.setAnnotations(new TreeMap<>());
+
+        ObjectMeta podMetadata = new ObjectMeta();
+        podMetadata.setLabels(new LinkedHashMap<>(labels));
+        podMetadata.setAnnotations(podAnnotations.isEmpty() ? null : new LinkedHashMap<>(podAnnotations));
+        PodSpec pod = new PodSpec();
+        pod.setAutomountServiceAccountToken(false);
+        pod.setEnableServiceLinks(false);
+        pod.setSecurityContext(PodSecurity.restrictedPod(PodSecurity.NGINX_UID));
+        pod.setAffinity(ZonePlacement.affinity(zones));
+        pod.setTopologySpreadConstraints(ZonePlacement.spread(zones, selector));
+        pod.setTerminationGracePeriodSeconds(30L);
+        pod.setContainers(new ArrayList<>(containers));
+        pod.setVolumes(new ArrayList<>(volumes));
+        PodTemplateSpec template = new PodTemplateSpec();
+        template.setMetadata(podMetadata);
+        template.setSpec(pod);
+
+        RollingUpdateDeployment rollingUpdate = new RollingUpdateDeployment();
+        rollingUpdate.setMaxUnavailable(new IntOrString(0));
+        rollingUpdate.setMaxSurge(new IntOrString(1));
+        DeploymentStrategy strategy = new DeploymentStrategy();
+        strategy.setType("RollingUpdate");
+        strategy.setRollingUpdate(rollingUpdate);
+        LabelSelector podSelector = new LabelSelector();
+        podSelector.setMatchLabels(new LinkedHashMap<>(selector));
+        DeploymentSpec spec = new DeploymentSpec();
+        spec.setReplicas(replicas);
+        spec.setSelector(podSelector);
+        spec.setStrategy(strategy);
+        spec.setTemplate(template);
+
+        Deployment deployment = new Deployment();
+        deployment.setMetadata(metadata);
+        deployment.setSpec(spec);
+        return deployment;
     }
 
     /** Requests equal limits: a front end or worker instance is a fixed reservation of its size. */

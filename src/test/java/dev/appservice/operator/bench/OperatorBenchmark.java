@@ -5,10 +5,14 @@ import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -25,20 +29,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Benchmark (not a test) of the packaged operator against the Fabric8 mock API server (CRUD):
@@ -58,6 +55,12 @@ public final class OperatorBenchmark {
     static final String JVM = System.getProperty("bench.jvm", "-XX:MaxRAMPercentage=75 -XX:+UseSerialGC");
     /** The memory the operator's container is given (its limit: the JVM sizes its heap from it). */
     static final String MEMORY = System.getProperty("bench.memory", "512m");
+    /**
+     * How many environments fail for good (issue 8: one bad resource must not stall the rest). Each
+     * finds its front-end Deployment name taken by someone else's Deployment, so its every reconcile
+     * ends in AdoptionRefused and is retried with backoff, forever.
+     */
+    static final int FAILING = Integer.getInteger("bench.failing", 0);
 
     public static void main(String[] args) throws Exception {
         // The mock server logs every request at INFO; at thousands of requests that is the bottleneck.
@@ -79,6 +82,9 @@ public final class OperatorBenchmark {
             print("start-up to ready", (System.nanoTime() - started) / 1e6, "ms");
             System.out.println("operator JVM: " + JVM + " -XX:MaxRAM=" + MEMORY);
 
+            for (int f = 0; f < FAILING; f++) {
+                client.resource(foreignDeployment(failingNamespace(f), ResourceNames.frontEndDeployment("ase"))).create();
+            }
             drain(server);
             List<HasMetadata> resources = resources();
             long applying = System.nanoTime();
@@ -91,9 +97,19 @@ public final class OperatorBenchmark {
             print("applied custom resources", resources.size(), "");
             print("apply time", (System.nanoTime() - applying) / 1e6, "ms");
 
-            int expectedChildren = ENVIRONMENTS * (1 + 1 + 3 + 1) + ENVIRONMENTS * PLANS * 2; // env: cm, deploy, 3 svc, policy; plan: deploy, svc
-            long converged = waitConverged(client, expectedChildren, resources.size());
+            int healthy = ENVIRONMENTS - FAILING;
+            int expectedChildren = healthy * (1 + 1 + 3 + 1) + healthy * PLANS * 2; // env: cm, deploy, 3 svc, policy; plan: deploy, svc
+            long applied = System.nanoTime();
+            long converged = waitConverged(client, expectedChildren, healthy * (1 + PLANS + PLANS * APPS));
             print("convergence (all children, every status written)", (converged - applying) / 1e6, "ms");
+            print("convergence after the last apply", (converged - applied) / 1e6, "ms");
+            for (int f = 0; f < FAILING; f++) {
+                AppServiceEnvironment failing = client.resources(AppServiceEnvironment.class).inNamespace(failingNamespace(f)).withName("ase").get();
+                var ready = failing.getStatus() == null ? null : Conditions.find(failing.getStatus().getConditions(), "Ready");
+                System.out.println("failing environment " + failingNamespace(f) + "/ase: Ready=" + (ready == null ? "none"
+                        : ready.getStatus() + " " + ready.getReason() + ": " + ready.getMessage()));
+            }
+            reconcileTimes();
             Map<String, Integer> writes = operatorWrites(server);
             int creates = writes.getOrDefault("POST", 0);
             print("operator creates", creates, "(children " + expectedChildren + ", events included)");
@@ -106,6 +122,7 @@ public final class OperatorBenchmark {
             Map<String, Integer> resync = operatorWrites(server);
             print("writes during 45 s with two forced resyncs", resync.values().stream().mapToInt(Integer::intValue).sum(), "");
             print("RSS with everything cached", rssMiB(operator), "MiB");
+            memoryBreakdown(operator);
 
             admission(httpsPort);
             offline(resources);
@@ -178,16 +195,40 @@ public final class OperatorBenchmark {
         return all;
     }
 
+    static String failingNamespace(int index) {
+        return "bench-" + (ENVIRONMENTS / 2 + index);
+    }
+
+    static boolean healthy(HasMetadata resource) {
+        String ns = resource.getMetadata().getNamespace();
+        for (int f = 0; f < FAILING; f++) {
+            if (failingNamespace(f).equals(ns)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Deployment foreignDeployment(String namespace, String name) {
+        return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace).addToLabels("team", "someone-else").endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "theirs").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "theirs").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("example/theirs:1").endContainer().endSpec()
+                .endTemplate().endSpec().build();
+    }
+
+    /** Every healthy environment's children exist and every healthy resource's status is written. */
     static long waitConverged(KubernetesClient client, int children, int resources) throws InterruptedException {
         while (true) {
-            int deployments = client.apps().deployments().inAnyNamespace().list().getItems().size();
-            int services = client.services().inAnyNamespace().list().getItems().size();
-            int configMaps = client.configMaps().inAnyNamespace().list().getItems().size();
-            int policies = client.network().networkPolicies().inAnyNamespace().list().getItems().size();
-            long withStatus = client.resources(AppServiceEnvironment.class).inAnyNamespace().list().getItems().stream()
+            long deployments = client.apps().deployments().inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy).count();
+            long services = client.services().inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy).count();
+            long configMaps = client.configMaps().inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy).count();
+            long policies = client.network().networkPolicies().inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy).count();
+            long withStatus = client.resources(AppServiceEnvironment.class).inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy)
                     .filter(a -> a.getStatus() != null && a.getStatus().getApps() != null && a.getStatus().getApps() == PLANS * APPS).count()
-                    + client.resources(IsolatedPlan.class).inAnyNamespace().list().getItems().stream().filter(p -> p.getStatus() != null).count()
-                    + client.resources(WebApp.class).inAnyNamespace().list().getItems().stream()
+                    + client.resources(IsolatedPlan.class).inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy)
+                            .filter(p -> p.getStatus() != null).count()
+                    + client.resources(WebApp.class).inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy)
                             .filter(a -> a.getStatus() != null && a.getStatus().getUrls() != null).count();
             if (deployments + services + configMaps + policies >= children && withStatus == resources) {
                 return System.nanoTime();
@@ -222,57 +263,123 @@ public final class OperatorBenchmark {
         return -1;
     }
 
-    /** Plan creations for environment bench-0 (which holds 200 plan instances' worth of plans nearby), from 16 threads for 20 s. */
+    /**
+     * Plan creations for environment bench-0, answered from caches holding 1,000 plans, driven by
+     * {@code wrk} (one thread, a separate process) over HTTPS keep-alive connections on loopback:
+     * a 5 s warm-up, then 20 s at each number of connections.
+     */
     static void admission(int port) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (var in = Files.newInputStream(Path.of("src/test/resources/tls/tls.crt"))) {
-            trust.setCertificateEntry("webhook", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        HttpClient http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build();
         IsolatedPlan plan = Fixtures.plan("bench-0", "new-plan", "ase", InstanceSize.I1, 5);
         String body = """
                 {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","kind":{"group":"appservice.dev","version":"v1alpha1","kind":"IsolatedPlan"},
                 "resource":{"group":"appservice.dev","version":"v1alpha1","resource":"isolatedplans"},"name":"new-plan","namespace":"bench-0",
                 "operation":"CREATE","userInfo":{"username":"admin"},"object":%s}}""".formatted(new KubernetesSerialization().asJson(plan));
-        URI uri = URI.create("https://localhost:" + port + "/admission/validate");
-        int threads = 16;
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        long warmup = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        AtomicLong errors = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        for (int t = 0; t < threads; t++) {
-            pool.submit(() -> {
-                while (System.nanoTime() < until) {
-                    long s = System.nanoTime();
-                    try {
-                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("content-type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() != 200 || !response.body().contains("\"allowed\":true")) {
-                            errors.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                    }
-                    if (s > warmup) {
-                        latencies.add(System.nanoTime() - s);
-                    }
-                }
-                return null;
-            });
+        Path script = Path.of("target", "bench-admission.lua");
+        Files.writeString(script, """
+                wrk.method = "POST"
+                wrk.headers["Content-Type"] = "application/json"
+                wrk.body = [==[%s]==]
+                local threads = {}
+                function setup(thread) table.insert(threads, thread) end
+                function response(status, headers, body)
+                  if status ~= 200 or not string.find(body, '"allowed":true', 1, true) then
+                    wrong = (wrong or 0) + 1
+                    if wrong == 1 then io.stderr:write("unexpected answer " .. status .. ": " .. body .. "\\n") end
+                  end
+                end
+                function done(summary, latency, requests)
+                  local wrong = 0
+                  for _, thread in ipairs(threads) do wrong = wrong + (thread:get("wrong") or 0) end
+                  local e = summary.errors
+                  io.write(string.format("errors %%d\\n", wrong + e.connect + e.read + e.write + e.timeout))
+                end
+                """.formatted(body));
+        String url = "https://localhost:" + port + "/admission/validate";
+        wrk(script, url, 8, 5); // warm-up: JIT, connection set-up
+        for (int connections : List.of(4, 8, 16)) {
+            Map<String, Double> figures = wrk(script, url, connections, 20);
+            print("admission reviews per second (wrk, " + connections + " connections)", figures.get("rps"), "");
+            print("admission p50 (" + connections + " connections)", figures.get("p50"), "ms");
+            print("admission p99 (" + connections + " connections)", figures.get("p99"), "ms");
+            print("admission errors (" + connections + " connections)", figures.get("errors"), "");
         }
-        pool.shutdown();
-        pool.awaitTermination(1, TimeUnit.MINUTES);
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        print("admission reviews per second (16 connections, HTTPS, keep-alive)", sorted.length / 17.0, "");
-        print("admission p50", sorted[sorted.length / 2] / 1e6, "ms");
-        print("admission p99", sorted[(int) (sorted.length * 0.99)] / 1e6, "ms");
-        print("admission errors", errors.get(), "");
+    }
+
+    /** Runs wrk and reads requests per second, p50 and p99 (ms) and errors off its report. */
+    static Map<String, Double> wrk(Path script, String url, int connections, int seconds) throws Exception {
+        Process wrk = new ProcessBuilder("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency", "-s", script.toString(), url)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String report = new String(wrk.getInputStream().readAllBytes());
+        if (wrk.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed (install it: apt-get install -y wrk):\n" + report);
+        }
+        Files.writeString(Path.of("target", "bench-wrk-" + connections + ".txt"), report);
+        Map<String, Double> figures = new HashMap<>();
+        for (String line : report.lines().map(String::trim).toList()) {
+            String[] words = line.split("\\s+");
+            if (line.startsWith("Requests/sec:")) {
+                figures.put("rps", Double.parseDouble(words[1]));
+            } else if (line.startsWith("50%")) {
+                figures.put("p50", millis(words[1]));
+            } else if (line.startsWith("99%")) {
+                figures.put("p99", millis(words[1]));
+            } else if (line.startsWith("errors ")) {
+                figures.put("errors", Double.parseDouble(words[1]));
+            }
+        }
+        return figures;
+    }
+
+    static double millis(String wrkDuration) {
+        double value = Double.parseDouble(wrkDuration.replaceAll("[a-z]+$", ""));
+        if (wrkDuration.endsWith("us")) {
+            return value / 1000;
+        }
+        if (wrkDuration.endsWith("ms")) {
+            return value;
+        }
+        if (wrkDuration.endsWith("m")) {
+            return value * 60_000;
+        }
+        return value * 1000; // s
+    }
+
+    /** The operator's own time: reconcile count and mean duration per controller, from its Prometheus metrics. */
+    static void reconcileTimes() throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:18080/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Files.writeString(Path.of("target", "bench-metrics.txt"), metrics);
+        Map<String, double[]> byController = new java.util.TreeMap<>();
+        for (String line : metrics.lines().toList()) {
+            var m = java.util.regex.Pattern.compile("^\\S*reconciliations_execution_duration_seconds_(sum|count)\\{[^}]*controller_name=\"([^\"]+)\"[^}]*} (\\S+)").matcher(line);
+            if (m.find()) {
+                double[] sumCount = byController.computeIfAbsent(m.group(2), c -> new double[2]);
+                sumCount[m.group(1).equals("sum") ? 0 : 1] += Double.parseDouble(m.group(3));
+            }
+        }
+        if (byController.isEmpty()) {
+            System.out.println("no reconcile duration metric found: see target/bench-metrics.txt");
+        }
+        byController.forEach((controller, sumCount) -> {
+            print("reconciles of " + controller, sumCount[1], "");
+            print("mean reconcile time of " + controller, sumCount[0] / sumCount[1] * 1000, "ms");
+        });
+    }
+
+    /** Where the memory goes: the heap (jcmd GC.heap_info, the top of GC.class_histogram) and, with -XX:NativeMemoryTracking=summary, the rest. */
+    static void memoryBreakdown(Process operator) throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (List<String> command : List.of(List.of("GC.heap_info"), List.of("VM.native_memory", "summary"), List.of("GC.class_histogram"))) {
+            List<String> line = new ArrayList<>(List.of("jcmd", Long.toString(operator.pid())));
+            line.addAll(command);
+            Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+            String report = new String(jcmd.getInputStream().readAllBytes());
+            out.append("$ ").append(String.join(" ", line)).append('\n')
+                    .append(report.lines().limit(60).collect(java.util.stream.Collectors.joining("\n"))).append("\n\n");
+            jcmd.waitFor();
+        }
+        Files.writeString(Path.of("target", "bench-memory.txt"), out);
+        System.out.println("memory breakdown: target/bench-memory.txt");
     }
 
     /** render and validate of all 3,100 resources, as processes (JVM start included), median of 3. */

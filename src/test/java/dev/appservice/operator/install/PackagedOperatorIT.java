@@ -26,6 +26,11 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,6 +123,33 @@ class PackagedOperatorIT {
     }
 
     /**
+     * The packaged jar exports the SDK's reconcile metrics (a Quarkus test does not show it: the
+     * extension's prod-mode wiring once left them out, see ReconcileMetrics), labelled by controller.
+     */
+    @Test
+    void thePackagedOperatorExportsReconcileMetrics() throws Exception {
+        Manifest chart = HelmChart.render();
+        try (KubernetesClient client = startServer(chart)) {
+            int port;
+            try (ServerSocket free = new ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            Map<String, String> env = new HashMap<>(operatorEnvironment(chart));
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            start("operator-a", env, "metrics");
+            client.resource(Fixtures.environment("team", "metered")).create();
+            await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("metered-frontend").get() != null);
+            URI metrics = URI.create("http://localhost:" + port + "/q/metrics");
+            String body = await().atMost(TIMEOUT).until(() -> HttpClient.newHttpClient()
+                    .send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body(),
+                    b -> b.contains("reconciliations_success_total"));
+            assertThat(body.lines().filter(l -> l.startsWith("reconciliations_execution_duration_seconds_count{")))
+                    .anySatisfy(l -> assertThat(l).contains("controller_name=\"appserviceenvironment\""));
+            assertThat(body).as("no label grows with the number of objects").doesNotContain("metered");
+        }
+    }
+
+    /**
      * The chart's default, self-managed certificates: the operators share one kubernetes.io/tls
      * Secret, named as the chart says, and its CA is the caBundle of the chart's webhook configuration.
      */
@@ -191,6 +223,7 @@ class PackagedOperatorIT {
 
     private Process start(String podName, Map<String, String> chartEnv, String log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("java", "-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"));
+        builder.environment().remove("QUARKUS_HTTP_PORT");
         builder.environment().putAll(chartEnv);
         builder.environment().put("HOSTNAME", podName);
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", server.url("/"));
@@ -198,7 +231,7 @@ class PackagedOperatorIT {
         // is Fabric8's own (in a pod: the in-cluster configuration); here it is pointed at the mock.
         builder.environment().put("KUBERNETES_MASTER", server.url("/"));
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
-        builder.environment().put("QUARKUS_HTTP_PORT", "0");
+        builder.environment().putIfAbsent("QUARKUS_HTTP_PORT", "0");
         // Two operators on one machine: the webhook's HTTPS port (8443 in a pod) is picked at random too.
         builder.environment().put("QUARKUS_HTTP_SSL_PORT", "0");
         File logFile = Path.of("target", "leader-election-" + log + ".log").toFile();

@@ -1,0 +1,28 @@
+package dev.appservice.operator.operability;
+
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * The operator SDK's reconcile metrics (started, succeeded, failed, retried, execution duration,
+ * queue: labelled by controller, never by object), recorded in the application's registry.
+ * <p>
+ * quarkus-operator-sdk 7.7.3 hands the SDK {@code Metrics.NOOP} in a packaged (prod) run when its
+ * own provider has not yet been bound to the registry (quarkiverse/quarkus-operator-sdk#1385, fixed
+ * in a later release than the Maven Central we build from serves); tests in dev/test mode never
+ * see it. Producing the bean here, from the injected registry, is the fix its maintainers chose.
+ * {@code PackagedOperatorIT} scrapes the packaged jar to keep it true.
+ */
+@ApplicationScoped
+public class ReconcileMetrics {
+
+    @Produces
+    @Singleton
+    Metrics reconcileMetrics(MeterRegistry registry) {
+        return MicrometerMetricsV2.newBuilder(registry).build();
+    }
+}

@@ -3,8 +3,10 @@ package dev.appservice.operator.admission;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.cache.SharingItemStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.Operator;
@@ -53,16 +55,23 @@ public class AdmissionCache implements ClusterView {
             }
         }
         if (all || watched.isEmpty()) {
-            environments.add(client.resources(AppServiceEnvironment.class).inAnyNamespace().inform());
-            plans.add(client.resources(IsolatedPlan.class).inAnyNamespace().inform());
-            apps.add(client.resources(WebApp.class).inAnyNamespace().inform());
+            environments.add(inform(client.resources(AppServiceEnvironment.class).inAnyNamespace()));
+            plans.add(inform(client.resources(IsolatedPlan.class).inAnyNamespace()));
+            apps.add(inform(client.resources(WebApp.class).inAnyNamespace()));
         } else {
             for (String namespace : watched) {
-                environments.add(client.resources(AppServiceEnvironment.class).inNamespace(namespace).inform());
-                plans.add(client.resources(IsolatedPlan.class).inNamespace(namespace).inform());
-                apps.add(client.resources(WebApp.class).inNamespace(namespace).inform());
+                environments.add(inform(client.resources(AppServiceEnvironment.class).inNamespace(namespace)));
+                plans.add(inform(client.resources(IsolatedPlan.class).inNamespace(namespace)));
+                apps.add(inform(client.resources(WebApp.class).inNamespace(namespace)));
             }
         }
+    }
+
+    /** An informer holding the shared copy of each version the controllers' caches also hold. */
+    private static <T extends HasMetadata> SharedIndexInformer<T> inform(Informable<T> resources) {
+        SharedIndexInformer<T> informer = resources.runnableInformer(0).itemStore(new SharingItemStore<>());
+        informer.run();
+        return informer;
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -1,5 +1,6 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.cache.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.AppServiceEnvironmentStatus;
 import dev.appservice.operator.api.IsolatedPlan;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -40,7 +42,7 @@ import java.util.stream.Collectors;
  * aggregates their state into the status. Plans placed in the environment are watched, so a plan
  * that scales re-sizes the front ends and the figures in the status.
  */
-@ControllerConfiguration(name = AppServiceEnvironmentReconciler.NAME)
+@ControllerConfiguration(name = AppServiceEnvironmentReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
 @Workflow(dependents = {
         @Dependent(name = AppServiceEnvironmentReconciler.CONFIG, type = FrontEndConfigDependent.class),
         @Dependent(name = AppServiceEnvironmentReconciler.FRONT_ENDS, type = FrontEndDeploymentDependent.class,
@@ -94,6 +96,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         var plans = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(IsolatedPlan.class, AppServiceEnvironment.class)
                         .withName(PLANS)
+                        .withItemStore(new SharingItemStore<>())
                         .withSecondaryToPrimaryMapper(plan -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
                                 ? Set.of()
                                 : Set.of(new ResourceID(plan.getSpec().getEnvironmentName(), plan.getMetadata().getNamespace())))
@@ -105,6 +108,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         var apps = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(WebApp.class, AppServiceEnvironment.class)
                         .withName(APPS)
+                        .withItemStore(new SharingItemStore<>())
                         .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
                                 : plans.get(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace()))
                                         .filter(p -> p.getSpec() != null && p.getSpec().getEnvironmentName() != null)

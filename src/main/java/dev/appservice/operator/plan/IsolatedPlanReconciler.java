@@ -1,11 +1,13 @@
 package dev.appservice.operator.plan;
 
+import dev.appservice.operator.cache.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.IsolatedPlanStatus;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.status.StatusWrites;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -31,7 +33,7 @@ import java.util.stream.Collectors;
  * decide what is left for this one) and its apps (which become containers of its workers and
  * ports of their Service).
  */
-@ControllerConfiguration(name = IsolatedPlanReconciler.NAME)
+@ControllerConfiguration(name = IsolatedPlanReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
 @Workflow(dependents = {
         @Dependent(name = IsolatedPlanReconciler.WORKERS, type = WorkerDeploymentDependent.class,
                 reconcilePrecondition = EnvironmentExists.class),
@@ -53,6 +55,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
         var environments = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(AppServiceEnvironment.class, IsolatedPlan.class)
                         .withName(ENVIRONMENTS)
+                        .withItemStore(new SharingItemStore<>())
                         .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> plansOf(context,
                                 environment.getMetadata().getNamespace(), environment.getMetadata().getName()))
                         .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
@@ -65,6 +68,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
         var siblings = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(IsolatedPlan.class, IsolatedPlan.class)
                         .withName(SIBLINGS)
+                        .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter((newPlan, oldPlan) -> !Objects.equals(newPlan.getMetadata().getGeneration(), oldPlan.getMetadata().getGeneration()))
                         .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> plan.getSpec() == null ? Set.of()
                                 : plansOf(context, plan.getMetadata().getNamespace(), plan.getSpec().getEnvironmentName()))
@@ -74,6 +78,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
         var apps = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(WebApp.class, IsolatedPlan.class)
                         .withName(APPS)
+                        .withItemStore(new SharingItemStore<>())
                         .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null || app.getSpec().getPlanName() == null
                                 ? Set.of()
                                 : Set.of(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace())))

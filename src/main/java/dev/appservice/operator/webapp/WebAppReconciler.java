@@ -1,10 +1,12 @@
 package dev.appservice.operator.webapp;
 
+import dev.appservice.operator.cache.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppStatus;
 import dev.appservice.operator.status.StatusWrites;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -26,7 +28,7 @@ import java.util.stream.Collectors;
  * app itself becomes containers of its plan's workers (IsolatedPlanReconciler) and servers of the
  * environment's front ends (AppServiceEnvironmentReconciler): this controller makes no children.
  */
-@ControllerConfiguration(name = WebAppReconciler.NAME)
+@ControllerConfiguration(name = WebAppReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
 public class WebAppReconciler implements Reconciler<WebApp> {
     public static final String NAME = "webapp";
     static final String PLANS = "plans";
@@ -39,6 +41,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         var plans = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(IsolatedPlan.class, WebApp.class)
                         .withName(PLANS)
+                        .withItemStore(new SharingItemStore<>())
                         .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> context.getPrimaryCache().list(plan.getMetadata().getNamespace())
                                 .filter(a -> a.getSpec() != null && plan.getMetadata().getName().equals(a.getSpec().getPlanName()))
                                 .map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -49,6 +52,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         var environments = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(AppServiceEnvironment.class, WebApp.class)
                         .withName(ENVIRONMENTS)
+                        .withItemStore(new SharingItemStore<>())
                         .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> context.getPrimaryCache()
                                 .list(environment.getMetadata().getNamespace())
                                 .map(ResourceID::fromResource).collect(Collectors.toSet()))

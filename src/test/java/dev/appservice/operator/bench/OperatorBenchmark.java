@@ -4,15 +4,11 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -83,7 +79,7 @@ public final class OperatorBenchmark {
             System.out.println("operator JVM: " + JVM + " -XX:MaxRAM=" + MEMORY);
 
             for (int f = 0; f < FAILING; f++) {
-                client.resource(foreignDeployment(failingNamespace(f), ResourceNames.frontEndDeployment("ase"))).create();
+                client.resource(Fixtures.foreignDeployment(failingNamespace(f), ResourceNames.frontEndDeployment("ase"))).create();
             }
             drain(server);
             List<HasMetadata> resources = resources();
@@ -181,14 +177,7 @@ public final class OperatorBenchmark {
             for (int p = 0; p < PLANS; p++) {
                 all.add(Fixtures.plan(ns, "plan" + p, "ase", InstanceSize.I1, 2));
                 for (int a = 0; a < APPS; a++) {
-                    WebApp app = new WebApp();
-                    app.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName("app" + p + "-" + a).build());
-                    WebAppSpec spec = new WebAppSpec();
-                    spec.setPlanName("plan" + p);
-                    spec.setImage("registry.example/app:1");
-                    spec.setPort(8080 + a);
-                    app.setSpec(spec);
-                    all.add(app);
+                    all.add(Fixtures.app(ns, "app" + p + "-" + a, "plan" + p, 8080 + a));
                 }
             }
         }
@@ -207,14 +196,6 @@ public final class OperatorBenchmark {
             }
         }
         return true;
-    }
-
-    static Deployment foreignDeployment(String namespace, String name) {
-        return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace).addToLabels("team", "someone-else").endMetadata()
-                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "theirs").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "theirs").endMetadata()
-                .withNewSpec().addNewContainer().withName("c").withImage("example/theirs:1").endContainer().endSpec()
-                .endTemplate().endSpec().build();
     }
 
     /** Every healthy environment's children exist and every healthy resource's status is written. */

@@ -130,12 +130,11 @@ class PackagedOperatorIT {
     void thePackagedOperatorExportsReconcileMetrics() throws Exception {
         Manifest chart = HelmChart.render();
         try (KubernetesClient client = startServer(chart)) {
-            int port;
-            try (ServerSocket free = new ServerSocket(0)) {
-                port = free.getLocalPort();
-            }
+            int port = freePort();
             Map<String, String> env = new HashMap<>(operatorEnvironment(chart));
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            // Both ports fixed: with one random (0), Quarkus' HTTP meters get two sets of tags and Prometheus refuses them.
+            env.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(freePort()));
             start("operator-a", env, "metrics");
             client.resource(Fixtures.environment("team", "metered")).create();
             await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("metered-frontend").get() != null);
@@ -146,6 +145,12 @@ class PackagedOperatorIT {
             assertThat(body.lines().filter(l -> l.startsWith("reconciliations_execution_duration_seconds_count{")))
                     .anySatisfy(l -> assertThat(l).contains("controller_name=\"appserviceenvironment\""));
             assertThat(body).as("no label grows with the number of objects").doesNotContain("metered");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
         }
     }
 
@@ -224,6 +229,7 @@ class PackagedOperatorIT {
     private Process start(String podName, Map<String, String> chartEnv, String log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("java", "-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"));
         builder.environment().remove("QUARKUS_HTTP_PORT");
+        builder.environment().remove("QUARKUS_HTTP_SSL_PORT");
         builder.environment().putAll(chartEnv);
         builder.environment().put("HOSTNAME", podName);
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", server.url("/"));
@@ -233,7 +239,7 @@ class PackagedOperatorIT {
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
         builder.environment().putIfAbsent("QUARKUS_HTTP_PORT", "0");
         // Two operators on one machine: the webhook's HTTPS port (8443 in a pod) is picked at random too.
-        builder.environment().put("QUARKUS_HTTP_SSL_PORT", "0");
+        builder.environment().putIfAbsent("QUARKUS_HTTP_SSL_PORT", "0");
         File logFile = Path.of("target", "leader-election-" + log + ".log").toFile();
         builder.redirectErrorStream(true).redirectOutput(logFile);
         Process process = builder.start();

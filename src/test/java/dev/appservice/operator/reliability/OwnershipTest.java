@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.status.Conditions;
+import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,12 +33,7 @@ class OwnershipTest {
     @Test
     void aChildNameTakenBySomeoneElseIsRefusedAndReportedWhileOtherEnvironmentsConverge() {
         String ns = "o-" + UUID.randomUUID().toString().substring(0, 8);
-        Deployment theirs = client.resource(new DeploymentBuilder()
-                .withNewMetadata().withName("taken-frontend").withNamespace(ns).addToLabels("team", "web").endMetadata()
-                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "theirs").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "theirs").endMetadata()
-                .withNewSpec().addNewContainer().withName("c").withImage("example/theirs:1").endContainer().endSpec()
-                .endTemplate().endSpec().build()).create();
+        Deployment theirs = client.resource(Fixtures.foreignDeployment(ns, "taken-frontend")).create();
 
         client.resource(environment(ns, "taken")).create();
         for (int i = 0; i < 5; i++) {

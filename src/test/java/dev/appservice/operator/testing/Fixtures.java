@@ -9,7 +9,11 @@ import dev.appservice.operator.api.IsolatedPlanSpec;
 import dev.appservice.operator.api.LoadBalancerSettings;
 import dev.appservice.operator.api.LoadBalancerType;
 import dev.appservice.operator.api.VirtualNetwork;
+import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.api.WebAppSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 
 /** Custom resources for tests, valid unless a test changes them. */
 public final class Fixtures {
@@ -50,5 +54,25 @@ public final class Fixtures {
         spec.setInstances(instances);
         plan.setSpec(spec);
         return plan;
+    }
+
+    /** A Deployment someone else made (no owner, their own labels), to take a name the operator would use. */
+    public static Deployment foreignDeployment(String namespace, String name) {
+        return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace).addToLabels("team", "web").endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "theirs").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "theirs").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("example/theirs:1").endContainer().endSpec()
+                .endTemplate().endSpec().build();
+    }
+
+    public static WebApp app(String namespace, String name, String plan, int port) {
+        WebApp app = new WebApp();
+        app.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        WebAppSpec spec = new WebAppSpec();
+        spec.setPlanName(plan);
+        spec.setImage("registry.example/" + name + ":1.0");
+        spec.setPort(port);
+        app.setSpec(spec);
+        return app;
     }
 }

@@ -3,7 +3,7 @@ package dev.appservice.operator.admission;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.cache.SharingItemStore;
+import dev.appservice.operator.informer.SharingItemStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;

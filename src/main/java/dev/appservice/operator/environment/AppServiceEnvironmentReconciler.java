@@ -1,6 +1,7 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.cache.SharingItemStore;
+import dev.appservice.operator.informer.RelevantUpdates;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.AppServiceEnvironmentStatus;
 import dev.appservice.operator.api.IsolatedPlan;
@@ -97,6 +98,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 InformerEventSourceConfiguration.from(IsolatedPlan.class, AppServiceEnvironment.class)
                         .withName(PLANS)
                         .withItemStore(new SharingItemStore<>())
+                        .withOnUpdateFilter(RelevantUpdates.specOrRunningInstances())
                         .withSecondaryToPrimaryMapper(plan -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
                                 ? Set.of()
                                 : Set.of(new ResourceID(plan.getSpec().getEnvironmentName(), plan.getMetadata().getNamespace())))
@@ -109,6 +111,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 InformerEventSourceConfiguration.from(WebApp.class, AppServiceEnvironment.class)
                         .withName(APPS)
                         .withItemStore(new SharingItemStore<>())
+                        .withOnUpdateFilter(RelevantUpdates.spec())
                         .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
                                 : plans.get(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace()))
                                         .filter(p -> p.getSpec() != null && p.getSpec().getEnvironmentName() != null)

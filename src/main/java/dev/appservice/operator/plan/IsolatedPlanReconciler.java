@@ -1,6 +1,7 @@
 package dev.appservice.operator.plan;
 
-import dev.appservice.operator.cache.SharingItemStore;
+import dev.appservice.operator.informer.RelevantUpdates;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.IsolatedPlanStatus;
@@ -56,6 +57,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                 InformerEventSourceConfiguration.from(AppServiceEnvironment.class, IsolatedPlan.class)
                         .withName(ENVIRONMENTS)
                         .withItemStore(new SharingItemStore<>())
+                        .withOnUpdateFilter(RelevantUpdates.spec())
                         .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> plansOf(context,
                                 environment.getMetadata().getNamespace(), environment.getMetadata().getName()))
                         .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
@@ -63,13 +65,14 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                                 : Set.of(new ResourceID(plan.getSpec().getEnvironmentName(), plan.getMetadata().getNamespace())))
                         .build(),
                 context);
-        // A plan's share depends on the plans admitted before it: when one changes its spec, appears
-        // or goes away, the other plans of its environment are reconciled again.
+        // A plan's share depends on the plans admitted before it and on what they run: when one changes
+        // its spec or its running instances, appears or goes away, the other plans of its environment
+        // are reconciled again.
         var siblings = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(IsolatedPlan.class, IsolatedPlan.class)
                         .withName(SIBLINGS)
                         .withItemStore(new SharingItemStore<>())
-                        .withOnUpdateFilter((newPlan, oldPlan) -> !Objects.equals(newPlan.getMetadata().getGeneration(), oldPlan.getMetadata().getGeneration()))
+                        .withOnUpdateFilter(RelevantUpdates.specOrRunningInstances())
                         .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> plan.getSpec() == null ? Set.of()
                                 : plansOf(context, plan.getMetadata().getNamespace(), plan.getSpec().getEnvironmentName()))
                         .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> Set.of())
@@ -79,6 +82,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                 InformerEventSourceConfiguration.from(WebApp.class, IsolatedPlan.class)
                         .withName(APPS)
                         .withItemStore(new SharingItemStore<>())
+                        .withOnUpdateFilter(RelevantUpdates.spec())
                         .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null || app.getSpec().getPlanName() == null
                                 ? Set.of()
                                 : Set.of(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace())))

@@ -1,6 +1,7 @@
 package dev.appservice.operator.webapp;
 
-import dev.appservice.operator.cache.SharingItemStore;
+import dev.appservice.operator.informer.RelevantUpdates;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
@@ -53,6 +54,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                 InformerEventSourceConfiguration.from(AppServiceEnvironment.class, WebApp.class)
                         .withName(ENVIRONMENTS)
                         .withItemStore(new SharingItemStore<>())
+                        .withOnUpdateFilter(RelevantUpdates.spec())
                         .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> context.getPrimaryCache()
                                 .list(environment.getMetadata().getNamespace())
                                 .map(ResourceID::fromResource).collect(Collectors.toSet()))

@@ -57,6 +57,8 @@ public final class OperatorBenchmark {
      * ends in AdoptionRefused and is retried with backoff, forever.
      */
     static final int FAILING = Integer.getInteger("bench.failing", 0);
+    /** Only start-up and convergence (and reconcile metrics): skips the resync, memory, admission and offline phases. */
+    static final boolean CONVERGENCE_ONLY = Boolean.getBoolean("bench.convergenceOnly");
 
     public static void main(String[] args) throws Exception {
         // The mock server logs every request at INFO; at thousands of requests that is the bottleneck.
@@ -84,6 +86,8 @@ public final class OperatorBenchmark {
             drain(server);
             List<HasMetadata> resources = resources();
             long applying = System.nanoTime();
+            double operatorCpu = cpuSeconds(operator.pid());
+            double harnessCpu = cpuSeconds(ProcessHandle.current().pid());
             ExecutorService pool = Executors.newFixedThreadPool(8);
             for (HasMetadata r : resources) {
                 pool.submit(() -> client.resource(r).create());
@@ -99,6 +103,10 @@ public final class OperatorBenchmark {
             long converged = waitConverged(client, expectedChildren, healthy * (1 + PLANS + PLANS * APPS));
             print("convergence (all children, every status written)", (converged - applying) / 1e6, "ms");
             print("convergence after the last apply", (converged - applied) / 1e6, "ms");
+            double operatorUsed = cpuSeconds(operator.pid()) - operatorCpu;
+            print("operator CPU time until convergence", operatorUsed * 1000, "ms");
+            print("operator CPU time per custom resource", operatorUsed * 1000 / resources.size(), "ms");
+            print("mock API server and client CPU time (this JVM)", (cpuSeconds(ProcessHandle.current().pid()) - harnessCpu) * 1000, "ms");
             for (int f = 0; f < FAILING; f++) {
                 AppServiceEnvironment failing = client.resources(AppServiceEnvironment.class).inNamespace(failingNamespace(f)).withName("ase").get();
                 var ready = failing.getStatus() == null ? null : Conditions.find(failing.getStatus().getConditions(), "Ready");
@@ -112,6 +120,9 @@ public final class OperatorBenchmark {
             print("operator updates (PUT)", writes.getOrDefault("PUT", 0), "");
             print("operator patches (status)", writes.getOrDefault("PATCH", 0), "");
 
+            if (CONVERGENCE_ONLY) {
+                return;
+            }
             // Forced resync: the controllers' maximum reconciliation interval is 20 s here.
             drain(server);
             Thread.sleep(45_000);
@@ -233,6 +244,13 @@ public final class OperatorBenchmark {
             }
         }
         return writes;
+    }
+
+    /** User plus system CPU time of a process so far, from /proc (clock ticks of 1/100 s). */
+    static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     static long rssMiB(Process process) throws IOException {

@@ -1,4 +1,4 @@
-package dev.appservice.operator.cache;
+package dev.appservice.operator.informer;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;

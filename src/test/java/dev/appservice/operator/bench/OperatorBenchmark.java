@@ -47,8 +47,8 @@ public final class OperatorBenchmark {
     static final String AGENT = "benchmark";
     static final Path JAR = Path.of(System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"));
 
-    /** JVM options of the operator process (the chart's defaults), overridable with -Dbench.jvm="...". */
-    static final String JVM = System.getProperty("bench.jvm", "-XX:MaxRAMPercentage=75 -XX:+UseSerialGC");
+    /** JVM options of the operator process: the container image's (ImageJvmOptions), or -Dbench.jvm="..." to try others. */
+    static final String JVM_OVERRIDE = System.getProperty("bench.jvm");
     /** The memory the operator's container is given (its limit: the JVM sizes its heap from it). */
     static final String MEMORY = System.getProperty("bench.memory", "512m");
     /**
@@ -78,7 +78,7 @@ public final class OperatorBenchmark {
             long started = System.nanoTime();
             waitReady(operator);
             print("start-up to ready", (System.nanoTime() - started) / 1e6, "ms");
-            System.out.println("operator JVM: " + JVM + " -XX:MaxRAM=" + MEMORY);
+            System.out.println("operator JVM: " + String.join(" ", jvmOptions()) + " -XX:MaxRAM=" + MEMORY);
 
             for (int f = 0; f < FAILING; f++) {
                 client.resource(Fixtures.foreignDeployment(failingNamespace(f), ResourceNames.frontEndDeployment("ase"))).create();
@@ -143,7 +143,7 @@ public final class OperatorBenchmark {
 
     static Process start(KubernetesMockServer server, int httpsPort) throws IOException {
         List<String> command = new ArrayList<>(List.of("java"));
-        command.addAll(List.of(JVM.split(" ")));
+        command.addAll(jvmOptions());
         // Outside a container there is no memory limit to size from: pass the container's as the JVM's view of RAM.
         command.add("-XX:MaxRAM=" + MEMORY);
         command.addAll(List.of("-jar", JAR.toString()));
@@ -159,6 +159,10 @@ public final class OperatorBenchmark {
         }
         builder.redirectErrorStream(true).redirectOutput(Path.of("target", "benchmark-operator.log").toFile());
         return builder.start();
+    }
+
+    static List<String> jvmOptions() throws IOException {
+        return JVM_OVERRIDE == null ? ImageJvmOptions.read() : List.of(JVM_OVERRIDE.trim().split("\\s+"));
     }
 
     static void waitReady(Process operator) throws Exception {

@@ -60,9 +60,14 @@ public final class OperatorBenchmark {
     /** Only start-up and convergence (and reconcile metrics): skips the resync, memory, admission and offline phases. */
     static final boolean CONVERGENCE_ONLY = Boolean.getBoolean("bench.convergenceOnly");
 
+    /**
+     * The mock server logs every request at INFO; at thousands of requests that is the bottleneck.
+     * Held in a field: java.util.logging keeps loggers weakly, and a collected one forgets its level.
+     */
+    static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     public static void main(String[] args) throws Exception {
-        // The mock server logs every request at INFO; at thousands of requests that is the bottleneck.
-        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         KubernetesClient client = new KubernetesClientBuilder()

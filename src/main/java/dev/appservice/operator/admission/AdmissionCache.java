@@ -67,10 +67,14 @@ public class AdmissionCache implements ClusterView {
         }
     }
 
-    /** An informer holding the shared copy of each version the controllers' caches also hold. */
+    /**
+     * An informer holding the shared copy of each version the controllers' caches also hold. It is
+     * started, not waited for: start-up goes on while it lists, and the webhook reports ready only
+     * once every cache is {@link #synced()}.
+     */
     private static <T extends HasMetadata> SharedIndexInformer<T> inform(Informable<T> resources) {
         SharedIndexInformer<T> informer = resources.runnableInformer(0).itemStore(new SharingItemStore<>());
-        informer.run();
+        informer.start();
         return informer;
     }
 

@@ -69,6 +69,15 @@ public class ValidatingWebhook {
             if (subject.isEmpty()) {
                 return allowed(List.of());
             }
+            if (!cache.synced()) {
+                // Only reachable when traffic bypasses the readiness probe: limits checked against
+                // half-filled caches would admit too much, so the API server is asked to retry.
+                AdmissionResponse response = new AdmissionResponse();
+                response.setAllowed(false);
+                response.setStatus(status(503, "ServiceUnavailable",
+                        "ase-operator is starting: its caches of environments, plans and apps are not filled yet; retry in a few seconds"));
+                return response;
+            }
             List<Violation> violations = AdmissionRules.check(subject.get()[0], subject.get()[1], cache, settings.network());
             List<String> errors = violations.stream().filter(v -> !v.warning()).map(Violation::describe).toList();
             List<String> warnings = violations.stream().filter(Violation::warning).map(Violation::describe).toList();

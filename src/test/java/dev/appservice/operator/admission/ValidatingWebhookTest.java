@@ -78,6 +78,8 @@ class ValidatingWebhookTest {
     @BeforeEach
     void namespace() {
         ns = "w-" + UUID.randomUUID().toString().substring(0, 8);
+        // The caches fill while the operator starts; the webhook answers only once they have (as readiness says).
+        await().atMost(Duration.ofSeconds(30)).until(() -> io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get().synced());
     }
 
     record Answer(String uid, boolean allowed, String message, List<String> warnings, int code) {

@@ -67,6 +67,17 @@ public final class OperatorBenchmark {
     static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     public static void main(String[] args) throws Exception {
+        // The mock server's and clients' Vert.x event loops are not daemon threads: without an exit, exec:java waits forever.
+        try {
+            run();
+        } catch (Throwable failure) {
+            failure.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    static void run() throws Exception {
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
@@ -122,7 +133,7 @@ public final class OperatorBenchmark {
             Map<String, Integer> writes = operatorWrites(server);
             int childCreates = writes.entrySet().stream().filter(w -> w.getKey().startsWith("POST ") && !w.getKey().equals("POST events"))
                     .mapToInt(Map.Entry::getValue).sum();
-            print("operator creates of children (each child once: " + expectedChildren + ")", childCreates, "");
+            print("operator creates of children" + (FAILING > 0 ? " of healthy environments" : "") + " (each child once: " + expectedChildren + ")", childCreates, "");
             new java.util.TreeMap<>(writes).forEach((what, count) -> print("  " + what, count, ""));
 
             if (CONVERGENCE_ONLY) {
@@ -144,8 +155,6 @@ public final class OperatorBenchmark {
             client.close();
             server.destroy();
         }
-        // The mock server's and clients' Vert.x event loops are not daemon threads: without this, exec:java waits forever.
-        System.exit(0);
     }
 
     static Process start(KubernetesMockServer server, int httpsPort) throws IOException {
@@ -249,10 +258,12 @@ public final class OperatorBenchmark {
     /** The operator's writes since the last call, by method and resource ("POST deployments", "PATCH isolatedplans/status"). */
     static Map<String, Integer> operatorWrites(KubernetesMockServer server) throws InterruptedException {
         Map<String, Integer> writes = new HashMap<>();
-        RecordedRequest r;
-        while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+        RecordedRequest taken;
+        while ((taken = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+            RecordedRequest r = taken;
             if (!AGENT.equals(r.getHeader("User-Agent")) && List.of("POST", "PUT", "PATCH", "DELETE").contains(r.getMethod())) {
-                writes.merge(r.getMethod() + " " + resourceOf(r.getPath()), 1, Integer::sum);
+                boolean failing = java.util.stream.IntStream.range(0, FAILING).anyMatch(f -> r.getPath().contains("/namespaces/" + failingNamespace(f) + "/"));
+                writes.merge((failing ? "(failing environment's namespace) " : "") + r.getMethod() + " " + resourceOf(r.getPath()), 1, Integer::sum);
             }
         }
         return writes;

@@ -38,6 +38,33 @@ public final class SpecValidation {
         return resource.getKind() + " " + ns + "/" + name;
     }
 
+    /**
+     * The errors (not the warnings) of one resource on its own: what the reconcilers refuse to act
+     * on when such a resource reached the cluster past the webhook (bypassed, or down).
+     */
+    public static List<Violation> errors(HasMetadata resource) {
+        List<Violation> all = List.of();
+        if (resource instanceof AppServiceEnvironment environment) {
+            all = validate(environment);
+        } else if (resource instanceof IsolatedPlan plan) {
+            all = validate(plan);
+        } else if (resource instanceof WebApp app) {
+            all = validate(app);
+        }
+        return all.stream().filter(v -> !v.warning()).toList();
+    }
+
+    /** True when the resource has no errors of its own ({@link #errors}). */
+    public static boolean acceptable(HasMetadata resource) {
+        return errors(resource).isEmpty();
+    }
+
+    /** The errors as one condition message: each names object and field; at most 1,000 characters. */
+    public static String describe(List<Violation> errors) {
+        String message = errors.stream().map(Violation::describe).collect(java.util.stream.Collectors.joining("; "));
+        return message.length() > 1000 ? message.substring(0, 1000) + "... (" + errors.size() + " problems)" : message;
+    }
+
     public static List<Violation> validate(AppServiceEnvironment environment) {
         String object = describe(environment);
         List<Violation> problems = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.admission.SpecValidation;
+import dev.appservice.operator.admission.Violation;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
@@ -44,7 +46,7 @@ import java.util.stream.Collectors;
  * that scales re-sizes the front ends and the figures in the status.
  */
 @ControllerConfiguration(name = AppServiceEnvironmentReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
-@Workflow(dependents = {
+@Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = AppServiceEnvironmentReconciler.CONFIG, type = FrontEndConfigDependent.class),
         @Dependent(name = AppServiceEnvironmentReconciler.FRONT_ENDS, type = FrontEndDeploymentDependent.class,
                 dependsOn = AppServiceEnvironmentReconciler.CONFIG),
@@ -128,6 +130,14 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
 
     @Override
     public UpdateControl<AppServiceEnvironment> reconcile(AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
+        // A spec the webhook would have refused (it was bypassed or down) is reported, and the
+        // children are left as they are: never half-applied, never torn down for a typo.
+        List<Violation> invalid = SpecValidation.errors(environment);
+        if (!invalid.isEmpty()) {
+            return StatusWrites.notActedOn(environment, AppServiceEnvironmentStatus::new, "InvalidSpec", SpecValidation.describe(invalid),
+                    context, clock.instant());
+        }
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
         EnvironmentTopology topology = EnvironmentTopologies.from(environment, context);
         ObservedChildren observed = new ObservedChildren(
                 context.getSecondaryResource(Deployment.class, FRONT_ENDS),

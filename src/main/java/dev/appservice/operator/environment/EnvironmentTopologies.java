@@ -1,5 +1,6 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.admission.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
@@ -23,8 +24,10 @@ final class EnvironmentTopologies {
     static EnvironmentTopology from(AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
         var memo = context.managedWorkflowAndDependentResourceContext();
         return memo.get(TOPOLOGY, EnvironmentTopology.class).orElseGet(() -> {
-            var topology = new EnvironmentTopology(environment, context.getSecondaryResources(IsolatedPlan.class),
-                    context.getSecondaryResources(WebApp.class));
+            // Plans and apps with invalid specs (past a bypassed webhook) take no part: they report it themselves.
+            var topology = new EnvironmentTopology(environment,
+                    context.getSecondaryResources(IsolatedPlan.class).stream().filter(SpecValidation::acceptable).toList(),
+                    context.getSecondaryResources(WebApp.class).stream().filter(SpecValidation::acceptable).toList());
             memo.put(TOPOLOGY, topology);
             return topology;
         });

@@ -1,5 +1,7 @@
 package dev.appservice.operator.plan;
 
+import dev.appservice.operator.admission.SpecValidation;
+import dev.appservice.operator.admission.Violation;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
@@ -35,7 +37,7 @@ import java.util.stream.Collectors;
  * ports of their Service).
  */
 @ControllerConfiguration(name = IsolatedPlanReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
-@Workflow(dependents = {
+@Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = IsolatedPlanReconciler.WORKERS, type = WorkerDeploymentDependent.class,
                 reconcilePrecondition = EnvironmentExists.class),
         @Dependent(name = IsolatedPlanReconciler.WORKER_SERVICE, type = WorkerServiceDependent.class,
@@ -100,6 +102,18 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
 
     @Override
     public UpdateControl<IsolatedPlan> reconcile(IsolatedPlan plan, Context<IsolatedPlan> context) {
+        // An invalid plan, or a plan in an invalid environment (both past a bypassed webhook), is
+        // reported; its workers are left as they are.
+        List<Violation> invalid = SpecValidation.errors(plan);
+        if (!invalid.isEmpty()) {
+            return StatusWrites.notActedOn(plan, IsolatedPlanStatus::new, "InvalidSpec", SpecValidation.describe(invalid), context, clock.instant());
+        }
+        var environment = context.getSecondaryResource(AppServiceEnvironment.class);
+        if (environment.isPresent() && !SpecValidation.acceptable(environment.get())) {
+            return StatusWrites.notActedOn(plan, IsolatedPlanStatus::new, "EnvironmentInvalid", SpecValidation.describe(environment.get())
+                    + " has an invalid spec (see its status); the workers are left as they are until it is fixed", context, clock.instant());
+        }
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
         IsolatedPlanStatus status = PlanStatusFactory.compute(plan, PlanTopologies.from(plan, context),
                 context.getSecondaryResource(Deployment.class, WORKERS), clock.instant());
         return StatusWrites.patchIfChanged(plan, status, context, clock.instant());

@@ -1,5 +1,6 @@
 package dev.appservice.operator.plan;
 
+import dev.appservice.operator.admission.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
@@ -27,8 +28,9 @@ final class PlanTopologies {
         }
         Optional<EnvironmentTopology> topology = context.getSecondaryResource(AppServiceEnvironment.class)
                 .map(environment -> new EnvironmentTopology(environment,
-                        context.getPrimaryCache().list(plan.getMetadata().getNamespace()).toList(),
-                        context.getSecondaryResources(WebApp.class)));
+                        // Plans and apps with invalid specs (past a bypassed webhook) take no part: they report it themselves.
+                        context.getPrimaryCache().list(plan.getMetadata().getNamespace()).filter(SpecValidation::acceptable).toList(),
+                        context.getSecondaryResources(WebApp.class).stream().filter(SpecValidation::acceptable).toList()));
         topology.ifPresent(t -> memo.put(TOPOLOGY, t));
         return topology;
     }

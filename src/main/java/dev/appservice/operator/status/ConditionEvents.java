@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 public final class ConditionEvents {
     /** Reasons worth a Warning: the user has to act (or wait for something they applied out of order). */
     static final Set<String> WARNINGS = Set.of("EnvironmentNotFound", "EnvironmentCapacityExceeded", "WorkerPoolNotFound",
-            "PlanNotFound", "ReconcileError", "AdoptionRefused", "ManagementPortsBlocked", "DnsBlocked");
+            "PlanNotFound", "ReconcileError", "AdoptionRefused", "ManagementPortsBlocked", "DnsBlocked", "InvalidSpec", "EnvironmentInvalid");
     public static final String COMPONENT = "ase-operator";
     private static final Logger LOG = Logger.getLogger(ConditionEvents.class);
 

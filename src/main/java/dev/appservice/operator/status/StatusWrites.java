@@ -33,6 +33,28 @@ public final class StatusWrites {
     }
 
     /**
+     * Ready=False for a resource the operator does not act on as it stands (its spec is invalid, or
+     * what it depends on is): the status says why, at the current generation, and the rest of it
+     * is kept; children are left as they are. No write when the status already says so.
+     */
+    public static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> notActedOn(P resource, Supplier<S> emptyStatus,
+            String reason, String message, Context<P> context, Instant now) {
+        S status = resource.getStatus() == null ? emptyStatus.get() : resource.getStatus();
+        long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+        var conditions = Conditions.merge(status.getConditions(), List.of(new Conditions.Desired(Conditions.READY, false, reason, message)),
+                generation, now);
+        if (resource.getStatus() != null && StatusComparison.same(status.getConditions(), conditions)
+                && Long.valueOf(generation).equals(status.getObservedGeneration())) {
+            return UpdateControl.noUpdate();
+        }
+        ConditionEvents.post(context, ConditionEvents.between(resource, status.getConditions(), conditions, now));
+        status.setConditions(conditions);
+        status.setObservedGeneration(generation);
+        resource.setStatus(status);
+        return UpdateControl.patchStatus(resource);
+    }
+
+    /**
      * After a failed reconcile: Ready=False with the reason ({@link Conditions#failure}), keeping the
      * rest of the status; no write when that is already what the status says.
      */

@@ -1,5 +1,7 @@
 package dev.appservice.operator.webapp;
 
+import dev.appservice.operator.admission.SpecValidation;
+import dev.appservice.operator.admission.Violation;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
@@ -70,6 +72,12 @@ public class WebAppReconciler implements Reconciler<WebApp> {
 
     @Override
     public UpdateControl<WebApp> reconcile(WebApp app, Context<WebApp> context) {
+        // An invalid app (past a bypassed webhook) is left out of its plan's workers and the front
+        // ends (see the topologies), and says so here.
+        List<Violation> invalid = SpecValidation.errors(app);
+        if (!invalid.isEmpty()) {
+            return StatusWrites.notActedOn(app, WebAppStatus::new, "InvalidSpec", SpecValidation.describe(invalid), context, clock.instant());
+        }
         Optional<IsolatedPlan> plan = context.getSecondaryResource(IsolatedPlan.class);
         Optional<AppServiceEnvironment> environment = plan.flatMap(p -> context.getSecondaryResource(AppServiceEnvironment.class))
                 .filter(e -> Objects.equals(e.getMetadata().getName(), plan.get().getSpec().getEnvironmentName()));

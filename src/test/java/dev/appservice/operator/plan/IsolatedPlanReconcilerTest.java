@@ -99,36 +99,40 @@ class IsolatedPlanReconcilerTest extends OperatorTest {
 
     @Test
     void twoPlansAdmittedTogetherPastTheLimitHoldTheLaterOne() {
-        client.resource(environment(ns, "ase1")).create();
-        client.resource(plan(ns, "earlier", "ase1", InstanceSize.I1, 150)).create();
-        client.resource(plan(ns, "later", "ase1", InstanceSize.I1, 100)).create();
+        AppServiceEnvironment small = environment(ns, "ase1");
+        small.getSpec().setMaxInstances(20);
+        client.resource(small).create();
+        client.resource(plan(ns, "earlier", "ase1", InstanceSize.I1, 15)).create();
+        client.resource(plan(ns, "later", "ase1", InstanceSize.I1, 10)).create();
         IsolatedPlan held = awaitPlan("later", p -> "EnvironmentCapacityExceeded".equals(Conditions.find(p.getStatus().getConditions(), "Ready").getReason()));
-        assertThat(held.getStatus().getInstances()).isEqualTo(50);
+        assertThat(held.getStatus().getInstances()).isEqualTo(5);
         await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("later-workers").get() != null
-                && client.apps().deployments().inNamespace(ns).withName("later-workers").get().getSpec().getReplicas() == 50);
-        assertThat(client.apps().deployments().inNamespace(ns).withName("earlier-workers").get().getSpec().getReplicas()).isEqualTo(150);
+                && client.apps().deployments().inNamespace(ns).withName("later-workers").get().getSpec().getReplicas() == 5);
+        assertThat(client.apps().deployments().inNamespace(ns).withName("earlier-workers").get().getSpec().getReplicas()).isEqualTo(15);
         await().atMost(TIMEOUT).until(() -> {
             AppServiceEnvironment a = client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").get();
-            return a.getStatus() != null && a.getStatus().getInstances().getUsed() == 200;
+            return a.getStatus() != null && a.getStatus().getInstances().getUsed() == 20;
         });
     }
 
     @Test
     void anOlderPlanThatGrowsNeverScalesDownARunningOne() {
-        client.resource(environment(ns, "ase1")).create();
-        client.resource(plan(ns, "older", "ase1", InstanceSize.I1, 150)).create();
-        awaitPlan("older", p -> p.getStatus().getInstances() == 150);
-        client.resource(plan(ns, "newer", "ase1", InstanceSize.I1, 50)).create();
-        awaitPlan("newer", p -> p.getStatus().getInstances() == 50);
+        AppServiceEnvironment small = environment(ns, "ase1");
+        small.getSpec().setMaxInstances(20);
+        client.resource(small).create();
+        client.resource(plan(ns, "older", "ase1", InstanceSize.I1, 15)).create();
+        awaitPlan("older", p -> p.getStatus() != null && p.getStatus().getInstances() != null && p.getStatus().getInstances() == 15);
+        client.resource(plan(ns, "newer", "ase1", InstanceSize.I1, 5)).create();
+        awaitPlan("newer", p -> p.getStatus() != null && p.getStatus().getInstances() != null && p.getStatus().getInstances() == 5);
 
         client.resources(IsolatedPlan.class).inNamespace(ns).withName("older").edit(p -> {
-            p.getSpec().setInstances(170);
+            p.getSpec().setInstances(17);
             return p;
         });
         IsolatedPlan held = awaitPlan("older", p -> "EnvironmentCapacityExceeded".equals(Conditions.find(p.getStatus().getConditions(), "Ready").getReason()));
-        assertThat(held.getStatus().getInstances()).isEqualTo(150);
-        assertThat(client.apps().deployments().inNamespace(ns).withName("newer-workers").get().getSpec().getReplicas()).isEqualTo(50);
-        assertThat(client.resources(IsolatedPlan.class).inNamespace(ns).withName("newer").get().getStatus().getInstances()).isEqualTo(50);
+        assertThat(held.getStatus().getInstances()).isEqualTo(15);
+        assertThat(client.apps().deployments().inNamespace(ns).withName("newer-workers").get().getSpec().getReplicas()).isEqualTo(5);
+        assertThat(client.resources(IsolatedPlan.class).inNamespace(ns).withName("newer").get().getStatus().getInstances()).isEqualTo(5);
     }
 
     @Test

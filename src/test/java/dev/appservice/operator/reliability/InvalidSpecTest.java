@@ -1,0 +1,101 @@
+package dev.appservice.operator.reliability;
+
+import static dev.appservice.operator.testing.Fixtures.environment;
+import static dev.appservice.operator.testing.Fixtures.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.InstanceSize;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.status.Conditions;
+import dev.appservice.operator.testing.Fixtures;
+import dev.appservice.operator.testing.MockKubernetes;
+import dev.appservice.operator.testing.OperatorTest;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Specs the webhook would refuse, stored anyway (the webhook bypassed or down; the mock API server
+ * has no schema either): the reconcilers report them in Ready (reason InvalidSpec, the object and
+ * field named, at the current generation) and leave the children as they are, neither half
+ * applied nor torn down; fixing the spec resumes reconciling.
+ */
+@QuarkusTest
+@QuarkusTestResource(MockKubernetes.class)
+class InvalidSpecTest extends OperatorTest {
+
+    Condition ready(Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> type, String name) {
+        var resource = client.resources(type).inNamespace(ns).withName(name).get();
+        var status = (dev.appservice.operator.api.ObservedStatus) resource.getStatus();
+        return status == null ? null : Conditions.find(status.getConditions(), Conditions.READY);
+    }
+
+    @Test
+    void anEnvironmentEditedIntoAnInvalidSpecKeepsItsChildrenAndSaysWhy() {
+        client.resource(environment(ns, "ase1")).create();
+        Deployment frontEnds = await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get(),
+                d -> d != null);
+
+        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").edit(e -> {
+            e.getSpec().getVirtualNetwork().setSubnet("10.1.0.0/33");
+            return e;
+        });
+        await().atMost(TIMEOUT).until(() -> ready(EnvironmentType.TYPE, "ase1"), c -> c != null && "InvalidSpec".equals(c.getReason()));
+        Condition invalid = ready(EnvironmentType.TYPE, "ase1");
+        assertThat(invalid.getStatus()).isEqualTo("False");
+        assertThat(invalid.getObservedGeneration()).isEqualTo(2L);
+        assertThat(invalid.getMessage()).contains("AppServiceEnvironment " + ns + "/ase1").contains("spec.virtualNetwork.subnet").contains("10.1.0.0/33");
+        assertThat(client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get().getMetadata().getResourceVersion())
+                .as("the front ends are left as they were").isEqualTo(frontEnds.getMetadata().getResourceVersion());
+
+        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").edit(e -> {
+            e.getSpec().getVirtualNetwork().setSubnet("10.1.0.0/24");
+            return e;
+        });
+        await().atMost(TIMEOUT).until(() -> ready(EnvironmentType.TYPE, "ase1"),
+                c -> c != null && !"InvalidSpec".equals(c.getReason()) && c.getObservedGeneration() == 3L);
+    }
+
+    @Test
+    void anInvalidPlanGetsNoWorkersAndAnInvalidAppNoContainer() {
+        client.resource(environment(ns, "ase1")).create();
+        client.resource(plan(ns, "huge", "ase1", InstanceSize.I1, 150)).create();
+        client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
+        client.resource(Fixtures.app(ns, "good", "web", 8080)).create();
+        WebApp bad = Fixtures.app(ns, "bad", "web", 0);
+        client.resource(bad).create();
+
+        await().atMost(TIMEOUT).until(() -> ready(PlanType.TYPE, "huge"), c -> c != null && "InvalidSpec".equals(c.getReason()));
+        assertThat(ready(PlanType.TYPE, "huge").getMessage()).contains("IsolatedPlan " + ns + "/huge: spec.instances").contains("100");
+        await().atMost(TIMEOUT).until(() -> ready(AppType.TYPE, "bad"), c -> c != null && "InvalidSpec".equals(c.getReason()));
+        assertThat(ready(AppType.TYPE, "bad").getMessage()).contains("WebApp " + ns + "/bad: spec.port");
+
+        Deployment workers = await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("web-workers").get(),
+                d -> d != null && d.getSpec().getTemplate().getSpec().getContainers().size() == 1);
+        assertThat(workers.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("good");
+        assertThat(client.apps().deployments().inNamespace(ns).withName("huge-workers").get()).as("no workers for an invalid plan").isNull();
+        assertThat(client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").get().getStatus().getInstances().getUsed())
+                .as("the invalid plan takes no capacity").isEqualTo(2);
+        assertThat(client.v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getReason()).contains("InvalidSpec");
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static final class EnvironmentType {
+        static final Class TYPE = AppServiceEnvironment.class;
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static final class PlanType {
+        static final Class TYPE = IsolatedPlan.class;
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static final class AppType {
+        static final Class TYPE = WebApp.class;
+    }
+}

@@ -8,11 +8,11 @@ import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.ObservedStatus;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.HostileResources;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
+import dev.appservice.operator.testing.ReadyConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -58,13 +58,10 @@ class HostileReconcileTest extends OperatorTest {
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             for (HasMetadata resource : stored) {
+                String what = resource.getKind() + " " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
                 @SuppressWarnings("unchecked")
-                CustomResource<?, ?> now = client.resources((Class<CustomResource<?, ?>>) resource.getClass())
-                        .inNamespace(resource.getMetadata().getNamespace()).withName(resource.getMetadata().getName()).get();
-                ObservedStatus status = (ObservedStatus) now.getStatus();
-                String what = now.getKind() + " " + now.getMetadata().getNamespace() + "/" + now.getMetadata().getName();
-                assertThat(status).as(what + " has a status").isNotNull();
-                Condition ready = Conditions.find(status.getConditions(), Conditions.READY);
+                Condition ready = ReadyConditions.of(client, (Class<? extends CustomResource<?, ? extends ObservedStatus>>) resource.getClass(),
+                        resource.getMetadata().getNamespace(), resource.getMetadata().getName());
                 assertThat(ready).as(what + " has a Ready condition").isNotNull();
                 assertThat(ready.getReason()).as(what + " Ready reason").isNotBlank();
                 assertThat(ready.getMessage()).as(what + " Ready message").isNotBlank();

@@ -8,13 +8,16 @@ import static org.awaitility.Awaitility.await;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.ObservedStatus;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
+import dev.appservice.operator.testing.ReadyConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -29,10 +32,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(MockKubernetes.class)
 class InvalidSpecTest extends OperatorTest {
 
-    Condition ready(Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> type, String name) {
-        var resource = client.resources(type).inNamespace(ns).withName(name).get();
-        var status = (dev.appservice.operator.api.ObservedStatus) resource.getStatus();
-        return status == null ? null : Conditions.find(status.getConditions(), Conditions.READY);
+    Condition ready(Class<? extends CustomResource<?, ? extends ObservedStatus>> kind, String name) {
+        return ReadyConditions.of(client, kind, ns, name);
     }
 
     @Test
@@ -45,8 +46,8 @@ class InvalidSpecTest extends OperatorTest {
             e.getSpec().getVirtualNetwork().setSubnet("10.1.0.0/33");
             return e;
         });
-        await().atMost(TIMEOUT).until(() -> ready(EnvironmentType.TYPE, "ase1"), c -> c != null && "InvalidSpec".equals(c.getReason()));
-        Condition invalid = ready(EnvironmentType.TYPE, "ase1");
+        await().atMost(TIMEOUT).until(() -> ready(AppServiceEnvironment.class, "ase1"), c -> c != null && "InvalidSpec".equals(c.getReason()));
+        Condition invalid = ready(AppServiceEnvironment.class, "ase1");
         assertThat(invalid.getStatus()).isEqualTo("False");
         assertThat(invalid.getObservedGeneration()).isEqualTo(2L);
         assertThat(invalid.getMessage()).contains("AppServiceEnvironment " + ns + "/ase1").contains("spec.virtualNetwork.subnet").contains("10.1.0.0/33");
@@ -57,7 +58,7 @@ class InvalidSpecTest extends OperatorTest {
             e.getSpec().getVirtualNetwork().setSubnet("10.1.0.0/24");
             return e;
         });
-        await().atMost(TIMEOUT).until(() -> ready(EnvironmentType.TYPE, "ase1"),
+        await().atMost(TIMEOUT).until(() -> ready(AppServiceEnvironment.class, "ase1"),
                 c -> c != null && !"InvalidSpec".equals(c.getReason()) && c.getObservedGeneration() == 3L);
     }
 
@@ -70,10 +71,10 @@ class InvalidSpecTest extends OperatorTest {
         WebApp bad = Fixtures.app(ns, "bad", "web", 0);
         client.resource(bad).create();
 
-        await().atMost(TIMEOUT).until(() -> ready(PlanType.TYPE, "huge"), c -> c != null && "InvalidSpec".equals(c.getReason()));
-        assertThat(ready(PlanType.TYPE, "huge").getMessage()).contains("IsolatedPlan " + ns + "/huge: spec.instances").contains("100");
-        await().atMost(TIMEOUT).until(() -> ready(AppType.TYPE, "bad"), c -> c != null && "InvalidSpec".equals(c.getReason()));
-        assertThat(ready(AppType.TYPE, "bad").getMessage()).contains("WebApp " + ns + "/bad: spec.port");
+        await().atMost(TIMEOUT).until(() -> ready(IsolatedPlan.class, "huge"), c -> c != null && "InvalidSpec".equals(c.getReason()));
+        assertThat(ready(IsolatedPlan.class, "huge").getMessage()).contains("IsolatedPlan " + ns + "/huge: spec.instances").contains("100");
+        await().atMost(TIMEOUT).until(() -> ready(WebApp.class, "bad"), c -> c != null && "InvalidSpec".equals(c.getReason()));
+        assertThat(ready(WebApp.class, "bad").getMessage()).contains("WebApp " + ns + "/bad: spec.port");
 
         Deployment workers = await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("web-workers").get(),
                 d -> d != null && d.getSpec().getTemplate().getSpec().getContainers().size() == 1);
@@ -82,20 +83,5 @@ class InvalidSpecTest extends OperatorTest {
         assertThat(client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").get().getStatus().getInstances().getUsed())
                 .as("the invalid plan takes no capacity").isEqualTo(2);
         assertThat(client.v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getReason()).contains("InvalidSpec");
-    }
-
-    @SuppressWarnings({ "unchecked", "rawtypes" })
-    private static final class EnvironmentType {
-        static final Class TYPE = AppServiceEnvironment.class;
-    }
-
-    @SuppressWarnings({ "unchecked", "rawtypes" })
-    private static final class PlanType {
-        static final Class TYPE = IsolatedPlan.class;
-    }
-
-    @SuppressWarnings({ "unchecked", "rawtypes" })
-    private static final class AppType {
-        static final Class TYPE = WebApp.class;
     }
 }

@@ -9,18 +9,16 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.Fixtures;
+import dev.appservice.operator.testing.DeploymentRollout;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
+import dev.appservice.operator.testing.ReadyConditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,9 +46,9 @@ class OneBadEnvironmentTest extends OperatorTest {
         }
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            rollOutDeployments();
-            return notReady().equals(Set.of("AppServiceEnvironment env-" + BAD));
-        });
+            DeploymentRollout.completeAll(client, ns);
+            return ReadyConditions.notReady(client, ns);
+        }, waiting -> waiting.keySet().equals(Set.of("AppServiceEnvironment env-" + BAD)));
 
         Condition refused = Conditions.find(client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("env-" + BAD).get()
                 .getStatus().getConditions(), Conditions.READY);
@@ -68,37 +66,6 @@ class OneBadEnvironmentTest extends OperatorTest {
         await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("plan-7-workers").get().getSpec().getReplicas() == 3);
     }
 
-    /** Stands in for the Deployment controller: every Deployment the operator made is rolled out and ready. */
-    private void rollOutDeployments() {
-        for (Deployment d : client.apps().deployments().inNamespace(ns).list().getItems()) {
-            if (d.getMetadata().getOwnerReferences() == null || d.getMetadata().getOwnerReferences().isEmpty()) {
-                continue;
-            }
-            int replicas = d.getSpec().getReplicas();
-            if (d.getStatus() == null || !d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration())
-                    || d.getStatus().getReadyReplicas() == null || d.getStatus().getReadyReplicas() != replicas) {
-                d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration()).withReplicas(replicas)
-                        .withReadyReplicas(replicas).withUpdatedReplicas(replicas).withAvailableReplicas(replicas).build());
-                client.resource(d).updateStatus();
-            }
-        }
-    }
-
-    /** Every custom resource of the test that is not Ready=True at its generation, as "Kind name". */
-    private Set<String> notReady() {
-        Set<String> waiting = new TreeSet<>();
-        for (Class<? extends CustomResource<?, ?>> type : List.of(Kinds.ENVIRONMENT, Kinds.PLAN, Kinds.APP)) {
-            for (CustomResource<?, ?> r : client.resources(type).inNamespace(ns).list().getItems()) {
-                var status = (dev.appservice.operator.api.ObservedStatus) r.getStatus();
-                if (status == null || !Conditions.isTrue(status.getConditions(), Conditions.READY)
-                        || !r.getMetadata().getGeneration().equals(status.getObservedGeneration())) {
-                    waiting.add(r.getKind() + " " + r.getMetadata().getName());
-                }
-            }
-        }
-        return waiting;
-    }
-
     /** Removes the test's 1,000-odd objects, so later tests share a small CRUD mock server. */
     @AfterEach
     void removeEverything() {
@@ -110,12 +77,5 @@ class OneBadEnvironmentTest extends OperatorTest {
         client.configMaps().inNamespace(ns).delete();
         client.network().networkPolicies().inNamespace(ns).delete();
         client.v1().events().inNamespace(ns).delete();
-    }
-
-    @SuppressWarnings({ "unchecked", "rawtypes" })
-    private static final class Kinds {
-        static final Class ENVIRONMENT = AppServiceEnvironment.class;
-        static final Class PLAN = IsolatedPlan.class;
-        static final Class APP = WebApp.class;
     }
 }

@@ -8,16 +8,15 @@ import static org.awaitility.Awaitility.await;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.environment.FrontEnds;
 import dev.appservice.operator.status.Conditions;
+import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -34,16 +33,10 @@ class WebAppReconcilerTest extends OperatorTest {
 
 
     WebApp app(String name, String plan, int port, String healthCheckPath, List<EnvVar> env, String... hostNames) {
-        WebApp app = new WebApp();
-        app.setMetadata(new ObjectMetaBuilder().withNamespace(ns).withName(name).build());
-        WebAppSpec spec = new WebAppSpec();
-        spec.setPlanName(plan);
-        spec.setImage("registry.example/" + name + ":1.0");
-        spec.setPort(port);
-        spec.setHealthCheckPath(healthCheckPath);
-        spec.setEnv(env);
-        spec.setHostNames(hostNames.length == 0 ? null : List.of(hostNames));
-        app.setSpec(spec);
+        WebApp app = Fixtures.app(ns, name, plan, port);
+        app.getSpec().setHealthCheckPath(healthCheckPath);
+        app.getSpec().setEnv(env);
+        app.getSpec().setHostNames(hostNames.length == 0 ? null : List.of(hostNames));
         return app;
     }
 

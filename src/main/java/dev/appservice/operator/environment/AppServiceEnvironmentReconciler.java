@@ -2,6 +2,7 @@ package dev.appservice.operator.environment;
 
 import dev.appservice.operator.admission.SpecValidation;
 import dev.appservice.operator.admission.Violation;
+import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
@@ -124,6 +125,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                                 .collect(Collectors.toSet()))
                         .build(),
                 context);
+        apps.addIndexer(CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan());
         appsSource.set(apps);
         return List.of(plans, services, policies, apps);
     }
@@ -170,7 +172,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         if (apps == null) {
             return Set.of();
         }
-        return apps.list(plan.getMetadata().getNamespace(), a -> a.getSpec() != null && plan.getMetadata().getName().equals(a.getSpec().getPlanName()))
+        return apps.byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(plan.getMetadata().getNamespace(), plan.getMetadata().getName())).stream()
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     }

@@ -2,6 +2,7 @@ package dev.appservice.operator.plan;
 
 import dev.appservice.operator.admission.SpecValidation;
 import dev.appservice.operator.admission.Violation;
+import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
@@ -55,6 +56,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
 
     @Override
     public List<EventSource<?, IsolatedPlan>> prepareEventSources(EventSourceContext<IsolatedPlan> context) {
+        context.getPrimaryCache().addIndexers(CacheIndexes.plansByEnvironment());
         var environments = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(AppServiceEnvironment.class, IsolatedPlan.class)
                         .withName(ENVIRONMENTS)
@@ -94,8 +96,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     }
 
     private static Set<ResourceID> plansOf(EventSourceContext<IsolatedPlan> context, String namespace, String environment) {
-        return context.getPrimaryCache().list(namespace)
-                .filter(p -> p.getSpec() != null && Objects.equals(environment, p.getSpec().getEnvironmentName()))
+        return context.getPrimaryCache().byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(namespace, environment)).stream()
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     }

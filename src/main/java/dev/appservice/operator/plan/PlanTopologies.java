@@ -4,13 +4,14 @@ import dev.appservice.operator.admission.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.model.EnvironmentTopology;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.Optional;
 
 /**
  * Builds the topology a plan lives in: its environment (from the environment informer) and every
- * plan of the same namespace (from the plan controller's own cache), since a plan's share of the
+ * plan of that environment (from the plan controller's own cache, by index), since a plan's share of the
  * environment depends on the plans admitted before it, and the plan's own apps.
  */
 final class PlanTopologies {
@@ -29,7 +30,9 @@ final class PlanTopologies {
         Optional<EnvironmentTopology> topology = context.getSecondaryResource(AppServiceEnvironment.class)
                 .map(environment -> new EnvironmentTopology(environment,
                         // Plans and apps with invalid specs (past a bypassed webhook) take no part: they report it themselves.
-                        context.getPrimaryCache().list(plan.getMetadata().getNamespace()).filter(SpecValidation::acceptable).toList(),
+                        context.getPrimaryCache().byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT,
+                                CacheIndexes.key(plan.getMetadata().getNamespace(), environment.getMetadata().getName()))
+                                .stream().filter(SpecValidation::acceptable).toList(),
                         context.getSecondaryResources(WebApp.class).stream().filter(SpecValidation::acceptable).toList()));
         topology.ifPresent(t -> memo.put(TOPOLOGY, t));
         return topology;

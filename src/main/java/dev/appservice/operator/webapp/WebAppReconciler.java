@@ -2,6 +2,7 @@ package dev.appservice.operator.webapp;
 
 import dev.appservice.operator.admission.SpecValidation;
 import dev.appservice.operator.admission.Violation;
+import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
@@ -41,13 +42,15 @@ public class WebAppReconciler implements Reconciler<WebApp> {
 
     @Override
     public List<EventSource<?, WebApp>> prepareEventSources(EventSourceContext<WebApp> context) {
+        context.getPrimaryCache().addIndexers(java.util.Map.of(CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan(),
+                CacheIndexes.BY_NAMESPACE, CacheIndexes.byNamespace()));
         var plans = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(IsolatedPlan.class, WebApp.class)
                         .withName(PLANS)
                         .withItemStore(new SharingItemStore<>())
-                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> context.getPrimaryCache().list(plan.getMetadata().getNamespace())
-                                .filter(a -> a.getSpec() != null && plan.getMetadata().getName().equals(a.getSpec().getPlanName()))
-                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> context.getPrimaryCache()
+                                .byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(plan.getMetadata().getNamespace(), plan.getMetadata().getName()))
+                                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
                                 : Set.of(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace())))
                         .build(),
@@ -58,8 +61,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.spec())
                         .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> context.getPrimaryCache()
-                                .list(environment.getMetadata().getNamespace())
-                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                                .byIndex(CacheIndexes.BY_NAMESPACE, environment.getMetadata().getNamespace())
+                                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
                                 : plans.get(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace()))
                                         .filter(p -> p.getSpec() != null && p.getSpec().getEnvironmentName() != null)

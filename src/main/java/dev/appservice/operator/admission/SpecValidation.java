@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class SpecValidation {
     private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+    /** A Kubernetes label value, non-empty: what a zone must be to stand in a node affinity. */
+    private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
     private static final Pattern PORT_RANGE = Pattern.compile("^(\\*|\\d{1,5}(-\\d{1,5})?)$");
     private static final Set<String> TAGS = Set.of("Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement", "*");
 
@@ -147,6 +149,15 @@ public final class SpecValidation {
             }
             if (!spec.effectiveWorkerPools().isEmpty()) {
                 problems.add(Violation.error(object, "spec.workerPools", "is for V1 environments only: V2 plans get their own workers"));
+            }
+        }
+        if (spec.getZones() != null) {
+            for (int i = 0; i < spec.getZones().size(); i++) {
+                String zone = spec.getZones().get(i);
+                if (zone == null || zone.length() > 63 || !LABEL_VALUE.matcher(zone).matches()) {
+                    problems.add(Violation.error(object, "spec.zones[" + i + "]", "must be a node label value (letters, digits, '-', '_' and '.', "
+                            + "starting and ending with a letter or digit, at most 63 characters), got '" + zone + "'"));
+                }
             }
         }
         if (spec.getTls() != null && (spec.getTls().getSecretName() == null || spec.getTls().getSecretName().isBlank())) {

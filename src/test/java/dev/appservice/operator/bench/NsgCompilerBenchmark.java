@@ -1,5 +1,6 @@
 package dev.appservice.operator.bench;
 
+import dev.appservice.operator.admission.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.NetworkSecurityGroup;
 import dev.appservice.operator.api.RuleAccess;
@@ -51,18 +52,26 @@ public final class NsgCompilerBenchmark {
                     peers += p.getSpec().getEgress().stream().mapToInt(r -> r.getTo() == null ? 0 : r.getTo().size()).sum();
                 }
             }
-            double[] findingMillis = new double[runs];
-            for (int i = 0; i < runs; i++) {
-                long start = System.nanoTime();
-                NsgCompiler.findings(topology, settings);
-                findingMillis[i] = (System.nanoTime() - start) / 1e6;
-            }
-            Arrays.sort(findingMillis);
-            System.out.printf("%-7d findings only (what admission computes): median %.1f ms%n", count, findingMillis[runs / 2]);
+            System.out.printf("%-7d findings only (what admission computes): median %.1f ms%n", count,
+                    medianMillis(() -> NsgCompiler.findings(topology, settings), runs));
+            System.out.printf("%-7d spec validation (what each plan reconcile re-checks of its environment): median %.2f ms%n", count,
+                    medianMillis(() -> SpecValidation.validate(ase), runs));
             long bytes = result.policies().stream().mapToLong(p -> new KubernetesSerialization().asYaml(p).length()).sum();
             System.out.printf("%-7d %-12.1f %-12.1f %-12.1f %-9d %-9d %-10.1f%n", count, millis[runs / 2], millis[0], millis[runs - 1],
                     result.policies().size(), peers, bytes / 1024.0);
         }
+    }
+
+    static double medianMillis(Runnable work, int runs) {
+        work.run(); // warm-up
+        double[] millis = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            work.run();
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(millis);
+        return millis[runs / 2];
     }
 
     static AppServiceEnvironment environment(int rulesPerDirection, Random random) {

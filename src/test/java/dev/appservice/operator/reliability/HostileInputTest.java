@@ -84,6 +84,12 @@ public class HostileInputTest {
             labels(template.getMetadata().getLabels(), what);
             labels(d.getSpec().getSelector().getMatchLabels(), what);
             assertThat(template.getMetadata().getLabels()).as(what).containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
+            var affinity = template.getSpec().getAffinity();
+            if (affinity != null && affinity.getNodeAffinity() != null) {
+                affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms()
+                        .forEach(term -> term.getMatchExpressions().forEach(e -> e.getValues()
+                                .forEach(v -> assertThat(v).as(what + ": node affinity value").hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE))));
+            }
             assertThat(d.getSpec().getReplicas()).as(what + " replicas").isBetween(0, 200);
             template.getSpec().getContainers().forEach(c -> {
                 assertThat(c.getName()).as(what + " container").hasSizeLessThanOrEqualTo(63).matches(DNS_1123_SUBDOMAIN);

@@ -63,6 +63,31 @@ class InvalidSpecTest extends OperatorTest {
     }
 
     @Test
+    void aPlanInAnEnvironmentMadeInvalidWaitsAndKeepsItsWorkers() {
+        client.resource(environment(ns, "ase1")).create();
+        client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
+        Deployment workers = await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("web-workers").get(),
+                d -> d != null);
+
+        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").edit(e -> {
+            e.getSpec().setZones(java.util.List.of("not a zone!"));
+            return e;
+        });
+        await().atMost(TIMEOUT).until(() -> ready(IsolatedPlan.class, "web"), c -> c != null && "EnvironmentInvalid".equals(c.getReason()));
+        assertThat(ready(IsolatedPlan.class, "web").getMessage()).contains("AppServiceEnvironment " + ns + "/ase1 has an invalid spec");
+        await().atMost(TIMEOUT).until(() -> ready(AppServiceEnvironment.class, "ase1"), c -> c != null && "InvalidSpec".equals(c.getReason()));
+        assertThat(ready(AppServiceEnvironment.class, "ase1").getMessage()).contains("spec.zones[0]").contains("node label value").contains("not a zone!");
+        assertThat(client.apps().deployments().inNamespace(ns).withName("web-workers").get().getMetadata().getResourceVersion())
+                .as("the workers are left as they were").isEqualTo(workers.getMetadata().getResourceVersion());
+
+        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").edit(e -> {
+            e.getSpec().setZones(java.util.List.of("1", "2"));
+            return e;
+        });
+        await().atMost(TIMEOUT).until(() -> ready(IsolatedPlan.class, "web"), c -> c != null && !"EnvironmentInvalid".equals(c.getReason()));
+    }
+
+    @Test
     void anInvalidPlanGetsNoWorkersAndAnInvalidAppNoContainer() {
         client.resource(environment(ns, "ase1")).create();
         client.resource(plan(ns, "huge", "ase1", InstanceSize.I1, 150)).create();

@@ -61,12 +61,6 @@ public final class ObjectVersions {
         }
     }
 
-    /** How many versions are held (for tests and diagnostics). */
-    public static int size() {
-        forgetReleased();
-        return BY_VERSION.size();
-    }
-
     private static void forgetReleased() {
         Reference<? extends HasMetadata> released;
         while ((released = RELEASED.poll()) != null) {

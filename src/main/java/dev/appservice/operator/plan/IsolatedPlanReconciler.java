@@ -53,7 +53,6 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     static final String APPS = "apps";
 
     private final Clock clock = Clock.systemUTC();
-    private final EnvironmentValidity environmentValidity = new EnvironmentValidity();
 
     @Override
     public List<EventSource<?, IsolatedPlan>> prepareEventSources(EventSourceContext<IsolatedPlan> context) {
@@ -111,7 +110,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
             return StatusWrites.notActedOn(plan, IsolatedPlanStatus::new, "InvalidSpec", SpecValidation.describe(invalid), context, clock.instant());
         }
         var environment = context.getSecondaryResource(AppServiceEnvironment.class);
-        if (environment.isPresent() && !environmentValidity.acceptable(environment.get())) {
+        if (environment.isPresent() && !SpecValidation.acceptable(environment.get())) {
             return StatusWrites.notActedOn(plan, IsolatedPlanStatus::new, "EnvironmentInvalid", SpecValidation.describe(environment.get())
                     + " has an invalid spec (see its status); the workers are left as they are until it is fixed", context, clock.instant());
         }

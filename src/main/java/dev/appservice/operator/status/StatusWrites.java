@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -39,19 +40,8 @@ public final class StatusWrites {
      */
     public static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> notActedOn(P resource, Supplier<S> emptyStatus,
             String reason, String message, Context<P> context, Instant now) {
-        S status = resource.getStatus() == null ? emptyStatus.get() : resource.getStatus();
-        long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-        var conditions = Conditions.merge(status.getConditions(), List.of(new Conditions.Desired(Conditions.READY, false, reason, message)),
-                generation, now);
-        if (resource.getStatus() != null && StatusComparison.same(status.getConditions(), conditions)
-                && Long.valueOf(generation).equals(status.getObservedGeneration())) {
-            return UpdateControl.noUpdate();
-        }
-        ConditionEvents.post(context, ConditionEvents.between(resource, status.getConditions(), conditions, now));
-        status.setConditions(conditions);
-        status.setObservedGeneration(generation);
-        resource.setStatus(status);
-        return UpdateControl.patchStatus(resource);
+        return withReady(resource, emptyStatus, new Conditions.Desired(Conditions.READY, false, reason, message), true, context, now)
+                .map(UpdateControl::patchStatus).orElseGet(UpdateControl::noUpdate);
     }
 
     /**
@@ -62,15 +52,30 @@ public final class StatusWrites {
             Supplier<S> emptyStatus, Context<P> context, Exception e, Instant now) {
         LOG.warnf("Reconciling %s %s/%s failed: %s", resource.getKind(), resource.getMetadata().getNamespace(),
                 resource.getMetadata().getName(), Conditions.rootMessage(e));
+        return withReady(resource, emptyStatus, Conditions.failure(e), false, context, now)
+                .map(ErrorStatusUpdateControl::patchStatus).orElseGet(ErrorStatusUpdateControl::noStatusUpdate);
+    }
+
+    /**
+     * The resource with its Ready condition set as desired and the rest of its status kept (the
+     * observed generation moved to the current one if asked), with Events for the change; empty
+     * when the status already says so.
+     */
+    private static <S extends ObservedStatus, P extends CustomResource<?, S>> Optional<P> withReady(P resource, Supplier<S> emptyStatus,
+            Conditions.Desired ready, boolean observed, Context<P> context, Instant now) {
         S status = resource.getStatus() == null ? emptyStatus.get() : resource.getStatus();
         long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-        var conditions = Conditions.merge(status.getConditions(), List.of(Conditions.failure(e)), generation, now);
-        if (StatusComparison.same(status.getConditions(), conditions)) {
-            return ErrorStatusUpdateControl.noStatusUpdate();
+        var conditions = Conditions.merge(status.getConditions(), List.of(ready), generation, now);
+        boolean generationSaid = !observed || Long.valueOf(generation).equals(status.getObservedGeneration());
+        if (resource.getStatus() != null && StatusComparison.same(status.getConditions(), conditions) && generationSaid) {
+            return Optional.empty();
         }
         ConditionEvents.post(context, ConditionEvents.between(resource, status.getConditions(), conditions, now));
         status.setConditions(conditions);
+        if (observed) {
+            status.setObservedGeneration(generation);
+        }
         resource.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(resource);
+        return Optional.of(resource);
     }
 }

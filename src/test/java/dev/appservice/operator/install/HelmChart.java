@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The project's Helm chart, rendered by Helm's own engine (helm-java), as {@code helm template}
@@ -21,6 +22,15 @@ final class HelmChart {
      * (>= 1.25), so the tests name a supported one, as Argo CD does with the target cluster's.
      */
     static final String KUBE_VERSION = "v1.31.0";
+    /** What the chart renders for the operator itself, webhook aside ("Kind namespace/name"). */
+    static final List<String> OPERATOR_OBJECTS = List.of(
+            "ServiceAccount ase-operator/ase-operator",
+            "ClusterRole ase-operator",
+            "ClusterRoleBinding ase-operator",
+            "Role ase-operator/ase-operator-leader-election",
+            "RoleBinding ase-operator/ase-operator-leader-election",
+            "Deployment ase-operator/ase-operator",
+            "PodDisruptionBudget ase-operator/ase-operator");
 
     private HelmChart() {
     }

@@ -35,21 +35,16 @@ class HelmChartTest {
     @Test
     void defaultValuesRenderTheOperatorClusterWide() {
         Manifest manifest = HelmChart.render();
-        assertThat(manifest.identities()).containsExactlyInAnyOrder(
-                "ServiceAccount ase-operator/ase-operator",
-                "ClusterRole ase-operator",
-                "ClusterRoleBinding ase-operator",
-                "Role ase-operator/ase-operator-leader-election",
-                "RoleBinding ase-operator/ase-operator-leader-election",
-                "Deployment ase-operator/ase-operator",
-                "PodDisruptionBudget ase-operator/ase-operator",
+        List<String> expected = new java.util.ArrayList<>(HelmChart.OPERATOR_OBJECTS);
+        expected.addAll(List.of(
                 // The admission webhook, its certificates self-managed: no Secret (the operator creates it).
                 "Service ase-operator/ase-operator-webhook",
                 "ValidatingWebhookConfiguration ase-operator",
                 "Role ase-operator/ase-operator-webhook",
                 "RoleBinding ase-operator/ase-operator-webhook",
                 "ClusterRole ase-operator-webhook",
-                "ClusterRoleBinding ase-operator-webhook");
+                "ClusterRoleBinding ase-operator-webhook"));
+        assertThat(manifest.identities()).containsExactlyInAnyOrderElementsOf(expected);
 
         Deployment deployment = manifest.one("Deployment", Deployment.class);
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);

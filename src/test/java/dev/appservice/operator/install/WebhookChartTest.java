@@ -175,14 +175,7 @@ class WebhookChartTest {
     void disabledTheChartRendersNoneOfIt() {
         for (String values : List.of("webhook: {enabled: false}", "webhook: {enabled: false, certificates: {mode: cert-manager}}")) {
             Manifest manifest = HelmChart.render(values);
-            assertThat(manifest.identities()).as(values).containsExactlyInAnyOrder(
-                    "ServiceAccount ase-operator/ase-operator",
-                    "ClusterRole ase-operator",
-                    "ClusterRoleBinding ase-operator",
-                    "Role ase-operator/ase-operator-leader-election",
-                    "RoleBinding ase-operator/ase-operator-leader-election",
-                    "Deployment ase-operator/ase-operator",
-                    "PodDisruptionBudget ase-operator/ase-operator");
+            assertThat(manifest.identities()).as(values).containsExactlyInAnyOrderElementsOf(HelmChart.OPERATOR_OBJECTS);
             Container operator = operator(manifest);
             assertThat(operator.getPorts()).extracting(ContainerPort::getName).containsExactly("http");
             assertThat(env(operator)).doesNotContainKeys("ASE_WEBHOOK_TLS_CERT", "ASE_WEBHOOK_TLS_KEY")

@@ -127,6 +127,7 @@ public final class SpecValidation {
                 problems.add(Violation.warning(object, "spec.frontEnd.scaleFactor", "is ignored for a V1 environment: its front ends are counted by hand (spec.frontEnd.count)"));
             }
         }
+        FrontEndRules.check(object, frontEnd, problems);
         if (frontEnd != null && frontEnd.getImage() != null && frontEnd.getImage().isBlank()) {
             problems.add(Violation.error(object, "spec.frontEnd.image", "must not be empty"));
         }

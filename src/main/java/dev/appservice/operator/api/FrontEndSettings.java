@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.List;
 
 /** The front ends: nginx proxies that terminate HTTP/HTTPS and load-balance app requests. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -28,6 +31,42 @@ public class FrontEndSettings {
     @JsonPropertyDescription("The front-end proxy image: an unprivileged nginx that runs as a non-root user. Defaults to a pinned nginx-unprivileged image.")
     @Size(min = 1, max = 512)
     private String image;
+
+    @JsonPropertyDescription("The largest request body the front ends accept, as a quantity (30M = 30,000,000 bytes, 1Gi = 2^30 bytes; 0 = no limit). Larger bodies get 413. Defaults to 30M, App Service's default.")
+    private IntOrString maxRequestBodySize;
+
+    @JsonPropertyDescription("How long a front end waits for an app's response, and how long an upgraded (WebSocket) connection may stay idle, as a duration (230s, 4m, 1h; from 1s to 1h). Then 504. Defaults to 230s, App Service's front-end limit.")
+    @Pattern("^([0-9]+(ms|s|m|h))+$")
+    @Size(max = 32)
+    private String requestTimeout;
+
+    @JsonPropertyDescription("CIDRs of proxies in front of the environment (a WAF, an application gateway) whose X-Forwarded-For the front ends believe. From any other address the client is the connection's peer, and a forwarded header it sends is replaced. Up to 64.")
+    @Size(max = 64)
+    private List<@Size(max = 64) String> trustedProxies;
+
+    public IntOrString getMaxRequestBodySize() {
+        return maxRequestBodySize;
+    }
+
+    public void setMaxRequestBodySize(IntOrString maxRequestBodySize) {
+        this.maxRequestBodySize = maxRequestBodySize;
+    }
+
+    public String getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(String requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public List<String> getTrustedProxies() {
+        return trustedProxies;
+    }
+
+    public void setTrustedProxies(List<String> trustedProxies) {
+        this.trustedProxies = trustedProxies;
+    }
 
     public InstanceSize getSize() {
         return size;

@@ -6,6 +6,7 @@ import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.environment.EnvironmentServices;
 import dev.appservice.operator.environment.FrontEnds;
+import dev.appservice.operator.environment.NginxConfig;
 import dev.appservice.operator.environment.WorkerPools;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
@@ -61,8 +62,9 @@ public final class DesiredObjects {
             OperatorSettings settings) {
         List<HasMetadata> objects = new ArrayList<>();
         EnvironmentTopology topology = new EnvironmentTopology(environment, plans, apps);
-        objects.add(FrontEnds.configMap(topology, settings));
-        objects.add(FrontEnds.deployment(topology, settings));
+        // No cluster, so no Service has an address: the apps' servers answer 503 until one has.
+        objects.addAll(FrontEnds.configMaps(topology, NginxConfig.render(topology, NginxConfig.AppAddresses.NONE)));
+        objects.add(FrontEnds.deployment(topology));
         objects.add(EnvironmentServices.vip(topology));
         objects.add(EnvironmentServices.internal(topology));
         objects.add(EnvironmentServices.management(topology));

@@ -1,7 +1,6 @@
 package dev.appservice.operator.config;
 
 import dev.appservice.operator.api.AppServiceEnvironmentSpec;
-import dev.appservice.operator.model.Upstreams;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -15,11 +14,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * @param network          what the NSG compiler needs to know about the cluster
  */
 public record OperatorSettings(String placeholderImage, NetworkSettings network) {
-
-    /** Where the front ends send app requests: the plans' worker Services, resolved by the cluster DNS. */
-    public Upstreams upstreams() {
-        return Upstreams.inCluster("kube-dns." + network.dnsNamespace() + ".svc.cluster.local");
-    }
 
     public static OperatorSettings defaults() {
         return new OperatorSettings(AppServiceEnvironmentSpec.DEFAULT_FRONT_END_IMAGE, NetworkSettings.defaults());

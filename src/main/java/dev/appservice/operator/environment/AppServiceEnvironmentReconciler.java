@@ -80,6 +80,8 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     static final String EGRESS_POLICY = "egress-policy";
     /** One Service informer, shared by the three Service dependents. */
     static final String SERVICES = "services";
+    /** The Services that run apps (owned by plans and apps), whose cluster IPs the front ends proxy to. */
+    static final String APP_SERVICES = "app-services";
     /** One NetworkPolicy informer, shared by the policy dependents. */
     static final String POLICIES = "network-policies";
 
@@ -127,7 +129,16 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 context);
         apps.addIndexer(CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan());
         appsSource.set(apps);
-        return List.of(plans, services, policies, apps);
+        // A Service that runs an app wakes its environment when it appears, changes or goes, so
+        // the front ends learn its address; found through its owner: a plan, or an app's plan.
+        var appServices = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Service.class, AppServiceEnvironment.class)
+                        .withName(APP_SERVICES)
+                        .withLabelSelector(StandardLabels.MANAGED_SELECTOR + "," + StandardLabels.PLAN)
+                        .withSecondaryToPrimaryMapper((Service service) -> environmentsOwning(service, plans))
+                        .build(),
+                context);
+        return List.of(plans, services, policies, apps, appServices);
     }
 
     @Override
@@ -143,10 +154,11 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         EnvironmentTopology topology = EnvironmentTopologies.from(environment, context);
         ObservedChildren observed = new ObservedChildren(
                 context.getSecondaryResource(Deployment.class, FRONT_ENDS),
-                service(context, ResourceNames.vipService(topology.name())),
-                service(context, ResourceNames.internalService(topology.name())),
-                service(context, ResourceNames.managementService(topology.name())),
-                context.getSecondaryResource(ConfigMap.class, CONFIG),
+                service(environment, context, ResourceNames.vipService(topology.name())),
+                service(environment, context, ResourceNames.internalService(topology.name())),
+                service(environment, context, ResourceNames.managementService(topology.name())),
+                context.eventSourceRetriever().getEventSourceFor(ConfigMap.class, CONFIG).getSecondaryResources(environment).stream()
+                        .filter(map -> ResourceNames.frontEndConfig(topology.name()).equals(map.getMetadata().getName())).findFirst(),
                 context.getSecondaryResourcesAsStream(NetworkPolicy.class).toList(),
                 List.copyOf(context.eventSourceRetriever().getEventSourceFor(Deployment.class, WORKER_POOLS)
                         .getSecondaryResources(environment)));
@@ -167,6 +179,24 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 context);
     }
 
+    private Set<ResourceID> environmentsOwning(Service service, InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans) {
+        String namespace = service.getMetadata().getNamespace();
+        Set<ResourceID> environments = new java.util.HashSet<>();
+        for (var owner : service.getMetadata().getOwnerReferences()) {
+            Optional<String> planName = Optional.empty();
+            if (IsolatedPlan.class.getSimpleName().equals(owner.getKind())) {
+                planName = Optional.of(owner.getName());
+            } else if (WebApp.class.getSimpleName().equals(owner.getKind()) && appsSource.get() != null) {
+                planName = appsSource.get().get(new ResourceID(owner.getName(), namespace))
+                        .filter(app -> app.getSpec() != null).map(app -> app.getSpec().getPlanName());
+            }
+            planName.flatMap(name -> plans.get(new ResourceID(name, namespace)))
+                    .filter(plan -> plan.getSpec() != null && plan.getSpec().getEnvironmentName() != null)
+                    .ifPresent(plan -> environments.add(new ResourceID(plan.getSpec().getEnvironmentName(), namespace)));
+        }
+        return environments;
+    }
+
     private Set<ResourceID> appsOf(IsolatedPlan plan) {
         InformerEventSource<WebApp, AppServiceEnvironment> apps = appsSource.get();
         if (apps == null) {
@@ -177,8 +207,9 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 .collect(Collectors.toSet());
     }
 
-    private static Optional<Service> service(Context<AppServiceEnvironment> context, String name) {
-        return context.getSecondaryResourcesAsStream(Service.class).filter(s -> name.equals(s.getMetadata().getName())).findFirst();
+    private static Optional<Service> service(AppServiceEnvironment environment, Context<AppServiceEnvironment> context, String name) {
+        return context.eventSourceRetriever().getEventSourceFor(Service.class, SERVICES).getSecondaryResources(environment).stream()
+                .filter(s -> name.equals(s.getMetadata().getName())).findFirst();
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 final class EnvironmentTopologies {
     private static final String TOPOLOGY = "appservice.dev/topology";
     private static final String NETWORK = "appservice.dev/network";
+    private static final String FRONT_END_CONFIGURATION = "appservice.dev/front-end-configuration";
 
     private EnvironmentTopologies() {
     }
@@ -30,6 +31,16 @@ final class EnvironmentTopologies {
                     context.getSecondaryResources(WebApp.class).stream().filter(SpecValidation::acceptable).toList());
             memo.put(TOPOLOGY, topology);
             return topology;
+        });
+    }
+
+    /** The front ends' configuration, with the apps' addresses from their Services in the informer cache. */
+    static FrontEndConfiguration frontEndConfiguration(AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
+        var memo = context.managedWorkflowAndDependentResourceContext();
+        return memo.get(FRONT_END_CONFIGURATION, FrontEndConfiguration.class).orElseGet(() -> {
+            var configuration = NginxConfig.render(from(environment, context), AppServiceAddresses.from(environment, context));
+            memo.put(FRONT_END_CONFIGURATION, configuration);
+            return configuration;
         });
     }
 

@@ -5,7 +5,6 @@ import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.dependent.ControlledDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
@@ -13,14 +12,12 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 @KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR + "," + StandardLabels.ROLE + "="
         + StandardLabels.ROLE_FRONT_END))
 public class FrontEndDeploymentDependent extends ControlledDependentResource<Deployment, AppServiceEnvironment> {
-    private final OperatorSettings settings = OperatorSettings.fromConfig();
-
     public FrontEndDeploymentDependent() {
         super(Deployment.class);
     }
 
     @Override
     protected Deployment desired(AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
-        return FrontEnds.deployment(EnvironmentTopologies.from(primary, context), settings);
+        return FrontEnds.deployment(EnvironmentTopologies.from(primary, context));
     }
 }

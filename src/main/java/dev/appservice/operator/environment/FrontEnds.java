@@ -1,8 +1,6 @@
 package dev.appservice.operator.environment;
 
 import dev.appservice.operator.api.AppServiceEnvironmentSpec;
-import dev.appservice.operator.config.OperatorSettings;
-import dev.appservice.operator.model.Checksums;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.InstanceDeployment;
 import dev.appservice.operator.model.PodSecurity;
@@ -20,38 +18,69 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Desired state of an environment's front ends: the nginx configuration and the Deployment that
- * runs it. Pure functions of the {@link EnvironmentTopology}.
+ * Desired state of an environment's front ends: the nginx configuration (ConfigMaps) and the
+ * Deployment that runs it. Pure functions of the {@link EnvironmentTopology}.
+ *
+ * <p>The pod template does not depend on the apps: the configuration is mounted as a directory
+ * (a projected volume of the main ConfigMap and every possible shard ConfigMap, the shards
+ * optional), which the kubelet updates in place, and {@link FrontEndProcess} reloads nginx
+ * gracefully when it changes. So apps, host names and certificates reach running front ends
+ * without a restart; only the front-end pods' own settings (size, image, count, TLS on or off,
+ * zones) roll them, one at a time.
  */
 public final class FrontEnds {
-    public static final String CONFIG_KEY = "nginx.conf";
-    public static final String CONFIG_CHECKSUM_ANNOTATION = "appservice.dev/config-checksum";
     public static final String CONTAINER_NAME = "nginx";
+    /** Seconds a front end keeps serving after it is told to stop, while the endpoints drop it. */
+    public static final int PRE_STOP_SECONDS = 5;
 
     private FrontEnds() {
     }
 
-    public static ConfigMap configMap(EnvironmentTopology topology, OperatorSettings settings) {
+    /** The main ConfigMap ({@code nginx.conf} and the first shard), then one per further shard. */
+    public static List<ConfigMap> configMaps(EnvironmentTopology topology, FrontEndConfiguration configuration) {
+        List<ConfigMap> maps = new ArrayList<>();
+        Map<String, String> main = new TreeMap<>();
+        main.put(NginxConfig.MAIN_FILE, configuration.main());
+        int index = 0;
+        for (Map.Entry<String, String> shard : configuration.shards().entrySet()) {
+            if (index == 0) {
+                main.put(shard.getKey(), shard.getValue());
+                maps.add(configMap(topology, ResourceNames.frontEndConfig(topology.name()), main));
+            } else {
+                maps.add(configMap(topology, shardConfigMapName(topology.name(), index), Map.of(shard.getKey(), shard.getValue())));
+            }
+            index++;
+        }
+        return maps;
+    }
+
+    /** The ConfigMap of shard {@code index} (1 to 15; shard 0 is in the main ConfigMap). */
+    public static String shardConfigMapName(String environment, int index) {
+        return ResourceNames.child(environment, String.format("frontend-config-%02d", index));
+    }
+
+    private static ConfigMap configMap(EnvironmentTopology topology, String name, Map<String, String> data) {
         return new ConfigMapBuilder()
                 .withNewMetadata()
-                .withName(ResourceNames.frontEndConfig(topology.name()))
+                .withName(name)
                 .withNamespace(topology.namespace())
                 .withLabels(StandardLabels.forEnvironment(topology.name(), StandardLabels.ROLE_FRONT_END))
                 .withAnnotations(new TreeMap<>())
                 .endMetadata()
-                .withData(new TreeMap<>(Map.of(CONFIG_KEY, NginxConfig.render(topology, settings.upstreams()))))
+                .withData(new TreeMap<>(data))
                 .build();
     }
 
-    public static Deployment deployment(EnvironmentTopology topology, OperatorSettings settings) {
+    public static Deployment deployment(EnvironmentTopology topology) {
         AppServiceEnvironmentSpec spec = topology.environment().getSpec();
         String name = topology.name();
         Map<String, String> selector = StandardLabels.roleSelector(name, StandardLabels.ROLE_FRONT_END);
@@ -59,16 +88,17 @@ public final class FrontEnds {
         String tlsSecret = spec.tlsSecretName();
         List<String> zones = spec.effectiveZones();
 
-        Map<String, String> podAnnotations = new LinkedHashMap<>();
-        podAnnotations.put(CONFIG_CHECKSUM_ANNOTATION, Checksums.sha256(NginxConfig.render(topology, settings.upstreams())));
-
+        List<VolumeProjection> sources = new ArrayList<>();
+        sources.add(new VolumeProjectionBuilder().withNewConfigMap().withName(ResourceNames.frontEndConfig(name)).endConfigMap().build());
+        for (int i = 1; i < NginxConfig.MAX_SHARDS; i++) {
+            sources.add(new VolumeProjectionBuilder().withNewConfigMap().withName(shardConfigMapName(name, i)).withOptional(true)
+                    .endConfigMap().build());
+        }
         List<Volume> volumes = new ArrayList<>();
-        volumes.add(new VolumeBuilder().withName("config")
-                .withNewConfigMap().withName(ResourceNames.frontEndConfig(name)).endConfigMap().build());
+        volumes.add(new VolumeBuilder().withName("config").withNewProjected().withSources(sources).endProjected().build());
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
         List<VolumeMount> mounts = new ArrayList<>();
-        mounts.add(new VolumeMountBuilder().withName("config").withMountPath("/etc/nginx/nginx.conf")
-                .withSubPath(CONFIG_KEY).withReadOnly(true).build());
+        mounts.add(new VolumeMountBuilder().withName("config").withMountPath(NginxConfig.CONFIG_DIRECTORY).withReadOnly(true).build());
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
         if (tlsSecret != null) {
             volumes.add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(tlsSecret).endSecret().build());
@@ -77,7 +107,8 @@ public final class FrontEnds {
 
         ContainerBuilder container = new ContainerBuilder()
                 .withName(CONTAINER_NAME)
-                .withImage(spec.effectiveFrontEndImage());
+                .withImage(spec.effectiveFrontEndImage())
+                .withCommand("/bin/sh", "-c", FrontEndProcess.SCRIPT);
         for (VipPorts.Mapping port : VipPorts.served(tlsSecret != null)) {
             container.addNewPort().withName(port.name()).withContainerPort(port.containerPort()).withProtocol("TCP").endPort();
         }
@@ -85,12 +116,14 @@ public final class FrontEnds {
                 .withResources(InstanceDeployment.resources(spec.effectiveFrontEndSize()))
                 .withReadinessProbe(healthProbe(5, 3))
                 .withLivenessProbe(healthProbe(10, 6))
+                .withNewLifecycle().withNewPreStop().withNewExec().withCommand("/bin/sleep", Integer.toString(PRE_STOP_SECONDS))
+                .endExec().endPreStop().endLifecycle()
                 .withSecurityContext(PodSecurity.restrictedContainer())
                 .withVolumeMounts(mounts)
                 .build();
 
         return new InstanceDeployment(ResourceNames.frontEndDeployment(name), topology.namespace(), labels, selector,
-                topology.frontEndCount(), podAnnotations, zones, List.of(nginx), volumes).build();
+                topology.frontEndCount(), Map.of(), zones, List.of(nginx), volumes).build();
     }
 
     private static Probe healthProbe(int periodSeconds, int failureThreshold) {

@@ -2,18 +2,41 @@ package dev.appservice.operator.environment;
 
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.model.Checksums;
 import dev.appservice.operator.model.EnvironmentTopology;
-import dev.appservice.operator.model.Upstreams;
+import dev.appservice.operator.model.FrontEndTraffic;
+import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.VipPorts;
-import java.util.function.BiFunction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
- * The front ends' nginx configuration: one server per app (its default host name and extra host
- * names) proxying to its plan's workers; unknown hosts get 404; with TLS, HTTPS on the VIP's 443
- * and HTTP redirected to it; the management endpoint answers {@code /healthz}. Every server listens
- * on an unprivileged container port ({@link VipPorts}: the VIP's 80, 443, 454 and 455 map to 8080,
- * 8443, 8454 and 8455), nginx writes only below /tmp, and upstream names are resolved per request,
- * so an app whose workers do not exist yet gets 502, not a front end that fails to start.
+ * The front ends' nginx configuration, a pure function of the topology, the apps' addresses and
+ * the front-end settings.
+ *
+ * <p>What it does for traffic: one server per app (its default host name and extra host names)
+ * proxying to an {@code upstream} with a keep-alive pool at the cluster IP of the app's Service
+ * (so requests reuse connections to the app); WebSocket upgrades passed through; the request body
+ * limit and the response timeout of {@code spec.frontEnd}; {@code X-Forwarded-For},
+ * {@code -Proto} and {@code -Host} set by the front end, a client's own {@code X-Forwarded-For}
+ * believed only from {@code trustedProxies} (the realip module); HTTPS with HTTP/2 on the VIP's
+ * 443 and HTTP redirected to it; unknown hosts get 404; an app whose Service has no address yet
+ * gets 503; the management endpoint answers {@code /healthz}. Every server listens on an
+ * unprivileged container port ({@link VipPorts}) and nginx writes only below /tmp.
+ *
+ * <p>Why cluster IPs and not names: open-source nginx resolves an upstream's names once, when it
+ * loads, and refuses the whole configuration when one does not resolve; a cluster IP is fixed for
+ * the life of its Service, so a configuration with it always loads, and kube-proxy follows the
+ * app's ready endpoints within seconds without any change here.
+ *
+ * <p>Size: the apps' servers are split into {@link FrontEndConfiguration#shards() shards}, so each
+ * ConfigMap stays far below the API's object limit, and the main file names the content of each
+ * shard, so a front end applies a new configuration only once every part of it has arrived.
  */
 public final class NginxConfig {
     public static final int HTTP_PORT = VipPorts.containerPort(VipPorts.HTTP);
@@ -21,82 +44,126 @@ public final class NginxConfig {
     public static final int MANAGEMENT_PORT = VipPorts.containerPort(VipPorts.MANAGEMENT);
     public static final int MANAGEMENT_SECONDARY_PORT = VipPorts.containerPort(VipPorts.MANAGEMENT_SECONDARY);
     public static final String HEALTH_PATH = "/healthz";
+    public static final String CONFIG_DIRECTORY = "/etc/nginx/conf";
     public static final String TLS_DIRECTORY = "/etc/nginx/tls";
+    public static final String MAIN_FILE = "nginx.conf";
+    /** Idle keep-alive connections each front-end worker process keeps to one app. */
+    public static final int UPSTREAM_KEEPALIVE_CONNECTIONS = 64;
+    /** Requests over one connection, client or upstream, before nginx closes it. */
+    public static final int KEEPALIVE_REQUESTS = 10_000;
+    /** The most shards the front-end pods mount: 16 ConfigMaps of at most {@link #MAX_SHARD_BYTES}. */
+    public static final int MAX_SHARDS = 16;
+    /** Shards are added (1, 2, 4, ... 16) so that each holds about this much. */
+    public static final int TARGET_SHARD_BYTES = 256 * 1024;
+    /** Far below the API's 1 MiB object limit, leaving room for metadata. */
+    public static final int MAX_SHARD_BYTES = 900 * 1024;
+    /** What the first line of a shard and the main file's list of shards begin with. */
+    public static final String SHARD_MARKER = "# shard ";
+
+    /** What nginx's server_name accepts as written: lower-case host names, a leading wildcard label. */
+    private static final Pattern SAFE_HOST = Pattern.compile("^(\\*\\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
+    private static final Pattern UNSAFE_COMMENT = Pattern.compile("[^a-z0-9.-]");
+
+    /** The cluster IP and port that carry an app's requests, if its Service has one yet. */
+    @FunctionalInterface
+    public interface AppAddresses {
+        Optional<String> of(IsolatedPlan plan, WebApp app);
+
+        /** No addresses at all, as for {@code render}, which has no cluster. */
+        AppAddresses NONE = (plan, app) -> Optional.empty();
+    }
 
     private NginxConfig() {
     }
 
-    public static String render(EnvironmentTopology topology, Upstreams upstreams) {
-        return render(topology, upstreams.resolver(), upstreams::url, TLS_DIRECTORY);
+    public static FrontEndConfiguration render(EnvironmentTopology topology, AppAddresses addresses) {
+        return render(topology, addresses, TLS_DIRECTORY, CONFIG_DIRECTORY);
     }
 
     /**
-     * The configuration with upstream URLs from {@code upstream}, and the TLS key pair read from
-     * {@code tlsDirectory} ({@code tls.crt}, {@code tls.key}, as a kubernetes.io/tls Secret mounts them).
+     * The configuration with the TLS key pair read from {@code tlsDirectory} ({@code tls.crt},
+     * {@code tls.key}, as a kubernetes.io/tls Secret mounts them) and the shards included from
+     * {@code configDirectory}.
      */
-    public static String render(EnvironmentTopology topology, String resolver, BiFunction<IsolatedPlan, WebApp, String> upstream,
-            String tlsDirectory) {
+    public static FrontEndConfiguration render(EnvironmentTopology topology, AppAddresses addresses, String tlsDirectory,
+            String configDirectory) {
         boolean tls = topology.environment().getSpec().tlsSecretName() != null;
+        FrontEndTraffic traffic = FrontEndTraffic.of(topology.environment().getSpec());
+
+        List<String> appBlocks = new ArrayList<>();
+        List<String> appNames = new ArrayList<>();
+        int longestHost = 0;
+        int hostCount = 0;
+        for (IsolatedPlan plan : topology.plans()) {
+            for (WebApp app : topology.apps(plan)) {
+                List<String> hosts = topology.hostNames(app).stream().filter(h -> SAFE_HOST.matcher(h).matches()).toList();
+                if (hosts.isEmpty()) {
+                    continue;
+                }
+                for (String host : hosts) {
+                    longestHost = Math.max(longestHost, host.length());
+                }
+                hostCount += hosts.size();
+                appNames.add(app.getMetadata().getName());
+                appBlocks.add(appServers(plan, app, hosts, addresses.of(plan, app), tls, tlsDirectory));
+            }
+        }
+        SortedMap<String, String> shards = shards(appNames, appBlocks);
+
         StringBuilder c = new StringBuilder();
         c.append("# Generated by ase-operator for AppServiceEnvironment ")
-                .append(topology.namespace()).append('/').append(topology.name()).append(". Do not edit.\n");
+                .append(comment(topology.namespace())).append('/').append(comment(topology.name())).append(". Do not edit.\n");
+        shards.forEach((file, content) -> c.append(firstLine(content)).append('\n'));
         c.append("worker_processes auto;\n");
         c.append("pid /tmp/nginx.pid;\n");
         c.append("error_log /dev/stderr warn;\n\n");
-        c.append("events {\n    worker_connections 4096;\n}\n\n");
+        c.append("events {\n    worker_connections 8192;\n}\n\n");
         c.append("http {\n");
         c.append("    client_body_temp_path /tmp/client_temp;\n");
         c.append("    proxy_temp_path /tmp/proxy_temp;\n");
         c.append("    fastcgi_temp_path /tmp/fastcgi_temp;\n");
         c.append("    uwsgi_temp_path /tmp/uwsgi_temp;\n");
         c.append("    scgi_temp_path /tmp/scgi_temp;\n");
-        c.append("    access_log /dev/stdout;\n");
+        c.append("    access_log /dev/stdout combined buffer=64k flush=1s;\n");
         c.append("    server_tokens off;\n");
         c.append("    default_type text/plain;\n");
-        c.append("    server_names_hash_bucket_size 128;\n");
-        c.append("    resolver ").append(resolver).append(" valid=10s ipv6=off;\n");
-        c.append("    resolver_timeout 5s;\n");
+        c.append("    keepalive_timeout 75s;\n");
+        c.append("    keepalive_requests ").append(KEEPALIVE_REQUESTS).append(";\n");
+        c.append("    large_client_header_buffers 4 32k;\n");
+        c.append("    # Sized from the longest host name (").append(longestHost).append(") and their number (").append(hostCount).append(").\n");
+        c.append("    server_names_hash_bucket_size ").append(hashBucketSize(longestHost)).append(";\n");
+        c.append("    server_names_hash_max_size ").append(hashMaxSize(hostCount)).append(";\n");
+        c.append("    client_max_body_size ").append(traffic.maxRequestBodyBytes()).append(";\n");
+        c.append("    client_body_buffer_size 128k;\n");
         c.append("    proxy_http_version 1.1;\n");
+        c.append("    proxy_connect_timeout 10s;\n");
+        c.append("    proxy_read_timeout ").append(traffic.requestTimeoutDirective()).append(";\n");
+        c.append("    proxy_send_timeout ").append(traffic.requestTimeoutDirective()).append(";\n");
+        c.append("    proxy_buffer_size 16k;\n");
+        c.append("    proxy_buffers 8 16k;\n");
+        c.append("    ssl_protocols TLSv1.2 TLSv1.3;\n");
+        c.append("    ssl_session_cache shared:TLS:10m;\n");
+        c.append("    ssl_session_timeout 1h;\n\n");
+        c.append("    # WebSockets: an Upgrade is passed on; every other request keeps the upstream connection alive.\n");
+        c.append("    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        \"\" \"\";\n    }\n");
+        forwardedHeaders(c, traffic.trustedProxies());
         c.append("    proxy_set_header Host $host;\n");
-        c.append("    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n");
-        c.append("    proxy_set_header X-Forwarded-Proto $scheme;\n");
+        c.append("    proxy_set_header Upgrade $http_upgrade;\n");
+        c.append("    proxy_set_header Connection $connection_upgrade;\n");
         c.append("    proxy_set_header X-Forwarded-Host $host;\n");
-        c.append("    proxy_set_header Connection \"\";\n\n");
+        c.append("    proxy_set_header X-Real-IP $remote_addr;\n\n");
+
         c.append("    # Unknown host names get 404.\n");
         c.append("    server {\n");
         c.append("        listen ").append(HTTP_PORT).append(" default_server;\n");
         c.append("        return 404;\n");
         c.append("    }\n");
         if (tls) {
-            c.append("\n    server {\n");
-            c.append("        listen ").append(HTTPS_PORT).append(" ssl default_server;\n");
+            c.append("    server {\n");
+            c.append("        listen ").append(HTTPS_PORT).append(" ssl http2 default_server;\n");
             tlsCertificate(c, tlsDirectory);
             c.append("        return 404;\n");
             c.append("    }\n");
-        }
-        for (IsolatedPlan plan : topology.plans()) {
-            for (WebApp app : topology.apps(plan)) {
-                String names = String.join(" ", topology.hostNames(app));
-                String target = upstream.apply(plan, app);
-                c.append("\n    # WebApp ").append(app.getMetadata().getName()).append(" on IsolatedPlan ").append(plan.getMetadata().getName()).append('\n');
-                c.append("    server {\n");
-                c.append("        listen ").append(HTTP_PORT).append(";\n");
-                c.append("        server_name ").append(names).append(";\n");
-                if (tls) {
-                    c.append("        return 308 https://$host$request_uri;\n");
-                } else {
-                    proxy(c, target);
-                }
-                c.append("    }\n");
-                if (tls) {
-                    c.append("    server {\n");
-                    c.append("        listen ").append(HTTPS_PORT).append(" ssl;\n");
-                    c.append("        server_name ").append(names).append(";\n");
-                    tlsCertificate(c, tlsDirectory);
-                    proxy(c, target);
-                    c.append("    }\n");
-                }
-            }
         }
         c.append("\n    # Management endpoint (VIP ports 454 and 455): health for probes and the platform.\n");
         c.append("    server {\n");
@@ -107,21 +174,169 @@ public final class NginxConfig {
         c.append("            return 200 \"ok\\n\";\n");
         c.append("        }\n");
         c.append("        location / {\n            return 404;\n        }\n");
-        c.append("    }\n");
+        c.append("    }\n\n");
+        c.append("    # The apps, ").append(appBlocks.size()).append(" in ").append(shards.size()).append(" shard(s).\n");
+        for (String file : shards.keySet()) {
+            c.append("    include ").append(configDirectory).append('/').append(file).append(";\n");
+        }
         c.append("}\n");
+        return new FrontEndConfiguration(c.toString(), shards);
+    }
+
+    /**
+     * Without trusted proxies the client is the connection's peer and whatever forwarded headers it
+     * sent are replaced. With them, the realip module takes the client from X-Forwarded-For when the
+     * peer is trusted (skipping trusted hops), the chain it sent is kept and the peer appended, and
+     * its X-Forwarded-Proto is believed too.
+     */
+    private static void forwardedHeaders(StringBuilder c, List<String> trustedProxies) {
+        if (trustedProxies.isEmpty()) {
+            c.append("    # No trusted proxies: the client is the connection's peer; a forwarded header it sends is replaced.\n");
+            c.append("    proxy_set_header X-Forwarded-For $remote_addr;\n");
+            c.append("    proxy_set_header X-Forwarded-Proto $scheme;\n");
+            return;
+        }
+        c.append("    # Trusted proxies (spec.frontEnd.trustedProxies): only their X-Forwarded-For is believed.\n");
+        for (String cidr : trustedProxies) {
+            c.append("    set_real_ip_from ").append(cidr).append(";\n");
+        }
+        c.append("    real_ip_header X-Forwarded-For;\n");
+        c.append("    real_ip_recursive on;\n");
+        c.append("    geo $realip_remote_addr $from_trusted_proxy {\n        default 0;\n");
+        for (String cidr : trustedProxies) {
+            c.append("        ").append(cidr).append(" 1;\n");
+        }
+        c.append("    }\n");
+        c.append("    map \"$from_trusted_proxy:$http_x_forwarded_for\" $forwarded_for {\n");
+        c.append("        default $remote_addr;\n");
+        c.append("        \"1:\" $realip_remote_addr;\n");
+        c.append("        \"~^1:(?<chain>.+)$\" \"$chain, $realip_remote_addr\";\n");
+        c.append("    }\n");
+        c.append("    map \"$from_trusted_proxy:$http_x_forwarded_proto\" $forwarded_proto {\n");
+        c.append("        default $scheme;\n");
+        c.append("        \"~^1:(?<proto>https?)$\" $proto;\n");
+        c.append("    }\n");
+        c.append("    proxy_set_header X-Forwarded-For $forwarded_for;\n");
+        c.append("    proxy_set_header X-Forwarded-Proto $forwarded_proto;\n");
+    }
+
+    private static String appServers(IsolatedPlan plan, WebApp app, List<String> hosts, Optional<String> address, boolean tls,
+            String tlsDirectory) {
+        String appName = app.getMetadata().getName();
+        String upstream = "webapp-" + appName;
+        String names = String.join(" ", hosts);
+        StringBuilder c = new StringBuilder();
+        c.append("\n# WebApp ").append(comment(appName)).append(" on IsolatedPlan ").append(comment(plan.getMetadata().getName())).append('\n');
+        if (address.isPresent()) {
+            c.append("upstream ").append(upstream).append(" {\n");
+            c.append("    server ").append(address.get()).append(" max_fails=0;\n");
+            c.append("    keepalive ").append(UPSTREAM_KEEPALIVE_CONNECTIONS).append(";\n");
+            c.append("    keepalive_requests ").append(KEEPALIVE_REQUESTS).append(";\n");
+            c.append("    keepalive_timeout 60s;\n");
+            c.append("}\n");
+        }
+        c.append("server {\n");
+        c.append("    listen ").append(HTTP_PORT).append(";\n");
+        c.append("    server_name ").append(names).append(";\n");
+        if (tls) {
+            c.append("    return 308 https://$host$request_uri;\n");
+        } else {
+            proxy(c, upstream, address.isPresent());
+        }
+        c.append("}\n");
+        if (tls) {
+            c.append("server {\n");
+            c.append("    listen ").append(HTTPS_PORT).append(" ssl http2;\n");
+            c.append("    server_name ").append(names).append(";\n");
+            tlsCertificate(c, tlsDirectory);
+            proxy(c, upstream, address.isPresent());
+            c.append("}\n");
+        }
         return c.toString();
     }
 
-    private static void tlsCertificate(StringBuilder c, String directory) {
-        c.append("        ssl_certificate ").append(directory).append("/tls.crt;\n");
-        c.append("        ssl_certificate_key ").append(directory).append("/tls.key;\n");
-        c.append("        ssl_protocols TLSv1.2 TLSv1.3;\n");
+    private static void proxy(StringBuilder c, String upstream, boolean hasAddress) {
+        c.append("    location / {\n");
+        if (hasAddress) {
+            c.append("        proxy_pass http://").append(upstream).append(";\n");
+        } else {
+            c.append("        # The app's Service has no cluster IP yet.\n");
+            c.append("        return 503;\n");
+        }
+        c.append("    }\n");
     }
 
-    private static void proxy(StringBuilder c, String target) {
-        c.append("        location / {\n");
-        c.append("            set $upstream ").append(target).append(";\n");
-        c.append("            proxy_pass $upstream;\n");
-        c.append("        }\n");
+    private static void tlsCertificate(StringBuilder c, String directory) {
+        c.append("    ssl_certificate ").append(directory).append("/tls.crt;\n");
+        c.append("    ssl_certificate_key ").append(directory).append("/tls.key;\n");
+    }
+
+    /**
+     * The apps' servers in 1, 2, 4, 8 or 16 shards, each app in the shard its name hashes to, so an
+     * app stays where it is while the number of shards does. Each shard begins with the line the
+     * main file lists for it: its name and the hash of its content.
+     */
+    static SortedMap<String, String> shards(List<String> appNames, List<String> appBlocks) {
+        long total = appBlocks.stream().mapToLong(b -> b.getBytes(StandardCharsets.UTF_8).length).sum();
+        int count = 1;
+        while (count < MAX_SHARDS && total > (long) count * TARGET_SHARD_BYTES) {
+            count *= 2;
+        }
+        List<StringBuilder> bodies = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            bodies.add(new StringBuilder());
+        }
+        for (int i = 0; i < appBlocks.size(); i++) {
+            bodies.get(shardOf(appNames.get(i), count)).append(appBlocks.get(i));
+        }
+        SortedMap<String, String> shards = new TreeMap<>();
+        for (int i = 0; i < count; i++) {
+            String file = shardFile(i);
+            String body = bodies.get(i).toString();
+            String content = SHARD_MARKER + file + " " + Checksums.sha256(body) + "\n" + body;
+            int bytes = content.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_SHARD_BYTES) {
+                throw new IllegalStateException("the front-end configuration's " + file + " would be " + bytes + " bytes (at most "
+                        + MAX_SHARD_BYTES + " in one ConfigMap) with " + MAX_SHARDS + " shards: too many apps or host names in one environment");
+            }
+            shards.put(file, content);
+        }
+        return shards;
+    }
+
+    /** The file name of shard {@code i}: {@code apps-00.conf} ... {@code apps-15.conf}. */
+    public static String shardFile(int index) {
+        return String.format("apps-%02d.conf", index);
+    }
+
+    static int shardOf(String appName, int count) {
+        return Integer.parseUnsignedInt(ResourceNames.hash(appName).substring(0, 6), 16) % count;
+    }
+
+    private static String firstLine(String content) {
+        return content.substring(0, content.indexOf('\n'));
+    }
+
+    /**
+     * Bucket for the longest name: nginx keeps each name with a pointer and its length, aligned to
+     * 8 bytes, and a bucket ends in a pointer; a power of two at least 64 (a cache line).
+     */
+    static int hashBucketSize(int longestHost) {
+        int needed = ((longestHost + 2 + 8 + 7) / 8) * 8 + 8;
+        int size = 64;
+        while (size < needed) {
+            size *= 2;
+        }
+        return size;
+    }
+
+    /** Room for four times the names, so nginx finds a hash size where every bucket fits. */
+    static int hashMaxSize(int hostCount) {
+        return Math.max(1024, Integer.highestOneBit(Math.max(1, hostCount) * 4) * 2);
+    }
+
+    /** A name as it may stand in a comment: anything but [a-z0-9.-] shown as '?'. */
+    private static String comment(String name) {
+        return UNSAFE_COMMENT.matcher(name == null ? "" : name).replaceAll("?");
     }
 }

@@ -56,7 +56,14 @@ class AppServiceEnvironmentReconcilerTest extends OperatorTest {
                 .containsEntry("app.kubernetes.io/instance", "ase1")
                 .containsEntry("appservice.dev/environment", "ase1")
                 .containsEntry("appservice.dev/role", "front-end");
-        assertThat(frontEnds.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey(FrontEnds.CONFIG_CHECKSUM_ANNOTATION);
+        // The configuration is mounted as a directory the kubelet updates in place; nginx reloads it.
+        assertThat(frontEnds.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getName().equals("config")).singleElement()
+                .satisfies(v -> assertThat(v.getProjected().getSources()).hasSize(NginxConfig.MAX_SHARDS));
+        assertThat(nginx.getCommand()).containsExactly("/bin/sh", "-c", FrontEndProcess.SCRIPT);
+        assertThat(nginx.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo(NginxConfig.CONFIG_DIRECTORY);
+            assertThat(m.getSubPath()).isNull();
+        });
         assertOwnedBy(frontEnds, ase);
 
         ConfigMap config = awaitObject(ConfigMap.class, "ase1-frontend-config");

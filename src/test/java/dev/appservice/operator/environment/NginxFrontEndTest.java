@@ -4,18 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.FrontEndSettings;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.LoadBalancerType;
 import dev.appservice.operator.api.TlsSettings;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
-import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,13 +28,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -41,47 +54,74 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The front ends' generated configuration run by the real nginx (Debian's, installed by .ci/run),
- * with the apps' upstreams pointed at small HTTP servers this test starts on loopback. Requests
- * carry each app's Host header and must reach that app; unknown hosts get 404; HTTPS terminates
- * with a test certificate; the management port answers health.
+ * started by the very script the front-end pods run ({@link FrontEndProcess}), with the apps'
+ * addresses pointed at small servers this test starts on loopback: routing by host, HTTPS with
+ * HTTP/2, WebSockets, body limits, timeouts, upstream keep-alive, forwarded headers, the longest
+ * legal host names, 1,000 apps, and reloads under load.
  */
 class NginxFrontEndTest {
     static final Path NGINX = Path.of("/usr/sbin/nginx");
     static final Path TLS = Path.of("src/test/resources/tls").toAbsolutePath();
 
     final List<HttpServer> apps = new ArrayList<>();
-    final List<Runnable> closers = new ArrayList<>();
+    final List<AutoCloseable> closers = new ArrayList<>();
+    /** Per stand-in app: the client ports of the connections it was sent requests on. */
+    final Map<String, Set<Integer>> connections = new ConcurrentHashMap<>();
     Process nginx;
     Path dir;
+    Path conf;
 
     @BeforeEach
     void start() throws IOException {
         dir = Files.createTempDirectory("nginx");
+        // nginx's workers (nobody, when the tests run as root) write request bodies below it.
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        conf = Files.createDirectories(dir.resolve("conf"));
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() throws Exception {
         if (nginx != null) {
             nginx.destroy();
             nginx.waitFor(10, TimeUnit.SECONDS);
+            nginx.destroyForcibly();
         }
         apps.forEach(s -> s.stop(0));
-        closers.forEach(Runnable::run);
+        for (AutoCloseable closer : closers) {
+            closer.close();
+        }
     }
 
-    /** A loopback HTTP server that answers every request with its name and the Host it saw. */
-    int app(String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    /**
+     * A loopback HTTP app that answers with its name, the Host, X-Forwarded-For and -Proto it saw
+     * and the size of the body it read; {@code ?delay=ms} answers late. It notes each connection.
+     */
+    String app(String name) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        connections.put(name, seen);
         server.createContext("/", exchange -> {
-            byte[] body = (name + " " + exchange.getRequestHeaders().getFirst("Host") + " "
-                    + exchange.getRequestHeaders().getFirst("X-Forwarded-Proto")).getBytes(StandardCharsets.UTF_8);
+            seen.add(exchange.getRemoteAddress().getPort());
+            long bodyBytes = exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            String query = exchange.getRequestURI().getQuery();
+            if (query != null && query.startsWith("delay=")) {
+                try {
+                    Thread.sleep(Long.parseLong(query.substring("delay=".length())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            var headers = exchange.getRequestHeaders();
+            byte[] body = (name + " " + headers.getFirst("Host") + " " + headers.getFirst("X-Forwarded-Proto") + " xff=" + headers.getFirst("X-Forwarded-For")
+                    + " body=" + bodyBytes).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
         apps.add(server);
-        return server.getAddress().getPort();
+        return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     static WebApp webApp(String name, String plan, int port, String... hostNames) {
@@ -96,30 +136,68 @@ class NginxFrontEndTest {
         return app;
     }
 
-    /** Renders the environment's config with upstreams on loopback (or at a host that does not resolve). */
-    Path config(EnvironmentTopology topology, Map<String, String> upstreamByApp) throws IOException {
-        String text = NginxConfig.render(topology, "127.0.0.1", (plan, app) -> upstreamByApp.get(app.getMetadata().getName()), TLS.toString());
-        Path file = dir.resolve("nginx.conf");
-        Files.writeString(file, relocate(text));
-        return file;
+    EnvironmentTopology topology(AppServiceEnvironment ase, WebApp... webApps) {
+        IsolatedPlan web = Fixtures.plan("contoso", "web-plan", ase.getMetadata().getName(), InstanceSize.I1, 2);
+        IsolatedPlan api = Fixtures.plan("contoso", "api-plan", ase.getMetadata().getName(), InstanceSize.I1, 1);
+        return new EnvironmentTopology(ase, List.of(web, api), List.of(webApps));
     }
 
-    /** nginx's pid and temp files go to this test's directory instead of /tmp (and nothing else moves). */
+    static AppServiceEnvironment withTls(AppServiceEnvironment ase) {
+        TlsSettings tls = new TlsSettings();
+        tls.setSecretName("wildcard");
+        ase.getSpec().setTls(tls);
+        ase.getSpec().setDnsSuffix("localhost");
+        return ase;
+    }
+
+    static FrontEndSettings frontEnd(AppServiceEnvironment ase) {
+        if (ase.getSpec().getFrontEnd() == null) {
+            ase.getSpec().setFrontEnd(new FrontEndSettings());
+        }
+        return ase.getSpec().getFrontEnd();
+    }
+
+    /** The configuration with addresses by app name (an app missing from the map has none). */
+    FrontEndConfiguration render(EnvironmentTopology topology, Map<String, String> addressByApp) {
+        return NginxConfig.render(topology, (plan, app) -> Optional.ofNullable(addressByApp.get(app.getMetadata().getName())),
+                TLS.toString(), conf.toString());
+    }
+
+    /**
+     * Writes every file as the kubelet updates a mounted ConfigMap: each one replaced whole, at
+     * once; nginx's pid and temp files go to this test's directory instead of /tmp.
+     */
+    void write(FrontEndConfiguration configuration) throws IOException {
+        for (var file : configuration.files().entrySet()) {
+            String text = file.getKey().equals(NginxConfig.MAIN_FILE) ? relocate(file.getValue()) : file.getValue();
+            Path staged = dir.resolve(file.getKey() + ".new");
+            Files.writeString(staged, text);
+            Files.move(staged, conf.resolve(file.getKey()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     String relocate(String config) {
-        return config.replaceAll("(pid|_temp_path) /tmp/", "$1 " + java.util.regex.Matcher.quoteReplacement(dir.toString()) + "/");
+        return config.replaceAll("(pid|_temp_path) /tmp/", "$1 " + Matcher.quoteReplacement(dir.toString()) + "/");
     }
 
-    void check(Path config) throws Exception {
-        Process test = new ProcessBuilder(NGINX.toString(), "-t", "-c", config.toString(), "-p", dir.toString())
+    void check() throws Exception {
+        Process test = new ProcessBuilder(NGINX.toString(), "-e", "stderr", "-t", "-c", conf.resolve(NginxConfig.MAIN_FILE).toString())
                 .redirectErrorStream(true).start();
         String out = new String(test.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(test.waitFor()).as("nginx -t:\n" + out).isZero();
     }
 
-    void run(Path config) throws Exception {
-        check(config);
-        nginx = new ProcessBuilder(NGINX.toString(), "-c", config.toString(), "-p", dir.toString(), "-g", "daemon off;")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
+    /** Starts the front end as a pod does: the front-end script, polling every second. */
+    void run(FrontEndConfiguration configuration) throws Exception {
+        write(configuration);
+        check();
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", FrontEndProcess.SCRIPT)
+                .redirectErrorStream(true).redirectOutput(log().toFile());
+        builder.environment().put("CONF_DIR", conf.toString());
+        builder.environment().put("TLS_DIR", TLS.toString());
+        builder.environment().put("POLL_SECONDS", "1");
+        builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        nginx = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket("127.0.0.1", NginxConfig.MANAGEMENT_PORT)) {
@@ -128,32 +206,44 @@ class NginxFrontEndTest {
                 Thread.sleep(50);
             }
         }
-        throw new AssertionError("nginx did not start: " + Files.readString(dir.resolve("nginx.log")));
+        throw new AssertionError("nginx did not start: " + Files.readString(log()));
+    }
+
+    Path log() {
+        return dir.resolve("nginx.log");
+    }
+
+    /** Waits until the front end has logged {@code count} reloads. */
+    void awaitReloads(int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (reloads() >= count) {
+                Thread.sleep(300); // the new workers take over
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no reload " + count + ":\n" + Files.readString(log()));
+    }
+
+    long reloads() throws IOException {
+        return Files.readAllLines(log()).stream().filter(l -> l.contains("configuration reloaded")).count();
     }
 
     static HttpResponse<String> get(HttpClient client, String scheme, int port, String host, String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + path)).header("Host", host)
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    EnvironmentTopology topology(AppServiceEnvironment ase, WebApp... webApps) {
-        IsolatedPlan web = Fixtures.plan("contoso", "web-plan", "ase1", InstanceSize.I1, 2);
-        IsolatedPlan api = Fixtures.plan("contoso", "api-plan", "ase1", InstanceSize.I1, 1);
-        return new EnvironmentTopology(ase, List.of(web, api), List.of(webApps));
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void routesEachHostToItsAppAndUnknownHostsTo404() throws Exception {
-        int shop = app("shop");
-        int blog = app("blog");
-        int api = app("api");
         EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"),
                 webApp("shop", "web-plan", 8080, "www.contoso.com"), webApp("blog", "web-plan", 8081), webApp("api", "api-plan", 8080));
-        run(config(topology, Map.of("shop", "http://127.0.0.1:" + shop, "blog", "http://127.0.0.1:" + blog, "api", "http://127.0.0.1:" + api)));
+        run(render(topology, Map.of("shop", app("shop"), "blog", app("blog"), "api", app("api"))));
 
         HttpClient client = HttpClient.newHttpClient();
-        assertThat(get(client, "http", 8080, "shop.ase1.p.appservice.local", "/").body()).isEqualTo("shop shop.ase1.p.appservice.local http");
-        assertThat(get(client, "http", 8080, "www.contoso.com", "/cart?id=1").body()).isEqualTo("shop www.contoso.com http");
+        assertThat(get(client, "http", 8080, "shop.ase1.p.appservice.local", "/").body()).startsWith("shop shop.ase1.p.appservice.local http ");
+        assertThat(get(client, "http", 8080, "www.contoso.com", "/cart?id=1").body()).startsWith("shop www.contoso.com http ");
         assertThat(get(client, "http", 8080, "blog.ase1.p.appservice.local", "/").body()).startsWith("blog ");
         assertThat(get(client, "http", 8080, "api.ase1.p.appservice.local", "/v1/orders").body()).startsWith("api ");
         assertThat(get(client, "http", 8080, "unknown.example.com", "/").statusCode()).isEqualTo(404);
@@ -163,15 +253,9 @@ class NginxFrontEndTest {
     }
 
     @Test
-    void terminatesHttpsWithTheEnvironmentsCertificateAndRedirectsHttp() throws Exception {
-        int shop = app("shop");
-        AppServiceEnvironment ase = Fixtures.environment("contoso", "ase1");
-        TlsSettings tls = new TlsSettings();
-        tls.setSecretName("wildcard");
-        ase.getSpec().setTls(tls);
-        ase.getSpec().setDnsSuffix("localhost");
-        EnvironmentTopology topology = topology(ase, webApp("shop", "web-plan", 8080));
-        run(config(topology, Map.of("shop", "http://127.0.0.1:" + shop)));
+    void terminatesHttpsWithHttp2AndRedirectsHttp() throws Exception {
+        EnvironmentTopology topology = topology(withTls(Fixtures.environment("contoso", "ase1")), webApp("shop", "web-plan", 8080));
+        run(render(topology, Map.of("shop", app("shop"))));
 
         HttpResponse<String> redirect = get(HttpClient.newHttpClient(), "http", 8080, "shop.localhost", "/cart");
         assertThat(redirect.statusCode()).isEqualTo(308);
@@ -180,69 +264,355 @@ class NginxFrontEndTest {
         HttpClient https = HttpClient.newBuilder().sslContext(trusting(TLS.resolve("tls.crt"))).sslParameters(sni()).build();
         HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/"))
                 .header("Host", "shop.localhost").timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.body()).isEqualTo("shop shop.localhost https");
+        assertThat(response.body()).startsWith("shop shop.localhost https ");
+        // HTTP/2 negotiated by ALPN, seen by an independent client (curl with nghttp2).
+        Process curl = new ProcessBuilder("curl", "-s", "--http2", "--cacert", TLS.resolve("tls.crt").toString(), "-H", "Host: shop.localhost",
+                "-o", "/dev/null", "-w", "%{http_version} %{http_code}", "https://localhost:" + NginxConfig.HTTPS_PORT + "/")
+                .redirectErrorStream(true).start();
+        assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("2 200");
         assertThat(https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/"))
                 .header("Host", "nobody.localhost").build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
     }
 
     @Test
-    void startsEvenWhenAnAppsWorkersDoNotExistYet() throws Exception {
-        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("ghost", "web-plan", 8080));
-        // The in-cluster upstream name does not resolve, as for a worker Service not created yet:
-        // a loopback DNS server answers NXDOMAIN to every question.
-        int dns = nxdomainServer();
-        String text = NginxConfig.render(topology, "127.0.0.1:" + dns,
-                (plan, app) -> OperatorSettings.defaults().upstreams().url(plan, app), TLS.toString());
-        Path file = dir.resolve("nginx.conf");
-        Files.writeString(file, relocate(text));
-        run(file);
-        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "ghost.ase1.p.appservice.local", "/").statusCode()).isEqualTo(502);
-        assertThat(get(HttpClient.newHttpClient(), "http", NginxConfig.MANAGEMENT_PORT, "x", "/healthz").statusCode()).isEqualTo(200);
+    void anAppWhoseServiceHasNoAddressYetGets503AndTheOthersAreServed() throws Exception {
+        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("ghost", "web-plan", 8080),
+                webApp("shop", "web-plan", 8081));
+        run(render(topology, Map.of("shop", app("shop"))));
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "ghost.ase1.p.appservice.local", "/").statusCode()).isEqualTo(503);
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "shop.ase1.p.appservice.local", "/").statusCode()).isEqualTo(200);
     }
 
     @Test
-    void everyConfigurationTheOperatorRendersPassesNginxCheck() throws Exception {
-        AppServiceEnvironment plain = Fixtures.environment("contoso", "ase1");
-        AppServiceEnvironment withTls = Fixtures.environment("contoso", "ase1");
-        TlsSettings tls = new TlsSettings();
-        tls.setSecretName("wildcard");
-        withTls.getSpec().setTls(tls);
-        for (AppServiceEnvironment ase : List.of(plain, withTls)) {
-            for (WebApp[] set : List.of(new WebApp[0], new WebApp[] { webApp("a", "web-plan", 8080, "a.example.com", "b.example.com") },
-                    new WebApp[] { webApp("a", "web-plan", 8080), webApp("b", "api-plan", 9000, "*.wild.example.com") })) {
-                EnvironmentTopology topology = topology(ase, set);
-                String text = NginxConfig.render(topology, OperatorSettings.defaults().upstreams())
-                        .replace(NginxConfig.TLS_DIRECTORY, TLS.toString());
-                text = relocate(text);
-                Path file = dir.resolve("check.conf");
-                Files.writeString(file, text.replace("resolver kube-dns.kube-system.svc.cluster.local", "resolver 127.0.0.1"));
-                check(file);
+    void passesWebSocketUpgradesThroughAndEchoes() throws Exception {
+        int echo = webSocketEchoServer();
+        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("chat", "web-plan", 8080));
+        run(render(topology, Map.of("chat", "127.0.0.1:" + echo)));
+
+        try (Socket socket = new Socket("127.0.0.1", NginxConfig.HTTP_PORT)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /hub HTTP/1.1\r\nHost: chat.ase1.p.appservice.local\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            List<String> head = readHead(in);
+            assertThat(head.get(0)).startsWith("HTTP/1.1 101");
+            assertThat(head).contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+            for (String message : List.of("hello", "second message over the same upgraded connection")) {
+                writeFrame(out, message.getBytes(StandardCharsets.UTF_8), true);
+                assertThat(new String(readFrame(in), StandardCharsets.UTF_8)).isEqualTo(message);
             }
         }
     }
 
-    /** A DNS server on loopback that answers every query "no such name". */
-    int nxdomainServer() throws IOException {
-        java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
-        Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[512];
-            while (!socket.isClosed()) {
+    @Test
+    void acceptsBodiesUpToTheLimitAndRefusesLargerOnesWith413() throws Exception {
+        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("upload", "web-plan", 8080));
+        run(render(topology, Map.of("upload", app("upload"))));
+
+        byte[] body = new byte[25_000_000];
+        HttpResponse<String> accepted = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/files")).header("Host", "upload.ase1.p.appservice.local")
+                        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(accepted.statusCode()).isEqualTo(200);
+        assertThat(accepted.body()).endsWith("body=25000000");
+
+        // One byte over App Service's 30,000,000: refused as soon as the headers announce it.
+        try (Socket socket = new Socket("127.0.0.1", NginxConfig.HTTP_PORT)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("POST /files HTTP/1.1\r\nHost: upload.ase1.p.appservice.local\r\nContent-Length: 30000001\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(socket.getInputStream()).get(0)).startsWith("HTTP/1.1 413");
+        }
+    }
+
+    @Test
+    void waitsForSlowAppsUpToTheRequestTimeoutThen504() throws Exception {
+        assertThat(render(topology(Fixtures.environment("contoso", "ase1")), Map.of()).main())
+                .as("App Service's front ends wait 230 s by default").contains("proxy_read_timeout 230s;");
+
+        AppServiceEnvironment ase = Fixtures.environment("contoso", "ase1");
+        frontEnd(ase).setRequestTimeout("2s");
+        run(render(topology(ase, webApp("slow", "web-plan", 8080)), Map.of("slow", app("slow"))));
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> inTime = get(client, "http", 8080, "slow.ase1.p.appservice.local", "/?delay=1200");
+        assertThat(inTime.statusCode()).isEqualTo(200);
+        assertThat(get(client, "http", 8080, "slow.ase1.p.appservice.local", "/?delay=3500").statusCode()).isEqualTo(504);
+    }
+
+    @Test
+    void keepsConnectionsToTheAppAliveAcrossRequests() throws Exception {
+        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
+        run(render(topology, Map.of("shop", app("shop"))));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < 300; i++) {
+            assertThat(get(client, "http", 8080, "shop.ase1.p.appservice.local", "/" + i).statusCode()).isEqualTo(200);
+        }
+        // One pool per nginx worker process: a handful of connections, not one per request.
+        assertThat(connections.get("shop")).as("upstream connections for 300 requests").hasSizeLessThanOrEqualTo(8);
+    }
+
+    @Test
+    void replacesAForgedForwardedForAndBelievesOnlyTrustedProxies() throws Exception {
+        EnvironmentTopology untrusted = topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
+        String shop = app("shop");
+        run(render(untrusted, Map.of("shop", shop)));
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> forged = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
+                .header("Host", "shop.ase1.p.appservice.local").header("X-Forwarded-For", "6.6.6.6").header("X-Forwarded-Proto", "https")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.body()).contains(" http xff=127.0.0.1 ").doesNotContain("6.6.6.6");
+
+        AppServiceEnvironment ase = Fixtures.environment("contoso", "ase1");
+        frontEnd(ase).setTrustedProxies(List.of("127.0.0.0/8", "fd00::/8"));
+        write(render(topology(ase, webApp("shop", "web-plan", 8080)), Map.of("shop", shop)));
+        awaitReloads(1);
+        HttpResponse<String> viaProxy = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
+                .header("Host", "shop.ase1.p.appservice.local").header("X-Forwarded-For", "6.6.6.6").header("X-Forwarded-Proto", "https")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(viaProxy.body()).contains(" https xff=6.6.6.6, 127.0.0.1 ");
+    }
+
+    @Test
+    void loadsTheLongestHostNamesTheApiAccepts() throws Exception {
+        // A 63-character app on an Internal environment with a 63-character name: the default host
+        // name alone is 63 + 1 + 63 + 27 characters; and a 253-character custom domain.
+        String longName = "a".repeat(62) + "z";
+        AppServiceEnvironment ase = Fixtures.environment("contoso", "e".repeat(63), LoadBalancerType.Internal, null);
+        String label = "l".repeat(63);
+        String longest = String.join(".", label, label, label, "l".repeat(57), "com");
+        assertThat(longest).hasSize(253);
+        EnvironmentTopology topology = topology(ase, webApp(longName, "web-plan", 8080, longest));
+        run(render(topology, Map.of(longName, app("long"))));
+        String defaultHost = longName + "." + "e".repeat(63) + ".appserviceenvironment.net";
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, defaultHost, "/").body()).startsWith("long ");
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, longest, "/").body()).startsWith("long ");
+    }
+
+    @Test
+    void aThousandAppsWithFiveThousandHostNamesLoadInShardsBelowTheObjectLimit() throws Exception {
+        List<WebApp> many = new ArrayList<>();
+        Map<String, String> addresses = new HashMap<>();
+        String last = app("last");
+        for (int i = 0; i < 1000; i++) {
+            String name = "app-" + i + "-" + "x".repeat(20);
+            many.add(webApp(name, i % 2 == 0 ? "web-plan" : "api-plan", 8080, name + ".contoso.com", name + ".fabrikam.com",
+                    name + ".northwind.example", "*." + name + ".wildcard.example"));
+            addresses.put(name, last);
+        }
+        EnvironmentTopology topology = topology(withTls(Fixtures.environment("contoso", "ase1")), many.toArray(WebApp[]::new));
+        FrontEndConfiguration configuration = render(topology, addresses);
+        assertThat(configuration.shards()).hasSizeGreaterThan(1);
+        for (var map : FrontEnds.configMaps(topology, configuration)) {
+            int bytes = io.fabric8.kubernetes.client.utils.Serialization.asJson(map).getBytes(StandardCharsets.UTF_8).length;
+            assertThat(bytes).as(map.getMetadata().getName()).isLessThan(1024 * 1024);
+        }
+        run(configuration);
+        HttpClient https = HttpClient.newBuilder().sslContext(trusting(TLS.resolve("tls.crt"))).sslParameters(sni()).build();
+        String host = "deep." + "app-999-" + "x".repeat(20) + ".wildcard.example";
+        assertThat(https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/")).header("Host", host)
+                .build(), HttpResponse.BodyHandlers.ofString()).body()).startsWith("last " + host);
+    }
+
+    @Test
+    void appliesChangedConfigurationsUnderLoadWithoutFailingARequest() throws Exception {
+        Path wrk = Path.of("/usr/bin/wrk");
+        assertThat(wrk).as("wrk (apt-get install wrk; .ci/run installs it)").exists();
+        AppServiceEnvironment ase = Fixtures.environment("contoso", "ase1");
+        String shop = app("shop");
+        String other = app("other");
+        WebApp shopApp = webApp("shop", "web-plan", 8080);
+        run(render(topology(ase, shopApp), Map.of("shop", shop)));
+
+        // Two loads of their own processes: wrk with a new connection per request (a request in
+        // flight at a reload must complete, and a new connection must never be refused), and
+        // keep-alive clients that resend an idempotent request whose idle connection was closed,
+        // as browsers and HTTP libraries do (nginx closes idle keep-alive connections on reload).
+        Process load = new ProcessBuilder(wrk.toString(), "-t", "2", "-c", "16", "-d", "8s", "-H", "Host: shop.ase1.p.appservice.local",
+                "-H", "Connection: close", "http://127.0.0.1:" + NginxConfig.HTTP_PORT + "/").redirectErrorStream(true).start();
+        Process keepAlive = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djdk.httpclient.allowRestrictedHeaders=host", "-cp", System.getProperty("java.class.path"), dev.appservice.operator.testing.KeepAliveLoad.class.getName(),
+                "http://127.0.0.1:" + NginxConfig.HTTP_PORT + "/", "shop.ase1.p.appservice.local", "8", "8").redirectErrorStream(true).start();
+        Thread.sleep(1000);
+        // Apps come and go while shop is under load: each change is a graceful reload.
+        for (int round = 0; round < 4; round++) {
+            List<WebApp> set = new ArrayList<>(List.of(shopApp));
+            Map<String, String> addresses = new HashMap<>(Map.of("shop", shop));
+            if (round % 2 == 0) {
+                set.add(webApp("new-" + round, "api-plan", 9000, "new-" + round + ".example.com"));
+                addresses.put("new-" + round, other);
+            }
+            write(render(topology(ase, set.toArray(WebApp[]::new)), addresses));
+            awaitReloads(round + 1);
+            if (round % 2 == 0) {
+                assertThat(get(HttpClient.newHttpClient(), "http", 8080, "new-" + round + ".example.com", "/").body()).startsWith("other ");
+            }
+        }
+        String report = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(load.waitFor()).isZero();
+        assertThat(report).as(report).contains("requests in").doesNotContain("Non-2xx").doesNotContain("Socket errors");
+        String keptAlive = new String(keepAlive.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(keepAlive.waitFor()).isZero();
+        assertThat(keptAlive).as(keptAlive).containsPattern("ok=[1-9][0-9]* failed=0");
+        assertThat(reloads()).isEqualTo(4);
+    }
+
+    @Test
+    void waitsForEveryShardBeforeApplyingAConfiguration() throws Exception {
+        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
+        String shop = app("shop");
+        run(render(topology, Map.of("shop", shop)));
+        FrontEndConfiguration next = render(topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080),
+                webApp("blog", "web-plan", 8081)), Map.of("shop", shop, "blog", app("blog")));
+        // The main file arrives first, naming a shard content that is not there yet: nothing applied.
+        Files.writeString(conf.resolve(NginxConfig.MAIN_FILE), relocate(next.main()));
+        Thread.sleep(2500);
+        assertThat(reloads()).isZero();
+        assertThat(Files.readString(log())).contains("waiting for every part of the new configuration");
+        write(next);
+        awaitReloads(1);
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "blog.ase1.p.appservice.local", "/").body()).startsWith("blog ");
+    }
+
+    @Test
+    void keepsTheRunningConfigurationWhenNginxRefusesANewOne() throws Exception {
+        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
+        FrontEndConfiguration good = render(topology, Map.of("shop", app("shop")));
+        run(good);
+        // The shard keeps the line the main file lists, so it counts as complete, but nginx -t refuses it.
+        Files.writeString(conf.resolve(NginxConfig.shardFile(0)), good.shards().get(NginxConfig.shardFile(0)) + "this is not nginx;\n");
+        Thread.sleep(2500);
+        assertThat(reloads()).isZero();
+        assertThat(Files.readString(log())).contains("nginx refused the new configuration");
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "shop.ase1.p.appservice.local", "/").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void everyConfigurationTheOperatorRendersPassesNginxCheck() throws Exception {
+        for (boolean tls : List.of(false, true)) {
+            for (WebApp[] set : List.of(new WebApp[0], new WebApp[] { webApp("a", "web-plan", 8080, "a.example.com", "b.example.com") },
+                    new WebApp[] { webApp("a", "web-plan", 8080), webApp("b", "api-plan", 9000, "*.wild.example.com") })) {
+                AppServiceEnvironment ase = Fixtures.environment("contoso", "ase1");
+                if (tls) {
+                    withTls(ase);
+                }
+                frontEnd(ase).setTrustedProxies(List.of("10.0.0.0/8", "2001:db8::/32"));
+                frontEnd(ase).setMaxRequestBodySize(new io.fabric8.kubernetes.api.model.IntOrString(0));
+                write(render(topology(ase, set), Map.of("a", "10.96.0.10:8080")));
+                check();
+            }
+        }
+    }
+
+    // --- a minimal WebSocket (RFC 6455) echo server and frame codec for the test ---
+
+    int webSocketEchoServer() throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        closers.add(server);
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
                 try {
-                    java.net.DatagramPacket query = new java.net.DatagramPacket(buffer, buffer.length);
-                    socket.receive(query);
-                    byte[] answer = java.util.Arrays.copyOf(query.getData(), query.getLength());
-                    answer[2] = (byte) (0x80 | (answer[2] & 0x01)); // QR=1, keep RD
-                    answer[3] = (byte) 0x83; // RA=1, RCODE=3 (NXDOMAIN)
-                    socket.send(new java.net.DatagramPacket(answer, answer.length, query.getSocketAddress()));
+                    Socket socket = server.accept();
+                    Thread connection = new Thread(() -> echo(socket));
+                    connection.setDaemon(true);
+                    connection.start();
                 } catch (IOException closed) {
                     return;
                 }
             }
         });
-        thread.setDaemon(true);
-        thread.start();
-        closers.add(socket::close);
-        return socket.getLocalPort();
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return server.getLocalPort();
+    }
+
+    static void echo(Socket socket) {
+        try (socket) {
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            String key = readHead(in).stream().filter(h -> h.toLowerCase().startsWith("sec-websocket-key:"))
+                    .map(h -> h.substring(h.indexOf(':') + 1).trim()).findFirst().orElseThrow();
+            String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + accept
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            while (true) {
+                byte[] payload = readFrame(in);
+                writeFrame(out, payload, false);
+            }
+        } catch (Exception closed) {
+            // the client went away
+        }
+    }
+
+    static List<String> readHead(InputStream in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\n') {
+                String text = line.toString().replace("\r", "");
+                if (text.isEmpty()) {
+                    return lines;
+                }
+                lines.add(text);
+                line.setLength(0);
+            } else {
+                line.append((char) c);
+            }
+        }
+        return lines;
+    }
+
+    /** Reads one frame's payload (unmasking a client's frame). */
+    static byte[] readFrame(InputStream in) throws IOException {
+        int first = in.read();
+        int second = in.read();
+        if (first < 0 || second < 0 || (first & 0x0F) == 8) {
+            throw new IOException("closed");
+        }
+        long length = second & 0x7F;
+        if (length == 126) {
+            length = (in.read() << 8) | in.read();
+        } else if (length == 127) {
+            length = new java.io.DataInputStream(in).readLong();
+        }
+        byte[] mask = (second & 0x80) != 0 ? in.readNBytes(4) : null;
+        byte[] payload = in.readNBytes((int) length);
+        if (mask != null) {
+            for (int i = 0; i < payload.length; i++) {
+                payload[i] ^= mask[i % 4];
+            }
+        }
+        return payload;
+    }
+
+    /** Writes a final text frame; a client's is masked. */
+    static void writeFrame(OutputStream out, byte[] payload, boolean masked) throws IOException {
+        out.write(0x81);
+        int maskBit = masked ? 0x80 : 0;
+        if (payload.length < 126) {
+            out.write(maskBit | payload.length);
+        } else {
+            out.write(maskBit | 126);
+            out.write(payload.length >> 8);
+            out.write(payload.length & 0xFF);
+        }
+        if (masked) {
+            byte[] mask = { 1, 2, 3, 4 };
+            out.write(mask);
+            byte[] copy = payload.clone();
+            for (int i = 0; i < copy.length; i++) {
+                copy[i] ^= mask[i % 4];
+            }
+            out.write(copy);
+        } else {
+            out.write(payload);
+        }
+        out.flush();
     }
 
     static SSLContext trusting(Path certificate) throws Exception {
@@ -261,6 +631,7 @@ class NginxFrontEndTest {
     static SSLParameters sni() {
         SSLParameters parameters = new SSLParameters();
         parameters.setServerNames(List.of(new SNIHostName("localhost")));
+        parameters.setApplicationProtocols(new String[] { "h2", "http/1.1" });
         return parameters;
     }
 }

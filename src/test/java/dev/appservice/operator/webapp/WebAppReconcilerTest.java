@@ -8,7 +8,8 @@ import static org.awaitility.Awaitility.await;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.environment.FrontEnds;
+import dev.appservice.operator.environment.NginxConfig;
+import dev.appservice.operator.testing.ServiceAddresses;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
@@ -46,8 +47,7 @@ class WebAppReconcilerTest extends OperatorTest {
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
         Deployment placeholder = awaitDeployment("web-workers", d -> true);
         assertThat(placeholder.getSpec().getTemplate().getSpec().getContainers()).extracting(Container::getName).containsExactly("capacity");
-        String checksumBefore = awaitDeployment("ase1-frontend", d -> true).getSpec().getTemplate().getMetadata().getAnnotations()
-                .get(FrontEnds.CONFIG_CHECKSUM_ANNOTATION);
+        Deployment frontEndsBefore = awaitDeployment("ase1-frontend", d -> true);
 
         client.resource(app("shop", "web", 8080, "/health", List.of(new EnvVarBuilder().withName("FOO").withValue("bar").build()), "www.contoso.com")).create();
         client.resource(app("blog", "web", 9000, null, null)).create();
@@ -75,15 +75,19 @@ class WebAppReconcilerTest extends OperatorTest {
         assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(9000, 8080);
         assertThat(service.getSpec().getSelector()).containsEntry("appservice.dev/plan", "web");
 
+        ServiceAddresses.assignAll(client, ns);
+        String address = client.services().inNamespace(ns).withName("web-workers").get().getSpec().getClusterIP();
         ConfigMap config = await().atMost(TIMEOUT).until(() -> client.configMaps().inNamespace(ns).withName("ase1-frontend-config").get(),
-                c -> c.getData().get("nginx.conf").contains("server_name shop."));
-        assertThat(config.getData().get("nginx.conf"))
+                c -> c.getData().get(NginxConfig.shardFile(0)).contains("server " + address + ":8080"));
+        assertThat(config.getData().get(NginxConfig.shardFile(0)))
                 .contains("server_name shop.ase1.p.appservice.local www.contoso.com;")
-                .contains("set $upstream http://web-workers." + ns + ".svc.cluster.local:8080;")
+                .contains("server " + address + ":8080 max_fails=0;")
+                .contains("server " + address + ":9000 max_fails=0;")
                 .contains("server_name blog.ase1.p.appservice.local;");
-        // The new configuration rolls the front ends.
-        Deployment frontEnds = awaitDeployment("ase1-frontend", d -> !checksumBefore.equals(
-                d.getSpec().getTemplate().getMetadata().getAnnotations().get(FrontEnds.CONFIG_CHECKSUM_ANNOTATION)));
+        // The front ends take the new configuration without a restart: their pod template is untouched.
+        Deployment frontEnds = client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get();
+        assertThat(frontEnds.getSpec().getTemplate()).isEqualTo(frontEndsBefore.getSpec().getTemplate());
+        assertThat(frontEnds.getMetadata().getGeneration()).isEqualTo(frontEndsBefore.getMetadata().getGeneration());
         assertThat(frontEnds.getSpec().getReplicas()).isEqualTo(2);
 
         WebApp waiting = awaitApp("shop", a -> a.getStatus().getUrls() != null);

@@ -1,0 +1,39 @@
+package dev.appservice.operator.environment;
+
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.model.AppServices;
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Optional;
+
+/**
+ * The apps' addresses for the front ends, read from the informer cache of the Services that run
+ * apps: the cluster IP of the first of {@link AppServices#candidates} that has one, with the app's
+ * port.
+ */
+final class AppServiceAddresses {
+    private AppServiceAddresses() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static NginxConfig.AppAddresses from(AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
+        InformerEventSource<Service, AppServiceEnvironment> services = (InformerEventSource<Service, AppServiceEnvironment>) context
+                .eventSourceRetriever().getEventSourceFor(Service.class, AppServiceEnvironmentReconciler.APP_SERVICES);
+        String namespace = environment.getMetadata().getNamespace();
+        return (plan, app) -> AppServices.candidates(plan, app).stream()
+                .map(name -> services.get(new ResourceID(name, namespace)))
+                .flatMap(Optional::stream)
+                .map(AppServiceAddresses::clusterIp)
+                .flatMap(Optional::stream)
+                .findFirst()
+                .map(ip -> (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + AppServices.port(app));
+    }
+
+    /** The Service's cluster IP, if it has one (a headless Service has none). */
+    static Optional<String> clusterIp(Service service) {
+        String ip = service.getSpec() == null ? null : service.getSpec().getClusterIP();
+        return ip == null || ip.isBlank() || "None".equals(ip) ? Optional.empty() : Optional.of(ip);
+    }
+}

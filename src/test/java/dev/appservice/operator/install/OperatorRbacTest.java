@@ -168,7 +168,8 @@ class OperatorRbacTest {
     /**
      * The classes that use the client themselves, and why the derivation already covers them: the
      * webhook's caches read the three custom resources (the controllers' primaries, read anyway),
-     * condition events are created (granted below for every reconciler), and the self-managed
+     * condition events are created (granted below for every reconciler), the front ends' bulk
+     * configuration dependent deletes shards of its own kind, and the self-managed
      * webhook certificates are {@link #webhookCertificates(Manifest)}.
      */
     static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.of(
@@ -176,7 +177,8 @@ class OperatorRbacTest {
             "status/ConditionEvents.class", "create events",
             "admission/WebhookCertificates.class", "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
                     + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
-            "admission/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)");
+            "admission/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)",
+            "environment/FrontEndConfigDependent.class", "delete configmaps: a configuration shard no longer needed (its own kind)");
 
     @Test
     void theKnownClientCallersNeedOnlyWhatIsDerived() {
@@ -186,6 +188,7 @@ class OperatorRbacTest {
             assertThat(derived).containsAll(reads(Grant.CLUSTER, type));
         }
         assertThat(derived).contains(Grant.of(Grant.CLUSTER, "", "events", "create"));
+        assertThat(derived).contains(Grant.of(Grant.CLUSTER, "", "configmaps", "delete"));
         // WebhookCertificates, with the default chart (self-managed): its calls on the objects the chart names.
         assertThat(webhookCertificates(HelmChart.render())).containsExactlyInAnyOrder(
                 Grant.of(HelmChart.NAMESPACE, "", "secrets", "create"),

@@ -69,10 +69,12 @@ class InvalidSpecTest extends OperatorTest {
         Deployment workers = await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("web-workers").get(),
                 d -> d != null);
 
-        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").edit(e -> {
-            e.getSpec().setZones(java.util.List.of("not a zone!"));
-            return e;
-        });
+        // The operator may write the status between the test's read and its write (409): try again.
+        await().atMost(TIMEOUT).ignoreExceptions().until(() -> client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1")
+                .edit(e -> {
+                    e.getSpec().setZones(java.util.List.of("not a zone!"));
+                    return e;
+                }) != null);
         await().atMost(TIMEOUT).until(() -> ready(IsolatedPlan.class, "web"), c -> c != null && "EnvironmentInvalid".equals(c.getReason()));
         assertThat(ready(IsolatedPlan.class, "web").getMessage()).contains("AppServiceEnvironment " + ns + "/ase1 has an invalid spec");
         await().atMost(TIMEOUT).until(() -> ready(AppServiceEnvironment.class, "ase1"), c -> c != null && "InvalidSpec".equals(c.getReason()));

@@ -334,6 +334,29 @@ class ValidatingWebhookTest {
         assertThat(answer.message()).isEqualTo("AppServiceEnvironment " + ns + "/bad: spec.virtualNetwork.subnet '10.0.0.0/33' is not a valid CIDR: the prefix length must be 0 to 32");
     }
 
+    @Test
+    void deniesFrontEndSettingsOutOfRangeNamingTheField() throws Exception {
+        AppServiceEnvironment bad = environment(ns, "fe");
+        var frontEnd = new dev.appservice.operator.api.FrontEndSettings();
+        frontEnd.setMaxRequestBodySize(new io.fabric8.kubernetes.api.model.IntOrString("-5M"));
+        frontEnd.setRequestTimeout("2h");
+        frontEnd.setTrustedProxies(List.of("not-a-cidr"));
+        bad.getSpec().setFrontEnd(frontEnd);
+        Answer answer = create(bad);
+        assertThat(answer.allowed()).isFalse();
+        assertThat(answer.message()).contains("AppServiceEnvironment " + ns + "/fe: spec.frontEnd.maxRequestBodySize must be a non-negative quantity")
+                .contains("spec.frontEnd.requestTimeout must be between 1s and 1h, got '2h'")
+                .contains("spec.frontEnd.trustedProxies[0]");
+
+        var good = new dev.appservice.operator.api.FrontEndSettings();
+        good.setMaxRequestBodySize(new io.fabric8.kubernetes.api.model.IntOrString(0));
+        good.setRequestTimeout("4m");
+        good.setTrustedProxies(List.of("10.0.0.0/8", "2001:db8::/32"));
+        AppServiceEnvironment fine = environment(ns, "fine");
+        fine.getSpec().setFrontEnd(good);
+        assertThat(create(fine).allowed()).isTrue();
+    }
+
     static dev.appservice.operator.api.WebApp webApp(String namespace, String name, String plan, int port, String... hostNames) {
         var app = new dev.appservice.operator.api.WebApp();
         app.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(namespace).withName(name).build());

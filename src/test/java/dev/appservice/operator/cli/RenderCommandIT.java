@@ -67,8 +67,9 @@ class RenderCommandIT {
         assertThat(frontEnds.getSpec().getReplicas()).as("2 + floor(18 / 15)").isEqualTo(3);
         assertThat(((Deployment) objects.get(10)).getSpec().getReplicas()).isEqualTo(12);
         assertThat(((Deployment) objects.get(10)).getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("shop");
-        assertThat(((io.fabric8.kubernetes.api.model.ConfigMap) objects.get(0)).getData().get("nginx.conf"))
-                .contains("server_name shop.contoso-ase.p.appservice.local www.contoso.com;");
+        assertThat(((io.fabric8.kubernetes.api.model.ConfigMap) objects.get(0)).getData().get("apps-00.conf"))
+                .as("offline no Service has a cluster IP: the app's servers answer 503 until one has")
+                .contains("server_name shop.contoso-ase.p.appservice.local www.contoso.com;").contains("return 503;");
         assertThat(((Service) objects.get(2)).getSpec().getType()).isEqualTo("LoadBalancer");
         assertThat(first.stdout()).doesNotContain("creationTimestamp").doesNotContain("uid:");
 
@@ -131,6 +132,19 @@ class RenderCommandIT {
         Run bad = run("validate", "-f", BAD.resolve("out-of-range.yaml").toString());
         assertThat(bad.exitCode()).isEqualTo(1);
         assertThat(bad.stderr()).contains("spec.instances must be between 1 and 100, got 120");
+    }
+
+    @Test
+    void validateRefusesFrontEndSettingsOutOfRangeNamingTheField() throws Exception {
+        Path file = Path.of("src/test/resources/manifests/bad-front-end.yaml");
+        Run run = run("validate", "-f", file.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).doesNotContain("Exception");
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("error: ")).toList()).containsExactly(
+                "error: " + file + " (document 1): AppServiceEnvironment contoso/negative-body: spec.frontEnd.maxRequestBodySize must be a non-negative quantity such as 30M, 100Mi or 0 (no limit), got '-1'",
+                "error: " + file + " (document 1): AppServiceEnvironment contoso/negative-body: spec.frontEnd.requestTimeout must be between 1s and 1h, got '0s'",
+                "error: " + file + " (document 1): AppServiceEnvironment contoso/negative-body: spec.frontEnd.trustedProxies[1] '10.0.0.300/32' is not a valid IPv4 or IPv6 CIDR: '10.0.0.300' is not an IP address",
+                "error: " + file + " (document 2): AppServiceEnvironment contoso/too-slow: spec.frontEnd.requestTimeout must be between 1s and 1h, got '1h1s'");
     }
 
     @Test

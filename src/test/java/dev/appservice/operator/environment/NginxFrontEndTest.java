@@ -13,6 +13,7 @@ import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.testing.Fixtures;
+import dev.appservice.operator.testing.RunningFrontEnd;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,32 +61,28 @@ import org.junit.jupiter.api.Test;
  * legal host names, 1,000 apps, and reloads under load.
  */
 class NginxFrontEndTest {
-    static final Path NGINX = Path.of("/usr/sbin/nginx");
-    static final Path TLS = Path.of("src/test/resources/tls").toAbsolutePath();
+    static final Path TLS = RunningFrontEnd.TLS;
+
+    static {
+        // The JDK's HTTP server writes headers and body apart; without this, Nagle's algorithm and
+        // delayed ACKs hold every response on a kept-alive connection for 40 ms.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
 
     final List<HttpServer> apps = new ArrayList<>();
     final List<AutoCloseable> closers = new ArrayList<>();
     /** Per stand-in app: the client ports of the connections it was sent requests on. */
     final Map<String, Set<Integer>> connections = new ConcurrentHashMap<>();
-    Process nginx;
-    Path dir;
-    Path conf;
+    RunningFrontEnd frontEnd;
 
     @BeforeEach
     void start() throws IOException {
-        dir = Files.createTempDirectory("nginx");
-        // nginx's workers (nobody, when the tests run as root) write request bodies below it.
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        conf = Files.createDirectories(dir.resolve("conf"));
+        frontEnd = new RunningFrontEnd();
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (nginx != null) {
-            nginx.destroy();
-            nginx.waitFor(10, TimeUnit.SECONDS);
-            nginx.destroyForcibly();
-        }
+        frontEnd.close();
         apps.forEach(s -> s.stop(0));
         for (AutoCloseable closer : closers) {
             closer.close();
@@ -157,77 +154,24 @@ class NginxFrontEndTest {
         return ase.getSpec().getFrontEnd();
     }
 
-    /** The configuration with addresses by app name (an app missing from the map has none). */
     FrontEndConfiguration render(EnvironmentTopology topology, Map<String, String> addressByApp) {
-        return NginxConfig.render(topology, (plan, app) -> Optional.ofNullable(addressByApp.get(app.getMetadata().getName())),
-                TLS.toString(), conf.toString());
+        return frontEnd.render(topology, addressByApp);
     }
 
-    /**
-     * Writes every file as the kubelet updates a mounted ConfigMap: each one replaced whole, at
-     * once; nginx's pid and temp files go to this test's directory instead of /tmp.
-     */
     void write(FrontEndConfiguration configuration) throws IOException {
-        for (var file : configuration.files().entrySet()) {
-            String text = file.getKey().equals(NginxConfig.MAIN_FILE) ? relocate(file.getValue()) : file.getValue();
-            Path staged = dir.resolve(file.getKey() + ".new");
-            Files.writeString(staged, text);
-            Files.move(staged, conf.resolve(file.getKey()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
+        frontEnd.write(configuration);
     }
 
-    String relocate(String config) {
-        return config.replaceAll("(pid|_temp_path) /tmp/", "$1 " + Matcher.quoteReplacement(dir.toString()) + "/");
-    }
-
-    void check() throws Exception {
-        Process test = new ProcessBuilder(NGINX.toString(), "-e", "stderr", "-t", "-c", conf.resolve(NginxConfig.MAIN_FILE).toString())
-                .redirectErrorStream(true).start();
-        String out = new String(test.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(test.waitFor()).as("nginx -t:\n" + out).isZero();
-    }
-
-    /** Starts the front end as a pod does: the front-end script, polling every second. */
     void run(FrontEndConfiguration configuration) throws Exception {
-        write(configuration);
-        check();
-        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", FrontEndProcess.SCRIPT)
-                .redirectErrorStream(true).redirectOutput(log().toFile());
-        builder.environment().put("CONF_DIR", conf.toString());
-        builder.environment().put("TLS_DIR", TLS.toString());
-        builder.environment().put("POLL_SECONDS", "1");
-        builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        nginx = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", NginxConfig.MANAGEMENT_PORT)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("nginx did not start: " + Files.readString(log()));
-    }
-
-    Path log() {
-        return dir.resolve("nginx.log");
-    }
-
-    /** Waits until the front end has logged {@code count} reloads. */
-    void awaitReloads(int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (reloads() >= count) {
-                Thread.sleep(300); // the new workers take over
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no reload " + count + ":\n" + Files.readString(log()));
+        frontEnd.start(configuration);
     }
 
     long reloads() throws IOException {
-        return Files.readAllLines(log()).stream().filter(l -> l.contains("configuration reloaded")).count();
+        return frontEnd.reloads();
+    }
+
+    void awaitReloads(int count) throws Exception {
+        frontEnd.awaitReloads(count);
     }
 
     static HttpResponse<String> get(HttpClient client, String scheme, int port, String host, String path) throws Exception {
@@ -467,10 +411,10 @@ class NginxFrontEndTest {
         FrontEndConfiguration next = render(topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080),
                 webApp("blog", "web-plan", 8081)), Map.of("shop", shop, "blog", app("blog")));
         // The main file arrives first, naming a shard content that is not there yet: nothing applied.
-        Files.writeString(conf.resolve(NginxConfig.MAIN_FILE), relocate(next.main()));
+        frontEnd.writeFile(NginxConfig.MAIN_FILE, frontEnd.relocate(next.main()));
         Thread.sleep(2500);
         assertThat(reloads()).isZero();
-        assertThat(Files.readString(log())).contains("waiting for every part of the new configuration");
+        assertThat(frontEnd.logText()).contains("waiting for every part of the new configuration");
         write(next);
         awaitReloads(1);
         assertThat(get(HttpClient.newHttpClient(), "http", 8080, "blog.ase1.p.appservice.local", "/").body()).startsWith("blog ");
@@ -482,10 +426,10 @@ class NginxFrontEndTest {
         FrontEndConfiguration good = render(topology, Map.of("shop", app("shop")));
         run(good);
         // The shard keeps the line the main file lists, so it counts as complete, but nginx -t refuses it.
-        Files.writeString(conf.resolve(NginxConfig.shardFile(0)), good.shards().get(NginxConfig.shardFile(0)) + "this is not nginx;\n");
+        frontEnd.writeFile(NginxConfig.shardFile(0), good.shards().get(NginxConfig.shardFile(0)) + "this is not nginx;\n");
         Thread.sleep(2500);
         assertThat(reloads()).isZero();
-        assertThat(Files.readString(log())).contains("nginx refused the new configuration");
+        assertThat(frontEnd.logText()).contains("nginx refused the new configuration");
         assertThat(get(HttpClient.newHttpClient(), "http", 8080, "shop.ase1.p.appservice.local", "/").statusCode()).isEqualTo(200);
     }
 
@@ -501,7 +445,7 @@ class NginxFrontEndTest {
                 frontEnd(ase).setTrustedProxies(List.of("10.0.0.0/8", "2001:db8::/32"));
                 frontEnd(ase).setMaxRequestBodySize(new io.fabric8.kubernetes.api.model.IntOrString(0));
                 write(render(topology(ase, set), Map.of("a", "10.96.0.10:8080")));
-                check();
+                frontEnd.check();
             }
         }
     }

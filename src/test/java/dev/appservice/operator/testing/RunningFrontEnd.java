@@ -1,0 +1,135 @@
+package dev.appservice.operator.testing;
+
+import dev.appservice.operator.environment.FrontEndConfiguration;
+import dev.appservice.operator.environment.FrontEndProcess;
+import dev.appservice.operator.environment.NginxConfig;
+import dev.appservice.operator.model.EnvironmentTopology;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+
+/**
+ * A front end as a pod runs it, on this machine: the real nginx (Debian's) started by the very
+ * script of the front-end container ({@link FrontEndProcess}), its configuration in a directory
+ * written as the kubelet updates a mounted ConfigMap, TLS from the test certificate. nginx's pid
+ * and temp files go to the directory instead of /tmp. Listens on the front ends' container
+ * ports (8080, 8443, 8454, 8455), so one at a time.
+ */
+public final class RunningFrontEnd implements AutoCloseable {
+    public static final Path NGINX = Path.of("/usr/sbin/nginx");
+    public static final Path TLS = Path.of("src/test/resources/tls").toAbsolutePath();
+
+    private final Path dir;
+    private final Path conf;
+    private Process process;
+
+    public RunningFrontEnd() throws IOException {
+        dir = Files.createTempDirectory("nginx");
+        // nginx's workers (nobody, when run as root) write request bodies below it.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        conf = Files.createDirectories(dir.resolve("conf"));
+    }
+
+    /** The configuration with addresses by app name (an app missing from the map has none). */
+    public FrontEndConfiguration render(EnvironmentTopology topology, Map<String, String> addressByApp) {
+        return NginxConfig.render(topology, (plan, app) -> Optional.ofNullable(addressByApp.get(app.getMetadata().getName())),
+                TLS.toString(), conf.toString());
+    }
+
+    /** Every file replaced whole, at once, as the kubelet does. */
+    public void write(FrontEndConfiguration configuration) throws IOException {
+        for (var file : configuration.files().entrySet()) {
+            String text = file.getKey().equals(NginxConfig.MAIN_FILE) ? relocate(file.getValue()) : file.getValue();
+            writeFile(file.getKey(), text);
+        }
+    }
+
+    /** One file of the configuration directory replaced at once. */
+    public void writeFile(String name, String text) throws IOException {
+        Path staged = dir.resolve(name + ".new");
+        Files.writeString(staged, text);
+        Files.move(staged, conf.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The main file as this front end needs it: pid and temp files in its directory. */
+    public String relocate(String main) {
+        return main.replaceAll("(pid|_temp_path) /tmp/", "$1 " + Matcher.quoteReplacement(dir.toString()) + "/");
+    }
+
+    /** {@code nginx -t} on the written configuration; fails with nginx's words. */
+    public void check() throws IOException, InterruptedException {
+        Process test = new ProcessBuilder(NGINX.toString(), "-e", "stderr", "-t", "-c", conf.resolve(NginxConfig.MAIN_FILE).toString())
+                .redirectErrorStream(true).start();
+        String out = new String(test.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (test.waitFor() != 0) {
+            throw new AssertionError("nginx -t refused the configuration:\n" + out);
+        }
+    }
+
+    /** Writes, checks and starts, polling for changes every second; returns once nginx listens. */
+    public void start(FrontEndConfiguration configuration) throws IOException, InterruptedException {
+        write(configuration);
+        check();
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", FrontEndProcess.SCRIPT)
+                .redirectErrorStream(true).redirectOutput(log().toFile());
+        builder.environment().put("CONF_DIR", conf.toString());
+        builder.environment().put("TLS_DIR", TLS.toString());
+        builder.environment().put("POLL_SECONDS", "1");
+        builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        process = builder.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", NginxConfig.MANAGEMENT_PORT)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("nginx did not start: " + Files.readString(log()));
+    }
+
+    public Path log() {
+        return dir.resolve("nginx.log");
+    }
+
+    public String logText() throws IOException {
+        return Files.readString(log());
+    }
+
+    public long reloads() throws IOException {
+        try (var lines = Files.lines(log())) {
+            return lines.filter(l -> l.contains("configuration reloaded")).count();
+        }
+    }
+
+    /** Waits until the front end has logged {@code count} reloads, and its new workers have taken over. */
+    public void awaitReloads(long count) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (reloads() >= count) {
+                Thread.sleep(300);
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no reload " + count + ":\n" + logText());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null) {
+            process.destroy(); // SIGTERM: the script quits nginx gracefully
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -255,6 +255,7 @@ public final class SpecValidation {
                 }
             }
         }
+        AccessRestrictionRules.check(object, spec.getAccessRestrictions(), problems);
         return problems;
     }
 

@@ -48,6 +48,22 @@ public class WebAppSpec {
     @Size(max = 1024)
     private String healthCheckPath;
 
+    @JsonPropertyDescription("Client address ranges allowed or denied at the front ends, as on App Service: checked in priority order, the first match deciding; once any rule exists, clients no rule allows get 403. Up to 512 rules.")
+    @Size(max = 512)
+    private List<AccessRestriction> accessRestrictions;
+
+    public List<AccessRestriction> getAccessRestrictions() {
+        return accessRestrictions;
+    }
+
+    public void setAccessRestrictions(List<AccessRestriction> accessRestrictions) {
+        this.accessRestrictions = accessRestrictions;
+    }
+
+    public List<AccessRestriction> effectiveAccessRestrictions() {
+        return accessRestrictions == null ? List.of() : accessRestrictions;
+    }
+
     public int effectivePort() {
         return port == null ? DEFAULT_PORT : port;
     }

@@ -1,7 +1,9 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.api.AccessRestriction;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.model.AccessRules;
 import dev.appservice.operator.model.Checksums;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.FrontEndTraffic;
@@ -62,7 +64,7 @@ public final class NginxConfig {
 
     /** What nginx's server_name accepts as written: lower-case host names, a leading wildcard label. */
     private static final Pattern SAFE_HOST = Pattern.compile("^(\\*\\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
-    private static final Pattern UNSAFE_COMMENT = Pattern.compile("[^a-z0-9.-]");
+    private static final Pattern UNSAFE_COMMENT = Pattern.compile("[^A-Za-z0-9._-]");
 
     /** The cluster IP and port that carry an app's requests, if its Service has one yet. */
     @FunctionalInterface
@@ -228,6 +230,7 @@ public final class NginxConfig {
         String names = String.join(" ", hosts);
         StringBuilder c = new StringBuilder();
         c.append("\n# WebApp ").append(comment(appName)).append(" on IsolatedPlan ").append(comment(plan.getMetadata().getName())).append('\n');
+        String denied = accessRestrictions(c, app);
         if (address.isPresent()) {
             c.append("upstream ").append(upstream).append(" {\n");
             c.append("    server ").append(address.get()).append(" max_fails=0;\n");
@@ -239,6 +242,7 @@ public final class NginxConfig {
         c.append("server {\n");
         c.append("    listen ").append(HTTP_PORT).append(";\n");
         c.append("    server_name ").append(names).append(";\n");
+        deny(c, denied);
         if (tls) {
             c.append("    return 308 https://$host$request_uri;\n");
         } else {
@@ -250,10 +254,38 @@ public final class NginxConfig {
             c.append("    listen ").append(HTTPS_PORT).append(" ssl http2;\n");
             c.append("    server_name ").append(names).append(";\n");
             tlsCertificate(c, tlsDirectory);
+            deny(c, denied);
             proxy(c, upstream, address.isPresent());
             c.append("}\n");
         }
         return c.toString();
+    }
+
+    /**
+     * The app's access restrictions ({@link AccessRules}) as a {@code geo} table of the client
+     * address ($remote_addr, which trusted proxies' X-Forwarded-For has already set): the name of
+     * the variable that is 1 for a denied client, or null when the app has no rules.
+     */
+    private static String accessRestrictions(StringBuilder c, WebApp app) {
+        List<AccessRestriction> rules = app.getSpec().effectiveAccessRestrictions();
+        if (rules.isEmpty()) {
+            return null;
+        }
+        String variable = "$webapp_denied_" + ResourceNames.hash(app.getMetadata().getNamespace() + "/" + app.getMetadata().getName());
+        c.append("geo $remote_addr ").append(variable).append(" {\n");
+        c.append("    default 1;\n");
+        for (AccessRules.Entry entry : AccessRules.effective(rules)) {
+            c.append("    ").append(entry.cidr()).append(entry.allow() ? " 0;" : " 1;").append("  # ").append(comment(entry.ruleName()))
+                    .append('\n');
+        }
+        c.append("}\n");
+        return variable;
+    }
+
+    private static void deny(StringBuilder c, String deniedVariable) {
+        if (deniedVariable != null) {
+            c.append("    if (").append(deniedVariable).append(") {\n        return 403;\n    }\n");
+        }
     }
 
     private static void proxy(StringBuilder c, String upstream, boolean hasAddress) {
@@ -336,7 +368,7 @@ public final class NginxConfig {
         return Math.max(1024, Integer.highestOneBit(Math.max(1, hostCount) * 4) * 2);
     }
 
-    /** A name as it may stand in a comment: anything but [a-z0-9.-] shown as '?'. */
+    /** A name as it may stand in a comment: anything but [A-Za-z0-9._-] shown as '?'. */
     private static String comment(String name) {
         return UNSAFE_COMMENT.matcher(name == null ? "" : name).replaceAll("?");
     }

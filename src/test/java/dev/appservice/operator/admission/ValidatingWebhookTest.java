@@ -357,6 +357,35 @@ class ValidatingWebhookTest {
         assertThat(create(fine).allowed()).isTrue();
     }
 
+    @Test
+    void deniesAccessRestrictionsThatAreInvalidNamingTheField() throws Exception {
+        var app = webApp(ns, "guarded", "web", 8080);
+        var rules = new java.util.ArrayList<dev.appservice.operator.api.AccessRestriction>();
+        rules.add(restriction("office", 100, "10.0.0.0/8"));
+        rules.add(restriction("typo", 100, "10.0.0.0/33"));
+        app.getSpec().setAccessRestrictions(rules);
+        Answer answer = create(app);
+        assertThat(answer.allowed()).isFalse();
+        assertThat(answer.message()).contains("WebApp " + ns + "/guarded: spec.accessRestrictions[1].priority 100 is already the priority of spec.accessRestrictions[0]")
+                .contains("spec.accessRestrictions[1].ipAddress '10.0.0.0/33' is not a valid CIDR");
+
+        var many = new java.util.ArrayList<dev.appservice.operator.api.AccessRestriction>();
+        for (int i = 0; i < 513; i++) {
+            many.add(restriction("r" + i, i + 1, "10.0." + (i / 256) + "." + (i % 256) + "/32"));
+        }
+        app.getSpec().setAccessRestrictions(many);
+        assertThat(create(app).message()).contains("spec.accessRestrictions may hold at most 512 rules (App Service's limit), got 513");
+    }
+
+    static dev.appservice.operator.api.AccessRestriction restriction(String name, int priority, String cidr) {
+        var rule = new dev.appservice.operator.api.AccessRestriction();
+        rule.setName(name);
+        rule.setPriority(priority);
+        rule.setAction(dev.appservice.operator.api.RuleAccess.Allow);
+        rule.setIpAddress(cidr);
+        return rule;
+    }
+
     static dev.appservice.operator.api.WebApp webApp(String namespace, String name, String plan, int port, String... hostNames) {
         var app = new dev.appservice.operator.api.WebApp();
         app.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(namespace).withName(name).build());

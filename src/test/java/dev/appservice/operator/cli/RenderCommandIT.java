@@ -148,6 +148,18 @@ class RenderCommandIT {
     }
 
     @Test
+    void validateRefusesInvalidAccessRestrictionsNamingTheFieldWithoutEchoingControlCharacters() throws Exception {
+        Path file = Path.of("src/test/resources/manifests/bad-access-restrictions.yaml");
+        Run run = run("validate", "-f", file.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        List<String> errors = run.stderr().lines().filter(l -> l.startsWith("error: ")).toList();
+        assertThat(errors).containsExactly(
+                "error: " + file + ": WebApp contoso/guarded: spec.accessRestrictions[1].priority 100 is already the priority of spec.accessRestrictions[0]; priorities must be unique",
+                "error: " + file + ": WebApp contoso/guarded: spec.accessRestrictions[2].ipAddress '203.0.113.0/24\\nreturn 302 http://evil.example/' is not a valid CIDR: the prefix length must be 0 to 32");
+        assertThat(run.stderr().lines()).noneMatch(l -> l.startsWith("return 302"));
+    }
+
+    @Test
     void validateAdmitsTheSetInOrderAndNamesThePlanThatBreaksTheLimit() throws Exception {
         Run run = run("validate", "-f", "src/test/resources/manifests/over-capacity.yaml");
         assertThat(run.exitCode()).isEqualTo(1);

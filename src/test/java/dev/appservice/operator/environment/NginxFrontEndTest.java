@@ -3,7 +3,9 @@ package dev.appservice.operator.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.appservice.operator.api.AccessRestriction;
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.RuleAccess;
 import dev.appservice.operator.api.FrontEndSettings;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
@@ -317,6 +319,60 @@ class NginxFrontEndTest {
                 .header("Host", "shop.ase1.p.appservice.local").header("X-Forwarded-For", "6.6.6.6").header("X-Forwarded-Proto", "https")
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(viaProxy.body()).contains(" https xff=6.6.6.6, 127.0.0.1 ");
+    }
+
+    @Test
+    void accessRestrictionsDecideByPriorityWithTheImplicitDenyAndLeaveManagementAlone() throws Exception {
+        AppServiceEnvironment ase = Fixtures.environment("contoso", "ase1");
+        // Clients are named by a trusted proxy's X-Forwarded-For, so one loopback test can be many clients.
+        frontEnd(ase).setTrustedProxies(List.of("127.0.0.0/8"));
+        WebApp guarded = webApp("guarded", "web-plan", 8080);
+        guarded.getSpec().setAccessRestrictions(List.of(
+                restriction("one-host", 100, RuleAccess.Deny, "203.0.113.7/32"),
+                restriction("partner", 200, RuleAccess.Allow, "203.0.113.0/24"),
+                restriction("office", 300, RuleAccess.Allow, "10.0.0.0/8"),
+                restriction("lab", 400, RuleAccess.Deny, "10.1.0.0/16"),
+                restriction("v6-partner", 500, RuleAccess.Allow, "2001:db8::/32")));
+        WebApp open = webApp("open", "web-plan", 8081);
+        String address = app("app");
+        run(render(topology(ase, guarded, open), Map.of("guarded", address, "open", address)));
+
+        Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+        expected.put("203.0.113.7", 403);   // denied by the first rule, though the second allows its range
+        expected.put("203.0.113.8", 200);
+        expected.put("10.1.2.3", 200);      // "office" (300) is checked before "lab" (400)
+        expected.put("2001:db8::5", 200);   // IPv6
+        expected.put("2001:db9::5", 403);   // no rule: the implicit deny
+        expected.put("192.0.2.1", 403);
+        HttpClient client = HttpClient.newHttpClient();
+        for (var e : expected.entrySet()) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
+                    .header("Host", "guarded.ase1.p.appservice.local").header("X-Forwarded-For", e.getKey()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(e.getKey()).isEqualTo(e.getValue());
+        }
+        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/")).header("Host", "open.ase1.p.appservice.local")
+                .header("X-Forwarded-For", "192.0.2.1").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("an app without rules admits everyone").isEqualTo(200);
+        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + NginxConfig.MANAGEMENT_PORT + "/healthz"))
+                .header("X-Forwarded-For", "192.0.2.1").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("the management endpoint is not the app's").isEqualTo(200);
+        // A forged header from a client that is not a trusted proxy changes nothing.
+        AppServiceEnvironment untrusted = Fixtures.environment("contoso", "ase1");
+        write(render(topology(untrusted, guarded), Map.of("guarded", address)));
+        awaitReloads(1);
+        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/")).header("Host", "guarded.ase1.p.appservice.local")
+                .header("X-Forwarded-For", "203.0.113.8").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("127.0.0.1 itself is in no rule").isEqualTo(403);
+    }
+
+    static AccessRestriction restriction(String name, int priority, RuleAccess action, String cidr) {
+        AccessRestriction rule = new AccessRestriction();
+        rule.setName(name);
+        rule.setPriority(priority);
+        rule.setAction(action);
+        rule.setIpAddress(cidr);
+        return rule;
     }
 
     @Test

@@ -2,18 +2,23 @@ package dev.appservice.operator.plan;
 
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.dependent.ControlledDependentResource;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import dev.appservice.operator.dependent.ControlledDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.TreeMap;
 
-/** A plan's worker Deployment: one pod per instance the plan is granted. */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR + "," + StandardLabels.ROLE + "="
-        + StandardLabels.ROLE_WORKER))
+/**
+ * A plan's {@code <plan>-workers} Deployment: the placeholder holding the plan's capacity beside its
+ * apps' own Deployments. While a plan is moved from the old layout (see {@link LegacyWorkers}),
+ * the old Deployment is left as it is, but for the start of its drain on its metadata.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.PLAN_WORKERS_SELECTOR))
 public class WorkerDeploymentDependent extends ControlledDependentResource<Deployment, IsolatedPlan> {
     private final OperatorSettings settings = OperatorSettings.fromConfig();
 
@@ -23,6 +28,19 @@ public class WorkerDeploymentDependent extends ControlledDependentResource<Deplo
 
     @Override
     protected Deployment desired(IsolatedPlan plan, Context<IsolatedPlan> context) {
+        LegacyWorkers.Migration migration = PlanTopologies.migration(context);
+        if (migration.keepsLegacy()) {
+            var actual = getSecondaryResource(plan, context);
+            if (actual.isPresent()) {
+                Deployment kept = new DeploymentBuilder(actual.get()).withStatus(null).build();
+                if (kept.getMetadata().getAnnotations() == null) {
+                    kept.getMetadata().setAnnotations(new TreeMap<>());
+                }
+                migration.drainStarted().ifPresent(started -> kept.getMetadata().getAnnotations()
+                        .put(LegacyWorkers.DRAIN_STARTED_ANNOTATION, started.toString()));
+                return kept;
+            }
+        }
         return PlanTopologies.from(plan, context)
                 .map(topology -> Workers.deployment(topology, plan, settings))
                 .orElseThrow(() -> new IllegalStateException("the precondition guarantees the environment exists"));

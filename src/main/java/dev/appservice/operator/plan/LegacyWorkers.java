@@ -56,7 +56,10 @@ public final class LegacyWorkers {
         RETIRE
     }
 
-    /** The step, when the drain started (if it did), and when to look again (if a timer, not an event, decides). */
+    /**
+     * The step, the start of the drain to record on the old Deployment (none: no drain, the
+     * annotation is removed), and when to look again (when a timer, not an event, decides).
+     */
     public record Migration(Step step, Optional<Instant> drainStarted, Optional<Duration> recheckAfter) {
         static final Migration NONE = new Migration(Step.NONE, Optional.empty(), Optional.empty());
 
@@ -85,12 +88,16 @@ public final class LegacyWorkers {
                     ? new Migration(Step.START_DRAIN, Optional.of(now), Optional.of(drainPeriod))
                     : new Migration(Step.SERVE, Optional.empty(), Optional.empty());
         }
+        if (!everyAppMoved) {
+            // An app appeared, or lost its own Deployment's readiness or its Service, during the drain: the
+            // old layout serves on and the drain starts again once every app has moved.
+            return new Migration(Step.SERVE, Optional.empty(), Optional.empty());
+        }
         Duration remaining = Duration.between(now, started.get().plus(drainPeriod));
         if (!remaining.isNegative() && !remaining.isZero()) {
             return new Migration(Step.DRAIN, started, Optional.of(remaining));
         }
-        // The drain is over; if an app has lost its own Deployment or Service meanwhile, the old layout serves on.
-        return everyAppMoved ? new Migration(Step.RETIRE, started, Optional.empty()) : new Migration(Step.SERVE, started, Optional.empty());
+        return new Migration(Step.RETIRE, started, Optional.empty());
     }
 
     static Optional<Instant> drainStarted(Deployment workers) {

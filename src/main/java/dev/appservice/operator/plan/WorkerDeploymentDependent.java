@@ -33,11 +33,14 @@ public class WorkerDeploymentDependent extends ControlledDependentResource<Deplo
             var actual = getSecondaryResource(plan, context);
             if (actual.isPresent()) {
                 Deployment kept = new DeploymentBuilder(actual.get()).withStatus(null).build();
-                if (kept.getMetadata().getAnnotations() == null) {
-                    kept.getMetadata().setAnnotations(new TreeMap<>());
+                kept.getMetadata().setAnnotations(kept.getMetadata().getAnnotations() == null
+                        ? new TreeMap<>() : new TreeMap<>(kept.getMetadata().getAnnotations()));
+                // A drain that must start again is cleared to "" (an update that only drops an annotation is not
+                // seen by the matcher, which ignores what the cluster adds).
+                if (migration.drainStarted().isPresent() || kept.getMetadata().getAnnotations().containsKey(LegacyWorkers.DRAIN_STARTED_ANNOTATION)) {
+                    kept.getMetadata().getAnnotations().put(LegacyWorkers.DRAIN_STARTED_ANNOTATION,
+                            migration.drainStarted().map(Object::toString).orElse(""));
                 }
-                migration.drainStarted().ifPresent(started -> kept.getMetadata().getAnnotations()
-                        .put(LegacyWorkers.DRAIN_STARTED_ANNOTATION, started.toString()));
                 return kept;
             }
         }

@@ -32,7 +32,8 @@ public class WorkerDeploymentDependent extends ControlledDependentResource<Deplo
         if (migration.keepsLegacy()) {
             var actual = getSecondaryResource(plan, context);
             if (actual.isPresent()) {
-                Deployment kept = new DeploymentBuilder(actual.get()).withStatus(null).build();
+                // The status is kept as read: the API server ignores it on an update, and so must the tests' mock server.
+                Deployment kept = new DeploymentBuilder(actual.get()).build();
                 kept.getMetadata().setAnnotations(kept.getMetadata().getAnnotations() == null
                         ? new TreeMap<>() : new TreeMap<>(kept.getMetadata().getAnnotations()));
                 // A drain that must start again is cleared to "" (an update that only drops an annotation is not

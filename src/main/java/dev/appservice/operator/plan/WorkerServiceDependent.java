@@ -26,7 +26,7 @@ public class WorkerServiceDependent extends ControlledDependentResource<Service,
     @Override
     protected Service desired(IsolatedPlan plan, Context<IsolatedPlan> context) {
         return getSecondaryResource(plan, context)
-                .map(actual -> new ServiceBuilder(actual).withStatus(null).build())
+                .map(actual -> new ServiceBuilder(actual).build())
                 .orElseThrow(() -> new IllegalStateException("the precondition guarantees the old Service exists"));
     }
 

@@ -7,6 +7,7 @@ import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.environment.EnvironmentServices;
 import dev.appservice.operator.environment.FrontEnds;
 import dev.appservice.operator.environment.WorkerPools;
+import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.plan.Workers;
@@ -45,6 +46,18 @@ public final class DesiredObjects {
                 warnings.accept("IsolatedPlan " + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName()
                         + ": AppServiceEnvironment " + plan.getMetadata().getNamespace() + "/" + plan.getSpec().getEnvironmentName()
                         + " is not in the input; no workers rendered (the operator waits for it: EnvironmentNotFound)");
+            }
+        }
+        for (AppServiceEnvironment environment : sorted) {
+            EnvironmentTopology topology = new EnvironmentTopology(environment, plans, apps);
+            for (WebApp app : topology.apps()) {
+                if (!topology.isAdmitted(app)) {
+                    IsolatedPlan plan = topology.planOf(app).orElseThrow();
+                    warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/" + app.getMetadata().getName() + ": IsolatedPlan "
+                            + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName() + " runs at most "
+                            + AppDensity.appsPerInstance(topology.workerSize(plan)) + " apps on its " + topology.workerSize(plan)
+                            + " instances; the app is not rendered (the operator reports PlanCapacityExceeded)");
+                }
             }
         }
         for (WebApp app : apps) {

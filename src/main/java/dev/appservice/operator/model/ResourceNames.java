@@ -39,7 +39,7 @@ public final class ResourceNames {
         return child(plan, "workers");
     }
 
-    /** The Service in front of a plan's workers: the same name as their Deployment. */
+    /** The old layout's Service in front of a plan's workers (one port per app): the same name as their Deployment. */
     public static String workerService(String plan) {
         return workerDeployment(plan);
     }

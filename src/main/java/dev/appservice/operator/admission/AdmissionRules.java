@@ -6,6 +6,7 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WorkerPool;
 import dev.appservice.operator.config.NetworkSettings;
+import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
 import java.util.ArrayList;
@@ -183,6 +184,14 @@ public final class AdmissionRules {
         Optional<AppServiceEnvironment> environment = view.environment(namespace, plan.get().getSpec().getEnvironmentName());
         if (environment.isPresent()) {
             EnvironmentTopology topology = new EnvironmentTopology(environment.get(), view.plans(namespace), others);
+            // A new app comes last in its plan's admission order: past the density, it is admitted but will not run.
+            int density = AppDensity.appsPerInstance(topology.workerSize(plan.get()));
+            int running = topology.planOf(app).map(p -> topology.apps(p).stream().filter(SpecValidation::acceptable).count()).orElse(0L).intValue();
+            if (previous == null && running >= density) {
+                problems.add(Violation.warning(object, "spec.planName", "IsolatedPlan " + namespace + "/" + planName + " runs at most " + density
+                        + " apps on its " + topology.workerSize(plan.get()) + " instances and already has " + running
+                        + "; this app will not run (PlanCapacityExceeded) until one goes or the plan is scaled up to a larger size"));
+            }
             List<String> hosts = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app)).hostNames(app);
             for (WebApp other : topology.apps()) {
                 for (String host : topology.hostNames(other)) {

@@ -253,6 +253,11 @@ public final class SpecValidation {
                 } else if (name.equals("PORT")) {
                     problems.add(Violation.warning(object, "spec.env[" + i + "]", "PORT is set by the operator to spec.port; this value is ignored"));
                 }
+                var entry = spec.getEnv().get(i);
+                if (entry.getValue() != null && !entry.getValue().isEmpty() && entry.getValueFrom() != null) {
+                    // The API server refuses such a container; caught here, it is reported on this app alone.
+                    problems.add(Violation.error(object, "spec.env[" + i + "]", "may not have both value and valueFrom"));
+                }
             }
         }
         AccessRestrictionRules.check(object, spec.getAccessRestrictions(), problems);

@@ -8,9 +8,11 @@ import dev.appservice.operator.environment.EnvironmentServices;
 import dev.appservice.operator.environment.FrontEnds;
 import dev.appservice.operator.environment.NginxConfig;
 import dev.appservice.operator.environment.WorkerPools;
+import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.plan.Workers;
+import dev.appservice.operator.webapp.AppWorkloads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,8 +22,8 @@ import java.util.function.Consumer;
 /**
  * Every object the operator creates for a set of custom resources, in a stable order: per
  * environment (by namespace, then name) its front-end config, front-end Deployment and Services,
- * then the worker Deployment of each of its plans in admission order (and, for plans with apps, the
- * worker Service). The same builders the
+ * then per plan in admission order its placeholder Deployment and, per app it runs (admission
+ * order), the app's Deployment and Service. The same builders the
  * reconcilers' dependents call, so {@code render} shows exactly what the operator writes (less the
  * owner references, which need the live objects' UIDs).
  */
@@ -45,6 +47,18 @@ public final class DesiredObjects {
                 warnings.accept("IsolatedPlan " + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName()
                         + ": AppServiceEnvironment " + plan.getMetadata().getNamespace() + "/" + plan.getSpec().getEnvironmentName()
                         + " is not in the input; no workers rendered (the operator waits for it: EnvironmentNotFound)");
+            }
+        }
+        for (AppServiceEnvironment environment : sorted) {
+            EnvironmentTopology topology = new EnvironmentTopology(environment, plans, apps);
+            for (WebApp app : topology.apps()) {
+                if (!topology.isAdmitted(app)) {
+                    IsolatedPlan plan = topology.planOf(app).orElseThrow();
+                    warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/" + app.getMetadata().getName() + ": IsolatedPlan "
+                            + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName() + " runs at most "
+                            + AppDensity.appsPerInstance(topology.workerSize(plan)) + " apps on its " + topology.workerSize(plan)
+                            + " instances; the app is not rendered (the operator reports PlanCapacityExceeded)");
+                }
             }
         }
         for (WebApp app : apps) {
@@ -72,8 +86,9 @@ public final class DesiredObjects {
         objects.addAll(NsgCompiler.compile(topology, settings.network()).policies());
         for (IsolatedPlan plan : topology.plans()) {
             objects.add(Workers.deployment(topology, plan, settings));
-            if (!topology.apps(plan).isEmpty()) {
-                objects.add(Workers.service(topology, plan));
+            for (WebApp app : topology.admittedApps(plan)) {
+                objects.add(AppWorkloads.deployment(topology, plan, app));
+                objects.add(AppWorkloads.service(topology, plan, app));
             }
         }
         return objects;

@@ -9,8 +9,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * environment variable {@code ASE_PLACEHOLDER_IMAGE}); the offline {@code render} uses
  * {@link #defaults()}, so both build the same objects from the same input.
  *
- * @param placeholderImage image of the placeholder container that holds a plan instance's capacity
- *                         while the plan has no apps (an unprivileged nginx answering its probes)
+ * @param placeholderImage image of the placeholder container that holds the part of a plan instance's
+ *                         capacity its apps do not request (an unprivileged nginx answering its probes)
  * @param network          what the NSG compiler needs to know about the cluster
  */
 public record OperatorSettings(String placeholderImage, NetworkSettings network) {

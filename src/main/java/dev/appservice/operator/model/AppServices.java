@@ -14,9 +14,16 @@ public final class AppServices {
     private AppServices() {
     }
 
-    /** The Services that may carry the app's requests, most preferred first. */
+    /**
+     * The Services that may carry the app's requests, most preferred first: the app's own Service
+     * ({@link ResourceNames#appWorkload}, owned by the app, labelled with its environment and
+     * {@code app.kubernetes.io/managed-by}), then the plan's {@code <plan>-workers} Service of the
+     * layout before per-app workers, which exists only while a plan is being moved to the new layout.
+     * The app's own Service is created only once the app's own pods are ready, so the front ends
+     * switch to it only when it can serve.
+     */
     public static List<String> candidates(IsolatedPlan plan, WebApp app) {
-        return List.of(ResourceNames.workerService(plan.getMetadata().getName()));
+        return List.of(ResourceNames.appWorkload(app.getMetadata().getName()), ResourceNames.workerService(plan.getMetadata().getName()));
     }
 
     /** The Service port that carries the app's requests. */

@@ -10,9 +10,10 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 
 /**
- * The container that holds an instance's capacity while nothing else runs on it: a plan instance
- * with no apps, or a free worker of a V1 pool. It requests the whole instance size, so the
- * reservation is real, and answers its probes (an unprivileged nginx on port 8080).
+ * The container that holds capacity nothing else requests: on a plan instance, what the plan's apps
+ * do not request (all of it while the plan has no apps; see AppDensity), or a free worker of a V1
+ * pool. Requests = limits, so the reservation is real; it answers its probes (an unprivileged nginx
+ * on port 8080).
  */
 public final class CapacityPlaceholder {
     public static final String CONTAINER_NAME = "capacity";

@@ -68,6 +68,26 @@ public final class EnvironmentTopology {
         return apps.getOrDefault(plan.getMetadata().getName(), List.of());
     }
 
+    /** Creation time first, then name: the order in which apps were admitted to their plan. */
+    public static final Comparator<WebApp> APP_ADMISSION_ORDER = Comparator
+            .comparing((WebApp a) -> a.getMetadata().getCreationTimestamp() == null ? "" : a.getMetadata().getCreationTimestamp())
+            .thenComparing(a -> a.getMetadata().getName());
+
+    /**
+     * The apps the plan runs: the first {@link AppDensity#appsPerInstance} of its apps in admission
+     * order. Each runs on every instance of the plan with its own Deployment and Service.
+     */
+    public List<WebApp> admittedApps(IsolatedPlan plan) {
+        int density = AppDensity.appsPerInstance(workerSize(plan));
+        return apps(plan).stream().sorted(APP_ADMISSION_ORDER).limit(density).toList();
+    }
+
+    /** Whether the app is one its plan runs (see {@link #admittedApps}). */
+    public boolean isAdmitted(WebApp app) {
+        return planOf(app).map(plan -> admittedApps(plan).stream()
+                .anyMatch(a -> a.getMetadata().getName().equals(app.getMetadata().getName()))).orElse(false);
+    }
+
     /** Every app of the environment, plan by plan in admission order, then by name. */
     public List<WebApp> apps() {
         return plans.stream().flatMap(p -> apps(p).stream()).toList();

@@ -77,6 +77,15 @@ public record InstanceDeployment(String name, String namespace, Map<String, Stri
         return deployment;
     }
 
+    /** Whether a Deployment is rolled out and has every replica ready, at its current generation. */
+    public static boolean readyAtGeneration(Deployment deployment) {
+        var status = deployment.getStatus();
+        int replicas = deployment.getSpec() == null || deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+        return status != null && status.getObservedGeneration() != null && deployment.getMetadata().getGeneration() != null
+                && status.getObservedGeneration() >= deployment.getMetadata().getGeneration()
+                && (status.getReadyReplicas() == null ? 0 : status.getReadyReplicas()) >= replicas;
+    }
+
     /** Requests equal limits: a front end or worker instance is a fixed reservation of its size. */
     public static ResourceRequirements resources(InstanceSize size) {
         Map<String, Quantity> amounts = new TreeMap<>();

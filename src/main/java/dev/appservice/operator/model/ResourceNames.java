@@ -39,9 +39,26 @@ public final class ResourceNames {
         return child(plan, "workers");
     }
 
-    /** The Service in front of a plan's workers: the same name as their Deployment. */
+    /** The old layout's Service in front of a plan's workers (one port per app): the same name as their Deployment. */
     public static String workerService(String plan) {
         return workerDeployment(plan);
+    }
+
+    /**
+     * The Deployment and the Service that run one app: {@code <app>-<hash>}, the hash being that of
+     * the app's exact name, so apps whose names differ only by '.' and '-', or beyond the length
+     * kept, get different names. No other child ends in eight hexadecimal digits ({@code -workers},
+     * {@code -frontend}, {@code -vip}, ... and the shortened forms end in their suffix), except a V1
+     * pool's placeholder {@code <ase>-pool-<pool>} whose pool name is such a hash of an app name.
+     */
+    public static String appWorkload(String app) {
+        String cleaned = app.toLowerCase(Locale.ROOT).replace('.', '-');
+        if (cleaned.isEmpty() || !Character.isLetter(cleaned.charAt(0))) {
+            cleaned = "x" + cleaned;
+        }
+        int keep = MAX_LABEL_LENGTH - HASH_LENGTH - 1;
+        String head = trimTrailingDashes(cleaned.length() > keep ? cleaned.substring(0, keep) : cleaned);
+        return head + "-" + hash(app);
     }
 
     /** A container name (a DNS label) for an app. */

@@ -18,11 +18,17 @@ public final class StandardLabels {
     public static final String PLAN = "appservice.dev/plan";
     public static final String ROLE = "appservice.dev/role";
     public static final String POOL = "appservice.dev/worker-pool";
+    /** The app an object or pod runs (its name, as a label value). */
+    public static final String WEBAPP = "appservice.dev/webapp";
     public static final String VIRTUAL_NETWORK = "appservice.dev/virtual-network";
 
     public static final String OPERATOR_NAME = "ase-operator";
     /** Label selector for the operator's informers: only what the operator made is cached. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR_NAME;
+    /** The plan-wide worker objects (placeholder, legacy Service), not the apps' own. */
+    public static final String PLAN_WORKERS_SELECTOR = MANAGED_SELECTOR + "," + "appservice.dev/role=worker,!" + "appservice.dev/webapp";
+    /** The objects that run one app each. */
+    public static final String APP_WORKLOADS_SELECTOR = MANAGED_SELECTOR + "," + "appservice.dev/webapp";
 
     public static final String ROLE_FRONT_END = "front-end";
     public static final String ROLE_WORKER = "worker";
@@ -51,6 +57,33 @@ public final class StandardLabels {
         labels.put(MANAGED_BY, OPERATOR_NAME);
         labels.putAll(selector);
         return labels;
+    }
+
+    /**
+     * Labels of the Deployment and Service that run one app of a plan: the plan's labels plus
+     * {@link #WEBAPP}.
+     */
+    public static Map<String, String> forApp(String environment, String plan, String app) {
+        Map<String, String> labels = recommended("web-app", app, ROLE_WORKER, environment, workerSelector(environment, plan));
+        labels.put(WEBAPP, ResourceNames.labelValue(app));
+        return labels;
+    }
+
+    /**
+     * Labels of one app's pods, and the selector of its Deployment and Service: the environment, the
+     * worker role (the environment's worker NetworkPolicy selects by role) and the app. Not the plan:
+     * the plan's own selector ({@link #workerSelector}, immutable on its Deployment) must not match
+     * an app's pods, or the placeholder (and, during an upgrade, the old Service) would take them.
+     */
+    public static Map<String, String> appSelector(String environment, String app) {
+        Map<String, String> labels = roleSelector(environment, ROLE_WORKER);
+        labels.put(WEBAPP, ResourceNames.labelValue(app));
+        return labels;
+    }
+
+    /** Labels of one app's pods: the recommended labels and {@link #appSelector}. */
+    public static Map<String, String> forAppPods(String environment, String app) {
+        return recommended("web-app", app, ROLE_WORKER, environment, appSelector(environment, app));
     }
 
     /** Selects an environment's pods of one role. */

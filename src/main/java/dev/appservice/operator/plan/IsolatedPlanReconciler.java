@@ -24,7 +24,15 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.microprofile.config.ConfigProvider;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -34,15 +42,16 @@ import java.util.stream.Collectors;
  * Reconciles an IsolatedPlan into its worker Deployment, once its environment exists, with as many
  * instances as the environment grants it. Watches the environment (a plan may come before its ASE,
  * as GitOps tools apply in any order) and the other plans of the environment (whose instances
- * decide what is left for this one) and its apps (which become containers of its workers and
- * ports of their Service).
+ * decide what is left for this one) and its apps (whose number decides what the placeholder holds),
+ * and, while the plan is moved from the old layout of one worker Deployment running every app, the
+ * apps' own Deployments and Services (see {@link LegacyWorkers}).
  */
 @ControllerConfiguration(name = IsolatedPlanReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = IsolatedPlanReconciler.WORKERS, type = WorkerDeploymentDependent.class,
                 reconcilePrecondition = EnvironmentExists.class),
         @Dependent(name = IsolatedPlanReconciler.WORKER_SERVICE, type = WorkerServiceDependent.class,
-                reconcilePrecondition = HasApps.class),
+                reconcilePrecondition = LegacyServiceServes.class),
 })
 public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     public static final String NAME = "isolatedplan";
@@ -51,8 +60,12 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     static final String SIBLINGS = "sibling-plans";
     static final String WORKER_SERVICE = "worker-service";
     static final String APPS = "apps";
+    static final String APP_DEPLOYMENTS = "app-deployments";
+    static final String APP_SERVICES = "app-services";
 
     private final Clock clock = Clock.systemUTC();
+    private final Duration drainPeriod = ConfigProvider.getConfig()
+            .getOptionalValue(LegacyWorkers.DRAIN_PERIOD_PROPERTY, Duration.class).orElse(LegacyWorkers.DEFAULT_DRAIN_PERIOD);
 
     @Override
     public List<EventSource<?, IsolatedPlan>> prepareEventSources(EventSourceContext<IsolatedPlan> context) {
@@ -92,7 +105,59 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                                 : Set.of(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace())))
                         .build(),
                 context);
-        return List.of(environments, siblings, apps);
+        // The apps' own Deployments and Services (owned by the apps) are read while a plan is moved from
+        // the old layout: when every app's are ready, the old ones drain. A Deployment wakes its plan
+        // only when its readiness changes.
+        var appDeployments = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Deployment.class, IsolatedPlan.class)
+                        .withName(APP_DEPLOYMENTS)
+                        .withLabelSelector(StandardLabels.APP_WORKLOADS_SELECTOR)
+                        .withOnUpdateFilter((Deployment newer, Deployment older) -> LegacyWorkers.ready(newer) != LegacyWorkers.ready(older))
+                        .withSecondaryToPrimaryMapper((Deployment d) -> planOfOwningApp(apps, d))
+                        .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> Set.of())
+                        .build(),
+                context);
+        var appServices = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Service.class, IsolatedPlan.class)
+                        .withName(APP_SERVICES)
+                        .withLabelSelector(StandardLabels.APP_WORKLOADS_SELECTOR)
+                        .withOnUpdateFilter((Service newer, Service older) -> false)
+                        .withSecondaryToPrimaryMapper((Service s) -> planOfOwningApp(apps, s))
+                        .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> Set.of())
+                        .build(),
+                context);
+        return List.of(environments, siblings, apps, appDeployments, appServices);
+    }
+
+    private static Set<ResourceID> planOfOwningApp(InformerEventSource<WebApp, IsolatedPlan> apps, HasMetadata child) {
+        String namespace = child.getMetadata().getNamespace();
+        return child.getMetadata().getOwnerReferences().stream()
+                .filter(o -> "WebApp".equals(o.getKind()))
+                .flatMap(o -> apps.get(new ResourceID(o.getName(), namespace)).stream())
+                .filter(app -> app.getSpec() != null && app.getSpec().getPlanName() != null)
+                .map(app -> new ResourceID(app.getSpec().getPlanName(), namespace))
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * Whether every app the plan runs has its own Deployment, ready at its generation, and its own
+     * Service: then the old layout, if any, may drain.
+     */
+    private static boolean everyAppMoved(IsolatedPlan plan, Optional<EnvironmentTopology> topology, Context<IsolatedPlan> context) {
+        if (topology.isEmpty()) {
+            return false;
+        }
+        @SuppressWarnings("unchecked")
+        var deployments = (InformerEventSource<Deployment, IsolatedPlan>) context.eventSourceRetriever()
+                .getEventSourceFor(Deployment.class, APP_DEPLOYMENTS);
+        @SuppressWarnings("unchecked")
+        var services = (InformerEventSource<Service, IsolatedPlan>) context.eventSourceRetriever()
+                .getEventSourceFor(Service.class, APP_SERVICES);
+        String namespace = plan.getMetadata().getNamespace();
+        return topology.get().admittedApps(plan).stream().allMatch(app -> {
+            ResourceID id = new ResourceID(ResourceNames.appWorkload(app.getMetadata().getName()), namespace);
+            return deployments.get(id).filter(LegacyWorkers::ready).isPresent() && services.get(id).isPresent();
+        });
     }
 
     private static Set<ResourceID> plansOf(EventSourceContext<IsolatedPlan> context, String namespace, String environment) {
@@ -114,10 +179,17 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
             return StatusWrites.notActedOn(plan, IsolatedPlanStatus::new, "EnvironmentInvalid", SpecValidation.describe(environment.get())
                     + " has an invalid spec (see its status); the workers are left as they are until it is fixed", context, clock.instant());
         }
+        Optional<EnvironmentTopology> topology = PlanTopologies.from(plan, context);
+        LegacyWorkers.Migration migration = LegacyWorkers.decide(context.getSecondaryResource(Deployment.class, WORKERS),
+                context.getSecondaryResource(Service.class, WORKER_SERVICE), everyAppMoved(plan, topology, context), drainPeriod, clock.instant());
+        PlanTopologies.rememberMigration(context, migration);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
-        IsolatedPlanStatus status = PlanStatusFactory.compute(plan, PlanTopologies.from(plan, context),
+        IsolatedPlanStatus status = PlanStatusFactory.compute(plan, topology,
                 context.getSecondaryResource(Deployment.class, WORKERS), clock.instant());
-        return StatusWrites.patchIfChanged(plan, status, context, clock.instant());
+        UpdateControl<IsolatedPlan> control = StatusWrites.patchIfChanged(plan, status, context, clock.instant());
+        // The end of a drain is a time, not an event: look again then.
+        migration.recheckAfter().ifPresent(control::rescheduleAfter);
+        return control;
     }
 
     @Override

@@ -26,8 +26,11 @@ public final class PlanStatusFactory {
 
         int requested = plan.getSpec().effectiveInstances();
         int granted = topology.map(t -> t.grantedInstances(plan)).orElse(0);
-        int ready = workers.map(d -> d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas())
-                .orElse(0);
+        // The plan's own instances are its placeholder's pods (its apps report their own); when the apps take
+        // every instance whole, the placeholder runs no pod and holds nothing that could be unready.
+        boolean holdsNothing = workers.map(d -> d.getSpec() != null && Integer.valueOf(0).equals(d.getSpec().getReplicas())).orElse(false);
+        int ready = holdsNothing ? granted : workers.map(d -> d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0
+                : d.getStatus().getReadyReplicas()).orElse(0);
         status.setInstances(granted);
         status.setReadyInstances(Math.min(ready, granted));
 

@@ -19,6 +19,17 @@ final class PlanTopologies {
     }
 
     private static final String TOPOLOGY = "appservice.dev/plan-topology";
+    private static final String MIGRATION = "appservice.dev/legacy-migration";
+
+    /** The step of the move from the old layout, decided once per reconcile (before the dependents run). */
+    static void rememberMigration(Context<IsolatedPlan> context, LegacyWorkers.Migration migration) {
+        context.managedWorkflowAndDependentResourceContext().put(MIGRATION, migration);
+    }
+
+    static LegacyWorkers.Migration migration(Context<IsolatedPlan> context) {
+        return context.managedWorkflowAndDependentResourceContext().get(MIGRATION, LegacyWorkers.Migration.class)
+                .orElse(LegacyWorkers.Migration.NONE);
+    }
 
     /** Built once per reconcile: the two dependents and the status read the same topology. */
     static Optional<EnvironmentTopology> from(IsolatedPlan plan, Context<IsolatedPlan> context) {

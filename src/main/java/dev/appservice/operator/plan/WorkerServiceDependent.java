@@ -5,14 +5,18 @@ import dev.appservice.operator.dependent.ControlledDependentResource;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
-/** The Service in front of a plan's workers, one port per app; present while the plan has apps. */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR + "," + StandardLabels.ROLE + "="
-        + StandardLabels.ROLE_WORKER))
+/**
+ * The {@code <plan>-workers} Service of the layout before per-app workers (one port per app). It is
+ * never created any more: while a plan is moved (see {@link LegacyWorkers}) it is left exactly as it
+ * is ({@link LegacyServiceServes}), then deleted.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.PLAN_WORKERS_SELECTOR))
 public class WorkerServiceDependent extends ControlledDependentResource<Service, IsolatedPlan> {
 
     public WorkerServiceDependent() {
@@ -21,9 +25,9 @@ public class WorkerServiceDependent extends ControlledDependentResource<Service,
 
     @Override
     protected Service desired(IsolatedPlan plan, Context<IsolatedPlan> context) {
-        return PlanTopologies.from(plan, context)
-                .map(topology -> Workers.service(topology, plan))
-                .orElseThrow(() -> new IllegalStateException("the precondition guarantees the environment exists"));
+        return getSecondaryResource(plan, context)
+                .map(actual -> new ServiceBuilder(actual).build())
+                .orElseThrow(() -> new IllegalStateException("the precondition guarantees the old Service exists"));
     }
 
     @Override

@@ -20,6 +20,13 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -28,15 +35,26 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Keeps a WebApp's status: the URLs it is served at and whether its plan's workers are ready. The
- * app itself becomes containers of its plan's workers (IsolatedPlanReconciler) and servers of the
- * environment's front ends (AppServiceEnvironmentReconciler): this controller makes no children.
+ * Reconciles a WebApp into what runs it, on its own: a Deployment with one pod per instance of its
+ * plan and a Service selecting only those pods (both owned by the app, see {@link AppWorkloads}),
+ * and keeps its status (URLs, its own ready instances). The front ends route to its Service
+ * (AppServiceEnvironmentReconciler). Nothing another app runs is read to build them but the order
+ * in which the plan's apps were admitted (its density, {@code AppDensity}), so a change to one app
+ * writes nothing of another's.
  */
 @ControllerConfiguration(name = WebAppReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
+@Workflow(explicitInvocation = true, dependents = {
+        @Dependent(name = WebAppReconciler.APP_DEPLOYMENT, type = AppDeploymentDependent.class, reconcilePrecondition = AppAdmitted.class),
+        @Dependent(name = WebAppReconciler.APP_SERVICE, type = AppServiceDependent.class, reconcilePrecondition = AppServiceRoutable.class),
+})
 public class WebAppReconciler implements Reconciler<WebApp> {
     public static final String NAME = "webapp";
     static final String PLANS = "plans";
     static final String ENVIRONMENTS = "environments";
+    static final String SIBLINGS = "sibling-apps";
+    static final String LEGACY_SERVICES = "legacy-services";
+    static final String APP_DEPLOYMENT = "app-deployment";
+    static final String APP_SERVICE = "app-service";
 
     private final Clock clock = Clock.systemUTC();
 
@@ -55,6 +73,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                                 : Set.of(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace())))
                         .build(),
                 context);
+        plans.addIndexers(CacheIndexes.plansByEnvironment());
         var environments = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(AppServiceEnvironment.class, WebApp.class)
                         .withName(ENVIRONMENTS)
@@ -70,13 +89,41 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                                         .orElse(Set.of()))
                         .build(),
                 context);
-        return List.of(plans, environments);
+        // Whether an app is within its plan's density depends on the apps admitted before it: when one
+        // appears, goes, or changes its spec (it may become invalid or valid), its siblings look again.
+        var siblings = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(WebApp.class, WebApp.class)
+                        .withName(SIBLINGS)
+                        .withItemStore(new SharingItemStore<>())
+                        .withOnUpdateFilter(RelevantUpdates.spec())
+                        .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null ? Set.of() : context.getPrimaryCache()
+                                .byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(app.getMetadata().getNamespace(), app.getSpec().getPlanName()))
+                                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((WebApp app) -> Set.of())
+                        .build(),
+                context);
+        // The old layout's <plan>-workers Service: while it exists, an app's own Service waits for its Deployment to be ready.
+        var legacyServices = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Service.class, WebApp.class)
+                        .withName(LEGACY_SERVICES)
+                        .withLabelSelector(StandardLabels.PLAN_WORKERS_SELECTOR)
+                        .withOnUpdateFilter((Service newer, Service older) -> false)
+                        .withSecondaryToPrimaryMapper((Service service) -> service.getMetadata().getOwnerReferences().stream()
+                                .filter(o -> "IsolatedPlan".equals(o.getKind()))
+                                .flatMap(o -> context.getPrimaryCache().byIndex(CacheIndexes.APPS_BY_PLAN,
+                                        CacheIndexes.key(service.getMetadata().getNamespace(), o.getName())).stream())
+                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null || app.getSpec().getPlanName() == null ? Set.of()
+                                : Set.of(new ResourceID(ResourceNames.workerService(app.getSpec().getPlanName()), app.getMetadata().getNamespace())))
+                        .build(),
+                context);
+        return List.of(plans, environments, siblings, legacyServices);
     }
 
     @Override
     public UpdateControl<WebApp> reconcile(WebApp app, Context<WebApp> context) {
-        // An invalid app (past a bypassed webhook) is left out of its plan's workers and the front
-        // ends (see the topologies), and says so here.
+        // An invalid app (past a bypassed webhook) is left out of the front ends and its siblings'
+        // density (see the topologies), says so here, and its own objects are left as they are.
         List<Violation> invalid = SpecValidation.errors(app);
         if (!invalid.isEmpty()) {
             return StatusWrites.notActedOn(app, WebAppStatus::new, "InvalidSpec", SpecValidation.describe(invalid), context, clock.instant());
@@ -84,7 +131,23 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         Optional<IsolatedPlan> plan = context.getSecondaryResource(IsolatedPlan.class);
         Optional<AppServiceEnvironment> environment = plan.flatMap(p -> context.getSecondaryResource(AppServiceEnvironment.class))
                 .filter(e -> Objects.equals(e.getMetadata().getName(), plan.get().getSpec().getEnvironmentName()));
-        WebAppStatus status = WebAppStatusFactory.compute(app, plan, environment, clock.instant());
+        // An invalid plan or environment leaves what runs its apps as it is, as it does its own workers.
+        if (plan.isPresent() && !SpecValidation.acceptable(plan.get())) {
+            return StatusWrites.notActedOn(app, WebAppStatus::new, "PlanInvalid", SpecValidation.describe(plan.get())
+                    + " has an invalid spec (see its status); the app's instances are left as they are until it is fixed", context, clock.instant());
+        }
+        if (environment.isPresent() && !SpecValidation.acceptable(environment.get())) {
+            return StatusWrites.notActedOn(app, WebAppStatus::new, "EnvironmentInvalid", SpecValidation.describe(environment.get())
+                    + " has an invalid spec (see its status); the app's instances are left as they are until it is fixed", context, clock.instant());
+        }
+        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
+        WebAppStatus status = WebAppStatusFactory.compute(app, plan, environment, AppPlacement.from(app, context),
+                context.getSecondaryResource(Deployment.class), clock.instant());
         return StatusWrites.patchIfChanged(app, status, context, clock.instant());
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<WebApp> updateErrorStatus(WebApp app, Context<WebApp> context, Exception e) {
+        return StatusWrites.failed(app, WebAppStatus::new, context, e, clock.instant());
     }
 }

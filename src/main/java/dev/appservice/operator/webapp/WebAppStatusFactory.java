@@ -4,13 +4,17 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppStatus;
+import dev.appservice.operator.api.InstanceSize;
+import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.InstanceDeployment;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import dev.appservice.operator.status.Conditions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Computes a web app's status: where it is served and whether its plan's workers are ready. */
+/** Computes a web app's status: where it is served and whether its own instances are ready. */
 public final class WebAppStatusFactory {
     private WebAppStatusFactory() {
     }
@@ -21,39 +25,54 @@ public final class WebAppStatusFactory {
         return topology.hostNames(app).stream().map(host -> scheme + "://" + host + "/").toList();
     }
 
-    public static WebAppStatus compute(WebApp app, Optional<IsolatedPlan> plan, Optional<AppServiceEnvironment> environment, Instant now) {
+    /**
+     * The app's status from the same placement its objects are built from: its instances are its
+     * plan's granted instances, its ready instances those of its own Deployment; Ready once that
+     * Deployment is rolled out and ready at its generation.
+     */
+    public static WebAppStatus compute(WebApp app, Optional<IsolatedPlan> plan, Optional<AppServiceEnvironment> environment,
+            Optional<AppPlacement> placement, Optional<Deployment> deployment, Instant now) {
         long generation = app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration();
         String ns = app.getMetadata().getNamespace();
         WebAppStatus status = new WebAppStatus();
         status.setObservedGeneration(generation);
+        status.setInstances(0);
+        status.setReadyInstances(0);
         Conditions.Desired ready;
         if (plan.isEmpty()) {
             ready = new Conditions.Desired(Conditions.READY, false, "PlanNotFound",
                     "IsolatedPlan " + ns + "/" + app.getSpec().getPlanName() + " does not exist; the app runs once it does");
-            status.setInstances(0);
-            status.setReadyInstances(0);
-        } else if (environment.isEmpty()) {
+        } else if (environment.isEmpty() || placement.isEmpty()) {
             ready = new Conditions.Desired(Conditions.READY, false, "EnvironmentNotFound",
                     "AppServiceEnvironment " + ns + "/" + plan.get().getSpec().getEnvironmentName() + " of IsolatedPlan " + ns + "/"
                             + plan.get().getMetadata().getName() + " does not exist");
-            status.setInstances(0);
-            status.setReadyInstances(0);
         } else {
-            EnvironmentTopology topology = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app));
+            EnvironmentTopology topology = placement.get().topology();
+            IsolatedPlan placed = placement.get().plan();
+            String planRef = "IsolatedPlan " + ns + "/" + placed.getMetadata().getName();
             status.setUrls(urls(topology, app));
-            var planStatus = plan.get().getStatus();
-            int instances = planStatus == null || planStatus.getInstances() == null ? 0 : planStatus.getInstances();
-            int readyInstances = planStatus == null || planStatus.getReadyInstances() == null ? 0 : planStatus.getReadyInstances();
-            status.setInstances(instances);
-            status.setReadyInstances(readyInstances);
-            boolean planReady = planStatus != null && Conditions.isTrue(planStatus.getConditions(), Conditions.READY)
-                    && planStatus.getObservedGeneration() != null
-                    && planStatus.getObservedGeneration().equals(plan.get().getMetadata().getGeneration());
-            ready = planReady
-                    ? new Conditions.Desired(Conditions.READY, true, "Serving",
-                            "Served at " + String.join(", ", status.getUrls()) + " on " + readyInstances + " instances")
-                    : new Conditions.Desired(Conditions.READY, false, "WorkersNotReady",
-                            readyInstances + " of " + instances + " instances of IsolatedPlan " + ns + "/" + plan.get().getMetadata().getName() + " ready");
+            if (!placement.get().admitted(app)) {
+                InstanceSize size = topology.workerSize(placed);
+                int density = AppDensity.appsPerInstance(size);
+                List<WebApp> apps = topology.apps(placed).stream().sorted(EnvironmentTopology.APP_ADMISSION_ORDER).toList();
+                int position = 1 + apps.stream().map(a -> a.getMetadata().getName()).toList().indexOf(app.getMetadata().getName());
+                ready = new Conditions.Desired(Conditions.READY, false, "PlanCapacityExceeded",
+                        planRef + " runs at most " + density + " apps on its " + size + " instances; this app is number " + position
+                                + " of " + apps.size() + " in admission order (creation time, then name) and does not run:"
+                                + " scale the plan up to a larger size, or move the app to another plan");
+            } else {
+                int instances = topology.grantedInstances(placed);
+                int readyInstances = deployment.map(d -> d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0
+                        : d.getStatus().getReadyReplicas()).orElse(0);
+                status.setInstances(instances);
+                status.setReadyInstances(Math.min(readyInstances, instances));
+                boolean serving = instances > 0 && deployment.filter(InstanceDeployment::readyAtGeneration).isPresent();
+                ready = serving
+                        ? new Conditions.Desired(Conditions.READY, true, "Serving",
+                                "Served at " + String.join(", ", status.getUrls()) + " on " + status.getReadyInstances() + " instances")
+                        : new Conditions.Desired(Conditions.READY, false, "WorkersNotReady",
+                                status.getReadyInstances() + " of " + instances + " instances of the app on " + planRef + " ready");
+            }
         }
         status.setConditions(Conditions.merge(app.getStatus() == null ? null : app.getStatus().getConditions(), List.of(ready), generation, now));
         return status;

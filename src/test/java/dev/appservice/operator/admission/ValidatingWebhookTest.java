@@ -419,6 +419,18 @@ class ValidatingWebhookTest {
     }
 
     @Test
+    void warnsWhenANewAppWouldNotFitItsPlansDensity() throws Exception {
+        exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I1, 1));
+        for (int i = 1; i <= 8; i++) {
+            exists(webApp(ns, "app" + i, "web", 8000 + i));
+        }
+        Answer ninth = create(webApp(ns, "app9", "web", 9000));
+        assertThat(ninth.allowed()).isTrue();
+        assertThat(ninth.warnings()).containsExactly("WebApp " + ns + "/app9: spec.planName IsolatedPlan " + ns + "/web runs at most 8 apps on its I1"
+                + " instances and already has 8; this app will not run (PlanCapacityExceeded) until one goes or the plan is scaled up to a larger size");
+    }
+
+    @Test
     void rejectsWhatIsNotAnAdmissionReview() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint()).POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
                 HttpResponse.BodyHandlers.ofString());

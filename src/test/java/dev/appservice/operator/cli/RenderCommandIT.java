@@ -2,6 +2,7 @@ package dev.appservice.operator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.appservice.operator.model.ResourceNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -59,14 +60,20 @@ class RenderCommandIT {
                 "NetworkPolicy/contoso-ase-frontend-ingress",
                 "NetworkPolicy/contoso-ase-egress",
                 // plans in admission order; offline there are no creation times, so by name
+                // each plan's placeholder, then each app's own Deployment and Service
                 "Deployment/api-plan-workers",
-                "Service/api-plan-workers",
+                "Deployment/" + ResourceNames.appWorkload("orders-api"),
+                "Service/" + ResourceNames.appWorkload("orders-api"),
                 "Deployment/web-plan-workers",
-                "Service/web-plan-workers");
+                "Deployment/" + ResourceNames.appWorkload("shop"),
+                "Service/" + ResourceNames.appWorkload("shop"));
         Deployment frontEnds = (Deployment) objects.get(1);
         assertThat(frontEnds.getSpec().getReplicas()).as("2 + floor(18 / 15)").isEqualTo(3);
-        assertThat(((Deployment) objects.get(10)).getSpec().getReplicas()).isEqualTo(12);
-        assertThat(((Deployment) objects.get(10)).getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("shop");
+        assertThat(((Deployment) objects.get(11)).getSpec().getReplicas()).isEqualTo(12);
+        assertThat(((Deployment) objects.get(11)).getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("capacity");
+        assertThat(((Deployment) objects.get(12)).getSpec().getReplicas()).isEqualTo(12);
+        assertThat(((Deployment) objects.get(12)).getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("shop");
+        assertThat(((Service) objects.get(13)).getSpec().getSelector()).containsEntry("appservice.dev/webapp", "shop");
         assertThat(((io.fabric8.kubernetes.api.model.ConfigMap) objects.get(0)).getData().get("apps-00.conf"))
                 .as("offline no Service has a cluster IP: the app's servers answer 503 until one has")
                 .contains("server_name shop.contoso-ase.p.appservice.local www.contoso.com;").contains("return 503;");

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
@@ -36,18 +37,16 @@ class FrontEndChangesTest extends OperatorTest {
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
         client.resource(Fixtures.app(ns, "shop", "web", 8080)).create();
         client.resource(Fixtures.app(ns, "blog", "web", 8081)).create();
-        await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName("web-workers").get() != null);
-        ServiceAddresses.assignAll(client, ns);
-        String address = client.services().inNamespace(ns).withName("web-workers").get().getSpec().getClusterIP();
-        awaitApps(apps -> apps.contains("server " + address + ":8080 ") && apps.contains("server " + address + ":8081 "));
+        String shop = awaitAddress("shop");
+        String blog = awaitAddress("blog");
+        awaitApps(apps -> apps.contains("server " + shop + ":8080 ") && apps.contains("server " + blog + ":8081 "));
         Deployment before = client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get();
         Thread.sleep(1000);
         MockKubernetes.clearRequests();
 
         client.resource(Fixtures.app(ns, "api", "web", 9000)).create();
-        await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName("web-workers").get().getSpec().getPorts().size() == 3);
-        ServiceAddresses.assignAll(client, ns); // the mock server forgets the address on the Service's update
-        awaitApps(apps -> apps.contains("server_name api.ase1.p.appservice.local;") && apps.contains(":9000 max_fails=0;"));
+        String api = awaitAddress("api");
+        awaitApps(apps -> apps.contains("server_name api.ase1.p.appservice.local;") && apps.contains("server " + api + ":9000 max_fails=0;"));
         client.resources(WebApp.class).inNamespace(ns).withName("blog").delete();
         awaitApps(apps -> !apps.contains("blog.ase1"));
 
@@ -87,6 +86,14 @@ class FrontEndChangesTest extends OperatorTest {
         awaitApps(all -> !all.contains(".app29.example.com"));
         assertThat(client.configMaps().inNamespace(ns).withName("ase1-frontend-config").get().getData())
                 .containsOnlyKeys(NginxConfig.MAIN_FILE, NginxConfig.shardFile(0));
+    }
+
+    /** Waits for the app's own Service, gives it a cluster IP as the API server would, and returns it. */
+    private String awaitAddress(String app) {
+        String name = ResourceNames.appWorkload(app);
+        await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName(name).get() != null);
+        ServiceAddresses.assignAll(client, ns);
+        return client.services().inNamespace(ns).withName(name).get().getSpec().getClusterIP();
     }
 
     private void awaitApps(Predicate<String> condition) {

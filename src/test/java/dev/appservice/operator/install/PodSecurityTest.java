@@ -2,6 +2,13 @@ package dev.appservice.operator.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.appservice.operator.api.InstanceSize;
+import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.cli.DesiredObjects;
+import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
+import dev.appservice.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -13,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** Every pod the chart can render meets the Pod Security "restricted" profile. */
+/** Every pod the chart can render, and every pod the operator creates, meets the Pod Security "restricted" profile. */
 class PodSecurityTest {
 
     @ParameterizedTest
@@ -61,6 +68,28 @@ class PodSecurityTest {
             current = current instanceof Map<?, ?> map ? ((Map<String, Object>) map).get(key) : null;
         }
         return current;
+    }
+
+    @Test
+    void everyPodTheOperatorCreatesIsRestricted() {
+        // A plan with apps: its placeholder and each app's own Deployment; the environment's front ends.
+        WebApp withEnv = Fixtures.app("team", "shop", "web", 8080);
+        withEnv.getSpec().setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVarBuilder().withName("A").withValue("b").build()));
+        withEnv.getSpec().setHealthCheckPath("/health");
+        List<Deployment> deployments = DesiredObjects.of(List.of(Fixtures.environment("team", "ase1")),
+                        List.of(Fixtures.plan("team", "web", "ase1", InstanceSize.I2, 3)),
+                        List.of(withEnv, Fixtures.app("team", "blog", "web", 9000)), OperatorSettings.defaults(), warning -> { })
+                .stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList();
+        assertThat(deployments).extracting(d -> d.getMetadata().getName())
+                .contains("web-workers", ResourceNames.appWorkload("shop"), ResourceNames.appWorkload("blog"));
+        for (Deployment d : deployments) {
+            // This project's checker also asks for a read-only root file system, which the profile does not: an
+            // app's own container may write where its image expects (PodSecurity.restrictedContainer(false)).
+            boolean app = d.getMetadata().getLabels().containsKey(StandardLabels.WEBAPP);
+            assertThat(RestrictedPodSecurity.violations(d.getSpec().getTemplate().getSpec()).stream()
+                    .filter(v -> !(app && v.endsWith("readOnlyRootFilesystem must be true"))).toList())
+                    .as(d.getMetadata().getName()).isEmpty();
+        }
     }
 
     // The checker itself: it passes the chart's pod and catches each way of breaking the profile.

@@ -11,6 +11,7 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.ObservedStatus;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.status.Conditions;
+import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
@@ -90,7 +91,7 @@ class InvalidSpecTest extends OperatorTest {
     }
 
     @Test
-    void anInvalidPlanGetsNoWorkersAndAnInvalidAppNoContainer() {
+    void anInvalidPlanGetsNoWorkersAndAnInvalidAppNoDeployment() {
         client.resource(environment(ns, "ase1")).create();
         client.resource(plan(ns, "huge", "ase1", InstanceSize.I1, 150)).create();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
@@ -103,9 +104,12 @@ class InvalidSpecTest extends OperatorTest {
         await().atMost(TIMEOUT).until(() -> ready(WebApp.class, "bad"), c -> c != null && "InvalidSpec".equals(c.getReason()));
         assertThat(ready(WebApp.class, "bad").getMessage()).contains("WebApp " + ns + "/bad: spec.port");
 
-        Deployment workers = await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("web-workers").get(),
-                d -> d != null && d.getSpec().getTemplate().getSpec().getContainers().size() == 1);
-        assertThat(workers.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("good");
+        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName(ResourceNames.appWorkload("good")).get(),
+                d -> d != null && d.getSpec().getTemplate().getSpec().getContainers().get(0).getName().equals("good"));
+        assertThat(client.apps().deployments().inNamespace(ns).withName(ResourceNames.appWorkload("bad")).get()).as("no Deployment for an invalid app").isNull();
+        // The invalid app takes no share of the plan's instances: the placeholder holds all but the good app's.
+        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("web-workers").get(),
+                d -> d != null && d.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests().get("cpu").toString().equals("875m"));
         assertThat(client.apps().deployments().inNamespace(ns).withName("huge-workers").get()).as("no workers for an invalid plan").isNull();
         assertThat(client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").get().getStatus().getInstances().getUsed())
                 .as("the invalid plan takes no capacity").isEqualTo(2);

@@ -9,6 +9,8 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.environment.NginxConfig;
+import dev.appservice.operator.model.AppDensity;
+import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.testing.ServiceAddresses;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.Fixtures;
@@ -27,7 +29,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
-/** WebApps through the running operator: containers on the plan's workers, servers on the front ends, status. */
+/** WebApps through the running operator: Deployments and Services of their own, servers on the front ends, status. */
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
 class WebAppReconcilerTest extends OperatorTest {
@@ -42,7 +44,7 @@ class WebAppReconcilerTest extends OperatorTest {
     }
 
     @Test
-    void appsBecomeContainersOfEveryWorkerAndServersOfTheFrontEnds() {
+    void appsRunInDeploymentsOfTheirOwnAndBecomeServersOfTheFrontEnds() {
         client.resource(environment(ns, "ase1")).create();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
         Deployment placeholder = awaitDeployment("web-workers", d -> true);
@@ -52,11 +54,21 @@ class WebAppReconcilerTest extends OperatorTest {
         client.resource(app("shop", "web", 8080, "/health", List.of(new EnvVarBuilder().withName("FOO").withValue("bar").build()), "www.contoso.com")).create();
         client.resource(app("blog", "web", 9000, null, null)).create();
 
-        Deployment workers = awaitDeployment("web-workers", d -> d.getSpec().getTemplate().getSpec().getContainers().size() == 2);
-        List<Container> containers = workers.getSpec().getTemplate().getSpec().getContainers();
-        assertThat(containers).extracting(Container::getName).containsExactly("blog", "shop");
-        Container blog = containers.get(0);
-        Container shop = containers.get(1);
+        // Each app has a Deployment of its own: one pod per instance of the plan, running only that app.
+        Deployment shopDeployment = awaitDeployment(ResourceNames.appWorkload("shop"), d -> true);
+        Deployment blogDeployment = awaitDeployment(ResourceNames.appWorkload("blog"), d -> true);
+        assertThat(shopDeployment.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(shopDeployment.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind() + "/" + o.getName()).isEqualTo("WebApp/shop"));
+        assertThat(shopDeployment.getMetadata().getLabels()).containsEntry("appservice.dev/plan", "web")
+                .containsEntry("appservice.dev/webapp", "shop").containsEntry("appservice.dev/environment", "ase1");
+        // The pods carry the worker role (the environment's worker NetworkPolicy) but not the plan's selector.
+        assertThat(shopDeployment.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("appservice.dev/role", "worker")
+                .containsEntry("appservice.dev/webapp", "shop").doesNotContainKey("appservice.dev/plan");
+        assertThat(shopDeployment.getSpec().getSelector().getMatchLabels()).containsEntry("appservice.dev/webapp", "shop");
+        Container shop = shopDeployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(shopDeployment.getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
+        Container blog = blogDeployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(shop.getImage()).isEqualTo("registry.example/shop:1.0");
         assertThat(shop.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8080));
         assertThat(shop.getEnv()).extracting(EnvVar::getName, EnvVar::getValue)
@@ -64,25 +76,39 @@ class WebAppReconcilerTest extends OperatorTest {
         assertThat(shop.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health");
         assertThat(shop.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8080);
         assertThat(blog.getReadinessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(9000);
-        // The instance is shared: requests add up to the size, each app may burst to all of it.
-        assertThat(blog.getResources().getRequests().get("cpu").toString()).isEqualTo("500m");
-        assertThat(shop.getResources().getRequests().get("memory").toString()).isEqualTo("1792Mi");
+        // Fixed per app (I1: 8 apps per instance): an eighth of the instance requested, the whole instance as limit.
+        assertThat(blog.getResources().getRequests().get("cpu").toString()).isEqualTo("125m");
+        assertThat(shop.getResources().getRequests().get("memory").toString()).isEqualTo("448Mi");
         assertThat(shop.getResources().getLimits().get("cpu").toString()).isEqualTo("1");
+        assertThat(shop.getResources().getLimits().get("memory").toString()).isEqualTo("3584Mi");
         assertThat(shop.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(shop.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        // The placeholder holds the rest of each instance.
+        Deployment rest = awaitDeployment("web-workers", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getResources().getRequests().get("cpu").toString().equals("750m"));
+        assertThat(rest.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests().get("memory").toString())
+                .isEqualTo("2688Mi");
+        assertThat(rest.getSpec().getReplicas()).isEqualTo(2);
 
-        Service service = await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName("web-workers").get(), s -> s != null);
-        assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(9000, 8080);
-        assertThat(service.getSpec().getSelector()).containsEntry("appservice.dev/plan", "web");
+        // Each app has a Service of its own selecting only its pods; there is no plan-wide Service.
+        Service service = await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName(ResourceNames.appWorkload("shop")).get(),
+                s -> s != null);
+        assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(8080);
+        assertThat(service.getSpec().getSelector()).containsEntry("appservice.dev/webapp", "shop").doesNotContainKey("appservice.dev/plan");
+        assertThat(service.getMetadata().getLabels()).containsEntry("appservice.dev/environment", "ase1")
+                .containsEntry("app.kubernetes.io/managed-by", "ase-operator");
+        assertThat(client.services().inNamespace(ns).withName("web-workers").get()).isNull();
 
+        await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName(ResourceNames.appWorkload("blog")).get() != null);
         ServiceAddresses.assignAll(client, ns);
-        String address = client.services().inNamespace(ns).withName("web-workers").get().getSpec().getClusterIP();
+        String address = client.services().inNamespace(ns).withName(ResourceNames.appWorkload("shop")).get().getSpec().getClusterIP();
+        String blogAddress = client.services().inNamespace(ns).withName(ResourceNames.appWorkload("blog")).get().getSpec().getClusterIP();
         ConfigMap config = await().atMost(TIMEOUT).until(() -> client.configMaps().inNamespace(ns).withName("ase1-frontend-config").get(),
                 c -> c.getData().get(NginxConfig.shardFile(0)).contains("server " + address + ":8080"));
         assertThat(config.getData().get(NginxConfig.shardFile(0)))
                 .contains("server_name shop.ase1.p.appservice.local www.contoso.com;")
                 .contains("server " + address + ":8080 max_fails=0;")
-                .contains("server " + address + ":9000 max_fails=0;")
+                .contains("server " + blogAddress + ":9000 max_fails=0;")
                 .contains("server_name blog.ase1.p.appservice.local;");
         // The front ends take the new configuration without a restart: their pod template is untouched.
         Deployment frontEnds = client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get();
@@ -94,13 +120,15 @@ class WebAppReconcilerTest extends OperatorTest {
         assertThat(waiting.getStatus().getUrls()).containsExactly("http://shop.ase1.p.appservice.local/", "http://www.contoso.com/");
         assertThat(Conditions.find(waiting.getStatus().getConditions(), "Ready").getReason()).isEqualTo("WorkersNotReady");
 
-        workers = client.apps().deployments().inNamespace(ns).withName("web-workers").get();
-        workers.setStatus(new DeploymentStatusBuilder().withObservedGeneration(workers.getMetadata().getGeneration())
+        // The app is ready when its own Deployment is.
+        shopDeployment = client.apps().deployments().inNamespace(ns).withName(ResourceNames.appWorkload("shop")).get();
+        shopDeployment.setStatus(new DeploymentStatusBuilder().withObservedGeneration(shopDeployment.getMetadata().getGeneration())
                 .withReplicas(2).withReadyReplicas(2).withUpdatedReplicas(2).build());
-        client.resource(workers).updateStatus();
+        client.resource(shopDeployment).updateStatus();
         WebApp serving = awaitApp("shop", a -> Conditions.isTrue(a.getStatus().getConditions(), "Ready"));
         assertThat(serving.getStatus().getReadyInstances()).isEqualTo(2);
         assertThat(Conditions.find(serving.getStatus().getConditions(), "Ready").getReason()).isEqualTo("Serving");
+        assertThat(Conditions.find(awaitApp("blog", a -> true).getStatus().getConditions(), "Ready").getReason()).isEqualTo("WorkersNotReady");
         await().atMost(TIMEOUT).until(() -> {
             AppServiceEnvironment a = client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").get();
             return a.getStatus() != null && Integer.valueOf(2).equals(a.getStatus().getApps());
@@ -108,17 +136,48 @@ class WebAppReconcilerTest extends OperatorTest {
     }
 
     @Test
-    void removingTheAppsBringsThePlaceholderBackAndRemovesTheService() {
+    void removingTheAppsGivesThePlaceholderTheWholeInstanceBack() {
         client.resource(environment(ns, "ase1")).create();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I2, 1)).create();
         client.resource(app("only", "web", 8080, null, null)).create();
-        awaitDeployment("web-workers", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getName().equals("only"));
-        await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName("web-workers").get() != null);
+        awaitDeployment(ResourceNames.appWorkload("only"), d -> true);
+        Deployment shared = awaitDeployment("web-workers", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getResources().getRequests().get("cpu").toString().equals("1875m"));
+        assertThat(shared.getSpec().getTemplate().getSpec().getContainers()).extracting(Container::getName).containsExactly("capacity");
 
         client.resources(WebApp.class).inNamespace(ns).withName("only").delete();
-        Deployment back = awaitDeployment("web-workers", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getName().equals("capacity"));
-        assertThat(back.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests().get("cpu").toString()).isEqualTo("2");
-        await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName("web-workers").get() == null);
+        Deployment back = awaitDeployment("web-workers", d -> d.getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getResources().getRequests().get("cpu").toString().equals("2"));
+        assertThat(back.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests().get("memory").toString()).isEqualTo("7Gi");
+    }
+
+    @Test
+    void appsBeyondThePlansDensityAreHeldWithAReasonAndNoDeployment() {
+        client.resource(environment(ns, "ase1")).create();
+        client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
+        for (int i = 1; i <= AppDensity.I1_APPS_PER_INSTANCE + 1; i++) {
+            client.resource(app("app" + i, "web", 8000 + i, null, null)).create();
+        }
+        // Admission order is creation time, then name: within one second, app1..app8 come before app9.
+        WebApp held = awaitApp("app9", a -> a.getStatus().getConditions() != null
+                && "PlanCapacityExceeded".equals(Conditions.find(a.getStatus().getConditions(), "Ready").getReason()));
+        assertThat(Conditions.find(held.getStatus().getConditions(), "Ready").getMessage())
+                .isEqualTo("IsolatedPlan " + ns + "/web runs at most 8 apps on its I1 instances; this app is number 9 of 9 in admission order"
+                        + " (creation time, then name) and does not run: scale the plan up to a larger size, or move the app to another plan");
+        for (int i = 1; i <= AppDensity.I1_APPS_PER_INSTANCE; i++) {
+            awaitDeployment(ResourceNames.appWorkload("app" + i), d -> d.getSpec().getReplicas() == 2);
+        }
+        assertThat(client.apps().deployments().inNamespace(ns).withName(ResourceNames.appWorkload("app9")).get()).isNull();
+        // The eight apps take every instance whole: the placeholder runs no pod, the plan still counts its capacity.
+        awaitDeployment("web-workers", d -> d.getSpec().getReplicas() == 0);
+        await().atMost(TIMEOUT).until(() -> {
+            AppServiceEnvironment a = client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").get();
+            return a.getStatus() != null && a.getStatus().getInstances() != null && a.getStatus().getInstances().getUsed() == 2;
+        });
+
+        // When an earlier app goes, the held one runs.
+        client.resources(WebApp.class).inNamespace(ns).withName("app3").delete();
+        awaitDeployment(ResourceNames.appWorkload("app9"), d -> d.getSpec().getReplicas() == 2);
     }
 
     @Test

@@ -1,0 +1,15 @@
+package dev.appservice.operator.webapp;
+
+import dev.appservice.operator.api.WebApp;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
+
+/** The app's plan and environment exist and the plan runs the app (within its density); otherwise its Deployment is deleted. */
+public class AppAdmitted implements Condition<Deployment, WebApp> {
+    @Override
+    public boolean isMet(DependentResource<Deployment, WebApp> dependent, WebApp app, Context<WebApp> context) {
+        return AppPlacement.from(app, context).map(p -> p.admitted(app)).orElse(false);
+    }
+}

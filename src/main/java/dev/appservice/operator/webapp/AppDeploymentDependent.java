@@ -1,0 +1,32 @@
+package dev.appservice.operator.webapp;
+
+import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.dependent.ControlledDependentResource;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+
+/** The Deployment that runs one app on every instance of its plan; owned by the app. */
+@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.APP_WORKLOADS_SELECTOR))
+public class AppDeploymentDependent extends ControlledDependentResource<Deployment, WebApp> {
+
+    public AppDeploymentDependent() {
+        super(Deployment.class);
+    }
+
+    @Override
+    protected Deployment desired(WebApp app, Context<WebApp> context) {
+        return AppPlacement.from(app, context)
+                .map(placement -> AppWorkloads.deployment(placement.topology(), placement.plan(), app))
+                .orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"));
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(WebApp app, Context<WebApp> context) {
+        return new ResourceID(ResourceNames.appWorkload(app.getMetadata().getName()), app.getMetadata().getNamespace());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.appservice.operator.webapp;
+
+import dev.appservice.operator.admission.SpecValidation;
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.informer.CacheIndexes;
+import dev.appservice.operator.model.EnvironmentTopology;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where an app runs: its plan, placed in its environment's topology with the environment's plans
+ * (which decide the plan's instances) and the plan's apps (which decide whether this one is within
+ * the density). Built as the plan controller builds it: invalid plans and apps take no part.
+ */
+public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
+    private static final String KEY = "appservice.dev/app-placement";
+
+    /** Whether the plan runs the app (it is within the plan's density). */
+    public boolean admitted(WebApp app) {
+        return topology.isAdmitted(app);
+    }
+
+    /** Built once per reconcile: the dependents, their conditions and the status read the same placement. */
+    static Optional<AppPlacement> from(WebApp app, Context<WebApp> context) {
+        var memo = context.managedWorkflowAndDependentResourceContext();
+        Optional<AppPlacement> known = memo.get(KEY, AppPlacement.class);
+        if (known.isPresent()) {
+            return known;
+        }
+        Optional<IsolatedPlan> plan = context.getSecondaryResource(IsolatedPlan.class);
+        Optional<AppServiceEnvironment> environment = plan.flatMap(p -> context.getSecondaryResource(AppServiceEnvironment.class))
+                .filter(e -> Objects.equals(e.getMetadata().getName(), plan.get().getSpec().getEnvironmentName()));
+        if (plan.isEmpty() || environment.isEmpty()) {
+            return Optional.empty();
+        }
+        String namespace = app.getMetadata().getNamespace();
+        @SuppressWarnings("unchecked")
+        var plans = (InformerEventSource<IsolatedPlan, WebApp>) context.eventSourceRetriever()
+                .getEventSourceFor(IsolatedPlan.class, WebAppReconciler.PLANS);
+        EnvironmentTopology topology = new EnvironmentTopology(environment.get(),
+                plans.byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(namespace, environment.get().getMetadata().getName()))
+                        .stream().filter(SpecValidation::acceptable).toList(),
+                context.getPrimaryCache().byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(namespace, plan.get().getMetadata().getName()))
+                        .stream().filter(SpecValidation::acceptable).toList());
+        Optional<AppPlacement> placement = topology.planOf(app).map(p -> new AppPlacement(topology, p));
+        placement.ifPresent(p -> memo.put(KEY, p));
+        return placement;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.appservice.operator.webapp;
+
+import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.dependent.ControlledDependentResource;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+
+/** The Service through which the front ends reach one app (selecting only its pods); owned by the app. */
+@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.APP_WORKLOADS_SELECTOR))
+public class AppServiceDependent extends ControlledDependentResource<Service, WebApp> {
+
+    public AppServiceDependent() {
+        super(Service.class);
+    }
+
+    @Override
+    protected Service desired(WebApp app, Context<WebApp> context) {
+        return AppPlacement.from(app, context)
+                .map(placement -> AppWorkloads.service(placement.topology(), placement.plan(), app))
+                .orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"));
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(WebApp app, Context<WebApp> context) {
+        return new ResourceID(ResourceNames.appWorkload(app.getMetadata().getName()), app.getMetadata().getNamespace());
+    }
+}

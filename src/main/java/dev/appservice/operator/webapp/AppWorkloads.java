@@ -1,0 +1,109 @@
+package dev.appservice.operator.webapp;
+
+import dev.appservice.operator.api.InstanceSize;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.model.AppDensity;
+import dev.appservice.operator.model.AppServices;
+import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.InstanceDeployment;
+import dev.appservice.operator.model.PodSecurity;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Desired state of what runs one app: a Deployment with one pod per instance of its plan (spread
+ * across nodes, placed by the environment's zones) holding only the app's container, and a
+ * ClusterIP Service selecting only those pods, so each app is rolled, probed and routed on its own.
+ * Both depend on the app, its plan's worker size and granted instances and the environment's zones,
+ * never on the plan's other apps. Built the same way by the WebApp controller and {@code render}.
+ */
+public final class AppWorkloads {
+    /** The name of the app's port, on its container and its Service. */
+    public static final String PORT_NAME = "http";
+    public static final int READINESS_PERIOD_SECONDS = 5;
+    public static final int READINESS_FAILURE_THRESHOLD = 3;
+    public static final int LIVENESS_PERIOD_SECONDS = 10;
+    public static final int LIVENESS_FAILURE_THRESHOLD = 6;
+    public static final int PROBE_TIMEOUT_SECONDS = 2;
+
+    private AppWorkloads() {
+    }
+
+    /** The app's Deployment: replicas = the instances the environment grants its plan. */
+    public static Deployment deployment(EnvironmentTopology topology, IsolatedPlan plan, WebApp app) {
+        String appName = app.getMetadata().getName();
+        Deployment deployment = new InstanceDeployment(ResourceNames.appWorkload(appName), app.getMetadata().getNamespace(),
+                StandardLabels.forApp(topology.name(), plan.getMetadata().getName(), appName),
+                StandardLabels.appSelector(topology.name(), appName),
+                topology.grantedInstances(plan), Map.of(), topology.environment().getSpec().effectiveZones(),
+                List.of(container(app, topology.workerSize(plan))), List.of()).build();
+        deployment.getSpec().getTemplate().getMetadata().setLabels(new LinkedHashMap<>(StandardLabels.forAppPods(topology.name(), appName)));
+        return deployment;
+    }
+
+    /** The app's Service: the first of {@link AppServices#candidates}, on the app's port. */
+    public static Service service(EnvironmentTopology topology, IsolatedPlan plan, WebApp app) {
+        String appName = app.getMetadata().getName();
+        int port = AppServices.port(app);
+        return new ServiceBuilder()
+                .withNewMetadata()
+                .withName(ResourceNames.appWorkload(appName))
+                .withNamespace(app.getMetadata().getNamespace())
+                .withLabels(StandardLabels.forApp(topology.name(), plan.getMetadata().getName(), appName))
+                .withAnnotations(new TreeMap<>())
+                .endMetadata()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(StandardLabels.appSelector(topology.name(), appName))
+                .addNewPort().withName(PORT_NAME).withProtocol("TCP").withPort(port).withTargetPort(new IntOrString(port)).endPort()
+                .endSpec()
+                .build();
+    }
+
+    static Container container(WebApp app, InstanceSize size) {
+        int port = app.getSpec().effectivePort();
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVarBuilder().withName("PORT").withValue(Integer.toString(port)).build());
+        if (app.getSpec().getEnv() != null) {
+            app.getSpec().getEnv().stream().filter(e -> !"PORT".equals(e.getName())).forEach(env::add);
+        }
+        return new ContainerBuilder()
+                .withName(ResourceNames.containerName(app.getMetadata().getName()))
+                .withImage(app.getSpec().getImage())
+                .addNewPort().withName(PORT_NAME).withContainerPort(port).withProtocol("TCP").endPort()
+                .withEnv(env)
+                .withResources(AppDensity.appResources(size))
+                .withReadinessProbe(probe(app, READINESS_PERIOD_SECONDS, READINESS_FAILURE_THRESHOLD))
+                .withLivenessProbe(probe(app, LIVENESS_PERIOD_SECONDS, LIVENESS_FAILURE_THRESHOLD))
+                .withSecurityContext(PodSecurity.restrictedContainer(false))
+                .build();
+    }
+
+    private static Probe probe(WebApp app, int periodSeconds, int failureThreshold) {
+        int port = app.getSpec().effectivePort();
+        ProbeBuilder probe = new ProbeBuilder().withPeriodSeconds(periodSeconds).withFailureThreshold(failureThreshold)
+                .withTimeoutSeconds(PROBE_TIMEOUT_SECONDS);
+        if (app.getSpec().getHealthCheckPath() != null) {
+            probe.withNewHttpGet().withPath(app.getSpec().getHealthCheckPath()).withPort(new IntOrString(port)).endHttpGet();
+        } else {
+            probe.withNewTcpSocket().withPort(new IntOrString(port)).endTcpSocket();
+        }
+        return probe.build();
+    }
+}

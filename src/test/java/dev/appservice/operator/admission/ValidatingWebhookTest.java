@@ -361,8 +361,8 @@ class ValidatingWebhookTest {
     void deniesAccessRestrictionsThatAreInvalidNamingTheField() throws Exception {
         var app = webApp(ns, "guarded", "web", 8080);
         var rules = new java.util.ArrayList<dev.appservice.operator.api.AccessRestriction>();
-        rules.add(restriction("office", 100, "10.0.0.0/8"));
-        rules.add(restriction("typo", 100, "10.0.0.0/33"));
+        rules.add(dev.appservice.operator.testing.Fixtures.accessRestriction("office", 100, dev.appservice.operator.api.RuleAccess.Allow, "10.0.0.0/8"));
+        rules.add(dev.appservice.operator.testing.Fixtures.accessRestriction("typo", 100, dev.appservice.operator.api.RuleAccess.Allow, "10.0.0.0/33"));
         app.getSpec().setAccessRestrictions(rules);
         Answer answer = create(app);
         assertThat(answer.allowed()).isFalse();
@@ -371,20 +371,12 @@ class ValidatingWebhookTest {
 
         var many = new java.util.ArrayList<dev.appservice.operator.api.AccessRestriction>();
         for (int i = 0; i < 513; i++) {
-            many.add(restriction("r" + i, i + 1, "10.0." + (i / 256) + "." + (i % 256) + "/32"));
+            many.add(dev.appservice.operator.testing.Fixtures.accessRestriction("r" + i, i + 1, dev.appservice.operator.api.RuleAccess.Allow, "10.0." + (i / 256) + "." + (i % 256) + "/32"));
         }
         app.getSpec().setAccessRestrictions(many);
         assertThat(create(app).message()).contains("spec.accessRestrictions may hold at most 512 rules (App Service's limit), got 513");
     }
 
-    static dev.appservice.operator.api.AccessRestriction restriction(String name, int priority, String cidr) {
-        var rule = new dev.appservice.operator.api.AccessRestriction();
-        rule.setName(name);
-        rule.setPriority(priority);
-        rule.setAction(dev.appservice.operator.api.RuleAccess.Allow);
-        rule.setIpAddress(cidr);
-        return rule;
-    }
 
     static dev.appservice.operator.api.WebApp webApp(String namespace, String name, String plan, int port, String... hostNames) {
         var app = new dev.appservice.operator.api.WebApp();

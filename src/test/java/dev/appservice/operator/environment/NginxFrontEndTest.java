@@ -3,7 +3,6 @@ package dev.appservice.operator.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.appservice.operator.api.AccessRestriction;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.RuleAccess;
 import dev.appservice.operator.api.FrontEndSettings;
@@ -328,11 +327,11 @@ class NginxFrontEndTest {
         frontEnd(ase).setTrustedProxies(List.of("127.0.0.0/8"));
         WebApp guarded = webApp("guarded", "web-plan", 8080);
         guarded.getSpec().setAccessRestrictions(List.of(
-                restriction("one-host", 100, RuleAccess.Deny, "203.0.113.7/32"),
-                restriction("partner", 200, RuleAccess.Allow, "203.0.113.0/24"),
-                restriction("office", 300, RuleAccess.Allow, "10.0.0.0/8"),
-                restriction("lab", 400, RuleAccess.Deny, "10.1.0.0/16"),
-                restriction("v6-partner", 500, RuleAccess.Allow, "2001:db8::/32")));
+                Fixtures.accessRestriction("one-host", 100, RuleAccess.Deny, "203.0.113.7/32"),
+                Fixtures.accessRestriction("partner", 200, RuleAccess.Allow, "203.0.113.0/24"),
+                Fixtures.accessRestriction("office", 300, RuleAccess.Allow, "10.0.0.0/8"),
+                Fixtures.accessRestriction("lab", 400, RuleAccess.Deny, "10.1.0.0/16"),
+                Fixtures.accessRestriction("v6-partner", 500, RuleAccess.Allow, "2001:db8::/32")));
         WebApp open = webApp("open", "web-plan", 8081);
         String address = app("app");
         run(render(topology(ase, guarded, open), Map.of("guarded", address, "open", address)));
@@ -366,14 +365,6 @@ class NginxFrontEndTest {
                 .as("127.0.0.1 itself is in no rule").isEqualTo(403);
     }
 
-    static AccessRestriction restriction(String name, int priority, RuleAccess action, String cidr) {
-        AccessRestriction rule = new AccessRestriction();
-        rule.setName(name);
-        rule.setPriority(priority);
-        rule.setAction(action);
-        rule.setIpAddress(cidr);
-        return rule;
-    }
 
     @Test
     void loadsTheLongestHostNamesTheApiAccepts() throws Exception {

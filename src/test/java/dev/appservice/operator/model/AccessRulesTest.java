@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.appservice.operator.api.AccessRestriction;
 import dev.appservice.operator.api.RuleAccess;
 import dev.appservice.operator.network.Cidr;
+import dev.appservice.operator.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -17,14 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class AccessRulesTest {
 
-    static AccessRestriction rule(String name, int priority, RuleAccess action, String cidr) {
-        AccessRestriction r = new AccessRestriction();
-        r.setName(name);
-        r.setPriority(priority);
-        r.setAction(action);
-        r.setIpAddress(cidr);
-        return r;
-    }
 
     /** What nginx's geo does with the table: the most specific block holding the address, else deny. */
     static boolean geo(List<AccessRules.Entry> table, String address) {
@@ -43,8 +36,8 @@ class AccessRulesTest {
 
     @Test
     void aBroaderRuleCheckedFirstShadowsANarrowerOne() {
-        List<AccessRestriction> rules = List.of(rule("office", 100, RuleAccess.Allow, "10.0.0.0/8"),
-                rule("lab", 200, RuleAccess.Deny, "10.1.0.0/16"), rule("partner", 300, RuleAccess.Allow, "2001:db8::/32"));
+        List<AccessRestriction> rules = List.of(Fixtures.accessRestriction("office", 100, RuleAccess.Allow, "10.0.0.0/8"),
+                Fixtures.accessRestriction("lab", 200, RuleAccess.Deny, "10.1.0.0/16"), Fixtures.accessRestriction("partner", 300, RuleAccess.Allow, "2001:db8::/32"));
         List<AccessRules.Entry> table = AccessRules.effective(rules);
         assertThat(table).extracting(AccessRules.Entry::cidr).containsExactly("10.0.0.0/8", "2001:db8::/32");
         assertThat(geo(table, "10.1.2.3")).isTrue();
@@ -54,8 +47,8 @@ class AccessRulesTest {
 
     @Test
     void aNarrowerRuleCheckedFirstWinsWithinTheBroaderOne() {
-        List<AccessRestriction> rules = List.of(rule("one-host", 100, RuleAccess.Deny, "203.0.113.7/32"),
-                rule("their-range", 200, RuleAccess.Allow, "203.0.113.0/24"));
+        List<AccessRestriction> rules = List.of(Fixtures.accessRestriction("one-host", 100, RuleAccess.Deny, "203.0.113.7/32"),
+                Fixtures.accessRestriction("their-range", 200, RuleAccess.Allow, "203.0.113.0/24"));
         List<AccessRules.Entry> table = AccessRules.effective(rules);
         assertThat(geo(table, "203.0.113.7")).isFalse();
         assertThat(geo(table, "203.0.113.8")).isTrue();
@@ -75,7 +68,7 @@ class AccessRulesTest {
                 String cidr = random.nextInt(6) == 0
                         ? "2001:db8:" + Integer.toHexString(random.nextInt(4)) + "::/" + (32 + random.nextInt(33))
                         : "10.0." + random.nextInt(4) * 64 + "." + random.nextInt(256) + "/" + (16 + random.nextInt(17));
-                rules.add(rule("r" + i, 1 + random.nextInt(1000), random.nextBoolean() ? RuleAccess.Allow : RuleAccess.Deny, cidr));
+                rules.add(Fixtures.accessRestriction("r" + i, 1 + random.nextInt(1000), random.nextBoolean() ? RuleAccess.Allow : RuleAccess.Deny, cidr));
             }
             // Unique priorities, as admission requires.
             for (int i = 0; i < rules.size(); i++) {

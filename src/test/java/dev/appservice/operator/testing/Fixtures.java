@@ -75,4 +75,14 @@ public final class Fixtures {
         app.setSpec(spec);
         return app;
     }
+
+    public static dev.appservice.operator.api.AccessRestriction accessRestriction(String name, int priority,
+            dev.appservice.operator.api.RuleAccess action, String cidr) {
+        var rule = new dev.appservice.operator.api.AccessRestriction();
+        rule.setName(name);
+        rule.setPriority(priority);
+        rule.setAction(action);
+        rule.setIpAddress(cidr);
+        return rule;
+    }
 }

@@ -88,12 +88,19 @@ class PackagedOperatorIT {
             Lease lease = await().atMost(TIMEOUT).until(() -> client.resources(Lease.class).inNamespace(NAMESPACE).withName(leaseName).get(),
                     l -> l != null && "operator-a".equals(l.getSpec().getHolderIdentity()));
             assertThat(lease.getSpec().getLeaseDurationSeconds()).isPositive();
-            start("operator-b", env, "b");
+            Map<String, String> standbyEnv = new HashMap<>(env);
+            int standbyPort = freePort();
+            standbyEnv.put("QUARKUS_HTTP_PORT", Integer.toString(standbyPort));
+            standbyEnv.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(freePort()));
+            start("operator-b", standbyEnv, "b");
 
             client.resource(Fixtures.environment("team", "first")).create();
             await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("first-frontend").get() != null);
             assertThat(client.resources(Lease.class).inNamespace(NAMESPACE).withName(leaseName).get().getSpec().getHolderIdentity())
                     .as("the second replica waits").isEqualTo("operator-a");
+            // The standby says it does not lead and exports no status gauges (the leader's are the ones summed).
+            String standby = await().atMost(TIMEOUT).ignoreExceptions().until(() -> scrape(standbyPort), b -> b.contains("ase_operator_leader "));
+            assertThat(standby).containsPattern("(?m)^ase_operator_leader 0\\.0$").doesNotContain("ase_environment_front_ends_desired{");
 
             a.destroy(); // SIGTERM, as Kubernetes stops a pod
             assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -101,6 +108,9 @@ class PackagedOperatorIT {
                     .getSpec().getHolderIdentity()));
             client.resource(Fixtures.environment("team", "second")).create();
             await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("second-frontend").get() != null);
+            String leader = await().atMost(TIMEOUT).ignoreExceptions().until(() -> scrape(standbyPort),
+                    b -> b.contains("ase_environment_front_ends_desired{environment=\"second\""));
+            assertThat(leader).as("the new leader says so").containsPattern("(?m)^ase_operator_leader 1\\.0$");
 
             assertSelfManagedWebhookCertificates(client, env);
         }
@@ -171,6 +181,11 @@ class PackagedOperatorIT {
             assertThat(body).contains("ase_environment_front_ends_desired{environment=\"metered\",environment_namespace=\"team\"");
             assertThat(body).containsPattern("(?m)^ase_operator_leader 1\\.0$");
         }
+    }
+
+    private static String scrape(int port) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int freePort() throws IOException {

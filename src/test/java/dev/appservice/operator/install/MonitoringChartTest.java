@@ -134,6 +134,8 @@ class MonitoringChartTest {
         assertThat(MonitoringQueries.metricNames("histogram_quantile(0.99, sum by (controller_name, le) (rate(a_bucket{job=~\"$job\",x=\"y z\"}[$__rate_interval])))"
                 + " / on(job) group_left max without (b) (c_total offset 5m) > bool 0.9 and absent(up{job=\"j\"} == 1)"))
                 .containsExactly("a_bucket", "c_total", "up");
+        assertThat(MonitoringQueries.selectorLabels(List.of("rate(a{job=~\"$job\",x=\"y}\", z != \"\"}[5m]) / b{le=\"1\"} + c")))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("a", java.util.Set.of("x", "z"), "b", java.util.Set.of("le")));
         Manifest chart = HelmChart.render(MonitoringQueries.ENABLED);
         assertThat(MonitoringQueries.metricNames(chart)).contains("reconciliations_failure_total", "ase_admission_reviews_total",
                 "ase_environment_condition", "ase_environment_instances_used", "ase_resources", "ase_operator_leader", "up")

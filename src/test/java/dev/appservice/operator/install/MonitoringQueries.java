@@ -27,6 +27,10 @@ final class MonitoringQueries {
     private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
     private static final Pattern NAME = Pattern.compile("(?<![\\w:.$])([a-zA-Z_:][a-zA-Z0-9_:]*+)(?!\\s*\\()");
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)");
+    private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)\\}");
+    private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(?:=~|!~|!=|=)");
+    /** Labels Prometheus adds to every series of a target (the ServiceMonitor's job). */
+    static final Set<String> TARGET_LABELS = Set.of("job", "instance", "namespace", "pod", "service", "endpoint", "container");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private MonitoringQueries() {
@@ -82,6 +86,30 @@ final class MonitoringQueries {
         dashboardQueries(chart).forEach(q -> names.addAll(metricNames(q)));
         ruleExpressions(chart).forEach(e -> names.addAll(metricNames(e)));
         return names;
+    }
+
+    /** Every query of the dashboard and expression of the rules. */
+    static List<String> allQueries(Manifest chart) {
+        List<String> all = new ArrayList<>(dashboardQueries(chart));
+        all.addAll(ruleExpressions(chart));
+        return all;
+    }
+
+    /** The label names each metric is selected by in these queries ({@code metric{label="..."}}), target labels aside. */
+    static Map<String, Set<String>> selectorLabels(List<String> queries) {
+        Map<String, Set<String>> labels = new java.util.TreeMap<>();
+        for (String query : queries) {
+            Matcher selector = SELECTOR.matcher(STRING.matcher(query).replaceAll("\"\""));
+            while (selector.find()) {
+                Matcher matcher = MATCHER.matcher(selector.group(2));
+                while (matcher.find()) {
+                    if (!TARGET_LABELS.contains(matcher.group(1))) {
+                        labels.computeIfAbsent(selector.group(1), m -> new TreeSet<>()).add(matcher.group(1));
+                    }
+                }
+            }
+        }
+        return labels;
     }
 
     /**

@@ -43,6 +43,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +175,19 @@ class PackagedOperatorIT {
                     .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
             assertThat(used).as("metrics the dashboard and the rules read").hasSizeGreaterThan(10);
             assertThat(exported).as("the operator's scrape").containsAll(used);
+            // ... and every label they select by is a label of that metric.
+            Map<String, Set<String>> exportedLabels = new HashMap<>();
+            Matcher series = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)\\}").matcher(body);
+            while (series.find()) {
+                Matcher label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"").matcher(series.group(2));
+                while (label.find()) {
+                    exportedLabels.computeIfAbsent(series.group(1), m -> new TreeSet<>()).add(label.group(1));
+                }
+            }
+            Map<String, Set<String>> selected = MonitoringQueries.selectorLabels(MonitoringQueries.allQueries(HelmChart.render(MonitoringQueries.ENABLED)));
+            assertThat(selected).as("label names the queries select by").containsKeys("ase_environment_condition", "ase_resources");
+            selected.forEach((metric, labels) -> assertThat(exportedLabels.getOrDefault(metric, Set.of()))
+                    .as("labels of %s the queries select by", metric).containsAll(labels));
 
             assertThat(body.lines().filter(l -> l.startsWith("reconciliations_execution_duration_seconds_count{")))
                     .anySatisfy(l -> assertThat(l).contains("controller_name=\"appserviceenvironment\""));

@@ -4,6 +4,7 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.operability.AdmissionMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -38,6 +39,9 @@ public class ValidatingWebhook {
     @Inject
     AdmissionCache cache;
 
+    @Inject
+    AdmissionMetrics metrics;
+
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final OperatorSettings settings = OperatorSettings.fromConfig();
     private final AdmissionController<HasMetadata> controller = new AdmissionController<>(this::review);
@@ -59,6 +63,7 @@ public class ValidatingWebhook {
             return;
         }
         AdmissionReview response = controller.handle(request);
+        metrics.reviewed(request.getRequest(), response.getResponse());
         context.response().putHeader("content-type", "application/json").end(serialization.asJson(response));
     }
 

@@ -9,10 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The JVM options the container image starts the operator with, read from its Dockerfile: the
- * base image's run-java.sh turns {@code JAVA_MAX_MEM_RATIO} into {@code -XX:MaxRAMPercentage},
- * takes the collector from {@code GC_CONTAINER_OPTIONS} and appends {@code JAVA_OPTS_APPEND}. The
- * benchmark measures the operator with exactly these, so its figures are the image's.
+ * The JVM options the container image starts the operator with, read from its Dockerfile: its
+ * entry point runs {@code java $JAVA_OPTS -jar ...}. The benchmark measures the operator with
+ * exactly these, so its figures are the image's.
  */
 public final class ImageJvmOptions {
     public static final Path DOCKERFILE = Path.of("src/main/docker/Dockerfile.jvm");
@@ -27,15 +26,12 @@ public final class ImageJvmOptions {
         Matcher env = ENV.matcher(dockerfile);
         while (env.find()) {
             String value = env.group(2).replace("\"", "");
-            switch (env.group(1)) {
-                case "JAVA_MAX_MEM_RATIO" -> options.add("-XX:MaxRAMPercentage=" + value);
-                case "GC_CONTAINER_OPTIONS", "JAVA_OPTS_APPEND" -> options.addAll(List.of(value.trim().split("\\s+")));
-                default -> {
-                }
+            if (env.group(1).equals("JAVA_OPTS")) {
+                options.addAll(List.of(value.trim().split("\\s+")));
             }
         }
         if (options.stream().noneMatch(o -> o.startsWith("-XX:MaxRAMPercentage")) || options.stream().noneMatch(o -> o.startsWith("-XX:+Use"))) {
-            throw new IllegalStateException(DOCKERFILE + " sets no JAVA_MAX_MEM_RATIO or no GC_CONTAINER_OPTIONS: " + options);
+            throw new IllegalStateException(DOCKERFILE + " sets no -XX:MaxRAMPercentage or no collector in JAVA_OPTS: " + options);
         }
         return options;
     }

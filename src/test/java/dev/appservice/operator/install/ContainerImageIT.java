@@ -3,23 +3,35 @@ package dev.appservice.operator.install;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.bench.ImageJvmOptions;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Dockerfile cannot be built here (no container engine), so its contract with the build and
- * the chart is checked after {@code package}: what it copies exists, its user is the numeric
- * uid the chart runs the pod as, and its JVM options start the jar.
+ * The container image: the Dockerfile's contract with the build and the chart (what it copies
+ * exists, its user is the numeric uid the chart runs the pod as, its JVM options start the jar),
+ * and the image {@code image/build} made, started with podman as the chart starts the pod:
+ * read-only root file system with a writable /tmp, the chart's non-root uid and gid, no
+ * capabilities, no privilege escalation, and the chart's memory limit as the JVM sees it in a pod.
+ * <p>
+ * The image tests need the image (and podman, run with runc and explicit ulimits, which CI
+ * sandboxes without cgroups need). In CI ({@code CI=true}) a missing image fails them; elsewhere
+ * they are skipped, saying how to build it.
  */
 class ContainerImageIT {
     static final Path DOCKERFILE = Path.of("src", "main", "docker", "Dockerfile.jvm");
+    static final String OPERATOR_JAR = System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar");
 
     @Test
     void everyCopiedPathIsProducedByThePackage() throws IOException {
@@ -63,5 +75,115 @@ class ContainerImageIT {
         assertThat(java.waitFor()).as(output).isZero();
         assertThat(output).contains("Usage: ase-operator");
         assertThat(ImageJvmOptions.read()).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75");
+    }
+
+    /** The image renders examples/ (mounted read-only) exactly as the jar does. */
+    @Test
+    void theImageRendersTheExamplesAsTheJarDoes() throws Exception {
+        String image = builtImage();
+        Run rendered = podman(List.of("-v", Path.of("examples").toAbsolutePath() + ":/examples:ro"), image, "render", "-f", "/examples");
+        assertThat(rendered.exitCode()).as(rendered.stderr()).isZero();
+        Run jar = run(List.of("java", "-jar", OPERATOR_JAR, "render", "-f", "examples/"), 120);
+        assertThat(jar.exitCode()).as(jar.stderr()).isZero();
+        assertThat(rendered.stdout()).contains("kind: Deployment", "name: contoso-ase-frontend").isEqualTo(jar.stdout());
+        assertThat(rendered.stderr()).contains("warning: /examples/contoso.yaml");
+    }
+
+    /** Without a cluster (no network, no kubeconfig) the operator stops at once, saying why. */
+    @Test
+    void withoutAClusterTheOperatorStopsWithAClearMessage() throws Exception {
+        String image = builtImage();
+        Run operator = podman(List.of(), image);
+        assertThat(operator.exitCode()).as(operator.stderr()).isNotZero();
+        assertThat(operator.stdout() + operator.stderr())
+                .contains("cannot reach the Kubernetes API server at https://kubernetes.default.svc/")
+                .contains("render and validate need no cluster");
+    }
+
+    /**
+     * In the container the JVM takes the image's options: the serial collector and three quarters
+     * of the chart's memory limit as its heap; and the image's own user is the chart's uid.
+     */
+    @Test
+    void theJvmInTheImageIsSizedForTheChartsMemoryLimit() throws Exception {
+        String image = builtImage();
+        Run flags = podman(List.of("-e", javaToolOptions() + " -XX:+PrintCommandLineFlags"), image, "help");
+        assertThat(flags.exitCode()).as(flags.stderr()).isZero();
+        assertThat(flags.stdout() + flags.stderr()).contains("Usage: ase-operator", "-XX:+UseSerialGC",
+                "-XX:MaxHeapSize=" + (long) (chartMemoryLimit() * 0.75));
+        Run user = run(List.of("podman", "image", "inspect", "--format", "{{.Config.User}}", image), 60);
+        assertThat(user.stdout().trim()).isEqualTo(Long.toString(chartPodSecurity().getRunAsUser()));
+    }
+
+    /** The image image/build tags: localhost/ase-operator:<the chart's appVersion>. */
+    static String builtImage() throws Exception {
+        Matcher version = Pattern.compile("(?m)^appVersion: *\"?([^\"\\s]+)").matcher(Files.readString(HelmChart.CHART.resolve("Chart.yaml")));
+        assertThat(version.find()).isTrue();
+        String image = "localhost/ase-operator:" + version.group(1);
+        boolean present;
+        try {
+            present = run(List.of("podman", "image", "exists", image), 60).exitCode() == 0;
+        } catch (IOException noPodman) {
+            present = false;
+        }
+        if (!present) {
+            String why = "the image " + image + " is not in podman's store: build it with image/build";
+            assertThat("true".equals(System.getenv("CI"))).as("in CI the image must be built before the tests (.ci/run): " + why).isFalse();
+            Assumptions.abort(why);
+        }
+        return image;
+    }
+
+    /** {@code podman run} as the chart runs the operator's pod. */
+    static Run podman(List<String> options, String image, String... args) throws Exception {
+        PodSecurityContext pod = chartPodSecurity();
+        List<String> command = new ArrayList<>(List.of("podman", "run", "--rm",
+                // crun and the default ulimits fail in sandboxes without cgroups; runc works everywhere.
+                "--runtime", "runc", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096",
+                "--read-only", "--tmpfs", "/tmp:size=64m",
+                "--user", pod.getRunAsUser() + ":" + pod.getRunAsGroup(),
+                "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+                "--network", "none",
+                "-e", javaToolOptions()));
+        command.addAll(options);
+        command.add(image);
+        command.addAll(List.of(args));
+        return run(command, 180);
+    }
+
+    /**
+     * What the JVM sees in a pod with the chart's memory limit: its cgroup limit. podman cannot set
+     * one where there are no cgroups, so the same figure is given as MaxRAM.
+     */
+    static String javaToolOptions() {
+        return "JAVA_TOOL_OPTIONS=-XX:MaxRAM=" + chartMemoryLimit();
+    }
+
+    static long chartMemoryLimit() {
+        Container operator = HelmChart.render().one("Deployment", Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        return Quantity.getAmountInBytes(operator.getResources().getLimits().get("memory")).longValueExact();
+    }
+
+    static PodSecurityContext chartPodSecurity() {
+        return HelmChart.render().one("Deployment", Deployment.class).getSpec().getTemplate().getSpec().getSecurityContext();
+    }
+
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    static Run run(List<String> command, int timeoutSeconds) throws Exception {
+        Path out = Files.createTempFile("image-run", ".out");
+        Path err = Files.createTempFile("image-run", ".err");
+        try {
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(command + " did not end within " + timeoutSeconds + " s: " + Files.readString(err));
+            }
+            return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
     }
 }

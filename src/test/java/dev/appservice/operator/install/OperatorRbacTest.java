@@ -169,8 +169,9 @@ class OperatorRbacTest {
      * The classes that use the client themselves, and why the derivation already covers them: the
      * webhook's caches read the three custom resources (the controllers' primaries, read anyway),
      * condition events are created (granted below for every reconciler), the front ends' bulk
-     * configuration dependent deletes shards of its own kind, and the self-managed
-     * webhook certificates are {@link #webhookCertificates(Manifest)}.
+     * configuration dependent deletes shards of its own kind, the self-managed webhook
+     * certificates are {@link #webhookCertificates(Manifest)}, and the start-up check reads the
+     * API server's version, which needs no grant.
      */
     static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.of(
             "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps",
@@ -178,7 +179,9 @@ class OperatorRbacTest {
             "admission/WebhookCertificates.class", "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
                     + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
             "admission/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)",
-            "environment/FrontEndConfigDependent.class", "delete configmaps: a configuration shard no longer needed (its own kind)");
+            "environment/FrontEndConfigDependent.class", "delete configmaps: a configuration shard no longer needed (its own kind)",
+            "operability/ApiServerReachability.class", "GET /version at start-up: a non-resource URL every client may read"
+                    + " (Kubernetes' system:public-info-viewer), no rule of the chart's");
 
     @Test
     void theKnownClientCallersNeedOnlyWhatIsDerived() {

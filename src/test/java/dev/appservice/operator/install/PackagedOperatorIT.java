@@ -3,6 +3,7 @@ package dev.appservice.operator.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -42,6 +43,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,12 +90,19 @@ class PackagedOperatorIT {
             Lease lease = await().atMost(TIMEOUT).until(() -> client.resources(Lease.class).inNamespace(NAMESPACE).withName(leaseName).get(),
                     l -> l != null && "operator-a".equals(l.getSpec().getHolderIdentity()));
             assertThat(lease.getSpec().getLeaseDurationSeconds()).isPositive();
-            start("operator-b", env, "b");
+            Map<String, String> standbyEnv = new HashMap<>(env);
+            int standbyPort = freePort();
+            standbyEnv.put("QUARKUS_HTTP_PORT", Integer.toString(standbyPort));
+            standbyEnv.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(freePort()));
+            start("operator-b", standbyEnv, "b");
 
             client.resource(Fixtures.environment("team", "first")).create();
             await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("first-frontend").get() != null);
             assertThat(client.resources(Lease.class).inNamespace(NAMESPACE).withName(leaseName).get().getSpec().getHolderIdentity())
                     .as("the second replica waits").isEqualTo("operator-a");
+            // The standby says it does not lead and exports no status gauges (the leader's are the ones summed).
+            String standby = await().atMost(TIMEOUT).ignoreExceptions().until(() -> scrape(standbyPort), b -> b.contains("ase_operator_leader "));
+            assertThat(standby).containsPattern("(?m)^ase_operator_leader 0\\.0$").doesNotContain("ase_environment_front_ends_desired{");
 
             a.destroy(); // SIGTERM, as Kubernetes stops a pod
             assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -100,6 +110,9 @@ class PackagedOperatorIT {
                     .getSpec().getHolderIdentity()));
             client.resource(Fixtures.environment("team", "second")).create();
             await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("second-frontend").get() != null);
+            String leader = await().atMost(TIMEOUT).ignoreExceptions().until(() -> scrape(standbyPort),
+                    b -> b.contains("ase_environment_front_ends_desired{environment=\"second\""));
+            assertThat(leader).as("the new leader says so").containsPattern("(?m)^ase_operator_leader 1\\.0$");
 
             assertSelfManagedWebhookCertificates(client, env);
         }
@@ -124,10 +137,12 @@ class PackagedOperatorIT {
 
     /**
      * The packaged jar exports the SDK's reconcile metrics (a Quarkus test does not show it: the
-     * extension's prod-mode wiring once left them out, see ReconcileMetrics), labelled by controller.
+     * extension's prod-mode wiring once left them out, see ReconcileMetrics), labelled by controller,
+     * and every metric the chart's Grafana dashboard and PrometheusRule read: after an environment
+     * is reconciled and the webhook has answered a review, each name is a series of the scrape.
      */
     @Test
-    void thePackagedOperatorExportsReconcileMetrics() throws Exception {
+    void thePackagedOperatorExportsEveryMetricTheDashboardAndAlertsRead() throws Exception {
         Manifest chart = HelmChart.render();
         try (KubernetesClient client = startServer(chart)) {
             int port = freePort();
@@ -138,14 +153,54 @@ class PackagedOperatorIT {
             start("operator-a", env, "metrics");
             client.resource(Fixtures.environment("team", "metered")).create();
             await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("metered-frontend").get() != null);
+            HttpClient http = HttpClient.newHttpClient();
+            String review = """
+                    {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"it-1",
+                      "kind":{"group":"appservice.dev","version":"v1alpha1","kind":"IsolatedPlan"},
+                      "resource":{"group":"appservice.dev","version":"v1alpha1","resource":"isolatedplans"},
+                      "name":"web","namespace":"team","operation":"CREATE","userInfo":{"username":"it"},
+                      "object":%s}}""".formatted(Serialization.asJson(Fixtures.plan("team", "web", "metered", InstanceSize.I1, 1)));
+            URI webhook = URI.create("http://localhost:" + port + "/admission/validate");
+            String answer = await().atMost(TIMEOUT).until(() -> http.send(HttpRequest.newBuilder(webhook).header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(review)).build(), HttpResponse.BodyHandlers.ofString()).body(),
+                    b -> b.contains("\"allowed\""));
+            assertThat(answer).contains("\"allowed\":true");
+
             URI metrics = URI.create("http://localhost:" + port + "/q/metrics");
-            String body = await().atMost(TIMEOUT).until(() -> HttpClient.newHttpClient()
-                    .send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body(),
-                    b -> b.contains("reconciliations_success_total"));
+            Set<String> used = new TreeSet<>(MonitoringQueries.metricNames(HelmChart.render(MonitoringQueries.ENABLED)));
+            used.removeAll(MonitoringQueries.MADE_BY_PROMETHEUS);
+            String body = await().atMost(TIMEOUT).until(() -> http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body(),
+                    b -> b.contains("ase_environment_condition{") && b.contains("reconciliations_success_total"));
+            Set<String> exported = body.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                    .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
+            assertThat(used).as("metrics the dashboard and the rules read").hasSizeGreaterThan(10);
+            assertThat(exported).as("the operator's scrape").containsAll(used);
+            // ... and every label they select by is a label of that metric.
+            Map<String, Set<String>> exportedLabels = new HashMap<>();
+            Matcher series = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)\\}").matcher(body);
+            while (series.find()) {
+                Matcher label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"").matcher(series.group(2));
+                while (label.find()) {
+                    exportedLabels.computeIfAbsent(series.group(1), m -> new TreeSet<>()).add(label.group(1));
+                }
+            }
+            Map<String, Set<String>> selected = MonitoringQueries.selectorLabels(MonitoringQueries.allQueries(HelmChart.render(MonitoringQueries.ENABLED)));
+            assertThat(selected).as("label names the queries select by").containsKeys("ase_environment_condition", "ase_resources");
+            selected.forEach((metric, labels) -> assertThat(exportedLabels.getOrDefault(metric, Set.of()))
+                    .as("labels of %s the queries select by", metric).containsAll(labels));
+
             assertThat(body.lines().filter(l -> l.startsWith("reconciliations_execution_duration_seconds_count{")))
                     .anySatisfy(l -> assertThat(l).contains("controller_name=\"appserviceenvironment\""));
-            assertThat(body).as("no label grows with the number of objects").doesNotContain("metered");
+            assertThat(body.lines().filter(l -> !l.startsWith("ase_environment_")))
+                    .as("no label grows with the number of objects, but the per-environment gauges'").noneMatch(l -> l.contains("metered"));
+            assertThat(body).contains("ase_environment_front_ends_desired{environment=\"metered\",environment_namespace=\"team\"");
+            assertThat(body).containsPattern("(?m)^ase_operator_leader 1\\.0$");
         }
+    }
+
+    private static String scrape(int port) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static int freePort() throws IOException {

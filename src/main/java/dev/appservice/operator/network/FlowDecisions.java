@@ -8,16 +8,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Azure's verdicts for one direction of an NSG, for every kind of peer at once: the four classes
- * of pods (in a namespace of the virtual network or not, in the operator's namespace or not) and
- * the own region of every node of the address tree. For one protocol and port, each verdict is the
+ * Azure's verdicts for one direction of an NSG, for every kind of peer at once: the eight classes
+ * of pods (in a namespace of the virtual network or not, in the operator's namespace or not, a pod
+ * of another App Service Environment or not) and the own region of every node of the address
+ * tree. As on Azure, calls between environments are Internet calls: a pod of another environment
+ * never matches {@code VirtualNetwork}, whatever its namespace, and does match {@code Internet}. For one protocol and port, each verdict is the
  * first rule in priority order that applies to the port and matches the peer.
  */
 final class FlowDecisions {
-    /** Pod classes: bit 1 = namespace of the virtual network, bit 2 = the operator's namespace. */
-    static final int POD_CLASSES = 4;
+    /**
+     * Pod classes: bit 1 = namespace of the virtual network, bit 2 = the operator's namespace,
+     * bit 4 = a pod of another environment (it carries the environment label).
+     */
+    static final int POD_CLASSES = 8;
+    /** The classes of one kind of pod: the namespace dimensions only. */
+    static final int NAMESPACE_CLASSES = 4;
     static final int VNET = 1;
     static final int MANAGEMENT = 2;
+    static final int OTHER_ENVIRONMENT = 4;
 
     private final RuleTable table;
     private final AddressTree tree;
@@ -87,7 +95,7 @@ final class FlowDecisions {
         }
         Rule[] pods = new Rule[POD_CLASSES];
         for (int c = 0; c < POD_CLASSES; c++) {
-            pods[c] = firstMatching(rules, applies, (c & VNET) != 0, (c & MANAGEMENT) != 0);
+            pods[c] = firstMatching(rules, applies, (c & VNET) != 0, (c & MANAGEMENT) != 0, (c & OTHER_ENVIRONMENT) != 0);
         }
         // The first applicable rule matching by tag, for each combination of (in vnet, in load balancer).
         Rule[][] byTag = new Rule[2][2];
@@ -117,10 +125,14 @@ final class FlowDecisions {
         return new Verdicts(pods, nodes);
     }
 
-    /** The first rule, in priority order, that applies to the flow and names a pod of the class by tag. */
-    private static Rule firstMatching(List<Rule> rules, boolean[] applies, boolean vnet, boolean management) {
+    /**
+     * The first rule, in priority order, that applies to the flow and names a pod of the class by
+     * tag. A pod of another environment is an Internet peer, never a VirtualNetwork one.
+     */
+    private static Rule firstMatching(List<Rule> rules, boolean[] applies, boolean vnet, boolean management, boolean otherEnvironment) {
         Rule rule = firstByTag(rules, applies, tag -> tag.equals(RuleTable.ANY)
-                || (vnet && tag.equals(RuleTable.VIRTUAL_NETWORK))
+                || (vnet && !otherEnvironment && tag.equals(RuleTable.VIRTUAL_NETWORK))
+                || (otherEnvironment && tag.equals(RuleTable.INTERNET))
                 || (management && tag.equals(RuleTable.APP_SERVICE_MANAGEMENT)));
         if (rule == null) {
             throw new IllegalStateException("the default DenyAll rule matches every flow");

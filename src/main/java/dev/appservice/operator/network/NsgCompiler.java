@@ -272,43 +272,74 @@ public final class NsgCompiler {
     }
 
     /**
-     * Namespace selectors for the allowed pod classes. Pairs of classes that differ in one
-     * dimension merge into one selector on the other; all four become "every namespace".
+     * Selectors for the allowed pod classes. Pods of other environments (they carry the
+     * environment label) and other pods are decided apart; namespace classes allowed for both
+     * kinds need no pod selector, the others get {@code Exists} or {@code DoesNotExist} on the
+     * environment label. Own pods match {@code Exists} too, harmlessly: they are always allowed.
      */
     private static List<NetworkPolicyPeer> podPeers(Context context, Verdicts verdicts) {
-        boolean[] allowed = new boolean[FlowDecisions.POD_CLASSES];
-        int count = 0;
-        for (int c = 0; c < allowed.length; c++) {
-            allowed[c] = verdicts.podAllowed(c);
-            count += allowed[c] ? 1 : 0;
+        boolean[] plain = new boolean[FlowDecisions.NAMESPACE_CLASSES];
+        boolean[] otherEnvironment = new boolean[FlowDecisions.NAMESPACE_CLASSES];
+        boolean[] both = new boolean[FlowDecisions.NAMESPACE_CLASSES];
+        for (int c = 0; c < FlowDecisions.NAMESPACE_CLASSES; c++) {
+            boolean p = verdicts.podAllowed(c);
+            boolean o = verdicts.podAllowed(c | FlowDecisions.OTHER_ENVIRONMENT);
+            both[c] = p && o;
+            plain[c] = p && !o;
+            otherEnvironment[c] = o && !p;
         }
         List<NetworkPolicyPeer> peers = new ArrayList<>();
-        if (count == FlowDecisions.POD_CLASSES) {
-            peers.add(new NetworkPolicyPeerBuilder().withNamespaceSelector(new LabelSelector()).build());
+        peers.addAll(namespacePeers(context, both, null));
+        peers.addAll(namespacePeers(context, plain, "DoesNotExist"));
+        peers.addAll(namespacePeers(context, otherEnvironment, "Exists"));
+        return peers;
+    }
+
+    /**
+     * Namespace selectors for the allowed namespace classes, each with the given operator on the
+     * environment label as pod selector (none when null). Pairs of classes that differ in one
+     * dimension merge into one selector on the other; all four become "every namespace".
+     */
+    private static List<NetworkPolicyPeer> namespacePeers(Context context, boolean[] allowed, String environmentLabelOperator) {
+        int count = 0;
+        for (boolean a : allowed) {
+            count += a ? 1 : 0;
+        }
+        List<NetworkPolicyPeer> peers = new ArrayList<>();
+        if (count == FlowDecisions.NAMESPACE_CLASSES) {
+            peers.add(withPodSelector(new NetworkPolicyPeerBuilder().withNamespaceSelector(new LabelSelector()), environmentLabelOperator));
             return peers;
         }
-        boolean[] covered = new boolean[FlowDecisions.POD_CLASSES];
+        boolean[] covered = new boolean[FlowDecisions.NAMESPACE_CLASSES];
         int[][] pairs = { { FlowDecisions.VNET, FlowDecisions.VNET | FlowDecisions.MANAGEMENT }, { 0, FlowDecisions.MANAGEMENT },
                 { FlowDecisions.MANAGEMENT, FlowDecisions.VNET | FlowDecisions.MANAGEMENT }, { 0, FlowDecisions.VNET } };
         for (int[] pair : pairs) {
             if (allowed[pair[0]] && allowed[pair[1]] && !(covered[pair[0]] && covered[pair[1]])) {
                 // The pair shares the dimension in which both members agree.
                 int shared = (pair[0] ^ pair[1]) == FlowDecisions.MANAGEMENT ? FlowDecisions.VNET : FlowDecisions.MANAGEMENT;
-                peers.add(namespacePeer(context, shared, pair[0]));
+                peers.add(namespacePeer(context, shared, pair[0], environmentLabelOperator));
                 covered[pair[0]] = true;
                 covered[pair[1]] = true;
             }
         }
-        for (int c = 0; c < FlowDecisions.POD_CLASSES; c++) {
+        for (int c = 0; c < FlowDecisions.NAMESPACE_CLASSES; c++) {
             if (allowed[c] && !covered[c]) {
-                peers.add(namespacePeer(context, FlowDecisions.VNET | FlowDecisions.MANAGEMENT, c));
+                peers.add(namespacePeer(context, FlowDecisions.VNET | FlowDecisions.MANAGEMENT, c, environmentLabelOperator));
             }
         }
         return peers;
     }
 
+    private static NetworkPolicyPeer withPodSelector(NetworkPolicyPeerBuilder peer, String environmentLabelOperator) {
+        if (environmentLabelOperator != null) {
+            peer.withPodSelector(new LabelSelectorBuilder().addNewMatchExpression().withKey(StandardLabels.ENVIRONMENT)
+                    .withOperator(environmentLabelOperator).endMatchExpression().build());
+        }
+        return peer.build();
+    }
+
     /** A selector of namespaces that constrains the given dimensions to the values of podClass. */
-    private static NetworkPolicyPeer namespacePeer(Context context, int dimensions, int podClass) {
+    private static NetworkPolicyPeer namespacePeer(Context context, int dimensions, int podClass, String environmentLabelOperator) {
         LabelSelectorBuilder selector = new LabelSelectorBuilder();
         Map<String, String> labels = new TreeMap<>();
         if ((dimensions & FlowDecisions.VNET) != 0) {
@@ -330,7 +361,7 @@ public final class NsgCompiler {
         if (!labels.isEmpty()) {
             selector.withMatchLabels(labels);
         }
-        return new NetworkPolicyPeerBuilder().withNamespaceSelector(selector.build()).build();
+        return withPodSelector(new NetworkPolicyPeerBuilder().withNamespaceSelector(selector.build()), environmentLabelOperator);
     }
 
     /** Port spans as policy ports: adjacent spans merge; a protocol open on every port needs no port. */

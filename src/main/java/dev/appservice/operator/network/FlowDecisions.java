@@ -80,6 +80,15 @@ final class FlowDecisions {
         return tree;
     }
 
+    /** The user rules (not the defaults) that name exactly this CIDR, in priority order. */
+    List<Rule> rulesNaming(Cidr cidr) {
+        int i = java.util.Collections.binarySearch(tree.nodes, cidr, Cidr.TREE_ORDER);
+        if (i < 0) {
+            return List.of();
+        }
+        return rulesNamingNode.get(i).stream().map(table.rules::get).filter(r -> !r.isDefault()).toList();
+    }
+
     /** The verdicts for one protocol and port. */
     record Verdicts(Rule[] podClasses, Rule[] nodes) {
         boolean podAllowed(int podClass) {

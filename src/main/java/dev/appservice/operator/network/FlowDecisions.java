@@ -34,6 +34,17 @@ final class FlowDecisions {
     private final boolean[] inPods;
     /** For each node, the ranks of the rules naming exactly that CIDR, in rank order. */
     private final List<List<Integer>> rulesNamingNode;
+    /** The same, as arrays: what {@link #decide} reads for every node and port interval. */
+    private final int[][] namingRanks;
+    /** For each rule (by rank), the tags it names, as TAG_* bits. */
+    private final int[] tagMask;
+    /** The ranks of the rules that name any tag, in rank order: the only ones a tag match needs to look at. */
+    private final int[] tagged;
+    private static final int TAG_ANY = 1;
+    private static final int TAG_VIRTUAL_NETWORK = 2;
+    private static final int TAG_INTERNET = 4;
+    private static final int TAG_AZURE_LOAD_BALANCER = 8;
+    private static final int TAG_APP_SERVICE_MANAGEMENT = 16;
 
     FlowDecisions(RuleTable table, List<Cidr> vnet, List<Cidr> loadBalancer, List<Cidr> pods) {
         this.table = table;
@@ -54,6 +65,21 @@ final class FlowDecisions {
         for (int i = 0; i < n; i++) {
             index.put(tree.nodes.get(i), i);
         }
+        this.tagMask = new int[table.rules.size()];
+        for (Rule rule : table.rules) {
+            for (Prefix p : rule.prefixes()) {
+                if (p.tag() != null) {
+                    tagMask[rule.rank()] |= switch (p.tag()) {
+                        case RuleTable.ANY -> TAG_ANY;
+                        case RuleTable.VIRTUAL_NETWORK -> TAG_VIRTUAL_NETWORK;
+                        case RuleTable.INTERNET -> TAG_INTERNET;
+                        case RuleTable.AZURE_LOAD_BALANCER -> TAG_AZURE_LOAD_BALANCER;
+                        default -> TAG_APP_SERVICE_MANAGEMENT;
+                    };
+                }
+            }
+        }
+        this.tagged = table.rules.stream().mapToInt(Rule::rank).filter(rank -> tagMask[rank] != 0).toArray();
         for (Rule rule : table.rules) {
             for (Prefix p : rule.prefixes()) {
                 if (p.cidr() != null) {
@@ -64,6 +90,7 @@ final class FlowDecisions {
                 }
             }
         }
+        this.namingRanks = rulesNamingNode.stream().map(list -> list.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
     }
 
     /** Marks the nodes that lie inside any of the given CIDRs (nodes come parents first). */
@@ -102,6 +129,12 @@ final class FlowDecisions {
         for (Rule r : rules) {
             applies[r.rank()] = r.applies(protocol, port);
         }
+        return decide(applies, addressesOnlyOutsidePods);
+    }
+
+    /** The verdicts for a flow to which exactly the rules marked in {@code applies} (by rank) apply. */
+    Verdicts decide(boolean[] applies, boolean addressesOnlyOutsidePods) {
+        List<Rule> rules = table.rules;
         Rule[] pods = new Rule[POD_CLASSES];
         for (int c = 0; c < POD_CLASSES; c++) {
             pods[c] = firstMatching(rules, applies, (c & VNET) != 0, (c & MANAGEMENT) != 0, (c & OTHER_ENVIRONMENT) != 0);
@@ -117,7 +150,7 @@ final class FlowDecisions {
         int[] bestCidrRank = new int[tree.size()];
         for (int i = 0; i < tree.size(); i++) {
             int best = tree.parent[i] >= 0 ? bestCidrRank[tree.parent[i]] : Integer.MAX_VALUE;
-            for (int rank : rulesNamingNode.get(i)) {
+            for (int rank : namingRanks[i]) {
                 if (applies[rank]) {
                     best = Math.min(best, rank);
                     break;
@@ -138,11 +171,11 @@ final class FlowDecisions {
      * The first rule, in priority order, that applies to the flow and names a pod of the class by
      * tag. A pod of another environment is an Internet peer, never a VirtualNetwork one.
      */
-    private static Rule firstMatching(List<Rule> rules, boolean[] applies, boolean vnet, boolean management, boolean otherEnvironment) {
-        Rule rule = firstByTag(rules, applies, tag -> tag.equals(RuleTable.ANY)
-                || (vnet && !otherEnvironment && tag.equals(RuleTable.VIRTUAL_NETWORK))
-                || (otherEnvironment && tag.equals(RuleTable.INTERNET))
-                || (management && tag.equals(RuleTable.APP_SERVICE_MANAGEMENT)));
+    private Rule firstMatching(List<Rule> rules, boolean[] applies, boolean vnet, boolean management, boolean otherEnvironment) {
+        Rule rule = firstByTag(rules, applies, TAG_ANY
+                | (vnet && !otherEnvironment ? TAG_VIRTUAL_NETWORK : 0)
+                | (otherEnvironment ? TAG_INTERNET : 0)
+                | (management ? TAG_APP_SERVICE_MANAGEMENT : 0));
         if (rule == null) {
             throw new IllegalStateException("the default DenyAll rule matches every flow");
         }
@@ -150,17 +183,14 @@ final class FlowDecisions {
     }
 
     /** The first rule that applies and names, by tag, an address inside or outside the vnet and load balancer. */
-    private static Rule firstTagMatchForAddress(List<Rule> rules, boolean[] applies, boolean vnet, boolean loadBalancer) {
-        return firstByTag(rules, applies, tag -> tag.equals(RuleTable.ANY)
-                || (vnet && tag.equals(RuleTable.VIRTUAL_NETWORK))
-                || (!vnet && tag.equals(RuleTable.INTERNET))
-                || (loadBalancer && tag.equals(RuleTable.AZURE_LOAD_BALANCER)));
+    private Rule firstTagMatchForAddress(List<Rule> rules, boolean[] applies, boolean vnet, boolean loadBalancer) {
+        return firstByTag(rules, applies, TAG_ANY | (vnet ? TAG_VIRTUAL_NETWORK : TAG_INTERNET) | (loadBalancer ? TAG_AZURE_LOAD_BALANCER : 0));
     }
 
-    private static Rule firstByTag(List<Rule> rules, boolean[] applies, java.util.function.Predicate<String> tagMatches) {
-        for (Rule r : rules) {
-            if (applies[r.rank()] && r.prefixes().stream().anyMatch(p -> p.tag() != null && tagMatches.test(p.tag()))) {
-                return r;
+    private Rule firstByTag(List<Rule> rules, boolean[] applies, int tags) {
+        for (int rank : tagged) {
+            if (applies[rank] && (tagMask[rank] & tags) != 0) {
+                return rules.get(rank);
             }
         }
         return null;

@@ -237,13 +237,19 @@ public final class NsgCompiler {
         List<Integer> cuts = table.portBoundaries();
         Map<String, PeerGroup> groups = new LinkedHashMap<>();
         for (String protocol : PROTOCOLS) {
-            for (int i = 0; i < cuts.size(); i++) {
-                int from = cuts.get(i);
-                int to = i + 1 < cuts.size() ? cuts.get(i + 1) - 1 : 65535;
-                Verdicts verdicts = decisions.decide(protocol, from, true);
-                PeerGroup group = groups.computeIfAbsent(signature(verdicts), k -> new PeerGroup(verdicts));
+            // Consecutive intervals with the same applying rules have the same verdicts: decided once.
+            boolean[] previousApplies = new boolean[table.rules.size()];
+            PeerGroup[] previousGroup = new PeerGroup[1];
+            table.sweep(protocol, cuts, (from, to, applies) -> {
+                PeerGroup group = previousGroup[0];
+                if (group == null || !Arrays.equals(applies, previousApplies)) {
+                    Verdicts verdicts = decisions.decide(applies, true);
+                    group = groups.computeIfAbsent(signature(verdicts), k -> new PeerGroup(verdicts));
+                    System.arraycopy(applies, 0, previousApplies, 0, applies.length);
+                    previousGroup[0] = group;
+                }
                 group.ports.add(new PortSpan(protocol, from, to));
-            }
+            });
         }
         Optional<Finding> dnsBlocked = dnsFinding(decisions);
         dnsBlocked.ifPresent(findings::add);
@@ -361,14 +367,14 @@ public final class NsgCompiler {
         long byVerdictBytes = 0;
         Map<Object, PortSet> portsByPeer = new LinkedHashMap<>();
         long byPeerPortEntries = 0;
-        Map<Cidr, Long> bytesByCidr = new java.util.HashMap<>();
+        Map<Cidr, long[]> bytesByCidr = new java.util.IdentityHashMap<>(); // tree nodes: one instance per CIDR
         for (PeerGroup group : groups) {
             List<Object> peers = allowedPeers(context, decisions, group.verdicts);
             if (peers.isEmpty()) {
                 continue;
             }
             List<PortSpan> spans = merged(group.ports);
-            byVerdictBytes += RULE_BYTES + peerBytes(peers, bytesByCidr) + (long) spans.size() * PORT_BYTES;
+            byVerdictBytes += RULE_BYTES + peerBytes(decisions.tree(), peers, bytesByCidr) + (long) spans.size() * PORT_BYTES;
             if (portsByPeer != null) {
                 for (Object peer : peers) {
                     PortSet set = portsByPeer.computeIfAbsent(peer, k -> new PortSet());
@@ -387,7 +393,7 @@ public final class NsgCompiler {
             portsByPeer.forEach((peer, ports) -> peersByPorts.computeIfAbsent(ports.spans(), k -> new ArrayList<>()).add(peer));
             byPeerBytes = 0;
             for (Map.Entry<List<PortSpan>, List<Object>> e : peersByPorts.entrySet()) {
-                byPeerBytes += RULE_BYTES + peerBytes(e.getValue(), null) + (long) e.getKey().size() * PORT_BYTES;
+                byPeerBytes += RULE_BYTES + peerBytes(decisions.tree(), e.getValue(), null) + (long) e.getKey().size() * PORT_BYTES;
             }
         }
         long bytes = Math.min(byVerdictBytes, byPeerBytes);
@@ -409,20 +415,20 @@ public final class NsgCompiler {
     }
 
     /** Estimated JSON bytes of the peers; with a map, also adds each CIDR's share, to name the rules that make a policy large. */
-    private static long peerBytes(List<Object> peers, Map<Cidr, Long> bytesByCidr) {
+    private static long peerBytes(AddressTree tree, List<Object> peers, Map<Cidr, long[]> bytesByCidr) {
         long bytes = 0;
         for (Object peer : peers) {
             if (peer instanceof AddressTree.Block block) {
-                long own = IP_BLOCK_BYTES + block.cidr().toString().length();
+                long own = IP_BLOCK_BYTES + tree.textLength(block.cidr());
                 bytes += own;
                 if (bytesByCidr != null) {
-                    bytesByCidr.merge(block.cidr(), own, Long::sum);
+                    bytesByCidr.computeIfAbsent(block.cidr(), k -> new long[1])[0] += own;
                 }
                 for (Cidr except : block.except()) {
-                    long exceptBytes = EXCEPT_BYTES + except.toString().length();
+                    long exceptBytes = EXCEPT_BYTES + tree.textLength(except);
                     bytes += exceptBytes;
                     if (bytesByCidr != null) {
-                        bytesByCidr.merge(except, exceptBytes, Long::sum);
+                        bytesByCidr.computeIfAbsent(except, k -> new long[1])[0] += exceptBytes;
                     }
                 }
             } else {
@@ -433,9 +439,9 @@ public final class NsgCompiler {
     }
 
     /** The user rules whose CIDRs take the most bytes, largest first, as 'name' (priority n). */
-    private static List<String> largestRules(FlowDecisions decisions, Map<Cidr, Long> bytesByCidr) {
+    private static List<String> largestRules(FlowDecisions decisions, Map<Cidr, long[]> bytesByCidr) {
         Map<Rule, Long> bytesByRule = new LinkedHashMap<>();
-        bytesByCidr.forEach((cidr, bytes) -> decisions.rulesNaming(cidr).forEach(rule -> bytesByRule.merge(rule, bytes, Long::sum)));
+        bytesByCidr.forEach((cidr, bytes) -> decisions.rulesNaming(cidr).forEach(rule -> bytesByRule.merge(rule, bytes[0], Long::sum)));
         return bytesByRule.entrySet().stream()
                 .sorted(Map.Entry.<Rule, Long>comparingByValue().reversed().thenComparing(e -> e.getKey().rank()))
                 .limit(LARGEST_RULES_NAMED)

@@ -41,7 +41,6 @@ class NsgCompilerTest {
         return result.policies().stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElseThrow();
     }
 
-    /** The rule admitting port 8080/TCP (VIP 80) from outside the environment. */
     /** Every peer admitted on TCP 8080 (HTTP), from whichever rules admit it, as one rule. */
     static NetworkPolicyIngressRule httpRule(NetworkPolicy frontEnd) {
         List<NetworkPolicyPeer> peers = frontEnd.getSpec().getIngress().stream()

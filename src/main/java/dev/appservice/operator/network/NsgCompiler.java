@@ -127,11 +127,16 @@ public final class NsgCompiler {
     }
 
     /**
-     * The policies that would be too large for the API server, without building any policy: what
-     * admission refuses. Costs about a compilation (BENCHMARKS.md).
+     * What admission needs, without building any policy: the findings and the policies that would
+     * be too large for the API server. Costs about a compilation (BENCHMARKS.md).
      */
+    public static Result assess(EnvironmentTopology topology, NetworkSettings settings) {
+        return compile(topology, settings, false);
+    }
+
+    /** The policies that would be too large for the API server, without building any policy. */
     public static List<Oversize> oversized(EnvironmentTopology topology, NetworkSettings settings) {
-        return compile(topology, settings, false).oversized();
+        return assess(topology, settings).oversized();
     }
 
     private static Result compile(EnvironmentTopology topology, NetworkSettings settings, boolean build) {

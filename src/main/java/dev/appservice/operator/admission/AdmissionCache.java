@@ -3,6 +3,7 @@ package dev.appservice.operator.admission;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.SharingItemStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,7 +19,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 
 
@@ -35,6 +38,10 @@ public class AdmissionCache implements ClusterView {
 
     @Inject
     Operator operator;
+
+    /** Subnets must not overlap within a virtual network: the environments of one are a lookup. */
+    private static final Map<String, Function<AppServiceEnvironment, List<String>>> VIRTUAL_NETWORK_INDEX =
+            Map.of(CacheIndexes.ENVIRONMENTS_BY_VIRTUAL_NETWORK, CacheIndexes::virtualNetworkOf);
 
     private final List<SharedIndexInformer<AppServiceEnvironment>> environments = new ArrayList<>();
     private final List<SharedIndexInformer<IsolatedPlan>> plans = new ArrayList<>();
@@ -55,14 +62,14 @@ public class AdmissionCache implements ClusterView {
             }
         }
         if (all || watched.isEmpty()) {
-            environments.add(inform(client.resources(AppServiceEnvironment.class).inAnyNamespace()));
-            plans.add(inform(client.resources(IsolatedPlan.class).inAnyNamespace()));
-            apps.add(inform(client.resources(WebApp.class).inAnyNamespace()));
+            environments.add(inform(client.resources(AppServiceEnvironment.class).inAnyNamespace(), VIRTUAL_NETWORK_INDEX));
+            plans.add(inform(client.resources(IsolatedPlan.class).inAnyNamespace(), Map.of()));
+            apps.add(inform(client.resources(WebApp.class).inAnyNamespace(), Map.of()));
         } else {
             for (String namespace : watched) {
-                environments.add(inform(client.resources(AppServiceEnvironment.class).inNamespace(namespace)));
-                plans.add(inform(client.resources(IsolatedPlan.class).inNamespace(namespace)));
-                apps.add(inform(client.resources(WebApp.class).inNamespace(namespace)));
+                environments.add(inform(client.resources(AppServiceEnvironment.class).inNamespace(namespace), VIRTUAL_NETWORK_INDEX));
+                plans.add(inform(client.resources(IsolatedPlan.class).inNamespace(namespace), Map.of()));
+                apps.add(inform(client.resources(WebApp.class).inNamespace(namespace), Map.of()));
             }
         }
     }
@@ -72,8 +79,11 @@ public class AdmissionCache implements ClusterView {
      * started, not waited for: start-up goes on while it lists, and the webhook reports ready only
      * once every cache is {@link #synced()}.
      */
-    private static <T extends HasMetadata> SharedIndexInformer<T> inform(Informable<T> resources) {
+    private static <T extends HasMetadata> SharedIndexInformer<T> inform(Informable<T> resources, Map<String, Function<T, List<String>>> indexers) {
         SharedIndexInformer<T> informer = resources.runnableInformer(0).itemStore(new SharingItemStore<>());
+        if (!indexers.isEmpty()) {
+            informer.addIndexers(indexers);
+        }
         informer.start();
         return informer;
     }
@@ -103,6 +113,13 @@ public class AdmissionCache implements ClusterView {
     @Override
     public List<WebApp> apps(String namespace) {
         return inNamespace(apps, namespace);
+    }
+
+    @Override
+    public List<AppServiceEnvironment> environmentsInVirtualNetwork(String virtualNetwork) {
+        List<AppServiceEnvironment> all = new ArrayList<>();
+        environments.forEach(i -> all.addAll(i.getIndexer().byIndex(CacheIndexes.ENVIRONMENTS_BY_VIRTUAL_NETWORK, virtualNetwork)));
+        return all;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
+import dev.appservice.operator.network.SubnetClaims;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +40,7 @@ public final class AdmissionRules {
         return List.of();
     }
 
-    static List<Violation> checkEnvironment(AppServiceEnvironment ase, AppServiceEnvironment previous, ClusterView view, NetworkSettings network) {
+    static List<Violation> checkEnvironment(AppServiceEnvironment ase, AppServiceEnvironment previous, ClusterView view, NetworkSettings networkSettings) {
         List<Violation> problems = new ArrayList<>(SpecValidation.validate(ase));
         if (problems.stream().anyMatch(v -> !v.warning())) {
             return problems;
@@ -87,8 +88,33 @@ public final class AdmissionRules {
                         + plans.size() + " plan" + (plans.size() == 1 ? "" : "s") + " use: scale them in first"));
             }
         }
-        NsgCompiler.findings(topology, network).forEach(f ->
-                problems.add(Violation.warning(object, "spec.networkSecurityGroup", f.message())));
+        PublicExposure.warning(object, ase.getSpec()).ifPresent(problems::add);
+        problems.addAll(subnetOverlaps(ase, previous, view));
+        // One pass of the compiler, building nothing: what the rules mean, and whether the policies fit the API server.
+        NsgCompiler.Result network = NsgCompiler.assess(topology, networkSettings);
+        network.findings().forEach(f -> problems.add(Violation.warning(object, "spec.networkSecurityGroup", f.message())));
+        network.oversized().forEach(o -> problems.add(Violation.error(object, o.field(), o.message())));
+        return problems;
+    }
+
+    /**
+     * An ASE's subnet is its own within its virtual network (in any namespace). Creating an
+     * overlap, or moving into one, is refused; an update that leaves subnet and virtual network
+     * as they were is only warned about (the overlap got past an earlier check: the reconciler
+     * holds the later environment), so the earlier one can still be changed.
+     */
+    static List<Violation> subnetOverlaps(AppServiceEnvironment ase, AppServiceEnvironment previous, ClusterView view) {
+        String object = SpecValidation.describe(ase);
+        var vnet = ase.getSpec().getVirtualNetwork();
+        boolean moved = previous == null || previous.getSpec() == null || previous.getSpec().getVirtualNetwork() == null
+                || !Objects.equals(previous.getSpec().getVirtualNetwork().getName(), vnet.getName())
+                || !Objects.equals(previous.getSpec().getVirtualNetwork().getSubnet(), vnet.getSubnet());
+        List<Violation> problems = new ArrayList<>();
+        for (AppServiceEnvironment other : SubnetClaims.overlapping(ase, view.environmentsInVirtualNetwork(vnet.getName()))) {
+            String message = SubnetClaims.describeOverlap(ase, other);
+            problems.add(moved ? Violation.error(object, "spec.virtualNetwork.subnet", message)
+                    : Violation.warning(object, "spec.virtualNetwork.subnet", message));
+        }
         return problems;
     }
 

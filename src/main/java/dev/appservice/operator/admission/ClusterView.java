@@ -3,6 +3,7 @@ package dev.appservice.operator.admission;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.informer.CacheIndexes;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +23,9 @@ public interface ClusterView {
 
     /** The web apps of one namespace. */
     List<WebApp> apps(String namespace);
+
+    /** The environments of one virtual network ({@code spec.virtualNetwork.name}), in every namespace. */
+    List<AppServiceEnvironment> environmentsInVirtualNetwork(String virtualNetwork);
 
     /** A view over a fixed set of objects (the manifests given to {@code validate}). */
     static ClusterView of(Collection<AppServiceEnvironment> environments, Collection<IsolatedPlan> plans, Collection<WebApp> apps) {
@@ -45,6 +49,11 @@ public interface ClusterView {
             @Override
             public List<WebApp> apps(String namespace) {
                 return apps.stream().filter(a -> namespace.equals(a.getMetadata().getNamespace())).toList();
+            }
+
+            @Override
+            public List<AppServiceEnvironment> environmentsInVirtualNetwork(String virtualNetwork) {
+                return environments.stream().filter(e -> CacheIndexes.virtualNetworkOf(e).contains(virtualNetwork)).toList();
             }
         };
     }

@@ -31,6 +31,9 @@ public final class SpecValidation {
     /** A Kubernetes label value, non-empty: what a zone must be to stand in a node affinity. */
     private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
     private static final Pattern PORT_RANGE = Pattern.compile("^(\\*|\\d{1,5}(-\\d{1,5})?)$");
+    /** An NSG rule's name, as the CRD schema has it. */
+    private static final Pattern RULE_NAME = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9_])?$");
+    private static final int RULE_NAME_LENGTH = 80;
     private static final Set<String> TAGS = Set.of("Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement", "*");
 
     private SpecValidation() {
@@ -106,7 +109,7 @@ public final class SpecValidation {
                 problems.add(Violation.error(object, "spec.virtualNetwork.name", "is required"));
             } else if (vnet.getName().length() > 63 || !vnet.getName().matches("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")) {
                 problems.add(Violation.error(object, "spec.virtualNetwork.name",
-                        "must be a valid label value (lowercase letters, digits, '-' and '.', at most 63 characters), got '" + vnet.getName() + "'"));
+                        "must be a valid label value (lowercase letters, digits, '-' and '.', at most 63 characters), got " + Quoted.of(vnet.getName())));
             }
             if (vnet.getSubnet() == null) {
                 problems.add(Violation.error(object, "spec.virtualNetwork.subnet", "is required"));
@@ -155,9 +158,9 @@ public final class SpecValidation {
                 WorkerPool pool = pools.get(i);
                 String field = "spec.workerPools[" + i + "]";
                 if (pool.getName() == null || !DNS_LABEL.matcher(pool.getName()).matches() || pool.getName().length() > 20) {
-                    problems.add(Violation.error(object, field + ".name", "must be a DNS label of at most 20 characters, got '" + pool.getName() + "'"));
+                    problems.add(Violation.error(object, field + ".name", "must be a DNS label of at most 20 characters, got " + Quoted.of(pool.getName())));
                 } else if (!names.add(pool.getName())) {
-                    problems.add(Violation.error(object, field + ".name", "'" + pool.getName() + "' is used by another pool"));
+                    problems.add(Violation.error(object, field + ".name", Quoted.of(pool.getName()) + " is used by another pool"));
                 }
                 if (pool.getCount() == null) {
                     problems.add(Violation.error(object, field + ".count", "is required"));
@@ -179,7 +182,7 @@ public final class SpecValidation {
                 String zone = spec.getZones().get(i);
                 if (zone == null || zone.length() > 63 || !LABEL_VALUE.matcher(zone).matches()) {
                     problems.add(Violation.error(object, "spec.zones[" + i + "]", "must be a node label value (letters, digits, '-', '_' and '.', "
-                            + "starting and ending with a letter or digit, at most 63 characters), got '" + zone + "'"));
+                            + "starting and ending with a letter or digit, at most 63 characters), got " + Quoted.of(zone)));
                 }
             }
         }
@@ -209,7 +212,7 @@ public final class SpecValidation {
             range(object, "spec.instances", spec.getInstances(), 1, IsolatedPlanSpec.MAX_INSTANCES, problems);
         }
         if (spec.getWorkerPool() != null && !DNS_LABEL.matcher(spec.getWorkerPool()).matches()) {
-            problems.add(Violation.error(object, "spec.workerPool", "must be a worker pool name (a DNS label), got '" + spec.getWorkerPool() + "'"));
+            problems.add(Violation.error(object, "spec.workerPool", "must be a worker pool name (a DNS label), got " + Quoted.of(spec.getWorkerPool())));
         }
         return problems;
     }
@@ -236,20 +239,20 @@ public final class SpecValidation {
             range(object, "spec.port", spec.getPort(), 1, 65535, problems);
         }
         if (spec.getHealthCheckPath() != null && !spec.getHealthCheckPath().startsWith("/")) {
-            problems.add(Violation.error(object, "spec.healthCheckPath", "must start with '/', got '" + spec.getHealthCheckPath() + "'"));
+            problems.add(Violation.error(object, "spec.healthCheckPath", "must start with '/', got " + Quoted.of(spec.getHealthCheckPath())));
         }
         List<String> hosts = spec.effectiveHostNames();
         for (int i = 0; i < hosts.size(); i++) {
             String host = hosts.get(i);
             if (host == null || host.length() > 253 || !HOST_NAME.matcher(host).matches()) {
-                problems.add(Violation.error(object, "spec.hostNames[" + i + "]", "must be a lowercase DNS name such as www.contoso.com, got '" + host + "'"));
+                problems.add(Violation.error(object, "spec.hostNames[" + i + "]", "must be a lowercase DNS name such as www.contoso.com, got " + Quoted.of(host)));
             }
         }
         if (spec.getEnv() != null) {
             for (int i = 0; i < spec.getEnv().size(); i++) {
                 String name = spec.getEnv().get(i).getName();
                 if (name == null || !ENV_NAME.matcher(name).matches()) {
-                    problems.add(Violation.error(object, "spec.env[" + i + "].name", "must be a valid environment variable name, got '" + name + "'"));
+                    problems.add(Violation.error(object, "spec.env[" + i + "].name", "must be a valid environment variable name, got " + Quoted.of(name)));
                 } else if (name.equals("PORT")) {
                     problems.add(Violation.warning(object, "spec.env[" + i + "]", "PORT is set by the operator to spec.port; this value is ignored"));
                 }
@@ -301,8 +304,11 @@ public final class SpecValidation {
             }
             if (rule.getName() == null || rule.getName().isBlank()) {
                 problems.add(Violation.error(object, f + ".name", "is required"));
+            } else if (rule.getName().length() > RULE_NAME_LENGTH || !RULE_NAME.matcher(rule.getName()).matches()) {
+                problems.add(Violation.error(object, f + ".name", "must be letters, digits, '-', '_' and '.', starting with a letter or digit, at most "
+                        + RULE_NAME_LENGTH + " characters, got " + Quoted.of(rule.getName())));
             } else if (!names.add(rule.getName())) {
-                problems.add(Violation.error(object, f + ".name", "'" + rule.getName() + "' is used by another rule in the same direction"));
+                problems.add(Violation.error(object, f + ".name", Quoted.of(rule.getName()) + " is used by another rule in the same direction"));
             }
             if (rule.getPriority() == null) {
                 problems.add(Violation.error(object, f + ".priority", "is required (100 to 4096)"));
@@ -319,18 +325,30 @@ public final class SpecValidation {
             }
             List<String> prefixes = inbound ? rule.getSourceAddressPrefixes() : rule.getDestinationAddressPrefixes();
             String prefixField = f + (inbound ? ".sourceAddressPrefixes" : ".destinationAddressPrefixes");
+            if (prefixes != null && prefixes.isEmpty()) {
+                // Azure requires at least one; read as "*" it would open the environment to everyone.
+                problems.add(Violation.error(object, prefixField, "must name at least one address prefix (a CIDR or a tag; \"*\" for every "
+                        + "address), got an empty list; leave the field out to mean \"*\""));
+            }
             if (prefixes != null) {
                 for (int j = 0; j < prefixes.size(); j++) {
                     String p = prefixes.get(j);
-                    if (p == null || (!TAGS.contains(p) && !CidrNotation.isValid(p))) {
-                        problems.add(Violation.error(object, prefixField + "[" + j + "]",
-                                "must be a CIDR or one of the tags Internet, VirtualNetwork, AzureLoadBalancer, AppServiceManagement, *; got '" + p + "'"));
+                    if (p == null || !TAGS.contains(p)) {
+                        String cidrProblem = CidrNotation.problem(p);
+                        if (cidrProblem != null) {
+                            problems.add(Violation.error(object, prefixField + "[" + j + "]",
+                                    "must be a CIDR or one of the tags Internet, VirtualNetwork, AzureLoadBalancer, AppServiceManagement, *: " + cidrProblem));
+                        }
                     }
                 }
             }
             String otherSide = inbound ? ".destinationAddressPrefixes" : ".sourceAddressPrefixes";
             if ((inbound ? rule.getDestinationAddressPrefixes() : rule.getSourceAddressPrefixes()) != null) {
                 problems.add(Violation.warning(object, f + otherSide, "is ignored: " + (inbound ? "inbound rules always apply to the ASE's VIP" : "outbound rules always apply to the ASE's pods")));
+            }
+            if (rule.getDestinationPortRanges() != null && rule.getDestinationPortRanges().isEmpty()) {
+                problems.add(Violation.error(object, f + ".destinationPortRanges", "must name at least one port or range (\"*\" for every port), "
+                        + "got an empty list; leave the field out to mean \"*\""));
             }
             if (rule.getDestinationPortRanges() != null) {
                 for (int j = 0; j < rule.getDestinationPortRanges().size(); j++) {
@@ -346,7 +364,7 @@ public final class SpecValidation {
 
     private static String portRangeProblem(String range) {
         if (range == null || !PORT_RANGE.matcher(range).matches()) {
-            return "must be a port (1-65535), a range such as 10001-10020, or *; got '" + range + "'";
+            return "must be a port (1-65535), a range such as 10001-10020, or *; got " + Quoted.of(range);
         }
         if (range.equals("*")) {
             return null;
@@ -355,7 +373,7 @@ public final class SpecValidation {
         int from = Integer.parseInt(parts[0]);
         int to = parts.length > 1 ? Integer.parseInt(parts[1]) : from;
         if (from < 1 || to > 65535 || from > to) {
-            return "must be a port (1-65535) or a rising range of ports, got '" + range + "'";
+            return "must be a port (1-65535) or a rising range of ports, got " + Quoted.of(range);
         }
         return null;
     }

@@ -88,6 +88,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     private final Clock clock;
     private final OperatorSettings settings = OperatorSettings.fromConfig();
     private final AtomicReference<InformerEventSource<WebApp, AppServiceEnvironment>> appsSource = new AtomicReference<>();
+    private final SubnetNeighbours subnetNeighbours = new SubnetNeighbours();
 
     public AppServiceEnvironmentReconciler() {
         this(Clock.systemUTC());
@@ -138,7 +139,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .withSecondaryToPrimaryMapper((Service service) -> environmentsOwning(service, plans))
                         .build(),
                 context);
-        return List.of(plans, services, policies, apps, appServices);
+        return List.of(plans, services, policies, apps, appServices, subnetNeighbours.eventSource(context));
     }
 
     @Override
@@ -149,6 +150,11 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         if (!invalid.isEmpty()) {
             return StatusWrites.notActedOn(environment, AppServiceEnvironmentStatus::new, "InvalidSpec", SpecValidation.describe(invalid),
                     context, clock.instant());
+        }
+        // Valid, but its subnet is an earlier environment's, or its policies would not fit the API server: held likewise.
+        var hold = NetworkHolds.of(environment, subnetNeighbours.of(environment), () -> EnvironmentTopologies.network(environment, context, settings.network()));
+        if (hold.isPresent()) {
+            return StatusWrites.notActedOn(environment, AppServiceEnvironmentStatus::new, hold.get().reason(), hold.get().message(), context, clock.instant());
         }
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
         EnvironmentTopology topology = EnvironmentTopologies.from(environment, context);

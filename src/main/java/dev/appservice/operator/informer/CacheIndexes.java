@@ -1,5 +1,6 @@
 package dev.appservice.operator.informer;
 
+import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -19,6 +20,8 @@ public final class CacheIndexes {
     public static final String PLANS_BY_ENVIRONMENT = "appservice.dev/plans-by-environment";
     /** Apps by {@code namespace/planName}. */
     public static final String APPS_BY_PLAN = "appservice.dev/apps-by-plan";
+    /** Environments by {@code spec.virtualNetwork.name} (cluster-wide: a virtual network spans namespaces). */
+    public static final String ENVIRONMENTS_BY_VIRTUAL_NETWORK = "appservice.dev/environments-by-virtual-network";
     /** Any resource by its namespace. */
     public static final String BY_NAMESPACE = "appservice.dev/by-namespace";
 
@@ -37,6 +40,13 @@ public final class CacheIndexes {
     public static Function<WebApp, List<String>> appsByPlan() {
         return app -> app.getSpec() == null || app.getSpec().getPlanName() == null ? List.of()
                 : List.of(key(app.getMetadata().getNamespace(), app.getSpec().getPlanName()));
+    }
+
+    /** The virtual network an environment is in: its name, or none when the spec lacks it. */
+    public static List<String> virtualNetworkOf(AppServiceEnvironment environment) {
+        return environment.getSpec() == null || environment.getSpec().getVirtualNetwork() == null
+                || environment.getSpec().getVirtualNetwork().getName() == null ? List.of()
+                        : List.of(environment.getSpec().getVirtualNetwork().getName());
     }
 
     public static <R extends HasMetadata> Function<R, List<String>> byNamespace() {

@@ -39,8 +39,17 @@ final class AddressTree {
                 children.get(parent[i]).add(i);
             }
             open.push(i);
+            textLengths.put(node, node.toString().length());
         }
     }
+
+    /** The length of a node's CIDR text, computed once per node (the size estimate asks it for every peer). */
+    int textLength(Cidr node) {
+        Integer length = textLengths.get(node);
+        return length != null ? length : node.toString().length();
+    }
+
+    private final java.util.IdentityHashMap<Cidr, Integer> textLengths = new java.util.IdentityHashMap<>();
 
     int size() {
         return nodes.size();

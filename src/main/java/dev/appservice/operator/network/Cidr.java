@@ -24,7 +24,12 @@ public record Cidr(int bits, BigInteger network, int prefix) {
             throw new IllegalArgumentException("not a CIDR: " + text);
         }
         try {
-            byte[] bytes = InetAddress.getByName(text.substring(0, slash)).getAddress();
+            InetAddress address = InetAddress.getByName(text.substring(0, slash));
+            if (address instanceof java.net.Inet4Address && text.substring(0, slash).contains(":")) {
+                // Java reads ::ffff:a.b.c.d as IPv4; admission refuses such prefixes, so this is never reached from a spec.
+                throw new IllegalArgumentException("IPv4-mapped IPv6 address in " + text + ": write the IPv4 CIDR instead");
+            }
+            byte[] bytes = address.getAddress();
             int bits = bytes.length * 8;
             int prefix = Integer.parseInt(text.substring(slash + 1));
             if (prefix < 0 || prefix > bits) {

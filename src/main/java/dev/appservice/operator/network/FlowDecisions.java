@@ -8,16 +8,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Azure's verdicts for one direction of an NSG, for every kind of peer at once: the four classes
- * of pods (in a namespace of the virtual network or not, in the operator's namespace or not) and
- * the own region of every node of the address tree. For one protocol and port, each verdict is the
+ * Azure's verdicts for one direction of an NSG, for every kind of peer at once: the eight classes
+ * of pods (in a namespace of the virtual network or not, in the operator's namespace or not, a pod
+ * of another App Service Environment or not) and the own region of every node of the address
+ * tree. As on Azure, calls between environments are Internet calls: a pod of another environment
+ * never matches {@code VirtualNetwork}, whatever its namespace, and does match {@code Internet}. For one protocol and port, each verdict is the
  * first rule in priority order that applies to the port and matches the peer.
  */
 final class FlowDecisions {
-    /** Pod classes: bit 1 = namespace of the virtual network, bit 2 = the operator's namespace. */
-    static final int POD_CLASSES = 4;
+    /**
+     * Pod classes: bit 1 = namespace of the virtual network, bit 2 = the operator's namespace,
+     * bit 4 = a pod of another environment (it carries the environment label).
+     */
+    static final int POD_CLASSES = 8;
+    /** The classes of one kind of pod: the namespace dimensions only. */
+    static final int NAMESPACE_CLASSES = 4;
     static final int VNET = 1;
     static final int MANAGEMENT = 2;
+    static final int OTHER_ENVIRONMENT = 4;
 
     private final RuleTable table;
     private final AddressTree tree;
@@ -26,6 +34,17 @@ final class FlowDecisions {
     private final boolean[] inPods;
     /** For each node, the ranks of the rules naming exactly that CIDR, in rank order. */
     private final List<List<Integer>> rulesNamingNode;
+    /** The same, as arrays: what {@link #decide} reads for every node and port interval. */
+    private final int[][] namingRanks;
+    /** For each rule (by rank), the tags it names, as TAG_* bits. */
+    private final int[] tagMask;
+    /** The ranks of the rules that name any tag, in rank order: the only ones a tag match needs to look at. */
+    private final int[] tagged;
+    private static final int TAG_ANY = 1;
+    private static final int TAG_VIRTUAL_NETWORK = 2;
+    private static final int TAG_INTERNET = 4;
+    private static final int TAG_AZURE_LOAD_BALANCER = 8;
+    private static final int TAG_APP_SERVICE_MANAGEMENT = 16;
 
     FlowDecisions(RuleTable table, List<Cidr> vnet, List<Cidr> loadBalancer, List<Cidr> pods) {
         this.table = table;
@@ -46,6 +65,21 @@ final class FlowDecisions {
         for (int i = 0; i < n; i++) {
             index.put(tree.nodes.get(i), i);
         }
+        this.tagMask = new int[table.rules.size()];
+        for (Rule rule : table.rules) {
+            for (Prefix p : rule.prefixes()) {
+                if (p.tag() != null) {
+                    tagMask[rule.rank()] |= switch (p.tag()) {
+                        case RuleTable.ANY -> TAG_ANY;
+                        case RuleTable.VIRTUAL_NETWORK -> TAG_VIRTUAL_NETWORK;
+                        case RuleTable.INTERNET -> TAG_INTERNET;
+                        case RuleTable.AZURE_LOAD_BALANCER -> TAG_AZURE_LOAD_BALANCER;
+                        default -> TAG_APP_SERVICE_MANAGEMENT;
+                    };
+                }
+            }
+        }
+        this.tagged = table.rules.stream().mapToInt(Rule::rank).filter(rank -> tagMask[rank] != 0).toArray();
         for (Rule rule : table.rules) {
             for (Prefix p : rule.prefixes()) {
                 if (p.cidr() != null) {
@@ -56,6 +90,7 @@ final class FlowDecisions {
                 }
             }
         }
+        this.namingRanks = rulesNamingNode.stream().map(list -> list.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
     }
 
     /** Marks the nodes that lie inside any of the given CIDRs (nodes come parents first). */
@@ -72,6 +107,15 @@ final class FlowDecisions {
         return tree;
     }
 
+    /** The user rules (not the defaults) that name exactly this CIDR, in priority order. */
+    List<Rule> rulesNaming(Cidr cidr) {
+        int i = java.util.Collections.binarySearch(tree.nodes, cidr, Cidr.TREE_ORDER);
+        if (i < 0) {
+            return List.of();
+        }
+        return rulesNamingNode.get(i).stream().map(table.rules::get).filter(r -> !r.isDefault()).toList();
+    }
+
     /** The verdicts for one protocol and port. */
     record Verdicts(Rule[] podClasses, Rule[] nodes) {
         boolean podAllowed(int podClass) {
@@ -85,9 +129,15 @@ final class FlowDecisions {
         for (Rule r : rules) {
             applies[r.rank()] = r.applies(protocol, port);
         }
+        return decide(applies, addressesOnlyOutsidePods);
+    }
+
+    /** The verdicts for a flow to which exactly the rules marked in {@code applies} (by rank) apply. */
+    Verdicts decide(boolean[] applies, boolean addressesOnlyOutsidePods) {
+        List<Rule> rules = table.rules;
         Rule[] pods = new Rule[POD_CLASSES];
         for (int c = 0; c < POD_CLASSES; c++) {
-            pods[c] = firstMatching(rules, applies, (c & VNET) != 0, (c & MANAGEMENT) != 0);
+            pods[c] = firstMatching(rules, applies, (c & VNET) != 0, (c & MANAGEMENT) != 0, (c & OTHER_ENVIRONMENT) != 0);
         }
         // The first applicable rule matching by tag, for each combination of (in vnet, in load balancer).
         Rule[][] byTag = new Rule[2][2];
@@ -100,7 +150,7 @@ final class FlowDecisions {
         int[] bestCidrRank = new int[tree.size()];
         for (int i = 0; i < tree.size(); i++) {
             int best = tree.parent[i] >= 0 ? bestCidrRank[tree.parent[i]] : Integer.MAX_VALUE;
-            for (int rank : rulesNamingNode.get(i)) {
+            for (int rank : namingRanks[i]) {
                 if (applies[rank]) {
                     best = Math.min(best, rank);
                     break;
@@ -117,11 +167,15 @@ final class FlowDecisions {
         return new Verdicts(pods, nodes);
     }
 
-    /** The first rule, in priority order, that applies to the flow and names a pod of the class by tag. */
-    private static Rule firstMatching(List<Rule> rules, boolean[] applies, boolean vnet, boolean management) {
-        Rule rule = firstByTag(rules, applies, tag -> tag.equals(RuleTable.ANY)
-                || (vnet && tag.equals(RuleTable.VIRTUAL_NETWORK))
-                || (management && tag.equals(RuleTable.APP_SERVICE_MANAGEMENT)));
+    /**
+     * The first rule, in priority order, that applies to the flow and names a pod of the class by
+     * tag. A pod of another environment is an Internet peer, never a VirtualNetwork one.
+     */
+    private Rule firstMatching(List<Rule> rules, boolean[] applies, boolean vnet, boolean management, boolean otherEnvironment) {
+        Rule rule = firstByTag(rules, applies, TAG_ANY
+                | (vnet && !otherEnvironment ? TAG_VIRTUAL_NETWORK : 0)
+                | (otherEnvironment ? TAG_INTERNET : 0)
+                | (management ? TAG_APP_SERVICE_MANAGEMENT : 0));
         if (rule == null) {
             throw new IllegalStateException("the default DenyAll rule matches every flow");
         }
@@ -129,17 +183,14 @@ final class FlowDecisions {
     }
 
     /** The first rule that applies and names, by tag, an address inside or outside the vnet and load balancer. */
-    private static Rule firstTagMatchForAddress(List<Rule> rules, boolean[] applies, boolean vnet, boolean loadBalancer) {
-        return firstByTag(rules, applies, tag -> tag.equals(RuleTable.ANY)
-                || (vnet && tag.equals(RuleTable.VIRTUAL_NETWORK))
-                || (!vnet && tag.equals(RuleTable.INTERNET))
-                || (loadBalancer && tag.equals(RuleTable.AZURE_LOAD_BALANCER)));
+    private Rule firstTagMatchForAddress(List<Rule> rules, boolean[] applies, boolean vnet, boolean loadBalancer) {
+        return firstByTag(rules, applies, TAG_ANY | (vnet ? TAG_VIRTUAL_NETWORK : TAG_INTERNET) | (loadBalancer ? TAG_AZURE_LOAD_BALANCER : 0));
     }
 
-    private static Rule firstByTag(List<Rule> rules, boolean[] applies, java.util.function.Predicate<String> tagMatches) {
-        for (Rule r : rules) {
-            if (applies[r.rank()] && r.prefixes().stream().anyMatch(p -> p.tag() != null && tagMatches.test(p.tag()))) {
-                return r;
+    private Rule firstByTag(List<Rule> rules, boolean[] applies, int tags) {
+        for (int rank : tagged) {
+            if (applies[rank] && (tagMask[rank] & tags) != 0) {
+                return rules.get(rank);
             }
         }
         return null;

@@ -55,9 +55,57 @@ public final class NsgCompiler {
     public record Finding(String conditionType, String reason, String message) {
     }
 
-    /** The policies to apply and what they mean for the environment. */
-    public record Result(List<NetworkPolicy> policies, List<Finding> findings) {
+    /**
+     * The policies to apply and what they mean for the environment. A policy that would be too
+     * large for the API server is not built: it is named in {@code oversized} instead, and the
+     * environment is held (admission refuses such an NSG).
+     */
+    public record Result(List<NetworkPolicy> policies, List<Finding> findings, List<Oversize> oversized) {
+        public Result(List<NetworkPolicy> policies, List<Finding> findings) {
+            this(policies, findings, List.of());
+        }
     }
+
+    /**
+     * A compiled policy too large for the API server: which policy, about how large, and the rules
+     * that make it large (the direction's field and the rules with their priorities).
+     */
+    public record Oversize(String policy, String field, long estimatedBytes, List<String> largestRules) {
+        public String message() {
+            return "would compile into NetworkPolicy " + policy + " of about " + kibibytes(estimatedBytes) + " KiB (limit "
+                    + kibibytes(POLICY_BYTES_LIMIT) + " KiB, below the API server's 1.5 MiB per object): "
+                    + (largestRules.isEmpty() ? "too many separate port ranges and prefixes"
+                            : "rules " + String.join(", ", largestRules) + " contribute most")
+                    + "; allow fewer separate CIDRs, or give them the same port ranges";
+        }
+
+        private static long kibibytes(long bytes) {
+            return (bytes + 1023) / 1024;
+        }
+    }
+
+    /**
+     * The API server stores an object of at most 1.5 MiB: a compiled policy is kept to 1 MiB of
+     * JSON, estimated from above, leaving room for metadata and managed fields.
+     */
+    public static final long POLICY_BYTES_LIMIT = 1024 * 1024;
+    /** JSON bytes of a policy rule's own braces and keys. */
+    static final int RULE_BYTES = 32;
+    /** JSON bytes of one port entry at most: {"protocol":"TCP","port":65535,"endPort":65535}. */
+    static final int PORT_BYTES = 52;
+    /** JSON bytes of a namespace/pod selector peer at most (two expressions, the longest label values). */
+    static final int POD_PEER_BYTES = 400;
+    /** JSON bytes of an ipBlock peer besides its CIDR texts. */
+    static final int IP_BLOCK_BYTES = 40;
+    /** JSON bytes per except entry besides its CIDR text. */
+    static final int EXCEPT_BYTES = 3;
+    /** How many of the rules that make a policy large a refusal names. */
+    static final int LARGEST_RULES_NAMED = 5;
+    /**
+     * Port entries held while trying the by-peer encoding; past this it cannot be the smaller one
+     * anyway (it would exceed the limit), so it is given up, which bounds the compiler's memory.
+     */
+    static final long BY_PEER_PORT_ENTRIES_LIMIT = 4 * POLICY_BYTES_LIMIT / PORT_BYTES;
 
     private NsgCompiler() {
     }
@@ -75,20 +123,36 @@ public final class NsgCompiler {
     }
 
     public static Result compile(EnvironmentTopology topology, NetworkSettings settings) {
-        String name = topology.name();
-        AppServiceEnvironmentSpec spec = topology.environment().getSpec();
-        NetworkSecurityGroup nsg = spec.getNetworkSecurityGroup();
+        return compile(topology, settings, true);
+    }
+
+    /**
+     * What admission needs, without building any policy: the findings and the policies that would
+     * be too large for the API server. Costs about a compilation (BENCHMARKS.md).
+     */
+    public static Result assess(EnvironmentTopology topology, NetworkSettings settings) {
+        return compile(topology, settings, false);
+    }
+
+    /** The policies that would be too large for the API server, without building any policy. */
+    public static List<Oversize> oversized(EnvironmentTopology topology, NetworkSettings settings) {
+        return assess(topology, settings).oversized();
+    }
+
+    private static Result compile(EnvironmentTopology topology, NetworkSettings settings, boolean build) {
+        NetworkSecurityGroup nsg = topology.environment().getSpec().getNetworkSecurityGroup();
         List<NetworkPolicy> policies = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
+        List<Oversize> oversized = new ArrayList<>();
         policies.add(workerPolicy(topology));
         if (nsg != null) {
             Context context = new Context(topology, settings);
-            policies.add(frontEndPolicy(context, nsg.getInboundRules(), findings));
+            frontEndPolicy(context, nsg.getInboundRules(), findings, oversized, build).ifPresent(policies::add);
             if (nsg.getOutboundRules() != null && !nsg.getOutboundRules().isEmpty()) {
-                policies.add(egressPolicy(context, nsg.getOutboundRules(), findings));
+                egressPolicy(context, nsg.getOutboundRules(), findings, oversized, build).ifPresent(policies::add);
             }
         }
-        return new Result(policies, findings);
+        return new Result(policies, findings, oversized);
     }
 
     /**
@@ -140,7 +204,8 @@ public final class NsgCompiler {
                 .endSpec().build();
     }
 
-    private static NetworkPolicy frontEndPolicy(Context context, List<SecurityRule> inbound, List<Finding> findings) {
+    private static Optional<NetworkPolicy> frontEndPolicy(Context context, List<SecurityRule> inbound, List<Finding> findings,
+            List<Oversize> oversized, boolean build) {
         EnvironmentTopology topology = context.topology();
         FlowDecisions decisions = context.decisions(RuleTable.inbound(inbound));
         boolean tls = topology.environment().getSpec().tlsSecretName() != null;
@@ -153,38 +218,54 @@ public final class NsgCompiler {
                 group.ports.add(new PortSpan(protocol, port.containerPort(), port.containerPort()));
             }
         }
+        managementFinding(decisions).ifPresent(findings::add);
+        String name = frontEndPolicyName(topology.name());
+        Encoding encoding = encode(context, decisions, groups.values(), name, "spec.networkSecurityGroup.inboundRules");
+        encoding.oversize().ifPresent(oversized::add);
+        if (!build || encoding.oversize().isPresent()) {
+            return Optional.empty();
+        }
         List<NetworkPolicyIngressRule> ingress = new ArrayList<>();
         ingress.add(new NetworkPolicyIngressRuleBuilder().withFrom(ownPods(topology)).build());
-        for (PeerGroup group : groups.values()) {
-            List<NetworkPolicyPeer> peers = peers(context, decisions, group.verdicts);
-            if (!peers.isEmpty()) {
-                ingress.add(new NetworkPolicyIngressRuleBuilder().withFrom(peers).withPorts(ports(group.ports, false)).build());
-            }
+        for (PolicyRule rule : encoding.rules()) {
+            ingress.add(new NetworkPolicyIngressRuleBuilder().withFrom(peers(rule.peers())).withPorts(ports(rule.ports(), false)).build());
         }
-        managementFinding(decisions).ifPresent(findings::add);
-        return policy(topology, frontEndPolicyName(topology.name()),
-                StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_FRONT_END), "Ingress")
-                .editSpec().withIngress(ingress).endSpec().build();
+        return Optional.of(policy(topology, name, StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_FRONT_END), "Ingress")
+                .editSpec().withIngress(ingress).endSpec().build());
     }
 
-    private static NetworkPolicy egressPolicy(Context context, List<SecurityRule> outbound, List<Finding> findings) {
+    private static Optional<NetworkPolicy> egressPolicy(Context context, List<SecurityRule> outbound, List<Finding> findings,
+            List<Oversize> oversized, boolean build) {
         EnvironmentTopology topology = context.topology();
         RuleTable table = RuleTable.outbound(outbound);
         FlowDecisions decisions = context.decisions(table);
         List<Integer> cuts = table.portBoundaries();
         Map<String, PeerGroup> groups = new LinkedHashMap<>();
         for (String protocol : PROTOCOLS) {
-            for (int i = 0; i < cuts.size(); i++) {
-                int from = cuts.get(i);
-                int to = i + 1 < cuts.size() ? cuts.get(i + 1) - 1 : 65535;
-                Verdicts verdicts = decisions.decide(protocol, from, true);
-                PeerGroup group = groups.computeIfAbsent(signature(verdicts), k -> new PeerGroup(verdicts));
+            // Consecutive intervals with the same applying rules have the same verdicts: decided once.
+            boolean[] previousApplies = new boolean[table.rules.size()];
+            PeerGroup[] previousGroup = new PeerGroup[1];
+            table.sweep(protocol, cuts, (from, to, applies) -> {
+                PeerGroup group = previousGroup[0];
+                if (group == null || !Arrays.equals(applies, previousApplies)) {
+                    Verdicts verdicts = decisions.decide(applies, true);
+                    group = groups.computeIfAbsent(signature(verdicts), k -> new PeerGroup(verdicts));
+                    System.arraycopy(applies, 0, previousApplies, 0, applies.length);
+                    previousGroup[0] = group;
+                }
                 group.ports.add(new PortSpan(protocol, from, to));
-            }
+            });
+        }
+        Optional<Finding> dnsBlocked = dnsFinding(decisions);
+        dnsBlocked.ifPresent(findings::add);
+        String name = egressPolicyName(topology.name());
+        Encoding encoding = encode(context, decisions, groups.values(), name, "spec.networkSecurityGroup.outboundRules");
+        encoding.oversize().ifPresent(oversized::add);
+        if (!build || encoding.oversize().isPresent()) {
+            return Optional.empty();
         }
         List<NetworkPolicyEgressRule> egress = new ArrayList<>();
         egress.add(new NetworkPolicyEgressRuleBuilder().withTo(ownPods(topology)).build());
-        Optional<Finding> dnsBlocked = dnsFinding(decisions);
         if (dnsBlocked.isEmpty()) {
             egress.add(new NetworkPolicyEgressRuleBuilder()
                     .withTo(new NetworkPolicyPeerBuilder()
@@ -193,18 +274,12 @@ public final class NsgCompiler {
                             .build())
                     .withPorts(ports(List.of(new PortSpan("UDP", DNS_PORT, DNS_PORT), new PortSpan("TCP", DNS_PORT, DNS_PORT)), true))
                     .build());
-        } else {
-            findings.add(dnsBlocked.get());
         }
-        for (PeerGroup group : groups.values()) {
-            List<NetworkPolicyPeer> peers = peers(context, decisions, group.verdicts);
-            if (!peers.isEmpty()) {
-                egress.add(new NetworkPolicyEgressRuleBuilder().withTo(peers).withPorts(ports(group.ports, true)).build());
-            }
+        for (PolicyRule rule : encoding.rules()) {
+            egress.add(new NetworkPolicyEgressRuleBuilder().withTo(peers(rule.peers())).withPorts(ports(rule.ports(), true)).build());
         }
-        return policy(topology, egressPolicyName(topology.name()),
-                Map.of(StandardLabels.ENVIRONMENT, ResourceNames.labelValue(topology.name())), "Egress")
-                .editSpec().withEgress(egress).endSpec().build();
+        return Optional.of(policy(topology, name, Map.of(StandardLabels.ENVIRONMENT, ResourceNames.labelValue(topology.name())), "Egress")
+                .editSpec().withEgress(egress).endSpec().build());
     }
 
     /** Management (VIP 454-455) from the operator's namespace must be allowed, or Azure suspends the ASE. */
@@ -257,58 +332,252 @@ public final class NsgCompiler {
         return sb.toString();
     }
 
-    private static List<NetworkPolicyPeer> peers(Context context, FlowDecisions decisions, Verdicts verdicts) {
-        List<NetworkPolicyPeer> peers = new ArrayList<>(podPeers(context, verdicts));
+    /** The allowed peers of a verdict: pod selectors as policy peers, address regions as blocks. */
+    private static List<Object> allowedPeers(Context context, FlowDecisions decisions, Verdicts verdicts) {
+        List<Object> peers = new ArrayList<>(podPeers(context, verdicts));
         boolean[] allowed = new boolean[verdicts.nodes().length];
         for (int i = 0; i < allowed.length; i++) {
             allowed[i] = verdicts.nodes()[i] != null && verdicts.nodes()[i].allow();
         }
-        for (AddressTree.Block block : decisions.tree().blocks(allowed)) {
-            peers.add(new NetworkPolicyPeerBuilder()
-                    .withIpBlock(new IPBlock(block.cidr().toString(), block.except().stream().map(Cidr::toString).toList()))
-                    .build());
+        peers.addAll(decisions.tree().blocks(allowed));
+        return peers;
+    }
+
+    private static List<NetworkPolicyPeer> peers(List<Object> peers) {
+        return peers.stream().map(peer -> peer instanceof AddressTree.Block block
+                ? new NetworkPolicyPeerBuilder()
+                        .withIpBlock(new IPBlock(block.cidr().toString(), block.except().stream().map(Cidr::toString).toList()))
+                        .build()
+                : (NetworkPolicyPeer) peer).toList();
+    }
+
+    /** A policy rule before it becomes a fabric8 object: peers (blocks or pod peers) and the ports they are allowed on. */
+    private record PolicyRule(List<Object> peers, List<PortSpan> ports) {
+    }
+
+    /** The policy rules of a direction, or why they are too large. */
+    private record Encoding(List<PolicyRule> rules, Optional<Oversize> oversize) {
+    }
+
+    /**
+     * Writes the decided flows compactly, in the smaller of two encodings (estimated JSON bytes):
+     * by verdict (ports with the same allowed peers share a rule, which is small when few peers
+     * change from port to port) or by peer (each peer once, with every port range it is allowed
+     * on, peers with the same ranges sharing a rule, which is small when each rule opens its own
+     * CIDR on its own ports: N Allow rules on widening port ranges are O(N), not O(N²) by verdict).
+     * Both admit exactly the same flows: the union of peers times ports is the same set.
+     */
+    private static Encoding encode(Context context, FlowDecisions decisions, java.util.Collection<PeerGroup> groups, String policyName,
+            String field) {
+        long byVerdictBytes = 0;
+        Map<Object, PortSet> portsByPeer = new LinkedHashMap<>();
+        long byPeerPortEntries = 0;
+        Map<Cidr, long[]> bytesByCidr = new java.util.IdentityHashMap<>(); // tree nodes: one instance per CIDR
+        for (PeerGroup group : groups) {
+            List<Object> peers = allowedPeers(context, decisions, group.verdicts);
+            if (peers.isEmpty()) {
+                continue;
+            }
+            List<PortSpan> spans = merged(group.ports);
+            byVerdictBytes += RULE_BYTES + peerBytes(decisions.tree(), peers, bytesByCidr) + (long) spans.size() * PORT_BYTES;
+            if (portsByPeer != null) {
+                for (Object peer : peers) {
+                    PortSet set = portsByPeer.computeIfAbsent(peer, k -> new PortSet());
+                    byPeerPortEntries -= set.size();
+                    spans.forEach(set::add);
+                    byPeerPortEntries += set.size();
+                }
+                if (byPeerPortEntries > BY_PEER_PORT_ENTRIES_LIMIT) {
+                    portsByPeer = null; // it cannot be the smaller encoding within the limit
+                }
+            }
         }
+        Map<List<PortSpan>, List<Object>> peersByPorts = new LinkedHashMap<>();
+        long byPeerBytes = Long.MAX_VALUE;
+        if (portsByPeer != null) {
+            portsByPeer.forEach((peer, ports) -> peersByPorts.computeIfAbsent(ports.spans(), k -> new ArrayList<>()).add(peer));
+            byPeerBytes = 0;
+            for (Map.Entry<List<PortSpan>, List<Object>> e : peersByPorts.entrySet()) {
+                byPeerBytes += RULE_BYTES + peerBytes(decisions.tree(), e.getValue(), null) + (long) e.getKey().size() * PORT_BYTES;
+            }
+        }
+        long bytes = Math.min(byVerdictBytes, byPeerBytes);
+        if (bytes > POLICY_BYTES_LIMIT) {
+            return new Encoding(List.of(), Optional.of(new Oversize(policyName, field, bytes, largestRules(decisions, bytesByCidr))));
+        }
+        List<PolicyRule> rules = new ArrayList<>();
+        if (byPeerBytes <= byVerdictBytes) {
+            peersByPorts.forEach((ports, peers) -> rules.add(new PolicyRule(peers, ports)));
+        } else {
+            for (PeerGroup group : groups) {
+                List<Object> peers = allowedPeers(context, decisions, group.verdicts);
+                if (!peers.isEmpty()) {
+                    rules.add(new PolicyRule(peers, merged(group.ports)));
+                }
+            }
+        }
+        return new Encoding(rules, Optional.empty());
+    }
+
+    /** Estimated JSON bytes of the peers; with a map, also adds each CIDR's share, to name the rules that make a policy large. */
+    private static long peerBytes(AddressTree tree, List<Object> peers, Map<Cidr, long[]> bytesByCidr) {
+        long bytes = 0;
+        for (Object peer : peers) {
+            if (peer instanceof AddressTree.Block block) {
+                long own = IP_BLOCK_BYTES + tree.textLength(block.cidr());
+                bytes += own;
+                if (bytesByCidr != null) {
+                    bytesByCidr.computeIfAbsent(block.cidr(), k -> new long[1])[0] += own;
+                }
+                for (Cidr except : block.except()) {
+                    long exceptBytes = EXCEPT_BYTES + tree.textLength(except);
+                    bytes += exceptBytes;
+                    if (bytesByCidr != null) {
+                        bytesByCidr.computeIfAbsent(except, k -> new long[1])[0] += exceptBytes;
+                    }
+                }
+            } else {
+                bytes += POD_PEER_BYTES;
+            }
+        }
+        return bytes;
+    }
+
+    /** The user rules whose CIDRs take the most bytes, largest first, as 'name' (priority n). */
+    private static List<String> largestRules(FlowDecisions decisions, Map<Cidr, long[]> bytesByCidr) {
+        Map<Rule, Long> bytesByRule = new LinkedHashMap<>();
+        bytesByCidr.forEach((cidr, bytes) -> decisions.rulesNaming(cidr).forEach(rule -> bytesByRule.merge(rule, bytes[0], Long::sum)));
+        return bytesByRule.entrySet().stream()
+                .sorted(Map.Entry.<Rule, Long>comparingByValue().reversed().thenComparing(e -> e.getKey().rank()))
+                .limit(LARGEST_RULES_NAMED)
+                .map(e -> "'" + e.getKey().name() + "' (priority " + e.getKey().priority() + ")")
+                .toList();
+    }
+
+    /** A set of port spans kept sorted and merged; spans mostly arrive in order, so adding is usually O(1). */
+    private static final class PortSet {
+        private final List<PortSpan> spans = new ArrayList<>();
+
+        void add(PortSpan span) {
+            int last = spans.size() - 1;
+            if (last < 0 || ORDER.compare(spans.get(last), span) <= 0) {
+                if (last >= 0 && touches(spans.get(last), span)) {
+                    spans.set(last, join(spans.get(last), span));
+                } else {
+                    spans.add(span);
+                }
+                return;
+            }
+            List<PortSpan> all = new ArrayList<>(spans);
+            all.add(span);
+            spans.clear();
+            spans.addAll(merged(all));
+        }
+
+        int size() {
+            return spans.size();
+        }
+
+        List<PortSpan> spans() {
+            return List.copyOf(spans);
+        }
+    }
+
+    private static final java.util.Comparator<PortSpan> ORDER = java.util.Comparator.comparing(PortSpan::protocol).thenComparingInt(PortSpan::from);
+
+    private static boolean touches(PortSpan a, PortSpan b) {
+        return a.protocol().equals(b.protocol()) && a.to() + 1 >= b.from();
+    }
+
+    private static PortSpan join(PortSpan a, PortSpan b) {
+        return new PortSpan(a.protocol(), a.from(), Math.max(a.to(), b.to()));
+    }
+
+    /** Sorted by protocol and port, adjacent and overlapping spans merged. */
+    private static List<PortSpan> merged(List<PortSpan> spans) {
+        List<PortSpan> sorted = new ArrayList<>(spans);
+        sorted.sort(ORDER);
+        List<PortSpan> merged = new ArrayList<>();
+        for (PortSpan s : sorted) {
+            PortSpan last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && touches(last, s)) {
+                merged.set(merged.size() - 1, join(last, s));
+            } else {
+                merged.add(s);
+            }
+        }
+        return merged;
+    }
+
+    /**
+     * Selectors for the allowed pod classes. Pods of other environments (they carry the
+     * environment label) and other pods are decided apart; namespace classes allowed for both
+     * kinds need no pod selector, the others get {@code Exists} or {@code DoesNotExist} on the
+     * environment label. Own pods match {@code Exists} too, harmlessly: they are always allowed.
+     */
+    private static List<NetworkPolicyPeer> podPeers(Context context, Verdicts verdicts) {
+        boolean[] plain = new boolean[FlowDecisions.NAMESPACE_CLASSES];
+        boolean[] otherEnvironment = new boolean[FlowDecisions.NAMESPACE_CLASSES];
+        boolean[] both = new boolean[FlowDecisions.NAMESPACE_CLASSES];
+        for (int c = 0; c < FlowDecisions.NAMESPACE_CLASSES; c++) {
+            boolean p = verdicts.podAllowed(c);
+            boolean o = verdicts.podAllowed(c | FlowDecisions.OTHER_ENVIRONMENT);
+            both[c] = p && o;
+            plain[c] = p && !o;
+            otherEnvironment[c] = o && !p;
+        }
+        List<NetworkPolicyPeer> peers = new ArrayList<>();
+        peers.addAll(namespacePeers(context, both, null));
+        peers.addAll(namespacePeers(context, plain, "DoesNotExist"));
+        peers.addAll(namespacePeers(context, otherEnvironment, "Exists"));
         return peers;
     }
 
     /**
-     * Namespace selectors for the allowed pod classes. Pairs of classes that differ in one
+     * Namespace selectors for the allowed namespace classes, each with the given operator on the
+     * environment label as pod selector (none when null). Pairs of classes that differ in one
      * dimension merge into one selector on the other; all four become "every namespace".
      */
-    private static List<NetworkPolicyPeer> podPeers(Context context, Verdicts verdicts) {
-        boolean[] allowed = new boolean[FlowDecisions.POD_CLASSES];
+    private static List<NetworkPolicyPeer> namespacePeers(Context context, boolean[] allowed, String environmentLabelOperator) {
         int count = 0;
-        for (int c = 0; c < allowed.length; c++) {
-            allowed[c] = verdicts.podAllowed(c);
-            count += allowed[c] ? 1 : 0;
+        for (boolean a : allowed) {
+            count += a ? 1 : 0;
         }
         List<NetworkPolicyPeer> peers = new ArrayList<>();
-        if (count == FlowDecisions.POD_CLASSES) {
-            peers.add(new NetworkPolicyPeerBuilder().withNamespaceSelector(new LabelSelector()).build());
+        if (count == FlowDecisions.NAMESPACE_CLASSES) {
+            peers.add(withPodSelector(new NetworkPolicyPeerBuilder().withNamespaceSelector(new LabelSelector()), environmentLabelOperator));
             return peers;
         }
-        boolean[] covered = new boolean[FlowDecisions.POD_CLASSES];
+        boolean[] covered = new boolean[FlowDecisions.NAMESPACE_CLASSES];
         int[][] pairs = { { FlowDecisions.VNET, FlowDecisions.VNET | FlowDecisions.MANAGEMENT }, { 0, FlowDecisions.MANAGEMENT },
                 { FlowDecisions.MANAGEMENT, FlowDecisions.VNET | FlowDecisions.MANAGEMENT }, { 0, FlowDecisions.VNET } };
         for (int[] pair : pairs) {
             if (allowed[pair[0]] && allowed[pair[1]] && !(covered[pair[0]] && covered[pair[1]])) {
                 // The pair shares the dimension in which both members agree.
                 int shared = (pair[0] ^ pair[1]) == FlowDecisions.MANAGEMENT ? FlowDecisions.VNET : FlowDecisions.MANAGEMENT;
-                peers.add(namespacePeer(context, shared, pair[0]));
+                peers.add(namespacePeer(context, shared, pair[0], environmentLabelOperator));
                 covered[pair[0]] = true;
                 covered[pair[1]] = true;
             }
         }
-        for (int c = 0; c < FlowDecisions.POD_CLASSES; c++) {
+        for (int c = 0; c < FlowDecisions.NAMESPACE_CLASSES; c++) {
             if (allowed[c] && !covered[c]) {
-                peers.add(namespacePeer(context, FlowDecisions.VNET | FlowDecisions.MANAGEMENT, c));
+                peers.add(namespacePeer(context, FlowDecisions.VNET | FlowDecisions.MANAGEMENT, c, environmentLabelOperator));
             }
         }
         return peers;
     }
 
+    private static NetworkPolicyPeer withPodSelector(NetworkPolicyPeerBuilder peer, String environmentLabelOperator) {
+        if (environmentLabelOperator != null) {
+            peer.withPodSelector(new LabelSelectorBuilder().addNewMatchExpression().withKey(StandardLabels.ENVIRONMENT)
+                    .withOperator(environmentLabelOperator).endMatchExpression().build());
+        }
+        return peer.build();
+    }
+
     /** A selector of namespaces that constrains the given dimensions to the values of podClass. */
-    private static NetworkPolicyPeer namespacePeer(Context context, int dimensions, int podClass) {
+    private static NetworkPolicyPeer namespacePeer(Context context, int dimensions, int podClass, String environmentLabelOperator) {
         LabelSelectorBuilder selector = new LabelSelectorBuilder();
         Map<String, String> labels = new TreeMap<>();
         if ((dimensions & FlowDecisions.VNET) != 0) {
@@ -330,24 +599,13 @@ public final class NsgCompiler {
         if (!labels.isEmpty()) {
             selector.withMatchLabels(labels);
         }
-        return new NetworkPolicyPeerBuilder().withNamespaceSelector(selector.build()).build();
+        return withPodSelector(new NetworkPolicyPeerBuilder().withNamespaceSelector(selector.build()), environmentLabelOperator);
     }
 
     /** Port spans as policy ports: adjacent spans merge; a protocol open on every port needs no port. */
     private static List<NetworkPolicyPort> ports(List<PortSpan> spans, boolean allPortsMeansNoPorts) {
         List<NetworkPolicyPort> ports = new ArrayList<>();
-        List<PortSpan> sorted = new ArrayList<>(spans);
-        sorted.sort(java.util.Comparator.comparing(PortSpan::protocol).thenComparingInt(PortSpan::from));
-        List<PortSpan> merged = new ArrayList<>();
-        for (PortSpan s : sorted) {
-            PortSpan last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-            if (last != null && last.protocol().equals(s.protocol()) && last.to() + 1 >= s.from()) {
-                merged.set(merged.size() - 1, new PortSpan(s.protocol(), last.from(), Math.max(last.to(), s.to())));
-            } else {
-                merged.add(s);
-            }
-        }
-        for (PortSpan s : merged) {
+        for (PortSpan s : merged(spans)) {
             NetworkPolicyPortBuilder port = new NetworkPolicyPortBuilder().withProtocol(s.protocol());
             if (!(allPortsMeansNoPorts && s.from() <= 1 && s.to() >= 65535)) {
                 port.withPort(new IntOrString(s.from()));

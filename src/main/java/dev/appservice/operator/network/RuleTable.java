@@ -111,6 +111,43 @@ final class RuleTable {
         return rules.stream().flatMap(r -> r.prefixes().stream()).filter(p -> p.cidr() != null).map(Prefix::cidr).toList();
     }
 
+    /**
+     * Which rules apply to each elementary port interval of a protocol, in port order: one sweep
+     * over the port ranges, instead of testing every range of every rule at every interval.
+     * {@code visit} receives the interval's first and last port and the rules applying (by rank;
+     * the array is reused between calls).
+     */
+    void sweep(String protocol, List<Integer> boundaries, IntervalVisitor visit) {
+        java.util.Map<Integer, List<int[]>> events = new java.util.HashMap<>();
+        for (Rule r : rules) {
+            boolean protocolMatches = r.protocol() == RuleProtocol.Any || r.protocol().name().equalsIgnoreCase(protocol);
+            if (!protocolMatches) {
+                continue;
+            }
+            for (PortRange p : r.ports()) {
+                events.computeIfAbsent(Math.max(1, p.from()), k -> new ArrayList<>()).add(new int[] { r.rank(), 1 });
+                if (p.to() < 65535) {
+                    events.computeIfAbsent(p.to() + 1, k -> new ArrayList<>()).add(new int[] { r.rank(), -1 });
+                }
+            }
+        }
+        int[] active = new int[rules.size()];
+        boolean[] applies = new boolean[rules.size()];
+        for (int i = 0; i < boundaries.size(); i++) {
+            int from = boundaries.get(i);
+            for (int[] event : events.getOrDefault(from, List.of())) {
+                active[event[0]] += event[1];
+                applies[event[0]] = active[event[0]] > 0;
+            }
+            int to = i + 1 < boundaries.size() ? boundaries.get(i + 1) - 1 : 65535;
+            visit.visit(from, to, applies);
+        }
+    }
+
+    interface IntervalVisitor {
+        void visit(int from, int to, boolean[] applies);
+    }
+
     /** Port boundaries of all rules: the starts of the elementary port intervals in 1..65535. */
     List<Integer> portBoundaries() {
         java.util.TreeSet<Integer> cuts = new java.util.TreeSet<>();

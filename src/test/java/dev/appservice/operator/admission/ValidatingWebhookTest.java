@@ -325,6 +325,39 @@ class ValidatingWebhookTest {
                 .startsWith("AppServiceEnvironment " + ns + "/locked: spec.networkSecurityGroup inbound rule 'deny-all' (priority 100) denies VIP port 454");
     }
 
+    /** Subnets are exclusive per virtual network, across namespaces, checked against the webhook's cache (indexed by virtual network). */
+    @Test
+    void deniesASubnetOverlappingAnotherEnvironmentsInItsVirtualNetwork() throws Exception {
+        String vnet = ns + "-vnet";
+        AppServiceEnvironment elsewhere = environment(ns + "-b", "ase-b");
+        elsewhere.getSpec().getVirtualNetwork().setName(vnet);
+        elsewhere.getSpec().getVirtualNetwork().setSubnet("10.60.0.0/16");
+        client.resource(elsewhere).create();
+        AdmissionCache cache = io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> cache.environmentsInVirtualNetwork(vnet).size() == 1);
+
+        AppServiceEnvironment ase = environment(ns, "ase1");
+        ase.getSpec().getVirtualNetwork().setName(vnet);
+        ase.getSpec().getVirtualNetwork().setSubnet("10.60.4.0/24");
+        Answer refused = create(ase);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.code()).isEqualTo(422);
+        assertThat(refused.message()).isEqualTo("AppServiceEnvironment " + ns + "/ase1: spec.virtualNetwork.subnet 10.60.4.0/24 overlaps subnet "
+                + "10.60.0.0/16 of AppServiceEnvironment " + ns + "-b/ase-b in virtual network " + vnet
+                + "; an ASE's subnet is its own: choose a subnet outside it");
+
+        ase.getSpec().getVirtualNetwork().setSubnet("10.61.0.0/24");
+        assertThat(create(ase).allowed()).isTrue();
+        exists(ase);
+        AppServiceEnvironment moved = environment(ns, "ase1");
+        moved.getSpec().getVirtualNetwork().setName(vnet);
+        moved.getSpec().getVirtualNetwork().setSubnet("10.60.0.0/20");
+        Answer update = update(moved, ase);
+        assertThat(update.allowed()).as("moving into another environment's subnet").isFalse();
+        assertThat(update.message()).contains("spec.virtualNetwork.subnet 10.60.0.0/20 overlaps subnet 10.60.0.0/16 of AppServiceEnvironment "
+                + ns + "-b/ase-b");
+    }
+
     @Test
     void deniesInvalidFieldsWithTheFieldAndTheRule() throws Exception {
         AppServiceEnvironment bad = environment(ns, "bad");

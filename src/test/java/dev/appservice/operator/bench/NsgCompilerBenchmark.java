@@ -9,6 +9,7 @@ import dev.appservice.operator.api.SecurityRule;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
+import dev.appservice.operator.network.NsgStaircases;
 import dev.appservice.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -19,47 +20,58 @@ import java.util.Random;
 
 /**
  * Benchmark (not a test): compiles random NSGs of 500 and 4,000 rules per direction, mixing tags,
- * IPv4 and IPv6 CIDRs, Allow and Deny, single ports and ranges; prints the median and spread of
- * the compile time and the size of the output. Run it with the command in BENCHMARKS.md.
+ * IPv4 and IPv6 CIDRs, Allow and Deny, single ports and ranges, and the staircase of as many
+ * outbound rules (Allow on widening port ranges, then Deny); prints the median and spread of the
+ * compile time, what admission's check costs (the same pass, building nothing) and the size of
+ * the output. Run it with the command in BENCHMARKS.md.
  */
 public final class NsgCompilerBenchmark {
     private static final List<String> TAGS = List.of("*", "Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement");
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-        System.out.printf("%-7s %-12s %-12s %-12s %-9s %-9s %-10s%n", "rules", "median ms", "min ms", "max ms", "policies", "peers", "yaml KiB");
+        System.out.printf("%-22s %-11s %-10s %-10s %-13s %-9s %-9s %-10s %-10s%n", "shape", "median ms", "min ms", "max ms",
+                "admission ms", "policies", "peers", "JSON KiB", "YAML KiB");
         for (int count : List.of(500, 4000)) {
-            AppServiceEnvironment ase = environment(count, new Random(count));
-            EnvironmentTopology topology = new EnvironmentTopology(ase, List.of());
-            NetworkSettings settings = NetworkSettings.defaults();
-            for (int i = 0; i < 3; i++) {
-                NsgCompiler.compile(topology, settings); // warm-up
-            }
-            double[] millis = new double[runs];
-            NsgCompiler.Result result = null;
-            for (int i = 0; i < runs; i++) {
-                long start = System.nanoTime();
-                result = NsgCompiler.compile(topology, settings);
-                millis[i] = (System.nanoTime() - start) / 1e6;
-            }
-            Arrays.sort(millis);
-            int peers = 0;
-            for (NetworkPolicy p : result.policies()) {
-                if (p.getSpec().getIngress() != null) {
-                    peers += p.getSpec().getIngress().stream().mapToInt(r -> r.getFrom() == null ? 0 : r.getFrom().size()).sum();
-                }
-                if (p.getSpec().getEgress() != null) {
-                    peers += p.getSpec().getEgress().stream().mapToInt(r -> r.getTo() == null ? 0 : r.getTo().size()).sum();
-                }
-            }
-            System.out.printf("%-7d findings only (what admission computes): median %.1f ms%n", count,
-                    medianMillis(() -> NsgCompiler.findings(topology, settings), runs));
-            System.out.printf("%-7d spec validation (what each plan reconcile re-checks of its environment): median %.2f ms%n", count,
-                    medianMillis(() -> SpecValidation.validate(ase), runs));
-            long bytes = result.policies().stream().mapToLong(p -> new KubernetesSerialization().asYaml(p).length()).sum();
-            System.out.printf("%-7d %-12.1f %-12.1f %-12.1f %-9d %-9d %-10.1f%n", count, millis[runs / 2], millis[0], millis[runs - 1],
-                    result.policies().size(), peers, bytes / 1024.0);
+            measure("random " + count, environment(count, new Random(count)), runs);
+            // N outbound Allow rules on widening port ranges plus a final Deny (issue 19): once quadratic, now by peer.
+            measure("staircase " + count, NsgStaircases.environment(NsgStaircases.staircase(count)), runs);
         }
+        AppServiceEnvironment random4000 = environment(4000, new Random(4000));
+        System.out.printf("findings only, random 4000: median %.1f ms; spec validation: median %.2f ms%n",
+                medianMillis(() -> NsgCompiler.findings(new EnvironmentTopology(random4000, List.of()), NetworkSettings.defaults()), runs),
+                medianMillis(() -> SpecValidation.validate(random4000), runs));
+    }
+
+    private static void measure(String shape, AppServiceEnvironment ase, int runs) {
+        EnvironmentTopology topology = new EnvironmentTopology(ase, List.of());
+        NetworkSettings settings = NetworkSettings.defaults();
+        for (int i = 0; i < 3; i++) {
+            NsgCompiler.compile(topology, settings); // warm-up
+        }
+        double[] millis = new double[runs];
+        NsgCompiler.Result result = null;
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            result = NsgCompiler.compile(topology, settings);
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(millis);
+        int peers = 0;
+        for (NetworkPolicy p : result.policies()) {
+            if (p.getSpec().getIngress() != null) {
+                peers += p.getSpec().getIngress().stream().mapToInt(r -> r.getFrom() == null ? 0 : r.getFrom().size()).sum();
+            }
+            if (p.getSpec().getEgress() != null) {
+                peers += p.getSpec().getEgress().stream().mapToInt(r -> r.getTo() == null ? 0 : r.getTo().size()).sum();
+            }
+        }
+        double admission = medianMillis(() -> NsgCompiler.assess(topology, settings), runs);
+        long json = result.policies().stream().mapToLong(NsgStaircases::jsonBytes).sum();
+        long yaml = result.policies().stream().mapToLong(p -> new KubernetesSerialization().asYaml(p).length()).sum();
+        System.out.printf("%-22s %-11.1f %-10.1f %-10.1f %-13.1f %-9d %-9d %-10.1f %-10.1f%s%n", shape, millis[runs / 2], millis[0], millis[runs - 1],
+                admission, result.policies().size(), peers, json / 1024.0, yaml / 1024.0,
+                result.oversized().isEmpty() ? "" : " REFUSED: " + result.oversized().get(0).message());
     }
 
     static double medianMillis(Runnable work, int runs) {

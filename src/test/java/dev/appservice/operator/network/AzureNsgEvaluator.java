@@ -24,7 +24,18 @@ final class AzureNsgEvaluator {
     record Pod(String namespace, Map<String, String> namespaceLabels, Map<String, String> podLabels) implements Peer {
     }
 
-    record Network(String vnetName, List<String> vnetCidrs, List<String> loadBalancerCidrs, String operatorNamespace) {
+    /**
+     * The network as the NSG of one environment ({@code environmentNamespace/environmentName}) sees
+     * it. Pods of any other environment (they carry the environment label) are Internet peers,
+     * never VirtualNetwork ones, as calls between ASEs are on Azure.
+     */
+    record Network(String vnetName, List<String> vnetCidrs, List<String> loadBalancerCidrs, String operatorNamespace,
+            String environmentNamespace, String environmentName) {
+
+        boolean ofOtherEnvironment(Pod pod) {
+            String environment = pod.podLabels().get("appservice.dev/environment");
+            return environment != null && !(environment.equals(environmentName) && pod.namespace().equals(environmentNamespace));
+        }
     }
 
     private AzureNsgEvaluator() {
@@ -93,10 +104,12 @@ final class AzureNsgEvaluator {
             return true;
         }
         if (peer instanceof Pod pod) {
+            boolean otherEnvironment = network.ofOtherEnvironment(pod);
             return switch (prefix) {
-                case "VirtualNetwork" -> network.vnetName().equals(pod.namespaceLabels().get("appservice.dev/virtual-network"));
+                case "VirtualNetwork" -> !otherEnvironment && network.vnetName().equals(pod.namespaceLabels().get("appservice.dev/virtual-network"));
+                case "Internet" -> otherEnvironment; // calls between ASEs are Internet calls
                 case "AppServiceManagement" -> network.operatorNamespace().equals(pod.namespace());
-                default -> false; // addresses, Internet and AzureLoadBalancer never match a pod
+                default -> false; // addresses and AzureLoadBalancer never match a pod
             };
         }
         String ip = ((Address) peer).ip();

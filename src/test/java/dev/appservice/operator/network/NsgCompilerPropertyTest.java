@@ -1,7 +1,6 @@
 package dev.appservice.operator.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.NetworkSecurityGroup;
@@ -51,12 +50,43 @@ class NsgCompilerPropertyTest {
     static final List<String> INBOUND_PORTS = List.of("*", "80", "443", "454", "455", "454-455", "80-443", "1-454", "455-1000", "10001-10020");
     static final List<String> OUTBOUND_PORTS = List.of("*", "53", "50-60", "80", "443", "1024-65535", "8080", "1-1023", "1433", "22-25");
 
-    final Random random = new Random(SEED);
+    Random random = new Random(SEED);
     int checks;
+    int disagreements;
+    String firstDisagreement;
 
     @Test
     void compiledPoliciesAdmitExactlyWhatTheNsgAdmits() {
-        for (int set = 0; set < RULE_SETS; set++) {
+        probeAll(ase -> NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS).policies(), RULE_SETS);
+        assertThat(disagreements).as("disagreements; the first: %s", firstDisagreement).isZero();
+        assertThat(checks).as("probes checked").isGreaterThan(200_000);
+    }
+
+    /**
+     * The property is not vacuous: a compiler that forgets that pods of other environments are
+     * Internet peers (it drops the pod selectors on the environment label, so such pods in a
+     * namespace of the virtual network count as VirtualNetwork again) is caught.
+     */
+    @Test
+    void aCompilerTreatingOtherEnvironmentsAsTheVirtualNetworkIsCaught() {
+        probeAll(ase -> NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS).policies().stream()
+                .map(NsgCompilerPropertyTest::withoutEnvironmentPodSelectors).toList(), RULE_SETS / 5);
+        assertThat(disagreements).as("disagreements found in a deliberately broken compiler").isPositive();
+    }
+
+    /** The broken compiler: namespace peers lose their pod selector on the environment label. */
+    static NetworkPolicy withoutEnvironmentPodSelectors(NetworkPolicy policy) {
+        NetworkPolicy copy = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().clone(policy);
+        java.util.stream.Stream.concat(
+                copy.getSpec().getIngress() == null ? java.util.stream.Stream.empty() : copy.getSpec().getIngress().stream().flatMap(r -> r.getFrom().stream()),
+                copy.getSpec().getEgress() == null ? java.util.stream.Stream.empty() : copy.getSpec().getEgress().stream().flatMap(r -> r.getTo().stream()))
+                .filter(peer -> peer.getNamespaceSelector() != null)
+                .forEach(peer -> peer.setPodSelector(null));
+        return copy;
+    }
+
+    private void probeAll(java.util.function.Function<AppServiceEnvironment, List<NetworkPolicy>> compiler, int ruleSets) {
+        for (int set = 0; set < ruleSets; set++) {
             boolean tls = random.nextBoolean();
             List<String> vnetCidrs = new ArrayList<>(List.of(random.nextBoolean() ? "10.1.2.0/24" : "10.1.0.0/24"));
             for (String extra : List.of("10.1.0.0/16", "fd00:1::/32", "192.168.10.0/24")) {
@@ -67,8 +97,8 @@ class NsgCompilerPropertyTest {
             List<SecurityRule> inbound = randomRules(INBOUND_PORTS, true);
             List<SecurityRule> outbound = random.nextInt(4) == 0 ? List.of() : randomRules(OUTBOUND_PORTS, false);
             AppServiceEnvironment ase = environment(vnetCidrs, tls, inbound, outbound);
-            List<NetworkPolicy> policies = NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS).policies();
-            Network network = new Network(VNET, vnetCidrs, SETTINGS.azureLoadBalancerCidrs(), OPERATOR_NS);
+            List<NetworkPolicy> policies = compiler.apply(ase);
+            Network network = new Network(VNET, vnetCidrs, SETTINGS.azureLoadBalancerCidrs(), OPERATOR_NS, NS, "ase1");
             String context = "rule set " + set + "\n inbound: " + describe(inbound) + "\n outbound: " + describe(outbound) + "\n vnet: " + vnetCidrs;
 
             Pod frontEnd = new Pod(NS, Map.of(), Map.of("appservice.dev/environment", "ase1", "appservice.dev/role", "front-end"));
@@ -92,7 +122,6 @@ class NsgCompilerPropertyTest {
                 }
             }
         }
-        assertThat(checks).as("probes checked").isGreaterThan(200_000);
     }
 
     /** Azure's verdict, plus the operator's documented addition: the cluster DNS stays reachable unless a user rule denies it. */
@@ -115,7 +144,10 @@ class NsgCompilerPropertyTest {
     private void check(boolean expected, boolean actual, String what) {
         checks++;
         if (expected != actual) {
-            fail("NSG says " + (expected ? "allow" : "deny") + " but the NetworkPolicies " + (actual ? "allow" : "deny") + ": " + what);
+            disagreements++;
+            if (firstDisagreement == null) {
+                firstDisagreement = "NSG says " + (expected ? "allow" : "deny") + " but the NetworkPolicies " + (actual ? "allow" : "deny") + ": " + what;
+            }
         }
     }
 
@@ -213,6 +245,13 @@ class NsgCompilerPropertyTest {
             }
         }
         peers.add(new Pod(NS, Map.of(), Map.of("appservice.dev/environment", "ase1", "appservice.dev/role", "worker")));
+        // Pods of other environments: in the same virtual network or not, in this namespace, in the
+        // operator's, one of the same name in another namespace. All are Internet peers for ase1.
+        for (String namespace : List.of(NS, "team-a", OPERATOR_NS)) {
+            Map<String, String> labels = random.nextBoolean() ? Map.of("appservice.dev/virtual-network", VNET) : Map.of();
+            String role = random.nextBoolean() ? "front-end" : "worker";
+            peers.add(new Pod(namespace, labels, Map.of("appservice.dev/environment", namespace.equals(NS) ? "ase2" : "ase1", "appservice.dev/role", role)));
+        }
         peers.add(new Pod("kube-system", Map.of(), Map.of("k8s-app", "kube-dns")));
         return peers;
     }

@@ -41,11 +41,15 @@ class NsgCompilerTest {
         return result.policies().stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElseThrow();
     }
 
-    /** The rule admitting port 8080/TCP (VIP 80) from outside the environment. */
+    /** Every peer admitted on TCP 8080 (HTTP), from whichever rules admit it, as one rule. */
     static NetworkPolicyIngressRule httpRule(NetworkPolicy frontEnd) {
-        return frontEnd.getSpec().getIngress().stream()
-                .filter(r -> r.getPorts() != null && r.getPorts().stream().anyMatch(p -> "TCP".equals(p.getProtocol()) && p.getPort().getIntVal() == 8080))
-                .findFirst().orElseThrow();
+        List<NetworkPolicyPeer> peers = frontEnd.getSpec().getIngress().stream()
+                .filter(r -> r.getPorts() != null && r.getPorts().stream().anyMatch(p -> "TCP".equals(p.getProtocol())
+                        && p.getPort().getIntVal() <= 8080 && (p.getEndPort() == null ? p.getPort().getIntVal() : p.getEndPort()) >= 8080))
+                .flatMap(r -> r.getFrom().stream())
+                .toList();
+        assertThat(peers).as("peers admitted on HTTP").isNotEmpty();
+        return new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder().withFrom(peers).build();
     }
 
     @Test

@@ -25,7 +25,8 @@ public final class Fixtures {
         ase.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         AppServiceEnvironmentSpec spec = new AppServiceEnvironmentSpec();
         VirtualNetwork vnet = new VirtualNetwork();
-        vnet.setName("vnet1");
+        // Each environment its own virtual network: subnets are exclusive within one (tests of that set a shared name).
+        vnet.setName("vnet-" + Integer.toHexString((namespace + "/" + name).hashCode()));
         vnet.setSubnet("10.1.0.0/24");
         spec.setVirtualNetwork(vnet);
         ase.setSpec(spec);

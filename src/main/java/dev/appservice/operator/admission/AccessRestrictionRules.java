@@ -34,7 +34,7 @@ final class AccessRestrictionRules {
             }
             if (rule.getName() == null || rule.getName().length() > MAX_NAME_LENGTH || !RULE_NAME.matcher(rule.getName()).matches()) {
                 problems.add(Violation.error(object, field + ".name",
-                        "must be 1 to " + MAX_NAME_LENGTH + " letters, digits, '-', '_' or '.', got " + Messages.quote(rule.getName())));
+                        "must be 1 to " + MAX_NAME_LENGTH + " letters, digits, '-', '_' or '.', got " + Quoted.of(rule.getName())));
             }
             if (rule.getPriority() == null || rule.getPriority() < 1) {
                 problems.add(Violation.error(object, field + ".priority", "must be a whole number of at least 1, got " + rule.getPriority()));
@@ -50,7 +50,7 @@ final class AccessRestrictionRules {
             }
             String cidr = CidrNotation.problem(rule.getIpAddress());
             if (cidr != null) {
-                problems.add(Violation.error(object, field + ".ipAddress", Messages.printable(cidr)));
+                problems.add(Violation.error(object, field + ".ipAddress", cidr));
             }
         }
     }

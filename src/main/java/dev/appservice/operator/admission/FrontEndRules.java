@@ -22,21 +22,21 @@ final class FrontEndRules {
                     : frontEnd.getMaxRequestBodySize().getStrVal();
             if (bytes.isEmpty()) {
                 problems.add(Violation.error(object, "spec.frontEnd.maxRequestBodySize",
-                        "must be a non-negative quantity such as 30M, 100Mi or 0 (no limit), got " + Messages.quote(given)));
+                        "must be a non-negative quantity such as 30M, 100Mi or 0 (no limit), got " + Quoted.of(given)));
             } else if (bytes.getAsLong() > FrontEndTraffic.MAX_REQUEST_BODY_BYTES) {
                 problems.add(Violation.error(object, "spec.frontEnd.maxRequestBodySize",
-                        "must be at most 1Ti (use 0 for no limit), got " + Messages.quote(given)));
+                        "must be at most 1Ti (use 0 for no limit), got " + Quoted.of(given)));
             }
         }
         if (frontEnd.getRequestTimeout() != null) {
             Optional<Duration> timeout = FrontEndTraffic.duration(frontEnd.getRequestTimeout());
             if (timeout.isEmpty()) {
                 problems.add(Violation.error(object, "spec.frontEnd.requestTimeout",
-                        "must be a duration such as 230s, 4m or 1h, got " + Messages.quote(frontEnd.getRequestTimeout())));
+                        "must be a duration such as 230s, 4m or 1h, got " + Quoted.of(frontEnd.getRequestTimeout())));
             } else if (timeout.get().compareTo(FrontEndTraffic.MIN_REQUEST_TIMEOUT) < 0
                     || timeout.get().compareTo(FrontEndTraffic.MAX_REQUEST_TIMEOUT) > 0) {
                 problems.add(Violation.error(object, "spec.frontEnd.requestTimeout",
-                        "must be between 1s and 1h, got " + Messages.quote(frontEnd.getRequestTimeout())));
+                        "must be between 1s and 1h, got " + Quoted.of(frontEnd.getRequestTimeout())));
             }
         }
         List<String> proxies = frontEnd.getTrustedProxies();
@@ -48,7 +48,7 @@ final class FrontEndRules {
             for (int i = 0; i < proxies.size(); i++) {
                 String problem = CidrNotation.problem(proxies.get(i));
                 if (problem != null) {
-                    problems.add(Violation.error(object, "spec.frontEnd.trustedProxies[" + i + "]", Messages.printable(problem)));
+                    problems.add(Violation.error(object, "spec.frontEnd.trustedProxies[" + i + "]", problem));
                 }
             }
         }

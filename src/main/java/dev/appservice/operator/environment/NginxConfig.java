@@ -64,6 +64,7 @@ public final class NginxConfig {
 
     /** What nginx's server_name accepts as written: lower-case host names, a leading wildcard label. */
     private static final Pattern SAFE_HOST = Pattern.compile("^(\\*\\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
+    private static final Pattern SAFE_CIDR = Pattern.compile("^[0-9a-fA-F:.]{2,45}/[0-9]{1,3}$");
     private static final Pattern UNSAFE_COMMENT = Pattern.compile("[^A-Za-z0-9._-]");
 
     /** The cluster IP and port that carry an app's requests, if its Service has one yet. */
@@ -192,7 +193,9 @@ public final class NginxConfig {
      * peer is trusted (skipping trusted hops), the chain it sent is kept and the peer appended, and
      * its X-Forwarded-Proto is believed too.
      */
-    private static void forwardedHeaders(StringBuilder c, List<String> trustedProxies) {
+    private static void forwardedHeaders(StringBuilder c, List<String> proxies) {
+        // Validated by admission; only CIDR characters ever reach the file, whatever got past it.
+        List<String> trustedProxies = proxies.stream().filter(p -> p != null && SAFE_CIDR.matcher(p).matches()).toList();
         if (trustedProxies.isEmpty()) {
             c.append("    # No trusted proxies: the client is the connection's peer; a forwarded header it sends is replaced.\n");
             c.append("    proxy_set_header X-Forwarded-For $remote_addr;\n");

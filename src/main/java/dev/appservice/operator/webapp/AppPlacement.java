@@ -44,10 +44,20 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
         EnvironmentTopology topology = new EnvironmentTopology(environment.get(),
                 plans.byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(namespace, environment.get().getMetadata().getName()))
                         .stream().filter(SpecValidation::acceptable).toList(),
-                context.getPrimaryCache().byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(namespace, plan.get().getMetadata().getName()))
+                siblings(context).byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(namespace, plan.get().getMetadata().getName()))
                         .stream().filter(SpecValidation::acceptable).toList());
         Optional<AppPlacement> placement = topology.planOf(app).map(p -> new AppPlacement(topology, p));
         placement.ifPresent(p -> memo.put(KEY, p));
         return placement;
+    }
+
+    /**
+     * The apps of the plans, read from the sibling watch: the watch whose events wake an app when
+     * a sibling comes or goes, so a reconcile it wakes sees that change (the primary cache may not
+     * have it yet, and then nothing would wake the app again).
+     */
+    @SuppressWarnings("unchecked")
+    private static InformerEventSource<WebApp, WebApp> siblings(Context<WebApp> context) {
+        return (InformerEventSource<WebApp, WebApp>) context.eventSourceRetriever().getEventSourceFor(WebApp.class, WebAppReconciler.SIBLINGS);
     }
 }

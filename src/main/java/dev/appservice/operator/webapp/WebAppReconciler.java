@@ -102,6 +102,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .withPrimaryToSecondaryMapper((WebApp app) -> Set.of())
                         .build(),
                 context);
+        siblings.addIndexer(CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan());
         // The old layout's <plan>-workers Service: while it exists, an app's own Service waits for its Deployment to be ready.
         var legacyServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Service.class, WebApp.class)

@@ -10,6 +10,8 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Fabric8 mock API server's CRUD mode with the API server's validation in front of its store:
@@ -18,6 +20,7 @@ import java.util.Map;
  * server would refuse is answered 422 Invalid and not stored.
  */
 public class ValidatingCrudDispatcher extends KubernetesCrudDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(ValidatingCrudDispatcher.class);
     private final KubernetesApiValidation validation;
 
     public ValidatingCrudDispatcher(KubernetesApiValidation validation, List<CustomResourceDefinitionContext> crdContexts) {
@@ -39,6 +42,7 @@ public class ValidatingCrudDispatcher extends KubernetesCrudDispatcher {
                 }
                 List<FieldError> errors = validation.validate(object, previous);
                 if (!errors.isEmpty()) {
+                    LOG.warn("422 {} {}: {}", kind, path, errors.stream().map(FieldError::message).toList());
                     throw new RefusedObject(KubernetesApiValidation.invalid(apiVersion, kind,
                             JsonFields.text(object.get("metadata"), "name"), errors));
                 }

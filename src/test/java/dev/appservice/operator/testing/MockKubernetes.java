@@ -2,6 +2,7 @@ package dev.appservice.operator.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.appservice.operator.testing.apiserver.Refusal;
 import dev.appservice.operator.testing.apiserver.ValidatingMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -28,13 +29,14 @@ import java.util.concurrent.TimeUnit;
  */
 public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
     private static KubernetesMockServer server;
+    private static ValidatingMixedDispatcher dispatcher;
 
     @Override
     public Map<String, String> start() {
         // Mixed: validated CRUD for everything, except requests a test set an expectation for (fault injection).
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), expectations,
-                ValidatingMixedDispatcher.forProject(expectations), false);
+        dispatcher = ValidatingMixedDispatcher.forProject(expectations);
+        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), expectations, dispatcher, false);
         server.init();
         try (KubernetesClient client = server.createClient()) {
             try (var files = Files.list(Path.of("crds"))) {
@@ -62,6 +64,11 @@ public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
     /** The server, for expectations that inject faults ({@code server().expect()...}). */
     public static KubernetesMockServer server() {
         return server;
+    }
+
+    /** The writes to a namespace that the server refused as a real API server would (422 Invalid), oldest first. */
+    public static List<Refusal> refusedWritesIn(String namespace) {
+        return dispatcher.refusals().stream().filter(r -> r.namespace().equals(namespace)).toList();
     }
 
     /** Forgets the requests recorded so far. */

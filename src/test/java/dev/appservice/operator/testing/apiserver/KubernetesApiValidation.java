@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * What a Kubernetes 1.34 API server checks of an object written to it: the structure and types of
  * its OpenAPI schema (built-in kinds through {@link ModelStructure}, custom resources through
- * their CRD's schema), then the server's own field rules for the kind. Kinds it has no rules for
- * pass unchecked.
+ * their CRD's schema, all but the spec: see {@link CustomResourceSchemas#validateExceptSpec}), then
+ * the server's own field rules for the kind. Kinds it has no rules for pass unchecked.
  */
 public final class KubernetesApiValidation {
     private static final Map<String, Class<?>> MODELS = Map.of(
@@ -67,7 +67,7 @@ public final class KubernetesApiValidation {
             default -> {
                 if (customResources.knows(apiVersion, kind)) {
                     ObjectMetaRules.validate(object.get("metadata"), customResources.namespaced(apiVersion, kind), NameFormats::dns1123Subdomain, errors);
-                    customResources.validate(object, apiVersion, kind, errors);
+                    customResources.validateExceptSpec(object, apiVersion, kind, errors);
                 }
             }
         }

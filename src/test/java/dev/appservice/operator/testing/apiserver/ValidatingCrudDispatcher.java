@@ -10,6 +10,9 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import io.fabric8.kubernetes.api.model.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public class ValidatingCrudDispatcher extends KubernetesCrudDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ValidatingCrudDispatcher.class);
     private final KubernetesApiValidation validation;
+    private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
 
     public ValidatingCrudDispatcher(KubernetesApiValidation validation, List<CustomResourceDefinitionContext> crdContexts) {
         super(crdContexts);
@@ -43,12 +47,18 @@ public class ValidatingCrudDispatcher extends KubernetesCrudDispatcher {
                 List<FieldError> errors = validation.validate(object, previous);
                 if (!errors.isEmpty()) {
                     LOG.warn("422 {} {}: {}", kind, path, errors.stream().map(FieldError::message).toList());
-                    throw new RefusedObject(KubernetesApiValidation.invalid(apiVersion, kind,
-                            JsonFields.text(object.get("metadata"), "name"), errors));
+                    Status status = KubernetesApiValidation.invalid(apiVersion, kind, JsonFields.text(object.get("metadata"), "name"), errors);
+                    refusals.add(new Refusal(path, status));
+                    throw new RefusedObject(status);
                 }
             }
         }
         super.processEvent(path, pathAttributes, oldAttributes, resource, json);
+    }
+
+    /** Every write refused so far, oldest first. */
+    public List<Refusal> refusals() {
+        return List.copyOf(refusals);
     }
 
     @Override

@@ -46,6 +46,11 @@ public class ValidatingMixedDispatcher extends Dispatcher implements Resetable, 
         return store.dispatch(request);
     }
 
+    /** Every write the store refused so far, oldest first. */
+    public List<Refusal> refusals() {
+        return store.refusals();
+    }
+
     @Override
     public void reset() {
         store.reset();

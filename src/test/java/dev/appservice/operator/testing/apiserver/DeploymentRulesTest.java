@@ -19,7 +19,7 @@ class DeploymentRulesTest {
               labels: {app.kubernetes.io/name: workers, appservice.dev/plan: web}
               annotations: {appservice.dev/checksum: abc}
               ownerReferences:
-              - {apiVersion: appservice.dev/v1alpha1, kind: IsolatedPlan, name: web, uid: 1234, controller: true, blockOwnerDeletion: true}
+              - {apiVersion: appservice.dev/v1alpha1, kind: IsolatedPlan, name: web, uid: "1234", controller: true, blockOwnerDeletion: true}
             spec:
               replicas: 2
               selector: {matchLabels: {appservice.dev/plan: web}}
@@ -31,7 +31,7 @@ class DeploymentRulesTest {
                   securityContext: {runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}
                   volumes:
                   - {name: tmp, emptyDir: {sizeLimit: 64Mi}}
-                  - {name: tls, secret: {secretName: front-tls, defaultMode: 0440}}
+                  - {name: tls, secret: {secretName: front-tls, defaultMode: 288}}
                   - name: token
                     projected:
                       sources:

@@ -18,14 +18,14 @@ class ObjectMetaRulesTest {
               labels: {app.kubernetes.io/name: ase-operator}
               finalizers: [appservice.dev/cleanup]
               ownerReferences:
-              - {apiVersion: v1, kind: ConfigMap, name: owner, uid: 1234, controller: true}
+              - {apiVersion: v1, kind: ConfigMap, name: owner, uid: "1234", controller: true}
             spec: {holderIdentity: pod-1, leaseDurationSeconds: 15, leaseTransitions: 0, acquireTime: "2026-01-01T00:00:00.000000Z"}
             """;
     static final String EVENT = """
             apiVersion: v1
             kind: Event
             metadata: {name: ase1.1234, namespace: team-a}
-            involvedObject: {apiVersion: appservice.dev/v1alpha1, kind: AppServiceEnvironment, name: ase1, namespace: team-a, uid: 1234}
+            involvedObject: {apiVersion: appservice.dev/v1alpha1, kind: AppServiceEnvironment, name: ase1, namespace: team-a, uid: "1234"}
             reason: Ready
             message: the environment is ready
             type: Normal
@@ -47,7 +47,7 @@ class ObjectMetaRulesTest {
                 RuleCase.valid("an empty label value", "/metadata/labels/app.kubernetes.io~1name", "''"),
                 RuleCase.refused("an owner without a uid", "/metadata/ownerReferences/0/uid", null, "metadata.ownerReferences[0].uid"),
                 RuleCase.refused("an owner without a kind", "/metadata/ownerReferences/0/kind", null, "metadata.ownerReferences[0].kind"),
-                RuleCase.refused("two controllers", "/metadata/ownerReferences/-", "{apiVersion: v1, kind: Secret, name: s, uid: 5678, controller: true}", "metadata.ownerReferences"),
+                RuleCase.refused("two controllers", "/metadata/ownerReferences/-", "{apiVersion: v1, kind: Secret, name: s, uid: '5678', controller: true}", "metadata.ownerReferences"),
                 RuleCase.refused("an unqualified finalizer", "/metadata/finalizers/0", "cleanup", "metadata.finalizers[0]"),
                 RuleCase.refused("a lease of 0 seconds", "/spec/leaseDurationSeconds", "0", "spec.leaseDurationSeconds"),
                 RuleCase.refused("negative transitions", "/spec/leaseTransitions", "-1", "spec.leaseTransitions"),

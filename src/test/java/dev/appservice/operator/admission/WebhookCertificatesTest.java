@@ -1,12 +1,15 @@
 package dev.appservice.operator.admission;
 
+import java.util.Queue;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.ServerRequest;
+import dev.appservice.operator.testing.apiserver.ValidatingMixedDispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.ByteArrayInputStream;
@@ -37,7 +40,9 @@ class WebhookCertificatesTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        // The API server's validation in front of the CRUD store: what a cluster would refuse is answered 422.
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), expectations, ValidatingMixedDispatcher.forProject(expectations), false);
         server.init();
         client = server.createClient();
         client.resource(new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName("ase-operator").endMetadata()

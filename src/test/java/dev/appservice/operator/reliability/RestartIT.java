@@ -1,5 +1,10 @@
 package dev.appservice.operator.reliability;
 
+import java.util.Queue;
+import java.util.Map;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.ServerRequest;
+import dev.appservice.operator.testing.apiserver.ValidatingMixedDispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,7 +17,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -66,7 +70,9 @@ class RestartIT {
 
     @Test
     void aKilledOperatorsSuccessorConvergesWithoutDuplicatesOrOrphans() throws Exception {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        // The API server's validation in front of the CRUD store: what a cluster would refuse is answered 422.
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, ValidatingMixedDispatcher.forProject(expectations), false);
         server.init();
         try (KubernetesClient client = server.createClient()) {
             Process first = start("first");

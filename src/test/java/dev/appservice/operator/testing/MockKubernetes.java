@@ -2,7 +2,8 @@ package dev.appservice.operator.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import dev.appservice.operator.testing.apiserver.Refusal;
+import dev.appservice.operator.testing.apiserver.ValidatingMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -23,16 +24,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Fabric8 mock API server in CRUD mode, with the project's CRDs installed, for the operator
  * under test to run against. Records every request, so tests can count the operator's writes.
+ * Every object written to it is validated as a Kubernetes 1.34 API server validates it
+ * ({@link ValidatingMixedDispatcher}): one a cluster would refuse is answered 422 Invalid.
  */
 public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
     private static KubernetesMockServer server;
+    private static ValidatingMixedDispatcher dispatcher;
 
     @Override
     public Map<String, String> start() {
-        // Mixed: CRUD for everything, except requests a test set an expectation for (fault injection).
+        // Mixed: validated CRUD for everything, except requests a test set an expectation for (fault injection).
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), expectations,
-                new KubernetesMixedDispatcher(expectations), false);
+        dispatcher = ValidatingMixedDispatcher.forProject(expectations);
+        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), expectations, dispatcher, false);
         server.init();
         try (KubernetesClient client = server.createClient()) {
             try (var files = Files.list(Path.of("crds"))) {
@@ -60,6 +64,11 @@ public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
     /** The server, for expectations that inject faults ({@code server().expect()...}). */
     public static KubernetesMockServer server() {
         return server;
+    }
+
+    /** The writes to a namespace that the server refused as a real API server would (422 Invalid), oldest first. */
+    public static List<Refusal> refusedWritesIn(String namespace) {
+        return dispatcher.refusals().stream().filter(r -> r.namespace().equals(namespace)).toList();
     }
 
     /** Forgets the requests recorded so far. */

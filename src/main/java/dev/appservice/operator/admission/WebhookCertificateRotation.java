@@ -18,10 +18,11 @@ import org.jboss.logging.Logger;
 /**
  * Runs the self-managed webhook certificates ({@code ASE_WEBHOOK_CERTIFICATES=self-managed}).
  * Before the HTTP server starts, {@link #prepare} makes sure the shared Secret holds valid
- * certificates, writes them where the server reads them and publishes the CA as the caBundle.
+ * certificates, writes them where the server reads them and publishes the CAs as the caBundle.
  * While the operator runs, it checks every few minutes: certificates due for renewal are renewed
- * (the server reloads the files, {@code quarkus.http.ssl.certificate.reload-period}) and a caBundle
- * that someone reset is put back.
+ * (the server reloads the files, {@code quarkus.http.ssl.certificate.reload-period}), a CA rotation
+ * moves one step ({@link WebhookCertificates}: the bundle carries the old and the new CA until no
+ * replica can serve a valid certificate of the old one) and a caBundle that someone reset is put back.
  */
 @ApplicationScoped
 public class WebhookCertificateRotation {
@@ -47,7 +48,7 @@ public class WebhookCertificateRotation {
             try (KubernetesClient bootstrap = new KubernetesClientBuilder().build()) {
                 WebhookCertificates.KeyMaterial material = WebhookCertificates.ensure(bootstrap, settings, Clock.systemUTC().instant());
                 WebhookCertificates.writeFiles(material, DIRECTORY);
-                WebhookCertificates.publishCaBundle(bootstrap, settings, material.caCertificate());
+                WebhookCertificates.publishCaBundle(bootstrap, settings, material.caBundle());
                 System.setProperty("quarkus.http.ssl.certificate.files", DIRECTORY.resolve(WebhookCertificates.TLS_CERT).toString());
                 System.setProperty("quarkus.http.ssl.certificate.key-files", DIRECTORY.resolve(WebhookCertificates.TLS_KEY).toString());
                 return;
@@ -82,8 +83,8 @@ public class WebhookCertificateRotation {
         try {
             WebhookCertificates.KeyMaterial material = WebhookCertificates.ensure(client, settings, Clock.systemUTC().instant());
             WebhookCertificates.writeFiles(material, DIRECTORY);
-            if (WebhookCertificates.publishCaBundle(client, settings, material.caCertificate())) {
-                LOG.infof("published the webhook CA to ValidatingWebhookConfiguration %s", settings.webhookConfiguration());
+            if (WebhookCertificates.publishCaBundle(client, settings, material.caBundle())) {
+                LOG.infof("published the webhook CAs to ValidatingWebhookConfiguration %s", settings.webhookConfiguration());
             }
         } catch (RuntimeException e) {
             LOG.warnf("webhook certificate check failed (will retry in %d minutes): %s", CHECK_MINUTES, e.getMessage());

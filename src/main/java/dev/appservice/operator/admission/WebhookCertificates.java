@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -20,10 +21,12 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -50,17 +53,39 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The webhook's own certificates, for clusters without cert-manager: a CA and a serving
  * certificate for the webhook Service, kept in one Secret that every replica shares, and the
- * CA published as the caBundle of the ValidatingWebhookConfiguration. A valid Secret is reused as
+ * CAs published as the caBundle of the ValidatingWebhookConfiguration. A valid Secret is reused as
  * it is, so restarts, {@code helm upgrade} and GitOps re-syncs change nothing; the serving
- * certificate is renewed 30 days before it expires (or when the Service name changes), the CA a
- * year before it does. Two replicas starting together agree: the one that loses the create race
- * reads the winner's Secret.
+ * certificate is renewed 30 days before it expires (or when the Service name changes). Two
+ * replicas starting together agree: the one that loses the create race reads the winner's Secret.
+ *
+ * <p><b>CA rotation</b> (a year before the CA expires) never leaves a replica serving a certificate
+ * that the published caBundle does not trust, though replicas reload their certificate at different
+ * times. It takes three steps, each made by whichever replica's check comes first:
+ * <ol>
+ * <li>A new CA is staged in the Secret ({@code next-ca.crt}, {@code next-ca.key}); it signs
+ * nothing yet. The caBundle becomes both CAs, old and new.
+ * <li>Once a check <em>reads</em> the caBundle carrying both CAs on every webhook of the
+ * configuration (so at the check after the one that published it, minutes later), the new CA
+ * becomes the CA and signs a new serving certificate. The old CA stays in the bundle as
+ * {@code previous-ca.crt}, with the last serving certificate it signed ({@code previous-tls.crt}).
+ * <li>The old CA leaves the bundle once that certificate has expired: no replica can present a
+ * certificate of the old CA that is still valid, whenever it reloads. (A replica that has not
+ * reloaded for a year serves an expired certificate, which fails with either bundle.) Until then
+ * the old CA's private key is gone from the Secret, so the old CA signs nothing new.
+ * </ol>
+ * Without a ValidatingWebhookConfiguration nothing calls the webhook, so step 2 does not wait.
  */
 public final class WebhookCertificates {
     public static final String CA_CERT = "ca.crt";
     public static final String CA_KEY = "ca.key";
     public static final String TLS_CERT = "tls.crt";
     public static final String TLS_KEY = "tls.key";
+    /** A CA staged for a rotation: in the caBundle, signing nothing yet. */
+    public static final String NEXT_CA_CERT = "next-ca.crt";
+    public static final String NEXT_CA_KEY = "next-ca.key";
+    /** The CA before a rotation (no key), in the caBundle until the last serving certificate it signed expires. */
+    public static final String PREVIOUS_CA_CERT = "previous-ca.crt";
+    public static final String PREVIOUS_TLS_CERT = "previous-tls.crt";
     static final Duration CA_VALIDITY = Duration.ofDays(3650);
     static final Duration SERVING_VALIDITY = Duration.ofDays(365);
     static final Duration SERVING_RENEW_BEFORE = Duration.ofDays(30);
@@ -91,8 +116,12 @@ public final class WebhookCertificates {
         }
     }
 
-    /** PEM texts of the CA certificate and the serving key pair. */
-    public record KeyMaterial(String caCertificate, String certificate, String privateKey) {
+    /**
+     * PEM texts of the CA certificate, the serving key pair, and the caBundle to publish: every CA
+     * a replica's serving certificate may be signed by (during a rotation the previous, current
+     * or staged one; otherwise just the CA).
+     */
+    public record KeyMaterial(String caCertificate, String certificate, String privateKey, String caBundle) {
     }
 
     private WebhookCertificates() {
@@ -103,13 +132,13 @@ public final class WebhookCertificates {
         for (int attempt = 0; attempt < 5; attempt++) {
             Secret current = client.secrets().inNamespace(settings.namespace()).withName(settings.secretName()).get();
             Map<String, String> data = current == null || current.getData() == null ? Map.of() : decode(current.getData());
-            Optional<Map<String, String>> renewed = renewIfNeeded(data, settings, now);
-            if (renewed.isEmpty()) {
-                return material(data);
-            }
             // Owned by the webhook configuration (cluster-scoped), so uninstalling the chart removes it.
             ValidatingWebhookConfiguration owner = client.admissionRegistration().v1().validatingWebhookConfigurations()
                     .withName(settings.webhookConfiguration()).get();
+            Optional<Map<String, String>> renewed = renewIfNeeded(data, publishedCas(owner), settings, now);
+            if (renewed.isEmpty()) {
+                return material(data);
+            }
             Secret desired = new SecretBuilder()
                     .withNewMetadata().withName(settings.secretName()).withNamespace(settings.namespace())
                     .withOwnerReferences(owner == null ? List.of() : List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
@@ -139,9 +168,9 @@ public final class WebhookCertificates {
         throw new IllegalStateException("could not agree on Secret " + settings.namespace() + "/" + settings.secretName() + " after 5 attempts");
     }
 
-    /** Sets the CA as the caBundle of every webhook of the configuration, when it differs. */
-    public static boolean publishCaBundle(KubernetesClient client, Settings settings, String caCertificate) {
-        String bundle = Base64.getEncoder().encodeToString(caCertificate.getBytes(StandardCharsets.UTF_8));
+    /** Sets the CAs ({@link KeyMaterial#caBundle}) as the caBundle of every webhook of the configuration, when it differs. */
+    public static boolean publishCaBundle(KubernetesClient client, Settings settings, String caBundle) {
+        String bundle = Base64.getEncoder().encodeToString(caBundle.getBytes(StandardCharsets.UTF_8));
         ValidatingWebhookConfiguration configuration = client.admissionRegistration().v1().validatingWebhookConfigurations()
                 .withName(settings.webhookConfiguration()).get();
         if (configuration == null || configuration.getWebhooks() == null) {
@@ -177,42 +206,121 @@ public final class WebhookCertificates {
         }
     }
 
-    /** The new Secret data when the CA or the serving certificate must change; empty when all is valid. */
-    static Optional<Map<String, String>> renewIfNeeded(Map<String, String> data, Settings settings, Instant now) {
-        try {
-            X509Certificate ca = data.containsKey(CA_CERT) ? parseCertificate(data.get(CA_CERT)) : null;
-            PrivateKey caKey = data.containsKey(CA_KEY) ? parseKey(data.get(CA_KEY)) : null;
-            boolean caValid = ca != null && caKey != null && ca.getNotAfter().toInstant().isAfter(now.plus(CA_RENEW_BEFORE));
-            String caPem = data.get(CA_CERT);
-            String caKeyPem = data.get(CA_KEY);
-            if (!caValid) {
-                KeyPair pair = keyPair();
-                ca = issue(new X500Name("CN=ase-operator webhook CA"), pair, new X500Name("CN=ase-operator webhook CA"), pair.getPrivate(),
-                        List.of(), true, now, CA_VALIDITY);
-                caKey = pair.getPrivate();
-                caPem = pem(ca);
-                caKeyPem = pem(caKey);
+    /**
+     * The CAs that every webhook of the configuration trusts (its caBundle), to know whether a
+     * staged CA was published; empty when there is no configuration (nothing calls the webhook).
+     */
+    static Optional<List<X509Certificate>> publishedCas(ValidatingWebhookConfiguration configuration) {
+        if (configuration == null || configuration.getWebhooks() == null || configuration.getWebhooks().isEmpty()) {
+            return Optional.empty();
+        }
+        List<X509Certificate> common = null;
+        for (ValidatingWebhook webhook : configuration.getWebhooks()) {
+            String bundle = webhook.getClientConfig() == null ? null : webhook.getClientConfig().getCaBundle();
+            List<X509Certificate> trusted = bundle == null ? List.of() : parseBundle(bundle);
+            if (common == null) {
+                common = new ArrayList<>(trusted);
+            } else {
+                common.retainAll(trusted);
             }
-            X509Certificate serving = data.containsKey(TLS_CERT) ? parseCertificate(data.get(TLS_CERT)) : null;
-            boolean servingValid = caValid && serving != null && data.containsKey(TLS_KEY)
+        }
+        return Optional.of(common);
+    }
+
+    private static List<X509Certificate> parseBundle(String base64) {
+        try {
+            byte[] pem = Base64.getDecoder().decode(base64);
+            return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).stream()
+                    .map(X509Certificate.class::cast).toList();
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            return List.of(); // someone published something unreadable: it trusts none of ours
+        }
+    }
+
+    /**
+     * The new Secret data when the CA or the serving certificate must change, one rotation step at
+     * a time (see the class comment); empty when all is valid. {@code published} is what the
+     * webhooks trust now ({@link #publishedCas}).
+     */
+    static Optional<Map<String, String>> renewIfNeeded(Map<String, String> data, Optional<List<X509Certificate>> published, Settings settings,
+            Instant now) {
+        try {
+            Map<String, String> renewed = new LinkedHashMap<>(data);
+            X509Certificate ca = certificateOrNull(data.get(CA_CERT));
+            PrivateKey caKey = keyOrNull(data.get(CA_KEY));
+            X509Certificate serving = certificateOrNull(data.get(TLS_CERT));
+            X509Certificate previousServing = certificateOrNull(data.get(PREVIOUS_TLS_CERT));
+            if (data.containsKey(PREVIOUS_CA_CERT) && (previousServing == null || !previousServing.getNotAfter().toInstant().isAfter(now))) {
+                // Step 3: the last certificate the previous CA signed has expired; it leaves the bundle.
+                renewed.remove(PREVIOUS_CA_CERT);
+                renewed.remove(PREVIOUS_TLS_CERT);
+            }
+            X509Certificate nextCa = certificateOrNull(data.get(NEXT_CA_CERT));
+            PrivateKey nextCaKey = keyOrNull(data.get(NEXT_CA_KEY));
+            if (ca == null || caKey == null || !ca.getNotAfter().toInstant().isAfter(now)) {
+                // No usable CA (first start, or a Secret someone broke): start over; nothing valid was signed to keep trusting.
+                KeyPair pair = keyPair();
+                ca = issueCa(pair, now);
+                caKey = pair.getPrivate();
+                renewed.put(CA_CERT, pem(ca));
+                renewed.put(CA_KEY, pem(caKey));
+                List.of(NEXT_CA_CERT, NEXT_CA_KEY, PREVIOUS_CA_CERT, PREVIOUS_TLS_CERT).forEach(renewed::remove);
+            } else if (nextCa != null && nextCaKey != null) {
+                if (published.isEmpty() || published.get().containsAll(List.of(ca, nextCa))) {
+                    // Step 2: the bundle with both CAs is published; the staged CA takes over.
+                    if (serving != null && verifies(serving, ca)) {
+                        renewed.put(PREVIOUS_CA_CERT, data.get(CA_CERT));
+                        renewed.put(PREVIOUS_TLS_CERT, data.get(TLS_CERT));
+                    }
+                    ca = nextCa;
+                    caKey = nextCaKey;
+                    renewed.put(CA_CERT, data.get(NEXT_CA_CERT));
+                    renewed.put(CA_KEY, data.get(NEXT_CA_KEY));
+                    renewed.remove(NEXT_CA_CERT);
+                    renewed.remove(NEXT_CA_KEY);
+                }
+            } else if (!ca.getNotAfter().toInstant().isAfter(now.plus(CA_RENEW_BEFORE))) {
+                // Step 1: stage a new CA; it joins the bundle and signs nothing until step 2.
+                KeyPair pair = keyPair();
+                renewed.put(NEXT_CA_CERT, pem(issueCa(pair, now)));
+                renewed.put(NEXT_CA_KEY, pem(pair.getPrivate()));
+            }
+            boolean servingValid = serving != null && data.containsKey(TLS_KEY)
                     && serving.getNotAfter().toInstant().isAfter(now.plus(SERVING_RENEW_BEFORE))
                     && serving.getSubjectAlternativeNames() != null
                     && serving.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList().containsAll(settings.dnsNames())
                     && verifies(serving, ca);
-            if (servingValid) {
-                return Optional.empty();
+            if (!servingValid) {
+                KeyPair pair = keyPair();
+                X509Certificate issued = issue(new X500Name("CN=" + settings.dnsNames().get(0)), pair,
+                        new X500Name(ca.getSubjectX500Principal().getName()), caKey, settings.dnsNames(), false, now, SERVING_VALIDITY);
+                renewed.put(TLS_CERT, pem(issued));
+                renewed.put(TLS_KEY, pem(pair.getPrivate()));
             }
-            KeyPair pair = keyPair();
-            X509Certificate issued = issue(new X500Name("CN=" + settings.dnsNames().get(0)), pair, new X500Name(ca.getSubjectX500Principal().getName()),
-                    caKey, settings.dnsNames(), false, now, SERVING_VALIDITY);
-            Map<String, String> renewed = new LinkedHashMap<>();
-            renewed.put(CA_CERT, caPem);
-            renewed.put(CA_KEY, caKeyPem);
-            renewed.put(TLS_CERT, pem(issued));
-            renewed.put(TLS_KEY, pem(pair.getPrivate()));
-            return Optional.of(renewed);
+            return renewed.equals(data) ? Optional.empty() : Optional.of(renewed);
         } catch (GeneralSecurityException | IOException | RuntimeException e) {
             throw new IllegalStateException("cannot issue the webhook certificates: " + e.getMessage(), e);
+        }
+    }
+
+    private static X509Certificate issueCa(KeyPair pair, Instant now) throws GeneralSecurityException, IOException {
+        X500Name name = new X500Name("CN=ase-operator webhook CA " + now.getEpochSecond());
+        return issue(name, pair, name, pair.getPrivate(), List.of(), true, now, CA_VALIDITY);
+    }
+
+    private static X509Certificate certificateOrNull(String pem) {
+        try {
+            return pem == null ? null : parseCertificate(pem);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static PrivateKey keyOrNull(String pem) {
+        try {
+            return pem == null ? null : parseKey(pem);
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -290,7 +398,14 @@ public final class WebhookCertificates {
     }
 
     private static KeyMaterial material(Map<String, String> data) {
-        return new KeyMaterial(data.get(CA_CERT), data.get(TLS_CERT), data.get(TLS_KEY));
+        StringBuilder bundle = new StringBuilder();
+        for (String key : List.of(PREVIOUS_CA_CERT, CA_CERT, NEXT_CA_CERT)) {
+            String pem = data.get(key);
+            if (pem != null) {
+                bundle.append(pem.endsWith("\n") ? pem : pem + "\n");
+            }
+        }
+        return new KeyMaterial(data.get(CA_CERT), data.get(TLS_CERT), data.get(TLS_KEY), bundle.toString());
     }
 
     private static Map<String, String> decode(Map<String, String> data) {

@@ -1,19 +1,25 @@
 package dev.appservice.operator.status;
 
 import dev.appservice.operator.api.ObservedStatus;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * How every controller writes its status: only when it differs by value (a reconcile that changes
  * nothing writes nothing), with an Event for each condition change a user must know about.
+ *
+ * <p>The status is patched here rather than by returning {@code UpdateControl.patchStatus}, so the
+ * events are posted only once the patch succeeded (the Kubernetes convention: an event reports a
+ * state the status shows). A failed patch posts nothing; the retry that writes the status posts the
+ * events once. The patch is the one the SDK would send (a JSON patch of the status, without
+ * optimistic locking) and the written resource goes to the SDK's cache, so the next reconcile sees it.
  */
 public final class StatusWrites {
     private static final Logger LOG = Logger.getLogger(StatusWrites.class);
@@ -24,13 +30,10 @@ public final class StatusWrites {
     /** Patches the computed status when it differs from the stored one. */
     public static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> patchIfChanged(P resource, S status,
             Context<P> context, Instant now) {
-        if (StatusComparison.same(resource.getStatus(), status)) {
-            return UpdateControl.noUpdate();
+        if (!StatusComparison.same(resource.getStatus(), status)) {
+            write(resource, resource.getStatus() == null ? null : resource.getStatus().getConditions(), status, context, now);
         }
-        ConditionEvents.post(context, ConditionEvents.between(resource,
-                resource.getStatus() == null ? null : resource.getStatus().getConditions(), status.getConditions(), now));
-        resource.setStatus(status);
-        return UpdateControl.patchStatus(resource);
+        return UpdateControl.noUpdate();
     }
 
     /**
@@ -40,8 +43,8 @@ public final class StatusWrites {
      */
     public static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> notActedOn(P resource, Supplier<S> emptyStatus,
             String reason, String message, Context<P> context, Instant now) {
-        return withReady(resource, emptyStatus, new Conditions.Desired(Conditions.READY, false, reason, message), true, context, now)
-                .map(UpdateControl::patchStatus).orElseGet(UpdateControl::noUpdate);
+        withReady(resource, emptyStatus, new Conditions.Desired(Conditions.READY, false, reason, message), true, context, now);
+        return UpdateControl.noUpdate();
     }
 
     /**
@@ -52,30 +55,57 @@ public final class StatusWrites {
             Supplier<S> emptyStatus, Context<P> context, Exception e, Instant now) {
         LOG.warnf("Reconciling %s %s/%s failed: %s", resource.getKind(), resource.getMetadata().getNamespace(),
                 resource.getMetadata().getName(), Conditions.rootMessage(e));
-        return withReady(resource, emptyStatus, Conditions.failure(e), false, context, now)
-                .map(ErrorStatusUpdateControl::patchStatus).orElseGet(ErrorStatusUpdateControl::noStatusUpdate);
+        try {
+            withReady(resource, emptyStatus, Conditions.failure(e), false, context, now);
+        } catch (RuntimeException statusFailed) {
+            // The reconcile is retried either way; the status says so once a write gets through.
+            LOG.warnf("Writing the status of %s %s/%s failed: %s", resource.getKind(), resource.getMetadata().getNamespace(),
+                    resource.getMetadata().getName(), Conditions.rootMessage(statusFailed));
+        }
+        return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
     /**
-     * The resource with its Ready condition set as desired and the rest of its status kept (the
-     * observed generation moved to the current one if asked), with Events for the change; empty
-     * when the status already says so.
+     * Writes the resource's status with its Ready condition set as desired and the rest kept (the
+     * observed generation moved to the current one if asked), then the Events for the change;
+     * nothing when the status already says so.
      */
-    private static <S extends ObservedStatus, P extends CustomResource<?, S>> Optional<P> withReady(P resource, Supplier<S> emptyStatus,
+    private static <S extends ObservedStatus, P extends CustomResource<?, S>> void withReady(P resource, Supplier<S> emptyStatus,
             Conditions.Desired ready, boolean observed, Context<P> context, Instant now) {
         S status = resource.getStatus() == null ? emptyStatus.get() : resource.getStatus();
+        List<Condition> before = status.getConditions();
         long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
-        var conditions = Conditions.merge(status.getConditions(), List.of(ready), generation, now);
+        var conditions = Conditions.merge(before, List.of(ready), generation, now);
         boolean generationSaid = !observed || Long.valueOf(generation).equals(status.getObservedGeneration());
-        if (resource.getStatus() != null && StatusComparison.same(status.getConditions(), conditions) && generationSaid) {
-            return Optional.empty();
+        if (resource.getStatus() != null && StatusComparison.same(before, conditions) && generationSaid) {
+            return;
         }
-        ConditionEvents.post(context, ConditionEvents.between(resource, status.getConditions(), conditions, now));
-        status.setConditions(conditions);
+        S written = context.getControllerConfiguration().getConfigurationService().getResourceCloner().clone(resource).getStatus();
+        if (written == null) {
+            written = emptyStatus.get();
+        }
+        written.setConditions(conditions);
         if (observed) {
-            status.setObservedGeneration(generation);
+            written.setObservedGeneration(generation);
         }
+        write(resource, before, written, context, now);
+    }
+
+    /**
+     * Patches the status, then posts the events for the conditions that changed from
+     * {@code before}. A failed patch throws before any event is posted.
+     */
+    private static <S extends ObservedStatus, P extends CustomResource<?, S>> void write(P resource, List<Condition> before, S status,
+            Context<P> context, Instant now) {
+        var events = ConditionEvents.between(resource, before, status.getConditions(), now);
+        P base = context.getControllerConfiguration().getConfigurationService().getResourceCloner().clone(resource);
+        // As the SDK patches a status: a JSON patch from the resource as read, without optimistic locking.
+        base.getMetadata().setResourceVersion(null);
+        context.resourceOperations().jsonPatchPrimaryStatus(base, r -> {
+            r.setStatus(status);
+            return r;
+        });
         resource.setStatus(status);
-        return Optional.of(resource);
+        ConditionEvents.post(context, events);
     }
 }

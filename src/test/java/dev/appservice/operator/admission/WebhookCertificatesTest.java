@@ -88,11 +88,12 @@ class WebhookCertificatesTest {
         assertThat(serving.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1");
         assertThat(serving.getNotAfter().toInstant()).isAfter(NOW.plus(Duration.ofDays(360)));
 
-        assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, material.caCertificate())).isTrue();
+        assertThat(material.caBundle()).as("no rotation: the bundle is the CA").isEqualTo(material.caCertificate());
+        assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, material.caBundle())).isTrue();
         ValidatingWebhookConfiguration configuration = client.admissionRegistration().v1().validatingWebhookConfigurations().withName("ase-operator").get();
         assertThat(configuration.getWebhooks()).allSatisfy(w -> assertThat(new String(Base64.getDecoder().decode(w.getClientConfig().getCaBundle()),
                 StandardCharsets.UTF_8)).isEqualTo(material.caCertificate()));
-        assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, material.caCertificate())).as("already current: no write").isFalse();
+        assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, material.caBundle())).as("already current: no write").isFalse();
 
         Path dir = Files.createTempDirectory("webhook");
         WebhookCertificates.writeFiles(material, dir);
@@ -116,10 +117,150 @@ class WebhookCertificatesTest {
         assertThat(renewed.certificate()).isNotEqualTo(first.certificate());
         assertThat(renewed.caCertificate()).isEqualTo(first.caCertificate());
         certificate(renewed.certificate()).verify(certificate(first.caCertificate()).getPublicKey());
-        // A CA near its end is replaced too, and the new CA is what gets published.
-        WebhookCertificates.KeyMaterial newCa = WebhookCertificates.ensure(client, SETTINGS, NOW.plus(Duration.ofDays(3400)));
-        assertThat(newCa.caCertificate()).isNotEqualTo(first.caCertificate());
-        certificate(newCa.certificate()).verify(certificate(newCa.caCertificate()).getPublicKey());
+    }
+
+    @Test
+    void theServingCertificateStaysWithTheOldCaUntilTheBundleWithBothCasIsPublished() throws Exception {
+        WebhookCertificates.KeyMaterial first = WebhookCertificates.ensure(client, SETTINGS, NOW);
+        WebhookCertificates.publishCaBundle(client, SETTINGS, first.caBundle());
+        String oldKey = secret().getData().get("ca.key");
+        Instant due = NOW.plus(WebhookCertificates.CA_VALIDITY).minus(WebhookCertificates.CA_RENEW_BEFORE).plus(Duration.ofHours(1));
+
+        WebhookCertificates.KeyMaterial staged = WebhookCertificates.ensure(client, SETTINGS, due);
+        assertThat(staged.caCertificate()).as("still the CA").isEqualTo(first.caCertificate());
+        assertThat(certificates(staged.caBundle())).as("old and new").hasSize(2).contains(certificate(first.caCertificate()));
+        // However often it checks, nothing switches while the webhooks trust only the old CA.
+        WebhookCertificates.KeyMaterial unpublished = WebhookCertificates.ensure(client, SETTINGS, due.plus(Duration.ofMinutes(5)));
+        assertThat(unpublished.caCertificate()).isEqualTo(first.caCertificate());
+        certificate(unpublished.certificate()).verify(certificate(first.caCertificate()).getPublicKey());
+
+        assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, staged.caBundle())).isTrue();
+        WebhookCertificates.KeyMaterial switched = WebhookCertificates.ensure(client, SETTINGS, due.plus(Duration.ofMinutes(10)));
+        assertThat(switched.caCertificate()).isNotEqualTo(first.caCertificate());
+        certificate(switched.certificate()).verify(certificate(switched.caCertificate()).getPublicKey());
+        assertThat(switched.caBundle()).as("the old CA stays in the bundle").isEqualTo(staged.caBundle());
+        assertThat(secret().getData()).doesNotContainKeys("next-ca.crt", "next-ca.key").containsKeys("previous-ca.crt", "previous-tls.crt")
+                .as("the old CA's key is gone: it signs nothing any more").doesNotContainValue(oldKey);
+    }
+
+    /**
+     * Two replicas share the Secret and the webhook configuration; each serves the certificate it
+     * last loaded, and the second reloads late (its reload period). Through years of renewals and a
+     * CA rotation, every certificate either replica serves at any moment validates against the
+     * published caBundle, as the API server checks it: the webhook never refuses a review.
+     */
+    @Test
+    void aCaRotationWithTwoReplicasNeverRefusesAReview() throws Exception {
+        Replica a = new Replica();
+        Replica b = new Replica();
+        Instant t = NOW;
+        a.check(t);
+        a.reload();
+        b.check(t);
+        b.reload();
+        assertBothServeTrustedCertificates(t, a, b);
+
+        // Years of serving-certificate renewals under the first CA.
+        Instant due = NOW.plus(WebhookCertificates.CA_VALIDITY).minus(WebhookCertificates.CA_RENEW_BEFORE);
+        for (; t.isBefore(due); t = t.plus(Duration.ofDays(20))) {
+            a.check(t);
+            a.reload();
+            assertBothServeTrustedCertificates(t, a, b);
+            b.check(t);
+            b.reload();
+            assertBothServeTrustedCertificates(t, a, b);
+        }
+        X509Certificate oldCa = certificate(a.material.caCertificate());
+
+        // The rotation, check by check (five minutes apart); b's server reloads late.
+        t = due.plus(Duration.ofMinutes(1));
+        a.check(t); // stages the new CA: the bundle carries both
+        a.reload();
+        assertBothServeTrustedCertificates(t, a, b);
+        assertThat(published()).hasSize(2);
+        t = t.plus(Duration.ofMinutes(2));
+        b.check(t);
+        assertBothServeTrustedCertificates(t, a, b);
+        t = t.plus(Duration.ofMinutes(3));
+        a.check(t); // reads the published bundle with both: switches to the new CA
+        a.reload();
+        X509Certificate newCa = certificate(a.material.caCertificate());
+        assertThat(newCa).isNotEqualTo(oldCa);
+        a.served.verify(newCa.getPublicKey());
+        b.served.verify(oldCa.getPublicKey()); // b still serves its certificate of the old CA
+        assertBothServeTrustedCertificates(t, a, b);
+        t = t.plus(Duration.ofMinutes(2));
+        b.check(t); // b writes the new certificate's files, its server has not reloaded them yet
+        assertBothServeTrustedCertificates(t, a, b);
+        t = t.plus(Duration.ofMinutes(8));
+        a.check(t);
+        assertBothServeTrustedCertificates(t, a, b);
+        b.reload();
+        assertBothServeTrustedCertificates(t, a, b);
+        assertThat(published()).as("the old CA stays while a certificate it signed is valid").contains(oldCa, newCa);
+
+        // Later checks keep both CAs until the old CA's last serving certificate expires, then drop it.
+        Instant oldCertificateExpires = certificate(new String(Base64.getDecoder().decode(secret().getData().get("previous-tls.crt")),
+                StandardCharsets.UTF_8)).getNotAfter().toInstant();
+        for (t = t.plus(Duration.ofDays(10)); t.isBefore(oldCertificateExpires); t = t.plus(Duration.ofDays(10))) {
+            a.check(t);
+            b.check(t);
+            assertThat(published()).contains(oldCa, newCa);
+        }
+        t = oldCertificateExpires.plus(Duration.ofMinutes(1));
+        a.check(t);
+        a.reload();
+        b.check(t);
+        assertThat(published()).containsExactly(newCa);
+        assertBothServeTrustedCertificates(t, a, b);
+        b.reload();
+        assertBothServeTrustedCertificates(t, a, b);
+        assertThat(secret().getData()).containsOnlyKeys("ca.crt", "ca.key", "tls.crt", "tls.key");
+    }
+
+    /** One operator replica: its own client, and the serving certificate its HTTP server has loaded. */
+    final class Replica {
+        final KubernetesClient replicaClient = server.createClient();
+        WebhookCertificates.KeyMaterial material;
+        X509Certificate served;
+
+        /** What {@link WebhookCertificateRotation} does every few minutes (the files are written, not yet loaded). */
+        void check(Instant now) {
+            material = WebhookCertificates.ensure(replicaClient, SETTINGS, now);
+            WebhookCertificates.publishCaBundle(replicaClient, SETTINGS, material.caBundle());
+        }
+
+        /** The HTTP server reloads the certificate files. */
+        void reload() throws Exception {
+            served = certificate(material.certificate());
+        }
+    }
+
+    List<X509Certificate> published() throws Exception {
+        List<List<X509Certificate>> bundles = new java.util.ArrayList<>();
+        for (var webhook : client.admissionRegistration().v1().validatingWebhookConfigurations().withName("ase-operator").get().getWebhooks()) {
+            bundles.add(certificates(new String(Base64.getDecoder().decode(webhook.getClientConfig().getCaBundle()), StandardCharsets.UTF_8)));
+        }
+        assertThat(bundles).as("every webhook carries the same bundle").containsOnly(bundles.get(0));
+        return bundles.get(0);
+    }
+
+    /** What the API server does before it sends a review: validate the served certificate against the caBundle, at that time. */
+    void assertBothServeTrustedCertificates(Instant now, Replica... replicas) throws Exception {
+        var anchors = published().stream().map(ca -> new java.security.cert.TrustAnchor(ca, null))
+                .collect(java.util.stream.Collectors.toSet());
+        for (Replica replica : replicas) {
+            var parameters = new java.security.cert.PKIXParameters(anchors);
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(java.util.Date.from(now));
+            var path = CertificateFactory.getInstance("X.509").generateCertPath(List.of(replica.served));
+            java.security.cert.CertPathValidator.getInstance("PKIX").validate(path, parameters);
+        }
+    }
+
+    static List<X509Certificate> certificates(String pem) throws Exception {
+        return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)))
+                .stream().map(X509Certificate.class::cast).toList();
     }
 
     @Test

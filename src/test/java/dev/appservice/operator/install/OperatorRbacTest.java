@@ -61,7 +61,9 @@ import org.junit.jupiter.api.Test;
  *       create, Updater → update (update + matcher, SSA is off), Deleter (GarbageCollected
  *       included: a dependent whose reconcile precondition stops holding is deleted) → delete;</li>
  *   <li>writes to the primary by the {@code UpdateControl} factories the reconciler's class calls
- *       (patchStatus → PATCH of /status), and a patch when the SDK manages a finalizer;</li>
+ *       (patchStatus → PATCH of /status) or the SDK's {@code ResourceOperations} it calls
+ *       (jsonPatchPrimaryStatus → PATCH of /status, how {@code StatusWrites} writes a status before
+ *       posting its events), and a patch when the SDK manages a finalizer;</li>
  *   <li>the Lease of leader election (see {@link LeaderElection}), and Events.</li>
  * </ul>
  * A class that calls the Kubernetes client itself fails {@link #noCodeCallsTheClientBehindTheDerivationsBack()}
@@ -75,7 +77,9 @@ class OperatorRbacTest {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** The class the reconcilers write their primaries' status through (its internal name, as in the constant pool). */
     static final String STATUS_WRITER = "dev/appservice/operator/status/StatusWrites";
-    static final Set<String> PRIMARY_WRITES = Set.of("patchStatus", "patchResource", "patchResourceAndStatus", "updateStatus", "updateResource");
+    static final Set<String> PRIMARY_WRITES = Set.of("patchStatus", "patchResource", "patchResourceAndStatus", "updateStatus", "updateResource",
+            "jsonPatchPrimaryStatus", "jsonMergePatchPrimaryStatus", "updatePrimaryStatus", "serverSideApplyPrimaryStatus", "jsonPatchPrimary",
+            "jsonMergePatchPrimary", "updatePrimary", "serverSideApplyPrimary", "conflictRetryingPatchPrimary");
 
     @Inject
     Operator operator;
@@ -330,9 +334,9 @@ class OperatorRbacTest {
             }
             calls.retainAll(PRIMARY_WRITES);
             assertThat(calls).as("%s writes its primary with %s: derive the verbs here", reconciler.getSimpleName(), calls)
-                    .isSubsetOf("patchStatus", "patchResource", "patchResourceAndStatus");
+                    .isSubsetOf("patchStatus", "patchResource", "patchResourceAndStatus", "jsonPatchPrimaryStatus");
             String plural = HasMetadata.getPlural(primary);
-            if (calls.contains("patchStatus") || calls.contains("patchResourceAndStatus")) {
+            if (calls.contains("patchStatus") || calls.contains("patchResourceAndStatus") || calls.contains("jsonPatchPrimaryStatus")) {
                 assertThat(primary).isAssignableTo(CustomResource.class);
                 grants.add(Grant.of(scope, group(primary), plural + "/status", "patch"));
             }

@@ -65,8 +65,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * <li>A new CA is staged in the Secret ({@code next-ca.crt}, {@code next-ca.key}); it signs
  * nothing yet. The caBundle becomes both CAs, old and new.
  * <li>Once a check <em>reads</em> the caBundle carrying both CAs on every webhook of the
- * configuration (so at the check after the one that published it, minutes later), the new CA
- * becomes the CA and signs a new serving certificate. The old CA stays in the bundle as
+ * configuration, and the new CA was staged at least {@link #STAGED_BEFORE_SWITCH} ago (the API
+ * server's cache of the configuration has caught up by then), the new CA becomes the CA and signs
+ * a new serving certificate. The old CA stays in the bundle as
  * {@code previous-ca.crt}, with the last serving certificate it signed ({@code previous-tls.crt}).
  * <li>The old CA leaves the bundle once that certificate has expired: no replica can present a
  * certificate of the old CA that is still valid, whenever it reloads. (A replica that has not
@@ -90,6 +91,14 @@ public final class WebhookCertificates {
     static final Duration SERVING_VALIDITY = Duration.ofDays(365);
     static final Duration SERVING_RENEW_BEFORE = Duration.ofDays(30);
     static final Duration CA_RENEW_BEFORE = Duration.ofDays(365);
+    /** Certificates are valid from a little before they are issued, for clocks a little behind. */
+    static final Duration BACKDATE = Duration.ofMinutes(5);
+    /**
+     * How long a staged CA is in the published bundle at least before it signs the serving
+     * certificate: the API server reads webhook configurations through a cache, so a bundle just
+     * written may not be the one it checks with yet. One check interval.
+     */
+    static final Duration STAGED_BEFORE_SWITCH = Duration.ofMinutes(5);
 
     /** Where the certificates live and whom they are for. */
     public record Settings(String namespace, String secretName, String webhookConfiguration, String serviceName) {
@@ -266,7 +275,9 @@ public final class WebhookCertificates {
                 renewed.put(CA_KEY, pem(caKey));
                 List.of(NEXT_CA_CERT, NEXT_CA_KEY, PREVIOUS_CA_CERT, PREVIOUS_TLS_CERT).forEach(renewed::remove);
             } else if (nextCa != null && nextCaKey != null) {
-                if (published.isEmpty() || published.get().containsAll(List.of(ca, nextCa))) {
+                Instant staged = nextCa.getNotBefore().toInstant().plus(BACKDATE);
+                boolean bundlePublished = published.isEmpty() || published.get().containsAll(List.of(ca, nextCa));
+                if (bundlePublished && !now.isBefore(staged.plus(STAGED_BEFORE_SWITCH))) {
                     // Step 2: the bundle with both CAs is published; the staged CA takes over.
                     if (serving != null && verifies(serving, ca)) {
                         renewed.put(PREVIOUS_CA_CERT, data.get(CA_CERT));
@@ -343,7 +354,7 @@ public final class WebhookCertificates {
             boolean authority, Instant now, Duration validity) throws GeneralSecurityException, IOException {
         try {
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, subjectKeys.getPublic());
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, subjectKeys.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
             if (authority) {
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));

@@ -135,6 +135,8 @@ class WebhookCertificatesTest {
         certificate(unpublished.certificate()).verify(certificate(first.caCertificate()).getPublicKey());
 
         assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, staged.caBundle())).isTrue();
+        assertThat(WebhookCertificates.ensure(client, SETTINGS, due.plus(Duration.ofMinutes(1))).caCertificate())
+                .as("published a moment ago: the API server may not check with it yet").isEqualTo(first.caCertificate());
         WebhookCertificates.KeyMaterial switched = WebhookCertificates.ensure(client, SETTINGS, due.plus(Duration.ofMinutes(10)));
         assertThat(switched.caCertificate()).isNotEqualTo(first.caCertificate());
         certificate(switched.certificate()).verify(certificate(switched.caCertificate()).getPublicKey());
@@ -179,10 +181,11 @@ class WebhookCertificatesTest {
         assertBothServeTrustedCertificates(t, a, b);
         assertThat(published()).hasSize(2);
         t = t.plus(Duration.ofMinutes(2));
-        b.check(t);
+        b.check(t); // reads the bundle with both, but published only a moment ago: no switch yet
+        assertThat(b.material.caCertificate()).isEqualTo(a.material.caCertificate());
         assertBothServeTrustedCertificates(t, a, b);
         t = t.plus(Duration.ofMinutes(3));
-        a.check(t); // reads the published bundle with both: switches to the new CA
+        a.check(t); // reads the bundle with both, published a check interval ago: switches to the new CA
         a.reload();
         X509Certificate newCa = certificate(a.material.caCertificate());
         assertThat(newCa).isNotEqualTo(oldCa);

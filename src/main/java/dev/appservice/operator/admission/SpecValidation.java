@@ -131,6 +131,7 @@ public final class SpecValidation {
             }
         }
         FrontEndRules.check(object, frontEnd, problems);
+        PassThroughRules.environment(object, spec, problems);
         if (frontEnd != null && frontEnd.getImage() != null && frontEnd.getImage().isBlank()) {
             problems.add(Violation.error(object, "spec.frontEnd.image", "must not be empty"));
         }
@@ -264,6 +265,7 @@ public final class SpecValidation {
             }
         }
         AccessRestrictionRules.check(object, spec.getAccessRestrictions(), problems);
+        PassThroughRules.app(object, spec, problems);
         return problems;
     }
 

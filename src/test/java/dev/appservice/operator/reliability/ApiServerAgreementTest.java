@@ -25,7 +25,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.Test;
 class ApiServerAgreementTest extends OperatorTest {
 
     @Test
-    @Disabled("defect: a plan whose only app is invalid gets a worker Service with ports: [] (fix pending)")
     void aPlanWhoseOnlyAppIsInvalidGetsNoServiceWithoutPorts() {
         client.resource(environment(ns, "ase1")).create();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 1)).create();
@@ -53,7 +51,6 @@ class ApiServerAgreementTest extends OperatorTest {
     }
 
     @Test
-    @Disabled("defect: spec.loadBalancer.annotations keys are copied unchecked onto the VIP Service (fix pending)")
     void loadBalancerAnnotationKeysAreCheckedBeforeTheVipService() {
         AppServiceEnvironment environment = environment(ns, "ase1");
         LoadBalancerSettings lb = new LoadBalancerSettings();
@@ -67,48 +64,41 @@ class ApiServerAgreementTest extends OperatorTest {
     }
 
     @Test
-    @Disabled("defect: WebApp env[*].valueFrom reaches the worker Deployment unchecked (fix pending)")
     void anEmptyValueFromIsInvalidSpecNotARefusedDeployment() {
         assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A").withNewValueFrom().endValueFrom().build());
     }
 
     @Test
-    @Disabled("defect: WebApp env[*] with both value and valueFrom reaches the worker Deployment unchecked (fix pending)")
     void valueAndValueFromIsInvalidSpecNotARefusedDeployment() {
         assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A").withValue("x")
                 .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
     }
 
     @Test
-    @Disabled("defect: WebApp env[*].valueFrom.secretKeyRef without a name reaches the worker Deployment unchecked (fix pending)")
     void aSecretKeyRefWithoutANameIsInvalidSpecNotARefusedDeployment() {
         assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A")
                 .withNewValueFrom().withNewSecretKeyRef().withKey("password").endSecretKeyRef().endValueFrom().build());
     }
 
     @Test
-    @Disabled("defect: WebApp env[*].valueFrom.configMapKeyRef.key is not checked as a config key (fix pending)")
     void anInvalidConfigMapKeyIsInvalidSpecNotARefusedDeployment() {
         assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A")
                 .withNewValueFrom().withNewConfigMapKeyRef().withName("settings").withKey("a/b").endConfigMapKeyRef().endValueFrom().build());
     }
 
     @Test
-    @Disabled("defect: WebApp env[*].valueFrom.fieldRef.fieldPath is not checked against the supported paths (fix pending)")
     void anUnsupportedFieldPathIsInvalidSpecNotARefusedDeployment() {
         assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A")
                 .withNewValueFrom().withNewFieldRef().withFieldPath("spec.containers").endFieldRef().endValueFrom().build());
     }
 
     @Test
-    @Disabled("defect: WebApp env[*].valueFrom.resourceFieldRef.resource is not checked against the supported resources (fix pending)")
     void anUnsupportedResourceFieldIsInvalidSpecNotARefusedDeployment() {
         assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A")
                 .withNewValueFrom().withNewResourceFieldRef().withResource("limits.gpu").endResourceFieldRef().endValueFrom().build());
     }
 
     @Test
-    @Disabled("defect: WebApp spec.image with surrounding spaces reaches the worker Deployment (fix pending)")
     void anImageWithSurroundingSpacesIsInvalidSpecNotARefusedDeployment() {
         client.resource(environment(ns, "ase1")).create();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 1)).create();
@@ -121,7 +111,6 @@ class ApiServerAgreementTest extends OperatorTest {
     }
 
     @Test
-    @Disabled("defect: spec.tls.secretName is never checked as a Secret name before the front-end Deployment's volume (fix pending)")
     void aTlsSecretNameThatIsNoSecretNameIsInvalidSpec() {
         AppServiceEnvironment environment = environment(ns, "ase1");
         TlsSettings tls = new TlsSettings();

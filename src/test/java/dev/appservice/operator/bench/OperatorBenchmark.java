@@ -114,7 +114,8 @@ public final class OperatorBenchmark {
             print("apply time", (System.nanoTime() - applying) / 1e6, "ms");
 
             int healthy = ENVIRONMENTS - FAILING;
-            int expectedChildren = healthy * (1 + 1 + 3 + 1) + healthy * PLANS * 2; // env: cm, deploy, 3 svc, policy; plan: deploy, svc
+            // env: config map, front-end Deployment, 3 Services, worker policy; plan: placeholder Deployment; app: Deployment, Service
+            int expectedChildren = healthy * (1 + 1 + 3 + 1) + healthy * PLANS * (1 + APPS * 2);
             long applied = System.nanoTime();
             long converged = waitConverged(client, expectedChildren, healthy * (1 + PLANS + PLANS * APPS));
             print("convergence (all children, every status written)", (converged - applying) / 1e6, "ms");

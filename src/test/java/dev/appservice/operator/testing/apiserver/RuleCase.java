@@ -56,6 +56,16 @@ record RuleCase(String name, String pointer, String yamlValue, String refusedFie
     }
 
     /** The fields the validation names for the edited object. */
+    /** Applies the case to a base object and checks the validation's answer: no error, or one naming the field. */
+    void check(String base) {
+        var errors = new KubernetesApiValidation(CustomResourceSchemas.fromProject()).validate(applyTo(base), null);
+        if (refusedField() == null) {
+            org.assertj.core.api.Assertions.assertThat(errors).isEmpty();
+        } else {
+            org.assertj.core.api.Assertions.assertThat(refusedFields(errors)).contains(refusedField());
+        }
+    }
+
     static List<String> refusedFields(List<FieldError> errors) {
         return errors.stream().map(FieldError::field).toList();
     }

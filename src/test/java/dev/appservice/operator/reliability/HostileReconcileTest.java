@@ -77,6 +77,10 @@ class HostileReconcileTest extends OperatorTest {
         }
         assertThat(children).as("some hostile cases were reconciled into children").isNotEmpty();
         children.forEach(child -> HostileInputTest.assertValid(child, child.getKind() + " " + child.getMetadata().getNamespace()));
+        // And nothing the operator tried to write was refused by the validating layer (the API server's rules).
+        for (String namespace : namespaces) {
+            assertThat(MockKubernetes.refusedWritesIn(namespace)).as("writes a real API server would refuse in " + namespace).isEmpty();
+        }
     }
 
     /**

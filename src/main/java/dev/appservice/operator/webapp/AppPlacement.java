@@ -44,11 +44,23 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
         EnvironmentTopology topology = new EnvironmentTopology(environment.get(),
                 plans.byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(namespace, environment.get().getMetadata().getName()))
                         .stream().filter(SpecValidation::acceptable).toList(),
-                siblings(context).byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(namespace, plan.get().getMetadata().getName()))
-                        .stream().filter(SpecValidation::acceptable).toList());
+                appsOfPlan(app, plan.get(), context).stream().filter(SpecValidation::acceptable).toList());
         Optional<AppPlacement> placement = topology.planOf(app).map(p -> new AppPlacement(topology, p));
         placement.ifPresent(p -> memo.put(KEY, p));
         return placement;
+    }
+
+    /**
+     * The app being reconciled, as it is reconciled, and its siblings from the sibling watch: never
+     * the app in one version and the topology in another (a newer, invalid version of the app
+     * itself in the topology would count it out and delete its own objects).
+     */
+    private static java.util.List<WebApp> appsOfPlan(WebApp app, IsolatedPlan plan, Context<WebApp> context) {
+        java.util.List<WebApp> apps = new java.util.ArrayList<>();
+        apps.add(app);
+        siblings(context).byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(app.getMetadata().getNamespace(), plan.getMetadata().getName()))
+                .stream().filter(a -> !a.getMetadata().getName().equals(app.getMetadata().getName())).forEach(apps::add);
+        return apps;
     }
 
     /**

@@ -76,14 +76,29 @@ class RestartIT {
         server.init();
         try (KubernetesClient client = server.createClient()) {
             Process first = start("first");
-            for (int i = 0; i < ENVIRONMENTS; i++) {
-                client.resource(Fixtures.environment(NS, "ase" + i)).create();
-                client.resource(Fixtures.plan(NS, "plan" + i, "ase" + i, InstanceSize.I1, 1 + i % 5)).create();
+            // Kill it in the middle, some children made, not all: from a watch, at the third
+            // Deployment's creation (polling a list let a fast operator finish first).
+            java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch killed = new java.util.concurrent.CountDownLatch(1);
+            try (var watch = client.apps().deployments().inNamespace(NS).watch(new io.fabric8.kubernetes.client.Watcher<>() {
+                @Override
+                public void eventReceived(Action action, io.fabric8.kubernetes.api.model.apps.Deployment deployment) {
+                    if (action == Action.ADDED && created.incrementAndGet() == 3) {
+                        first.destroyForcibly();
+                        killed.countDown();
+                    }
+                }
+
+                @Override
+                public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                }
+            })) {
+                for (int i = 0; i < ENVIRONMENTS; i++) {
+                    client.resource(Fixtures.environment(NS, "ase" + i)).create();
+                    client.resource(Fixtures.plan(NS, "plan" + i, "ase" + i, InstanceSize.I1, 1 + i % 5)).create();
+                }
+                assertThat(killed.await(60, TimeUnit.SECONDS)).as("the first operator made three Deployments").isTrue();
             }
-            // Kill it in the middle: some children made, not all.
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> client.apps().deployments().inNamespace(NS).list().getItems().size() >= 3);
-            first.destroyForcibly();
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
             int madeBeforeKill = client.apps().deployments().inNamespace(NS).list().getItems().size();
 

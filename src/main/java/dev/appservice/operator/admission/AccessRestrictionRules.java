@@ -5,12 +5,9 @@ import dev.appservice.operator.model.AccessRules;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The rules for an app's {@code spec.accessRestrictions}: at most 512, each complete, priorities unique, valid CIDRs. */
 final class AccessRestrictionRules {
-    private static final Pattern RULE_NAME = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9_])?$");
-    private static final int MAX_NAME_LENGTH = 80;
 
     private AccessRestrictionRules() {
     }
@@ -32,9 +29,9 @@ final class AccessRestrictionRules {
                 problems.add(Violation.error(object, field, "must be a rule {name, priority, action, ipAddress}"));
                 continue;
             }
-            if (rule.getName() == null || rule.getName().length() > MAX_NAME_LENGTH || !RULE_NAME.matcher(rule.getName()).matches()) {
+            if (rule.getName() == null || rule.getName().length() > SpecValidation.RULE_NAME_LENGTH || !SpecValidation.RULE_NAME.matcher(rule.getName()).matches()) {
                 problems.add(Violation.error(object, field + ".name",
-                        "must be 1 to " + MAX_NAME_LENGTH + " letters, digits, '-', '_' or '.', got " + Quoted.of(rule.getName())));
+                        "must be 1 to " + SpecValidation.RULE_NAME_LENGTH + " letters, digits, '-', '_' or '.', got " + Quoted.of(rule.getName())));
             }
             if (rule.getPriority() == null || rule.getPriority() < 1) {
                 problems.add(Violation.error(object, field + ".priority", "must be a whole number of at least 1, got " + rule.getPriority()));

@@ -18,8 +18,7 @@ final class FrontEndRules {
         }
         if (frontEnd.getMaxRequestBodySize() != null) {
             OptionalLong bytes = FrontEndTraffic.bytes(frontEnd.getMaxRequestBodySize());
-            String given = frontEnd.getMaxRequestBodySize().getIntVal() != null ? frontEnd.getMaxRequestBodySize().getIntVal().toString()
-                    : frontEnd.getMaxRequestBodySize().getStrVal();
+            String given = FrontEndTraffic.text(frontEnd.getMaxRequestBodySize());
             if (bytes.isEmpty()) {
                 problems.add(Violation.error(object, "spec.frontEnd.maxRequestBodySize",
                         "must be a non-negative quantity such as 30M, 100Mi or 0 (no limit), got " + Quoted.of(given)));

@@ -135,8 +135,13 @@ final class PassThroughRules {
         }
     }
 
+    /** A DNS subdomain as the API server checks object names: at most 253 characters. */
+    static boolean isSubdomain(String name) {
+        return name.length() <= MAX_SUBDOMAIN_LENGTH && SUBDOMAIN.matcher(name).matches();
+    }
+
     private static void secretName(String object, String field, String name, List<Violation> problems) {
-        if (name.length() > MAX_SUBDOMAIN_LENGTH || !SUBDOMAIN.matcher(name).matches()) {
+        if (!isSubdomain(name)) {
             problems.add(Violation.error(object, field,
                     "must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got " + Quoted.of(name)));
         }

@@ -32,8 +32,9 @@ public final class SpecValidation {
     private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
     private static final Pattern PORT_RANGE = Pattern.compile("^(\\*|\\d{1,5}(-\\d{1,5})?)$");
     /** An NSG rule's name, as the CRD schema has it. */
-    private static final Pattern RULE_NAME = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9_])?$");
-    private static final int RULE_NAME_LENGTH = 80;
+    /** Names of NSG rules and of access restrictions (Azure's rule-name rule). */
+    static final Pattern RULE_NAME = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9_])?$");
+    static final int RULE_NAME_LENGTH = 80;
     private static final Set<String> TAGS = Set.of("Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement", "*");
 
     private SpecValidation() {
@@ -273,7 +274,7 @@ public final class SpecValidation {
         String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
         if (name == null || name.isBlank()) {
             problems.add(Violation.error(object, "metadata.name", "is required"));
-        } else if (name.length() > 253 || !name.matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")) {
+        } else if (!PassThroughRules.isSubdomain(name)) {
             problems.add(Violation.error(object, "metadata.name", "must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)"));
         }
     }

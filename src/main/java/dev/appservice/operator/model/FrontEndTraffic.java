@@ -55,7 +55,7 @@ public record FrontEndTraffic(long maxRequestBodyBytes, Duration requestTimeout,
 
     /** A Kubernetes quantity as whole bytes (rounded up); empty when it is not a quantity or negative. */
     public static OptionalLong bytes(IntOrString quantity) {
-        String text = quantity.getIntVal() != null ? quantity.getIntVal().toString() : quantity.getStrVal();
+        String text = text(quantity);
         if (text == null || text.isBlank() || text.length() > 64) {
             return OptionalLong.empty();
         }
@@ -68,6 +68,11 @@ public record FrontEndTraffic(long maxRequestBodyBytes, Duration requestTimeout,
         } catch (RuntimeException notAQuantity) {
             return OptionalLong.empty();
         }
+    }
+
+    /** A quantity as the user wrote it. */
+    public static String text(IntOrString quantity) {
+        return quantity.getIntVal() != null ? quantity.getIntVal().toString() : quantity.getStrVal();
     }
 
     /** A duration as Kubernetes writes them ({@code 230s}, {@code 4m}, {@code 1h30m}, {@code 500ms}); empty when malformed. */

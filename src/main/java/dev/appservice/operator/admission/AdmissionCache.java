@@ -1,5 +1,7 @@
 package dev.appservice.operator.admission;
 
+import dev.appservice.operator.validation.ClusterView;
+
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;

@@ -1,5 +1,9 @@
 package dev.appservice.operator.admission;
 
+import dev.appservice.operator.validation.Violation;
+
+import dev.appservice.operator.validation.AdmissionRules;
+
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;

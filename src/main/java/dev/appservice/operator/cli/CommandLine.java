@@ -1,8 +1,8 @@
 package dev.appservice.operator.cli;
 
-import dev.appservice.operator.admission.AdmissionRules;
-import dev.appservice.operator.admission.ClusterView;
-import dev.appservice.operator.admission.Violation;
+import dev.appservice.operator.validation.AdmissionRules;
+import dev.appservice.operator.validation.ClusterView;
+import dev.appservice.operator.validation.Violation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;

@@ -1,7 +1,7 @@
 package dev.appservice.operator.cli;
 
-import dev.appservice.operator.admission.WebhookCertificateRotation;
-import dev.appservice.operator.admission.WebhookCertificates;
+import dev.appservice.operator.certificates.WebhookCertificateRotation;
+import dev.appservice.operator.certificates.WebhookCertificates;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 

@@ -1,5 +1,7 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.desired.NginxConfig;
+
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.model.AppServices;
 import io.fabric8.kubernetes.api.model.Service;

@@ -1,7 +1,7 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.admission.SpecValidation;
-import dev.appservice.operator.admission.Violation;
+import dev.appservice.operator.validation.SpecValidation;
+import dev.appservice.operator.validation.Violation;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;

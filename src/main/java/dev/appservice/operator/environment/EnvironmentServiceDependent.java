@@ -1,5 +1,7 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.desired.EnvironmentServices;
+
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.model.EnvironmentTopology;
 import io.fabric8.kubernetes.api.model.Service;

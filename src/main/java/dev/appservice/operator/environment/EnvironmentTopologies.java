@@ -1,6 +1,10 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.admission.SpecValidation;
+import dev.appservice.operator.desired.FrontEndConfiguration;
+
+import dev.appservice.operator.desired.NginxConfig;
+
+import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;

@@ -1,5 +1,7 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.desired.FrontEnds;
+
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.dependent.ControlledDependentResource;
 import dev.appservice.operator.model.StandardLabels;

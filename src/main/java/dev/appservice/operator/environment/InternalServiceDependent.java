@@ -1,5 +1,7 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.desired.EnvironmentServices;
+
 
 /** The internal (ILB) Service of the front ends. */
 public class InternalServiceDependent extends EnvironmentServiceDependent {

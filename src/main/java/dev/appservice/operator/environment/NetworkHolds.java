@@ -1,6 +1,6 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.admission.SpecValidation;
+import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.network.SubnetClaims;

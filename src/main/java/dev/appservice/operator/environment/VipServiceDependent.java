@@ -1,5 +1,7 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.desired.EnvironmentServices;
+
 
 /** The VIP Service: External (LoadBalancer) or Internal (ClusterIP) address of the front ends. */
 public class VipServiceDependent extends EnvironmentServiceDependent {

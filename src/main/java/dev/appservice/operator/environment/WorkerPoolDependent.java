@@ -1,5 +1,7 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.desired.WorkerPools;
+
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.dependent.ControlledDependentResource;

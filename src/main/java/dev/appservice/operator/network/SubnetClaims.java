@@ -1,6 +1,6 @@
 package dev.appservice.operator.network;
 
-import dev.appservice.operator.admission.CidrNotation;
+import dev.appservice.operator.validation.CidrNotation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import java.util.Collection;
 import java.util.Comparator;

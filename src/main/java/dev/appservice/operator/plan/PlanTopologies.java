@@ -1,6 +1,6 @@
 package dev.appservice.operator.plan;
 
-import dev.appservice.operator.admission.SpecValidation;
+import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;

@@ -1,5 +1,7 @@
 package dev.appservice.operator.plan;
 
+import dev.appservice.operator.desired.Workers;
+
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.dependent.ControlledDependentResource;

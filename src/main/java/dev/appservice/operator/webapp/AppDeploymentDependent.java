@@ -1,5 +1,7 @@
 package dev.appservice.operator.webapp;
 
+import dev.appservice.operator.desired.AppWorkloads;
+
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.dependent.ControlledDependentResource;
 import dev.appservice.operator.model.ResourceNames;

@@ -1,5 +1,13 @@
 package dev.appservice.operator.admission;
 
+import dev.appservice.operator.validation.Violation;
+
+import dev.appservice.operator.validation.SpecValidation;
+
+import dev.appservice.operator.validation.ClusterView;
+
+import dev.appservice.operator.validation.AdmissionRules;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.api.AppServiceEnvironment;

@@ -5,7 +5,7 @@ import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.TlsSettings;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.environment.NginxConfig;
+import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.KeepAliveLoad;

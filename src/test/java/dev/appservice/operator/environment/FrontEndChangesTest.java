@@ -1,5 +1,9 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.desired.NginxConfig;
+
+import dev.appservice.operator.desired.FrontEnds;
+
 import static dev.appservice.operator.testing.Fixtures.environment;
 import static dev.appservice.operator.testing.Fixtures.plan;
 import static org.assertj.core.api.Assertions.assertThat;

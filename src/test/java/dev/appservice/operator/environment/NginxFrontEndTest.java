@@ -1,5 +1,13 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.desired.FrontEndProcess;
+
+import dev.appservice.operator.desired.FrontEndConfiguration;
+
+import dev.appservice.operator.desired.NginxConfig;
+
+import dev.appservice.operator.desired.FrontEnds;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;

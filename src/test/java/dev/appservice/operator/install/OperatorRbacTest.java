@@ -217,14 +217,14 @@ class OperatorRbacTest {
                 "serverSideApply", "createOr", "createOrReplace", "replace", "patchStatus", "updateStatus", "editStatus", "waitUntilCondition",
                 "waitUntilReady");
         Set<String> named = new TreeSet<>();
-        for (String className : List.of("dev.appservice.operator.admission.WebhookCertificates",
-                "dev.appservice.operator.admission.WebhookCertificateRotation")) {
+        for (String className : List.of("dev.appservice.operator.certificates.WebhookCertificates",
+                "dev.appservice.operator.certificates.WebhookCertificateRotation")) {
             Set<String> constants = ClassConstants.of(Class.forName(className, false, OperatorRbacTest.class.getClassLoader()));
             constants.stream().filter(dsl::contains).forEach(named::add);
         }
         assertThat(named).as("client calls of the self-managed webhook certificates: get → get, create → create, update → update, "
                 + "edit → patch; derive any other in webhookCertificates()").containsExactlyInAnyOrder("get", "create", "update", "edit");
-        Set<String> certificates = ClassConstants.of(Class.forName("dev.appservice.operator.admission.WebhookCertificates", false,
+        Set<String> certificates = ClassConstants.of(Class.forName("dev.appservice.operator.certificates.WebhookCertificates", false,
                 OperatorRbacTest.class.getClassLoader()));
         assertThat(certificates).as("the two resources it reaches").contains("secrets", "validatingWebhookConfigurations");
     }
@@ -381,7 +381,7 @@ class OperatorRbacTest {
     }
 
     /**
-     * What {@code dev.appservice.operator.admission.WebhookCertificates} calls, given the environment
+     * What {@code dev.appservice.operator.certificates.WebhookCertificates} calls, given the environment
      * the chart sets on the operator: only with {@code ASE_WEBHOOK_CERTIFICATES=self-managed}, it
      * creates the Secret {@code ASE_WEBHOOK_SECRET} in its own namespace ({@code ASE_OPERATOR_NAMESPACE})
      * when missing (create cannot be limited to a name), reads it and writes renewed certificates

@@ -3,9 +3,9 @@ package dev.appservice.operator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.appservice.operator.admission.AdmissionRules;
-import dev.appservice.operator.admission.ClusterView;
-import dev.appservice.operator.admission.Violation;
+import dev.appservice.operator.validation.AdmissionRules;
+import dev.appservice.operator.validation.ClusterView;
+import dev.appservice.operator.validation.Violation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;

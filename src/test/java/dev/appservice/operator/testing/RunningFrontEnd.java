@@ -1,8 +1,8 @@
 package dev.appservice.operator.testing;
 
-import dev.appservice.operator.environment.FrontEndConfiguration;
-import dev.appservice.operator.environment.FrontEndProcess;
-import dev.appservice.operator.environment.NginxConfig;
+import dev.appservice.operator.desired.FrontEndConfiguration;
+import dev.appservice.operator.desired.FrontEndProcess;
+import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.model.EnvironmentTopology;
 import java.io.IOException;
 import java.net.Socket;

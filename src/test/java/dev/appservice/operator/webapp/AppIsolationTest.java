@@ -1,5 +1,7 @@
 package dev.appservice.operator.webapp;
 
+import dev.appservice.operator.desired.AppWorkloads;
+
 import static dev.appservice.operator.testing.Fixtures.environment;
 import static dev.appservice.operator.testing.Fixtures.plan;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.environment.NginxConfig;
+import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.testing.ServiceAddresses;

@@ -1,4 +1,4 @@
-package dev.appservice.operator.plan;
+package dev.appservice.operator.desired;
 
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;

@@ -1,4 +1,4 @@
-package dev.appservice.operator.admission;
+package dev.appservice.operator.validation;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;

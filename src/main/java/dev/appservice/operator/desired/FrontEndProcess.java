@@ -1,4 +1,4 @@
-package dev.appservice.operator.environment;
+package dev.appservice.operator.desired;
 
 /**
  * What a front-end container runs: nginx, and a loop beside it that applies a changed

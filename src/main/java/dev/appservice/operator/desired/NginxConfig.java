@@ -1,4 +1,4 @@
-package dev.appservice.operator.environment;
+package dev.appservice.operator.desired;
 
 import dev.appservice.operator.api.AccessRestriction;
 import dev.appservice.operator.api.IsolatedPlan;

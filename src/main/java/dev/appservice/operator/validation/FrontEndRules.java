@@ -1,4 +1,4 @@
-package dev.appservice.operator.admission;
+package dev.appservice.operator.validation;
 
 import dev.appservice.operator.api.FrontEndSettings;
 import dev.appservice.operator.model.FrontEndTraffic;

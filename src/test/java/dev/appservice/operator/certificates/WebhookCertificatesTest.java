@@ -1,4 +1,4 @@
-package dev.appservice.operator.admission;
+package dev.appservice.operator.certificates;
 
 import java.util.Queue;
 import io.fabric8.mockwebserver.ServerResponse;

@@ -1,4 +1,4 @@
-package dev.appservice.operator.environment;
+package dev.appservice.operator.desired;
 
 import java.util.Collections;
 import java.util.SortedMap;

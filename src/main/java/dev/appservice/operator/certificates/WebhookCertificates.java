@@ -1,4 +1,4 @@
-package dev.appservice.operator.admission;
+package dev.appservice.operator.certificates;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

@@ -1,4 +1,4 @@
-package dev.appservice.operator.admission;
+package dev.appservice.operator.validation;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.EnvironmentVersion;

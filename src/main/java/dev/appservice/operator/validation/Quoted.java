@@ -1,4 +1,4 @@
-package dev.appservice.operator.admission;
+package dev.appservice.operator.validation;
 
 /**
  * A user's value as it may appear in a message: in single quotes, control characters escaped (a

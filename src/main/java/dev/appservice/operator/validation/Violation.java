@@ -1,4 +1,4 @@
-package dev.appservice.operator.admission;
+package dev.appservice.operator.validation;
 
 /**
  * One problem with a custom resource: which object, which field, and what is wrong (with the

@@ -1,4 +1,4 @@
-package dev.appservice.operator.webapp;
+package dev.appservice.operator.desired;
 
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
@@ -76,7 +76,7 @@ public final class AppWorkloads {
                 .build();
     }
 
-    static Container container(WebApp app, InstanceSize size) {
+    public static Container container(WebApp app, InstanceSize size) {
         int port = app.getSpec().effectivePort();
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName("PORT").withValue(Integer.toString(port)).build());

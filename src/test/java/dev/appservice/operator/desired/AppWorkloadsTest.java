@@ -1,4 +1,4 @@
-package dev.appservice.operator.webapp;
+package dev.appservice.operator.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

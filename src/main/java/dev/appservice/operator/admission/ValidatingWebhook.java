@@ -47,7 +47,8 @@ public class ValidatingWebhook {
     AdmissionMetrics metrics;
 
     private final KubernetesSerialization serialization = new KubernetesSerialization();
-    private final OperatorSettings settings = OperatorSettings.fromConfig();
+    @Inject
+    OperatorSettings settings;
     private final AdmissionController<HasMetadata> controller = new AdmissionController<>(this::review);
 
     void routes(@Observes Router router) {

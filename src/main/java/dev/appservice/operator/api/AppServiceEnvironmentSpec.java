@@ -27,9 +27,8 @@ public class AppServiceEnvironmentSpec {
     /** Default front-end and placeholder image: nginx built to run as a non-root user (uid 101). */
     public static final String DEFAULT_FRONT_END_IMAGE = "docker.io/nginxinc/nginx-unprivileged:1.27.5-alpine";
     public static final int DEFAULT_SCALE_FACTOR = 15;
-    public static final int V2_INSTANCE_LIMIT = 200;
 
-    @JsonPropertyDescription("ASE generation: V1 (front ends and worker pools managed by hand, at most 55 hosts) or V2 (front ends scale with the plans, at most 200 instances). Defaults to V2. Immutable.")
+    @JsonPropertyDescription("ASE generation: V1 (front ends and worker pools managed by hand, at most " + CapacityLimits.V1_HOSTS + " hosts) or V2 (front ends scale with the plans, at most " + CapacityLimits.V2_INSTANCES + " instances). Defaults to V2. Immutable.")
     @Default("V2")
     @ValidationRule(value = "self == oldSelf", message = "spec.version is immutable")
     private EnvironmentVersion version;
@@ -49,13 +48,13 @@ public class AppServiceEnvironmentSpec {
     @JsonPropertyDescription("The front ends: size, scaling (V2) or count (V1), and proxy image.")
     private FrontEndSettings frontEnd;
 
-    @JsonPropertyDescription("V1 only: worker pools (name, size, count), at most 3. Must be empty for V2.")
-    @Size(max = 3)
+    @JsonPropertyDescription("V1 only: worker pools (name, size, count), at most " + CapacityLimits.V1_WORKER_POOLS + ". Must be empty for V2.")
+    @Size(max = CapacityLimits.V1_WORKER_POOLS)
     private List<WorkerPool> workerPools;
 
-    @JsonPropertyDescription("V2: cap on the plan instances in the ASE, at most 200. Defaults to 200.")
+    @JsonPropertyDescription("V2: cap on the plan instances in the ASE, at most " + CapacityLimits.V2_INSTANCES + ". Defaults to " + CapacityLimits.V2_INSTANCES + ".")
     @Min(1)
-    @Max(200)
+    @Max(CapacityLimits.V2_INSTANCES)
     private Integer maxInstances;
 
     @JsonPropertyDescription("Availability zones (node label topology.kubernetes.io/zone). One zone pins every pod to it; several spread pods evenly across them.")
@@ -107,7 +106,7 @@ public class AppServiceEnvironmentSpec {
     }
 
     public int effectiveMaxInstances() {
-        return maxInstances == null ? V2_INSTANCE_LIMIT : maxInstances;
+        return maxInstances == null ? CapacityLimits.V2_INSTANCES : maxInstances;
     }
 
     public List<String> effectiveZones() {

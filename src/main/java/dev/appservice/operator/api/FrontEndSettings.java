@@ -23,9 +23,9 @@ public class FrontEndSettings {
     @Max(15)
     private Integer scaleFactor;
 
-    @JsonPropertyDescription("V1 only, required there: the number of front ends, managed by hand (at least 2).")
-    @Min(2)
-    @Max(55)
+    @JsonPropertyDescription("V1 only, required there: the number of front ends, managed by hand (at least " + CapacityLimits.MIN_FRONT_ENDS + ").")
+    @Min(CapacityLimits.MIN_FRONT_ENDS)
+    @Max(CapacityLimits.V1_HOSTS)
     private Integer count;
 
     @JsonPropertyDescription("The front-end proxy image: an unprivileged nginx that runs as a non-root user. Defaults to a pinned nginx-unprivileged image.")

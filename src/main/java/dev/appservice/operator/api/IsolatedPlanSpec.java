@@ -15,8 +15,6 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class IsolatedPlanSpec {
 
-    public static final int MAX_INSTANCES = 100;
-
     @JsonPropertyDescription("Name of the AppServiceEnvironment, in the same namespace, the plan runs in. Immutable.")
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
@@ -28,10 +26,10 @@ public class IsolatedPlanSpec {
     @Default("I1")
     private InstanceSize size;
 
-    @JsonPropertyDescription("Number of worker instances, 1 to 100. Every app of the plan runs on every instance. Defaults to 1.")
+    @JsonPropertyDescription("Number of worker instances, 1 to " + CapacityLimits.PLAN_INSTANCES + ". Every app of the plan runs on every instance. Defaults to 1.")
     @Default("1")
     @Min(1)
-    @Max(100)
+    @Max(CapacityLimits.PLAN_INSTANCES)
     @SpecReplicas
     private Integer instances;
 

@@ -1,5 +1,6 @@
 package dev.appservice.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -26,7 +27,7 @@ public class WorkerPool {
     @JsonPropertyDescription("Number of worker hosts the pool reserves.")
     @Required
     @Min(0)
-    @Max(55)
+    @Max(CapacityLimits.V1_HOSTS)
     private Integer count;
 
     public String getName() {
@@ -47,6 +48,18 @@ public class WorkerPool {
 
     public Integer getCount() {
         return count;
+    }
+
+    /** The pool's worker size, I1 when not set. */
+    @JsonIgnore
+    public InstanceSize effectiveSize() {
+        return size == null ? InstanceSize.I1 : size;
+    }
+
+    /** The pool's worker hosts, 0 when not set. */
+    @JsonIgnore
+    public int effectiveCount() {
+        return count == null ? 0 : count;
     }
 
     public void setCount(Integer count) {

@@ -4,13 +4,10 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
-import dev.appservice.operator.desired.EnvironmentServices;
-import dev.appservice.operator.desired.FrontEnds;
+import dev.appservice.operator.desired.EnvironmentChildren;
 import dev.appservice.operator.desired.NginxConfig;
-import dev.appservice.operator.desired.WorkerPools;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
-import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.desired.Workers;
 import dev.appservice.operator.desired.AppWorkloads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -77,13 +74,7 @@ public final class DesiredObjects {
         List<HasMetadata> objects = new ArrayList<>();
         EnvironmentTopology topology = new EnvironmentTopology(environment, plans, apps);
         // No cluster, so no Service has an address: the apps' servers answer 503 until one has.
-        objects.addAll(FrontEnds.configMaps(topology, NginxConfig.render(topology, NginxConfig.AppAddresses.NONE)));
-        objects.add(FrontEnds.deployment(topology));
-        objects.add(EnvironmentServices.vip(topology));
-        objects.add(EnvironmentServices.internal(topology));
-        objects.add(EnvironmentServices.management(topology));
-        objects.addAll(WorkerPools.placeholders(topology, settings));
-        objects.addAll(NsgCompiler.compile(topology, settings.network()).policies());
+        objects.addAll(EnvironmentChildren.of(topology, NginxConfig.AppAddresses.NONE, settings).all());
         for (IsolatedPlan plan : topology.plans()) {
             objects.add(Workers.deployment(topology, plan, settings));
             for (WebApp app : topology.admittedApps(plan)) {

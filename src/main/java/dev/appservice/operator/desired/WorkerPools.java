@@ -22,8 +22,14 @@ public final class WorkerPools {
     private WorkerPools() {
     }
 
+    /**
+     * {@code <ase>-pool-<pool>-<hash>}: the hash of environment and pool makes the name unique, since
+     * a pool's name is free text that could otherwise end like another child's name (a pool
+     * {@code workers} of {@code a} and the plan {@code a-pool}, or environment {@code a} with pool
+     * {@code b-c} and environment {@code a-b} with pool {@code c}).
+     */
     public static String deploymentName(String environment, String pool) {
-        return ResourceNames.child(environment, "pool-" + pool);
+        return ResourceNames.child(environment, "pool-" + pool + "-" + ResourceNames.hash(environment + "/" + pool));
     }
 
     /** Workers of the pool that plans run on (granted instances). */
@@ -38,9 +44,9 @@ public final class WorkerPools {
             return deployments;
         }
         for (WorkerPool pool : topology.environment().getSpec().effectiveWorkerPools()) {
-            int count = pool.getCount() == null ? 0 : pool.getCount();
+            int count = pool.effectiveCount();
             int free = Math.max(0, count - used(topology, pool.getName()));
-            InstanceSize size = pool.getSize() == null ? InstanceSize.I1 : pool.getSize();
+            InstanceSize size = pool.effectiveSize();
             Map<String, String> labels = StandardLabels.forEnvironment(topology.name(), StandardLabels.ROLE_WORKER_POOL);
             labels.put(StandardLabels.POOL, pool.getName());
             Map<String, String> selector = StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_WORKER_POOL);

@@ -11,10 +11,10 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.environment.EnvironmentStatusFactory.ObservedChildren;
-import dev.appservice.operator.model.EnvironmentTopology;
-import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.desired.EnvironmentChildren;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
 import dev.appservice.operator.model.StandardLabels;
-import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.status.StatusWrites;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Service;
@@ -34,6 +34,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -51,42 +52,31 @@ import java.util.stream.Collectors;
         @Dependent(name = AppServiceEnvironmentReconciler.CONFIG, type = FrontEndConfigDependent.class),
         @Dependent(name = AppServiceEnvironmentReconciler.FRONT_ENDS, type = FrontEndDeploymentDependent.class,
                 dependsOn = AppServiceEnvironmentReconciler.CONFIG),
-        @Dependent(name = AppServiceEnvironmentReconciler.VIP, type = VipServiceDependent.class,
-                useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
-        @Dependent(name = AppServiceEnvironmentReconciler.INTERNAL, type = InternalServiceDependent.class,
-                useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
-        @Dependent(name = AppServiceEnvironmentReconciler.MANAGEMENT, type = ManagementServiceDependent.class,
+        @Dependent(name = AppServiceEnvironmentReconciler.ENVIRONMENT_SERVICES, type = EnvironmentServicesDependent.class,
                 useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
         @Dependent(name = AppServiceEnvironmentReconciler.WORKER_POOLS, type = WorkerPoolDependent.class),
-        @Dependent(name = AppServiceEnvironmentReconciler.WORKER_POLICY, type = WorkerNetworkPolicyDependent.class,
+        @Dependent(name = AppServiceEnvironmentReconciler.NETWORK_POLICIES, type = NetworkPoliciesDependent.class,
                 useEventSourceWithName = AppServiceEnvironmentReconciler.POLICIES),
-        @Dependent(name = AppServiceEnvironmentReconciler.FRONT_END_POLICY, type = FrontEndNetworkPolicyDependent.class,
-                useEventSourceWithName = AppServiceEnvironmentReconciler.POLICIES, reconcilePrecondition = HasNetworkSecurityGroup.class),
-        @Dependent(name = AppServiceEnvironmentReconciler.EGRESS_POLICY, type = EgressNetworkPolicyDependent.class,
-                useEventSourceWithName = AppServiceEnvironmentReconciler.POLICIES, reconcilePrecondition = HasOutboundRules.class),
 })
 public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnvironment> {
     public static final String NAME = "appserviceenvironment";
     static final String CONFIG = "frontend-config";
     static final String FRONT_ENDS = "frontend";
-    static final String VIP = "vip";
-    static final String INTERNAL = "internal";
-    static final String MANAGEMENT = "management";
+    static final String ENVIRONMENT_SERVICES = "environment-services";
     static final String PLANS = "plans";
     static final String APPS = "apps";
     static final String WORKER_POOLS = "worker-pools";
-    static final String WORKER_POLICY = "worker-policy";
-    static final String FRONT_END_POLICY = "frontend-policy";
-    static final String EGRESS_POLICY = "egress-policy";
-    /** One Service informer, shared by the three Service dependents. */
+    static final String NETWORK_POLICIES = "network-policies";
+    /** The environment's own Services (VIP, internal, management). */
     static final String SERVICES = "services";
     /** The Services that run apps (owned by plans and apps), whose cluster IPs the front ends proxy to. */
     static final String APP_SERVICES = "app-services";
-    /** One NetworkPolicy informer, shared by the policy dependents. */
-    static final String POLICIES = "network-policies";
+    /** The environment's NetworkPolicies. */
+    static final String POLICIES = "network-policy-informer";
 
     private final Clock clock;
-    private final OperatorSettings settings = OperatorSettings.fromConfig();
+    @Inject
+    OperatorSettings settings;
     private final AtomicReference<InformerEventSource<WebApp, AppServiceEnvironment>> appsSource = new AtomicReference<>();
     private final SubnetNeighbours subnetNeighbours = new SubnetNeighbours();
 
@@ -152,24 +142,19 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                     context, clock.instant());
         }
         // Valid, but its subnet is an earlier environment's, or its policies would not fit the API server: held likewise.
-        var hold = NetworkHolds.of(environment, subnetNeighbours.of(environment), () -> EnvironmentTopologies.network(environment, context, settings.network()));
+        EnvironmentChildren children = MemoisedChildren.build(environment, context, settings);
+        var hold = NetworkHolds.of(environment, subnetNeighbours.of(environment), children::network);
         if (hold.isPresent()) {
             return StatusWrites.notActedOn(environment, AppServiceEnvironmentStatus::new, hold.get().reason(), hold.get().message(), context, clock.instant());
         }
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
-        EnvironmentTopology topology = EnvironmentTopologies.from(environment, context);
-        ObservedChildren observed = new ObservedChildren(
-                context.getSecondaryResource(Deployment.class, FRONT_ENDS),
-                service(environment, context, ResourceNames.vipService(topology.name())),
-                service(environment, context, ResourceNames.internalService(topology.name())),
-                service(environment, context, ResourceNames.managementService(topology.name())),
-                context.eventSourceRetriever().getEventSourceFor(ConfigMap.class, CONFIG).getSecondaryResources(environment).stream()
-                        .filter(map -> ResourceNames.frontEndConfig(topology.name()).equals(map.getMetadata().getName())).findFirst(),
-                context.getSecondaryResourcesAsStream(NetworkPolicy.class).toList(),
-                List.copyOf(context.eventSourceRetriever().getEventSourceFor(Deployment.class, WORKER_POOLS)
-                        .getSecondaryResources(environment)));
-        NsgCompiler.Result network = EnvironmentTopologies.network(environment, context, settings.network());
-        AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(topology, observed, network, clock.instant());
+        List<HasMetadata> observed = new ArrayList<>();
+        observed.addAll(context.eventSourceRetriever().getEventSourceFor(ConfigMap.class, CONFIG).getSecondaryResources(environment));
+        context.getSecondaryResource(Deployment.class, FRONT_ENDS).ifPresent(observed::add);
+        observed.addAll(context.eventSourceRetriever().getEventSourceFor(Service.class, SERVICES).getSecondaryResources(environment));
+        observed.addAll(context.eventSourceRetriever().getEventSourceFor(Deployment.class, WORKER_POOLS).getSecondaryResources(environment));
+        observed.addAll(context.eventSourceRetriever().getEventSourceFor(NetworkPolicy.class, POLICIES).getSecondaryResources(environment));
+        AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(children, ObservedChildren.of(observed), clock.instant());
         return StatusWrites.patchIfChanged(environment, status, context, clock.instant());
     }
 
@@ -211,11 +196,6 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         return apps.byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(plan.getMetadata().getNamespace(), plan.getMetadata().getName())).stream()
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
-    }
-
-    private static Optional<Service> service(AppServiceEnvironment environment, Context<AppServiceEnvironment> context, String name) {
-        return context.eventSourceRetriever().getEventSourceFor(Service.class, SERVICES).getSecondaryResources(environment).stream()
-                .filter(s -> name.equals(s.getMetadata().getName())).findFirst();
     }
 
     @Override

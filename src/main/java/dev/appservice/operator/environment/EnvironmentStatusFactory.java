@@ -16,11 +16,14 @@ import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.EnvironmentTopology.Capacity;
 import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.status.Conditions;
-import io.fabric8.kubernetes.api.model.ConfigMap;
+import dev.appservice.operator.desired.EnvironmentChildren;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,22 +36,37 @@ import java.util.Optional;
  */
 public final class EnvironmentStatusFactory {
 
-    /** The children as observed in the cluster (absent when not created yet). */
-    public record ObservedChildren(Optional<Deployment> frontEnds, Optional<Service> vip, Optional<Service> internal,
-            Optional<Service> management, Optional<ConfigMap> config, List<NetworkPolicy> policies, List<Deployment> pools) {
+    /** The children as observed in the cluster (in the informer caches), by kind and name. */
+    public record ObservedChildren(Map<String, HasMetadata> byKindAndName) {
+        public static ObservedChildren of(Collection<? extends HasMetadata> children) {
+            Map<String, HasMetadata> byKindAndName = new HashMap<>();
+            children.forEach(child -> byKindAndName.put(key(child.getKind(), child.getMetadata().getName()), child));
+            return new ObservedChildren(byKindAndName);
+        }
+
+        /** The observed child of the same kind and name as {@code desired}. */
+        public Optional<HasMetadata> of(HasMetadata desired) {
+            return Optional.ofNullable(byKindAndName.get(key(desired.getKind(), desired.getMetadata().getName())));
+        }
+
+        private static String key(String kind, String name) {
+            return kind + "/" + name;
+        }
     }
 
     private EnvironmentStatusFactory() {
     }
 
-    public static AppServiceEnvironmentStatus compute(EnvironmentTopology topology, ObservedChildren observed,
-            NsgCompiler.Result network, Instant now) {
+    public static AppServiceEnvironmentStatus compute(EnvironmentChildren children, ObservedChildren observed, Instant now) {
+        EnvironmentTopology topology = children.topology();
+        NsgCompiler.Result network = children.network();
+        Optional<Deployment> frontEndDeployment = observed.of(children.frontEnds()).map(Deployment.class::cast);
         AppServiceEnvironment environment = topology.environment();
         AppServiceEnvironmentStatus previous = environment.getStatus();
         long generation = environment.getMetadata().getGeneration() == null ? 0 : environment.getMetadata().getGeneration();
 
         int desired = topology.frontEndCount();
-        int ready = observed.frontEnds().map(EnvironmentStatusFactory::readyReplicas).orElse(0);
+        int ready = frontEndDeployment.map(EnvironmentStatusFactory::readyReplicas).orElse(0);
 
         AppServiceEnvironmentStatus status = new AppServiceEnvironmentStatus();
         status.setObservedGeneration(generation);
@@ -66,8 +84,8 @@ public final class EnvironmentStatusFactory {
         status.setPlans(topology.plans().size());
         status.setApps(topology.apps().size());
         status.setDefaultDomain(environment.getSpec().effectiveDnsSuffix(topology.name()));
-        status.setVipAddress(observed.vip().map(EnvironmentStatusFactory::vipAddress).orElse(null));
-        status.setInternalAddress(observed.internal().map(s -> s.getSpec().getClusterIP()).filter(EnvironmentStatusFactory::isAddress).orElse(null));
+        status.setVipAddress(observed.of(children.vip()).map(Service.class::cast).map(EnvironmentStatusFactory::vipAddress).orElse(null));
+        status.setInternalAddress(observed.of(children.internal()).map(Service.class::cast).map(s -> s.getSpec().getClusterIP()).filter(EnvironmentStatusFactory::isAddress).orElse(null));
 
         Capacity fe = topology.frontEndCapacity();
         Capacity workers = topology.workerCapacity();
@@ -81,8 +99,8 @@ public final class EnvironmentStatusFactory {
             for (WorkerPool pool : environment.getSpec().effectiveWorkerPools()) {
                 WorkerPoolStatus p = new WorkerPoolStatus();
                 p.setName(pool.getName());
-                p.setSize(pool.getSize() == null ? InstanceSize.I1 : pool.getSize());
-                p.setWorkers(pool.getCount() == null ? 0 : pool.getCount());
+                p.setSize(pool.effectiveSize());
+                p.setWorkers(pool.effectiveCount());
                 p.setUsed(WorkerPools.used(topology, pool.getName()));
                 p.setFree(Math.max(0, p.getWorkers() - p.getUsed()));
                 pools.add(p);
@@ -91,8 +109,8 @@ public final class EnvironmentStatusFactory {
         }
 
         List<Conditions.Desired> conditions = new ArrayList<>();
-        conditions.add(readyCondition(topology, observed, desired, ready, network));
-        conditions.add(networkPolicyCondition(observed, network));
+        conditions.add(readyCondition(children, observed, frontEndDeployment, desired, ready));
+        conditions.add(networkPolicyCondition(children, observed));
         if (environment.getSpec().getNetworkSecurityGroup() != null) {
             conditions.add(finding(network, "ManagementReachable", "ManagementAllowed",
                     "VIP ports 454-455 are open to AppServiceManagement"));
@@ -105,20 +123,20 @@ public final class EnvironmentStatusFactory {
         return status;
     }
 
-    private static Conditions.Desired networkPolicyCondition(ObservedChildren observed, NsgCompiler.Result network) {
-        List<String> missing = missingPolicies(observed, network);
+    private static Conditions.Desired networkPolicyCondition(EnvironmentChildren children, ObservedChildren observed) {
+        List<String> missing = missing(children.networkPolicies(), observed);
         if (!missing.isEmpty()) {
             return new Conditions.Desired("NetworkPolicyReady", false, "NetworkPoliciesMissing", "Not applied yet: " + String.join(", ", missing));
         }
         return new Conditions.Desired("NetworkPolicyReady", true, "NetworkPoliciesApplied",
-                network.policies().size() + " NetworkPolicies applied: " + String.join(", ",
-                        network.policies().stream().map(p -> p.getMetadata().getName()).toList()));
+                children.networkPolicies().size() + " NetworkPolicies applied: " + String.join(", ",
+                        children.networkPolicies().stream().map(p -> p.getMetadata().getName()).toList()));
     }
 
-    private static List<String> missingPolicies(ObservedChildren observed, NsgCompiler.Result network) {
-        return network.policies().stream().map(p -> p.getMetadata().getName())
-                .filter(name -> observed.policies().stream().noneMatch(p -> p.getMetadata().getName().equals(name)))
-                .map(name -> "NetworkPolicy " + name)
+    /** The desired children not observed yet, as "Kind name". */
+    private static List<String> missing(List<? extends HasMetadata> desired, ObservedChildren observed) {
+        return desired.stream().filter(child -> observed.of(child).isEmpty())
+                .map(child -> child.getKind() + " " + child.getMetadata().getName())
                 .toList();
     }
 
@@ -128,37 +146,14 @@ public final class EnvironmentStatusFactory {
                 .orElse(new Conditions.Desired(type, true, okReason, okMessage));
     }
 
-    private static Conditions.Desired readyCondition(EnvironmentTopology topology, ObservedChildren observed, int desired, int ready,
-            NsgCompiler.Result network) {
-        List<String> missing = new ArrayList<>();
-        if (observed.config().isEmpty()) {
-            missing.add("ConfigMap (front-end configuration)");
-        }
-        if (observed.frontEnds().isEmpty()) {
-            missing.add("Deployment (front ends)");
-        }
-        if (observed.vip().isEmpty()) {
-            missing.add("Service (VIP)");
-        }
-        if (observed.internal().isEmpty()) {
-            missing.add("Service (internal)");
-        }
-        if (observed.management().isEmpty()) {
-            missing.add("Service (management)");
-        }
-        missing.addAll(missingPolicies(observed, network));
-        if (topology.isV1()) {
-            for (WorkerPool pool : topology.environment().getSpec().effectiveWorkerPools()) {
-                String name = WorkerPools.deploymentName(topology.name(), pool.getName());
-                if (observed.pools().stream().noneMatch(d -> d.getMetadata().getName().equals(name))) {
-                    missing.add("Deployment " + name + " (worker pool " + pool.getName() + ")");
-                }
-            }
-        }
+    private static Conditions.Desired readyCondition(EnvironmentChildren children, ObservedChildren observed, Optional<Deployment> frontEnds,
+            int desired, int ready) {
+        // Ready means every desired child is observed: the list is the children's, never re-derived here.
+        List<String> missing = missing(children.all(), observed);
         if (!missing.isEmpty()) {
             return new Conditions.Desired(Conditions.READY, false, "ChildrenMissing", "Not created yet: " + String.join(", ", missing));
         }
-        Deployment deployment = observed.frontEnds().get();
+        Deployment deployment = frontEnds.orElseThrow();
         boolean rolledOut = deployment.getStatus() != null
                 && deployment.getStatus().getObservedGeneration() != null
                 && deployment.getStatus().getObservedGeneration() >= deployment.getMetadata().getGeneration();

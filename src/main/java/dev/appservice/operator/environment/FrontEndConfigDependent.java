@@ -1,6 +1,5 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.desired.FrontEnds;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.dependent.ControlledDependentResource;
@@ -15,7 +14,7 @@ import java.util.Map;
 
 /**
  * The front ends' nginx configuration: the main ConfigMap and, for environments with many apps,
- * one ConfigMap per further shard (see {@link FrontEnds#configMaps}); a shard no longer needed is
+ * one ConfigMap per further shard (see {@link dev.appservice.operator.desired.FrontEnds#configMaps}); a shard no longer needed is
  * deleted.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR))
@@ -29,8 +28,7 @@ public class FrontEndConfigDependent extends ControlledDependentResource<ConfigM
     @Override
     public Map<String, ConfigMap> desiredResources(AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
         Map<String, ConfigMap> desired = new LinkedHashMap<>();
-        for (ConfigMap map : FrontEnds.configMaps(EnvironmentTopologies.from(primary, context),
-                EnvironmentTopologies.frontEndConfiguration(primary, context))) {
+        for (ConfigMap map : MemoisedChildren.of(context).frontEndConfig()) {
             desired.put(map.getMetadata().getName(), map);
         }
         return desired;

@@ -1,6 +1,5 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.desired.FrontEnds;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.model.StandardLabels;
@@ -20,6 +19,6 @@ public class FrontEndDeploymentDependent extends ControlledDependentResource<Dep
 
     @Override
     protected Deployment desired(AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
-        return FrontEnds.deployment(EnvironmentTopologies.from(primary, context));
+        return MemoisedChildren.of(context).frontEnds();
     }
 }

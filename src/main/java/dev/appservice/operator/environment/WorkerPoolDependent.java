@@ -1,9 +1,7 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.desired.WorkerPools;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
-import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.dependent.ControlledDependentResource;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -23,7 +21,6 @@ import java.util.function.Predicate;
 public class WorkerPoolDependent extends ControlledDependentResource<Deployment, AppServiceEnvironment>
         implements CRUDKubernetesBulkDependentResource<Deployment, AppServiceEnvironment>,
         KubernetesBulkDependentResource<Deployment, AppServiceEnvironment> {
-    private final OperatorSettings settings = OperatorSettings.fromConfig();
 
     public WorkerPoolDependent() {
         super(Deployment.class);
@@ -42,7 +39,7 @@ public class WorkerPoolDependent extends ControlledDependentResource<Deployment,
     @Override
     public Map<ResourceID, Deployment> desiredResources(AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
         Map<ResourceID, Deployment> desired = new LinkedHashMap<>();
-        for (Deployment d : WorkerPools.placeholders(EnvironmentTopologies.from(primary, context), settings)) {
+        for (Deployment d : MemoisedChildren.of(context).workerPools()) {
             desired.put(ResourceID.fromResource(d), d);
         }
         return desired;

@@ -3,7 +3,6 @@ package dev.appservice.operator.informer;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -22,8 +21,6 @@ public final class CacheIndexes {
     public static final String APPS_BY_PLAN = "appservice.dev/apps-by-plan";
     /** Environments by {@code spec.virtualNetwork.name} (cluster-wide: a virtual network spans namespaces). */
     public static final String ENVIRONMENTS_BY_VIRTUAL_NETWORK = "appservice.dev/environments-by-virtual-network";
-    /** Any resource by its namespace. */
-    public static final String BY_NAMESPACE = "appservice.dev/by-namespace";
 
     private CacheIndexes() {
     }
@@ -47,9 +44,5 @@ public final class CacheIndexes {
         return environment.getSpec() == null || environment.getSpec().getVirtualNetwork() == null
                 || environment.getSpec().getVirtualNetwork().getName() == null ? List.of()
                         : List.of(environment.getSpec().getVirtualNetwork().getName());
-    }
-
-    public static <R extends HasMetadata> Function<R, List<String>> byNamespace() {
-        return resource -> List.of(resource.getMetadata().getNamespace() == null ? "" : resource.getMetadata().getNamespace());
     }
 }

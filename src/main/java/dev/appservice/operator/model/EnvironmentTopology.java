@@ -1,6 +1,7 @@
 package dev.appservice.operator.model;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.CapacityLimits;
 import dev.appservice.operator.api.EnvironmentVersion;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
@@ -25,8 +26,6 @@ import java.util.Optional;
  * Two plans admitted together past the limit: the later one is held.
  */
 public final class EnvironmentTopology {
-    public static final int V1_HOST_LIMIT = 55;
-    public static final int V1_DEFAULT_FRONT_ENDS = 2;
 
     private final AppServiceEnvironment environment;
     private final List<IsolatedPlan> plans;
@@ -125,7 +124,7 @@ public final class EnvironmentTopology {
         Map<String, Integer> room = new HashMap<>();
         if (isV1()) {
             for (WorkerPool pool : environment.getSpec().effectiveWorkerPools()) {
-                room.put(pool.getName(), pool.getCount() == null ? 0 : pool.getCount());
+                room.put(pool.getName(), pool.effectiveCount());
             }
         } else {
             room.put("", instanceLimit());
@@ -186,7 +185,7 @@ public final class EnvironmentTopology {
     public InstanceSize workerSize(IsolatedPlan plan) {
         if (isV1()) {
             return pool(plan.getSpec().getWorkerPool())
-                    .map(p -> p.getSize() == null ? InstanceSize.I1 : p.getSize())
+                    .map(WorkerPool::effectiveSize)
                     .orElse(plan.getSpec().effectiveSize());
         }
         return plan.getSpec().effectiveSize();
@@ -210,23 +209,38 @@ public final class EnvironmentTopology {
     public int frontEndCount() {
         if (isV1()) {
             Integer count = environment.getSpec().getFrontEnd() == null ? null : environment.getSpec().getFrontEnd().getCount();
-            return count == null ? V1_DEFAULT_FRONT_ENDS : count;
+            return count == null ? CapacityLimits.MIN_FRONT_ENDS : count;
         }
-        return 2 + planInstances() / environment.getSpec().effectiveScaleFactor();
+        return CapacityLimits.MIN_FRONT_ENDS + planInstances() / environment.getSpec().effectiveScaleFactor();
     }
 
     /** V2: plan instances in use. V1: hosts in use (front ends plus every worker pool's count). */
     public int instancesUsed() {
         if (isV1()) {
             return frontEndCount() + environment.getSpec().effectiveWorkerPools().stream()
-                    .mapToInt(p -> p.getCount() == null ? 0 : p.getCount()).sum();
+                    .mapToInt(WorkerPool::effectiveCount).sum();
         }
         return planInstances();
     }
 
-    /** V2: maxInstances (at most 200). V1: 55 hosts. */
+    /** V2: maxInstances (at most {@link CapacityLimits#V2_INSTANCES}). V1: {@link CapacityLimits#V1_HOSTS} hosts. */
     public int instanceLimit() {
-        return isV1() ? V1_HOST_LIMIT : Math.min(environment.getSpec().effectiveMaxInstances(), 200);
+        return isV1() ? CapacityLimits.V1_HOSTS : Math.min(environment.getSpec().effectiveMaxInstances(), CapacityLimits.V2_INSTANCES);
+    }
+
+    /**
+     * What one more plan could ask for beside this topology's plans: V2, the instance limit less
+     * what the plans ask for; V1, the worker pool's count less what its plans ask for (0 for a pool
+     * that does not exist). Plans being deleted are not counted, as everywhere in the topology.
+     */
+    public int unrequestedInstances(String workerPool) {
+        if (isV1()) {
+            int count = pool(workerPool).map(WorkerPool::effectiveCount).orElse(0);
+            int asked = plans.stream().filter(p -> Objects.equals(workerPool, p.getSpec().getWorkerPool()))
+                    .mapToInt(p -> p.getSpec().effectiveInstances()).sum();
+            return Math.max(0, count - asked);
+        }
+        return Math.max(0, instanceLimit() - requestedInstances());
     }
 
     /** vCPUs and memory reserved by pods. */
@@ -250,8 +264,7 @@ public final class EnvironmentTopology {
         Capacity total = new Capacity(0, 0);
         if (isV1()) {
             for (WorkerPool pool : environment.getSpec().effectiveWorkerPools()) {
-                InstanceSize size = pool.getSize() == null ? InstanceSize.I1 : pool.getSize();
-                total = total.plus(Capacity.of(size, pool.getCount() == null ? 0 : pool.getCount()));
+                total = total.plus(Capacity.of(pool.effectiveSize(), pool.effectiveCount()));
             }
         } else {
             for (IsolatedPlan plan : plans) {

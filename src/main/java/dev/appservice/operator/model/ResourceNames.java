@@ -11,6 +11,8 @@ import java.util.Locale;
 public final class ResourceNames {
     public static final int MAX_LABEL_LENGTH = 63;
     private static final int HASH_LENGTH = 8;
+    /** A DNS-1035 label: lower case letters, digits and '-', starting with a letter. */
+    private static final java.util.regex.Pattern CANONICAL = java.util.regex.Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
 
     private ResourceNames() {
     }
@@ -67,18 +69,24 @@ public final class ResourceNames {
         return labelValue(cleaned);
     }
 
-    /** {@code <base>-<suffix>} as a DNS-1035 label of at most 63 characters. */
+    /**
+     * {@code <base>-<suffix>} as a DNS-1035 label of at most 63 characters. A base that is not
+     * already such a label (it has dots or upper case, starts with a digit) or would make the name
+     * too long is cleaned and shortened, and the hash of the exact base is put before the suffix:
+     * so {@code a.b} and {@code a-b}, {@code 1web} and {@code x1web}, or two long names with the same
+     * beginning never share a child name. A canonical base keeps its readable name.
+     */
     public static String child(String base, String suffix) {
-        String cleaned = base.toLowerCase(Locale.ROOT).replace('.', '-');
+        String name = base + "-" + suffix;
+        if (CANONICAL.matcher(base).matches() && name.length() <= MAX_LABEL_LENGTH) {
+            return name;
+        }
+        String cleaned = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         if (cleaned.isEmpty() || !Character.isLetter(cleaned.charAt(0))) {
             cleaned = "x" + cleaned;
         }
-        String name = cleaned + "-" + suffix;
-        if (name.length() <= MAX_LABEL_LENGTH) {
-            return name;
-        }
-        int keep = MAX_LABEL_LENGTH - suffix.length() - HASH_LENGTH - 2;
-        String head = trimTrailingDashes(cleaned.substring(0, keep));
+        int keep = Math.max(1, MAX_LABEL_LENGTH - suffix.length() - HASH_LENGTH - 2);
+        String head = trimTrailingDashes(cleaned.length() > keep ? cleaned.substring(0, keep) : cleaned);
         return head + "-" + hash(base) + "-" + suffix;
     }
 

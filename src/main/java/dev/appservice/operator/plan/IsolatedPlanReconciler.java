@@ -1,5 +1,8 @@
 package dev.appservice.operator.plan;
 
+import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.desired.PlanChildren;
+
 import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.validation.Violation;
 import dev.appservice.operator.informer.CacheIndexes;
@@ -30,9 +33,8 @@ import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
-import org.eclipse.microprofile.config.ConfigProvider;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -49,7 +51,7 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = IsolatedPlanReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = IsolatedPlanReconciler.WORKERS, type = WorkerDeploymentDependent.class,
-                reconcilePrecondition = EnvironmentExists.class),
+                reconcilePrecondition = WorkersWanted.class),
         @Dependent(name = IsolatedPlanReconciler.WORKER_SERVICE, type = WorkerServiceDependent.class,
                 reconcilePrecondition = LegacyServiceServes.class),
 })
@@ -64,8 +66,8 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     static final String APP_SERVICES = "app-services";
 
     private final Clock clock = Clock.systemUTC();
-    private final Duration drainPeriod = ConfigProvider.getConfig()
-            .getOptionalValue(LegacyWorkers.DRAIN_PERIOD_PROPERTY, Duration.class).orElse(LegacyWorkers.DEFAULT_DRAIN_PERIOD);
+    @Inject
+    OperatorSettings settings;
 
     @Override
     public List<EventSource<?, IsolatedPlan>> prepareEventSources(EventSourceContext<IsolatedPlan> context) {
@@ -179,10 +181,11 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
             return StatusWrites.notActedOn(plan, IsolatedPlanStatus::new, "EnvironmentInvalid", SpecValidation.describe(environment.get())
                     + " has an invalid spec (see its status); the workers are left as they are until it is fixed", context, clock.instant());
         }
-        Optional<EnvironmentTopology> topology = PlanTopologies.from(plan, context);
+        PlanChildren children = MemoisedPlanChildren.build(plan, context, settings);
+        Optional<EnvironmentTopology> topology = children.topology();
         LegacyWorkers.Migration migration = LegacyWorkers.decide(context.getSecondaryResource(Deployment.class, WORKERS),
-                context.getSecondaryResource(Service.class, WORKER_SERVICE), everyAppMoved(plan, topology, context), drainPeriod, clock.instant());
-        PlanTopologies.rememberMigration(context, migration);
+                context.getSecondaryResource(Service.class, WORKER_SERVICE), everyAppMoved(plan, topology, context), settings.legacyDrainPeriod(), clock.instant());
+        MemoisedPlanChildren.rememberMigration(context, migration);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
         IsolatedPlanStatus status = PlanStatusFactory.compute(plan, topology,
                 context.getSecondaryResource(Deployment.class, WORKERS), clock.instant());

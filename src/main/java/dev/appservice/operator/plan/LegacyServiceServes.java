@@ -10,6 +10,6 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 public class LegacyServiceServes implements Condition<Service, IsolatedPlan> {
     @Override
     public boolean isMet(DependentResource<Service, IsolatedPlan> dependent, IsolatedPlan plan, Context<IsolatedPlan> context) {
-        return dependent.getSecondaryResource(plan, context).isPresent() && PlanTopologies.migration(context).keepsLegacy();
+        return dependent.getSecondaryResource(plan, context).isPresent() && MemoisedPlanChildren.migration(context).keepsLegacy();
     }
 }

@@ -21,7 +21,7 @@ import java.util.Optional;
  * <li>once every app of the plan has its own ready Deployment and its Service, the start of a drain
  * is recorded on the old Deployment's metadata ({@link #DRAIN_STARTED_ANNOTATION}; not its pod
  * template, so nothing restarts) and the plan is reconciled again when it ends;</li>
- * <li>after {@link #DEFAULT_DRAIN_PERIOD} the old Service is deleted and {@code <plan>-workers}
+ * <li>after the drain period ({@code ase.legacy-drain-period}, {@link dev.appservice.operator.config.OperatorSettings#legacyDrainPeriod()}) the old Service is deleted and {@code <plan>-workers}
  * becomes the plan's placeholder (a rolling update, one pod at a time).</li>
  * </ol>
  * Pure: the reconciler reads the objects, this decides.
@@ -29,15 +29,6 @@ import java.util.Optional;
 public final class LegacyWorkers {
     /** When the drain of the old layout began (an ISO-8601 instant), on the old Deployment's metadata. */
     public static final String DRAIN_STARTED_ANNOTATION = "appservice.dev/legacy-drain-started";
-    /**
-     * How long the old Service stays after every app has its own: longer than the kubelet takes to
-     * propagate a ConfigMap change to the front ends' volume (its sync period plus cache TTL, about a
-     * minute by default) plus a front-end reload, so no front end still proxies to the old Service
-     * when it goes.
-     */
-    public static final Duration DEFAULT_DRAIN_PERIOD = Duration.ofMinutes(2);
-    /** Configuration property overriding {@link #DEFAULT_DRAIN_PERIOD} (tests shorten it). */
-    public static final String DRAIN_PERIOD_PROPERTY = "ase.legacy-drain-period";
 
     private LegacyWorkers() {
     }

@@ -1,9 +1,7 @@
 package dev.appservice.operator.plan;
 
-import dev.appservice.operator.desired.Workers;
 
 import dev.appservice.operator.api.IsolatedPlan;
-import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.dependent.ControlledDependentResource;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
@@ -22,7 +20,6 @@ import java.util.TreeMap;
  */
 @KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.PLAN_WORKERS_SELECTOR))
 public class WorkerDeploymentDependent extends ControlledDependentResource<Deployment, IsolatedPlan> {
-    private final OperatorSettings settings = OperatorSettings.fromConfig();
 
     public WorkerDeploymentDependent() {
         super(Deployment.class);
@@ -30,7 +27,7 @@ public class WorkerDeploymentDependent extends ControlledDependentResource<Deplo
 
     @Override
     protected Deployment desired(IsolatedPlan plan, Context<IsolatedPlan> context) {
-        LegacyWorkers.Migration migration = PlanTopologies.migration(context);
+        LegacyWorkers.Migration migration = MemoisedPlanChildren.migration(context);
         if (migration.keepsLegacy()) {
             var actual = getSecondaryResource(plan, context);
             if (actual.isPresent()) {
@@ -47,9 +44,8 @@ public class WorkerDeploymentDependent extends ControlledDependentResource<Deplo
                 return kept;
             }
         }
-        return PlanTopologies.from(plan, context)
-                .map(topology -> Workers.deployment(topology, plan, settings))
-                .orElseThrow(() -> new IllegalStateException("the precondition guarantees the environment exists"));
+        return MemoisedPlanChildren.of(context).workers()
+                .orElseThrow(() -> new IllegalStateException("WorkersWanted holds: the plan's children have the Deployment"));
     }
 
     /** The Deployment's identity does not depend on the environment, so it can be found (and deleted) without it. */

@@ -80,8 +80,9 @@ public final class Conditions {
                 var details = k.getStatus().getDetails();
                 String what = details != null && details.getName() != null ? details.getKind() + " '" + details.getName() + "' already exists"
                         : k.getStatus().getMessage();
-                return new Desired(READY, false, "AdoptionRefused", what + " and was not created by ase-operator;"
-                        + " it is left untouched: delete or rename it to let the operator create its own");
+                return new Desired(READY, false, "AdoptionRefused", what + " and is not controlled by this resource (someone else"
+                        + " created it, or another resource's child has the same name); it is left untouched: delete or rename it"
+                        + " to let the operator create this resource's own");
             }
         }
         return new Desired(READY, false, "ReconcileError", rootMessage(e));

@@ -1,7 +1,7 @@
 package dev.appservice.operator.validation;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
-import dev.appservice.operator.api.EnvironmentVersion;
+import dev.appservice.operator.api.CapacityLimits;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WorkerPool;
@@ -58,17 +58,17 @@ public final class AdmissionRules {
         EnvironmentTopology topology = new EnvironmentTopology(ase, plans);
         if (topology.isV1()) {
             int hosts = topology.instancesUsed();
-            if (hosts > EnvironmentTopology.V1_HOST_LIMIT) {
+            if (hosts > CapacityLimits.V1_HOSTS) {
                 problems.add(Violation.error(object, "spec", topology.frontEndCount() + " front ends + "
                         + (hosts - topology.frontEndCount()) + " workers in pools = " + hosts + " hosts (limit "
-                        + EnvironmentTopology.V1_HOST_LIMIT + " for a V1 environment)"));
+                        + CapacityLimits.V1_HOSTS + " for a V1 environment)"));
             }
             List<WorkerPool> pools = ase.getSpec().effectiveWorkerPools();
             for (int i = 0; i < pools.size(); i++) {
                 WorkerPool pool = pools.get(i);
-                int used = plans.stream().filter(p -> pool.getName().equals(p.getSpec().getWorkerPool()))
+                int used = topology.plans().stream().filter(p -> pool.getName().equals(p.getSpec().getWorkerPool()))
                         .mapToInt(p -> p.getSpec().effectiveInstances()).sum();
-                int count = pool.getCount() == null ? 0 : pool.getCount();
+                int count = pool.effectiveCount();
                 if (count < used) {
                     problems.add(Violation.error(object, "spec.workerPools[" + i + "].count", count + " is below the " + used
                             + " workers plans use in pool '" + pool.getName() + "': scale those plans in first"));
@@ -146,7 +146,9 @@ public final class AdmissionRules {
                 .filter(p -> p.getSpec() != null && environmentName.equals(p.getSpec().getEnvironmentName()))
                 .filter(p -> !p.getMetadata().getName().equals(plan.getMetadata().getName()))
                 .toList();
-        if (ase.getSpec().effectiveVersion() == EnvironmentVersion.V1) {
+        // The other plans of the environment as the reconcilers see them (plans being deleted take nothing).
+        EnvironmentTopology beside = new EnvironmentTopology(ase, others);
+        if (beside.isV1()) {
             String poolName = plan.getSpec().getWorkerPool();
             if (poolName == null) {
                 problems.add(Violation.error(object, "spec.workerPool", "is required: " + environment + " is V1, so the plan runs in one of its worker pools ("
@@ -159,9 +161,7 @@ public final class AdmissionRules {
                         + String.join(", ", ase.getSpec().effectiveWorkerPools().stream().map(WorkerPool::getName).toList()) + ")"));
                 return problems;
             }
-            int count = pool.get().getCount() == null ? 0 : pool.get().getCount();
-            int used = others.stream().filter(p -> poolName.equals(p.getSpec().getWorkerPool())).mapToInt(p -> p.getSpec().effectiveInstances()).sum();
-            int free = Math.max(0, count - used);
+            int free = beside.unrequestedInstances(poolName);
             if (growing && instances > free) {
                 problems.add(Violation.error(object, "spec.instances", instances + ": scale out worker pool '" + poolName + "' of " + environment
                         + " first: it has " + free + " free worker" + (free == 1 ? "" : "s") + ", the plan asks for " + instances));
@@ -170,11 +170,12 @@ public final class AdmissionRules {
             if (plan.getSpec().getWorkerPool() != null) {
                 problems.add(Violation.error(object, "spec.workerPool", "is for V1 environments only: " + environment + " is V2"));
             }
-            int limit = Math.min(ase.getSpec().effectiveMaxInstances(), 200);
-            int used = others.stream().mapToInt(p -> p.getSpec().effectiveInstances()).sum();
+            int limit = beside.instanceLimit();
+            int used = beside.requestedInstances();
             if (growing && used + instances > limit) {
+                int count = beside.plans().size();
                 problems.add(Violation.error(object, "spec.instances", instances + " would bring " + environment + " to " + (used + instances)
-                        + " instances (limit " + limit + "; " + used + " used by " + others.size() + " other plan" + (others.size() == 1 ? "" : "s") + ")"));
+                        + " instances (limit " + limit + "; " + used + " used by " + count + " other plan" + (count == 1 ? "" : "s") + ")"));
             }
         }
         return problems;

@@ -1,6 +1,7 @@
 package dev.appservice.operator.validation;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.CapacityLimits;
 import dev.appservice.operator.api.AppServiceEnvironmentSpec;
 import dev.appservice.operator.api.EnvironmentVersion;
 import dev.appservice.operator.api.IsolatedPlan;
@@ -137,23 +138,23 @@ public final class SpecValidation {
             problems.add(Violation.error(object, "spec.frontEnd.image", "must not be empty"));
         }
         if (spec.getMaxInstances() != null) {
-            range(object, "spec.maxInstances", spec.getMaxInstances(), 1, AppServiceEnvironmentSpec.V2_INSTANCE_LIMIT, problems);
+            range(object, "spec.maxInstances", spec.getMaxInstances(), 1, CapacityLimits.V2_INSTANCES, problems);
             if (v1) {
-                problems.add(Violation.warning(object, "spec.maxInstances", "is ignored for a V1 environment: it holds at most 55 hosts"));
+                problems.add(Violation.warning(object, "spec.maxInstances", "is ignored for a V1 environment: it holds at most " + CapacityLimits.V1_HOSTS + " hosts"));
             }
         }
         if (v1) {
             if (frontEnd == null || frontEnd.getCount() == null) {
                 problems.add(Violation.error(object, "spec.frontEnd.count", "is required for a V1 environment (at least 2)"));
             } else {
-                range(object, "spec.frontEnd.count", frontEnd.getCount(), 2, 55, problems);
+                range(object, "spec.frontEnd.count", frontEnd.getCount(), CapacityLimits.MIN_FRONT_ENDS, CapacityLimits.V1_HOSTS, problems);
             }
             List<WorkerPool> pools = spec.effectiveWorkerPools();
             if (pools.isEmpty()) {
                 problems.add(Violation.error(object, "spec.workerPools", "needs at least one worker pool for a V1 environment"));
             }
-            if (pools.size() > 3) {
-                problems.add(Violation.error(object, "spec.workerPools", "has " + pools.size() + " pools; a V1 environment has at most 3"));
+            if (pools.size() > CapacityLimits.V1_WORKER_POOLS) {
+                problems.add(Violation.error(object, "spec.workerPools", "has " + pools.size() + " pools; a V1 environment has at most " + CapacityLimits.V1_WORKER_POOLS));
             }
             Set<String> names = new HashSet<>();
             for (int i = 0; i < pools.size(); i++) {
@@ -167,7 +168,7 @@ public final class SpecValidation {
                 if (pool.getCount() == null) {
                     problems.add(Violation.error(object, field + ".count", "is required"));
                 } else {
-                    range(object, field + ".count", pool.getCount(), 0, 55, problems);
+                    range(object, field + ".count", pool.getCount(), 0, CapacityLimits.V1_HOSTS, problems);
                 }
             }
         } else {
@@ -211,7 +212,7 @@ public final class SpecValidation {
             problems.add(Violation.error(object, "spec.environmentName", "is required"));
         }
         if (spec.getInstances() != null) {
-            range(object, "spec.instances", spec.getInstances(), 1, IsolatedPlanSpec.MAX_INSTANCES, problems);
+            range(object, "spec.instances", spec.getInstances(), 1, CapacityLimits.PLAN_INSTANCES, problems);
         }
         if (spec.getWorkerPool() != null && !DNS_LABEL.matcher(spec.getWorkerPool()).matches()) {
             problems.add(Violation.error(object, "spec.workerPool", "must be a worker pool name (a DNS label), got " + Quoted.of(spec.getWorkerPool())));

@@ -62,8 +62,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
 
     @Override
     public List<EventSource<?, WebApp>> prepareEventSources(EventSourceContext<WebApp> context) {
-        context.getPrimaryCache().addIndexers(java.util.Map.of(CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan(),
-                CacheIndexes.BY_NAMESPACE, CacheIndexes.byNamespace()));
+        context.getPrimaryCache().addIndexers(java.util.Map.of(CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan()));
         var plans = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(IsolatedPlan.class, WebApp.class)
                         .withName(PLANS)
@@ -81,9 +80,14 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .withName(ENVIRONMENTS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.spec())
-                        .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> context.getPrimaryCache()
-                                .byIndex(CacheIndexes.BY_NAMESPACE, environment.getMetadata().getNamespace())
-                                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        // An environment wakes the apps of its own plans, not every app of the namespace.
+                        .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> plans
+                                .byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT,
+                                        CacheIndexes.key(environment.getMetadata().getNamespace(), environment.getMetadata().getName()))
+                                .stream()
+                                .flatMap(plan -> context.getPrimaryCache().byIndex(CacheIndexes.APPS_BY_PLAN,
+                                        CacheIndexes.key(plan.getMetadata().getNamespace(), plan.getMetadata().getName())).stream())
+                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
                         .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
                                 : plans.get(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace()))
                                         .filter(p -> p.getSpec() != null && p.getSpec().getEnvironmentName() != null)

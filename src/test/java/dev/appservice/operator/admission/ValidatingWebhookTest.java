@@ -72,7 +72,7 @@ class ValidatingWebhookTest {
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     @BeforeEach
@@ -264,9 +264,13 @@ class ValidatingWebhookTest {
                 + "plans use in pool 'small': scale those plans in first");
         AppServiceEnvironment scaledOut = v1Environment("v1", 2, 11);
         assertThat(update(scaledOut, ase).allowed()).isTrue();
-        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("v1").edit(a -> {
-            a.getSpec().getWorkerPools().get(0).setCount(11);
-            return a;
+        // The operator writes the environment's status meanwhile: an edit that loses that race (409) is retried.
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("v1").edit(a -> {
+                a.getSpec().getWorkerPools().get(0).setCount(11);
+                return a;
+            });
+            return true;
         });
         AdmissionCache cache = io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get();
         await().atMost(Duration.ofSeconds(10)).until(() -> cache.environment(ns, "v1").orElseThrow().getSpec().getWorkerPools().get(0).getCount() == 11);

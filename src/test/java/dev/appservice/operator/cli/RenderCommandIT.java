@@ -1,5 +1,7 @@
 package dev.appservice.operator.cli;
 
+import dev.appservice.operator.desired.WorkerPools;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.model.ResourceNames;
@@ -95,9 +97,9 @@ class RenderCommandIT {
                 .forEach(d -> replicas.put(d.getMetadata().getName(), d.getSpec().getReplicas()));
         assertThat(replicas).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
                 "fabrikam-ase-frontend", 3,
-                "fabrikam-ase-pool-small", 3,
-                "fabrikam-ase-pool-medium", 4,
-                "fabrikam-ase-pool-large", 0,
+                WorkerPools.deploymentName("fabrikam-ase", "small"), 3,
+                WorkerPools.deploymentName("fabrikam-ase", "medium"), 4,
+                WorkerPools.deploymentName("fabrikam-ase", "large"), 0,
                 "intranet-workers", 5,
                 "reporting-workers", 2));
         assertThat(((Service) objects.stream().filter(o -> o.getMetadata().getName().equals("fabrikam-ase-vip")).findFirst().orElseThrow())

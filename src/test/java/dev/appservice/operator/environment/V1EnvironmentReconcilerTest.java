@@ -1,5 +1,7 @@
 package dev.appservice.operator.environment;
 
+import dev.appservice.operator.desired.WorkerPools;
+
 import static dev.appservice.operator.testing.Fixtures.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,13 +61,13 @@ class V1EnvironmentReconcilerTest extends OperatorTest {
         client.resource(inPool("b", "large", InstanceSize.I1, 2)).create();
 
         awaitReplicas("ase1-frontend", 3);
-        awaitReplicas("ase1-pool-small", 6);
-        awaitReplicas("ase1-pool-large", 2);
+        awaitReplicas(WorkerPools.deploymentName("ase1", "small"), 6);
+        awaitReplicas(WorkerPools.deploymentName("ase1", "large"), 2);
         awaitReplicas("a-workers", 4);
         Deployment large = awaitReplicas("b-workers", 2);
         assertThat(large.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests().get("cpu").toString())
                 .as("a V1 plan's workers are sized by its pool, not by the plan").isEqualTo("4");
-        Deployment smallPool = client.apps().deployments().inNamespace(ns).withName("ase1-pool-small").get();
+        Deployment smallPool = client.apps().deployments().inNamespace(ns).withName(WorkerPools.deploymentName("ase1", "small")).get();
         assertThat(smallPool.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getLimits().get("memory").toString())
                 .isEqualTo("3584Mi");
         assertThat(smallPool.getMetadata().getLabels()).containsEntry("appservice.dev/worker-pool", "small");
@@ -88,14 +90,14 @@ class V1EnvironmentReconcilerTest extends OperatorTest {
         assertThat(held.getStatus().getInstances()).isEqualTo(3);
         assertThat(Conditions.find(held.getStatus().getConditions(), "Ready").getMessage())
                 .isEqualTo("spec.instances 5 does not fit: worker pool 'small' of AppServiceEnvironment " + ns + "/ase1 has room for 3; running 3");
-        awaitReplicas("ase1-pool-small", 0);
+        awaitReplicas(WorkerPools.deploymentName("ase1", "small"), 0);
 
         client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").edit(a -> {
             a.getSpec().getWorkerPools().get(0).setCount(8);
             return a;
         });
         awaitReplicas("a-workers", 5);
-        awaitReplicas("ase1-pool-small", 3);
+        awaitReplicas(WorkerPools.deploymentName("ase1", "small"), 3);
         awaitPlan("a", p -> p.getStatus().getInstances() == 5
                 && "WorkersNotReady".equals(Conditions.find(p.getStatus().getConditions(), "Ready").getReason()));
     }

@@ -172,18 +172,20 @@ class OperatorRbacTest {
     /**
      * The classes that use the client themselves, and why the derivation already covers them: the
      * webhook's caches read the three custom resources (the controllers' primaries, read anyway),
-     * condition events are created (granted below for every reconciler), the front ends' bulk
-     * configuration dependent deletes shards of its own kind, the self-managed webhook
+     * condition events are created (granted below for every reconciler), the bulk dependents
+     * (front-end configuration, environment Services, NetworkPolicies) delete objects of their own kind, the self-managed webhook
      * certificates are {@link #webhookCertificates(Manifest)}, and the start-up check reads the
      * API server's version, which needs no grant.
      */
     static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.of(
             "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps",
             "status/ConditionEvents.class", "create events",
-            "admission/WebhookCertificates.class", "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
+            "certificates/WebhookCertificates.class", "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
                     + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
-            "admission/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)",
+            "certificates/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)",
             "environment/FrontEndConfigDependent.class", "delete configmaps: a configuration shard no longer needed (its own kind)",
+            "environment/EnvironmentServicesDependent.class", "delete services: an environment Service no longer desired (its own kind)",
+            "environment/NetworkPoliciesDependent.class", "delete networkpolicies: a policy the NSG no longer compiles (its own kind)",
             "operability/ApiServerReachability.class", "GET /version at start-up: a non-resource URL every client may read"
                     + " (Kubernetes' system:public-info-viewer), no rule of the chart's");
 
@@ -196,6 +198,8 @@ class OperatorRbacTest {
         }
         assertThat(derived).contains(Grant.of(Grant.CLUSTER, "", "events", "create"));
         assertThat(derived).contains(Grant.of(Grant.CLUSTER, "", "configmaps", "delete"));
+        assertThat(derived).contains(Grant.of(Grant.CLUSTER, "", "services", "delete"));
+        assertThat(derived).contains(Grant.of(Grant.CLUSTER, "networking.k8s.io", "networkpolicies", "delete"));
         // WebhookCertificates, with the default chart (self-managed): its calls on the objects the chart names.
         assertThat(webhookCertificates(HelmChart.render())).containsExactlyInAnyOrder(
                 Grant.of(HelmChart.NAMESPACE, "", "secrets", "create"),

@@ -46,7 +46,7 @@ class OwnershipTest {
                         && "AdoptionRefused".equals(Conditions.find(a.getStatus().getConditions(), "Ready").getReason()));
         Condition ready = Conditions.find(refused.getStatus().getConditions(), "Ready");
         assertThat(ready.getStatus()).isEqualTo("False");
-        assertThat(ready.getMessage()).contains("taken-frontend").contains("was not created by ase-operator").contains("left untouched");
+        assertThat(ready.getMessage()).contains("taken-frontend").contains("is not controlled by this resource").contains("left untouched");
 
         // The other environments converge meanwhile.
         for (int i = 0; i < 5; i++) {

@@ -2,6 +2,8 @@ package dev.appservice.operator.plan;
 
 import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.desired.PlanChildren;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.informer.CacheIndexes;
@@ -10,15 +12,16 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.Optional;
 
 /**
- * Builds the topology a plan lives in: its environment (from the environment informer) and every
- * plan of that environment (from the plan controller's own cache, by index), since a plan's share of the
- * environment depends on the plans admitted before it, and the plan's own apps.
+ * A plan's {@link PlanChildren}, built once per reconcile and kept in the reconcile context, from
+ * the topology the plan lives in: its environment (from the environment informer) and every plan
+ * of that environment (from the plan controller's own cache, by index), since a plan's share of
+ * the environment depends on the plans admitted before it, and the plan's own apps.
  */
-final class PlanTopologies {
-    private PlanTopologies() {
+final class MemoisedPlanChildren {
+    private MemoisedPlanChildren() {
     }
 
-    private static final String TOPOLOGY = "appservice.dev/plan-topology";
+    private static final String CHILDREN = "appservice.dev/plan-children";
     private static final String MIGRATION = "appservice.dev/legacy-migration";
 
     /** The step of the move from the old layout, decided once per reconcile (before the dependents run). */
@@ -31,21 +34,29 @@ final class PlanTopologies {
                 .orElse(LegacyWorkers.Migration.NONE);
     }
 
-    /** Built once per reconcile: the two dependents and the status read the same topology. */
-    static Optional<EnvironmentTopology> from(IsolatedPlan plan, Context<IsolatedPlan> context) {
+    /** Builds the plan's children of this reconcile (or returns those already built). */
+    static PlanChildren build(IsolatedPlan plan, Context<IsolatedPlan> context, OperatorSettings settings) {
         var memo = context.managedWorkflowAndDependentResourceContext();
-        Optional<EnvironmentTopology> known = memo.get(TOPOLOGY, EnvironmentTopology.class);
-        if (known.isPresent()) {
-            return known;
-        }
-        Optional<EnvironmentTopology> topology = context.getSecondaryResource(AppServiceEnvironment.class)
+        return memo.get(CHILDREN, PlanChildren.class).orElseGet(() -> {
+            var children = PlanChildren.of(plan, topology(plan, context), settings);
+            memo.put(CHILDREN, children);
+            return children;
+        });
+    }
+
+    /** The children the reconciler built for this reconcile: a dependent runs only after it did. */
+    static PlanChildren of(Context<IsolatedPlan> context) {
+        return context.managedWorkflowAndDependentResourceContext().get(CHILDREN, PlanChildren.class)
+                .orElseThrow(() -> new IllegalStateException("the reconciler builds the plan's children before its dependents run"));
+    }
+
+    private static Optional<EnvironmentTopology> topology(IsolatedPlan plan, Context<IsolatedPlan> context) {
+        return context.getSecondaryResource(AppServiceEnvironment.class)
                 .map(environment -> new EnvironmentTopology(environment,
                         // Plans and apps with invalid specs (past a bypassed webhook) take no part: they report it themselves.
                         context.getPrimaryCache().byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT,
                                 CacheIndexes.key(plan.getMetadata().getNamespace(), environment.getMetadata().getName()))
                                 .stream().filter(SpecValidation::acceptable).toList(),
                         context.getSecondaryResources(WebApp.class).stream().filter(SpecValidation::acceptable).toList()));
-        topology.ifPresent(t -> memo.put(TOPOLOGY, t));
-        return topology;
     }
 }

@@ -1,16 +1,15 @@
 package dev.appservice.operator.plan;
 
-import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
-/** A plan's workers exist only while its environment does. */
-public class EnvironmentExists implements Condition<Deployment, IsolatedPlan> {
+/** A plan's placeholder Deployment exists only while its {@link dev.appservice.operator.desired.PlanChildren} has one (while its environment exists). */
+public class WorkersWanted implements Condition<Deployment, IsolatedPlan> {
     @Override
     public boolean isMet(DependentResource<Deployment, IsolatedPlan> dependentResource, IsolatedPlan plan, Context<IsolatedPlan> context) {
-        return context.getSecondaryResource(AppServiceEnvironment.class).isPresent();
+        return MemoisedPlanChildren.of(context).workers().isPresent();
     }
 }

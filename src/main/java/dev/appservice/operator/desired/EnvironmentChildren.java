@@ -1,0 +1,75 @@
+package dev.appservice.operator.desired;
+
+import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.network.NsgCompiler;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every child an environment should have, in the order they are applied: the one answer to "what
+ * does this environment consist of". Built once per reconcile by pure functions of the topology,
+ * the apps' addresses and the settings; the dependents each select their part, the status calls
+ * the environment ready when every child here is observed, and {@code render} prints
+ * {@link #all()}. Whether a child exists (a V1 pool's placeholder, the NSG's policies) is decided
+ * here and nowhere else.
+ *
+ * @param frontEndConfig the nginx configuration: the main ConfigMap, then one per further shard
+ * @param frontEnds the front-end Deployment
+ * @param vip the VIP Service (LoadBalancer or ClusterIP by {@code loadBalancer.type})
+ * @param internal the internal Service (the front ends' cluster address)
+ * @param management the management Service (ports 454 and 455)
+ * @param workerPools V1: one placeholder Deployment per worker pool; empty for V2
+ * @param network the NetworkPolicies compiled from the NSG, with the compiler's findings
+ */
+public record EnvironmentChildren(EnvironmentTopology topology, FrontEndConfiguration frontEndConfiguration, List<ConfigMap> frontEndConfig,
+        Deployment frontEnds, Service vip, Service internal, Service management, List<Deployment> workerPools, NsgCompiler.Result network) {
+
+    public EnvironmentChildren {
+        frontEndConfig = List.copyOf(frontEndConfig);
+        workerPools = List.copyOf(workerPools);
+    }
+
+    /** The desired children of the environment of {@code topology}. */
+    public static EnvironmentChildren of(EnvironmentTopology topology, NginxConfig.AppAddresses addresses, OperatorSettings settings) {
+        FrontEndConfiguration configuration = NginxConfig.render(topology, addresses);
+        return new EnvironmentChildren(topology, configuration, FrontEnds.configMaps(topology, configuration), FrontEnds.deployment(topology),
+                EnvironmentServices.vip(topology), EnvironmentServices.internal(topology), EnvironmentServices.management(topology),
+                WorkerPools.placeholders(topology, settings), NsgCompiler.compile(topology, settings.network()));
+    }
+
+    /** The three Services, applied together. */
+    public List<Service> services() {
+        return List.of(vip, internal, management);
+    }
+
+    public List<NetworkPolicy> networkPolicies() {
+        return network.policies();
+    }
+
+    /** The main front-end ConfigMap (nginx.conf and the first shard). */
+    public ConfigMap mainConfigMap() {
+        return frontEndConfig.get(0);
+    }
+
+    /** Every child, in the order the reconcile applies them and {@code render} prints them. */
+    public List<HasMetadata> all() {
+        List<HasMetadata> all = new ArrayList<>(frontEndConfig);
+        all.add(frontEnds);
+        all.addAll(services());
+        all.addAll(workerPools);
+        all.addAll(network.policies());
+        return all;
+    }
+
+    /** The desired child of this kind and name, if there is one. */
+    public Optional<HasMetadata> find(String kind, String name) {
+        return all().stream().filter(child -> child.getKind().equals(kind) && child.getMetadata().getName().equals(name)).findFirst();
+    }
+}

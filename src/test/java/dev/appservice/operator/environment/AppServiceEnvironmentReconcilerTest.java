@@ -16,7 +16,9 @@ import dev.appservice.operator.api.LoadBalancerType;
 import dev.appservice.operator.api.ServiceType;
 import dev.appservice.operator.api.LoadBalancerSettings;
 import dev.appservice.operator.status.Conditions;
+import dev.appservice.operator.plan.IsolatedPlanReconciler;
 import dev.appservice.operator.testing.MockKubernetes;
+import dev.appservice.operator.testing.Reconciles;
 import dev.appservice.operator.testing.OperatorTest;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -184,8 +186,9 @@ class AppServiceEnvironmentReconcilerTest extends OperatorTest {
         awaitObject(Deployment.class, "web-workers");
         awaitStatus("ase1", s -> s.getStatus().getInstances().getUsed() == 2);
         await().atMost(TIMEOUT).until(() -> client.resources(IsolatedPlan.class).inNamespace(ns).withName("web").get().getStatus() != null);
-        Thread.sleep(1500);
         MockKubernetes.clearRequests();
+        double environments = Reconciles.succeeded(AppServiceEnvironmentReconciler.NAME);
+        double plans = Reconciles.succeeded(IsolatedPlanReconciler.NAME);
 
         // A hand-added label is an event for both controllers, but changes nothing they own.
         client.apps().deployments().inNamespace(ns).withName("ase1-frontend").edit(d -> {
@@ -196,7 +199,9 @@ class AppServiceEnvironmentReconcilerTest extends OperatorTest {
             d.getMetadata().getLabels().put("team", "platform");
             return d;
         });
-        Thread.sleep(3000);
+        // Each edit wakes its owner's controller: once both have reconciled, the request log is complete.
+        Reconciles.awaitAnotherAfter(AppServiceEnvironmentReconciler.NAME, environments, TIMEOUT);
+        Reconciles.awaitAnotherAfter(IsolatedPlanReconciler.NAME, plans, TIMEOUT);
         List<String> writes = MockKubernetes.writesSinceClear();
         assertThat(writes).as("only the test's own two edits").hasSize(2)
                 .allSatisfy(w -> assertThat(w).matches("(PUT|PATCH) /apis/apps/v1/namespaces/" + ns + "/deployments/(ase1-frontend|web-workers)"));

@@ -45,7 +45,6 @@ class FrontEndChangesTest extends OperatorTest {
         String blog = awaitAddress("blog");
         awaitApps(apps -> apps.contains("server " + shop + ":8080 ") && apps.contains("server " + blog + ":8081 "));
         Deployment before = client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get();
-        Thread.sleep(1000);
         MockKubernetes.clearRequests();
 
         client.resource(Fixtures.app(ns, "api", "web", 9000)).create();

@@ -35,7 +35,7 @@ class IsolatedPlanReconcilerTest extends OperatorTest {
         assertThat(ready.getMessage()).isEqualTo("AppServiceEnvironment " + ns + "/later-ase does not exist; the plan's workers are created once it does");
         assertThat(waiting.getStatus().getInstances()).isZero();
         assertThat(waiting.getStatus().getObservedGeneration()).isEqualTo(waiting.getMetadata().getGeneration());
-        Thread.sleep(500);
+        // The status is written after the reconcile's children: a reconcile that would create workers has already done so.
         assertThat(client.apps().deployments().inNamespace(ns).withName("early-workers").get()).isNull();
         // What the user must know is also an Event on the plan (kubectl describe iplan/early).
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())

@@ -191,7 +191,9 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                 context.getSecondaryResource(Deployment.class, WORKERS), clock.instant());
         UpdateControl<IsolatedPlan> control = StatusWrites.patchIfChanged(plan, status, context, clock.instant());
         // The end of a drain is a time, not an event: look again then.
-        migration.recheckAfter().ifPresent(control::rescheduleAfter);
+        if (control.getScheduleDelay().isEmpty()) {
+            migration.recheckAfter().ifPresent(control::rescheduleAfter);
+        }
         return control;
     }
 

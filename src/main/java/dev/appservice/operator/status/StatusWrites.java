@@ -2,6 +2,7 @@ package dev.appservice.operator.status;
 
 import dev.appservice.operator.api.ObservedStatus;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -23,6 +24,8 @@ import org.jboss.logging.Logger;
  */
 public final class StatusWrites {
     private static final Logger LOG = Logger.getLogger(StatusWrites.class);
+    /** The shortest reschedule: reconcile again as soon as this reconcile ends. */
+    private static final java.time.Duration AT_ONCE = java.time.Duration.ofMillis(1);
 
     private StatusWrites() {
     }
@@ -31,7 +34,7 @@ public final class StatusWrites {
     public static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> patchIfChanged(P resource, S status,
             Context<P> context, Instant now) {
         if (!StatusComparison.same(resource.getStatus(), status)) {
-            write(resource, resource.getStatus() == null ? null : resource.getStatus().getConditions(), status, context, now);
+            return write(resource, resource.getStatus() == null ? null : resource.getStatus().getConditions(), status, context, now);
         }
         return UpdateControl.noUpdate();
     }
@@ -43,8 +46,7 @@ public final class StatusWrites {
      */
     public static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> notActedOn(P resource, Supplier<S> emptyStatus,
             String reason, String message, Context<P> context, Instant now) {
-        withReady(resource, emptyStatus, new Conditions.Desired(Conditions.READY, false, reason, message), true, context, now);
-        return UpdateControl.noUpdate();
+        return withReady(resource, emptyStatus, new Conditions.Desired(Conditions.READY, false, reason, message), true, context, now);
     }
 
     /**
@@ -70,7 +72,7 @@ public final class StatusWrites {
      * observed generation moved to the current one if asked), then the Events for the change;
      * nothing when the status already says so.
      */
-    private static <S extends ObservedStatus, P extends CustomResource<?, S>> void withReady(P resource, Supplier<S> emptyStatus,
+    private static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> withReady(P resource, Supplier<S> emptyStatus,
             Conditions.Desired ready, boolean observed, Context<P> context, Instant now) {
         S status = resource.getStatus() == null ? emptyStatus.get() : resource.getStatus();
         List<Condition> before = status.getConditions();
@@ -78,7 +80,7 @@ public final class StatusWrites {
         var conditions = Conditions.merge(before, List.of(ready), generation, now);
         boolean generationSaid = !observed || Long.valueOf(generation).equals(status.getObservedGeneration());
         if (resource.getStatus() != null && StatusComparison.same(before, conditions) && generationSaid) {
-            return;
+            return UpdateControl.noUpdate();
         }
         S written = context.getControllerConfiguration().getConfigurationService().getResourceCloner().clone(resource).getStatus();
         if (written == null) {
@@ -88,24 +90,36 @@ public final class StatusWrites {
         if (observed) {
             written.setObservedGeneration(generation);
         }
-        write(resource, before, written, context, now);
+        return write(resource, before, written, context, now);
     }
 
     /**
      * Patches the status, then posts the events for the conditions that changed from
      * {@code before}. A failed patch throws before any event is posted.
+     *
+     * <p>The SDK caches the patched resource and drops the events older than it, so a spec edit that
+     * arrived while this reconcile ran (its event older than the patch) would never be reconciled:
+     * when the patched resource is of a newer generation than the one reconciled, the resource is
+     * reconciled again at once.
      */
-    private static <S extends ObservedStatus, P extends CustomResource<?, S>> void write(P resource, List<Condition> before, S status,
+    private static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> write(P resource, List<Condition> before, S status,
             Context<P> context, Instant now) {
         var events = ConditionEvents.between(resource, before, status.getConditions(), now);
         P base = context.getControllerConfiguration().getConfigurationService().getResourceCloner().clone(resource);
         // As the SDK patches a status: a JSON patch from the resource as read, without optimistic locking.
         base.getMetadata().setResourceVersion(null);
-        context.resourceOperations().jsonPatchPrimaryStatus(base, r -> {
+        P patched = context.resourceOperations().jsonPatchPrimaryStatus(base, r -> {
             r.setStatus(status);
             return r;
         });
         resource.setStatus(status);
         ConditionEvents.post(context, events);
+        return newerGeneration(resource, patched) ? UpdateControl.<P>noUpdate().rescheduleAfter(AT_ONCE) : UpdateControl.noUpdate();
+    }
+
+    private static boolean newerGeneration(HasMetadata reconciled, HasMetadata patched) {
+        Long before = reconciled.getMetadata().getGeneration();
+        Long after = patched == null ? null : patched.getMetadata().getGeneration();
+        return after != null && (before == null || after > before);
     }
 }

@@ -183,9 +183,8 @@ class OperatorRbacTest {
             "certificates/WebhookCertificates.class", "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
                     + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
             "certificates/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)",
-            "environment/FrontEndConfigDependent.class", "delete configmaps: a configuration shard no longer needed (its own kind)",
-            "environment/EnvironmentServicesDependent.class", "delete services: an environment Service no longer desired (its own kind)",
-            "environment/NetworkPoliciesDependent.class", "delete networkpolicies: a policy the NSG no longer compiles (its own kind)",
+            "environment/EnvironmentChildrenDependent.class", "delete what its bulk dependents manage: configmaps (a configuration"
+                    + " shard no longer needed), services, networkpolicies (a policy the NSG no longer compiles)",
             "operability/ApiServerReachability.class", "GET /version at start-up: a non-resource URL every client may read"
                     + " (Kubernetes' system:public-info-viewer), no rule of the chart's");
 

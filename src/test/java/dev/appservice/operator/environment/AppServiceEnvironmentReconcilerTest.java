@@ -256,13 +256,7 @@ class AppServiceEnvironmentReconcilerTest extends OperatorTest {
             a.getSpec().setLoadBalancer(lb);
             return a;
         });
-        try {
-            await().atMost(TIMEOUT).until(() -> "ClusterIP".equals(client.services().inNamespace(ns).withName("ase1-vip").get().getSpec().getType()));
-        } catch (RuntimeException e) {
-            System.err.println("DEBUG-VIP " + io.fabric8.kubernetes.client.utils.Serialization.asYaml(client.services().inNamespace(ns).withName("ase1-vip").get()));
-            System.err.println("DEBUG-ENV " + io.fabric8.kubernetes.client.utils.Serialization.asYaml(client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").get()));
-            throw e;
-        }
+        await().atMost(TIMEOUT).until(() -> "ClusterIP".equals(client.services().inNamespace(ns).withName("ase1-vip").get().getSpec().getType()));
     }
 
     @Test

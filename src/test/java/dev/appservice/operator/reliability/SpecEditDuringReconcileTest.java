@@ -44,7 +44,7 @@ class SpecEditDuringReconcileTest extends OperatorTest {
                 return true;
             });
             try {
-                await().atMost(TIMEOUT).until(() -> "ClusterIP".equals(client.services().inNamespace(ns).withName(name + "-vip").get().getSpec().getType())
+                await().atMost(TIMEOUT).ignoreExceptions().until(() -> "ClusterIP".equals(client.services().inNamespace(ns).withName(name + "-vip").get().getSpec().getType())
                         && client.resources(AppServiceEnvironment.class).inNamespace(ns).withName(name).get().getStatus().getObservedGeneration() == 2L);
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 lost.add(name);

@@ -1,11 +1,9 @@
 package dev.appservice.operator.cli;
 
 import dev.appservice.operator.validation.AdmissionRules;
-import dev.appservice.operator.validation.ClusterView;
 import dev.appservice.operator.validation.Violation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
-import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
@@ -75,10 +73,7 @@ public final class CommandLine {
         // Admit the set as a cluster would: environments first, then plans, then apps, in the order given
         // (kubectl apply's order), each checked against what was admitted before it.
         OperatorSettings settings = OperatorSettings.defaults();
-        List<AppServiceEnvironment> environments = new ArrayList<>();
-        List<IsolatedPlan> plans = new ArrayList<>();
-        List<WebApp> apps = new ArrayList<>();
-        ClusterView admitted = ClusterView.of(environments, plans, apps);
+        AdmittedSet admitted = new AdmittedSet();
         List<Manifests.Entry> ordered = new ArrayList<>(input.entries());
         ordered.sort(java.util.Comparator.comparing(e -> e.resource() instanceof AppServiceEnvironment ? 0 : e.resource() instanceof IsolatedPlan ? 1 : 2));
         for (Manifests.Entry entry : ordered) {
@@ -87,13 +82,7 @@ public final class CommandLine {
                 (v.warning() ? warnings : errors).add(entry.where() + ": " + v.describe());
             }
             if (violations.stream().allMatch(Violation::warning)) {
-                if (entry.resource() instanceof AppServiceEnvironment environment) {
-                    environments.add(environment);
-                } else if (entry.resource() instanceof IsolatedPlan plan) {
-                    plans.add(plan);
-                } else if (entry.resource() instanceof WebApp app) {
-                    apps.add(app);
-                }
+                admitted.add(entry.resource());
             }
         }
         warnings.forEach(w -> err.println("warning: " + w));

@@ -253,7 +253,7 @@ public final class CustomResourceSchemaValidation {
         }
         if (schema.has("pattern")) {
             String pattern = schema.get("pattern").asText();
-            if (!patterns.computeIfAbsent(pattern, Pattern::compile).matcher(value).find()) {
+            if (!patterns.computeIfAbsent(pattern, CustomResourceSchemaValidation::goRegexp).matcher(value).find()) {
                 problems.add(new SchemaProblem(SchemaProblem.Kind.INVALID, path, Quoted.of(value) + ": should match '" + pattern + "'"));
             }
         }
@@ -296,6 +296,37 @@ public final class CustomResourceSchemaValidation {
         }
         problems.add(new SchemaProblem(SchemaProblem.Kind.NOT_SUPPORTED, path, shown(node) + ": supported values: "
                 + String.join(", ", StreamSupport.stream(values.spliterator(), false).map(v -> "\"" + v.asText() + "\"").toList())));
+    }
+
+    /**
+     * A schema pattern as the API server's Go (RE2) engine reads it: {@code $} is the end of the
+     * text, where Java's also matches before a final line break (so {@code "a.com\n"} would pass
+     * {@code ^[a-z.]+$}).
+     */
+    static Pattern goRegexp(String pattern) {
+        StringBuilder java = new StringBuilder();
+        boolean escaped = false;
+        boolean inClass = false;
+        for (char c : pattern.toCharArray()) {
+            if (escaped) {
+                java.append(c);
+                escaped = false;
+            } else if (c == '\\') {
+                java.append(c);
+                escaped = true;
+            } else if (c == '[') {
+                inClass = true;
+                java.append(c);
+            } else if (c == ']') {
+                inClass = false;
+                java.append(c);
+            } else if (c == '$' && !inClass) {
+                java.append("\\z");
+            } else {
+                java.append(c);
+            }
+        }
+        return Pattern.compile(java.toString());
     }
 
     private static String child(String path, String field) {

@@ -432,7 +432,8 @@ class ValidatingWebhookTest {
         assertThat(create(webApp(ns, "blog", "web", 8081)).allowed()).isTrue();
         assertThat(create(webApp(ns, "other", "api", 8080)).allowed()).as("another plan's instances").isTrue();
         assertThat(create(webApp(ns, "copycat", "api", 9000, "www.contoso.com")).message()).isEqualTo("WebApp " + ns
-                + "/copycat: spec.hostNames 'www.contoso.com' is already served for WebApp " + ns + "/shop by AppServiceEnvironment " + ns + "/ase1");
+                + "/copycat: spec.hostNames[0] 'www.contoso.com' is already served for WebApp " + ns + "/shop by AppServiceEnvironment " + ns
+                + "/ase1 (host names are unique in an environment; the app created first keeps one)");
         var moved = webApp(ns, "shop", "api", 8080, "www.contoso.com");
         assertThat(update(moved, webApp(ns, "shop", "web", 8080, "www.contoso.com")).message())
                 .isEqualTo("WebApp " + ns + "/shop: spec.planName is immutable ('web' → 'api'): create the app again on the other plan");

@@ -41,6 +41,13 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class StrictYaml {
     /** The API server refuses a request body over 3 MiB; a document longer than that cannot be applied. */
     static final int DOCUMENT_CODE_POINT_LIMIT = 3 * 1024 * 1024;
+    /**
+     * Characters in a row without a space or line break. SnakeYAML scans such a run at a cost
+     * that grows with the square of its length (about half a second for 1 MiB on these machines),
+     * so a longer one is refused as soon as it is seen; kubectl would read up to the 3 MiB limit.
+     * No field of these resources comes near it (their schemas cap strings at 1,024 characters).
+     */
+    static final int UNBROKEN_RUN_LIMIT = 1024 * 1024;
     /** Aliases to collections per document (go-yaml refuses "excessive aliasing" much like this). */
     static final int ALIASES_PER_DOCUMENT_LIMIT = 100;
     /** Values of one document once its aliases are expanded: a billion laughs stops here. */
@@ -67,7 +74,7 @@ final class StrictYaml {
         options.setNestingDepthLimit(NESTING_DEPTH_LIMIT);
         options.setAllowRecursiveKeys(false);
         options.setProcessComments(false);
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader reader = new DocumentLimit(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
             for (Node node : new Yaml(options).composeAll(reader)) {
                 if (node == null) {
                     continue;
@@ -104,6 +111,61 @@ final class StrictYaml {
 
     private static int line(Mark mark) {
         return mark == null ? 0 : mark.getLine() + 1;
+    }
+
+    /**
+     * Stops reading a document once it passes {@link #DOCUMENT_CODE_POINT_LIMIT}, counted from the
+     * last {@code ---} at the start of a line: the parser never sees the rest of a 50 MB string
+     * (SnakeYAML's own limit is checked only after it has scanned a whole scalar, at a cost that
+     * grows with the square of the scalar's length).
+     */
+    private static final class DocumentLimit extends java.io.FilterReader {
+        private long inDocument;
+        private boolean lineStart = true;
+        private int dashes;
+        private int line = 1;
+        private int run;
+
+        DocumentLimit(Reader in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            char[] one = new char[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0];
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            int read = super.read(buffer, offset, length);
+            for (int i = offset; i < offset + Math.max(read, 0); i++) {
+                char c = buffer[i];
+                if (!Character.isLowSurrogate(c) && ++inDocument > DOCUMENT_CODE_POINT_LIMIT) {
+                    throw new RefusedYaml("line " + line + ": a document is longer than " + DOCUMENT_CODE_POINT_LIMIT
+                            + " characters (the API server's 3 MiB request limit); reading stopped there");
+                }
+                if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+                    run = 0;
+                } else if (++run > UNBROKEN_RUN_LIMIT) {
+                    throw new RefusedYaml("line " + line + ": more than " + UNBROKEN_RUN_LIMIT
+                            + " characters without a space or line break; reading stopped there");
+                }
+                if (c == '\n') {
+                    line++;
+                    lineStart = true;
+                    dashes = 0;
+                } else if (lineStart && c == '-') {
+                    if (++dashes == 3) {
+                        inDocument = 0;
+                        lineStart = false;
+                    }
+                } else {
+                    lineStart = false;
+                }
+            }
+            return read;
+        }
     }
 
     private static final class RefusedYaml extends RuntimeException {

@@ -50,8 +50,12 @@ class ValidateCommandTest {
         return "apiVersion: appservice.dev/v1alpha1\nkind: IsolatedPlan\nmetadata: {name: " + name + ", namespace: team}\nspec:\n" + spec;
     }
 
+    /** Ports handed out to the cases' apps: each its own, so only the case's own problem is reported. */
+    static int nextPort = 9100;
+
     static String app(String name, String spec) {
-        return "apiVersion: appservice.dev/v1alpha1\nkind: WebApp\nmetadata: {name: " + name + ", namespace: team}\nspec:\n" + spec;
+        return "apiVersion: appservice.dev/v1alpha1\nkind: WebApp\nmetadata: {name: " + name + ", namespace: team}\nspec:\n" + spec
+                + (spec.contains("port:") ? "" : "  port: " + nextPort++ + "\n");
     }
 
     static final String APP_SPEC = "  planName: plan1\n  image: registry.example/app:1\n";
@@ -183,8 +187,19 @@ class ValidateCommandTest {
         }
         OfflineCommand.Run refused = OfflineCommand.run("validate", "-f", file.toString());
         assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(CommandLine.INVALID_INPUT);
-        assertThat(refused.errorLines()).singleElement().asString().contains("huge.yaml").contains("longer than 3145728 characters");
+        assertThat(refused.errorLines()).singleElement().asString().contains("huge.yaml").contains("line 6: more than 1048576 characters without a space or line break");
         assertThat(refused.stderr()).doesNotContain("\tat ");
+        Path spaced = big.resolve("spaced.yaml");
+        try (Writer writer = Files.newBufferedWriter(spaced, StandardCharsets.UTF_8)) {
+            writer.write(app("spaced", "  planName: plan1\n  image: \""));
+            char[] chunk = "xxxxxxx ".repeat(1 << 17).toCharArray();
+            for (int i = 0; i < 50; i++) {
+                writer.write(chunk);
+            }
+            writer.write("\"\n");
+        }
+        OfflineCommand.Run document = OfflineCommand.run("validate", "-f", spaced.toString());
+        assertThat(document.errorLines()).singleElement().asString().contains("spaced.yaml").contains("a document is longer than 3145728 characters");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.appservice.operator.cli;
 
 import dev.appservice.operator.validation.AdmissionRules;
+import dev.appservice.operator.validation.Quoted;
 import dev.appservice.operator.validation.Violation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
@@ -85,8 +86,8 @@ public final class CommandLine {
                 admitted.add(entry.resource());
             }
         }
-        warnings.forEach(w -> err.println("warning: " + w));
-        errors.forEach(e -> err.println("error: " + e));
+        warnings.forEach(w -> err.println("warning: " + Quoted.escaped(w)));
+        errors.forEach(e -> err.println("error: " + Quoted.escaped(e)));
         if (!errors.isEmpty()) {
             err.println(args[0] + ": " + errors.size() + " problem(s) found" + (args[0].equals("render") ? "; nothing rendered" : ""));
             return INVALID_INPUT;
@@ -96,7 +97,7 @@ public final class CommandLine {
             return OK;
         }
         List<HasMetadata> objects = DesiredObjects.of(input.environments(), input.plans(), input.apps(), settings,
-                w -> err.println("warning: " + w));
+                w -> err.println("warning: " + Quoted.escaped(w)));
         try {
             YamlDocuments.write(objects, out);
         } catch (IOException e) {

@@ -125,8 +125,8 @@ class ValidateCommandTest {
                 List.of("WebApp team/squatter", "spec.hostNames[0]", "reserved for the default names of apps and their slots")));
         CASES.put("host-taken.yaml", new Refused(app("thief", APP_SPEC + "  port: 9090\n  hostNames: [www.contoso.com]\n"),
                 List.of("WebApp team/thief", "spec.hostNames[0]", "already served for WebApp team/shop")));
-        CASES.put("control-characters.yaml", new Refused(app("esc", "  planName: plan1\n  image: \"\\e[31mred\\e[0m\"\n"),
-                List.of("WebApp team/esc", "spec.image", "\\u001b[31mred")));
+        CASES.put("control-characters.yaml", new Refused(app("esc", APP_SPEC + "  healthCheckPath: \"\\e[31mred\\e[0m\"\n"),
+                List.of("WebApp team/esc", "spec.healthCheckPath", "\\u001b[31mred")));
     }
 
     @TempDir
@@ -178,7 +178,7 @@ class ValidateCommandTest {
     void aFiftyMegabyteStringIsRefusedFastWithoutReadingItAll(@TempDir Path big) throws Exception {
         Path file = big.resolve("huge.yaml");
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            writer.write(app("huge", "  planName: plan1\n  image: \""));
+            writer.write(app("huge", "  planName: plan1\n  port: 9999\n  image: \""));
             char[] chunk = "x".repeat(1 << 20).toCharArray();
             for (int i = 0; i < 50; i++) {
                 writer.write(chunk);
@@ -187,11 +187,11 @@ class ValidateCommandTest {
         }
         OfflineCommand.Run refused = OfflineCommand.run("validate", "-f", file.toString());
         assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(CommandLine.INVALID_INPUT);
-        assertThat(refused.errorLines()).singleElement().asString().contains("huge.yaml").contains("line 6: more than 1048576 characters without a space or line break");
+        assertThat(refused.errorLines()).singleElement().asString().contains("huge.yaml").contains("line 7: more than 1048576 characters without a space or line break");
         assertThat(refused.stderr()).doesNotContain("\tat ");
         Path spaced = big.resolve("spaced.yaml");
         try (Writer writer = Files.newBufferedWriter(spaced, StandardCharsets.UTF_8)) {
-            writer.write(app("spaced", "  planName: plan1\n  image: \""));
+            writer.write(app("spaced", "  planName: plan1\n  port: 9998\n  image: \""));
             char[] chunk = "xxxxxxx ".repeat(1 << 17).toCharArray();
             for (int i = 0; i < 50; i++) {
                 writer.write(chunk);

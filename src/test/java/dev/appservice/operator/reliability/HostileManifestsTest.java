@@ -45,7 +45,7 @@ class HostileManifestsTest {
         switch (mutation) {
             case NAMESPACE_NEWLINE -> c.app().getMetadata().setNamespace(c.app().getMetadata().getNamespace() + "\nerror: forged");
             case DNS_SUFFIX_NEWLINE -> c.environment().getSpec().setDnsSuffix("evil.example.com\n");
-            case CONTROL_CHARACTERS -> c.app().getSpec().setImage("\u001b[2J\u001b[31mregistry.example/app:1\u0007");
+            case CONTROL_CHARACTERS -> c.app().getSpec().setHealthCheckPath("\u001b[2J\u001b[31mhealth\u0007");
             case OVERSIZED_SCALAR -> c.app().getSpec().setImage("x".repeat(4 * 1024 * 1024));
             default -> {
             }

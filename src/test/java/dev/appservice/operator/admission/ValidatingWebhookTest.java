@@ -423,6 +423,36 @@ class ValidatingWebhookTest {
         return app;
     }
 
+    /**
+     * The hostile generator's cases (issue 18's host names among them) over HTTP: each environment,
+     * plan and app is answered, allowed or refused with one line naming object and field, and no
+     * answer carries a raw control character back to kubectl's terminal.
+     */
+    static final long HOSTILE_SEED = 18_2026_1127L;
+
+    @Test
+    void hostileCasesAreAnsweredInOneLineWithoutControlCharacters() throws Exception {
+        var generator = new dev.appservice.operator.testing.HostileResources(HOSTILE_SEED);
+        int refused = 0;
+        for (int i = 0; i < 60; i++) {
+            var c = generator.next(i);
+            for (HasMetadata object : List.of(c.environment(), c.plan(), c.app())) {
+                Answer answer = create(object);
+                List<String> messages = new java.util.ArrayList<>(answer.warnings());
+                if (!answer.allowed()) {
+                    refused++;
+                    assertThat(answer.message()).as("case " + i).matches("^(AppServiceEnvironment|IsolatedPlan|WebApp) [^\\n]*: \\S[^\\n]*");
+                    messages.add(answer.message());
+                }
+                for (String message : messages) {
+                    assertThat(message.chars().filter(ch -> ch < 0x20 || ch == 0x7f || ch == 0x2028 || ch == 0x2029).count())
+                            .as("case " + i + ": " + message).isZero();
+                }
+            }
+        }
+        assertThat(refused).as("the hostile cases are refused").isPositive();
+    }
+
     @Test
     void appsOfOnePlanNeedDistinctPortsAndHostNamesAreServedOnce() throws Exception {
         exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I1, 1), plan(ns, "api", "ase1", InstanceSize.I1, 1));

@@ -18,6 +18,8 @@ public final class HostNameRules {
     public static final int LABEL_LENGTH = 63;
     public static final String WILDCARD_PREFIX = "*.";
 
+    /** Two labels at least, lowercase letters, digits and '-', a wildcard only as the whole first label. */
+    private static final String NOT_A_HOST_NAME = "must be a lowercase DNS name such as www.contoso.com, got ";
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
     private HostNameRules() {
@@ -26,7 +28,7 @@ public final class HostNameRules {
     /** The problems of one host name on its own, or none. */
     public static void checkSyntax(String object, String field, String host, List<Violation> problems) {
         if (host == null || host.isEmpty()) {
-            problems.add(Violation.error(object, field, "must be a lowercase DNS name such as www.contoso.com, got " + Quoted.of(host)));
+            problems.add(Violation.error(object, field, NOT_A_HOST_NAME + Quoted.of(host)));
             return;
         }
         if (host.length() > HOST_NAME_LENGTH) {
@@ -36,8 +38,7 @@ public final class HostNameRules {
         String name = host.startsWith(WILDCARD_PREFIX) ? host.substring(WILDCARD_PREFIX.length()) : host;
         String[] labels = name.split("\\.", -1);
         if (labels.length < 2) {
-            problems.add(Violation.error(object, field, "must be a lowercase DNS name of at least two labels such as www.contoso.com"
-                    + (host.startsWith(WILDCARD_PREFIX) ? " after the wildcard" : "") + ", got " + Quoted.of(host)));
+            problems.add(Violation.error(object, field, NOT_A_HOST_NAME + Quoted.of(host)));
             return;
         }
         for (String label : labels) {
@@ -47,8 +48,7 @@ public final class HostNameRules {
                 return;
             }
             if (!LABEL.matcher(label).matches()) {
-                problems.add(Violation.error(object, field, "must be a lowercase DNS name such as www.contoso.com (a wildcard only as its"
-                        + " whole first label, *.), got " + Quoted.of(host)));
+                problems.add(Violation.error(object, field, NOT_A_HOST_NAME + Quoted.of(host)));
                 return;
             }
         }

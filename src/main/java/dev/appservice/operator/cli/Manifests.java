@@ -198,6 +198,8 @@ public final class Manifests {
                     + (e.getTargetType() != null && e.getTargetType().isEnum() ? " (allowed: " + enumValues(e.getTargetType()) + ")" : ""));
         } catch (MismatchedInputException e) {
             errors.add(where + ": " + object + ": " + path(e) + " has the wrong type");
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            errors.add(where + ": " + object + ": " + path(e) + " cannot be read (" + e.getClass().getSimpleName() + ")");
         } catch (IOException | RuntimeException e) {
             errors.add(where + ": " + object + ": cannot be read (" + e.getClass().getSimpleName() + ")");
         }
@@ -208,7 +210,7 @@ public final class Manifests {
         return PLAIN.matcher(text).matches() ? text : Quoted.of(text);
     }
 
-    private static String path(MismatchedInputException e) {
+    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (var ref : e.getPath()) {
             if (ref.getFieldName() != null) {

@@ -263,6 +263,10 @@ final class StrictYaml {
                 Optional<BigInteger> value = integer(text);
                 if (value.isPresent()) {
                     BigInteger v = value.get();
+                    // The narrowest number node, as Jackson's own YAML parser gives (an IntOrString binds from an int only).
+                    if (v.bitLength() < Integer.SIZE) {
+                        return JsonNodeFactory.instance.numberNode(v.intValue());
+                    }
                     return v.bitLength() < Long.SIZE ? JsonNodeFactory.instance.numberNode(v.longValue()) : JsonNodeFactory.instance.numberNode(v);
                 }
                 return JsonNodeFactory.instance.textNode(text);

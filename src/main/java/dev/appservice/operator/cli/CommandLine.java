@@ -1,11 +1,10 @@
 package dev.appservice.operator.cli;
 
 import dev.appservice.operator.validation.AdmissionRules;
-import dev.appservice.operator.validation.ClusterView;
+import dev.appservice.operator.validation.Quoted;
 import dev.appservice.operator.validation.Violation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
-import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
@@ -75,10 +74,7 @@ public final class CommandLine {
         // Admit the set as a cluster would: environments first, then plans, then apps, in the order given
         // (kubectl apply's order), each checked against what was admitted before it.
         OperatorSettings settings = OperatorSettings.defaults();
-        List<AppServiceEnvironment> environments = new ArrayList<>();
-        List<IsolatedPlan> plans = new ArrayList<>();
-        List<WebApp> apps = new ArrayList<>();
-        ClusterView admitted = ClusterView.of(environments, plans, apps);
+        AdmittedSet admitted = new AdmittedSet();
         List<Manifests.Entry> ordered = new ArrayList<>(input.entries());
         ordered.sort(java.util.Comparator.comparing(e -> e.resource() instanceof AppServiceEnvironment ? 0 : e.resource() instanceof IsolatedPlan ? 1 : 2));
         for (Manifests.Entry entry : ordered) {
@@ -87,17 +83,11 @@ public final class CommandLine {
                 (v.warning() ? warnings : errors).add(entry.where() + ": " + v.describe());
             }
             if (violations.stream().allMatch(Violation::warning)) {
-                if (entry.resource() instanceof AppServiceEnvironment environment) {
-                    environments.add(environment);
-                } else if (entry.resource() instanceof IsolatedPlan plan) {
-                    plans.add(plan);
-                } else if (entry.resource() instanceof WebApp app) {
-                    apps.add(app);
-                }
+                admitted.add(entry.resource());
             }
         }
-        warnings.forEach(w -> err.println("warning: " + w));
-        errors.forEach(e -> err.println("error: " + e));
+        warnings.forEach(w -> err.println("warning: " + Quoted.escaped(w)));
+        errors.forEach(e -> err.println("error: " + Quoted.escaped(e)));
         if (!errors.isEmpty()) {
             err.println(args[0] + ": " + errors.size() + " problem(s) found" + (args[0].equals("render") ? "; nothing rendered" : ""));
             return INVALID_INPUT;
@@ -107,7 +97,7 @@ public final class CommandLine {
             return OK;
         }
         List<HasMetadata> objects = DesiredObjects.of(input.environments(), input.plans(), input.apps(), settings,
-                w -> err.println("warning: " + w));
+                w -> err.println("warning: " + Quoted.escaped(w)));
         try {
             YamlDocuments.write(objects, out);
         } catch (IOException e) {

@@ -8,11 +8,16 @@ import dev.appservice.operator.desired.EnvironmentChildren;
 import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
-import dev.appservice.operator.desired.Workers;
+import dev.appservice.operator.desired.PlanChildren;
 import dev.appservice.operator.desired.AppWorkloads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -35,33 +40,47 @@ public final class DesiredObjects {
                 .sorted(Comparator.comparing((AppServiceEnvironment e) -> e.getMetadata().getNamespace())
                         .thenComparing(e -> e.getMetadata().getName()))
                 .toList();
+        // Grouped once, so each environment reads only its own plans and apps: O(objects), not O(environments x objects).
+        Map<String, List<IsolatedPlan>> plansByEnvironment = plans.stream()
+                .collect(Collectors.groupingBy(p -> key(p.getMetadata().getNamespace(), p.getSpec().getEnvironmentName())));
+        Map<String, List<WebApp>> appsByPlan = apps.stream()
+                .collect(Collectors.groupingBy(a -> key(a.getMetadata().getNamespace(), a.getSpec().getPlanName())));
+        Map<String, EnvironmentTopology> topologies = new HashMap<>();
+        for (AppServiceEnvironment environment : sorted) {
+            List<IsolatedPlan> own = plansByEnvironment.getOrDefault(key(environment.getMetadata().getNamespace(), environment.getMetadata().getName()), List.of());
+            List<WebApp> ownApps = own.stream().flatMap(p -> appsByPlan.getOrDefault(key(p.getMetadata().getNamespace(), p.getMetadata().getName()), List.of()).stream())
+                    .toList();
+            topologies.put(key(environment.getMetadata().getNamespace(), environment.getMetadata().getName()), new EnvironmentTopology(environment, own, ownApps));
+        }
         // Environments are independent: built on every core, kept in order.
-        sorted.parallelStream().map(environment -> ofEnvironment(environment, plans, apps, settings)).forEachOrdered(objects::addAll);
+        sorted.parallelStream().map(environment -> ofEnvironment(topologies.get(key(environment.getMetadata().getNamespace(),
+                environment.getMetadata().getName())), settings)).forEachOrdered(objects::addAll);
+        Set<String> planKeys = new HashSet<>();
         for (IsolatedPlan plan : plans) {
-            boolean placed = environments.stream().anyMatch(e -> e.getMetadata().getName().equals(plan.getSpec().getEnvironmentName())
-                    && e.getMetadata().getNamespace().equals(plan.getMetadata().getNamespace()));
-            if (!placed) {
+            planKeys.add(key(plan.getMetadata().getNamespace(), plan.getMetadata().getName()));
+            if (!topologies.containsKey(key(plan.getMetadata().getNamespace(), plan.getSpec().getEnvironmentName()))) {
                 warnings.accept("IsolatedPlan " + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName()
                         + ": AppServiceEnvironment " + plan.getMetadata().getNamespace() + "/" + plan.getSpec().getEnvironmentName()
                         + " is not in the input; no workers rendered (the operator waits for it: EnvironmentNotFound)");
             }
         }
         for (AppServiceEnvironment environment : sorted) {
-            EnvironmentTopology topology = new EnvironmentTopology(environment, plans, apps);
-            for (WebApp app : topology.apps()) {
-                if (!topology.isAdmitted(app)) {
-                    IsolatedPlan plan = topology.planOf(app).orElseThrow();
-                    warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/" + app.getMetadata().getName() + ": IsolatedPlan "
-                            + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName() + " runs at most "
-                            + AppDensity.appsPerInstance(topology.workerSize(plan)) + " apps on its " + topology.workerSize(plan)
-                            + " instances; the app is not rendered (the operator reports PlanCapacityExceeded)");
+            EnvironmentTopology topology = topologies.get(key(environment.getMetadata().getNamespace(), environment.getMetadata().getName()));
+            for (IsolatedPlan plan : topology.plans()) {
+                List<WebApp> admitted = topology.admittedApps(plan);
+                Set<String> running = admitted.stream().map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
+                for (WebApp app : topology.apps(plan)) {
+                    if (!running.contains(app.getMetadata().getName())) {
+                        warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/" + app.getMetadata().getName() + ": IsolatedPlan "
+                                + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName() + " runs at most "
+                                + AppDensity.appsPerInstance(topology.workerSize(plan)) + " apps on its " + topology.workerSize(plan)
+                                + " instances; the app is not rendered (the operator reports PlanCapacityExceeded)");
+                    }
                 }
             }
         }
         for (WebApp app : apps) {
-            boolean placed = plans.stream().anyMatch(p -> p.getMetadata().getName().equals(app.getSpec().getPlanName())
-                    && p.getMetadata().getNamespace().equals(app.getMetadata().getNamespace()));
-            if (!placed) {
+            if (!planKeys.contains(key(app.getMetadata().getNamespace(), app.getSpec().getPlanName()))) {
                 warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/" + app.getMetadata().getName() + ": IsolatedPlan "
                         + app.getMetadata().getNamespace() + "/" + app.getSpec().getPlanName() + " is not in the input; the app is not rendered");
             }
@@ -69,14 +88,16 @@ public final class DesiredObjects {
         return objects;
     }
 
-    private static List<HasMetadata> ofEnvironment(AppServiceEnvironment environment, List<IsolatedPlan> plans, List<WebApp> apps,
-            OperatorSettings settings) {
+    private static String key(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    private static List<HasMetadata> ofEnvironment(EnvironmentTopology topology, OperatorSettings settings) {
         List<HasMetadata> objects = new ArrayList<>();
-        EnvironmentTopology topology = new EnvironmentTopology(environment, plans, apps);
         // No cluster, so no Service has an address: the apps' servers answer 503 until one has.
         objects.addAll(EnvironmentChildren.of(topology, NginxConfig.AppAddresses.NONE, settings).all());
         for (IsolatedPlan plan : topology.plans()) {
-            objects.add(Workers.deployment(topology, plan, settings));
+            objects.addAll(PlanChildren.of(plan, java.util.Optional.of(topology), settings).all());
             for (WebApp app : topology.admittedApps(plan)) {
                 objects.add(AppWorkloads.deployment(topology, plan, app));
                 objects.add(AppWorkloads.service(topology, plan, app));

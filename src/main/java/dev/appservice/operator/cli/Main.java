@@ -15,11 +15,15 @@ public class Main {
 
     public static void main(String... args) {
         if (CommandLine.isOfflineCommand(args)) {
+            // The libraries that log through java.util.logging (cel-java) find Quarkus's log manager, as in the operator.
+            System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
             int code;
             try {
                 code = new CommandLine(System.out, System.err).run(args);
-            } catch (RuntimeException | StackOverflowError e) {
-                System.err.println("error: " + e);
+            } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
+                // One line, no stack trace, no raw control characters: whatever went wrong.
+                System.err.println("error: " + e.getClass().getSimpleName() + ": "
+                        + dev.appservice.operator.validation.Quoted.of(String.valueOf(e.getMessage())));
                 code = CommandLine.INVALID_INPUT;
             }
             System.exit(code);

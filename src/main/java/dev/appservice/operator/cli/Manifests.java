@@ -2,7 +2,6 @@ package dev.appservice.operator.cli;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -11,6 +10,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.appservice.operator.schema.CustomResourceSchemaValidation;
+import dev.appservice.operator.validation.MetadataRules;
+import dev.appservice.operator.validation.Quoted;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +30,10 @@ import java.util.stream.Stream;
  */
 public final class Manifests {
     public static final String API_VERSION = AppServiceEnvironment.GROUP + "/" + AppServiceEnvironment.VERSION;
+
+    /** Text shown as it is in messages: printable, without quotes or spaces, not too long. */
+    private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z0-9._/<>:+@=-]{1,100}");
+    private static final CustomResourceSchemaValidation SCHEMAS = CustomResourceSchemaValidation.fromClasspath();
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -70,7 +77,29 @@ public final class Manifests {
                 readFile(file, entries, errors, warnings);
             }
         }
-        return new Result(entries, errors, warnings);
+        return new Result(withoutDuplicates(entries, errors), errors, warnings);
+    }
+
+    /**
+     * One object per kind, namespace and name: a second one (kubectl apply would overwrite the
+     * first with it) is refused, naming where the first is, and neither rendered twice nor checked
+     * against itself.
+     */
+    private static List<Entry> withoutDuplicates(List<Entry> entries, List<String> errors) {
+        java.util.Map<String, Entry> first = new java.util.HashMap<>();
+        List<Entry> kept = new ArrayList<>();
+        for (Entry entry : entries) {
+            HasMetadata resource = entry.resource();
+            String key = resource.getKind() + "/" + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+            Entry earlier = first.putIfAbsent(key, entry);
+            if (earlier == null) {
+                kept.add(entry);
+            } else {
+                errors.add(entry.where() + ": " + resource.getKind() + " " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName()
+                        + ": metadata.name: Duplicate value: the same object is already defined in " + earlier.where() + " (one object per kind, namespace and name)");
+            }
+        }
+        return kept;
     }
 
     private static List<Path> files(Path path, List<String> errors) {
@@ -92,23 +121,21 @@ public final class Manifests {
     }
 
     private static void readFile(Path file, List<Entry> entries, List<String> errors, List<String> warnings) {
-        List<JsonNode> documents = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
-            while (it.hasNextValue()) {
-                JsonNode node = it.nextValue();
-                if (node != null && !node.isNull() && !node.isMissingNode()) {
-                    documents.add(node);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            errors.add(file + ": not valid YAML: " + firstLine(e.getMessage()));
+        String shownFile = shown(file.toString());
+        StrictYaml.Read read = StrictYaml.read(file);
+        read.error().ifPresent(error -> errors.add(shownFile + ": " + error));
+        if (read.error().isPresent()) {
             return;
         }
+        List<StrictYaml.Document> documents = read.documents();
         for (int i = 0; i < documents.size(); i++) {
-            JsonNode doc = documents.get(i);
-            String where = file + (documents.size() > 1 ? " (document " + (i + 1) + ")" : "");
+            JsonNode doc = documents.get(i).node();
+            String where = shownFile + (documents.size() > 1 ? " (document " + (i + 1) + ")" : "");
             if (doc.isObject() && doc.has("kind") && "List".equals(doc.get("kind").asText()) && doc.has("items")) {
-                doc.get("items").forEach(item -> readObject(file, where, item, entries, errors, warnings));
+                int item = 0;
+                for (JsonNode element : doc.get("items")) {
+                    readObject(file, where + " (items[" + item++ + "])", element, entries, errors, warnings);
+                }
             } else {
                 readObject(file, where, doc, entries, errors, warnings);
             }
@@ -120,21 +147,22 @@ public final class Manifests {
             errors.add(where + ": expected a Kubernetes object (a mapping with apiVersion and kind)");
             return;
         }
-        String apiVersion = doc.path("apiVersion").asText("");
-        String kind = doc.path("kind").asText("");
-        String name = doc.path("metadata").path("name").asText("<unnamed>");
-        String namespace = doc.path("metadata").path("namespace").asText("default");
-        String object = (kind.isEmpty() ? "object" : kind) + " " + namespace + "/" + name;
+        String apiVersion = doc.path("apiVersion").isTextual() ? doc.path("apiVersion").asText() : "";
+        String kind = doc.path("kind").isTextual() ? doc.path("kind").asText() : "";
+        String name = doc.path("metadata").path("name").isTextual() ? doc.path("metadata").path("name").asText() : "<unnamed>";
+        String namespace = doc.path("metadata").path("namespace").isTextual() && !doc.path("metadata").path("namespace").asText().isEmpty()
+                ? doc.path("metadata").path("namespace").asText() : "default";
+        String object = (kind.isEmpty() ? "object" : shown(kind)) + " " + shown(namespace) + "/" + shown(name);
         if (apiVersion.isEmpty() || kind.isEmpty()) {
-            errors.add(where + ": " + object + ": apiVersion and kind are required");
+            errors.add(where + ": " + object + ": apiVersion and kind are required (strings)");
             return;
         }
         if (!apiVersion.startsWith(AppServiceEnvironment.GROUP + "/")) {
-            warnings.add(where + ": " + kind + " " + name + " (" + apiVersion + "): not an " + AppServiceEnvironment.GROUP + " resource, skipped");
+            warnings.add(where + ": " + shown(kind) + " " + shown(name) + " (" + shown(apiVersion) + "): not an " + AppServiceEnvironment.GROUP + " resource, skipped");
             return;
         }
         if (!apiVersion.equals(API_VERSION)) {
-            errors.add(where + ": " + object + ": apiVersion " + apiVersion + " is not served; use " + API_VERSION);
+            errors.add(where + ": " + object + ": apiVersion " + shown(apiVersion) + " is not served; use " + API_VERSION);
             return;
         }
         Class<? extends HasMetadata> type = switch (kind) {
@@ -144,29 +172,45 @@ public final class Manifests {
             default -> null;
         };
         if (type == null) {
-            errors.add(where + ": " + object + ": unknown kind " + kind + " in " + API_VERSION
+            errors.add(where + ": " + object + ": unknown kind " + shown(kind) + " in " + API_VERSION
                     + " (known: AppServiceEnvironment, IsolatedPlan, WebApp)");
+            return;
+        }
+        // As the API server: metadata rules, then the CRD's defaults, structural schema and CEL rules.
+        List<String> refused = new ArrayList<>();
+        MetadataRules.check(object, doc.get("metadata")).forEach(v -> refused.add(where + ": " + v.describe()));
+        SCHEMAS.applyDefaults((ObjectNode) doc, apiVersion, kind);
+        SCHEMAS.validate(doc, apiVersion, kind).forEach(p -> refused.add(where + ": " + object + ": " + p.message()));
+        if (!refused.isEmpty()) {
+            errors.addAll(refused);
             return;
         }
         try {
             HasMetadata resource = YAML.treeToValue(doc, type);
-            if (resource.getMetadata().getNamespace() == null) {
+            if (resource.getMetadata().getNamespace() == null || resource.getMetadata().getNamespace().isEmpty()) {
                 resource.getMetadata().setNamespace("default");
             }
             entries.add(new Entry(file, where, resource));
         } catch (UnrecognizedPropertyException e) {
             errors.add(where + ": " + object + ": " + path(e) + " is not a field of " + kind);
         } catch (InvalidFormatException e) {
-            errors.add(where + ": " + object + ": " + path(e) + " has an invalid value '" + e.getValue() + "'"
+            errors.add(where + ": " + object + ": " + path(e) + " has an invalid value " + Quoted.of(String.valueOf(e.getValue()))
                     + (e.getTargetType() != null && e.getTargetType().isEnum() ? " (allowed: " + enumValues(e.getTargetType()) + ")" : ""));
         } catch (MismatchedInputException e) {
-            errors.add(where + ": " + object + ": " + path(e) + " has the wrong type (" + firstLine(e.getOriginalMessage()) + ")");
+            errors.add(where + ": " + object + ": " + path(e) + " has the wrong type");
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            errors.add(where + ": " + object + ": " + path(e) + " cannot be read (" + e.getClass().getSimpleName() + ")");
         } catch (IOException | RuntimeException e) {
-            errors.add(where + ": " + object + ": " + firstLine(e.getMessage()));
+            errors.add(where + ": " + object + ": cannot be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 
-    private static String path(MismatchedInputException e) {
+    /** A user's text in a message: as it is when plainly printable, quoted and escaped when not. */
+    static String shown(String text) {
+        return PLAIN.matcher(text).matches() ? text : Quoted.of(text);
+    }
+
+    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (var ref : e.getPath()) {
             if (ref.getFieldName() != null) {
@@ -183,13 +227,5 @@ public final class Manifests {
 
     private static String enumValues(Class<?> type) {
         return Stream.of(type.getEnumConstants()).map(Object::toString).collect(Collectors.joining(", "));
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

@@ -31,6 +31,7 @@ public final class EnvironmentTopology {
     private final List<IsolatedPlan> plans;
     private final Map<String, Integer> granted;
     private final Map<String, List<WebApp>> apps;
+    private HostNameClaims claims;
 
     /** An environment, its plans and no apps (for what does not depend on apps: capacity, admission). */
     public EnvironmentTopology(AppServiceEnvironment environment, Collection<IsolatedPlan> candidates) {
@@ -97,16 +98,25 @@ public final class EnvironmentTopology {
         return plans.stream().filter(p -> p.getMetadata().getName().equals(app.getSpec().getPlanName())).findFirst();
     }
 
-    /** The host names an app is served at: {@code <app>.<dnsSuffix>} and its extra host names. */
+    /**
+     * The host names an app is served at: {@code <app>.<dnsSuffix>} and the extra host names it
+     * holds (see {@link HostNameClaims}: the first app created keeps a contested name).
+     */
     public List<String> hostNames(WebApp app) {
-        List<String> hosts = new java.util.ArrayList<>();
-        hosts.add(app.getMetadata().getName() + "." + environment.getSpec().effectiveDnsSuffix(name()));
-        for (String host : app.getSpec().effectiveHostNames()) {
-            if (!hosts.contains(host)) {
-                hosts.add(host);
-            }
+        List<String> held = hostNameClaims().held(app);
+        return held.isEmpty() ? List.of(HostNameClaims.defaultName(app, dnsSuffix())) : held;
+    }
+
+    /** Who holds each host name among this environment's apps, computed once. */
+    public HostNameClaims hostNameClaims() {
+        if (claims == null) {
+            claims = new HostNameClaims(apps(), dnsSuffix());
         }
-        return hosts;
+        return claims;
+    }
+
+    private String dnsSuffix() {
+        return environment.getSpec().effectiveDnsSuffix(name());
     }
 
     /** Creation time first, then name: the order in which plans were admitted. */

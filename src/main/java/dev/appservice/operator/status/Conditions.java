@@ -47,7 +47,7 @@ public final class Conditions {
                     .withType(d.type())
                     .withStatus(status)
                     .withReason(d.reason())
-                    .withMessage(d.message() == null ? "" : d.message())
+                    .withMessage(d.message() == null ? "" : dev.appservice.operator.validation.Quoted.escaped(d.message()))
                     .withObservedGeneration(generation)
                     .withLastTransitionTime(transition)
                     .build());

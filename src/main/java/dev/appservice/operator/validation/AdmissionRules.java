@@ -195,9 +195,11 @@ public final class AdmissionRules {
                     + "'): create the app again on the other plan"));
             return problems;
         }
-        List<WebApp> others = view.apps(namespace).stream().filter(a -> !a.getMetadata().getName().equals(name) && a.getSpec() != null).toList();
-        for (WebApp other : others) {
-            if (planName.equals(other.getSpec().getPlanName()) && other.getSpec().effectivePort() == app.getSpec().effectivePort()) {
+        // Only what this app's plan and host names touch is read (indexed in validate), so admitting n apps costs O(n).
+        List<WebApp> siblings = view.appsOfPlan(namespace, planName).stream()
+                .filter(a -> !a.getMetadata().getName().equals(name) && a.getSpec() != null).toList();
+        for (WebApp other : siblings) {
+            if (other.getSpec().effectivePort() == app.getSpec().effectivePort()) {
                 problems.add(Violation.error(object, "spec.port", app.getSpec().effectivePort() + " is already used by " + SpecValidation.describe(other)
                         + " on IsolatedPlan " + namespace + "/" + planName + "; the apps of a plan share its instances and need distinct ports"));
             }
@@ -210,21 +212,26 @@ public final class AdmissionRules {
         }
         Optional<AppServiceEnvironment> environment = view.environment(namespace, plan.get().getSpec().getEnvironmentName());
         if (environment.isPresent()) {
-            EnvironmentTopology topology = new EnvironmentTopology(environment.get(), view.plans(namespace), others);
+            EnvironmentTopology topology = new EnvironmentTopology(environment.get(), List.of(plan.get()));
             // A new app comes last in its plan's admission order: past the density, it is admitted but will not run.
             int density = AppDensity.appsPerInstance(topology.workerSize(plan.get()));
-            int running = topology.planOf(app).map(p -> topology.apps(p).stream().filter(SpecValidation::acceptable).count()).orElse(0L).intValue();
+            int running = (int) siblings.stream().filter(a -> a.getMetadata().getDeletionTimestamp() == null).filter(SpecValidation::acceptable).count();
             if (previous == null && running >= density) {
                 problems.add(Violation.warning(object, "spec.planName", "IsolatedPlan " + namespace + "/" + planName + " runs at most " + density
                         + " apps on its " + topology.workerSize(plan.get()) + " instances and already has " + running
                         + "; this app will not run (PlanCapacityExceeded) until one goes or the plan is scaled up to a larger size"));
             }
-            List<String> hosts = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app)).hostNames(app);
-            for (WebApp other : topology.apps()) {
-                for (String host : topology.hostNames(other)) {
-                    if (hosts.contains(host)) {
-                        problems.add(Violation.error(object, "spec.hostNames", "'" + host + "' is already served for " + SpecValidation.describe(other)
-                                + " by AppServiceEnvironment " + namespace + "/" + environment.get().getMetadata().getName()));
+            String environmentName = environment.get().getMetadata().getName();
+            String dnsSuffix = environment.get().getSpec().effectiveDnsSuffix(environmentName);
+            List<String> hosts = app.getSpec().effectiveHostNames();
+            for (int i = 0; i < hosts.size(); i++) {
+                String host = hosts.get(i);
+                HostNameRules.checkInEnvironment(object, "spec.hostNames[" + i + "]", host, dnsSuffix, problems);
+                for (WebApp other : view.appsWithHostName(namespace, environmentName, host)) {
+                    if (!other.getMetadata().getName().equals(name)) {
+                        problems.add(Violation.error(object, "spec.hostNames[" + i + "]", Quoted.of(host) + " is already served for "
+                                + SpecValidation.describe(other) + " by AppServiceEnvironment " + namespace + "/" + environmentName
+                                + " (host names are unique in an environment; the app created first keeps one)"));
                     }
                 }
             }

@@ -27,6 +27,23 @@ public interface ClusterView {
     /** The environments of one virtual network ({@code spec.virtualNetwork.name}), in every namespace. */
     List<AppServiceEnvironment> environmentsInVirtualNetwork(String virtualNetwork);
 
+    /** The web apps of one plan. A view may index them; this one reads the namespace's apps. */
+    default List<WebApp> appsOfPlan(String namespace, String planName) {
+        return apps(namespace).stream().filter(a -> a.getSpec() != null && planName.equals(a.getSpec().getPlanName())).toList();
+    }
+
+    /**
+     * The web apps of an environment that list {@code host} among their extra host names
+     * ({@code spec.hostNames}). A view may index them; this one reads the namespace's apps.
+     */
+    default List<WebApp> appsWithHostName(String namespace, String environmentName, String host) {
+        return apps(namespace).stream()
+                .filter(a -> a.getSpec() != null && a.getSpec().effectiveHostNames().contains(host))
+                .filter(a -> plan(namespace, a.getSpec().getPlanName())
+                        .map(p -> p.getSpec() != null && environmentName.equals(p.getSpec().getEnvironmentName())).orElse(false))
+                .toList();
+    }
+
     /** A view over a fixed set of objects (the manifests given to {@code validate}). */
     static ClusterView of(Collection<AppServiceEnvironment> environments, Collection<IsolatedPlan> plans, Collection<WebApp> apps) {
         return new ClusterView() {

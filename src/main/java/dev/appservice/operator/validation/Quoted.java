@@ -18,6 +18,37 @@ public final class Quoted {
         }
         StringBuilder sb = new StringBuilder("'");
         int shown = Math.min(value.length(), SHOWN_CHARACTERS);
+        escape(value, shown, sb);
+        sb.append('\'');
+        if (value.length() > shown) {
+            sb.append("... (").append(value.length()).append(" characters)");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A whole message with any control character left in it escaped: the last guard of every
+     * message path (webhook answers, validate's lines, status conditions), whatever a rule forgot.
+     */
+    public static String escaped(String message) {
+        if (message == null) {
+            return null;
+        }
+        for (int i = 0; i < message.length(); i++) {
+            if (needsEscape(message.charAt(i))) {
+                StringBuilder sb = new StringBuilder(message.length() + 16);
+                escape(message, message.length(), sb);
+                return sb.toString();
+            }
+        }
+        return message;
+    }
+
+    private static boolean needsEscape(char c) {
+        return Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || c == '\u2028' || c == '\u2029';
+    }
+
+    private static void escape(String value, int shown, StringBuilder sb) {
         for (int i = 0; i < shown; i++) {
             char c = value.charAt(i);
             if (c == '\n') {
@@ -32,10 +63,5 @@ public final class Quoted {
                 sb.append(c);
             }
         }
-        sb.append('\'');
-        if (value.length() > shown) {
-            sb.append("... (").append(value.length()).append(" characters)");
-        }
-        return sb.toString();
     }
 }

@@ -220,7 +220,6 @@ public final class SpecValidation {
         return problems;
     }
 
-    private static final Pattern HOST_NAME = Pattern.compile("^(\\*\\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$");
     private static final Pattern ENV_NAME = Pattern.compile("^[-._a-zA-Z][-._a-zA-Z0-9]*$");
 
     public static List<Violation> validate(WebApp app) {
@@ -246,10 +245,7 @@ public final class SpecValidation {
         }
         List<String> hosts = spec.effectiveHostNames();
         for (int i = 0; i < hosts.size(); i++) {
-            String host = hosts.get(i);
-            if (host == null || host.length() > 253 || !HOST_NAME.matcher(host).matches()) {
-                problems.add(Violation.error(object, "spec.hostNames[" + i + "]", "must be a lowercase DNS name such as www.contoso.com, got " + Quoted.of(host)));
-            }
+            HostNameRules.checkSyntax(object, "spec.hostNames[" + i + "]", hosts.get(i), problems);
         }
         if (spec.getEnv() != null) {
             for (int i = 0; i < spec.getEnv().size(); i++) {

@@ -16,6 +16,6 @@ public record Violation(String object, String field, String message, boolean war
 
     /** {@code IsolatedPlan ns/name: spec.instances must be between 1 and 100, got 120}. */
     public String describe() {
-        return object + ": " + (field == null || field.isEmpty() ? "" : field + " ") + message;
+        return Quoted.escaped(object + ": " + (field == null || field.isEmpty() ? "" : field + " ") + message);
     }
 }

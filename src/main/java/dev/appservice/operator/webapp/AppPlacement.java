@@ -41,10 +41,14 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
         @SuppressWarnings("unchecked")
         var plans = (InformerEventSource<IsolatedPlan, WebApp>) context.eventSourceRetriever()
                 .getEventSourceFor(IsolatedPlan.class, WebAppReconciler.PLANS);
-        EnvironmentTopology topology = new EnvironmentTopology(environment.get(),
-                plans.byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(namespace, environment.get().getMetadata().getName()))
-                        .stream().filter(SpecValidation::acceptable).toList(),
-                appsOfPlan(app, plan.get(), context).stream().filter(SpecValidation::acceptable).toList());
+        var environmentPlans = plans.byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(namespace, environment.get().getMetadata().getName()))
+                .stream().filter(SpecValidation::acceptable).toList();
+        // The apps of every plan of the environment: host names are claimed environment-wide (HostNameClaims).
+        java.util.List<WebApp> apps = new java.util.ArrayList<>(appsOfPlan(app, plan.get(), context));
+        environmentPlans.stream().filter(p -> !p.getMetadata().getName().equals(plan.get().getMetadata().getName()))
+                .forEach(p -> apps.addAll(siblings(context).byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(namespace, p.getMetadata().getName()))));
+        EnvironmentTopology topology = new EnvironmentTopology(environment.get(), environmentPlans,
+                apps.stream().filter(SpecValidation::acceptable).toList());
         Optional<AppPlacement> placement = topology.planOf(app).map(p -> new AppPlacement(topology, p));
         placement.ifPresent(p -> memo.put(KEY, p));
         return placement;

@@ -7,6 +7,8 @@ import dev.appservice.operator.api.WebAppStatus;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.HostNameClaims;
+import dev.appservice.operator.validation.Quoted;
 import dev.appservice.operator.model.InstanceDeployment;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import dev.appservice.operator.status.Conditions;
@@ -51,7 +53,12 @@ public final class WebAppStatusFactory {
             IsolatedPlan placed = placement.get().plan();
             String planRef = "IsolatedPlan " + ns + "/" + placed.getMetadata().getName();
             status.setUrls(urls(topology, app));
-            if (!placement.get().admitted(app)) {
+            List<HostNameClaims.Lost> lost = topology.hostNameClaims().lost(app);
+            if (!lost.isEmpty()) {
+                // Served at the names it holds; not Ready while a name it asks for goes to another app.
+                ready = new Conditions.Desired(Conditions.READY, false, "HostNameConflict", String.join("; ", lost.stream()
+                        .map(l -> "spec.hostNames: " + Quoted.of(l.host()) + " " + l.reason()).toList()));
+            } else if (!placement.get().admitted(app)) {
                 InstanceSize size = topology.workerSize(placed);
                 int density = AppDensity.appsPerInstance(size);
                 List<WebApp> apps = topology.apps(placed).stream().sorted(EnvironmentTopology.APP_ADMISSION_ORDER).toList();

@@ -427,6 +427,36 @@ class ValidatingWebhookTest {
         return app;
     }
 
+    /**
+     * The hostile generator's cases (issue 18's host names among them) over HTTP: each environment,
+     * plan and app is answered, allowed or refused with one line naming object and field, and no
+     * answer carries a raw control character back to kubectl's terminal.
+     */
+    static final long HOSTILE_SEED = 18_2026_1127L;
+
+    @Test
+    void hostileCasesAreAnsweredInOneLineWithoutControlCharacters() throws Exception {
+        var generator = new dev.appservice.operator.testing.HostileResources(HOSTILE_SEED);
+        int refused = 0;
+        for (int i = 0; i < 60; i++) {
+            var c = generator.next(i);
+            for (HasMetadata object : List.of(c.environment(), c.plan(), c.app())) {
+                Answer answer = create(object);
+                List<String> messages = new java.util.ArrayList<>(answer.warnings());
+                if (!answer.allowed()) {
+                    refused++;
+                    assertThat(answer.message()).as("case " + i).matches("^(AppServiceEnvironment|IsolatedPlan|WebApp) [^\\n]*: \\S[^\\n]*");
+                    messages.add(answer.message());
+                }
+                for (String message : messages) {
+                    assertThat(message.chars().filter(ch -> ch < 0x20 || ch == 0x7f || ch == 0x2028 || ch == 0x2029).count())
+                            .as("case " + i + ": " + message).isZero();
+                }
+            }
+        }
+        assertThat(refused).as("the hostile cases are refused").isPositive();
+    }
+
     @Test
     void appsOfOnePlanNeedDistinctPortsAndHostNamesAreServedOnce() throws Exception {
         exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I1, 1), plan(ns, "api", "ase1", InstanceSize.I1, 1));
@@ -436,7 +466,8 @@ class ValidatingWebhookTest {
         assertThat(create(webApp(ns, "blog", "web", 8081)).allowed()).isTrue();
         assertThat(create(webApp(ns, "other", "api", 8080)).allowed()).as("another plan's instances").isTrue();
         assertThat(create(webApp(ns, "copycat", "api", 9000, "www.contoso.com")).message()).isEqualTo("WebApp " + ns
-                + "/copycat: spec.hostNames 'www.contoso.com' is already served for WebApp " + ns + "/shop by AppServiceEnvironment " + ns + "/ase1");
+                + "/copycat: spec.hostNames[0] 'www.contoso.com' is already served for WebApp " + ns + "/shop by AppServiceEnvironment " + ns
+                + "/ase1 (host names are unique in an environment; the app created first keeps one)");
         var moved = webApp(ns, "shop", "api", 8080, "www.contoso.com");
         assertThat(update(moved, webApp(ns, "shop", "web", 8080, "www.contoso.com")).message())
                 .isEqualTo("WebApp " + ns + "/shop: spec.planName is immutable ('web' → 'api'): create the app again on the other plan");

@@ -33,6 +33,16 @@ public final class HostileResources {
             "y".repeat(64), "a".repeat(253), "a".repeat(300), "10.0.0.0/33", "256.1.1.1/8", "::/129", "fd00::/64", "10.0.0.0/8", "not a cidr",
             "0.0.0.0/0", "*", "Internet", "VirtualNetwork", "AppServiceManagement", "AzureLoadBalancer", "1-65535", "0", "65536", "80-79", "443");
 
+    /**
+     * Host names an attacker or a careless user would try (issue 18): under an environment's
+     * dnsSuffix (the fixtures' and the generated "apps.example.com"), wildcards covering it, labels
+     * and names past their limits, a name other cases claim too, control characters.
+     */
+    static final List<String> HOSTILE_HOSTS = List.of("*.apps.example.com", "payments.apps.example.com", "apps.example.com", "*.example.com",
+            "*.p.appservice.local", "*.appservice.local", "*.local", "l".repeat(64) + ".example.com", "h.".repeat(126) + "com",
+            "www.example.com", "*.*.example.com", "www..example.com", "www.example.com.", "evil.example.com\nreturn 302 http://x/;",
+            "a\u001B[31m.example.com", "*", "*.com", "xn--bcher-kva.example.com", "WWW.EXAMPLE.COM", "www.example.com ");
+
     /** One case: whether it was generated hostile, and its three resources. */
     public record Case(int index, boolean hostile, AppServiceEnvironment environment, IsolatedPlan plan, WebApp app) {
     }
@@ -55,6 +65,11 @@ public final class HostileResources {
 
     private String pick() {
         return NASTY.get(random.nextInt(NASTY.size()));
+    }
+
+    private String pickHost() {
+        int i = random.nextInt(NASTY.size() + HOSTILE_HOSTS.size());
+        return i < NASTY.size() ? NASTY.get(i) : HOSTILE_HOSTS.get(i - NASTY.size());
     }
 
     /** True for a hostile case, one time in n. */
@@ -184,7 +199,8 @@ public final class HostileResources {
         spec.setPlanName(bad(10) ? pick() : plan);
         spec.setImage(bad(10) ? pick() : "registry.example/app:1");
         spec.setPort(hostile && random.nextBoolean() ? count() : 1 + random.nextInt(65535));
-        spec.setHostNames(random.nextBoolean() ? List.of(hostile ? pick() : "www.example.com") : null);
+        // One draw, as pick() takes: the hostile host names widen the cases without moving the rest of the seed's sequence.
+        spec.setHostNames(random.nextBoolean() ? List.of(hostile ? pickHost() : "www.example.com") : null);
         spec.setHealthCheckPath(bad(4) ? pick() : null);
         app.setSpec(spec);
         return app;

@@ -125,6 +125,11 @@ public class AdmissionCache implements ClusterView {
     }
 
     @Override
+    public Optional<Boolean> certManagerInstalled() {
+        return dev.appservice.operator.certificates.CertManagerPresence.installed(client);
+    }
+
+    @Override
     public Optional<IsolatedPlan> plan(String namespace, String name) {
         return byKey(plans, namespace, name);
     }

@@ -4,6 +4,7 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.EnvironmentVersion;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.certificates.CertManagerPresence;
 import dev.appservice.operator.api.WorkerPool;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.model.AppDensity;
@@ -193,6 +194,9 @@ public final class AdmissionRules {
             problems.add(Violation.error(object, "spec.planName", "is immutable ('" + previous.getSpec().getPlanName() + "' → '" + planName
                     + "'): create the app again on the other plan"));
             return problems;
+        }
+        if (app.getSpec().issuerRef() != null && view.certManagerInstalled().filter(installed -> !installed).isPresent()) {
+            problems.add(Violation.error(object, "spec.tls.issuerRef", CertManagerPresence.NOT_INSTALLED));
         }
         List<WebApp> others = view.apps(namespace).stream().filter(a -> !a.getMetadata().getName().equals(name) && a.getSpec() != null).toList();
         for (WebApp other : others) {

@@ -42,7 +42,8 @@ final class EnvironmentTopologies {
     static FrontEndConfiguration frontEndConfiguration(AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
         var memo = context.managedWorkflowAndDependentResourceContext();
         return memo.get(FRONT_END_CONFIGURATION, FrontEndConfiguration.class).orElseGet(() -> {
-            var configuration = NginxConfig.render(from(environment, context), AppServiceAddresses.from(environment, context));
+            var configuration = NginxConfig.render(from(environment, context), AppServiceAddresses.from(environment, context),
+                    AppEdgeSources.edges(environment, context));
             memo.put(FRONT_END_CONFIGURATION, configuration);
             return configuration;
         });

@@ -2,6 +2,7 @@ package dev.appservice.operator.certificates;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.util.Optional;
 
 /**
@@ -26,7 +27,7 @@ public final class CertManagerPresence {
         try {
             return Optional.of(client.supports(API_VERSION, KIND));
         } catch (KubernetesClientException e) {
-            return Optional.empty();
+            return e.getCode() == HttpURLConnection.HTTP_NOT_FOUND ? Optional.of(false) : Optional.empty();
         }
     }
 }

@@ -410,6 +410,52 @@ class ValidatingWebhookTest {
         assertThat(create(app).message()).contains("spec.accessRestrictions may hold at most 512 rules (App Service's limit), got 513");
     }
 
+    @Test
+    void deniesAnAppCertificateSecretOrIssuerThatIsNotANameNamingTheFieldAndTheLimit() throws Exception {
+        var app = webApp(ns, "secured", "web", 8080);
+        var tls = new dev.appservice.operator.api.AppTlsSettings();
+        tls.setSecretName("Shop_TLS");
+        var issuer = new dev.appservice.operator.api.CertificateIssuerReference();
+        issuer.setName("lets encrypt");
+        issuer.setKind("cluster-issuer");
+        issuer.setGroup("Cert Manager");
+        tls.setIssuerRef(issuer);
+        app.getSpec().setTls(tls);
+        Answer answer = create(app);
+        assertThat(answer.allowed()).isFalse();
+        assertThat(answer.message()).contains("WebApp " + ns + "/secured: spec.tls.secretName must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got 'Shop_TLS'")
+                .contains("spec.tls.issuerRef.name must be a DNS subdomain").contains("got 'lets encrypt'")
+                .contains("spec.tls.issuerRef.kind must be a Kind such as Issuer or ClusterIssuer").contains("at most 63 characters), got 'cluster-issuer'")
+                .contains("spec.tls.issuerRef.group must be a DNS subdomain").contains("got 'Cert Manager'")
+                .contains("spec.tls.issuerRef needs spec.hostNames");
+    }
+
+    @Test
+    void deniesAnIssuedCertificateWhileCertManagerIsNotInstalled() throws Exception {
+        exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I1, 1));
+        var app = webApp(ns, "issued", "web", 8080, "www.contoso.com");
+        var tls = new dev.appservice.operator.api.AppTlsSettings();
+        tls.setSecretName("issued-tls");
+        var issuer = new dev.appservice.operator.api.CertificateIssuerReference();
+        issuer.setName("letsencrypt");
+        issuer.setKind("ClusterIssuer");
+        tls.setIssuerRef(issuer);
+        app.getSpec().setTls(tls);
+        // The webhook asks the API server in the background (it never blocks its event loop): its answer follows within seconds.
+        Answer refused = await().atMost(Duration.ofSeconds(30)).until(() -> create(app), a -> !a.allowed());
+        assertThat(refused.message()).contains("WebApp " + ns + "/issued: spec.tls.issuerRef names a cert-manager issuer, but cert-manager is not installed");
+
+        var crd = dev.appservice.operator.webapp.CertManagerCrd.definition();
+        client.resource(crd).create();
+        try {
+            await("cert-manager installed").atMost(Duration.ofSeconds(30)).until(() -> create(app).allowed());
+            tls.setIssuerRef(null);
+        } finally {
+            client.resource(crd).delete();
+        }
+        assertThat(create(app).allowed()).as("a Secret of one's own needs no cert-manager").isTrue();
+    }
+
 
     static dev.appservice.operator.api.WebApp webApp(String namespace, String name, String plan, int port, String... hostNames) {
         var app = new dev.appservice.operator.api.WebApp();

@@ -142,6 +142,7 @@ class AppCertificatesReconcileTest extends OperatorTest {
         } finally {
             client.resource(crd).delete();
         }
+        assertThat(CertManagerPresence.installed(client)).as("uninstalled").hasValue(false);
     }
 
     // --- fixtures ---
@@ -180,21 +181,8 @@ class AppCertificatesReconcileTest extends OperatorTest {
         return Base64.getEncoder().encodeToString(Files.readString(file, StandardCharsets.US_ASCII).getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** cert-manager's Certificate CRD, as far as discovery and storage need it. */
     static CustomResourceDefinition certManagerCrd() {
-        return new CustomResourceDefinitionBuilder()
-                .withNewMetadata().withName("certificates.cert-manager.io").endMetadata()
-                .withNewSpec()
-                .withGroup("cert-manager.io")
-                .withScope("Namespaced")
-                .withNewNames().withKind("Certificate").withListKind("CertificateList").withPlural("certificates").withSingular("certificate")
-                .endNames()
-                .addNewVersion().withName("v1").withServed(true).withStorage(true)
-                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema()
-                .endSchema()
-                .endVersion()
-                .endSpec()
-                .build();
+        return CertManagerCrd.definition();
     }
 
     GenericKubernetesResource certificate() {

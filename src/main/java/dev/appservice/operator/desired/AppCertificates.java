@@ -169,7 +169,8 @@ public final class AppCertificates {
                     .withAnnotations(new TreeMap<>())
                     .endMetadata()
                     .withType("Opaque")
-                    .withData(data.get(i))
+                    // No data at all rather than an empty map, as the API server keeps it: nothing to update when nothing changed.
+                    .withData(data.get(i).isEmpty() ? null : data.get(i))
                     .build());
         }
         return secrets;

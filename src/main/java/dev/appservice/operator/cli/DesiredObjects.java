@@ -78,6 +78,8 @@ public final class DesiredObjects {
         EnvironmentTopology topology = new EnvironmentTopology(environment, plans, apps);
         // No cluster, so no Service has an address: the apps' servers answer 503 until one has.
         objects.addAll(FrontEnds.configMaps(topology, NginxConfig.render(topology, NginxConfig.AppAddresses.NONE)));
+        // No cluster, so no app's Secret can be read: the front ends' Secret of certificate copies is empty.
+        objects.addAll(dev.appservice.operator.desired.AppCertificates.secrets(topology, java.util.Map.of()));
         objects.add(FrontEnds.deployment(topology));
         objects.add(EnvironmentServices.vip(topology));
         objects.add(EnvironmentServices.internal(topology));
@@ -89,6 +91,9 @@ public final class DesiredObjects {
             for (WebApp app : topology.admittedApps(plan)) {
                 objects.add(AppWorkloads.deployment(topology, plan, app));
                 objects.add(AppWorkloads.service(topology, plan, app));
+                if (app.getSpec().issuerRef() != null) {
+                    objects.add(dev.appservice.operator.desired.IssuedCertificate.of(app));
+                }
             }
         }
         return objects;

@@ -29,6 +29,7 @@ public final class IssuedCertificate {
         return app.getMetadata().getName();
     }
 
+    /** The Certificate as {@code render} shows it; the reconcile adds the app as its controller ({@link #controlledBy}). */
     public static GenericKubernetesResource of(WebApp app) {
         CertificateIssuerReference issuer = app.getSpec().issuerRef();
         Map<String, Object> issuerRef = new LinkedHashMap<>();
@@ -52,16 +53,22 @@ public final class IssuedCertificate {
                 .withName(name(app))
                 .withNamespace(app.getMetadata().getNamespace())
                 .withLabels(labels)
-                .withOwnerReferences(new OwnerReferenceBuilder()
-                        .withApiVersion(app.getApiVersion())
-                        .withKind(app.getKind())
-                        .withName(app.getMetadata().getName())
-                        .withUid(app.getMetadata().getUid())
-                        .withController(true)
-                        .withBlockOwnerDeletion(true)
-                        .build())
                 .endMetadata()
                 .withAdditionalProperties(Map.of("spec", spec))
                 .build();
+    }
+
+    /** The Certificate controlled by the app: deleted with it by the garbage collector. */
+    public static GenericKubernetesResource controlledBy(WebApp app) {
+        GenericKubernetesResource certificate = of(app);
+        certificate.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
+                .withApiVersion(app.getApiVersion())
+                .withKind(app.getKind())
+                .withName(app.getMetadata().getName())
+                .withUid(app.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build()));
+        return certificate;
     }
 }

@@ -25,6 +25,8 @@ import java.util.Optional;
  */
 final class IssuedCertificates {
     static final String CONDITION = "CertificateIssued";
+    /** How soon an app whose Certificate cannot be made (cert-manager absent, not permitted, a foreign one) is looked at again. */
+    static final java.time.Duration RECHECK = java.time.Duration.ofSeconds(15);
     static final String REASON_REQUESTED = "Requested";
     static final String REASON_NOT_INSTALLED = "CertManagerNotInstalled";
     static final String REASON_NOT_PERMITTED = "CertManagerNotEnabled";
@@ -65,7 +67,7 @@ final class IssuedCertificates {
                 return Optional.of(new Conditions.Desired(CONDITION, false, REASON_NOT_OWNED, ref + " exists and is not this app's; it is left "
                         + "untouched: delete or rename it to let the operator create the app's own"));
             }
-            GenericKubernetesResource desired = IssuedCertificate.of(app);
+            GenericKubernetesResource desired = IssuedCertificate.controlledBy(app);
             if (current == null) {
                 certificates.resource(desired).create();
             } else if (!Objects.equals(current.getAdditionalProperties().get("spec"), desired.getAdditionalProperties().get("spec"))

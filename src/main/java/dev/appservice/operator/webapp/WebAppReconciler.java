@@ -166,11 +166,14 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
         // The app's own certificate: reported beside Ready, never holding the app back (its names fall back to the environment's).
         List<Conditions.Desired> certificates = new java.util.ArrayList<>();
-        IssuedCertificates.reconcile(app, context.getClient()).ifPresent(certificates::add);
+        Optional<Conditions.Desired> issued = IssuedCertificates.reconcile(app, context.getClient());
+        issued.ifPresent(certificates::add);
         AppCertificateConditions.of(app, environment, context.getSecondaryResource(Secret.class, APP_SECRETS)).ifPresent(certificates::add);
         WebAppStatus status = WebAppStatusFactory.compute(app, plan, environment, AppPlacement.from(app, context),
                 context.getSecondaryResource(Deployment.class), certificates, clock.instant());
-        return StatusWrites.patchIfChanged(app, status, context, clock.instant());
+        UpdateControl<WebApp> written = StatusWrites.patchIfChanged(app, status, context, clock.instant());
+        // Nothing announces cert-manager's arrival (no informer on a kind that may not exist): look again after a while.
+        return issued.filter(c -> !c.status()).isPresent() ? written.rescheduleAfter(IssuedCertificates.RECHECK) : written;
     }
 
     @Override

@@ -225,7 +225,7 @@ class AppTlsAndAffinityNginxTest {
         AppServiceEnvironment environment = environment();
         EnvironmentTopology topology = new EnvironmentTopology(environment, List.of(), List.of());
         for (Secret copy : AppCertificates.secrets(topology, usable)) {
-            for (var entry : copy.getData().entrySet()) {
+            for (var entry : copy.getData() == null ? Map.<String, String>of().entrySet() : copy.getData().entrySet()) {
                 Path staged = workDirectory.resolve(entry.getKey() + ".new");
                 Files.write(staged, Base64.getDecoder().decode(entry.getValue()));
                 Files.move(staged, frontEnd.certificates().resolve(entry.getKey()), java.nio.file.StandardCopyOption.ATOMIC_MOVE,

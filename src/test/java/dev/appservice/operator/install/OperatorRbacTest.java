@@ -207,11 +207,12 @@ class OperatorRbacTest {
     static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.of(
             "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps",
             "status/ConditionEvents.class", "create events",
-            "admission/WebhookCertificates.class", "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
+            "certificates/WebhookCertificates.class", "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
                     + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
-            "admission/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)",
+            "certificates/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)",
             "environment/FrontEndConfigDependent.class", "delete configmaps: a configuration shard no longer needed (its own kind)",
             "environment/FrontEndCertificatesDependent.class", "delete secrets: a Secret of certificate copies no longer needed (its own kind)",
+            "webapp/WebAppReconciler.class", "hands its client to IssuedCertificates (below)",
             "webapp/IssuedCertificates.class", "get, create, update, delete certificates.cert-manager.io: granted only with certManager.enabled"
                     + " (see certManagerEnabledGrantsTheAppsCertificatesAndNothingElse)",
             "certificates/CertManagerPresence.class", "API discovery of /apis/cert-manager.io/v1: a non-resource URL every client may read"

@@ -81,6 +81,8 @@ public class AdmissionCache implements ClusterView {
                 apps.add(inform(client.resources(WebApp.class).inNamespace(namespace), Map.of()));
             }
         }
+        // Asked once now, so the first review of an app with an issuer already knows.
+        refreshCertManagerPresence();
     }
 
     /**

@@ -48,6 +48,13 @@ public class AdmissionCache implements ClusterView {
     private final List<SharedIndexInformer<AppServiceEnvironment>> environments = new ArrayList<>();
     private final List<SharedIndexInformer<IsolatedPlan>> plans = new ArrayList<>();
     private final List<SharedIndexInformer<WebApp>> apps = new ArrayList<>();
+    /** How long an answer about cert-manager's presence is used before it is asked again. */
+    static final java.time.Duration CERT_MANAGER_FRESHNESS = java.time.Duration.ofSeconds(5);
+    private final java.util.concurrent.atomic.AtomicReference<Optional<Boolean>> certManagerPresence =
+            new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
+    private final java.util.concurrent.atomic.AtomicLong certManagerAskedAt =
+            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 2 * CERT_MANAGER_FRESHNESS.toNanos());
+    private final java.util.concurrent.atomic.AtomicBoolean certManagerRefreshing = new java.util.concurrent.atomic.AtomicBoolean();
 
     void start(@Observes StartupEvent event) {
         // What the controllers watch (the chart's watchNamespaces end up there).
@@ -74,6 +81,8 @@ public class AdmissionCache implements ClusterView {
                 apps.add(inform(client.resources(WebApp.class).inNamespace(namespace), Map.of()));
             }
         }
+        // Asked once now, so the first review of an app with an issuer already knows.
+        refreshCertManagerPresence();
     }
 
     /**
@@ -122,6 +131,33 @@ public class AdmissionCache implements ClusterView {
         List<AppServiceEnvironment> all = new ArrayList<>();
         environments.forEach(i -> all.addAll(i.getIndexer().byIndex(CacheIndexes.ENVIRONMENTS_BY_VIRTUAL_NETWORK, virtualNetwork)));
         return all;
+    }
+
+    /**
+     * Whether cert-manager is installed, as last asked: the webhook answers on the event loop and
+     * never waits for the API server, so the answer is refreshed in the background when it is older
+     * than {@link #CERT_MANAGER_FRESHNESS} (and at start-up). Unknown until the first answer: then an
+     * issuer is not refused here, and the app's reconcile reports it.
+     */
+    @Override
+    public Optional<Boolean> certManagerInstalled() {
+        if (System.nanoTime() - certManagerAskedAt.get() > CERT_MANAGER_FRESHNESS.toNanos()) {
+            refreshCertManagerPresence();
+        }
+        return certManagerPresence.get();
+    }
+
+    private void refreshCertManagerPresence() {
+        if (certManagerRefreshing.compareAndSet(false, true)) {
+            java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    certManagerPresence.set(dev.appservice.operator.certificates.CertManagerPresence.installed(client));
+                    certManagerAskedAt.set(System.nanoTime());
+                } finally {
+                    certManagerRefreshing.set(false);
+                }
+            });
+        }
     }
 
     @Override

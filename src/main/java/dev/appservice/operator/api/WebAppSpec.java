@@ -119,4 +119,40 @@ public class WebAppSpec {
     public void setHealthCheckPath(String healthCheckPath) {
         this.healthCheckPath = healthCheckPath;
     }
+
+    @JsonPropertyDescription("The app's own certificate for its spec.hostNames, chosen by SNI at the front ends (the environment's certificate keeps serving <app>.<dnsSuffix>), optionally issued by cert-manager.")
+    private AppTlsSettings tls;
+
+    @JsonPropertyDescription("Keep each client on one instance of the app with App Service's ARRAffinity cookie, set by the front ends. Defaults to false: requests are spread over the instances.")
+    private Boolean clientAffinity;
+
+    public AppTlsSettings getTls() {
+        return tls;
+    }
+
+    public void setTls(AppTlsSettings tls) {
+        this.tls = tls;
+    }
+
+    public Boolean getClientAffinity() {
+        return clientAffinity;
+    }
+
+    public void setClientAffinity(Boolean clientAffinity) {
+        this.clientAffinity = clientAffinity;
+    }
+
+    /** The Secret named in {@code spec.tls.secretName}, or null. */
+    public String tlsSecretName() {
+        return tls == null || tls.getSecretName() == null || tls.getSecretName().isBlank() ? null : tls.getSecretName();
+    }
+
+    /** The issuer of {@code spec.tls.issuerRef}, or null. */
+    public CertificateIssuerReference issuerRef() {
+        return tls == null ? null : tls.getIssuerRef();
+    }
+
+    public boolean effectiveClientAffinity() {
+        return Boolean.TRUE.equals(clientAffinity);
+    }
 }

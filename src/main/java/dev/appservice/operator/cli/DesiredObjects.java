@@ -95,12 +95,15 @@ public final class DesiredObjects {
     private static List<HasMetadata> ofEnvironment(EnvironmentTopology topology, OperatorSettings settings) {
         List<HasMetadata> objects = new ArrayList<>();
         // No cluster, so no Service has an address: the apps' servers answer 503 until one has.
-        objects.addAll(EnvironmentChildren.of(topology, NginxConfig.AppAddresses.NONE, settings).all());
+        objects.addAll(EnvironmentChildren.offline(topology, settings).all());
         for (IsolatedPlan plan : topology.plans()) {
             objects.addAll(PlanChildren.of(plan, java.util.Optional.of(topology), settings).all());
             for (WebApp app : topology.admittedApps(plan)) {
                 objects.add(AppWorkloads.deployment(topology, plan, app));
                 objects.add(AppWorkloads.service(topology, plan, app));
+                if (app.getSpec().issuerRef() != null) {
+                    objects.add(dev.appservice.operator.desired.IssuedCertificate.of(app));
+                }
             }
         }
         return objects;

@@ -4,12 +4,15 @@ import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import dev.appservice.operator.api.WebApp;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,6 +24,7 @@ import java.util.Optional;
  * here and nowhere else.
  *
  * @param frontEndConfig the nginx configuration: the main ConfigMap, then one per further shard
+ * @param frontEndCertificates the front ends' copies of the apps' own certificates ({@link AppCertificates#secrets})
  * @param frontEnds the front-end Deployment
  * @param vip the VIP Service (LoadBalancer or ClusterIP by {@code loadBalancer.type})
  * @param internal the internal Service (the front ends' cluster address)
@@ -29,19 +33,35 @@ import java.util.Optional;
  * @param network the NetworkPolicies compiled from the NSG, with the compiler's findings
  */
 public record EnvironmentChildren(EnvironmentTopology topology, FrontEndConfiguration frontEndConfiguration, List<ConfigMap> frontEndConfig,
-        Deployment frontEnds, Service vip, Service internal, Service management, List<Deployment> workerPools, NsgCompiler.Result network) {
+        List<Secret> frontEndCertificates, Deployment frontEnds, Service vip, Service internal, Service management, List<Deployment> workerPools, NsgCompiler.Result network) {
 
     public EnvironmentChildren {
         frontEndConfig = List.copyOf(frontEndConfig);
+        frontEndCertificates = List.copyOf(frontEndCertificates);
         workerPools = List.copyOf(workerPools);
     }
 
-    /** The desired children of the environment of {@code topology}. */
-    public static EnvironmentChildren of(EnvironmentTopology topology, NginxConfig.AppAddresses addresses, OperatorSettings settings) {
-        FrontEndConfiguration configuration = NginxConfig.render(topology, addresses);
-        return new EnvironmentChildren(topology, configuration, FrontEnds.configMaps(topology, configuration), FrontEnds.deployment(topology),
+    /**
+     * The desired children of the environment of {@code topology}, given what the cluster says of
+     * its apps: their Services' addresses, their instances and certificates ({@code edges}), and
+     * which apps' own certificates are usable.
+     */
+    public static EnvironmentChildren of(EnvironmentTopology topology, NginxConfig.AppAddresses addresses, NginxConfig.AppEdges edges,
+            Map<WebApp, AppCertificates.Verdict.Usable> certificates, OperatorSettings settings) {
+        FrontEndConfiguration configuration = NginxConfig.render(topology, addresses, edges);
+        return new EnvironmentChildren(topology, configuration, FrontEnds.configMaps(topology, configuration),
+                AppCertificates.secrets(topology, certificates), FrontEnds.deployment(topology),
                 EnvironmentServices.vip(topology), EnvironmentServices.internal(topology), EnvironmentServices.management(topology),
                 WorkerPools.placeholders(topology, settings), NsgCompiler.compile(topology, settings.network()));
+    }
+
+    /**
+     * The children without a cluster, as {@code render} shows them: no Service has an address (the
+     * apps' servers answer 503 until one has), no app's Secret can be read (the certificate copies
+     * are empty).
+     */
+    public static EnvironmentChildren offline(EnvironmentTopology topology, OperatorSettings settings) {
+        return of(topology, NginxConfig.AppAddresses.NONE, NginxConfig.AppEdges.NONE, Map.of(), settings);
     }
 
     /** The three Services, applied together. */
@@ -61,6 +81,7 @@ public record EnvironmentChildren(EnvironmentTopology topology, FrontEndConfigur
     /** Every child, in the order the reconcile applies them and {@code render} prints them. */
     public List<HasMetadata> all() {
         List<HasMetadata> all = new ArrayList<>(frontEndConfig);
+        all.addAll(frontEndCertificates);
         all.add(frontEnds);
         all.addAll(services());
         all.addAll(workerPools);

@@ -12,8 +12,13 @@ package dev.appservice.operator.desired;
  * gracefully (SIGQUIT: signalled by process id, so even a broken mounted file cannot keep it up). {@code /bin/sh}, {@code cksum}, {@code grep} and {@code head} are in every nginx
  * image (Debian's and Alpine's).
  *
+ * <p>The apps' own certificates ({@link AppCertificates}) are files named by their content, in a
+ * directory of their own: the checksum covers them, and a configuration is complete only once every
+ * certificate and key file it names is there, so a configuration that arrives before the
+ * certificates it names waits for them instead of failing {@code nginx -t}.
+ *
  * <p>The directories and the poll interval can be overridden by the environment variables
- * {@code CONF_DIR}, {@code TLS_DIR} and {@code POLL_SECONDS} (the tests run this very script).
+ * {@code CONF_DIR}, {@code TLS_DIR}, {@code CERTS_DIR} and {@code POLL_SECONDS} (the tests run this very script).
  */
 public final class FrontEndProcess {
     public static final int POLL_SECONDS = 2;
@@ -21,13 +26,17 @@ public final class FrontEndProcess {
     public static final String SCRIPT = """
             conf="${CONF_DIR:-%s}"
             tls="${TLS_DIR:-%s}"
+            certs="${CERTS_DIR:-%s}"
             main="$conf/%s"
             marker='%s'
-            state() { cat "$conf"/*.conf "$tls"/tls.crt "$tls"/tls.key 2>/dev/null | cksum; }
+            state() { cat "$conf"/*.conf "$tls"/tls.crt "$tls"/tls.key "$certs"/* 2>/dev/null | cksum; }
             complete() {
               grep "^$marker" "$main" | while IFS= read -r line; do
                 file="${line#"$marker"}"; file="${file%%%% *}"
                 [ "$(head -n 1 "$conf/$file" 2>/dev/null)" = "$line" ] || exit 1
+              done || return 1
+              grep -ho 'ssl_certificate[_a-z]* [^;]*' "$conf"/*.conf | while read -r directive file; do
+                [ -f "$file" ] || exit 1
               done
             }
             nginx -e stderr -c "$main" -g 'daemon off;' &
@@ -47,7 +56,7 @@ public final class FrontEndProcess {
               last=$now
             done
             wait "$pid"
-            """.formatted(NginxConfig.CONFIG_DIRECTORY, NginxConfig.TLS_DIRECTORY, NginxConfig.MAIN_FILE, NginxConfig.SHARD_MARKER,
+            """.formatted(NginxConfig.CONFIG_DIRECTORY, NginxConfig.TLS_DIRECTORY, AppCertificates.DIRECTORY, NginxConfig.MAIN_FILE, NginxConfig.SHARD_MARKER,
             POLL_SECONDS);
 
     private FrontEndProcess() {

@@ -33,7 +33,9 @@ import java.util.TreeMap;
  * <p>The pod template does not depend on the apps: the configuration is mounted as a directory
  * (a projected volume of the main ConfigMap and every possible shard ConfigMap, the shards
  * optional), which the kubelet updates in place, and {@link FrontEndProcess} reloads nginx
- * gracefully when it changes. So apps, host names and certificates reach running front ends
+ * gracefully when it changes; likewise the apps' own certificates, copied into operator-owned
+ * Secrets ({@link AppCertificates}) mounted as one projected directory whose every source is there
+ * from the start, optional. So apps, host names and certificates reach running front ends
  * without a restart; only the front-end pods' own settings (size, image, count, TLS on or off,
  * zones) roll them, one at a time.
  */
@@ -96,9 +98,17 @@ public final class FrontEnds {
         }
         List<Volume> volumes = new ArrayList<>();
         volumes.add(new VolumeBuilder().withName("config").withNewProjected().withSources(sources).endProjected().build());
+        // The apps' own certificates: every possible Secret of copies, optional, so one added later needs no restart.
+        List<VolumeProjection> certificates = new ArrayList<>();
+        for (int i = 0; i < AppCertificates.MAX_SECRETS; i++) {
+            certificates.add(new VolumeProjectionBuilder().withNewSecret().withName(AppCertificates.secretName(name, i)).withOptional(true)
+                    .endSecret().build());
+        }
+        volumes.add(new VolumeBuilder().withName("app-certificates").withNewProjected().withSources(certificates).endProjected().build());
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
         List<VolumeMount> mounts = new ArrayList<>();
         mounts.add(new VolumeMountBuilder().withName("config").withMountPath(NginxConfig.CONFIG_DIRECTORY).withReadOnly(true).build());
+        mounts.add(new VolumeMountBuilder().withName("app-certificates").withMountPath(AppCertificates.DIRECTORY).withReadOnly(true).build());
         mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
         if (tlsSecret != null) {
             volumes.add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(tlsSecret).endSecret().build());

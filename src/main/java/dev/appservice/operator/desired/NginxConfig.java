@@ -76,11 +76,30 @@ public final class NginxConfig {
         AppAddresses NONE = (plan, app) -> Optional.empty();
     }
 
+    /**
+     * The per-app inputs besides addresses: the apps' certificates copied for the front ends
+     * ({@link AppCertificates}, read from {@code certificatesDirectory}) and the instance addresses
+     * of the apps with client affinity ({@link AffinityUpstreams}).
+     */
+    public record AppEdges(AppCertificates.Files certificates, String certificatesDirectory, AffinityUpstreams.Endpoints endpoints) {
+        /** No app certificates, no instance addresses: as for {@code render}, which has no cluster. */
+        public static final AppEdges NONE = new AppEdges(AppCertificates.Files.NONE, AppCertificates.DIRECTORY, AffinityUpstreams.Endpoints.NONE);
+    }
+
     private NginxConfig() {
     }
 
     public static FrontEndConfiguration render(EnvironmentTopology topology, AppAddresses addresses) {
         return render(topology, addresses, TLS_DIRECTORY, CONFIG_DIRECTORY);
+    }
+
+    public static FrontEndConfiguration render(EnvironmentTopology topology, AppAddresses addresses, AppEdges edges) {
+        return render(topology, addresses, TLS_DIRECTORY, CONFIG_DIRECTORY, edges);
+    }
+
+    public static FrontEndConfiguration render(EnvironmentTopology topology, AppAddresses addresses, String tlsDirectory,
+            String configDirectory) {
+        return render(topology, addresses, tlsDirectory, configDirectory, AppEdges.NONE);
     }
 
     /**
@@ -89,7 +108,7 @@ public final class NginxConfig {
      * {@code configDirectory}.
      */
     public static FrontEndConfiguration render(EnvironmentTopology topology, AppAddresses addresses, String tlsDirectory,
-            String configDirectory) {
+            String configDirectory, AppEdges edges) {
         boolean tls = topology.environment().getSpec().tlsSecretName() != null;
         FrontEndTraffic traffic = FrontEndTraffic.of(topology.environment().getSpec());
 
@@ -97,6 +116,7 @@ public final class NginxConfig {
         List<String> appNames = new ArrayList<>();
         int longestHost = 0;
         int hostCount = 0;
+        boolean anyAffinity = false;
         for (IsolatedPlan plan : topology.plans()) {
             for (WebApp app : topology.apps(plan)) {
                 List<String> hosts = topology.hostNames(app).stream().filter(h -> SAFE_HOST.matcher(h).matches()).toList();
@@ -108,7 +128,12 @@ public final class NginxConfig {
                 }
                 hostCount += hosts.size();
                 appNames.add(app.getMetadata().getName());
-                appBlocks.add(appServers(plan, app, hosts, addresses.of(plan, app), tls, tlsDirectory));
+                List<String> instances = app.getSpec().effectiveClientAffinity()
+                        ? AffinityUpstreams.servers(edges.endpoints().of(plan, app)) : List.of();
+                anyAffinity |= app.getSpec().effectiveClientAffinity();
+                Optional<String> ownCertificate = edges.certificates().of(app).map(file -> edges.certificatesDirectory() + "/" + file);
+                appBlocks.add(appServers(plan, app, hosts, topology.hostNames(app).get(0), addresses.of(plan, app), instances, tls,
+                        tlsDirectory, ownCertificate));
             }
         }
         SortedMap<String, String> shards = shards(appNames, appBlocks);
@@ -155,7 +180,11 @@ public final class NginxConfig {
         c.append("    proxy_set_header Upgrade $http_upgrade;\n");
         c.append("    proxy_set_header Connection $connection_upgrade;\n");
         c.append("    proxy_set_header X-Forwarded-Host $host;\n");
-        c.append("    proxy_set_header X-Real-IP $remote_addr;\n\n");
+        c.append("    proxy_set_header X-Real-IP $remote_addr;\n");
+        if (anyAffinity) {
+            AffinityUpstreams.maps(c);
+        }
+        c.append('\n');
 
         c.append("    # Unknown host names get 404.\n");
         c.append("    server {\n");
@@ -226,8 +255,11 @@ public final class NginxConfig {
         c.append("    proxy_set_header X-Forwarded-Proto $forwarded_proto;\n");
     }
 
-    private static String appServers(IsolatedPlan plan, WebApp app, List<String> hosts, Optional<String> address, boolean tls,
-            String tlsDirectory) {
+    private static String appServers(IsolatedPlan plan, WebApp app, List<String> hosts, String defaultHost, Optional<String> clusterAddress,
+            List<String> instances, boolean tls, String tlsDirectory, Optional<String> ownCertificate) {
+        boolean affinity = app.getSpec().effectiveClientAffinity();
+        // Affinity needs the instances' own addresses; without ready ones, the cluster IP as for every app.
+        Optional<String> address = affinity && !instances.isEmpty() ? Optional.of(instances.get(0)) : clusterAddress;
         String appName = app.getMetadata().getName();
         String upstream = "webapp-" + appName;
         String names = String.join(" ", hosts);
@@ -236,7 +268,11 @@ public final class NginxConfig {
         String denied = accessRestrictions(c, app);
         if (address.isPresent()) {
             c.append("upstream ").append(upstream).append(" {\n");
-            c.append("    server ").append(address.get()).append(" max_fails=0;\n");
+            if (affinity && !instances.isEmpty()) {
+                AffinityUpstreams.upstreamServers(c, instances);
+            } else {
+                c.append("    server ").append(address.get()).append(" max_fails=0;\n");
+            }
             c.append("    keepalive ").append(UPSTREAM_KEEPALIVE_CONNECTIONS).append(";\n");
             c.append("    keepalive_requests ").append(KEEPALIVE_REQUESTS).append(";\n");
             c.append("    keepalive_timeout 60s;\n");
@@ -249,19 +285,42 @@ public final class NginxConfig {
         if (tls) {
             c.append("    return 308 https://$host$request_uri;\n");
         } else {
+            if (affinity) {
+                AffinityUpstreams.cookies(c, false);
+            }
             proxy(c, upstream, address.isPresent());
         }
         c.append("}\n");
         if (tls) {
-            c.append("server {\n");
-            c.append("    listen ").append(HTTPS_PORT).append(" ssl http2;\n");
-            c.append("    server_name ").append(names).append(";\n");
-            tlsCertificate(c, tlsDirectory);
-            deny(c, denied);
-            proxy(c, upstream, address.isPresent());
-            c.append("}\n");
+            // By SNI: the app's own certificate for its own host names, the environment's for <app>.<dnsSuffix>.
+            List<String> ownHosts = hosts.stream().filter(h -> !h.equals(defaultHost)).toList();
+            if (ownCertificate.isPresent() && !ownHosts.isEmpty()) {
+                List<String> environmentHosts = hosts.stream().filter(h -> h.equals(defaultHost)).toList();
+                if (!environmentHosts.isEmpty()) {
+                    httpsServer(c, environmentHosts, tlsDirectory + "/tls", denied, affinity, upstream, address.isPresent());
+                }
+                httpsServer(c, ownHosts, ownCertificate.get(), denied, affinity, upstream, address.isPresent());
+            } else {
+                httpsServer(c, hosts, tlsDirectory + "/tls", denied, affinity, upstream, address.isPresent());
+            }
         }
         return c.toString();
+    }
+
+    /** An HTTPS server of an app for some of its names, with the key pair {@code <certificate>.crt} and {@code .key}. */
+    private static void httpsServer(StringBuilder c, List<String> hosts, String certificate, String denied, boolean affinity, String upstream,
+            boolean hasAddress) {
+        c.append("server {\n");
+        c.append("    listen ").append(HTTPS_PORT).append(" ssl http2;\n");
+        c.append("    server_name ").append(String.join(" ", hosts)).append(";\n");
+        c.append("    ssl_certificate ").append(certificate).append(AppCertificates.CERTIFICATE_SUFFIX).append(";\n");
+        c.append("    ssl_certificate_key ").append(certificate).append(AppCertificates.PRIVATE_KEY_SUFFIX).append(";\n");
+        deny(c, denied);
+        if (affinity) {
+            AffinityUpstreams.cookies(c, true);
+        }
+        proxy(c, upstream, hasAddress);
+        c.append("}\n");
     }
 
     /**

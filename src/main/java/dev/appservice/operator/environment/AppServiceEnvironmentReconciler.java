@@ -50,6 +50,7 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = AppServiceEnvironmentReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = AppServiceEnvironmentReconciler.CONFIG, type = FrontEndConfigDependent.class),
+        @Dependent(name = AppServiceEnvironmentReconciler.CERTIFICATES, type = FrontEndCertificatesDependent.class),
         @Dependent(name = AppServiceEnvironmentReconciler.FRONT_ENDS, type = FrontEndDeploymentDependent.class,
                 dependsOn = AppServiceEnvironmentReconciler.CONFIG),
         @Dependent(name = AppServiceEnvironmentReconciler.ENVIRONMENT_SERVICES, type = EnvironmentServicesDependent.class,
@@ -61,6 +62,8 @@ import java.util.stream.Collectors;
 public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnvironment> {
     public static final String NAME = "appserviceenvironment";
     static final String CONFIG = "frontend-config";
+    /** The front ends' copies of the apps' own certificates. */
+    static final String CERTIFICATES = "frontend-certs";
     static final String FRONT_ENDS = "frontend";
     static final String ENVIRONMENT_SERVICES = "environment-services";
     static final String PLANS = "plans";
@@ -129,7 +132,8 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .withSecondaryToPrimaryMapper((Service service) -> environmentsOwning(service, plans))
                         .build(),
                 context);
-        return List.of(plans, services, policies, apps, appServices, subnetNeighbours.eventSource(context));
+        return List.of(plans, services, policies, apps, appServices, subnetNeighbours.eventSource(context),
+                AppEdgeSources.secrets(context, apps, plans), AppEdgeSources.endpoints(context, apps, plans, appServices));
     }
 
     @Override

@@ -25,7 +25,10 @@ final class MemoisedChildren {
     static EnvironmentChildren build(AppServiceEnvironment environment, Context<AppServiceEnvironment> context, OperatorSettings settings) {
         var memo = context.managedWorkflowAndDependentResourceContext();
         return memo.get(CHILDREN, EnvironmentChildren.class).orElseGet(() -> {
-            var children = EnvironmentChildren.of(topology(environment, context), AppServiceAddresses.from(environment, context), settings);
+            EnvironmentTopology topology = topology(environment, context);
+            var certificates = AppEdgeSources.usableCertificates(topology, context);
+            var children = EnvironmentChildren.of(topology, AppServiceAddresses.from(environment, context),
+                    AppEdgeSources.edges(topology, certificates, context), certificates, settings);
             memo.put(CHILDREN, children);
             return children;
         });

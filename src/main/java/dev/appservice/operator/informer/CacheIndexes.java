@@ -21,6 +21,8 @@ public final class CacheIndexes {
     public static final String APPS_BY_PLAN = "appservice.dev/apps-by-plan";
     /** Environments by {@code spec.virtualNetwork.name} (cluster-wide: a virtual network spans namespaces). */
     public static final String ENVIRONMENTS_BY_VIRTUAL_NETWORK = "appservice.dev/environments-by-virtual-network";
+    /** Apps by {@code namespace/spec.tls.secretName}: the apps a Secret serves. */
+    public static final String APPS_BY_TLS_SECRET = "appservice.dev/apps-by-tls-secret";
 
     private CacheIndexes() {
     }
@@ -37,6 +39,11 @@ public final class CacheIndexes {
     public static Function<WebApp, List<String>> appsByPlan() {
         return app -> app.getSpec() == null || app.getSpec().getPlanName() == null ? List.of()
                 : List.of(key(app.getMetadata().getNamespace(), app.getSpec().getPlanName()));
+    }
+
+    public static Function<WebApp, List<String>> appsByTlsSecret() {
+        return app -> app.getSpec() == null || app.getSpec().tlsSecretName() == null ? List.of()
+                : List.of(key(app.getMetadata().getNamespace(), app.getSpec().tlsSecretName()));
     }
 
     /** The virtual network an environment is in: its name, or none when the spec lacks it. */

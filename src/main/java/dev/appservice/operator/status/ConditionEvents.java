@@ -36,7 +36,9 @@ import org.jboss.logging.Logger;
 public final class ConditionEvents {
     /** Reasons worth a Warning: the user has to act (or wait for something they applied out of order). */
     static final Set<String> WARNINGS = Set.of("EnvironmentNotFound", "EnvironmentCapacityExceeded", "WorkerPoolNotFound",
-            "PlanNotFound", "ReconcileError", "AdoptionRefused", "ManagementPortsBlocked", "DnsBlocked", "InvalidSpec", "EnvironmentInvalid");
+            "PlanNotFound", "ReconcileError", "AdoptionRefused", "ManagementPortsBlocked", "DnsBlocked", "InvalidSpec", "EnvironmentInvalid",
+            "CertificateNotFound", "CertificateInvalid", "EnvironmentServesHttpOnly", "CertManagerNotInstalled", "CertManagerNotEnabled",
+            "CertificateNotOwned");
     public static final String COMPONENT = "ase-operator";
     /** Longest name of an object (a DNS subdomain). */
     static final int MAX_NAME_LENGTH = 253;

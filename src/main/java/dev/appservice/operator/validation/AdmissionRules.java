@@ -4,6 +4,7 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.CapacityLimits;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.certificates.CertManagerPresence;
 import dev.appservice.operator.api.WorkerPool;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.model.AppDensity;
@@ -194,6 +195,9 @@ public final class AdmissionRules {
             problems.add(Violation.error(object, "spec.planName", "is immutable ('" + previous.getSpec().getPlanName() + "' → '" + planName
                     + "'): create the app again on the other plan"));
             return problems;
+        }
+        if (app.getSpec().issuerRef() != null && view.certManagerInstalled().filter(installed -> !installed).isPresent()) {
+            problems.add(Violation.error(object, "spec.tls.issuerRef", CertManagerPresence.NOT_INSTALLED));
         }
         // Only what this app's plan and host names touch is read (indexed in validate), so admitting n apps costs O(n).
         List<WebApp> siblings = view.appsOfPlan(namespace, planName).stream()

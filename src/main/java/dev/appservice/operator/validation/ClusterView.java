@@ -44,6 +44,14 @@ public interface ClusterView {
                 .toList();
     }
 
+    /**
+     * Whether cert-manager's Certificate API is served: empty when it cannot be known (offline,
+     * as {@code validate} runs, or the API server did not answer), and then nothing is refused for it.
+     */
+    default Optional<Boolean> certManagerInstalled() {
+        return Optional.empty();
+    }
+
     /** A view over a fixed set of objects (the manifests given to {@code validate}). */
     static ClusterView of(Collection<AppServiceEnvironment> environments, Collection<IsolatedPlan> plans, Collection<WebApp> apps) {
         return new ClusterView() {

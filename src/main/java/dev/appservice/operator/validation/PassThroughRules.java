@@ -21,7 +21,7 @@ final class PassThroughRules {
     /** The API server's limit on an object's annotations, keys and values together. */
     static final int MAX_ANNOTATION_BYTES = 256 * 1024;
     private static final int MAX_QUALIFIED_NAME_LENGTH = 63;
-    private static final int MAX_SUBDOMAIN_LENGTH = 253;
+    static final int MAX_SUBDOMAIN_LENGTH = 253;
     private static final Pattern QUALIFIED_NAME = Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$");
     private static final Pattern SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
     private static final Pattern CONFIG_KEY = Pattern.compile("^[-._a-zA-Z0-9]+$");

@@ -263,6 +263,7 @@ public final class SpecValidation {
             }
         }
         AccessRestrictionRules.check(object, spec.getAccessRestrictions(), problems);
+        AppTlsRules.check(object, spec.getTls(), spec.effectiveHostNames(), problems);
         PassThroughRules.app(object, spec, problems);
         return problems;
     }

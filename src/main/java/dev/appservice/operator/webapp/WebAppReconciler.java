@@ -29,6 +29,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import dev.appservice.operator.desired.AppCertificates;
+import dev.appservice.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -55,6 +59,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     static final String ENVIRONMENTS = "environments";
     static final String SIBLINGS = "sibling-apps";
     static final String LEGACY_SERVICES = "legacy-services";
+    /** The kubernetes.io/tls Secrets apps name in spec.tls.secretName. */
+    static final String APP_SECRETS = "app-secrets";
     static final String APP_DEPLOYMENT = "app-deployment";
     static final String APP_SERVICE = "app-service";
 
@@ -124,7 +130,21 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                                 : Set.of(new ResourceID(ResourceNames.workerService(app.getSpec().getPlanName()), app.getMetadata().getNamespace())))
                         .build(),
                 context);
-        return List.of(plans, environments, siblings, legacyServices);
+        // An app's own certificate: its Secret appearing, changing or going changes its CertificateReady condition.
+        context.getPrimaryCache().addIndexers(java.util.Map.of(CacheIndexes.APPS_BY_TLS_SECRET, CacheIndexes.appsByTlsSecret()));
+        var secrets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Secret.class, WebApp.class)
+                        .withName(APP_SECRETS)
+                        .withItemStore(new SharingItemStore<>())
+                        .withFieldSelector(new FieldSelector(new FieldSelector.Field("type", AppCertificates.SECRET_TYPE)))
+                        .withSecondaryToPrimaryMapper((Secret secret) -> context.getPrimaryCache()
+                                .byIndex(CacheIndexes.APPS_BY_TLS_SECRET, CacheIndexes.key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()))
+                                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null || app.getSpec().tlsSecretName() == null ? Set.of()
+                                : Set.of(new ResourceID(app.getSpec().tlsSecretName(), app.getMetadata().getNamespace())))
+                        .build(),
+                context);
+        return List.of(plans, environments, siblings, legacyServices, secrets);
     }
 
     @Override
@@ -148,9 +168,16 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                     + " has an invalid spec (see its status); the app's instances are left as they are until it is fixed", context, clock.instant());
         }
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
+        // The app's own certificate: reported beside Ready, never holding the app back (its names fall back to the environment's).
+        List<Conditions.Desired> certificates = new java.util.ArrayList<>();
+        Optional<Conditions.Desired> issued = IssuedCertificates.reconcile(app, context.getClient());
+        issued.ifPresent(certificates::add);
+        AppCertificateConditions.of(app, environment, context.getSecondaryResource(Secret.class, APP_SECRETS)).ifPresent(certificates::add);
         WebAppStatus status = WebAppStatusFactory.compute(app, plan, environment, AppPlacement.from(app, context),
-                context.getSecondaryResource(Deployment.class), clock.instant());
-        return StatusWrites.patchIfChanged(app, status, context, clock.instant());
+                context.getSecondaryResource(Deployment.class), certificates, clock.instant());
+        UpdateControl<WebApp> written = StatusWrites.patchIfChanged(app, status, context, clock.instant());
+        // Nothing announces cert-manager's arrival (no informer on a kind that may not exist): look again after a while.
+        return issued.filter(c -> !c.status()).isPresent() ? written.rescheduleAfter(IssuedCertificates.RECHECK) : written;
     }
 
     @Override

@@ -34,6 +34,12 @@ public final class WebAppStatusFactory {
      */
     public static WebAppStatus compute(WebApp app, Optional<IsolatedPlan> plan, Optional<AppServiceEnvironment> environment,
             Optional<AppPlacement> placement, Optional<Deployment> deployment, Instant now) {
+        return compute(app, plan, environment, placement, deployment, List.of(), now);
+    }
+
+    /** As above, with further conditions beside Ready (the app's certificate). */
+    public static WebAppStatus compute(WebApp app, Optional<IsolatedPlan> plan, Optional<AppServiceEnvironment> environment,
+            Optional<AppPlacement> placement, Optional<Deployment> deployment, List<Conditions.Desired> others, Instant now) {
         long generation = app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration();
         String ns = app.getMetadata().getNamespace();
         WebAppStatus status = new WebAppStatus();
@@ -81,7 +87,9 @@ public final class WebAppStatusFactory {
                                 status.getReadyInstances() + " of " + instances + " instances of the app on " + planRef + " ready");
             }
         }
-        status.setConditions(Conditions.merge(app.getStatus() == null ? null : app.getStatus().getConditions(), List.of(ready), generation, now));
+        List<Conditions.Desired> conditions = new java.util.ArrayList<>(others);
+        conditions.add(ready);
+        status.setConditions(Conditions.merge(app.getStatus() == null ? null : app.getStatus().getConditions(), conditions, generation, now));
         return status;
     }
 }

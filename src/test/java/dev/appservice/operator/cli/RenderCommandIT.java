@@ -54,6 +54,7 @@ class RenderCommandIT {
         List<HasMetadata> objects = parse(first.stdout());
         assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
                 "ConfigMap/contoso-ase-frontend-config",
+                "Secret/contoso-ase-frontend-certs",
                 "Deployment/contoso-ase-frontend",
                 "Service/contoso-ase-vip",
                 "Service/contoso-ase-internal",
@@ -69,17 +70,17 @@ class RenderCommandIT {
                 "Deployment/web-plan-workers",
                 "Deployment/" + ResourceNames.appWorkload("shop"),
                 "Service/" + ResourceNames.appWorkload("shop"));
-        Deployment frontEnds = (Deployment) objects.get(1);
+        Deployment frontEnds = (Deployment) objects.get(2);
         assertThat(frontEnds.getSpec().getReplicas()).as("2 + floor(18 / 15)").isEqualTo(3);
-        assertThat(((Deployment) objects.get(11)).getSpec().getReplicas()).isEqualTo(12);
-        assertThat(((Deployment) objects.get(11)).getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("capacity");
         assertThat(((Deployment) objects.get(12)).getSpec().getReplicas()).isEqualTo(12);
-        assertThat(((Deployment) objects.get(12)).getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("shop");
-        assertThat(((Service) objects.get(13)).getSpec().getSelector()).containsEntry("appservice.dev/webapp", "shop");
+        assertThat(((Deployment) objects.get(12)).getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("capacity");
+        assertThat(((Deployment) objects.get(13)).getSpec().getReplicas()).isEqualTo(12);
+        assertThat(((Deployment) objects.get(13)).getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("shop");
+        assertThat(((Service) objects.get(14)).getSpec().getSelector()).containsEntry("appservice.dev/webapp", "shop");
         assertThat(((io.fabric8.kubernetes.api.model.ConfigMap) objects.get(0)).getData().get("apps-00.conf"))
                 .as("offline no Service has a cluster IP: the app's servers answer 503 until one has")
                 .contains("server_name shop.contoso-ase.p.appservice.local www.contoso.com;").contains("return 503;");
-        assertThat(((Service) objects.get(2)).getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(((Service) objects.get(3)).getSpec().getType()).isEqualTo("LoadBalancer");
         assertThat(first.stdout()).doesNotContain("creationTimestamp").doesNotContain("uid:");
 
         Run second = run("render", "-f", "examples/contoso.yaml");

@@ -47,7 +47,7 @@ class DesiredChildrenTest {
     @Test
     void aV2EnvironmentWithoutAnNsgHasItsFrontEndsServicesAndOnlyTheWorkerPolicy() {
         AppServiceEnvironment ase = Fixtures.environment("ns", "ase");
-        var children = EnvironmentChildren.of(new EnvironmentTopology(ase, List.of()), NginxConfig.AppAddresses.NONE, SETTINGS);
+        var children = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of()), SETTINGS);
 
         assertThat(kindsAndNames(children.all())).containsExactly(
                 "ConfigMap ase-frontend-config", "Deployment ase-frontend", "Service ase-vip", "Service ase-internal", "Service ase-management",
@@ -63,14 +63,14 @@ class DesiredChildrenTest {
         NetworkSecurityGroup nsg = new NetworkSecurityGroup();
         nsg.setInboundRules(List.of(rule("https", 100, "*")));
         ase.getSpec().setNetworkSecurityGroup(nsg);
-        var inboundOnly = EnvironmentChildren.of(new EnvironmentTopology(ase, List.of()), NginxConfig.AppAddresses.NONE, SETTINGS);
+        var inboundOnly = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of()), SETTINGS);
         assertThat(inboundOnly.networkPolicies()).extracting(p -> p.getMetadata().getName())
                 .containsExactlyInAnyOrder(NsgCompiler.workerPolicyName("ase"), NsgCompiler.frontEndPolicyName("ase"));
 
         SecurityRule out = rule("web-out", 100, "10.9.0.0/16");
         out.setSourceAddressPrefixes(List.of("*"));
         nsg.setOutboundRules(List.of(out));
-        var withOutbound = EnvironmentChildren.of(new EnvironmentTopology(ase, List.of()), NginxConfig.AppAddresses.NONE, SETTINGS);
+        var withOutbound = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of()), SETTINGS);
         assertThat(withOutbound.networkPolicies()).extracting(p -> p.getMetadata().getName())
                 .containsExactlyInAnyOrder(NsgCompiler.workerPolicyName("ase"), NsgCompiler.frontEndPolicyName("ase"),
                         NsgCompiler.egressPolicyName("ase"));
@@ -91,7 +91,7 @@ class DesiredChildrenTest {
         IsolatedPlan web = Fixtures.plan("ns", "web", "ase", InstanceSize.I1, 4);
         web.getSpec().setWorkerPool("small");
 
-        var children = EnvironmentChildren.of(new EnvironmentTopology(ase, List.of(web)), NginxConfig.AppAddresses.NONE, SETTINGS);
+        var children = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of(web)), SETTINGS);
 
         assertThat(children.workerPools()).singleElement().satisfies(d -> {
             assertThat(d.getMetadata().getName()).isEqualTo(WorkerPools.deploymentName("ase", "small"));
@@ -111,7 +111,7 @@ class DesiredChildrenTest {
                     + ".contoso-with-a-rather-long-domain-name.example").toList());
             apps.add(app);
         }
-        var children = EnvironmentChildren.of(new EnvironmentTopology(ase, List.of(plan), apps), NginxConfig.AppAddresses.NONE, SETTINGS);
+        var children = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of(plan), apps), SETTINGS);
 
         List<String> names = kindsAndNames(children.all());
         assertThat(names).doesNotHaveDuplicates();

@@ -26,7 +26,7 @@ class EnvironmentStatusTest {
     private static EnvironmentChildren children() {
         AppServiceEnvironment ase = Fixtures.environment("ns", "ase");
         ase.getMetadata().setGeneration(3L);
-        return EnvironmentChildren.of(new EnvironmentTopology(ase, List.of()), NginxConfig.AppAddresses.NONE, OperatorSettings.defaults());
+        return EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of()), OperatorSettings.defaults());
     }
 
     private static Deployment rolledOut(Deployment desired, int ready) {

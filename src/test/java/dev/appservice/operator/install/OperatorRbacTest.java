@@ -134,6 +134,33 @@ class OperatorRbacTest {
         }
     }
 
+    /**
+     * The apps' cert-manager Certificates ({@code webapp/IssuedCertificates}): get, create, update and
+     * delete, with no informer (it would keep the operator from starting without cert-manager's CRD).
+     * Granted only when the chart's {@code certManager.enabled} says cert-manager is there.
+     */
+    @Test
+    void certManagerEnabledGrantsTheAppsCertificatesAndNothingElse() throws ClassNotFoundException {
+        Set<Grant> certificates = Set.of(Grant.of(Grant.CLUSTER, "cert-manager.io", "certificates", "get"),
+                Grant.of(Grant.CLUSTER, "cert-manager.io", "certificates", "create"),
+                Grant.of(Grant.CLUSTER, "cert-manager.io", "certificates", "update"),
+                Grant.of(Grant.CLUSTER, "cert-manager.io", "certificates", "delete"));
+        Manifest chart = HelmChart.render("certManager: {enabled: true}");
+        Set<Grant> expected = new HashSet<>(reconciling(Grant.CLUSTER));
+        expected.addAll(leaderElection(HelmChart.NAMESPACE, "ase-operator-leader"));
+        expected.addAll(webhookCertificates(chart));
+        expected.addAll(certificates);
+        assertExactly(ServiceAccountPermissions.ofOperator(chart), expected);
+        assertThat(ServiceAccountPermissions.ofOperator(HelmChart.render())).as("not granted by default").doesNotContainAnyElementsOf(certificates);
+
+        Set<String> dsl = Set.of("get", "create", "update", "edit", "patch", "delete", "list", "watch", "inform", "serverSideApply",
+                "createOr", "createOrReplace", "replace");
+        Set<String> named = new TreeSet<>(ClassConstants.of(Class.forName("dev.appservice.operator.webapp.IssuedCertificates", false,
+                OperatorRbacTest.class.getClassLoader())));
+        named.retainAll(dsl);
+        assertThat(named).as("client calls on the apps' Certificates").containsExactlyInAnyOrder("get", "create", "update", "delete");
+    }
+
     @Test
     void theDerivationCoversEveryDependentAndTheStatus() {
         Set<Grant> derived = reconciling(Grant.CLUSTER);
@@ -184,7 +211,13 @@ class OperatorRbacTest {
                     + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
             "certificates/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)",
             "environment/EnvironmentChildrenDependent.class", "delete what its bulk dependents manage: configmaps (a configuration"
-                    + " shard no longer needed), services, networkpolicies (a policy the NSG no longer compiles)",
+                    + " shard no longer needed), secrets (certificate copies no longer needed), services, networkpolicies (a policy"
+                    + " the NSG no longer compiles)",
+            "webapp/WebAppReconciler.class", "hands its client to IssuedCertificates (below)",
+            "webapp/IssuedCertificates.class", "get, create, update, delete certificates.cert-manager.io: granted only with certManager.enabled"
+                    + " (see certManagerEnabledGrantsTheAppsCertificatesAndNothingElse)",
+            "certificates/CertManagerPresence.class", "API discovery of /apis/cert-manager.io/v1: a non-resource URL every client may read"
+                    + " (Kubernetes' system:discovery), no rule of the chart's",
             "operability/ApiServerReachability.class", "GET /version at start-up: a non-resource URL every client may read"
                     + " (Kubernetes' system:public-info-viewer), no rule of the chart's");
 

@@ -29,6 +29,7 @@ public final class RunningFrontEnd implements AutoCloseable {
 
     private final Path dir;
     private final Path conf;
+    private final Path certificates;
     private Process process;
 
     public RunningFrontEnd() throws IOException {
@@ -36,6 +37,20 @@ public final class RunningFrontEnd implements AutoCloseable {
         // nginx's workers (nobody, when run as root) write request bodies below it.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         conf = Files.createDirectories(dir.resolve("conf"));
+        certificates = Files.createDirectories(dir.resolve("certs"));
+    }
+
+    /** The directory of the apps' own certificates, as the front-end pods mount their copies. */
+    public Path certificates() {
+        return certificates;
+    }
+
+    /** The configuration with addresses by app name, and the apps' certificates and affinity instances. */
+    public FrontEndConfiguration render(EnvironmentTopology topology, Map<String, String> addressByApp,
+            dev.appservice.operator.desired.AppCertificates.Files certificateFiles,
+            dev.appservice.operator.desired.AffinityUpstreams.Endpoints endpoints) {
+        return NginxConfig.render(topology, (plan, app) -> Optional.ofNullable(addressByApp.get(app.getMetadata().getName())),
+                TLS.toString(), conf.toString(), new NginxConfig.AppEdges(certificateFiles, certificates.toString(), endpoints));
     }
 
     /** The configuration with addresses by app name (an app missing from the map has none). */
@@ -82,6 +97,7 @@ public final class RunningFrontEnd implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log().toFile());
         builder.environment().put("CONF_DIR", conf.toString());
         builder.environment().put("TLS_DIR", TLS.toString());
+        builder.environment().put("CERTS_DIR", certificates.toString());
         builder.environment().put("POLL_SECONDS", "1");
         builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         process = builder.start();

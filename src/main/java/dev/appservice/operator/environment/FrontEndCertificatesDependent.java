@@ -1,0 +1,21 @@
+package dev.appservice.operator.environment;
+
+import dev.appservice.operator.desired.EnvironmentChildren;
+import dev.appservice.operator.model.StandardLabels;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/**
+ * The front ends' copies of the apps' own certificates
+ * ({@link dev.appservice.operator.desired.AppCertificates#secrets}): the Secret
+ * {@code <ase>-frontend-certs} and, when the copies are large, further ones; one no longer needed
+ * is deleted.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR))
+public class FrontEndCertificatesDependent extends EnvironmentChildrenDependent<Secret> {
+
+    public FrontEndCertificatesDependent() {
+        super(Secret.class, EnvironmentChildren::frontEndCertificates);
+    }
+}

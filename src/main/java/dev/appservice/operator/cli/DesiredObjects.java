@@ -13,6 +13,7 @@ import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.desired.Workers;
 import dev.appservice.operator.desired.AppWorkloads;
+import dev.appservice.operator.desired.SlotWorkloads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,7 +57,7 @@ public final class DesiredObjects {
                     IsolatedPlan plan = topology.planOf(app).orElseThrow();
                     warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/" + app.getMetadata().getName() + ": IsolatedPlan "
                             + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName() + " runs at most "
-                            + AppDensity.appsPerInstance(topology.workerSize(plan)) + " apps on its " + topology.workerSize(plan)
+                            + AppDensity.appsPerInstance(topology.workerSize(plan)) + " apps and slots on its " + topology.workerSize(plan)
                             + " instances; the app is not rendered (the operator reports PlanCapacityExceeded)");
                 }
             }
@@ -89,6 +90,10 @@ public final class DesiredObjects {
             for (WebApp app : topology.admittedApps(plan)) {
                 objects.add(AppWorkloads.deployment(topology, plan, app));
                 objects.add(AppWorkloads.service(topology, plan, app));
+                for (var slot : app.getSpec().effectiveSlots()) {
+                    objects.add(SlotWorkloads.deployment(topology, plan, app, slot.getName()));
+                    objects.add(SlotWorkloads.service(topology, plan, app, slot.getName()));
+                }
             }
         }
         return objects;

@@ -72,6 +72,11 @@ public final class NginxConfig {
     public interface AppAddresses {
         Optional<String> of(IsolatedPlan plan, WebApp app);
 
+        /** The cluster IP and port that carry a deployment slot's requests, if its Service has one yet. */
+        default Optional<String> ofSlot(IsolatedPlan plan, WebApp app, String slot) {
+            return Optional.empty();
+        }
+
         /** No addresses at all, as for {@code render}, which has no cluster. */
         AppAddresses NONE = (plan, app) -> Optional.empty();
     }
@@ -103,12 +108,17 @@ public final class NginxConfig {
                 if (hosts.isEmpty()) {
                     continue;
                 }
+                List<String> slotHosts = SlotRouting.hostNames(topology, app).stream().filter(h -> SAFE_HOST.matcher(h).matches()).toList();
+                longestHost = Math.max(longestHost, slotHosts.stream().mapToInt(String::length).max().orElse(0));
+                hostCount += slotHosts.size();
                 for (String host : hosts) {
                     longestHost = Math.max(longestHost, host.length());
                 }
                 hostCount += hosts.size();
                 appNames.add(app.getMetadata().getName());
-                appBlocks.add(appServers(plan, app, hosts, addresses.of(plan, app), tls, tlsDirectory));
+                Optional<SlotRouting> routing = SlotRouting.of(topology, plan, app, addresses);
+                appBlocks.add(appServers(plan, app, hosts, addresses.of(plan, app), tls, tlsDirectory, routing)
+                        + routing.map(r -> r.slotServers(tls, tlsDirectory)).orElse(""));
             }
         }
         SortedMap<String, String> shards = shards(appNames, appBlocks);
@@ -228,19 +238,22 @@ public final class NginxConfig {
 
     private static String appServers(IsolatedPlan plan, WebApp app, List<String> hosts, Optional<String> address, boolean tls,
             String tlsDirectory) {
+        return appServers(plan, app, hosts, address, tls, tlsDirectory, Optional.empty());
+    }
+
+    /** The app's servers; with deployment slots, its production host names route as {@link SlotRouting} decides. */
+    static String appServers(IsolatedPlan plan, WebApp app, List<String> hosts, Optional<String> address, boolean tls,
+            String tlsDirectory, Optional<SlotRouting> routing) {
         String appName = app.getMetadata().getName();
         String upstream = "webapp-" + appName;
         String names = String.join(" ", hosts);
         StringBuilder c = new StringBuilder();
         c.append("\n# WebApp ").append(comment(appName)).append(" on IsolatedPlan ").append(comment(plan.getMetadata().getName())).append('\n');
         String denied = accessRestrictions(c, app);
-        if (address.isPresent()) {
-            c.append("upstream ").append(upstream).append(" {\n");
-            c.append("    server ").append(address.get()).append(" max_fails=0;\n");
-            c.append("    keepalive ").append(UPSTREAM_KEEPALIVE_CONNECTIONS).append(";\n");
-            c.append("    keepalive_requests ").append(KEEPALIVE_REQUESTS).append(";\n");
-            c.append("    keepalive_timeout 60s;\n");
-            c.append("}\n");
+        if (routing.isPresent()) {
+            routing.get().upstreamsAndMaps(c);
+        } else if (address.isPresent()) {
+            upstream(c, upstream, address.get());
         }
         c.append("server {\n");
         c.append("    listen ").append(HTTP_PORT).append(";\n");
@@ -248,6 +261,8 @@ public final class NginxConfig {
         deny(c, denied);
         if (tls) {
             c.append("    return 308 https://$host$request_uri;\n");
+        } else if (routing.isPresent()) {
+            routing.get().productionLocation(c);
         } else {
             proxy(c, upstream, address.isPresent());
         }
@@ -258,10 +273,24 @@ public final class NginxConfig {
             c.append("    server_name ").append(names).append(";\n");
             tlsCertificate(c, tlsDirectory);
             deny(c, denied);
-            proxy(c, upstream, address.isPresent());
+            if (routing.isPresent()) {
+                routing.get().productionLocation(c);
+            } else {
+                proxy(c, upstream, address.isPresent());
+            }
             c.append("}\n");
         }
         return c.toString();
+    }
+
+    /** An upstream at one Service's cluster IP and port, with a keep-alive pool. */
+    static void upstream(StringBuilder c, String name, String address) {
+        c.append("upstream ").append(name).append(" {\n");
+        c.append("    server ").append(address).append(" max_fails=0;\n");
+        c.append("    keepalive ").append(UPSTREAM_KEEPALIVE_CONNECTIONS).append(";\n");
+        c.append("    keepalive_requests ").append(KEEPALIVE_REQUESTS).append(";\n");
+        c.append("    keepalive_timeout 60s;\n");
+        c.append("}\n");
     }
 
     /**
@@ -270,11 +299,15 @@ public final class NginxConfig {
      * the variable that is 1 for a denied client, or null when the app has no rules.
      */
     private static String accessRestrictions(StringBuilder c, WebApp app) {
-        List<AccessRestriction> rules = app.getSpec().effectiveAccessRestrictions();
+        return accessRestrictions(c, app.getSpec().effectiveAccessRestrictions(), app.getMetadata().getNamespace() + "/" + app.getMetadata().getName());
+    }
+
+    /** The rules as a {@code geo} table whose variable is named by the hash of {@code key}; null without rules. */
+    static String accessRestrictions(StringBuilder c, List<AccessRestriction> rules, String key) {
         if (rules.isEmpty()) {
             return null;
         }
-        String variable = "$webapp_denied_" + ResourceNames.hash(app.getMetadata().getNamespace() + "/" + app.getMetadata().getName());
+        String variable = "$webapp_denied_" + ResourceNames.hash(key);
         c.append("geo $remote_addr ").append(variable).append(" {\n");
         c.append("    default 1;\n");
         for (AccessRules.Entry entry : AccessRules.effective(rules)) {
@@ -285,13 +318,13 @@ public final class NginxConfig {
         return variable;
     }
 
-    private static void deny(StringBuilder c, String deniedVariable) {
+    static void deny(StringBuilder c, String deniedVariable) {
         if (deniedVariable != null) {
             c.append("    if (").append(deniedVariable).append(") {\n        return 403;\n    }\n");
         }
     }
 
-    private static void proxy(StringBuilder c, String upstream, boolean hasAddress) {
+    static void proxy(StringBuilder c, String upstream, boolean hasAddress) {
         c.append("    location / {\n");
         if (hasAddress) {
             c.append("        proxy_pass http://").append(upstream).append(";\n");
@@ -302,7 +335,7 @@ public final class NginxConfig {
         c.append("    }\n");
     }
 
-    private static void tlsCertificate(StringBuilder c, String directory) {
+    static void tlsCertificate(StringBuilder c, String directory) {
         c.append("    ssl_certificate ").append(directory).append("/tls.crt;\n");
         c.append("    ssl_certificate_key ").append(directory).append("/tls.key;\n");
     }
@@ -372,7 +405,7 @@ public final class NginxConfig {
     }
 
     /** A name as it may stand in a comment: anything but [A-Za-z0-9._-] shown as '?'. */
-    private static String comment(String name) {
+    static String comment(String name) {
         return UNSAFE_COMMENT.matcher(name == null ? "" : name).replaceAll("?");
     }
 }

@@ -63,8 +63,7 @@ public final class SlotRouting {
 
     /** The slots' host names, {@code <app>-<slot>.<dnsSuffix>}. */
     public static List<String> hostNames(EnvironmentTopology topology, WebApp app) {
-        String suffix = topology.environment().getSpec().effectiveDnsSuffix(topology.name());
-        return app.getSpec().effectiveSlots().stream().map(s -> AppDeployments.slotHost(app.getMetadata().getName(), s.getName(), suffix)).toList();
+        return AppDeployments.slotHostNames(topology, app);
     }
 
     /**

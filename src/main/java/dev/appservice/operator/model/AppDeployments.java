@@ -65,6 +65,12 @@ public final class AppDeployments {
         return slot.equals(production) ? PRODUCTION : slot;
     }
 
+    /** The slots' host names in the environment, {@code <app>-<slot>.<dnsSuffix>}, in the order of the spec. */
+    public static List<String> slotHostNames(EnvironmentTopology topology, WebApp app) {
+        String suffix = topology.environment().getSpec().effectiveDnsSuffix(topology.name());
+        return app.getSpec().effectiveSlots().stream().map(s -> slotHost(app.getMetadata().getName(), s.getName(), suffix)).toList();
+    }
+
     /** {@code <app>-<slot>.<dnsSuffix>}. */
     public static String slotHost(String app, String slot, String dnsSuffix) {
         return app + "-" + slot + "." + dnsSuffix;

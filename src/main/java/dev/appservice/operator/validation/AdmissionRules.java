@@ -212,15 +212,24 @@ public final class AdmissionRules {
             EnvironmentTopology topology = new EnvironmentTopology(environment.get(), view.plans(namespace), others);
             // A new app comes last in its plan's admission order: past the density, it is admitted but will not run.
             int density = AppDensity.appsPerInstance(topology.workerSize(plan.get()));
-            int running = topology.planOf(app).map(p -> topology.apps(p).stream().filter(SpecValidation::acceptable).count()).orElse(0L).intValue();
-            if (previous == null && running >= density) {
+            // Each deployment slot counts as an app.
+            int running = topology.planOf(app).map(p -> topology.apps(p).stream().filter(SpecValidation::acceptable)
+                    .mapToInt(EnvironmentTopology::deploymentsOf).sum()).orElse(0);
+            int asked = EnvironmentTopology.deploymentsOf(app);
+            boolean grows = previous == null || asked > EnvironmentTopology.deploymentsOf(previous);
+            if (grows && running + asked > density) {
                 problems.add(Violation.warning(object, "spec.planName", "IsolatedPlan " + namespace + "/" + planName + " runs at most " + density
-                        + " apps on its " + topology.workerSize(plan.get()) + " instances and already has " + running
+                        + " apps and slots on its " + topology.workerSize(plan.get()) + " instances and already has " + running
+                        + " (this app asks for " + asked + ")"
                         + "; this app will not run (PlanCapacityExceeded) until one goes or the plan is scaled up to a larger size"));
             }
-            List<String> hosts = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app)).hostNames(app);
+            EnvironmentTopology own = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app));
+            List<String> hosts = new java.util.ArrayList<>(own.hostNames(app));
+            hosts.addAll(SlotRules.hostProblems(object, own, app, problems));
             for (WebApp other : topology.apps()) {
-                for (String host : topology.hostNames(other)) {
+                List<String> served = new java.util.ArrayList<>(topology.hostNames(other));
+                served.addAll(dev.appservice.operator.model.AppDeployments.slotHostNames(topology, other));
+                for (String host : served) {
                     if (hosts.contains(host)) {
                         problems.add(Violation.error(object, "spec.hostNames", "'" + host + "' is already served for " + SpecValidation.describe(other)
                                 + " by AppServiceEnvironment " + namespace + "/" + environment.get().getMetadata().getName()));

@@ -220,7 +220,7 @@ public final class SpecValidation {
     }
 
     private static final Pattern HOST_NAME = Pattern.compile("^(\\*\\.)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$");
-    private static final Pattern ENV_NAME = Pattern.compile("^[-._a-zA-Z][-._a-zA-Z0-9]*$");
+    static final Pattern ENV_NAME = Pattern.compile("^[-._a-zA-Z][-._a-zA-Z0-9]*$");
 
     public static List<Violation> validate(WebApp app) {
         String object = describe(app);
@@ -267,6 +267,7 @@ public final class SpecValidation {
         }
         AccessRestrictionRules.check(object, spec.getAccessRestrictions(), problems);
         PassThroughRules.app(object, spec, problems);
+        SlotRules.check(object, app, problems);
         return problems;
     }
 

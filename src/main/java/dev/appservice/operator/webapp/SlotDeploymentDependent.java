@@ -20,7 +20,7 @@ import java.util.Set;
  * The Deployments that run the app's deployment slots: one per slot of the spec, owned by the app; a slot removed from the spec loses its
  * Deployment. Built from the spec alone ({@link SlotWorkloads}), so a swap writes none of them.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.SLOT_WORKLOADS_SELECTOR))
+@KubernetesDependent(informer = @Informer(name = WebAppReconciler.SLOT_DEPLOYMENTS, labelSelector = StandardLabels.SLOT_WORKLOADS_SELECTOR))
 public class SlotDeploymentDependent extends ControlledDependentResource<Deployment, WebApp>
         implements CRUDKubernetesBulkDependentResource<Deployment, WebApp>, KubernetesBulkDependentResource<Deployment, WebApp> {
 

@@ -20,7 +20,7 @@ import java.util.Set;
  * The Services through which the front ends reach the app's deployment slots: one per slot of the spec, owned by the app; a slot removed from the spec loses its
  * Service. Built from the spec alone ({@link SlotWorkloads}), so a swap writes none of them.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.SLOT_WORKLOADS_SELECTOR))
+@KubernetesDependent(informer = @Informer(name = WebAppReconciler.SLOT_SERVICES, labelSelector = StandardLabels.SLOT_WORKLOADS_SELECTOR))
 public class SlotServiceDependent extends ControlledDependentResource<Service, WebApp>
         implements CRUDKubernetesBulkDependentResource<Service, WebApp>, KubernetesBulkDependentResource<Service, WebApp> {
 

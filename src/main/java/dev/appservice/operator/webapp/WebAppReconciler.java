@@ -48,6 +48,8 @@ import java.util.stream.Collectors;
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = WebAppReconciler.APP_DEPLOYMENT, type = AppDeploymentDependent.class, reconcilePrecondition = AppAdmitted.class),
         @Dependent(name = WebAppReconciler.APP_SERVICE, type = AppServiceDependent.class, reconcilePrecondition = AppServiceRoutable.class),
+        @Dependent(name = WebAppReconciler.SLOT_DEPLOYMENTS, type = SlotDeploymentDependent.class, reconcilePrecondition = AppAdmitted.class),
+        @Dependent(name = WebAppReconciler.SLOT_SERVICES, type = SlotServiceDependent.class, reconcilePrecondition = SlotsAdmitted.class),
 })
 public class WebAppReconciler implements Reconciler<WebApp> {
     public static final String NAME = "webapp";
@@ -57,6 +59,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     static final String LEGACY_SERVICES = "legacy-services";
     static final String APP_DEPLOYMENT = "app-deployment";
     static final String APP_SERVICE = "app-service";
+    static final String SLOT_DEPLOYMENTS = "slot-deployments";
+    static final String SLOT_SERVICES = "slot-services";
 
     private final Clock clock = Clock.systemUTC();
 
@@ -144,9 +148,33 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                     + " has an invalid spec (see its status); the app's instances are left as they are until it is fixed", context, clock.instant());
         }
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
-        WebAppStatus status = WebAppStatusFactory.compute(app, plan, environment, AppPlacement.from(app, context),
-                context.getSecondaryResource(Deployment.class), clock.instant());
+        Optional<AppPlacement> placement = AppPlacement.from(app, context);
+        WebAppStatus status = WebAppStatusFactory.compute(app, plan, environment, placement,
+                context.getSecondaryResource(Deployment.class, APP_DEPLOYMENT), clock.instant());
+        if (!app.getSpec().effectiveSlots().isEmpty() || app.getSpec().getProduction() != null) {
+            // Which deployment serves production: decided here, once, and recorded in the status the front ends route by.
+            var deployments = deploymentsOf(app, context);
+            ProductionSwap.Decision decision = ProductionSwap.decide(app, deployments);
+            ProductionSwap.record(status, app, decision, placement.map(AppPlacement::topology), deployments);
+            List<io.fabric8.kubernetes.api.model.Condition> previous = app.getStatus() == null ? null : app.getStatus().getConditions();
+            long generation = status.getObservedGeneration();
+            List<dev.appservice.operator.status.Conditions.Desired> desired = new java.util.ArrayList<>();
+            status.getConditions().stream().filter(c -> !ProductionSwap.CONDITION.equals(c.getType())).forEach(c -> desired.add(
+                    new dev.appservice.operator.status.Conditions.Desired(c.getType(), "True".equals(c.getStatus()), c.getReason(), c.getMessage())));
+            desired.add(decision.condition());
+            status.setConditions(dev.appservice.operator.status.Conditions.merge(previous, desired, generation, clock.instant()));
+        }
         return StatusWrites.patchIfChanged(app, status, context, clock.instant());
+    }
+
+    /** The Deployments of the app's deployments, by deployment name, as this controller's informers hold them. */
+    @SuppressWarnings("unchecked")
+    private static java.util.function.Function<String, Optional<Deployment>> deploymentsOf(WebApp app, Context<WebApp> context) {
+        var slots = (InformerEventSource<Deployment, WebApp>) context.eventSourceRetriever().getEventSourceFor(Deployment.class, SLOT_DEPLOYMENTS);
+        return deployment -> dev.appservice.operator.model.AppDeployments.PRODUCTION.equals(deployment)
+                ? context.getSecondaryResource(Deployment.class, APP_DEPLOYMENT)
+                : slots.get(new ResourceID(dev.appservice.operator.model.AppDeployments.workload(app.getMetadata().getName(), deployment),
+                        app.getMetadata().getNamespace()));
     }
 
     @Override

@@ -30,7 +30,10 @@ import java.util.Optional;
  * its own, or production's previous one while the slot is swapped in.
  */
 public final class SlotRouting {
-    private static final String NGINX_ROUTING_VARIABLE = AppDeployments.ROUTING_NAME.replace('-', '_');
+    /** Where a query parameter's value ends. */
+    private static final String QUERY_END = "(&|$)";
+    /** Where a cookie's value ends. */
+    private static final String COOKIE_END = "(;|$)";
 
     private final EnvironmentTopology topology;
     private final WebApp app;
@@ -91,8 +94,9 @@ public final class SlotRouting {
             c.append("    * \"").append(AppDeployments.SELF).append("\";\n");
         }
         c.append("}\n");
-        knownNames(c, "$arg_" + NGINX_ROUTING_VARIABLE, variable("query"), slots);
-        knownNames(c, "$cookie_" + NGINX_ROUTING_VARIABLE, variable("cookie"), slots);
+        // nginx's $arg_ and $cookie_ variables cannot name x-ms-routing-name (they take '_' literally): matched in the raw strings.
+        knownNames(c, "$args", "(^|&)", QUERY_END, variable("query"), slots);
+        knownNames(c, "$http_cookie", "(^|;)[ ]*", COOKIE_END, variable("cookie"), slots);
         c.append("map ").append(variable("cookie")).append(' ').append(variable("sticky")).append(" {\n");
         c.append("    \"\" ").append(variable("split")).append(";\n");
         c.append("    default ").append(variable("cookie")).append(";\n");
@@ -110,13 +114,20 @@ public final class SlotRouting {
         c.append("}\n");
     }
 
-    /** A map of the routing names it knows (the slots' and {@code self}); anything else is "". */
-    private void knownNames(StringBuilder c, String source, String target, List<DeploymentSlot> slots) {
+    /**
+     * A map from the query string or the Cookie header to the routing name {@code x-ms-routing-name}
+     * is set to, among those it knows (the slots' and {@code self}); anything else is "". Slot names
+     * are DNS labels, so they stand in a regular expression as themselves.
+     */
+    private void knownNames(StringBuilder c, String source, String start, String end, String target, List<DeploymentSlot> slots) {
+        List<String> names = new ArrayList<>();
+        names.add(AppDeployments.SELF);
+        slots.forEach(slot -> names.add(slot.getName()));
         c.append("map ").append(source).append(' ').append(target).append(" {\n");
         c.append("    default \"\";\n");
-        c.append("    \"").append(AppDeployments.SELF).append("\" \"").append(AppDeployments.SELF).append("\";\n");
-        for (DeploymentSlot slot : slots) {
-            c.append("    \"").append(slot.getName()).append("\" \"").append(slot.getName()).append("\";\n");
+        for (String name : names) {
+            c.append("    \"~").append(start).append(AppDeployments.ROUTING_NAME).append('=').append(name).append(end).append("\" \"")
+                    .append(name).append("\";\n");
         }
         c.append("}\n");
     }

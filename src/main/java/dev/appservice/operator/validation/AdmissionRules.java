@@ -219,8 +219,8 @@ public final class AdmissionRules {
             boolean grows = previous == null || asked > EnvironmentTopology.deploymentsOf(previous);
             if (grows && running + asked > density) {
                 problems.add(Violation.warning(object, "spec.planName", "IsolatedPlan " + namespace + "/" + planName + " runs at most " + density
-                        + " apps and slots on its " + topology.workerSize(plan.get()) + " instances and already has " + running
-                        + " (this app asks for " + asked + ")"
+                        + " apps on its " + topology.workerSize(plan.get()) + " instances and already has " + running
+                        + (asked > 1 ? " (each deployment slot counts as an app: this app and its slots are " + asked + ")" : "")
                         + "; this app will not run (PlanCapacityExceeded) until one goes or the plan is scaled up to a larger size"));
             }
             EnvironmentTopology own = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app));

@@ -34,6 +34,8 @@ public final class SlotRouting {
     private static final String QUERY_END = "(&|$)";
     /** Where a cookie's value ends. */
     private static final String COOKIE_END = "(;|$)";
+    /** What a slot's name must be to reach the file (validation refuses anything else; this is the last guard). */
+    private static final java.util.regex.Pattern SAFE_NAME = java.util.regex.Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
 
     private final EnvironmentTopology topology;
     private final WebApp app;
@@ -49,7 +51,7 @@ public final class SlotRouting {
         this.production = AppDeployments.servingProduction(app);
         this.key = ResourceNames.hash(app.getMetadata().getNamespace() + "/" + app.getMetadata().getName());
         addressesOf.of(plan, app).ifPresent(address -> add(AppDeployments.PRODUCTION, address));
-        for (DeploymentSlot slot : app.getSpec().effectiveSlots()) {
+        for (DeploymentSlot slot : slots()) {
             addressesOf.ofSlot(plan, app, slot.getName()).ifPresent(address -> add(slot.getName(), address));
         }
     }
@@ -80,7 +82,7 @@ public final class SlotRouting {
     /** The upstreams of every deployment, and the maps that choose one for a production request. */
     void upstreamsAndMaps(StringBuilder c) {
         addresses.forEach((deployment, address) -> NginxConfig.upstream(c, upstreams.get(deployment), address));
-        List<DeploymentSlot> slots = app.getSpec().effectiveSlots();
+        List<DeploymentSlot> slots = slots();
         c.append("# Deployment slots: production is served by deployment ").append(NginxConfig.comment(production)).append('\n');
         c.append("split_clients \"${request_id}\" ").append(variable("split")).append(" {\n");
         int total = 0;
@@ -150,7 +152,7 @@ public final class SlotRouting {
         StringBuilder c = new StringBuilder();
         String appName = app.getMetadata().getName();
         String suffix = topology.environment().getSpec().effectiveDnsSuffix(topology.name());
-        for (DeploymentSlot slot : app.getSpec().effectiveSlots()) {
+        for (DeploymentSlot slot : slots()) {
             String host = AppDeployments.slotHost(appName, slot.getName(), suffix);
             String served = AppDeployments.servedAt(slot.getName(), production);
             Optional<String> upstream = Optional.ofNullable(upstreams.get(served));
@@ -176,6 +178,12 @@ public final class SlotRouting {
             }
         }
         return c.toString();
+    }
+
+    /** The app's slots whose names may stand in the configuration as they are. */
+    private List<DeploymentSlot> slots() {
+        return app.getSpec().effectiveSlots().stream().filter(s -> s.getName() != null && SAFE_NAME.matcher(s.getName()).matches())
+                .filter(s -> !AppDeployments.PRODUCTION.equals(s.getName()) && !AppDeployments.SELF.equals(s.getName())).toList();
     }
 
     private String variable(String role) {

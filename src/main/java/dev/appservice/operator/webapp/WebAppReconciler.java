@@ -29,7 +29,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import dev.appservice.operator.model.AppDeployments;
+import dev.appservice.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -156,24 +161,24 @@ public class WebAppReconciler implements Reconciler<WebApp> {
             var deployments = deploymentsOf(app, context);
             ProductionSwap.Decision decision = ProductionSwap.decide(app, deployments);
             ProductionSwap.record(status, app, decision, placement.map(AppPlacement::topology), deployments);
-            List<io.fabric8.kubernetes.api.model.Condition> previous = app.getStatus() == null ? null : app.getStatus().getConditions();
+            List<Condition> previous = app.getStatus() == null ? null : app.getStatus().getConditions();
             long generation = status.getObservedGeneration();
-            List<dev.appservice.operator.status.Conditions.Desired> desired = new java.util.ArrayList<>();
+            List<Conditions.Desired> desired = new ArrayList<>();
             status.getConditions().stream().filter(c -> !ProductionSwap.CONDITION.equals(c.getType())).forEach(c -> desired.add(
-                    new dev.appservice.operator.status.Conditions.Desired(c.getType(), "True".equals(c.getStatus()), c.getReason(), c.getMessage())));
+                    new Conditions.Desired(c.getType(), Conditions.TRUE.equals(c.getStatus()), c.getReason(), c.getMessage())));
             desired.add(decision.condition());
-            status.setConditions(dev.appservice.operator.status.Conditions.merge(previous, desired, generation, clock.instant()));
+            status.setConditions(Conditions.merge(previous, desired, generation, clock.instant()));
         }
         return StatusWrites.patchIfChanged(app, status, context, clock.instant());
     }
 
     /** The Deployments of the app's deployments, by deployment name, as this controller's informers hold them. */
     @SuppressWarnings("unchecked")
-    private static java.util.function.Function<String, Optional<Deployment>> deploymentsOf(WebApp app, Context<WebApp> context) {
+    private static Function<String, Optional<Deployment>> deploymentsOf(WebApp app, Context<WebApp> context) {
         var slots = (InformerEventSource<Deployment, WebApp>) context.eventSourceRetriever().getEventSourceFor(Deployment.class, SLOT_DEPLOYMENTS);
-        return deployment -> dev.appservice.operator.model.AppDeployments.PRODUCTION.equals(deployment)
+        return deployment -> AppDeployments.PRODUCTION.equals(deployment)
                 ? context.getSecondaryResource(Deployment.class, APP_DEPLOYMENT)
-                : slots.get(new ResourceID(dev.appservice.operator.model.AppDeployments.workload(app.getMetadata().getName(), deployment),
+                : slots.get(new ResourceID(AppDeployments.workload(app.getMetadata().getName(), deployment),
                         app.getMetadata().getNamespace()));
     }
 

@@ -458,6 +458,7 @@ class ValidatingWebhookTest {
         fine.getSpec().setSlots(List.of(slot("staging", 10), slot("canary", 5)));
         fine.getSpec().setProduction("staging");
         assertThat(create(fine).allowed()).isTrue();
+        exists(fine);
 
         var many = webApp(ns, "many", "web", 8081);
         many.getSpec().setSlots(java.util.stream.IntStream.range(0, 21).mapToObj(i -> slot("s" + i, null)).toList());

@@ -7,6 +7,7 @@ import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WorkerPool;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.model.AppDensity;
+import dev.appservice.operator.model.AppDeployments;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.network.SubnetClaims;
@@ -225,13 +226,16 @@ public final class AdmissionRules {
             }
             EnvironmentTopology own = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app));
             List<String> hosts = new java.util.ArrayList<>(own.hostNames(app));
-            hosts.addAll(SlotRules.hostProblems(object, own, app, problems));
+            List<String> slotHosts = SlotRules.hostProblems(object, own, app, problems);
+            hosts.addAll(slotHosts);
             for (WebApp other : topology.apps()) {
                 List<String> served = new java.util.ArrayList<>(topology.hostNames(other));
-                served.addAll(dev.appservice.operator.model.AppDeployments.slotHostNames(topology, other));
+                served.addAll(AppDeployments.slotHostNames(topology, other));
                 for (String host : served) {
                     if (hosts.contains(host)) {
-                        problems.add(Violation.error(object, "spec.hostNames", "'" + host + "' is already served for " + SpecValidation.describe(other)
+                        int slot = slotHosts.indexOf(host);
+                        String field = slot >= 0 && !own.hostNames(app).contains(host) ? "spec.slots[" + slot + "].name" : "spec.hostNames";
+                        problems.add(Violation.error(object, field, "'" + host + "' is already served for " + SpecValidation.describe(other)
                                 + " by AppServiceEnvironment " + namespace + "/" + environment.get().getMetadata().getName()));
                     }
                 }

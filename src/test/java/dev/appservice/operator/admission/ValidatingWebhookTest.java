@@ -481,6 +481,12 @@ class ValidatingWebhookTest {
         // A slot's host name may not be another app's.
         assertThat(create(webApp(ns, "copy", "web", 8083, "shop-staging.ase1.p.appservice.local")).message())
                 .contains("'shop-staging.ase1.p.appservice.local' is already served for WebApp " + ns + "/shop");
+        // Nor another app's host name a slot's.
+        exists(webApp(ns, "blog", "web", 8084, "api-v2.ase1.p.appservice.local"));
+        var api = webApp(ns, "api", "web", 8085);
+        api.getSpec().setSlots(List.of(slot("v2", null)));
+        assertThat(create(api).message()).isEqualTo("WebApp " + ns + "/api: spec.slots[0].name 'api-v2.ase1.p.appservice.local' is already served for WebApp "
+                + ns + "/blog by AppServiceEnvironment " + ns + "/ase1");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.appservice.operator.environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.appservice.operator.api.AppServiceEnvironment;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -109,7 +111,10 @@ class SlotRoutingNginxTest {
     }
 
     private FrontEndConfiguration render(WebApp app) {
-        AppServiceEnvironment ase = Fixtures.environment("contoso", "ase1");
+        return render(Fixtures.environment("contoso", "ase1"), app);
+    }
+
+    private FrontEndConfiguration render(AppServiceEnvironment ase, WebApp app) {
         IsolatedPlan plan = Fixtures.plan("contoso", "web-plan", "ase1", InstanceSize.I1, 2);
         EnvironmentTopology topology = new EnvironmentTopology(ase, List.of(plan), List.of(app));
         return frontEnd.render(topology, new NginxConfig.AppAddresses() {
@@ -148,6 +153,23 @@ class SlotRoutingNginxTest {
             assertThat(get(client, SLOT_HOST, "/", null).body()).isEqualTo("staging");
             // With no share of traffic, production's clients all stay on production.
             assertThat(get(client, PRODUCTION_HOST, "/", null).body()).isEqualTo("production");
+        }
+    }
+
+    @Test
+    void slotsGetTheEnvironmentsHttpsAsTheAppDoes() throws Exception {
+        frontEnd.start(render(NginxFrontEndTest.withTls(Fixtures.environment("contoso", "ase1")), shop(0, null)));
+        HttpResponse<String> redirect = get(HttpClient.newHttpClient(), "shop-staging.localhost", "/cart", null);
+        assertThat(redirect.statusCode()).isEqualTo(308);
+        assertThat(redirect.headers().firstValue("location")).hasValue("https://shop-staging.localhost/cart");
+        HttpClient https = HttpClient.newBuilder().sslContext(NginxFrontEndTest.trusting(RunningFrontEnd.TLS.resolve("tls.crt")))
+                .sslParameters(NginxFrontEndTest.sni()).build();
+        for (var expected : Map.of("shop-staging.localhost/", "staging", "shop.localhost/", "production",
+                "shop.localhost/?x-ms-routing-name=staging", "staging").entrySet()) {
+            String[] hostAndPath = expected.getKey().split("/", 2);
+            HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/" + hostAndPath[1]))
+                    .header("Host", hostAndPath[0]).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body()).as(expected.getKey()).isEqualTo(expected.getValue());
         }
     }
 
@@ -204,7 +226,6 @@ class SlotRoutingNginxTest {
         Path wrk = Path.of("/usr/bin/wrk");
         assertThat(wrk).as("wrk (apt-get install wrk; .ci/run installs it)").exists();
         frontEnd.start(render(shop(0, null)));
-        HttpClient client = HttpClient.newHttpClient();
 
         // New connections per request (wrk) and keep-alive clients that resend as browsers do, on the production host name.
         Process load = new ProcessBuilder(wrk.toString(), "-t", "2", "-c", "16", "-d", "8s", "-H", "Host: " + PRODUCTION_HOST,
@@ -219,10 +240,12 @@ class SlotRoutingNginxTest {
             frontEnd.write(render(shop(0, serving[round])));
             frontEnd.awaitReloads(round + 1);
             boolean swapped = serving[round] != null;
-            client = HttpClient.newHttpClient(); // a new connection, to the new configuration's workers
-            assertThat(get(client, PRODUCTION_HOST, "/", null).body()).isEqualTo(swapped ? "staging" : "production");
+            // New connections reach the new configuration's workers once the old ones have stopped accepting.
+            await().atMost(Duration.ofSeconds(10)).until(() -> get(HttpClient.newHttpClient(), PRODUCTION_HOST, "/", null).body()
+                    .equals(swapped ? "staging" : "production"));
             // The slot's host name serves the previous production while swapped: the rollback, running.
-            assertThat(get(client, SLOT_HOST, "/", null).body()).isEqualTo(swapped ? "production" : "staging");
+            await().atMost(Duration.ofSeconds(10)).until(() -> get(HttpClient.newHttpClient(), SLOT_HOST, "/", null).body()
+                    .equals(swapped ? "production" : "staging"));
             Thread.sleep(500);
         }
         String report = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

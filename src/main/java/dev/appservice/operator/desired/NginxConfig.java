@@ -236,11 +236,6 @@ public final class NginxConfig {
         c.append("    proxy_set_header X-Forwarded-Proto $forwarded_proto;\n");
     }
 
-    private static String appServers(IsolatedPlan plan, WebApp app, List<String> hosts, Optional<String> address, boolean tls,
-            String tlsDirectory) {
-        return appServers(plan, app, hosts, address, tls, tlsDirectory, Optional.empty());
-    }
-
     /** The app's servers; with deployment slots, its production host names route as {@link SlotRouting} decides. */
     static String appServers(IsolatedPlan plan, WebApp app, List<String> hosts, Optional<String> address, boolean tls,
             String tlsDirectory, Optional<SlotRouting> routing) {

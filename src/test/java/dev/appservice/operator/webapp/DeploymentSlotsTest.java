@@ -251,6 +251,8 @@ class DeploymentSlotsTest extends OperatorTest {
         WebApp late = await().atMost(TIMEOUT).until(() -> client.resources(WebApp.class).inNamespace(ns).withName("late").get(),
                 a -> a.getStatus() != null && Conditions.find(a.getStatus().getConditions(), "Ready") != null);
         assertThat(Conditions.find(late.getStatus().getConditions(), "Ready").getReason()).isEqualTo("PlanCapacityExceeded");
+        assertThat(Conditions.find(late.getStatus().getConditions(), "Ready").getMessage())
+                .contains("this app is number 2 of 2 in admission order (creation time, then name), each deployment slot counting as an app");
         assertThat(client.apps().deployments().inNamespace(ns).withName(ResourceNames.appWorkload("late")).get()).isNull();
 
         // One slot fewer makes room for the late app.

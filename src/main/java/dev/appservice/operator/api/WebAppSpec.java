@@ -16,6 +16,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WebAppSpec {
     public static final int DEFAULT_PORT = 8080;
+    /** The most deployment slots an app has, as on the Isolated tier. */
+    public static final int MAX_SLOTS = 20;
 
     @JsonPropertyDescription("Name of the IsolatedPlan, in the same namespace, the app runs on (on every instance). Immutable.")
     @Required
@@ -51,6 +53,15 @@ public class WebAppSpec {
     @JsonPropertyDescription("Client address ranges allowed or denied at the front ends, as on App Service: checked in priority order, the first match deciding; once any rule exists, clients no rule allows get 403. Up to 512 rules.")
     @Size(max = 512)
     private List<AccessRestriction> accessRestrictions;
+
+    @JsonPropertyDescription("Deployment slots: separately running copies of the app on its plan, each with its own image and settings, served at <app>-<slot>.<dnsSuffix>. Up to 20.")
+    @Size(max = MAX_SLOTS)
+    private List<DeploymentSlot> slots;
+
+    @JsonPropertyDescription("Which deployment serves the production host names: 'production' (the default: the app's own image and settings) or the name of a slot (a swap). A swap re-routes once the slot's instances are ready, and the slot's host name then serves the previous production; set it back to swap back.")
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @Size(min = 1, max = 63)
+    private String production;
 
     public List<AccessRestriction> getAccessRestrictions() {
         return accessRestrictions;
@@ -154,5 +165,25 @@ public class WebAppSpec {
 
     public boolean effectiveClientAffinity() {
         return Boolean.TRUE.equals(clientAffinity);
+    }
+
+    public List<DeploymentSlot> getSlots() {
+        return slots;
+    }
+
+    public void setSlots(List<DeploymentSlot> slots) {
+        this.slots = slots;
+    }
+
+    public List<DeploymentSlot> effectiveSlots() {
+        return slots == null ? List.of() : slots;
+    }
+
+    public String getProduction() {
+        return production;
+    }
+
+    public void setProduction(String production) {
+        this.production = production;
     }
 }

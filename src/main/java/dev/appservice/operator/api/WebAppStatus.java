@@ -17,6 +17,15 @@ public class WebAppStatus extends ObservedStatus {
     @JsonPropertyDescription("The URLs the app is served at, through the environment's front ends.")
     private List<String> urls;
 
+    @JsonPropertyDescription("The deployment serving the production host names: 'production' (the app's own) or the slot swapped in. Moves to spec.production once that slot is ready.")
+    private String production;
+
+    @JsonPropertyDescription("The image serving the production host names.")
+    private String productionImage;
+
+    @JsonPropertyDescription("The deployment slots: per slot its URL, what it serves, its ready instances and its traffic share.")
+    private List<SlotStatus> slots;
+
     public Integer getInstances() {
         return instances;
     }
@@ -39,5 +48,29 @@ public class WebAppStatus extends ObservedStatus {
 
     public void setUrls(List<String> urls) {
         this.urls = urls;
+    }
+
+    public String getProduction() {
+        return production;
+    }
+
+    public void setProduction(String production) {
+        this.production = production;
+    }
+
+    public String getProductionImage() {
+        return productionImage;
+    }
+
+    public void setProductionImage(String productionImage) {
+        this.productionImage = productionImage;
+    }
+
+    public List<SlotStatus> getSlots() {
+        return slots;
+    }
+
+    public void setSlots(List<SlotStatus> slots) {
+        this.slots = slots;
     }
 }

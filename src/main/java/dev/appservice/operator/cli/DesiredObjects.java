@@ -9,7 +9,8 @@ import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.desired.PlanChildren;
-import dev.appservice.operator.desired.AppWorkloads;
+import dev.appservice.operator.desired.AppChildren;
+import dev.appservice.operator.desired.SlotWorkloads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -73,7 +74,7 @@ public final class DesiredObjects {
                     if (!running.contains(app.getMetadata().getName())) {
                         warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/" + app.getMetadata().getName() + ": IsolatedPlan "
                                 + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName() + " runs at most "
-                                + AppDensity.appsPerInstance(topology.workerSize(plan)) + " apps on its " + topology.workerSize(plan)
+                                + AppDensity.appsPerInstance(topology.workerSize(plan)) + " apps and slots on its " + topology.workerSize(plan)
                                 + " instances; the app is not rendered (the operator reports PlanCapacityExceeded)");
                     }
                 }
@@ -99,11 +100,7 @@ public final class DesiredObjects {
         for (IsolatedPlan plan : topology.plans()) {
             objects.addAll(PlanChildren.of(plan, java.util.Optional.of(topology), settings).all());
             for (WebApp app : topology.admittedApps(plan)) {
-                objects.add(AppWorkloads.deployment(topology, plan, app));
-                objects.add(AppWorkloads.service(topology, plan, app));
-                if (app.getSpec().issuerRef() != null) {
-                    objects.add(dev.appservice.operator.desired.IssuedCertificate.of(app));
-                }
+                objects.addAll(AppChildren.of(topology, plan, app).all());
             }
         }
         return objects;

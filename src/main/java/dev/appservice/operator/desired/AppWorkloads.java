@@ -48,12 +48,18 @@ public final class AppWorkloads {
     /** The app's Deployment: replicas = the instances the environment grants its plan. */
     public static Deployment deployment(EnvironmentTopology topology, IsolatedPlan plan, WebApp app) {
         String appName = app.getMetadata().getName();
-        Deployment deployment = new InstanceDeployment(ResourceNames.appWorkload(appName), app.getMetadata().getNamespace(),
+        return deployment(topology, plan, app, ResourceNames.appWorkload(appName),
                 StandardLabels.forApp(topology.name(), plan.getMetadata().getName(), appName),
-                StandardLabels.appSelector(topology.name(), appName),
+                StandardLabels.appSelector(topology.name(), appName), StandardLabels.forAppPods(topology.name(), appName));
+    }
+
+    /** A Deployment running the app's container (as {@code app} describes it) under the given name, labels and selector. */
+    static Deployment deployment(EnvironmentTopology topology, IsolatedPlan plan, WebApp app, String name, Map<String, String> labels,
+            Map<String, String> selector, Map<String, String> podLabels) {
+        Deployment deployment = new InstanceDeployment(name, app.getMetadata().getNamespace(), labels, selector,
                 topology.grantedInstances(plan), Map.of(), topology.environment().getSpec().effectiveZones(),
                 List.of(container(app, topology.workerSize(plan))), List.of()).build();
-        deployment.getSpec().getTemplate().getMetadata().setLabels(new LinkedHashMap<>(StandardLabels.forAppPods(topology.name(), appName)));
+        deployment.getSpec().getTemplate().getMetadata().setLabels(new LinkedHashMap<>(podLabels));
         return deployment;
     }
 

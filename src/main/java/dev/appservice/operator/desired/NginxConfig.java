@@ -72,6 +72,11 @@ public final class NginxConfig {
     public interface AppAddresses {
         Optional<String> of(IsolatedPlan plan, WebApp app);
 
+        /** The cluster IP and port that carry a deployment slot's requests, if its Service has one yet. */
+        default Optional<String> ofSlot(IsolatedPlan plan, WebApp app, String slot) {
+            return Optional.empty();
+        }
+
         /** No addresses at all, as for {@code render}, which has no cluster. */
         AppAddresses NONE = (plan, app) -> Optional.empty();
     }
@@ -123,6 +128,9 @@ public final class NginxConfig {
                 if (hosts.isEmpty()) {
                     continue;
                 }
+                List<String> slotHosts = SlotRouting.hostNames(topology, app).stream().filter(h -> SAFE_HOST.matcher(h).matches()).toList();
+                longestHost = Math.max(longestHost, slotHosts.stream().mapToInt(String::length).max().orElse(0));
+                hostCount += slotHosts.size();
                 for (String host : hosts) {
                     longestHost = Math.max(longestHost, host.length());
                 }
@@ -132,8 +140,9 @@ public final class NginxConfig {
                         ? AffinityUpstreams.servers(edges.endpoints().of(plan, app)) : List.of();
                 anyAffinity |= app.getSpec().effectiveClientAffinity();
                 Optional<String> ownCertificate = edges.certificates().of(app).map(file -> edges.certificatesDirectory() + "/" + file);
+                Optional<SlotRouting> routing = SlotRouting.of(topology, plan, app, addresses);
                 appBlocks.add(appServers(plan, app, hosts, topology.hostNames(app).get(0), addresses.of(plan, app), instances, tls,
-                        tlsDirectory, ownCertificate));
+                        tlsDirectory, ownCertificate, routing) + routing.map(r -> r.slotServers(tls, tlsDirectory)).orElse(""));
             }
         }
         SortedMap<String, String> shards = shards(appNames, appBlocks);
@@ -255,40 +264,42 @@ public final class NginxConfig {
         c.append("    proxy_set_header X-Forwarded-Proto $forwarded_proto;\n");
     }
 
+    /**
+     * The app's servers: HTTP (a redirect when the environment serves HTTPS) and HTTPS by SNI, the
+     * app's own certificate for its own host names and the environment's for {@code <app>.<dnsSuffix>}.
+     * With deployment slots its production host names route as {@link SlotRouting} decides;
+     * without, to its Service, or to its instances by cookie when it asks for client affinity.
+     */
     private static String appServers(IsolatedPlan plan, WebApp app, List<String> hosts, String defaultHost, Optional<String> clusterAddress,
-            List<String> instances, boolean tls, String tlsDirectory, Optional<String> ownCertificate) {
-        boolean affinity = app.getSpec().effectiveClientAffinity();
-        // Affinity needs the instances' own addresses; without ready ones, the cluster IP as for every app.
-        Optional<String> address = affinity && !instances.isEmpty() ? Optional.of(instances.get(0)) : clusterAddress;
+            List<String> instances, boolean tls, String tlsDirectory, Optional<String> ownCertificate, Optional<SlotRouting> routing) {
+        // Affinity needs the instances' own addresses; without ready ones, or with slot routing, the Services as for every app.
+        boolean affinity = app.getSpec().effectiveClientAffinity() && routing.isEmpty() && !instances.isEmpty();
+        Optional<String> address = affinity ? Optional.of(instances.get(0)) : clusterAddress;
         String appName = app.getMetadata().getName();
         String upstream = "webapp-" + appName;
-        String names = String.join(" ", hosts);
         StringBuilder c = new StringBuilder();
         c.append("\n# WebApp ").append(comment(appName)).append(" on IsolatedPlan ").append(comment(plan.getMetadata().getName())).append('\n');
         String denied = accessRestrictions(c, app);
-        if (address.isPresent()) {
+        if (routing.isPresent()) {
+            routing.get().upstreamsAndMaps(c);
+        } else if (address.isPresent()) {
             c.append("upstream ").append(upstream).append(" {\n");
-            if (affinity && !instances.isEmpty()) {
+            if (affinity) {
                 AffinityUpstreams.upstreamServers(c, instances);
             } else {
                 c.append("    server ").append(address.get()).append(" max_fails=0;\n");
             }
-            c.append("    keepalive ").append(UPSTREAM_KEEPALIVE_CONNECTIONS).append(";\n");
-            c.append("    keepalive_requests ").append(KEEPALIVE_REQUESTS).append(";\n");
-            c.append("    keepalive_timeout 60s;\n");
+            keepalive(c);
             c.append("}\n");
         }
         c.append("server {\n");
         c.append("    listen ").append(HTTP_PORT).append(";\n");
-        c.append("    server_name ").append(names).append(";\n");
+        c.append("    server_name ").append(String.join(" ", hosts)).append(";\n");
         deny(c, denied);
         if (tls) {
             c.append("    return 308 https://$host$request_uri;\n");
         } else {
-            if (affinity) {
-                AffinityUpstreams.cookies(c, false);
-            }
-            proxy(c, upstream, address.isPresent());
+            location(c, routing, affinity, false, upstream, address.isPresent());
         }
         c.append("}\n");
         if (tls) {
@@ -297,30 +308,55 @@ public final class NginxConfig {
             if (ownCertificate.isPresent() && !ownHosts.isEmpty()) {
                 List<String> environmentHosts = hosts.stream().filter(h -> h.equals(defaultHost)).toList();
                 if (!environmentHosts.isEmpty()) {
-                    httpsServer(c, environmentHosts, tlsDirectory + "/tls", denied, affinity, upstream, address.isPresent());
+                    httpsServer(c, environmentHosts, tlsDirectory + "/tls", denied);
+                    location(c, routing, affinity, true, upstream, address.isPresent());
+                    c.append("}\n");
                 }
-                httpsServer(c, ownHosts, ownCertificate.get(), denied, affinity, upstream, address.isPresent());
+                httpsServer(c, ownHosts, ownCertificate.get(), denied);
             } else {
-                httpsServer(c, hosts, tlsDirectory + "/tls", denied, affinity, upstream, address.isPresent());
+                httpsServer(c, hosts, tlsDirectory + "/tls", denied);
             }
+            location(c, routing, affinity, true, upstream, address.isPresent());
+            c.append("}\n");
         }
         return c.toString();
     }
 
-    /** An HTTPS server of an app for some of its names, with the key pair {@code <certificate>.crt} and {@code .key}. */
-    private static void httpsServer(StringBuilder c, List<String> hosts, String certificate, String denied, boolean affinity, String upstream,
+    /** Where a server of the app sends its requests: by slot routing, or to the app's upstream (with the affinity cookie if asked). */
+    private static void location(StringBuilder c, Optional<SlotRouting> routing, boolean affinity, boolean https, String upstream,
             boolean hasAddress) {
+        if (routing.isPresent()) {
+            routing.get().productionLocation(c);
+            return;
+        }
+        if (affinity) {
+            AffinityUpstreams.cookies(c, https);
+        }
+        proxy(c, upstream, hasAddress);
+    }
+
+    /** The start of an HTTPS server of an app for some of its names, with the key pair {@code <certificate>.crt} and {@code .key}. */
+    private static void httpsServer(StringBuilder c, List<String> hosts, String certificate, String denied) {
         c.append("server {\n");
         c.append("    listen ").append(HTTPS_PORT).append(" ssl http2;\n");
         c.append("    server_name ").append(String.join(" ", hosts)).append(";\n");
         c.append("    ssl_certificate ").append(certificate).append(AppCertificates.CERTIFICATE_SUFFIX).append(";\n");
         c.append("    ssl_certificate_key ").append(certificate).append(AppCertificates.PRIVATE_KEY_SUFFIX).append(";\n");
         deny(c, denied);
-        if (affinity) {
-            AffinityUpstreams.cookies(c, true);
-        }
-        proxy(c, upstream, hasAddress);
+    }
+
+    /** An upstream at one Service's cluster IP and port, with a keep-alive pool. */
+    static void upstream(StringBuilder c, String name, String address) {
+        c.append("upstream ").append(name).append(" {\n");
+        c.append("    server ").append(address).append(" max_fails=0;\n");
+        keepalive(c);
         c.append("}\n");
+    }
+
+    private static void keepalive(StringBuilder c) {
+        c.append("    keepalive ").append(UPSTREAM_KEEPALIVE_CONNECTIONS).append(";\n");
+        c.append("    keepalive_requests ").append(KEEPALIVE_REQUESTS).append(";\n");
+        c.append("    keepalive_timeout 60s;\n");
     }
 
     /**
@@ -329,11 +365,15 @@ public final class NginxConfig {
      * the variable that is 1 for a denied client, or null when the app has no rules.
      */
     private static String accessRestrictions(StringBuilder c, WebApp app) {
-        List<AccessRestriction> rules = app.getSpec().effectiveAccessRestrictions();
+        return accessRestrictions(c, app.getSpec().effectiveAccessRestrictions(), app.getMetadata().getNamespace() + "/" + app.getMetadata().getName());
+    }
+
+    /** The rules as a {@code geo} table whose variable is named by the hash of {@code key}; null without rules. */
+    static String accessRestrictions(StringBuilder c, List<AccessRestriction> rules, String key) {
         if (rules.isEmpty()) {
             return null;
         }
-        String variable = "$webapp_denied_" + ResourceNames.hash(app.getMetadata().getNamespace() + "/" + app.getMetadata().getName());
+        String variable = "$webapp_denied_" + ResourceNames.hash(key);
         c.append("geo $remote_addr ").append(variable).append(" {\n");
         c.append("    default 1;\n");
         for (AccessRules.Entry entry : AccessRules.effective(rules)) {
@@ -344,13 +384,13 @@ public final class NginxConfig {
         return variable;
     }
 
-    private static void deny(StringBuilder c, String deniedVariable) {
+    static void deny(StringBuilder c, String deniedVariable) {
         if (deniedVariable != null) {
             c.append("    if (").append(deniedVariable).append(") {\n        return 403;\n    }\n");
         }
     }
 
-    private static void proxy(StringBuilder c, String upstream, boolean hasAddress) {
+    static void proxy(StringBuilder c, String upstream, boolean hasAddress) {
         c.append("    location / {\n");
         if (hasAddress) {
             c.append("        proxy_pass http://").append(upstream).append(";\n");
@@ -361,7 +401,7 @@ public final class NginxConfig {
         c.append("    }\n");
     }
 
-    private static void tlsCertificate(StringBuilder c, String directory) {
+    static void tlsCertificate(StringBuilder c, String directory) {
         c.append("    ssl_certificate ").append(directory).append("/tls.crt;\n");
         c.append("    ssl_certificate_key ").append(directory).append("/tls.key;\n");
     }
@@ -431,7 +471,7 @@ public final class NginxConfig {
     }
 
     /** A name as it may stand in a comment: anything but [A-Za-z0-9._-] shown as '?'. */
-    private static String comment(String name) {
+    static String comment(String name) {
         return UNSAFE_COMMENT.matcher(name == null ? "" : name).replaceAll("?");
     }
 }

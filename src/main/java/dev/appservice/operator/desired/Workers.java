@@ -29,7 +29,7 @@ public final class Workers {
     public static Deployment deployment(EnvironmentTopology topology, IsolatedPlan plan, OperatorSettings settings) {
         String planName = plan.getMetadata().getName();
         InstanceSize size = topology.workerSize(plan);
-        int apps = topology.admittedApps(plan).size();
+        int apps = topology.admittedDeployments(plan);
         Container placeholder = CapacityPlaceholder.container(size, settings.placeholderImage());
         placeholder.setResources(AppDensity.placeholderResources(size, apps));
         int replicas = AppDensity.placeholderHoldsCapacity(size, apps) ? topology.grantedInstances(plan) : 0;

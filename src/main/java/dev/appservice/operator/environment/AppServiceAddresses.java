@@ -4,6 +4,9 @@ import dev.appservice.operator.desired.NginxConfig;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.model.AppServices;
+import dev.appservice.operator.model.AppDeployments;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -24,13 +27,30 @@ final class AppServiceAddresses {
         InformerEventSource<Service, AppServiceEnvironment> services = (InformerEventSource<Service, AppServiceEnvironment>) context
                 .eventSourceRetriever().getEventSourceFor(Service.class, AppServiceEnvironmentReconciler.APP_SERVICES);
         String namespace = environment.getMetadata().getNamespace();
-        return (plan, app) -> AppServices.candidates(plan, app).stream()
-                .map(name -> services.get(new ResourceID(name, namespace)))
-                .flatMap(Optional::stream)
-                .map(AppServiceAddresses::clusterIp)
-                .flatMap(Optional::stream)
-                .findFirst()
-                .map(ip -> (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + AppServices.port(app));
+        return new NginxConfig.AppAddresses() {
+            @Override
+            public Optional<String> of(IsolatedPlan plan, WebApp app) {
+                return AppServices.candidates(plan, app).stream()
+                        .map(name -> services.get(new ResourceID(name, namespace)))
+                        .flatMap(Optional::stream)
+                        .map(AppServiceAddresses::clusterIp)
+                        .flatMap(Optional::stream)
+                        .findFirst()
+                        .map(ip -> address(ip, app));
+            }
+
+            /** A slot's own Service ({@link AppDeployments#workload}), from the same informer. */
+            @Override
+            public Optional<String> ofSlot(IsolatedPlan plan, WebApp app, String slot) {
+                return services.get(new ResourceID(AppDeployments.workload(app.getMetadata().getName(), slot), namespace))
+                        .flatMap(AppServiceAddresses::clusterIp)
+                        .map(ip -> address(ip, app));
+            }
+        };
+    }
+
+    private static String address(String ip, WebApp app) {
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + AppServices.port(app);
     }
 
     /** The Service's cluster IP, if it has one (a headless Service has none). */

@@ -110,7 +110,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 InformerEventSourceConfiguration.from(WebApp.class, AppServiceEnvironment.class)
                         .withName(APPS)
                         .withItemStore(new SharingItemStore<>())
-                        .withOnUpdateFilter(RelevantUpdates.spec())
+                        .withOnUpdateFilter(RelevantUpdates.specOrServingDeployment())
                         .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
                                 : plans.get(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace()))
                                         .filter(p -> p.getSpec() != null && p.getSpec().getEnvironmentName() != null)

@@ -1,6 +1,7 @@
 package dev.appservice.operator.informer;
 
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import java.util.Objects;
@@ -35,5 +36,19 @@ public final class RelevantUpdates {
 
     private static Integer runningInstances(IsolatedPlan plan) {
         return plan.getStatus() == null ? null : plan.getStatus().getInstances();
+    }
+
+    /**
+     * Spec changes, and changes of the deployment that serves an app's production host names
+     * ({@code status.production}, decided by the app's controller when a swapped-in slot is ready):
+     * the front ends route by it.
+     */
+    public static OnUpdateFilter<WebApp> specOrServingDeployment() {
+        OnUpdateFilter<WebApp> spec = spec();
+        return (updated, previous) -> spec.accept(updated, previous) || !Objects.equals(servingDeployment(updated), servingDeployment(previous));
+    }
+
+    private static String servingDeployment(WebApp app) {
+        return app.getStatus() == null ? null : app.getStatus().getProduction();
     }
 }

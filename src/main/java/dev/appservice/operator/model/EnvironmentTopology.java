@@ -79,7 +79,27 @@ public final class EnvironmentTopology {
      */
     public List<WebApp> admittedApps(IsolatedPlan plan) {
         int density = AppDensity.appsPerInstance(workerSize(plan));
-        return apps(plan).stream().sorted(APP_ADMISSION_ORDER).limit(density).toList();
+        // Each deployment slot counts as an app: an app runs with all its slots, or not at all, in admission order.
+        List<WebApp> admitted = new java.util.ArrayList<>();
+        int taken = 0;
+        for (WebApp app : apps(plan).stream().sorted(APP_ADMISSION_ORDER).toList()) {
+            taken += deploymentsOf(app);
+            if (taken > density) {
+                break;
+            }
+            admitted.add(app);
+        }
+        return admitted;
+    }
+
+    /** The deployments an app runs on every instance of its plan: its own and one per deployment slot. */
+    public static int deploymentsOf(WebApp app) {
+        return 1 + (app.getSpec() == null ? 0 : app.getSpec().effectiveSlots().size());
+    }
+
+    /** The deployments the plan runs on each instance: its admitted apps and their slots. */
+    public int admittedDeployments(IsolatedPlan plan) {
+        return admittedApps(plan).stream().mapToInt(EnvironmentTopology::deploymentsOf).sum();
     }
 
     /** Whether the app is one its plan runs (see {@link #admittedApps}). */

@@ -63,6 +63,22 @@ public final class ResourceNames {
         return head + "-" + hash(app);
     }
 
+    /**
+     * The Deployment and the Service that run one deployment slot of an app:
+     * {@code <app>-<slot>-<hash>}, cut as {@link #appWorkload} cuts, the hash being that of
+     * {@code <app>/<slot>}. No app name contains '/', so a slot's name never stands for an app's,
+     * and it does not depend on which deployment serves production (a swap renames nothing).
+     */
+    public static String slotWorkload(String app, String slot) {
+        String cleaned = (app + "-" + slot).toLowerCase(Locale.ROOT).replace('.', '-');
+        if (!Character.isLetter(cleaned.charAt(0))) {
+            cleaned = "x" + cleaned;
+        }
+        int keep = MAX_LABEL_LENGTH - HASH_LENGTH - 1;
+        String head = trimTrailingDashes(cleaned.length() > keep ? cleaned.substring(0, keep) : cleaned);
+        return head + "-" + hash(app + "/" + slot);
+    }
+
     /** A container name (a DNS label) for an app. */
     public static String containerName(String app) {
         String cleaned = app.toLowerCase(Locale.ROOT).replace('.', '-');

@@ -20,6 +20,8 @@ public final class StandardLabels {
     public static final String POOL = "appservice.dev/worker-pool";
     /** The app an object or pod runs (its name, as a label value). */
     public static final String WEBAPP = "appservice.dev/webapp";
+    /** On a deployment slot's Deployment, Service and pods: the slot's name (their {@link #WEBAPP} is the slot's workload). */
+    public static final String SLOT = "appservice.dev/slot";
     public static final String VIRTUAL_NETWORK = "appservice.dev/virtual-network";
 
     public static final String OPERATOR_NAME = "ase-operator";
@@ -29,6 +31,10 @@ public final class StandardLabels {
     public static final String PLAN_WORKERS_SELECTOR = MANAGED_SELECTOR + "," + "appservice.dev/role=worker,!" + "appservice.dev/webapp";
     /** The objects that run one app each. */
     public static final String APP_WORKLOADS_SELECTOR = MANAGED_SELECTOR + "," + "appservice.dev/webapp";
+    /** The Deployments and Services that run an app's own deployment (not its slots'). */
+    public static final String APP_OWN_WORKLOADS_SELECTOR = APP_WORKLOADS_SELECTOR + ",!" + "appservice.dev/slot";
+    /** The Deployments and Services that run an app's deployment slots. */
+    public static final String SLOT_WORKLOADS_SELECTOR = APP_WORKLOADS_SELECTOR + "," + "appservice.dev/slot";
 
     public static final String ROLE_FRONT_END = "front-end";
     public static final String ROLE_WORKER = "worker";

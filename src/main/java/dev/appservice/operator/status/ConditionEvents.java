@@ -38,7 +38,9 @@ public final class ConditionEvents {
     static final Set<String> WARNINGS = Set.of("EnvironmentNotFound", "EnvironmentCapacityExceeded", "WorkerPoolNotFound",
             "PlanNotFound", "ReconcileError", "AdoptionRefused", "ManagementPortsBlocked", "DnsBlocked", "InvalidSpec", "EnvironmentInvalid",
             "CertificateNotFound", "CertificateInvalid", "EnvironmentServesHttpOnly", "CertManagerNotInstalled", "CertManagerNotEnabled",
-            "CertificateNotOwned");
+            "CertificateNotOwned", "SlotNotReady");
+    /** Reasons worth a Normal event when a condition moves to them from another state: a swap applied (see ProductionSwap). */
+    static final Set<String> NOTICES = Set.of("ServingSlot", "ServingProduction");
     public static final String COMPONENT = "ase-operator";
     /** Longest name of an object (a DNS subdomain). */
     static final int MAX_NAME_LENGTH = 253;
@@ -54,6 +56,12 @@ public final class ConditionEvents {
         List<Event> events = new ArrayList<>();
         for (Condition c : after == null ? List.<Condition>of() : after) {
             Condition old = Conditions.find(before, c.getType());
+            boolean noticed = old != null && NOTICES.contains(c.getReason()) && Conditions.TRUE.equals(c.getStatus())
+                    && !(Objects.equals(old.getReason(), c.getReason()) && Objects.equals(old.getMessage(), c.getMessage()));
+            if (noticed) {
+                events.add(event(resource, c, "Normal", now));
+                continue;
+            }
             if (old != null && Objects.equals(old.getStatus(), c.getStatus()) && Objects.equals(old.getReason(), c.getReason())) {
                 continue;
             }

@@ -1,6 +1,7 @@
 package dev.appservice.operator.validation;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.CapacityLimits;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
@@ -8,6 +9,7 @@ import dev.appservice.operator.certificates.CertManagerPresence;
 import dev.appservice.operator.api.WorkerPool;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.model.AppDensity;
+import dev.appservice.operator.model.AppDeployments;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.network.SubnetClaims;
@@ -182,6 +184,11 @@ public final class AdmissionRules {
         return problems;
     }
 
+    private static boolean inEnvironment(WebApp app, String environmentName, ClusterView view) {
+        return app.getSpec() != null && view.plan(app.getMetadata().getNamespace(), app.getSpec().getPlanName())
+                .map(p -> p.getSpec() != null && environmentName.equals(p.getSpec().getEnvironmentName())).orElse(false);
+    }
+
     static List<Violation> checkApp(WebApp app, WebApp previous, ClusterView view) {
         List<Violation> problems = new ArrayList<>(SpecValidation.validate(app));
         if (problems.stream().anyMatch(v -> !v.warning())) {
@@ -219,10 +226,15 @@ public final class AdmissionRules {
             EnvironmentTopology topology = new EnvironmentTopology(environment.get(), List.of(plan.get()));
             // A new app comes last in its plan's admission order: past the density, it is admitted but will not run.
             int density = AppDensity.appsPerInstance(topology.workerSize(plan.get()));
-            int running = (int) siblings.stream().filter(a -> a.getMetadata().getDeletionTimestamp() == null).filter(SpecValidation::acceptable).count();
-            if (previous == null && running >= density) {
+            // Each deployment slot counts as an app.
+            int running = siblings.stream().filter(a -> a.getMetadata().getDeletionTimestamp() == null).filter(SpecValidation::acceptable)
+                    .mapToInt(EnvironmentTopology::deploymentsOf).sum();
+            int asked = EnvironmentTopology.deploymentsOf(app);
+            boolean grows = previous == null || asked > EnvironmentTopology.deploymentsOf(previous);
+            if (grows && running + asked > density) {
                 problems.add(Violation.warning(object, "spec.planName", "IsolatedPlan " + namespace + "/" + planName + " runs at most " + density
                         + " apps on its " + topology.workerSize(plan.get()) + " instances and already has " + running
+                        + (asked > 1 ? " (each deployment slot counts as an app: this app and its slots are " + asked + ")" : "")
                         + "; this app will not run (PlanCapacityExceeded) until one goes or the plan is scaled up to a larger size"));
             }
             String environmentName = environment.get().getMetadata().getName();
@@ -237,6 +249,29 @@ public final class AdmissionRules {
                                 + SpecValidation.describe(other) + " by AppServiceEnvironment " + namespace + "/" + environmentName
                                 + " (host names are unique in an environment; the app created first keeps one)"));
                     }
+                }
+            }
+            // A slot's host name <app>-<slot>.<dnsSuffix> is another app's default name when that app is called <app>-<slot>,
+            // and this app's default name is the slot host of an app <a> with a slot <s> when it is called <a>-<s>.
+            EnvironmentTopology own = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app));
+            List<DeploymentSlot> slots = app.getSpec().effectiveSlots();
+            SlotRules.hostProblems(object, own, app, problems);
+            for (int i = 0; i < slots.size(); i++) {
+                String taken = name + "-" + slots.get(i).getName();
+                Optional<WebApp> other = view.app(namespace, taken);
+                if (other.isPresent() && inEnvironment(other.get(), environmentName, view)) {
+                    problems.add(Violation.error(object, "spec.slots[" + i + "].name", Quoted.of(AppDeployments.slotHost(name,
+                            slots.get(i).getName(), dnsSuffix)) + " is the default host name of " + SpecValidation.describe(other.get())
+                            + " in AppServiceEnvironment " + namespace + "/" + environmentName));
+                }
+            }
+            for (int dash = name.indexOf('-'); dash > 0; dash = name.indexOf('-', dash + 1)) {
+                String slot = name.substring(dash + 1);
+                Optional<WebApp> owner = view.app(namespace, name.substring(0, dash));
+                if (owner.isPresent() && owner.get().getSpec() != null && AppDeployments.slot(owner.get(), slot).isPresent()
+                        && inEnvironment(owner.get(), environmentName, view)) {
+                    problems.add(Violation.error(object, "metadata.name", "makes the default host name " + Quoted.of(name + "." + dnsSuffix)
+                            + ", which is the host name of slot '" + slot + "' of " + SpecValidation.describe(owner.get())));
                 }
             }
         }

@@ -27,6 +27,11 @@ public interface ClusterView {
     /** The environments of one virtual network ({@code spec.virtualNetwork.name}), in every namespace. */
     List<AppServiceEnvironment> environmentsInVirtualNetwork(String virtualNetwork);
 
+    /** One web app by name. A view may index them; this one reads the namespace's apps. */
+    default Optional<WebApp> app(String namespace, String name) {
+        return apps(namespace).stream().filter(a -> name.equals(a.getMetadata().getName())).findFirst();
+    }
+
     /** The web apps of one plan. A view may index them; this one reads the namespace's apps. */
     default List<WebApp> appsOfPlan(String namespace, String planName) {
         return apps(namespace).stream().filter(a -> a.getSpec() != null && planName.equals(a.getSpec().getPlanName())).toList();

@@ -220,7 +220,7 @@ public final class SpecValidation {
         return problems;
     }
 
-    private static final Pattern ENV_NAME = Pattern.compile("^[-._a-zA-Z][-._a-zA-Z0-9]*$");
+    static final Pattern ENV_NAME = Pattern.compile("^[-._a-zA-Z][-._a-zA-Z0-9]*$");
 
     public static List<Violation> validate(WebApp app) {
         String object = describe(app);
@@ -265,6 +265,7 @@ public final class SpecValidation {
         AccessRestrictionRules.check(object, spec.getAccessRestrictions(), problems);
         AppTlsRules.check(object, spec.getTls(), spec.effectiveHostNames(), problems);
         PassThroughRules.app(object, spec, problems);
+        SlotRules.check(object, app, problems);
         return problems;
     }
 

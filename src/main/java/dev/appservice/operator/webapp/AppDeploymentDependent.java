@@ -13,7 +13,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** The Deployment that runs one app on every instance of its plan; owned by the app. */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.APP_WORKLOADS_SELECTOR))
+@KubernetesDependent(informer = @Informer(name = WebAppReconciler.APP_DEPLOYMENT, labelSelector = StandardLabels.APP_OWN_WORKLOADS_SELECTOR))
 public class AppDeploymentDependent extends ControlledDependentResource<Deployment, WebApp> {
 
     public AppDeploymentDependent() {

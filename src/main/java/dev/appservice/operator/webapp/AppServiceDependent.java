@@ -13,7 +13,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** The Service through which the front ends reach one app (selecting only its pods); owned by the app. */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.APP_WORKLOADS_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.APP_OWN_WORKLOADS_SELECTOR))
 public class AppServiceDependent extends ControlledDependentResource<Service, WebApp> {
 
     public AppServiceDependent() {

@@ -24,6 +24,6 @@ public class AppServiceRoutable implements Condition<Service, WebApp> {
                 || context.getSecondaryResource(Service.class, WebAppReconciler.LEGACY_SERVICES).isEmpty()) {
             return true;
         }
-        return context.getSecondaryResource(Deployment.class).filter(InstanceDeployment::readyAtGeneration).isPresent();
+        return context.getSecondaryResource(Deployment.class, WebAppReconciler.APP_DEPLOYMENT).filter(InstanceDeployment::readyAtGeneration).isPresent();
     }
 }

@@ -33,7 +33,11 @@ import dev.appservice.operator.desired.AppCertificates;
 import dev.appservice.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
+import dev.appservice.operator.model.AppDeployments;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,6 +56,8 @@ import java.util.stream.Collectors;
 @Workflow(explicitInvocation = true, dependents = {
         @Dependent(name = WebAppReconciler.APP_DEPLOYMENT, type = AppDeploymentDependent.class, reconcilePrecondition = AppAdmitted.class),
         @Dependent(name = WebAppReconciler.APP_SERVICE, type = AppServiceDependent.class, reconcilePrecondition = AppServiceRoutable.class),
+        @Dependent(name = WebAppReconciler.SLOT_DEPLOYMENTS, type = SlotDeploymentDependent.class, reconcilePrecondition = AppAdmitted.class),
+        @Dependent(name = WebAppReconciler.SLOT_SERVICES, type = SlotServiceDependent.class, reconcilePrecondition = SlotsAdmitted.class),
 })
 public class WebAppReconciler implements Reconciler<WebApp> {
     public static final String NAME = "webapp";
@@ -63,6 +69,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     static final String APP_SECRETS = "app-secrets";
     static final String APP_DEPLOYMENT = "app-deployment";
     static final String APP_SERVICE = "app-service";
+    static final String SLOT_DEPLOYMENTS = "slot-deployments";
+    static final String SLOT_SERVICES = "slot-services";
 
     private final Clock clock = Clock.systemUTC();
 
@@ -169,15 +177,40 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         }
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
         // The app's own certificate: reported beside Ready, never holding the app back (its names fall back to the environment's).
-        List<Conditions.Desired> certificates = new java.util.ArrayList<>();
+        List<Conditions.Desired> certificates = new ArrayList<>();
         Optional<Conditions.Desired> issued = IssuedCertificates.reconcile(app, context.getClient());
         issued.ifPresent(certificates::add);
         AppCertificateConditions.of(app, environment, context.getSecondaryResource(Secret.class, APP_SECRETS)).ifPresent(certificates::add);
-        WebAppStatus status = WebAppStatusFactory.compute(app, plan, environment, AppPlacement.from(app, context),
-                context.getSecondaryResource(Deployment.class), certificates, clock.instant());
+        Optional<AppPlacement> placement = AppPlacement.from(app, context);
+        WebAppStatus status = WebAppStatusFactory.compute(app, plan, environment, placement,
+                context.getSecondaryResource(Deployment.class, APP_DEPLOYMENT), certificates, clock.instant());
+        if (!app.getSpec().effectiveSlots().isEmpty() || app.getSpec().getProduction() != null) {
+            // Which deployment serves production: decided here, once, and recorded in the status the front ends route by.
+            var deployments = deploymentsOf(app, context);
+            ProductionSwap.Decision decision = ProductionSwap.decide(app, deployments);
+            ProductionSwap.record(status, app, decision, placement.map(AppPlacement::topology), deployments);
+            List<Condition> previous = app.getStatus() == null ? null : app.getStatus().getConditions();
+            long generation = status.getObservedGeneration();
+            List<Conditions.Desired> desired = new ArrayList<>();
+            status.getConditions().stream().filter(c -> !ProductionSwap.CONDITION.equals(c.getType())).forEach(c -> desired.add(
+                    new Conditions.Desired(c.getType(), Conditions.TRUE.equals(c.getStatus()), c.getReason(), c.getMessage())));
+            desired.add(decision.condition());
+            status.setConditions(Conditions.merge(previous, desired, generation, clock.instant()));
+        }
         UpdateControl<WebApp> written = StatusWrites.patchIfChanged(app, status, context, clock.instant());
         // Nothing announces cert-manager's arrival (no informer on a kind that may not exist): look again after a while.
-        return issued.filter(c -> !c.status()).isPresent() ? written.rescheduleAfter(IssuedCertificates.RECHECK) : written;
+        return issued.filter(c -> !c.status()).isPresent() && written.getScheduleDelay().isEmpty()
+                ? written.rescheduleAfter(IssuedCertificates.RECHECK) : written;
+    }
+
+    /** The Deployments of the app's deployments, by deployment name, as this controller's informers hold them. */
+    @SuppressWarnings("unchecked")
+    private static Function<String, Optional<Deployment>> deploymentsOf(WebApp app, Context<WebApp> context) {
+        var slots = (InformerEventSource<Deployment, WebApp>) context.eventSourceRetriever().getEventSourceFor(Deployment.class, SLOT_DEPLOYMENTS);
+        return deployment -> AppDeployments.PRODUCTION.equals(deployment)
+                ? context.getSecondaryResource(Deployment.class, APP_DEPLOYMENT)
+                : slots.get(new ResourceID(AppDeployments.workload(app.getMetadata().getName(), deployment),
+                        app.getMetadata().getNamespace()));
     }
 
     @Override

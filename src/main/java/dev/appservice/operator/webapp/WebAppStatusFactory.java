@@ -71,7 +71,11 @@ public final class WebAppStatusFactory {
                 int position = 1 + apps.stream().map(a -> a.getMetadata().getName()).toList().indexOf(app.getMetadata().getName());
                 ready = new Conditions.Desired(Conditions.READY, false, "PlanCapacityExceeded",
                         planRef + " runs at most " + density + " apps on its " + size + " instances; this app is number " + position
-                                + " of " + apps.size() + " in admission order (creation time, then name) and does not run:"
+                                + " of " + apps.size() + " in admission order (creation time, then name)"
+                                + (apps.stream().anyMatch(a -> EnvironmentTopology.deploymentsOf(a) > 1)
+                                        ? ", each deployment slot counting as an app (" + EnvironmentTopology.deploymentsOf(app) + " for this one),"
+                                        : "")
+                                + " and does not run:"
                                 + " scale the plan up to a larger size, or move the app to another plan");
             } else {
                 int instances = topology.grantedInstances(placed);

@@ -531,6 +531,52 @@ class ValidatingWebhookTest {
                 + "/bad-host: spec.hostNames[0] must be a lowercase DNS name such as www.contoso.com, got 'Not_A_Host'");
     }
 
+    static dev.appservice.operator.api.DeploymentSlot slot(String name, Integer trafficPercent) {
+        var slot = new dev.appservice.operator.api.DeploymentSlot();
+        slot.setName(name);
+        slot.setImage("registry.example/" + name + ":2");
+        slot.setTrafficPercent(trafficPercent);
+        return slot;
+    }
+
+    @Test
+    void deniesDeploymentSlotsThatBreakTheRulesNamingTheField() throws Exception {
+        exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I3, 1));
+        var fine = webApp(ns, "shop", "web", 8080);
+        fine.getSpec().setSlots(List.of(slot("staging", 10), slot("canary", 5)));
+        fine.getSpec().setProduction("staging");
+        assertThat(create(fine).allowed()).isTrue();
+        exists(fine);
+
+        var many = webApp(ns, "many", "web", 8081);
+        many.getSpec().setSlots(java.util.stream.IntStream.range(0, 21).mapToObj(i -> slot("s" + i, null)).toList());
+        assertThat(create(many).message()).contains("WebApp " + ns + "/many: spec.slots may have at most 20 slots, got 21");
+
+        var bad = webApp(ns, "bad", "web", 8082);
+        bad.getSpec().setSlots(List.of(slot("Not_A_Label", null), slot("production", null), slot("self", null), slot("x".repeat(60), null),
+                slot("half", 60), slot("more", 50)));
+        bad.getSpec().setProduction("nonesuch");
+        Answer answer = create(bad);
+        assertThat(answer.allowed()).isFalse();
+        assertThat(answer.message())
+                .contains("WebApp " + ns + "/bad: spec.slots[0].name must be a DNS label (lowercase letters, digits and '-', at most 63 characters), got 'Not_A_Label'")
+                .contains("spec.slots[1].name 'production' is reserved for the app's production deployment")
+                .contains("spec.slots[2].name 'self' is reserved")
+                .contains("spec.slots[3].name makes the slot's host name label 'bad-" + "x".repeat(60) + "' 64 characters long (at most 63)")
+                .contains("spec.slots[*].trafficPercent add up to 110; the slots may take at most 100 percent of production traffic in total")
+                .contains("spec.production must be 'production' or the name of one of spec.slots, got 'nonesuch'");
+
+        // A slot's host name may not be another app's.
+        assertThat(create(webApp(ns, "copy", "web", 8083, "shop-staging.ase1.p.appservice.local")).message())
+                .contains("'shop-staging.ase1.p.appservice.local' is already served for WebApp " + ns + "/shop");
+        // Nor another app's host name a slot's.
+        exists(webApp(ns, "blog", "web", 8084, "api-v2.ase1.p.appservice.local"));
+        var api = webApp(ns, "api", "web", 8085);
+        api.getSpec().setSlots(List.of(slot("v2", null)));
+        assertThat(create(api).message()).isEqualTo("WebApp " + ns + "/api: spec.slots[0].name 'api-v2.ase1.p.appservice.local' is already served for WebApp "
+                + ns + "/blog by AppServiceEnvironment " + ns + "/ase1");
+    }
+
     @Test
     void warnsWhenANewAppWouldNotFitItsPlansDensity() throws Exception {
         exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I1, 1));

@@ -69,7 +69,10 @@ class RenderCommandIT {
                 "Service/" + ResourceNames.appWorkload("orders-api"),
                 "Deployment/web-plan-workers",
                 "Deployment/" + ResourceNames.appWorkload("shop"),
-                "Service/" + ResourceNames.appWorkload("shop"));
+                "Service/" + ResourceNames.appWorkload("shop"),
+                // and each of its deployment slots' Deployment and Service
+                "Deployment/" + ResourceNames.slotWorkload("shop", "staging"),
+                "Service/" + ResourceNames.slotWorkload("shop", "staging"));
         Deployment frontEnds = (Deployment) objects.get(2);
         assertThat(frontEnds.getSpec().getReplicas()).as("2 + floor(18 / 15)").isEqualTo(3);
         assertThat(((Deployment) objects.get(12)).getSpec().getReplicas()).isEqualTo(12);
@@ -79,7 +82,13 @@ class RenderCommandIT {
         assertThat(((Service) objects.get(14)).getSpec().getSelector()).containsEntry("appservice.dev/webapp", "shop");
         assertThat(((io.fabric8.kubernetes.api.model.ConfigMap) objects.get(0)).getData().get("apps-00.conf"))
                 .as("offline no Service has a cluster IP: the app's servers answer 503 until one has")
-                .contains("server_name shop.contoso-ase.p.appservice.local www.contoso.com;").contains("return 503;");
+                .contains("server_name shop.contoso-ase.p.appservice.local www.contoso.com;").contains("return 503;")
+                .contains("server_name shop-staging.contoso-ase.p.appservice.local;").contains("10% \"staging\";");
+        Deployment staging = (Deployment) objects.get(15);
+        assertThat(staging.getSpec().getReplicas()).isEqualTo(12);
+        assertThat(staging.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("ghcr.io/contoso/shop:2.5.0");
+        assertThat(((Deployment) objects.get(12)).getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests()
+                .get("cpu").toString()).as("the placeholder holds what the app and its slot leave: 14 of 16 shares of 2 vCPUs").isEqualTo("1750m");
         assertThat(((Service) objects.get(3)).getSpec().getType()).isEqualTo("LoadBalancer");
         assertThat(first.stdout()).doesNotContain("creationTimestamp").doesNotContain("uid:");
 
@@ -169,6 +178,23 @@ class RenderCommandIT {
                 "error: " + file + ": WebApp contoso/guarded: spec.accessRestrictions[1].priority 100 is already the priority of spec.accessRestrictions[0]; priorities must be unique",
                 "error: " + file + ": WebApp contoso/guarded: spec.accessRestrictions[2].ipAddress '203.0.113.0/24\\nreturn 302 http://evil.example/' is not a valid CIDR: the prefix length must be 0 to 32");
         assertThat(run.stderr().lines()).noneMatch(l -> l.startsWith("return 302"));
+    }
+
+    @Test
+    void validateRefusesDeploymentSlotsThatBreakTheRulesNamingTheField() throws Exception {
+        Path file = Path.of("src/test/resources/manifests/bad-slots.yaml");
+        Run run = run("validate", "-f", file.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.stderr()).doesNotContain("Exception");
+        List<String> errors = run.stderr().lines().filter(l -> l.startsWith("error: ")).toList();
+        assertThat(errors).containsExactlyInAnyOrder(
+                "error: " + file + ": WebApp contoso/shop: spec.slots[0].name 'production' is reserved for the app's production deployment or its"
+                        + " routing (reserved: the app's name, default, hostnames, include, production, self, volatile)",
+                "error: " + file + ": WebApp contoso/shop: spec.slots[2].name makes the slot's host name label 'shop-" + "a".repeat(59)
+                        + "' 64 characters long (at most 63): shorten the slot's or the app's name",
+                "error: " + file + ": WebApp contoso/shop: spec.slots[*].trafficPercent add up to 101; the slots may take at most 100 percent of"
+                        + " production traffic in total",
+                "error: " + file + ": WebApp contoso/shop: spec.production must be 'production' or the name of one of spec.slots, got 'canary'");
     }
 
     @Test

@@ -59,6 +59,11 @@ public final class RunningFrontEnd implements AutoCloseable {
                 TLS.toString(), conf.toString());
     }
 
+    /** The configuration with the given addresses (apps' and slots'). */
+    public FrontEndConfiguration render(EnvironmentTopology topology, NginxConfig.AppAddresses addresses) {
+        return NginxConfig.render(topology, addresses, TLS.toString(), conf.toString());
+    }
+
     /** Every file replaced whole, at once, as the kubelet does. */
     public void write(FrontEndConfiguration configuration) throws IOException {
         for (var file : configuration.files().entrySet()) {

@@ -1,0 +1,56 @@
+package dev.appservice.operator.desired;
+
+import dev.appservice.operator.api.DeploymentSlot;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.model.EnvironmentTopology;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every child an app the plan runs should have: its Deployment and Service, one Deployment and
+ * Service per deployment slot, and the cert-manager Certificate when it asks for one. Built by
+ * pure functions of the topology and the app; the app's dependents select their part and
+ * {@code render} prints {@link #all()}. Whether the app runs at all (its plan's density) is the
+ * topology's answer: an app past it has no children.
+ *
+ * @param certificate the cert-manager Certificate for {@code spec.tls.issuerRef}; the reconciler
+ *                    writes it only where cert-manager is installed
+ */
+public record AppChildren(Deployment deployment, Service service, List<Deployment> slotDeployments, List<Service> slotServices,
+        Optional<GenericKubernetesResource> certificate) {
+
+    public AppChildren {
+        slotDeployments = List.copyOf(slotDeployments);
+        slotServices = List.copyOf(slotServices);
+    }
+
+    public static AppChildren of(EnvironmentTopology topology, IsolatedPlan plan, WebApp app) {
+        List<Deployment> slotDeployments = new ArrayList<>();
+        List<Service> slotServices = new ArrayList<>();
+        for (DeploymentSlot slot : app.getSpec().effectiveSlots()) {
+            slotDeployments.add(SlotWorkloads.deployment(topology, plan, app, slot.getName()));
+            slotServices.add(SlotWorkloads.service(topology, plan, app, slot.getName()));
+        }
+        return new AppChildren(AppWorkloads.deployment(topology, plan, app), AppWorkloads.service(topology, plan, app), slotDeployments,
+                slotServices, app.getSpec().issuerRef() == null ? Optional.empty() : Optional.of(IssuedCertificate.of(app)));
+    }
+
+    /** Every child, in the order {@code render} prints them: the app's own, each slot's, then the Certificate. */
+    public List<HasMetadata> all() {
+        List<HasMetadata> all = new ArrayList<>();
+        all.add(deployment);
+        all.add(service);
+        for (int i = 0; i < slotDeployments.size(); i++) {
+            all.add(slotDeployments.get(i));
+            all.add(slotServices.get(i));
+        }
+        certificate.ifPresent(all::add);
+        return all;
+    }
+}

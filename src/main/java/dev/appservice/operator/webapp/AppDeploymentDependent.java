@@ -1,6 +1,6 @@
 package dev.appservice.operator.webapp;
 
-import dev.appservice.operator.desired.AppWorkloads;
+import dev.appservice.operator.desired.AppChildren;
 
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.dependent.ControlledDependentResource;
@@ -22,8 +22,7 @@ public class AppDeploymentDependent extends ControlledDependentResource<Deployme
 
     @Override
     protected Deployment desired(WebApp app, Context<WebApp> context) {
-        return AppPlacement.from(app, context)
-                .map(placement -> AppWorkloads.deployment(placement.topology(), placement.plan(), app))
+        return AppPlacement.children(app, context).map(AppChildren::deployment)
                 .orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"));
     }
 

@@ -1,5 +1,7 @@
 package dev.appservice.operator.webapp;
 
+import dev.appservice.operator.desired.AppChildren;
+
 import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
@@ -18,10 +20,26 @@ import java.util.Optional;
  */
 public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
     private static final String KEY = "appservice.dev/app-placement";
+    private static final String CHILDREN = "appservice.dev/app-children";
 
     /** Whether the plan runs the app (it is within the plan's density). */
     public boolean admitted(WebApp app) {
         return topology.isAdmitted(app);
+    }
+
+    /**
+     * The app's desired children ({@link AppChildren}), built once per reconcile from its placement:
+     * each of the app's dependents selects its part. Empty while the app is not placed.
+     */
+    static Optional<AppChildren> children(WebApp app, Context<WebApp> context) {
+        var memo = context.managedWorkflowAndDependentResourceContext();
+        Optional<AppChildren> known = memo.get(CHILDREN, AppChildren.class);
+        if (known.isPresent()) {
+            return known;
+        }
+        Optional<AppChildren> children = from(app, context).map(p -> AppChildren.of(p.topology(), p.plan(), app));
+        children.ifPresent(c -> memo.put(CHILDREN, c));
+        return children;
     }
 
     /** Built once per reconcile: the dependents, their conditions and the status read the same placement. */

@@ -1,9 +1,7 @@
 package dev.appservice.operator.webapp;
 
-import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.dependent.ControlledDependentResource;
-import dev.appservice.operator.desired.SlotWorkloads;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -18,7 +16,7 @@ import java.util.Set;
 
 /**
  * The Deployments that run the app's deployment slots: one per slot of the spec, owned by the app; a slot removed from the spec loses its
- * Deployment. Built from the spec alone ({@link SlotWorkloads}), so a swap writes none of them.
+ * Deployment. Built from the spec alone ({@link dev.appservice.operator.desired.SlotWorkloads}), so a swap writes none of them.
  */
 @KubernetesDependent(informer = @Informer(name = WebAppReconciler.SLOT_DEPLOYMENTS, labelSelector = StandardLabels.SLOT_WORKLOADS_SELECTOR))
 public class SlotDeploymentDependent extends ControlledDependentResource<Deployment, WebApp>
@@ -30,13 +28,9 @@ public class SlotDeploymentDependent extends ControlledDependentResource<Deploym
 
     @Override
     public Map<ResourceID, Deployment> desiredResources(WebApp app, Context<WebApp> context) {
-        AppPlacement placement = AppPlacement.from(app, context)
-                .orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"));
         Map<ResourceID, Deployment> desired = new LinkedHashMap<>();
-        for (DeploymentSlot slot : app.getSpec().effectiveSlots()) {
-            Deployment object = SlotWorkloads.deployment(placement.topology(), placement.plan(), app, slot.getName());
-            desired.put(ResourceID.fromResource(object), object);
-        }
+        AppPlacement.children(app, context).orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"))
+                .slotDeployments().forEach(object -> desired.put(ResourceID.fromResource(object), object));
         return desired;
     }
 

@@ -1,9 +1,7 @@
 package dev.appservice.operator.webapp;
 
-import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.dependent.ControlledDependentResource;
-import dev.appservice.operator.desired.SlotWorkloads;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -18,7 +16,7 @@ import java.util.Set;
 
 /**
  * The Services through which the front ends reach the app's deployment slots: one per slot of the spec, owned by the app; a slot removed from the spec loses its
- * Service. Built from the spec alone ({@link SlotWorkloads}), so a swap writes none of them.
+ * Service. Built from the spec alone ({@link dev.appservice.operator.desired.SlotWorkloads}), so a swap writes none of them.
  */
 @KubernetesDependent(informer = @Informer(name = WebAppReconciler.SLOT_SERVICES, labelSelector = StandardLabels.SLOT_WORKLOADS_SELECTOR))
 public class SlotServiceDependent extends ControlledDependentResource<Service, WebApp>
@@ -30,13 +28,9 @@ public class SlotServiceDependent extends ControlledDependentResource<Service, W
 
     @Override
     public Map<ResourceID, Service> desiredResources(WebApp app, Context<WebApp> context) {
-        AppPlacement placement = AppPlacement.from(app, context)
-                .orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"));
         Map<ResourceID, Service> desired = new LinkedHashMap<>();
-        for (DeploymentSlot slot : app.getSpec().effectiveSlots()) {
-            Service object = SlotWorkloads.service(placement.topology(), placement.plan(), app, slot.getName());
-            desired.put(ResourceID.fromResource(object), object);
-        }
+        AppPlacement.children(app, context).orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"))
+                .slotServices().forEach(object -> desired.put(ResourceID.fromResource(object), object));
         return desired;
     }
 

@@ -165,6 +165,11 @@ public class AdmissionCache implements ClusterView {
         return byKey(plans, namespace, name);
     }
 
+    @Override
+    public Optional<WebApp> app(String namespace, String name) {
+        return byKey(apps, namespace, name);
+    }
+
     private static <T extends HasMetadata> Optional<T> byKey(List<SharedIndexInformer<T>> informers, String namespace, String name) {
         String key = Cache.namespaceKeyFunc(namespace, name);
         return informers.stream().map(i -> i.getStore().getByKey(key)).filter(o -> o != null).findFirst();

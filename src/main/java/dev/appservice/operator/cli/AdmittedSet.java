@@ -22,6 +22,7 @@ final class AdmittedSet implements ClusterView {
     private final Map<String, List<IsolatedPlan>> plansByNamespace = new HashMap<>();
     private final Map<String, IsolatedPlan> plans = new HashMap<>();
     private final Map<String, List<WebApp>> appsByNamespace = new HashMap<>();
+    private final Map<String, WebApp> apps = new HashMap<>();
     private final Map<String, List<WebApp>> appsByPlan = new HashMap<>();
     private final Map<String, List<WebApp>> appsByHostName = new HashMap<>();
 
@@ -37,6 +38,7 @@ final class AdmittedSet implements ClusterView {
         } else if (resource instanceof WebApp app) {
             String namespace = app.getMetadata().getNamespace();
             appsByNamespace.computeIfAbsent(namespace, n -> new ArrayList<>()).add(app);
+            apps.put(key(namespace, app.getMetadata().getName()), app);
             appsByPlan.computeIfAbsent(key(namespace, app.getSpec().getPlanName()), n -> new ArrayList<>()).add(app);
             plan(namespace, app.getSpec().getPlanName()).ifPresent(plan -> {
                 for (String host : app.getSpec().effectiveHostNames()) {
@@ -64,6 +66,11 @@ final class AdmittedSet implements ClusterView {
     @Override
     public List<WebApp> apps(String namespace) {
         return appsByNamespace.getOrDefault(namespace, List.of());
+    }
+
+    @Override
+    public Optional<WebApp> app(String namespace, String name) {
+        return Optional.ofNullable(apps.get(key(namespace, name)));
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.StatusWrites;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -154,6 +155,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
         List<HasMetadata> observed = new ArrayList<>();
         observed.addAll(context.eventSourceRetriever().getEventSourceFor(ConfigMap.class, CONFIG).getSecondaryResources(environment));
+        observed.addAll(context.eventSourceRetriever().getEventSourceFor(Secret.class, CERTIFICATES).getSecondaryResources(environment));
         context.getSecondaryResource(Deployment.class, FRONT_ENDS).ifPresent(observed::add);
         observed.addAll(context.eventSourceRetriever().getEventSourceFor(Service.class, SERVICES).getSecondaryResources(environment));
         observed.addAll(context.eventSourceRetriever().getEventSourceFor(Deployment.class, WORKER_POOLS).getSecondaryResources(environment));

@@ -24,8 +24,6 @@ public final class SlotRules {
     public static final Set<String> RESERVED_NAMES = Set.of(AppDeployments.PRODUCTION, AppDeployments.SELF, "default", "hostnames", "include",
             "volatile");
     public static final int MAX_TOTAL_TRAFFIC_PERCENT = 100;
-    /** The longest DNS name. */
-    public static final int MAX_HOST_LENGTH = 253;
     private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
     private SlotRules() {
@@ -81,9 +79,9 @@ public final class SlotRules {
             List<Violation> problems) {
         List<String> hosts = AppDeployments.slotHostNames(topology, app);
         for (int i = 0; i < hosts.size(); i++) {
-            if (hosts.get(i).length() > MAX_HOST_LENGTH) {
+            if (hosts.get(i).length() > HostNameRules.HOST_NAME_LENGTH) {
                 problems.add(Violation.error(object, "spec.slots[" + i + "].name", "makes the slot's host name " + hosts.get(i).length()
-                        + " characters long (at most " + MAX_HOST_LENGTH + ")"));
+                        + " characters long (at most " + HostNameRules.HOST_NAME_LENGTH + ")"));
             }
         }
         return hosts;
@@ -94,7 +92,7 @@ public final class SlotRules {
             problems.add(Violation.error(object, field, "is required"));
             return;
         }
-        if (name.length() > ResourceNames.MAX_LABEL_LENGTH || !DNS_LABEL.matcher(name).matches()) {
+        if (name.length() > HostNameRules.LABEL_LENGTH || !DNS_LABEL.matcher(name).matches()) {
             problems.add(Violation.error(object, field, "must be a DNS label (lowercase letters, digits and '-', at most "
                     + ResourceNames.MAX_LABEL_LENGTH + " characters), got " + Quoted.of(name)));
             return;

@@ -566,15 +566,18 @@ class ValidatingWebhookTest {
                 .contains("spec.slots[*].trafficPercent add up to 110; the slots may take at most 100 percent of production traffic in total")
                 .contains("spec.production must be 'production' or the name of one of spec.slots, got 'nonesuch'");
 
-        // A slot's host name may not be another app's.
+        // A slot's host name may not be another app's: under the dnsSuffix, names are the apps' and their slots' own.
         assertThat(create(webApp(ns, "copy", "web", 8083, "shop-staging.ase1.p.appservice.local")).message())
-                .contains("'shop-staging.ase1.p.appservice.local' is already served for WebApp " + ns + "/shop");
-        // Nor another app's host name a slot's.
-        exists(webApp(ns, "blog", "web", 8084, "api-v2.ase1.p.appservice.local"));
+                .contains("spec.hostNames[0] 'shop-staging.ase1.p.appservice.local' is under the environment's dnsSuffix")
+                .contains("reserved for the default names of apps and their slots");
+        // Nor another app's default name a slot's, in either order.
+        exists(webApp(ns, "api-v2", "web", 8084));
         var api = webApp(ns, "api", "web", 8085);
         api.getSpec().setSlots(List.of(slot("v2", null)));
-        assertThat(create(api).message()).isEqualTo("WebApp " + ns + "/api: spec.slots[0].name 'api-v2.ase1.p.appservice.local' is already served for WebApp "
-                + ns + "/blog by AppServiceEnvironment " + ns + "/ase1");
+        assertThat(create(api).message()).isEqualTo("WebApp " + ns + "/api: spec.slots[0].name 'api-v2.ase1.p.appservice.local' is the default"
+                + " host name of WebApp " + ns + "/api-v2 in AppServiceEnvironment " + ns + "/ase1");
+        assertThat(create(webApp(ns, "shop-staging", "web", 8086)).message()).isEqualTo("WebApp " + ns + "/shop-staging: metadata.name makes"
+                + " the default host name 'shop-staging.ase1.p.appservice.local', which is the host name of slot 'staging' of WebApp " + ns + "/shop");
     }
 
     @Test

@@ -79,7 +79,9 @@ class MetricsTest extends OperatorTest {
     void environmentStatusBecomesGauges() throws Exception {
         client.resource(environment(ns, "gauged")).create();
         String[] of = { "environment=\"gauged\"", "environment_namespace=\"" + ns + "\"" };
+        // Every gauge asserted below, so a scrape between two of the operator's status writes is not taken for the answer.
         String body = await().atMost(TIMEOUT).until(this::scrape, b -> value(b, "ase_environment_front_ends_desired", of).isPresent()
+                && value(b, "ase_environment_instances_limit", of).isPresent()
                 && value(b, "ase_environment_condition", of).isPresent());
         assertThat(value(body, "ase_environment_front_ends_desired", of)).contains(2.0);
         assertThat(value(body, "ase_environment_front_ends_ready", of)).contains(0.0);

@@ -50,7 +50,7 @@ class DesiredChildrenTest {
         var children = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of()), SETTINGS);
 
         assertThat(kindsAndNames(children.all())).containsExactly(
-                "ConfigMap ase-frontend-config", "Deployment ase-frontend", "Service ase-vip", "Service ase-internal", "Service ase-management",
+                "ConfigMap ase-frontend-config", "Secret ase-frontend-certs", "Deployment ase-frontend", "Service ase-vip", "Service ase-internal", "Service ase-management",
                 "NetworkPolicy " + NsgCompiler.workerPolicyName("ase"));
         assertThat(children.frontEnds().getSpec().getReplicas()).isEqualTo(2);
         assertThat(children.find("Service", "ase-vip")).contains(children.vip());

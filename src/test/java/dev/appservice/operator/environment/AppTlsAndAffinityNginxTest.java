@@ -16,6 +16,7 @@ import dev.appservice.operator.desired.FrontEndConfiguration;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.testing.Fixtures;
+import dev.appservice.operator.testing.LoopbackBackends;
 import dev.appservice.operator.testing.RunningFrontEnd;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -70,7 +71,7 @@ class AppTlsAndAffinityNginxTest {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    final List<HttpServer> servers = new ArrayList<>();
+    final LoopbackBackends servers = new LoopbackBackends();
     RunningFrontEnd frontEnd;
     Path workDirectory;
 
@@ -83,7 +84,7 @@ class AppTlsAndAffinityNginxTest {
     @AfterEach
     void stop() throws Exception {
         frontEnd.close();
-        servers.forEach(s -> s.stop(0));
+        servers.close();
     }
 
     @Test
@@ -236,16 +237,7 @@ class AppTlsAndAffinityNginxTest {
 
     /** A loopback app that answers with its name and the Host it saw. */
     String backend(String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        server.createContext("/", exchange -> {
-            byte[] body = (name + " " + exchange.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        servers.add(server);
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return servers.start(exchange -> name + " " + exchange.getRequestHeaders().getFirst("Host"));
     }
 
     static AppServiceEnvironment environment() {

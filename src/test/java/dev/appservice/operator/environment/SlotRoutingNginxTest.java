@@ -16,6 +16,7 @@ import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.KeepAliveLoad;
+import dev.appservice.operator.testing.LoopbackBackends;
 import dev.appservice.operator.testing.RunningFrontEnd;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
@@ -55,7 +56,7 @@ class SlotRoutingNginxTest {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    private final List<HttpServer> backends = new ArrayList<>();
+    private final LoopbackBackends backends = new LoopbackBackends();
     private RunningFrontEnd frontEnd;
     private String productionAddress;
     private String stagingAddress;
@@ -70,23 +71,12 @@ class SlotRoutingNginxTest {
     @AfterEach
     void stop() throws Exception {
         frontEnd.close();
-        backends.forEach(s -> s.stop(0));
+        backends.close();
     }
 
     /** A loopback stand-in for one deployment: answers with its name. */
     private String backend(String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-        server.createContext("/", exchange -> {
-            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-            byte[] body = name.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.setExecutor(Executors.newFixedThreadPool(16));
-        server.start();
-        backends.add(server);
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return backends.named(name);
     }
 
     /** The app with a staging slot; {@code serving} is what its controller recorded as serving production. */

@@ -1,12 +1,11 @@
 package dev.appservice.operator.admission;
 
-import dev.appservice.operator.validation.ClusterView;
-
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.SharingItemStore;
+import dev.appservice.operator.validation.ClusterView;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
@@ -23,9 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.Set;
-
+import java.util.function.Function;
 
 /**
  * The cluster as the webhook sees it: informer caches of environments, plans and apps, so a review
@@ -50,11 +48,13 @@ public class AdmissionCache implements ClusterView {
     private final List<SharedIndexInformer<WebApp>> apps = new ArrayList<>();
     /** How long an answer about cert-manager's presence is used before it is asked again. */
     static final java.time.Duration CERT_MANAGER_FRESHNESS = java.time.Duration.ofSeconds(5);
+
     private final java.util.concurrent.atomic.AtomicReference<Optional<Boolean>> certManagerPresence =
             new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
     private final java.util.concurrent.atomic.AtomicLong certManagerAskedAt =
             new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - 2 * CERT_MANAGER_FRESHNESS.toNanos());
-    private final java.util.concurrent.atomic.AtomicBoolean certManagerRefreshing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean certManagerRefreshing =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     void start(@Observes StartupEvent event) {
         // What the controllers watch (the chart's watchNamespaces end up there).
@@ -71,12 +71,14 @@ public class AdmissionCache implements ClusterView {
             }
         }
         if (all || watched.isEmpty()) {
-            environments.add(inform(client.resources(AppServiceEnvironment.class).inAnyNamespace(), VIRTUAL_NETWORK_INDEX));
+            environments.add(
+                    inform(client.resources(AppServiceEnvironment.class).inAnyNamespace(), VIRTUAL_NETWORK_INDEX));
             plans.add(inform(client.resources(IsolatedPlan.class).inAnyNamespace(), Map.of()));
             apps.add(inform(client.resources(WebApp.class).inAnyNamespace(), Map.of()));
         } else {
             for (String namespace : watched) {
-                environments.add(inform(client.resources(AppServiceEnvironment.class).inNamespace(namespace), VIRTUAL_NETWORK_INDEX));
+                environments.add(inform(
+                        client.resources(AppServiceEnvironment.class).inNamespace(namespace), VIRTUAL_NETWORK_INDEX));
                 plans.add(inform(client.resources(IsolatedPlan.class).inNamespace(namespace), Map.of()));
                 apps.add(inform(client.resources(WebApp.class).inNamespace(namespace), Map.of()));
             }
@@ -90,7 +92,8 @@ public class AdmissionCache implements ClusterView {
      * started, not waited for: start-up goes on while it lists, and the webhook reports ready only
      * once every cache is {@link #synced()}.
      */
-    private static <T extends HasMetadata> SharedIndexInformer<T> inform(Informable<T> resources, Map<String, Function<T, List<String>>> indexers) {
+    private static <T extends HasMetadata> SharedIndexInformer<T> inform(
+            Informable<T> resources, Map<String, Function<T, List<String>>> indexers) {
         SharedIndexInformer<T> informer = resources.runnableInformer(0).itemStore(new SharingItemStore<>());
         if (!indexers.isEmpty()) {
             informer.addIndexers(indexers);
@@ -107,8 +110,10 @@ public class AdmissionCache implements ClusterView {
 
     /** True once every cache holds the cluster's objects. */
     public boolean synced() {
-        return !environments.isEmpty() && environments.stream().allMatch(SharedIndexInformer::hasSynced)
-                && plans.stream().allMatch(SharedIndexInformer::hasSynced) && apps.stream().allMatch(SharedIndexInformer::hasSynced);
+        return !environments.isEmpty()
+                && environments.stream().allMatch(SharedIndexInformer::hasSynced)
+                && plans.stream().allMatch(SharedIndexInformer::hasSynced)
+                && apps.stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
     @Override
@@ -129,7 +134,8 @@ public class AdmissionCache implements ClusterView {
     @Override
     public List<AppServiceEnvironment> environmentsInVirtualNetwork(String virtualNetwork) {
         List<AppServiceEnvironment> all = new ArrayList<>();
-        environments.forEach(i -> all.addAll(i.getIndexer().byIndex(CacheIndexes.ENVIRONMENTS_BY_VIRTUAL_NETWORK, virtualNetwork)));
+        environments.forEach(
+                i -> all.addAll(i.getIndexer().byIndex(CacheIndexes.ENVIRONMENTS_BY_VIRTUAL_NETWORK, virtualNetwork)));
         return all;
     }
 
@@ -170,12 +176,17 @@ public class AdmissionCache implements ClusterView {
         return byKey(apps, namespace, name);
     }
 
-    private static <T extends HasMetadata> Optional<T> byKey(List<SharedIndexInformer<T>> informers, String namespace, String name) {
+    private static <T extends HasMetadata> Optional<T> byKey(
+            List<SharedIndexInformer<T>> informers, String namespace, String name) {
         String key = Cache.namespaceKeyFunc(namespace, name);
-        return informers.stream().map(i -> i.getStore().getByKey(key)).filter(o -> o != null).findFirst();
+        return informers.stream()
+                .map(i -> i.getStore().getByKey(key))
+                .filter(o -> o != null)
+                .findFirst();
     }
 
-    private static <T extends HasMetadata> List<T> inNamespace(List<SharedIndexInformer<T>> informers, String namespace) {
+    private static <T extends HasMetadata> List<T> inNamespace(
+            List<SharedIndexInformer<T>> informers, String namespace) {
         List<T> all = new ArrayList<>();
         informers.forEach(i -> all.addAll(i.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)));
         return all;

@@ -15,6 +15,8 @@ public class AdmissionCacheReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("admission-cache").status(cache.synced()).build();
+        return HealthCheckResponse.named("admission-cache")
+                .status(cache.synced())
+                .build();
     }
 }

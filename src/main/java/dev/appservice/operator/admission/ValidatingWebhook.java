@@ -1,14 +1,12 @@
 package dev.appservice.operator.admission;
 
-import dev.appservice.operator.validation.Violation;
-
-import dev.appservice.operator.validation.AdmissionRules;
-
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.operability.AdmissionMetrics;
+import dev.appservice.operator.validation.AdmissionRules;
+import dev.appservice.operator.validation.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
@@ -47,12 +45,16 @@ public class ValidatingWebhook {
     AdmissionMetrics metrics;
 
     private final KubernetesSerialization serialization = new KubernetesSerialization();
+
     @Inject
     OperatorSettings settings;
+
     private final AdmissionController<HasMetadata> controller = new AdmissionController<>(this::review);
 
     void routes(@Observes Router router) {
-        router.post(PATH).handler(BodyHandler.create().setBodyLimit(3 * 1024 * 1024)).handler(this::serve);
+        router.post(PATH)
+                .handler(BodyHandler.create().setBodyLimit(3 * 1024 * 1024))
+                .handler(this::serve);
     }
 
     private void serve(RoutingContext context) {
@@ -60,11 +62,17 @@ public class ValidatingWebhook {
         try {
             request = serialization.unmarshal(context.body().asString(), AdmissionReview.class);
         } catch (RuntimeException e) {
-            context.response().setStatusCode(400).putHeader("content-type", "text/plain").end("not an AdmissionReview: " + e.getMessage());
+            context.response()
+                    .setStatusCode(400)
+                    .putHeader("content-type", "text/plain")
+                    .end("not an AdmissionReview: " + e.getMessage());
             return;
         }
         if (request == null || request.getRequest() == null) {
-            context.response().setStatusCode(400).putHeader("content-type", "text/plain").end("AdmissionReview without a request");
+            context.response()
+                    .setStatusCode(400)
+                    .putHeader("content-type", "text/plain")
+                    .end("AdmissionReview without a request");
             return;
         }
         AdmissionReview response = controller.handle(request);
@@ -84,13 +92,23 @@ public class ValidatingWebhook {
                 // half-filled caches would admit too much, so the API server is asked to retry.
                 AdmissionResponse response = new AdmissionResponse();
                 response.setAllowed(false);
-                response.setStatus(status(503, "ServiceUnavailable",
-                        "ase-operator is starting: its caches of environments, plans and apps are not filled yet; retry in a few seconds"));
+                response.setStatus(
+                        status(
+                                503,
+                                "ServiceUnavailable",
+                                "ase-operator is starting: its caches of environments, plans and apps are not filled yet; retry in a few seconds"));
                 return response;
             }
-            List<Violation> violations = AdmissionRules.check(subject.get()[0], subject.get()[1], cache, settings.network());
-            List<String> errors = violations.stream().filter(v -> !v.warning()).map(Violation::describe).toList();
-            List<String> warnings = violations.stream().filter(Violation::warning).map(Violation::describe).toList();
+            List<Violation> violations =
+                    AdmissionRules.check(subject.get()[0], subject.get()[1], cache, settings.network());
+            List<String> errors = violations.stream()
+                    .filter(v -> !v.warning())
+                    .map(Violation::describe)
+                    .toList();
+            List<String> warnings = violations.stream()
+                    .filter(Violation::warning)
+                    .map(Violation::describe)
+                    .toList();
             if (errors.isEmpty()) {
                 return allowed(warnings);
             }
@@ -103,7 +121,8 @@ public class ValidatingWebhook {
             LOG.warnf(e, "admission review %s failed", request.getUid());
             AdmissionResponse response = new AdmissionResponse();
             response.setAllowed(false);
-            response.setStatus(status(500, "InternalError", "ase-operator could not review the request: " + e.getMessage()));
+            response.setStatus(
+                    status(500, "InternalError", "ase-operator could not review the request: " + e.getMessage()));
             return response;
         }
     }
@@ -114,7 +133,8 @@ public class ValidatingWebhook {
         if (!"CREATE".equals(operation) && !"UPDATE".equals(operation)) {
             return Optional.empty();
         }
-        String resource = request.getResource() == null ? "" : request.getResource().getResource();
+        String resource =
+                request.getResource() == null ? "" : request.getResource().getResource();
         String subResource = request.getSubResource() == null ? "" : request.getSubResource();
         String namespace = request.getNamespace();
         if ("isolatedplans".equals(resource) && "scale".equals(subResource)) {
@@ -125,7 +145,7 @@ public class ValidatingWebhook {
             }
             IsolatedPlan scaled = serialization.clone(current.get());
             scaled.getSpec().setInstances(scale.getSpec().getReplicas());
-            return Optional.of(new Object[] { scaled, current.get() });
+            return Optional.of(new Object[] {scaled, current.get()});
         }
         if (!subResource.isEmpty()) {
             return Optional.empty();
@@ -140,8 +160,10 @@ public class ValidatingWebhook {
             return Optional.empty();
         }
         Object object = withNamespace(serialization.convertValue(request.getObject(), type), namespace);
-        Object previous = request.getOldObject() == null ? null : withNamespace(serialization.convertValue(request.getOldObject(), type), namespace);
-        return Optional.of(new Object[] { object, previous });
+        Object previous = request.getOldObject() == null
+                ? null
+                : withNamespace(serialization.convertValue(request.getOldObject(), type), namespace);
+        return Optional.of(new Object[] {object, previous});
     }
 
     private static Object withNamespace(Object object, String namespace) {
@@ -160,6 +182,10 @@ public class ValidatingWebhook {
     }
 
     private static Status status(int code, String reason, String message) {
-        return new StatusBuilder().withCode(code).withReason(reason).withMessage(message).build();
+        return new StatusBuilder()
+                .withCode(code)
+                .withReason(reason)
+                .withMessage(message)
+                .build();
     }
 }

@@ -31,7 +31,8 @@ public class AccessRestriction {
     @Required
     private RuleAccess action;
 
-    @JsonPropertyDescription("The client addresses the rule matches, as an IPv4 or IPv6 CIDR (203.0.113.0/24, 2001:db8::/32).")
+    @JsonPropertyDescription(
+            "The client addresses the rule matches, as an IPv4 or IPv6 CIDR (203.0.113.0/24, 2001:db8::/32).")
     @Required
     @Size(min = 1, max = 64)
     private String ipAddress;

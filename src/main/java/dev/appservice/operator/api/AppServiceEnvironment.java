@@ -17,11 +17,26 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("ase")
 @Categories("appservice")
 @AdditionalPrinterColumn(name = "Version", jsonPath = ".spec.version", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Load Balancer", jsonPath = ".spec.loadBalancer.type", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Front Ends", jsonPath = ".status.frontEnds.summary", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Instances", jsonPath = ".status.instances.summary", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+        name = "Load Balancer",
+        jsonPath = ".spec.loadBalancer.type",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Front Ends",
+        jsonPath = ".status.frontEnds.summary",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Instances",
+        jsonPath = ".status.instances.summary",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class AppServiceEnvironment extends CustomResource<AppServiceEnvironmentSpec, AppServiceEnvironmentStatus>
         implements Namespaced {
 

@@ -14,21 +14,29 @@ import java.util.Objects;
 
 /** Desired state of an App Service Environment. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.version) || self.version != 'V1' || (has(self.frontEnd) && has(self.frontEnd.count))",
+@ValidationRule(
+        value = "!has(self.version) || self.version != 'V1' || (has(self.frontEnd) && has(self.frontEnd.count))",
         message = "spec.frontEnd.count is required for a V1 environment")
-@ValidationRule(value = "!has(self.version) || self.version != 'V1' || (has(self.workerPools) && size(self.workerPools) > 0)",
+@ValidationRule(
+        value = "!has(self.version) || self.version != 'V1' || (has(self.workerPools) && size(self.workerPools) > 0)",
         message = "spec.workerPools needs at least one pool for a V1 environment")
-@ValidationRule(value = "(has(self.version) && self.version == 'V1') || !has(self.workerPools) || size(self.workerPools) == 0",
+@ValidationRule(
+        value = "(has(self.version) && self.version == 'V1') || !has(self.workerPools) || size(self.workerPools) == 0",
         message = "spec.workerPools is for V1 environments only")
-@ValidationRule(value = "(has(self.version) && self.version == 'V1') || !has(self.frontEnd) || !has(self.frontEnd.count)",
-        message = "spec.frontEnd.count is for V1 environments only: V2 sizes its front ends from spec.frontEnd.scaleFactor")
+@ValidationRule(
+        value = "(has(self.version) && self.version == 'V1') || !has(self.frontEnd) || !has(self.frontEnd.count)",
+        message =
+                "spec.frontEnd.count is for V1 environments only: V2 sizes its front ends from spec.frontEnd.scaleFactor")
 public class AppServiceEnvironmentSpec {
 
     /** Default front-end and placeholder image: nginx built to run as a non-root user (uid 101). */
     public static final String DEFAULT_FRONT_END_IMAGE = "docker.io/nginxinc/nginx-unprivileged:1.27.5-alpine";
+
     public static final int DEFAULT_SCALE_FACTOR = 15;
 
-    @JsonPropertyDescription("ASE generation: V1 (front ends and worker pools managed by hand, at most " + CapacityLimits.V1_HOSTS + " hosts) or V2 (front ends scale with the plans, at most " + CapacityLimits.V2_INSTANCES + " instances). Defaults to V2. Immutable.")
+    @JsonPropertyDescription("ASE generation: V1 (front ends and worker pools managed by hand, at most "
+            + CapacityLimits.V1_HOSTS + " hosts) or V2 (front ends scale with the plans, at most "
+            + CapacityLimits.V2_INSTANCES + " instances). Defaults to V2. Immutable.")
     @Default("V2")
     @ValidationRule(value = "self == oldSelf", message = "spec.version is immutable")
     private EnvironmentVersion version;
@@ -40,7 +48,8 @@ public class AppServiceEnvironmentSpec {
     @JsonPropertyDescription("How the VIP is exposed: External (public VIP) or Internal (ILB).")
     private LoadBalancerSettings loadBalancer;
 
-    @JsonPropertyDescription("Domain of the ASE's apps. Defaults to <ase>.p.appservice.local for External and <ase>.appserviceenvironment.net for Internal.")
+    @JsonPropertyDescription(
+            "Domain of the ASE's apps. Defaults to <ase>.p.appservice.local for External and <ase>.appserviceenvironment.net for Internal.")
     @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
     @Size(max = 200)
     private String dnsSuffix;
@@ -48,16 +57,19 @@ public class AppServiceEnvironmentSpec {
     @JsonPropertyDescription("The front ends: size, scaling (V2) or count (V1), and proxy image.")
     private FrontEndSettings frontEnd;
 
-    @JsonPropertyDescription("V1 only: worker pools (name, size, count), at most " + CapacityLimits.V1_WORKER_POOLS + ". Must be empty for V2.")
+    @JsonPropertyDescription("V1 only: worker pools (name, size, count), at most " + CapacityLimits.V1_WORKER_POOLS
+            + ". Must be empty for V2.")
     @Size(max = CapacityLimits.V1_WORKER_POOLS)
     private List<WorkerPool> workerPools;
 
-    @JsonPropertyDescription("V2: cap on the plan instances in the ASE, at most " + CapacityLimits.V2_INSTANCES + ". Defaults to " + CapacityLimits.V2_INSTANCES + ".")
+    @JsonPropertyDescription("V2: cap on the plan instances in the ASE, at most " + CapacityLimits.V2_INSTANCES
+            + ". Defaults to " + CapacityLimits.V2_INSTANCES + ".")
     @Min(1)
     @Max(CapacityLimits.V2_INSTANCES)
     private Integer maxInstances;
 
-    @JsonPropertyDescription("Availability zones (node label topology.kubernetes.io/zone). One zone pins every pod to it; several spread pods evenly across them.")
+    @JsonPropertyDescription(
+            "Availability zones (node label topology.kubernetes.io/zone). One zone pins every pod to it; several spread pods evenly across them.")
     @Size(max = 16)
     private List<String> zones;
 
@@ -72,14 +84,18 @@ public class AppServiceEnvironmentSpec {
     }
 
     public LoadBalancerType effectiveLoadBalancerType() {
-        return loadBalancer == null || loadBalancer.getType() == null ? LoadBalancerType.External : loadBalancer.getType();
+        return loadBalancer == null || loadBalancer.getType() == null
+                ? LoadBalancerType.External
+                : loadBalancer.getType();
     }
 
     public ServiceType effectiveServiceType() {
         if (loadBalancer != null && loadBalancer.getServiceType() != null) {
             return loadBalancer.getServiceType();
         }
-        return effectiveLoadBalancerType() == LoadBalancerType.External ? ServiceType.LoadBalancer : ServiceType.ClusterIP;
+        return effectiveLoadBalancerType() == LoadBalancerType.External
+                ? ServiceType.LoadBalancer
+                : ServiceType.ClusterIP;
     }
 
     public String effectiveDnsSuffix(String environmentName) {
@@ -100,7 +116,9 @@ public class AppServiceEnvironmentSpec {
     }
 
     public String effectiveFrontEndImage() {
-        return frontEnd == null || frontEnd.getImage() == null || frontEnd.getImage().isBlank()
+        return frontEnd == null
+                        || frontEnd.getImage() == null
+                        || frontEnd.getImage().isBlank()
                 ? DEFAULT_FRONT_END_IMAGE
                 : frontEnd.getImage();
     }
@@ -110,7 +128,9 @@ public class AppServiceEnvironmentSpec {
     }
 
     public List<String> effectiveZones() {
-        return zones == null ? List.of() : zones.stream().filter(Objects::nonNull).distinct().sorted().toList();
+        return zones == null
+                ? List.of()
+                : zones.stream().filter(Objects::nonNull).distinct().sorted().toList();
     }
 
     public List<WorkerPool> effectiveWorkerPools() {

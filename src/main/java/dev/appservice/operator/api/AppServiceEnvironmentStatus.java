@@ -20,7 +20,8 @@ public class AppServiceEnvironmentStatus extends ObservedStatus {
     @JsonPropertyDescription("Number of WebApps the ASE's front ends serve.")
     private Integer apps;
 
-    @JsonPropertyDescription("The VIP: the load balancer's address from the VIP Service's status (External), or its cluster IP (Internal).")
+    @JsonPropertyDescription(
+            "The VIP: the load balancer's address from the VIP Service's status (External), or its cluster IP (Internal).")
     private String vipAddress;
 
     @JsonPropertyDescription("The internal (ILB) address: the cluster IP of the internal Service.")

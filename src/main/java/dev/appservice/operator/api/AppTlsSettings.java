@@ -13,13 +13,15 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AppTlsSettings {
 
-    @JsonPropertyDescription("Name of a kubernetes.io/tls Secret in the app's namespace whose certificate the front ends serve for the app's spec.hostNames (by SNI). While it is missing or not a valid key pair, the app reports CertificateReady=False and those names are served with the environment's certificate. With issuerRef, cert-manager writes the certificate into this Secret.")
+    @JsonPropertyDescription(
+            "Name of a kubernetes.io/tls Secret in the app's namespace whose certificate the front ends serve for the app's spec.hostNames (by SNI). While it is missing or not a valid key pair, the app reports CertificateReady=False and those names are served with the environment's certificate. With issuerRef, cert-manager writes the certificate into this Secret.")
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
     @Size(min = 1, max = 253)
     private String secretName;
 
-    @JsonPropertyDescription("A cert-manager issuer that issues the certificate: the operator then owns a cert-manager Certificate (named after the app) for the app's spec.hostNames, written into secretName. Needs cert-manager installed in the cluster.")
+    @JsonPropertyDescription(
+            "A cert-manager issuer that issues the certificate: the operator then owns a cert-manager Certificate (named after the app) for the app's spec.hostNames, written into secretName. Needs cert-manager installed in the cluster.")
     private CertificateIssuerReference issuerRef;
 
     public String getSecretName() {

@@ -17,6 +17,5 @@ public final class CapacityLimits {
     /** A V1 environment has at most 3 worker pools. */
     public static final int V1_WORKER_POOLS = 3;
 
-    private CapacityLimits() {
-    }
+    private CapacityLimits() {}
 }

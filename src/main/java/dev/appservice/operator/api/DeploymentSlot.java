@@ -18,7 +18,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DeploymentSlot {
 
-    @JsonPropertyDescription("Name of the slot: a DNS label (lowercase letters, digits, '-'), not 'production'; the slot is served at <app>-<slot>.<dnsSuffix>.")
+    @JsonPropertyDescription(
+            "Name of the slot: a DNS label (lowercase letters, digits, '-'), not 'production'; the slot is served at <app>-<slot>.<dnsSuffix>.")
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @Size(min = 1, max = 63)
@@ -29,7 +30,8 @@ public class DeploymentSlot {
     @Size(min = 1, max = 512)
     private String image;
 
-    @JsonPropertyDescription("Environment variables of the slot's container: the app's, with these added or overriding those of the same name.")
+    @JsonPropertyDescription(
+            "Environment variables of the slot's container: the app's, with these added or overriding those of the same name.")
     @Size(max = 256)
     private List<EnvVar> env;
 
@@ -42,7 +44,8 @@ public class DeploymentSlot {
     @Size(max = 512)
     private List<AccessRestriction> accessRestrictions;
 
-    @JsonPropertyDescription("Percentage of the production host names' clients sent to this slot, each kept on its side by the x-ms-routing-name cookie (0 to 100; the slots' total at most 100).")
+    @JsonPropertyDescription(
+            "Percentage of the production host names' clients sent to this slot, each kept on its side by the x-ms-routing-name cookie (0 to 100; the slots' total at most 100).")
     @Min(0)
     @Max(100)
     private Integer trafficPercent;

@@ -16,11 +16,22 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(AppServiceEnvironment.VERSION)
 @ShortNames("iplan")
 @Categories("appservice")
-@AdditionalPrinterColumn(name = "Environment", jsonPath = ".spec.environmentName", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Environment",
+        jsonPath = ".spec.environmentName",
+        type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Size", jsonPath = ".spec.size", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Instances", jsonPath = ".spec.instances", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Ready Instances", jsonPath = ".status.readyInstances", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
-public class IsolatedPlan extends CustomResource<IsolatedPlanSpec, IsolatedPlanStatus> implements Namespaced {
-}
+@AdditionalPrinterColumn(
+        name = "Ready Instances",
+        jsonPath = ".status.readyInstances",
+        type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
+public class IsolatedPlan extends CustomResource<IsolatedPlanSpec, IsolatedPlanStatus> implements Namespaced {}

@@ -22,11 +22,13 @@ public class IsolatedPlanSpec {
     @ValidationRule(value = "self == oldSelf", message = "spec.environmentName is immutable")
     private String environmentName;
 
-    @JsonPropertyDescription("Worker size: I1 (1 vCPU, 3.5 GiB), I2 (2 vCPU, 7 GiB) or I3 (4 vCPU, 14 GiB). Defaults to I1.")
+    @JsonPropertyDescription(
+            "Worker size: I1 (1 vCPU, 3.5 GiB), I2 (2 vCPU, 7 GiB) or I3 (4 vCPU, 14 GiB). Defaults to I1.")
     @Default("I1")
     private InstanceSize size;
 
-    @JsonPropertyDescription("Number of worker instances, 1 to " + CapacityLimits.PLAN_INSTANCES + ". Every app of the plan runs on every instance. Defaults to 1.")
+    @JsonPropertyDescription("Number of worker instances, 1 to " + CapacityLimits.PLAN_INSTANCES
+            + ". Every app of the plan runs on every instance. Defaults to 1.")
     @Default("1")
     @Min(1)
     @Max(CapacityLimits.PLAN_INSTANCES)

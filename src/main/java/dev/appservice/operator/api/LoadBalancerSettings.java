@@ -9,14 +9,17 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class LoadBalancerSettings {
 
-    @JsonPropertyDescription("External: an internet-facing public VIP. Internal: an internal load balancer (ILB) address only. Defaults to External.")
+    @JsonPropertyDescription(
+            "External: an internet-facing public VIP. Internal: an internal load balancer (ILB) address only. Defaults to External.")
     @Default("External")
     private LoadBalancerType type;
 
-    @JsonPropertyDescription("Kubernetes Service type of the VIP Service. Defaults to LoadBalancer for External and ClusterIP for Internal.")
+    @JsonPropertyDescription(
+            "Kubernetes Service type of the VIP Service. Defaults to LoadBalancer for External and ClusterIP for Internal.")
     private ServiceType serviceType;
 
-    @JsonPropertyDescription("Extra annotations for the VIP Service, e.g. a cloud provider's internal-load-balancer annotation.")
+    @JsonPropertyDescription(
+            "Extra annotations for the VIP Service, e.g. a cloud provider's internal-load-balancer annotation.")
     private Map<String, String> annotations;
 
     public LoadBalancerType getType() {

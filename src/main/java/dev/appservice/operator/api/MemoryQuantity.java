@@ -2,8 +2,7 @@ package dev.appservice.operator.api;
 
 /** Formats a memory amount the way the API server canonicalises binary quantities. */
 public final class MemoryQuantity {
-    private MemoryQuantity() {
-    }
+    private MemoryQuantity() {}
 
     /** {@code 3584 -> "3584Mi"}, {@code 7168 -> "7Gi"}, {@code 0 -> "0"}. */
     public static String ofMiB(long mebibytes) {

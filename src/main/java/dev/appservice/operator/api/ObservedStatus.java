@@ -12,7 +12,8 @@ public abstract class ObservedStatus {
     @JsonPropertyDescription("The metadata.generation this status describes.")
     private Long observedGeneration;
 
-    @JsonPropertyDescription("Current conditions: Ready, with a reason and a message saying what keeps the resource from being ready.")
+    @JsonPropertyDescription(
+            "Current conditions: Ready, with a reason and a message saying what keeps the resource from being ready.")
     private List<Condition> conditions;
 
     public Long getObservedGeneration() {

@@ -34,15 +34,18 @@ public class SecurityRule {
     @Default("Any")
     private RuleProtocol protocol;
 
-    @JsonPropertyDescription("Inbound rules: sources as CIDRs or the tags Internet, VirtualNetwork, AzureLoadBalancer, AppServiceManagement or \"*\". Defaults to \"*\".")
+    @JsonPropertyDescription(
+            "Inbound rules: sources as CIDRs or the tags Internet, VirtualNetwork, AzureLoadBalancer, AppServiceManagement or \"*\". Defaults to \"*\".")
     @Size(max = 512)
     private List<String> sourceAddressPrefixes;
 
-    @JsonPropertyDescription("Outbound rules: destinations as CIDRs or the tags Internet, VirtualNetwork, AzureLoadBalancer, AppServiceManagement or \"*\". Defaults to \"*\".")
+    @JsonPropertyDescription(
+            "Outbound rules: destinations as CIDRs or the tags Internet, VirtualNetwork, AzureLoadBalancer, AppServiceManagement or \"*\". Defaults to \"*\".")
     @Size(max = 512)
     private List<String> destinationAddressPrefixes;
 
-    @JsonPropertyDescription("Destination ports (inbound: ports of the ASE's VIP such as 80, 443, 454), as single ports, ranges like 10001-10020, or \"*\". Defaults to \"*\".")
+    @JsonPropertyDescription(
+            "Destination ports (inbound: ports of the ASE's VIP such as 80, 443, 454), as single ports, ranges like 10001-10020, or \"*\". Defaults to \"*\".")
     @Size(max = 256)
     private List<String> destinationPortRanges;
 

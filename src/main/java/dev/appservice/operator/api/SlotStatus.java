@@ -13,7 +13,8 @@ public class SlotStatus {
     @JsonPropertyDescription("The URL the slot is served at.")
     private String url;
 
-    @JsonPropertyDescription("The deployment the slot's host name routes to: the slot's own, or 'production' (the app's) while the slot is swapped into production.")
+    @JsonPropertyDescription(
+            "The deployment the slot's host name routes to: the slot's own, or 'production' (the app's) while the slot is swapped into production.")
     private String deployment;
 
     @JsonPropertyDescription("The image served at the slot's URL.")

@@ -9,7 +9,8 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TlsSettings {
 
-    @JsonPropertyDescription("Name of a kubernetes.io/tls Secret in the ASE's namespace holding a certificate for *.<dnsSuffix>. Without it the front ends serve HTTP only.")
+    @JsonPropertyDescription(
+            "Name of a kubernetes.io/tls Secret in the ASE's namespace holding a certificate for *.<dnsSuffix>. Without it the front ends serve HTTP only.")
     @Required
     @Size(min = 1, max = 253)
     private String secretName;

@@ -11,7 +11,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class VirtualNetwork {
 
-    @JsonPropertyDescription("Name of the virtual network. Namespaces labelled appservice.dev/virtual-network=<name> belong to it.")
+    @JsonPropertyDescription(
+            "Name of the virtual network. Namespaces labelled appservice.dev/virtual-network=<name> belong to it.")
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
     @Size(min = 1, max = 63)

@@ -19,7 +19,8 @@ public class WebAppSpec {
     /** The most deployment slots an app has, as on the Isolated tier. */
     public static final int MAX_SLOTS = 20;
 
-    @JsonPropertyDescription("Name of the IsolatedPlan, in the same namespace, the app runs on (on every instance). Immutable.")
+    @JsonPropertyDescription(
+            "Name of the IsolatedPlan, in the same namespace, the app runs on (on every instance). Immutable.")
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
     @Size(min = 1, max = 253)
@@ -31,7 +32,8 @@ public class WebAppSpec {
     @Size(min = 1, max = 512)
     private String image;
 
-    @JsonPropertyDescription("Port the app listens on, also given to it as the environment variable PORT. Unique among the apps of one plan. Defaults to 8080.")
+    @JsonPropertyDescription(
+            "Port the app listens on, also given to it as the environment variable PORT. Unique among the apps of one plan. Defaults to 8080.")
     @Default("8080")
     @Min(1)
     @Max(65535)
@@ -45,20 +47,24 @@ public class WebAppSpec {
     @Size(max = 64)
     private List<String> hostNames;
 
-    @JsonPropertyDescription("HTTP path the app answers when healthy; used for readiness and liveness. Without it, the port is probed.")
+    @JsonPropertyDescription(
+            "HTTP path the app answers when healthy; used for readiness and liveness. Without it, the port is probed.")
     @Pattern("^/.*$")
     @Size(max = 1024)
     private String healthCheckPath;
 
-    @JsonPropertyDescription("Client address ranges allowed or denied at the front ends, as on App Service: checked in priority order, the first match deciding; once any rule exists, clients no rule allows get 403. Up to 512 rules.")
+    @JsonPropertyDescription(
+            "Client address ranges allowed or denied at the front ends, as on App Service: checked in priority order, the first match deciding; once any rule exists, clients no rule allows get 403. Up to 512 rules.")
     @Size(max = 512)
     private List<AccessRestriction> accessRestrictions;
 
-    @JsonPropertyDescription("Deployment slots: separately running copies of the app on its plan, each with its own image and settings, served at <app>-<slot>.<dnsSuffix>. Up to 20.")
+    @JsonPropertyDescription(
+            "Deployment slots: separately running copies of the app on its plan, each with its own image and settings, served at <app>-<slot>.<dnsSuffix>. Up to 20.")
     @Size(max = MAX_SLOTS)
     private List<DeploymentSlot> slots;
 
-    @JsonPropertyDescription("Which deployment serves the production host names: 'production' (the default: the app's own image and settings) or the name of a slot (a swap). A swap re-routes once the slot's instances are ready, and the slot's host name then serves the previous production; set it back to swap back.")
+    @JsonPropertyDescription(
+            "Which deployment serves the production host names: 'production' (the default: the app's own image and settings) or the name of a slot (a swap). A swap re-routes once the slot's instances are ready, and the slot's host name then serves the previous production; set it back to swap back.")
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @Size(min = 1, max = 63)
     private String production;
@@ -131,10 +137,12 @@ public class WebAppSpec {
         this.healthCheckPath = healthCheckPath;
     }
 
-    @JsonPropertyDescription("The app's own certificate for its spec.hostNames, chosen by SNI at the front ends (the environment's certificate keeps serving <app>.<dnsSuffix>), optionally issued by cert-manager.")
+    @JsonPropertyDescription(
+            "The app's own certificate for its spec.hostNames, chosen by SNI at the front ends (the environment's certificate keeps serving <app>.<dnsSuffix>), optionally issued by cert-manager.")
     private AppTlsSettings tls;
 
-    @JsonPropertyDescription("Keep each client on one instance of the app with App Service's ARRAffinity cookie, set by the front ends. Defaults to false: requests are spread over the instances.")
+    @JsonPropertyDescription(
+            "Keep each client on one instance of the app with App Service's ARRAffinity cookie, set by the front ends. Defaults to false: requests are spread over the instances.")
     private Boolean clientAffinity;
 
     public AppTlsSettings getTls() {

@@ -17,13 +17,15 @@ public class WebAppStatus extends ObservedStatus {
     @JsonPropertyDescription("The URLs the app is served at, through the environment's front ends.")
     private List<String> urls;
 
-    @JsonPropertyDescription("The deployment serving the production host names: 'production' (the app's own) or the slot swapped in. Moves to spec.production once that slot is ready.")
+    @JsonPropertyDescription(
+            "The deployment serving the production host names: 'production' (the app's own) or the slot swapped in. Moves to spec.production once that slot is ready.")
     private String production;
 
     @JsonPropertyDescription("The image serving the production host names.")
     private String productionImage;
 
-    @JsonPropertyDescription("The deployment slots: per slot its URL, what it serves, its ready instances and its traffic share.")
+    @JsonPropertyDescription(
+            "The deployment slots: per slot its URL, what it serves, its ready instances and its traffic share.")
     private List<SlotStatus> slots;
 
     public Integer getInstances() {

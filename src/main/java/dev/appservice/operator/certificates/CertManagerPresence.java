@@ -16,11 +16,12 @@ public final class CertManagerPresence {
     public static final String API_VERSION = GROUP + "/v1";
     public static final String KIND = "Certificate";
     /** What an app that names an issuer is told when cert-manager is not there. */
-    public static final String NOT_INSTALLED = "names a cert-manager issuer, but cert-manager is not installed in the cluster (the API "
-            + API_VERSION + " " + KIND + " is not served): install cert-manager, or remove spec.tls.issuerRef and provide the Secret yourself";
+    public static final String NOT_INSTALLED =
+            "names a cert-manager issuer, but cert-manager is not installed in the cluster (the API " + API_VERSION
+                    + " " + KIND
+                    + " is not served): install cert-manager, or remove spec.tls.issuerRef and provide the Secret yourself";
 
-    private CertManagerPresence() {
-    }
+    private CertManagerPresence() {}
 
     /** True or false when the API server answered, empty when it could not be asked. */
     public static Optional<Boolean> installed(KubernetesClient client) {

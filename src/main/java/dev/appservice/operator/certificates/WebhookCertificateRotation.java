@@ -28,6 +28,7 @@ import org.jboss.logging.Logger;
 public class WebhookCertificateRotation {
     /** Where the server reads the self-managed certificate: a writable, pod-local directory. */
     public static final Path DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"), "ase-operator-webhook");
+
     static final long CHECK_MINUTES = 5;
     private static final Logger LOG = Logger.getLogger(WebhookCertificateRotation.class);
 
@@ -46,11 +47,16 @@ public class WebhookCertificateRotation {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= 8; attempt++) {
             try (KubernetesClient bootstrap = new KubernetesClientBuilder().build()) {
-                WebhookCertificates.KeyMaterial material = WebhookCertificates.ensure(bootstrap, settings, Clock.systemUTC().instant());
+                WebhookCertificates.KeyMaterial material = WebhookCertificates.ensure(
+                        bootstrap, settings, Clock.systemUTC().instant());
                 WebhookCertificates.writeFiles(material, DIRECTORY);
                 WebhookCertificates.publishCaBundle(bootstrap, settings, material.caBundle());
-                System.setProperty("quarkus.http.ssl.certificate.files", DIRECTORY.resolve(WebhookCertificates.TLS_CERT).toString());
-                System.setProperty("quarkus.http.ssl.certificate.key-files", DIRECTORY.resolve(WebhookCertificates.TLS_KEY).toString());
+                System.setProperty(
+                        "quarkus.http.ssl.certificate.files",
+                        DIRECTORY.resolve(WebhookCertificates.TLS_CERT).toString());
+                System.setProperty(
+                        "quarkus.http.ssl.certificate.key-files",
+                        DIRECTORY.resolve(WebhookCertificates.TLS_KEY).toString());
                 return;
             } catch (RuntimeException e) {
                 last = e;
@@ -81,10 +87,13 @@ public class WebhookCertificateRotation {
 
     void check(WebhookCertificates.Settings settings) {
         try {
-            WebhookCertificates.KeyMaterial material = WebhookCertificates.ensure(client, settings, Clock.systemUTC().instant());
+            WebhookCertificates.KeyMaterial material = WebhookCertificates.ensure(
+                    client, settings, Clock.systemUTC().instant());
             WebhookCertificates.writeFiles(material, DIRECTORY);
             if (WebhookCertificates.publishCaBundle(client, settings, material.caBundle())) {
-                LOG.infof("published the webhook CAs to ValidatingWebhookConfiguration %s", settings.webhookConfiguration());
+                LOG.infof(
+                        "published the webhook CAs to ValidatingWebhookConfiguration %s",
+                        settings.webhookConfiguration());
             }
         } catch (RuntimeException e) {
             LOG.warnf("webhook certificate check failed (will retry in %d minutes): %s", CHECK_MINUTES, e.getMessage());

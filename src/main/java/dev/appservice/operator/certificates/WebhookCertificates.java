@@ -83,9 +83,11 @@ public final class WebhookCertificates {
     public static final String TLS_KEY = "tls.key";
     /** A CA staged for a rotation: in the caBundle, signing nothing yet. */
     public static final String NEXT_CA_CERT = "next-ca.crt";
+
     public static final String NEXT_CA_KEY = "next-ca.key";
     /** The CA before a rotation (no key), in the caBundle until the last serving certificate it signed expires. */
     public static final String PREVIOUS_CA_CERT = "previous-ca.crt";
+
     public static final String PREVIOUS_TLS_CERT = "previous-tls.crt";
     static final Duration CA_VALIDITY = Duration.ofDays(3650);
     static final Duration SERVING_VALIDITY = Duration.ofDays(365);
@@ -107,8 +109,11 @@ public final class WebhookCertificates {
             if (!"self-managed".equals(env.get("ASE_WEBHOOK_CERTIFICATES"))) {
                 return Optional.empty();
             }
-            return Optional.of(new Settings(require(env, "ASE_OPERATOR_NAMESPACE"), require(env, "ASE_WEBHOOK_SECRET"),
-                    require(env, "ASE_WEBHOOK_CONFIGURATION"), require(env, "ASE_WEBHOOK_SERVICE")));
+            return Optional.of(new Settings(
+                    require(env, "ASE_OPERATOR_NAMESPACE"),
+                    require(env, "ASE_WEBHOOK_SECRET"),
+                    require(env, "ASE_WEBHOOK_CONFIGURATION"),
+                    require(env, "ASE_WEBHOOK_SERVICE")));
         }
 
         private static String require(Map<String, String> env, String name) {
@@ -121,7 +126,8 @@ public final class WebhookCertificates {
 
         /** The DNS names the API server uses to reach the Service. */
         public List<String> dnsNames() {
-            return List.of(serviceName + "." + namespace + ".svc", serviceName + "." + namespace + ".svc.cluster.local");
+            return List.of(
+                    serviceName + "." + namespace + ".svc", serviceName + "." + namespace + ".svc.cluster.local");
         }
     }
 
@@ -130,41 +136,61 @@ public final class WebhookCertificates {
      * a replica's serving certificate may be signed by (during a rotation the previous, current
      * or staged one; otherwise just the CA).
      */
-    public record KeyMaterial(String caCertificate, String certificate, String privateKey, String caBundle) {
-    }
+    public record KeyMaterial(String caCertificate, String certificate, String privateKey, String caBundle) {}
 
-    private WebhookCertificates() {
-    }
+    private WebhookCertificates() {}
 
     /** Makes sure the Secret holds a valid CA and serving certificate, and returns them. */
     public static KeyMaterial ensure(KubernetesClient client, Settings settings, Instant now) {
         for (int attempt = 0; attempt < 5; attempt++) {
-            Secret current = client.secrets().inNamespace(settings.namespace()).withName(settings.secretName()).get();
-            Map<String, String> data = current == null || current.getData() == null ? Map.of() : decode(current.getData());
+            Secret current = client.secrets()
+                    .inNamespace(settings.namespace())
+                    .withName(settings.secretName())
+                    .get();
+            Map<String, String> data =
+                    current == null || current.getData() == null ? Map.of() : decode(current.getData());
             // Owned by the webhook configuration (cluster-scoped), so uninstalling the chart removes it.
-            ValidatingWebhookConfiguration owner = client.admissionRegistration().v1().validatingWebhookConfigurations()
-                    .withName(settings.webhookConfiguration()).get();
+            ValidatingWebhookConfiguration owner = client.admissionRegistration()
+                    .v1()
+                    .validatingWebhookConfigurations()
+                    .withName(settings.webhookConfiguration())
+                    .get();
             Optional<Map<String, String>> renewed = renewIfNeeded(data, publishedCas(owner), settings, now);
             if (renewed.isEmpty()) {
                 return material(data);
             }
             Secret desired = new SecretBuilder()
-                    .withNewMetadata().withName(settings.secretName()).withNamespace(settings.namespace())
-                    .withOwnerReferences(owner == null ? List.of() : List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
-                            .withApiVersion("admissionregistration.k8s.io/v1").withKind("ValidatingWebhookConfiguration")
-                            .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).build()))
+                    .withNewMetadata()
+                    .withName(settings.secretName())
+                    .withNamespace(settings.namespace())
+                    .withOwnerReferences(
+                            owner == null
+                                    ? List.of()
+                                    : List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                                            .withApiVersion("admissionregistration.k8s.io/v1")
+                                            .withKind("ValidatingWebhookConfiguration")
+                                            .withName(owner.getMetadata().getName())
+                                            .withUid(owner.getMetadata().getUid())
+                                            .build()))
                     .addToLabels("app.kubernetes.io/managed-by", "ase-operator")
                     .addToLabels("app.kubernetes.io/component", "webhook")
-                    .withResourceVersion(current == null ? null : current.getMetadata().getResourceVersion())
+                    .withResourceVersion(
+                            current == null ? null : current.getMetadata().getResourceVersion())
                     .endMetadata()
                     .withType("kubernetes.io/tls")
                     .withData(encode(renewed.get()))
                     .build();
             try {
                 if (current == null) {
-                    client.secrets().inNamespace(settings.namespace()).resource(desired).create();
+                    client.secrets()
+                            .inNamespace(settings.namespace())
+                            .resource(desired)
+                            .create();
                 } else {
-                    client.secrets().inNamespace(settings.namespace()).resource(desired).update();
+                    client.secrets()
+                            .inNamespace(settings.namespace())
+                            .resource(desired)
+                            .update();
                 }
                 return material(renewed.get());
             } catch (KubernetesClientException e) {
@@ -174,27 +200,37 @@ public final class WebhookCertificates {
                 // Another replica wrote it first: read theirs.
             }
         }
-        throw new IllegalStateException("could not agree on Secret " + settings.namespace() + "/" + settings.secretName() + " after 5 attempts");
+        throw new IllegalStateException("could not agree on Secret " + settings.namespace() + "/"
+                + settings.secretName() + " after 5 attempts");
     }
 
     /** Sets the CAs ({@link KeyMaterial#caBundle}) as the caBundle of every webhook of the configuration, when it differs. */
     public static boolean publishCaBundle(KubernetesClient client, Settings settings, String caBundle) {
         String bundle = Base64.getEncoder().encodeToString(caBundle.getBytes(StandardCharsets.UTF_8));
-        ValidatingWebhookConfiguration configuration = client.admissionRegistration().v1().validatingWebhookConfigurations()
-                .withName(settings.webhookConfiguration()).get();
+        ValidatingWebhookConfiguration configuration = client.admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .withName(settings.webhookConfiguration())
+                .get();
         if (configuration == null || configuration.getWebhooks() == null) {
             return false;
         }
-        boolean current = configuration.getWebhooks().stream().allMatch(w -> w.getClientConfig() != null && bundle.equals(w.getClientConfig().getCaBundle()));
+        boolean current = configuration.getWebhooks().stream()
+                .allMatch(w -> w.getClientConfig() != null
+                        && bundle.equals(w.getClientConfig().getCaBundle()));
         if (current) {
             return false;
         }
-        client.admissionRegistration().v1().validatingWebhookConfigurations().withName(settings.webhookConfiguration()).edit(c -> {
-            for (ValidatingWebhook webhook : c.getWebhooks()) {
-                webhook.getClientConfig().setCaBundle(bundle);
-            }
-            return c;
-        });
+        client.admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .withName(settings.webhookConfiguration())
+                .edit(c -> {
+                    for (ValidatingWebhook webhook : c.getWebhooks()) {
+                        webhook.getClientConfig().setCaBundle(bundle);
+                    }
+                    return c;
+                });
         return true;
     }
 
@@ -220,12 +256,16 @@ public final class WebhookCertificates {
      * staged CA was published; empty when there is no configuration (nothing calls the webhook).
      */
     static Optional<List<X509Certificate>> publishedCas(ValidatingWebhookConfiguration configuration) {
-        if (configuration == null || configuration.getWebhooks() == null || configuration.getWebhooks().isEmpty()) {
+        if (configuration == null
+                || configuration.getWebhooks() == null
+                || configuration.getWebhooks().isEmpty()) {
             return Optional.empty();
         }
         List<X509Certificate> common = null;
         for (ValidatingWebhook webhook : configuration.getWebhooks()) {
-            String bundle = webhook.getClientConfig() == null ? null : webhook.getClientConfig().getCaBundle();
+            String bundle = webhook.getClientConfig() == null
+                    ? null
+                    : webhook.getClientConfig().getCaBundle();
             List<X509Certificate> trusted = bundle == null ? List.of() : parseBundle(bundle);
             if (common == null) {
                 common = new ArrayList<>(trusted);
@@ -240,7 +280,8 @@ public final class WebhookCertificates {
         try {
             byte[] pem = Base64.getDecoder().decode(base64);
             return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).stream()
-                    .map(X509Certificate.class::cast).toList();
+                    .map(X509Certificate.class::cast)
+                    .toList();
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             return List.of(); // someone published something unreadable: it trusts none of ours
         }
@@ -251,15 +292,17 @@ public final class WebhookCertificates {
      * a time (see the class comment); empty when all is valid. {@code published} is what the
      * webhooks trust now ({@link #publishedCas}).
      */
-    static Optional<Map<String, String>> renewIfNeeded(Map<String, String> data, Optional<List<X509Certificate>> published, Settings settings,
-            Instant now) {
+    static Optional<Map<String, String>> renewIfNeeded(
+            Map<String, String> data, Optional<List<X509Certificate>> published, Settings settings, Instant now) {
         try {
             Map<String, String> renewed = new LinkedHashMap<>(data);
             X509Certificate ca = certificateOrNull(data.get(CA_CERT));
             PrivateKey caKey = keyOrNull(data.get(CA_KEY));
             X509Certificate serving = certificateOrNull(data.get(TLS_CERT));
             X509Certificate previousServing = certificateOrNull(data.get(PREVIOUS_TLS_CERT));
-            if (data.containsKey(PREVIOUS_CA_CERT) && (previousServing == null || !previousServing.getNotAfter().toInstant().isAfter(now))) {
+            if (data.containsKey(PREVIOUS_CA_CERT)
+                    && (previousServing == null
+                            || !previousServing.getNotAfter().toInstant().isAfter(now))) {
                 // Step 3: the last certificate the previous CA signed has expired; it leaves the bundle.
                 renewed.remove(PREVIOUS_CA_CERT);
                 renewed.remove(PREVIOUS_TLS_CERT);
@@ -267,13 +310,15 @@ public final class WebhookCertificates {
             X509Certificate nextCa = certificateOrNull(data.get(NEXT_CA_CERT));
             PrivateKey nextCaKey = keyOrNull(data.get(NEXT_CA_KEY));
             if (ca == null || caKey == null || !ca.getNotAfter().toInstant().isAfter(now)) {
-                // No usable CA (first start, or a Secret someone broke): start over; nothing valid was signed to keep trusting.
+                // No usable CA (first start, or a Secret someone broke): start over; nothing valid was signed to keep
+                // trusting.
                 KeyPair pair = keyPair();
                 ca = issueCa(pair, now);
                 caKey = pair.getPrivate();
                 renewed.put(CA_CERT, pem(ca));
                 renewed.put(CA_KEY, pem(caKey));
-                List.of(NEXT_CA_CERT, NEXT_CA_KEY, PREVIOUS_CA_CERT, PREVIOUS_TLS_CERT).forEach(renewed::remove);
+                List.of(NEXT_CA_CERT, NEXT_CA_KEY, PREVIOUS_CA_CERT, PREVIOUS_TLS_CERT)
+                        .forEach(renewed::remove);
             } else if (nextCa != null && nextCaKey != null) {
                 Instant staged = nextCa.getNotBefore().toInstant().plus(BACKDATE);
                 boolean bundlePublished = published.isEmpty() || published.get().containsAll(List.of(ca, nextCa));
@@ -296,15 +341,26 @@ public final class WebhookCertificates {
                 renewed.put(NEXT_CA_CERT, pem(issueCa(pair, now)));
                 renewed.put(NEXT_CA_KEY, pem(pair.getPrivate()));
             }
-            boolean servingValid = serving != null && data.containsKey(TLS_KEY)
+            boolean servingValid = serving != null
+                    && data.containsKey(TLS_KEY)
                     && serving.getNotAfter().toInstant().isAfter(now.plus(SERVING_RENEW_BEFORE))
                     && serving.getSubjectAlternativeNames() != null
-                    && serving.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList().containsAll(settings.dnsNames())
+                    && serving.getSubjectAlternativeNames().stream()
+                            .map(n -> String.valueOf(n.get(1)))
+                            .toList()
+                            .containsAll(settings.dnsNames())
                     && verifies(serving, ca);
             if (!servingValid) {
                 KeyPair pair = keyPair();
-                X509Certificate issued = issue(new X500Name("CN=" + settings.dnsNames().get(0)), pair,
-                        new X500Name(ca.getSubjectX500Principal().getName()), caKey, settings.dnsNames(), false, now, SERVING_VALIDITY);
+                X509Certificate issued = issue(
+                        new X500Name("CN=" + settings.dnsNames().get(0)),
+                        pair,
+                        new X500Name(ca.getSubjectX500Principal().getName()),
+                        caKey,
+                        settings.dnsNames(),
+                        false,
+                        now,
+                        SERVING_VALIDITY);
                 renewed.put(TLS_CERT, pem(issued));
                 renewed.put(TLS_KEY, pem(pair.getPrivate()));
             }
@@ -350,21 +406,41 @@ public final class WebhookCertificates {
         return generator.generateKeyPair();
     }
 
-    private static X509Certificate issue(X500Name subject, KeyPair subjectKeys, X500Name issuer, PrivateKey issuerKey, List<String> dnsNames,
-            boolean authority, Instant now, Duration validity) throws GeneralSecurityException, IOException {
+    private static X509Certificate issue(
+            X500Name subject,
+            KeyPair subjectKeys,
+            X500Name issuer,
+            PrivateKey issuerKey,
+            List<String> dnsNames,
+            boolean authority,
+            Instant now,
+            Duration validity)
+            throws GeneralSecurityException, IOException {
         try {
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, new SecureRandom()),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, subjectKeys.getPublic());
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    issuer,
+                    new BigInteger(127, new SecureRandom()),
+                    Date.from(now.minus(BACKDATE)),
+                    Date.from(now.plus(validity)),
+                    subject,
+                    subjectKeys.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
             if (authority) {
                 builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             } else {
-                builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-                builder.addExtension(Extension.subjectAlternativeName, false,
-                        new GeneralNames(dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
+                builder.addExtension(
+                        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+                builder.addExtension(
+                        Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+                builder.addExtension(
+                        Extension.subjectAlternativeName,
+                        false,
+                        new GeneralNames(dnsNames.stream()
+                                .map(n -> new GeneralName(GeneralName.dNSName, n))
+                                .toArray(GeneralName[]::new)));
             }
-            X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey));
+            X509CertificateHolder holder =
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey));
             return new JcaX509CertificateConverter().getCertificate(holder);
         } catch (org.bouncycastle.operator.OperatorCreationException e) {
             throw new GeneralSecurityException(e);

@@ -28,21 +28,35 @@ final class AdmittedSet implements ClusterView {
 
     void add(Object resource) {
         if (resource instanceof AppServiceEnvironment environment) {
-            environments.put(key(environment.getMetadata().getNamespace(), environment.getMetadata().getName()), environment);
+            environments.put(
+                    key(
+                            environment.getMetadata().getNamespace(),
+                            environment.getMetadata().getName()),
+                    environment);
             for (String network : CacheIndexes.virtualNetworkOf(environment)) {
-                environmentsByNetwork.computeIfAbsent(network, n -> new ArrayList<>()).add(environment);
+                environmentsByNetwork
+                        .computeIfAbsent(network, n -> new ArrayList<>())
+                        .add(environment);
             }
         } else if (resource instanceof IsolatedPlan plan) {
-            plansByNamespace.computeIfAbsent(plan.getMetadata().getNamespace(), n -> new ArrayList<>()).add(plan);
+            plansByNamespace
+                    .computeIfAbsent(plan.getMetadata().getNamespace(), n -> new ArrayList<>())
+                    .add(plan);
             plans.put(key(plan.getMetadata().getNamespace(), plan.getMetadata().getName()), plan);
         } else if (resource instanceof WebApp app) {
             String namespace = app.getMetadata().getNamespace();
             appsByNamespace.computeIfAbsent(namespace, n -> new ArrayList<>()).add(app);
             apps.put(key(namespace, app.getMetadata().getName()), app);
-            appsByPlan.computeIfAbsent(key(namespace, app.getSpec().getPlanName()), n -> new ArrayList<>()).add(app);
+            appsByPlan
+                    .computeIfAbsent(key(namespace, app.getSpec().getPlanName()), n -> new ArrayList<>())
+                    .add(app);
             plan(namespace, app.getSpec().getPlanName()).ifPresent(plan -> {
                 for (String host : app.getSpec().effectiveHostNames()) {
-                    appsByHostName.computeIfAbsent(key(namespace, plan.getSpec().getEnvironmentName()) + "/" + host, h -> new ArrayList<>()).add(app);
+                    appsByHostName
+                            .computeIfAbsent(
+                                    key(namespace, plan.getSpec().getEnvironmentName()) + "/" + host,
+                                    h -> new ArrayList<>())
+                            .add(app);
                 }
             });
         }

@@ -1,11 +1,11 @@
 package dev.appservice.operator.cli;
 
-import dev.appservice.operator.validation.AdmissionRules;
-import dev.appservice.operator.validation.Quoted;
-import dev.appservice.operator.validation.Violation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.validation.AdmissionRules;
+import dev.appservice.operator.validation.Quoted;
+import dev.appservice.operator.validation.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,8 +38,12 @@ public final class CommandLine {
     }
 
     public static boolean isOfflineCommand(String[] args) {
-        return args.length > 0 && (args[0].equals("render") || args[0].equals("validate")
-                || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h"));
+        return args.length > 0
+                && (args[0].equals("render")
+                        || args[0].equals("validate")
+                        || args[0].equals("help")
+                        || args[0].equals("--help")
+                        || args[0].equals("-h"));
     }
 
     public int run(String[] args) {
@@ -76,7 +80,8 @@ public final class CommandLine {
         OperatorSettings settings = OperatorSettings.defaults();
         AdmittedSet admitted = new AdmittedSet();
         List<Manifests.Entry> ordered = new ArrayList<>(input.entries());
-        ordered.sort(java.util.Comparator.comparing(e -> e.resource() instanceof AppServiceEnvironment ? 0 : e.resource() instanceof IsolatedPlan ? 1 : 2));
+        ordered.sort(java.util.Comparator.comparing(
+                e -> e.resource() instanceof AppServiceEnvironment ? 0 : e.resource() instanceof IsolatedPlan ? 1 : 2));
         for (Manifests.Entry entry : ordered) {
             List<Violation> violations = AdmissionRules.check(entry.resource(), null, admitted, settings.network());
             for (Violation v : violations) {
@@ -89,14 +94,20 @@ public final class CommandLine {
         warnings.forEach(w -> err.println("warning: " + Quoted.escaped(w)));
         errors.forEach(e -> err.println("error: " + Quoted.escaped(e)));
         if (!errors.isEmpty()) {
-            err.println(args[0] + ": " + errors.size() + " problem(s) found" + (args[0].equals("render") ? "; nothing rendered" : ""));
+            err.println(args[0] + ": " + errors.size() + " problem(s) found"
+                    + (args[0].equals("render") ? "; nothing rendered" : ""));
             return INVALID_INPUT;
         }
         if (args[0].equals("validate")) {
-            err.println("validate: " + input.entries().size() + " resource(s) valid" + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)"));
+            err.println("validate: " + input.entries().size() + " resource(s) valid"
+                    + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)"));
             return OK;
         }
-        List<HasMetadata> objects = DesiredObjects.of(input.environments(), input.plans(), input.apps(), settings,
+        List<HasMetadata> objects = DesiredObjects.of(
+                input.environments(),
+                input.plans(),
+                input.apps(),
+                settings,
                 w -> err.println("warning: " + Quoted.escaped(w)));
         try {
             YamlDocuments.write(objects, out);

@@ -4,23 +4,21 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.desired.AppChildren;
 import dev.appservice.operator.desired.EnvironmentChildren;
-import dev.appservice.operator.desired.NginxConfig;
+import dev.appservice.operator.desired.PlanChildren;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
-import dev.appservice.operator.desired.PlanChildren;
-import dev.appservice.operator.desired.AppChildren;
-import dev.appservice.operator.desired.SlotWorkloads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Every object the operator creates for a set of custom resources, in a stable order: per
@@ -31,59 +29,100 @@ import java.util.function.Consumer;
  * owner references, which need the live objects' UIDs).
  */
 public final class DesiredObjects {
-    private DesiredObjects() {
-    }
+    private DesiredObjects() {}
 
-    public static List<HasMetadata> of(List<AppServiceEnvironment> environments, List<IsolatedPlan> plans, List<WebApp> apps,
-            OperatorSettings settings, Consumer<String> warnings) {
+    public static List<HasMetadata> of(
+            List<AppServiceEnvironment> environments,
+            List<IsolatedPlan> plans,
+            List<WebApp> apps,
+            OperatorSettings settings,
+            Consumer<String> warnings) {
         List<HasMetadata> objects = new ArrayList<>();
         List<AppServiceEnvironment> sorted = environments.stream()
-                .sorted(Comparator.comparing((AppServiceEnvironment e) -> e.getMetadata().getNamespace())
+                .sorted(Comparator.comparing(
+                                (AppServiceEnvironment e) -> e.getMetadata().getNamespace())
                         .thenComparing(e -> e.getMetadata().getName()))
                 .toList();
-        // Grouped once, so each environment reads only its own plans and apps: O(objects), not O(environments x objects).
+        // Grouped once, so each environment reads only its own plans and apps: O(objects), not O(environments x
+        // objects).
         Map<String, List<IsolatedPlan>> plansByEnvironment = plans.stream()
-                .collect(Collectors.groupingBy(p -> key(p.getMetadata().getNamespace(), p.getSpec().getEnvironmentName())));
+                .collect(Collectors.groupingBy(
+                        p -> key(p.getMetadata().getNamespace(), p.getSpec().getEnvironmentName())));
         Map<String, List<WebApp>> appsByPlan = apps.stream()
-                .collect(Collectors.groupingBy(a -> key(a.getMetadata().getNamespace(), a.getSpec().getPlanName())));
+                .collect(Collectors.groupingBy(
+                        a -> key(a.getMetadata().getNamespace(), a.getSpec().getPlanName())));
         Map<String, EnvironmentTopology> topologies = new HashMap<>();
         for (AppServiceEnvironment environment : sorted) {
-            List<IsolatedPlan> own = plansByEnvironment.getOrDefault(key(environment.getMetadata().getNamespace(), environment.getMetadata().getName()), List.of());
-            List<WebApp> ownApps = own.stream().flatMap(p -> appsByPlan.getOrDefault(key(p.getMetadata().getNamespace(), p.getMetadata().getName()), List.of()).stream())
+            List<IsolatedPlan> own = plansByEnvironment.getOrDefault(
+                    key(
+                            environment.getMetadata().getNamespace(),
+                            environment.getMetadata().getName()),
+                    List.of());
+            List<WebApp> ownApps = own.stream()
+                    .flatMap(
+                            p -> appsByPlan
+                                    .getOrDefault(
+                                            key(
+                                                    p.getMetadata().getNamespace(),
+                                                    p.getMetadata().getName()),
+                                            List.of())
+                                    .stream())
                     .toList();
-            topologies.put(key(environment.getMetadata().getNamespace(), environment.getMetadata().getName()), new EnvironmentTopology(environment, own, ownApps));
+            topologies.put(
+                    key(
+                            environment.getMetadata().getNamespace(),
+                            environment.getMetadata().getName()),
+                    new EnvironmentTopology(environment, own, ownApps));
         }
         // Environments are independent: built on every core, kept in order.
-        sorted.parallelStream().map(environment -> ofEnvironment(topologies.get(key(environment.getMetadata().getNamespace(),
-                environment.getMetadata().getName())), settings)).forEachOrdered(objects::addAll);
+        sorted.parallelStream()
+                .map(environment -> ofEnvironment(
+                        topologies.get(key(
+                                environment.getMetadata().getNamespace(),
+                                environment.getMetadata().getName())),
+                        settings))
+                .forEachOrdered(objects::addAll);
         Set<String> planKeys = new HashSet<>();
         for (IsolatedPlan plan : plans) {
-            planKeys.add(key(plan.getMetadata().getNamespace(), plan.getMetadata().getName()));
-            if (!topologies.containsKey(key(plan.getMetadata().getNamespace(), plan.getSpec().getEnvironmentName()))) {
-                warnings.accept("IsolatedPlan " + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName()
-                        + ": AppServiceEnvironment " + plan.getMetadata().getNamespace() + "/" + plan.getSpec().getEnvironmentName()
+            planKeys.add(
+                    key(plan.getMetadata().getNamespace(), plan.getMetadata().getName()));
+            if (!topologies.containsKey(
+                    key(plan.getMetadata().getNamespace(), plan.getSpec().getEnvironmentName()))) {
+                warnings.accept("IsolatedPlan " + plan.getMetadata().getNamespace() + "/"
+                        + plan.getMetadata().getName()
+                        + ": AppServiceEnvironment " + plan.getMetadata().getNamespace() + "/"
+                        + plan.getSpec().getEnvironmentName()
                         + " is not in the input; no workers rendered (the operator waits for it: EnvironmentNotFound)");
             }
         }
         for (AppServiceEnvironment environment : sorted) {
-            EnvironmentTopology topology = topologies.get(key(environment.getMetadata().getNamespace(), environment.getMetadata().getName()));
+            EnvironmentTopology topology = topologies.get(key(
+                    environment.getMetadata().getNamespace(),
+                    environment.getMetadata().getName()));
             for (IsolatedPlan plan : topology.plans()) {
                 List<WebApp> admitted = topology.admittedApps(plan);
-                Set<String> running = admitted.stream().map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
+                Set<String> running =
+                        admitted.stream().map(a -> a.getMetadata().getName()).collect(Collectors.toSet());
                 for (WebApp app : topology.apps(plan)) {
                     if (!running.contains(app.getMetadata().getName())) {
-                        warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/" + app.getMetadata().getName() + ": IsolatedPlan "
-                                + plan.getMetadata().getNamespace() + "/" + plan.getMetadata().getName() + " runs at most "
-                                + AppDensity.appsPerInstance(topology.workerSize(plan)) + " apps and slots on its " + topology.workerSize(plan)
+                        warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/"
+                                + app.getMetadata().getName() + ": IsolatedPlan "
+                                + plan.getMetadata().getNamespace() + "/"
+                                + plan.getMetadata().getName() + " runs at most "
+                                + AppDensity.appsPerInstance(topology.workerSize(plan)) + " apps and slots on its "
+                                + topology.workerSize(plan)
                                 + " instances; the app is not rendered (the operator reports PlanCapacityExceeded)");
                     }
                 }
             }
         }
         for (WebApp app : apps) {
-            if (!planKeys.contains(key(app.getMetadata().getNamespace(), app.getSpec().getPlanName()))) {
-                warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/" + app.getMetadata().getName() + ": IsolatedPlan "
-                        + app.getMetadata().getNamespace() + "/" + app.getSpec().getPlanName() + " is not in the input; the app is not rendered");
+            if (!planKeys.contains(
+                    key(app.getMetadata().getNamespace(), app.getSpec().getPlanName()))) {
+                warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/"
+                        + app.getMetadata().getName() + ": IsolatedPlan "
+                        + app.getMetadata().getNamespace() + "/" + app.getSpec().getPlanName()
+                        + " is not in the input; the app is not rendered");
             }
         }
         return objects;
@@ -98,7 +137,8 @@ public final class DesiredObjects {
         // No cluster, so no Service has an address: the apps' servers answer 503 until one has.
         objects.addAll(EnvironmentChildren.offline(topology, settings).all());
         for (IsolatedPlan plan : topology.plans()) {
-            objects.addAll(PlanChildren.of(plan, java.util.Optional.of(topology), settings).all());
+            objects.addAll(PlanChildren.of(plan, java.util.Optional.of(topology), settings)
+                    .all());
             for (WebApp app : topology.admittedApps(plan)) {
                 objects.addAll(AppChildren.of(topology, plan, app).all());
             }

@@ -15,7 +15,8 @@ public class Main {
 
     public static void main(String... args) {
         if (CommandLine.isOfflineCommand(args)) {
-            // The libraries that log through java.util.logging (cel-java) find Quarkus's log manager, as in the operator.
+            // The libraries that log through java.util.logging (cel-java) find Quarkus's log manager, as in the
+            // operator.
             System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
             int code;
             try {

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appservice.operator.schema.CustomResourceSchemaValidation;
 import dev.appservice.operator.validation.MetadataRules;
 import dev.appservice.operator.validation.Quoted;
@@ -32,7 +32,9 @@ public final class Manifests {
     public static final String API_VERSION = AppServiceEnvironment.GROUP + "/" + AppServiceEnvironment.VERSION;
 
     /** Text shown as it is in messages: printable, without quotes or spaces, not too long. */
-    private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z0-9._/<>:+@=-]{1,100}");
+    private static final java.util.regex.Pattern PLAIN =
+            java.util.regex.Pattern.compile("[A-Za-z0-9._/<>:+@=-]{1,100}");
+
     private static final CustomResourceSchemaValidation SCHEMAS = CustomResourceSchemaValidation.fromClasspath();
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -40,29 +42,36 @@ public final class Manifests {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     /** A custom resource, the file it came from and where in it ({@code file (document 2)}). */
-    public record Entry(Path file, String where, HasMetadata resource) {
-    }
+    public record Entry(Path file, String where, HasMetadata resource) {}
 
     /** What was read: resources, errors and warnings, each line naming its file. */
     public record Result(List<Entry> entries, List<String> errors, List<String> warnings) {
         public List<AppServiceEnvironment> environments() {
-            return entries.stream().map(Entry::resource).filter(AppServiceEnvironment.class::isInstance)
-                    .map(AppServiceEnvironment.class::cast).toList();
+            return entries.stream()
+                    .map(Entry::resource)
+                    .filter(AppServiceEnvironment.class::isInstance)
+                    .map(AppServiceEnvironment.class::cast)
+                    .toList();
         }
 
         public List<IsolatedPlan> plans() {
-            return entries.stream().map(Entry::resource).filter(IsolatedPlan.class::isInstance)
-                    .map(IsolatedPlan.class::cast).toList();
+            return entries.stream()
+                    .map(Entry::resource)
+                    .filter(IsolatedPlan.class::isInstance)
+                    .map(IsolatedPlan.class::cast)
+                    .toList();
         }
 
         public List<WebApp> apps() {
-            return entries.stream().map(Entry::resource).filter(WebApp.class::isInstance)
-                    .map(WebApp.class::cast).toList();
+            return entries.stream()
+                    .map(Entry::resource)
+                    .filter(WebApp.class::isInstance)
+                    .map(WebApp.class::cast)
+                    .toList();
         }
     }
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     public static Result read(List<Path> paths) {
         List<Entry> entries = new ArrayList<>();
@@ -90,13 +99,17 @@ public final class Manifests {
         List<Entry> kept = new ArrayList<>();
         for (Entry entry : entries) {
             HasMetadata resource = entry.resource();
-            String key = resource.getKind() + "/" + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+            String key = resource.getKind() + "/" + resource.getMetadata().getNamespace() + "/"
+                    + resource.getMetadata().getName();
             Entry earlier = first.putIfAbsent(key, entry);
             if (earlier == null) {
                 kept.add(entry);
             } else {
-                errors.add(entry.where() + ": " + resource.getKind() + " " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName()
-                        + ": metadata.name: Duplicate value: the same object is already defined in " + earlier.where() + " (one object per kind, namespace and name)");
+                errors.add(entry.where() + ": " + resource.getKind() + " "
+                        + resource.getMetadata().getNamespace() + "/"
+                        + resource.getMetadata().getName()
+                        + ": metadata.name: Duplicate value: the same object is already defined in " + earlier.where()
+                        + " (one object per kind, namespace and name)");
             }
         }
         return kept;
@@ -131,7 +144,10 @@ public final class Manifests {
         for (int i = 0; i < documents.size(); i++) {
             JsonNode doc = documents.get(i).node();
             String where = shownFile + (documents.size() > 1 ? " (document " + (i + 1) + ")" : "");
-            if (doc.isObject() && doc.has("kind") && "List".equals(doc.get("kind").asText()) && doc.has("items")) {
+            if (doc.isObject()
+                    && doc.has("kind")
+                    && "List".equals(doc.get("kind").asText())
+                    && doc.has("items")) {
                 int item = 0;
                 for (JsonNode element : doc.get("items")) {
                     readObject(file, where + " (items[" + item++ + "])", element, entries, errors, warnings);
@@ -142,27 +158,35 @@ public final class Manifests {
         }
     }
 
-    private static void readObject(Path file, String where, JsonNode doc, List<Entry> entries, List<String> errors, List<String> warnings) {
+    private static void readObject(
+            Path file, String where, JsonNode doc, List<Entry> entries, List<String> errors, List<String> warnings) {
         if (!doc.isObject()) {
             errors.add(where + ": expected a Kubernetes object (a mapping with apiVersion and kind)");
             return;
         }
-        String apiVersion = doc.path("apiVersion").isTextual() ? doc.path("apiVersion").asText() : "";
+        String apiVersion =
+                doc.path("apiVersion").isTextual() ? doc.path("apiVersion").asText() : "";
         String kind = doc.path("kind").isTextual() ? doc.path("kind").asText() : "";
-        String name = doc.path("metadata").path("name").isTextual() ? doc.path("metadata").path("name").asText() : "<unnamed>";
-        String namespace = doc.path("metadata").path("namespace").isTextual() && !doc.path("metadata").path("namespace").asText().isEmpty()
-                ? doc.path("metadata").path("namespace").asText() : "default";
+        String name = doc.path("metadata").path("name").isTextual()
+                ? doc.path("metadata").path("name").asText()
+                : "<unnamed>";
+        String namespace = doc.path("metadata").path("namespace").isTextual()
+                        && !doc.path("metadata").path("namespace").asText().isEmpty()
+                ? doc.path("metadata").path("namespace").asText()
+                : "default";
         String object = (kind.isEmpty() ? "object" : shown(kind)) + " " + shown(namespace) + "/" + shown(name);
         if (apiVersion.isEmpty() || kind.isEmpty()) {
             errors.add(where + ": " + object + ": apiVersion and kind are required (strings)");
             return;
         }
         if (!apiVersion.startsWith(AppServiceEnvironment.GROUP + "/")) {
-            warnings.add(where + ": " + shown(kind) + " " + shown(name) + " (" + shown(apiVersion) + "): not an " + AppServiceEnvironment.GROUP + " resource, skipped");
+            warnings.add(where + ": " + shown(kind) + " " + shown(name) + " (" + shown(apiVersion) + "): not an "
+                    + AppServiceEnvironment.GROUP + " resource, skipped");
             return;
         }
         if (!apiVersion.equals(API_VERSION)) {
-            errors.add(where + ": " + object + ": apiVersion " + shown(apiVersion) + " is not served; use " + API_VERSION);
+            errors.add(
+                    where + ": " + object + ": apiVersion " + shown(apiVersion) + " is not served; use " + API_VERSION);
             return;
         }
         Class<? extends HasMetadata> type = switch (kind) {
@@ -187,21 +211,27 @@ public final class Manifests {
         }
         try {
             HasMetadata resource = YAML.treeToValue(doc, type);
-            if (resource.getMetadata().getNamespace() == null || resource.getMetadata().getNamespace().isEmpty()) {
+            if (resource.getMetadata().getNamespace() == null
+                    || resource.getMetadata().getNamespace().isEmpty()) {
                 resource.getMetadata().setNamespace("default");
             }
             entries.add(new Entry(file, where, resource));
         } catch (UnrecognizedPropertyException e) {
             errors.add(where + ": " + object + ": " + path(e) + " is not a field of " + kind);
         } catch (InvalidFormatException e) {
-            errors.add(where + ": " + object + ": " + path(e) + " has an invalid value " + Quoted.of(String.valueOf(e.getValue()))
-                    + (e.getTargetType() != null && e.getTargetType().isEnum() ? " (allowed: " + enumValues(e.getTargetType()) + ")" : ""));
+            errors.add(where + ": " + object + ": " + path(e) + " has an invalid value "
+                    + Quoted.of(String.valueOf(e.getValue()))
+                    + (e.getTargetType() != null && e.getTargetType().isEnum()
+                            ? " (allowed: " + enumValues(e.getTargetType()) + ")"
+                            : ""));
         } catch (MismatchedInputException e) {
             errors.add(where + ": " + object + ": " + path(e) + " has the wrong type");
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-            errors.add(where + ": " + object + ": " + path(e) + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            errors.add(where + ": " + object + ": " + path(e) + " cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
         } catch (IOException | RuntimeException e) {
-            errors.add(where + ": " + object + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+            errors.add(
+                    where + ": " + object + ": cannot be read (" + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -56,15 +56,12 @@ final class StrictYaml {
     static final int NESTING_DEPTH_LIMIT = 100;
 
     /** A document read, or why it could not be. */
-    record Document(JsonNode node, int line) {
-    }
+    record Document(JsonNode node, int line) {}
 
     /** The documents of a file, or the one error that stopped reading it. */
-    record Read(List<Document> documents, Optional<String> error) {
-    }
+    record Read(List<Document> documents, Optional<String> error) {}
 
-    private StrictYaml() {
-    }
+    private StrictYaml() {}
 
     static Read read(Path file) {
         List<Document> documents = new ArrayList<>();
@@ -89,8 +86,10 @@ final class StrictYaml {
             return new Read(documents, Optional.of(e.getMessage()));
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            return new Read(documents, Optional.of((mark == null ? "" : "line " + line(mark) + ": ") + "not valid YAML: "
-                    + describe(e.getProblem() != null ? e.getProblem() : e.getContext())));
+            return new Read(
+                    documents,
+                    Optional.of((mark == null ? "" : "line " + line(mark) + ": ") + "not valid YAML: "
+                            + describe(e.getProblem() != null ? e.getProblem() : e.getContext())));
         } catch (YAMLException e) {
             return new Read(documents, Optional.of("not valid YAML: " + describe(e.getMessage())));
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -103,7 +102,8 @@ final class StrictYaml {
             return "unreadable";
         }
         if (message.contains("exceeds the limit")) {
-            return "a document is longer than " + DOCUMENT_CODE_POINT_LIMIT + " characters (the API server's 3 MiB request limit)";
+            return "a document is longer than " + DOCUMENT_CODE_POINT_LIMIT
+                    + " characters (the API server's 3 MiB request limit)";
         }
         String first = message.lines().findFirst().orElse(message);
         return Quoted.of(first).replaceAll("^'|'$", "");
@@ -181,14 +181,16 @@ final class StrictYaml {
 
         JsonNode convert(Node node, int depth) {
             if (++values > EXPANDED_VALUES_LIMIT) {
-                throw new RefusedYaml("line " + line(node.getStartMark()) + ": the document expands to more than " + EXPANDED_VALUES_LIMIT
-                        + " values through its aliases");
+                throw new RefusedYaml("line " + line(node.getStartMark()) + ": the document expands to more than "
+                        + EXPANDED_VALUES_LIMIT + " values through its aliases");
             }
             if (depth > NESTING_DEPTH_LIMIT) {
-                throw new RefusedYaml("line " + line(node.getStartMark()) + ": nested deeper than " + NESTING_DEPTH_LIMIT + " levels");
+                throw new RefusedYaml("line " + line(node.getStartMark()) + ": nested deeper than "
+                        + NESTING_DEPTH_LIMIT + " levels");
             }
             if (open.put(node, Boolean.TRUE) != null) {
-                throw new RefusedYaml("line " + line(node.getStartMark()) + ": an alias refers to a collection that contains it");
+                throw new RefusedYaml(
+                        "line " + line(node.getStartMark()) + ": an alias refers to a collection that contains it");
             }
             try {
                 if (node instanceof ScalarNode scalar) {
@@ -219,7 +221,8 @@ final class StrictYaml {
                     for (Node source : sources) {
                         JsonNode converted = convert(source, depth + 1);
                         if (!converted.isObject()) {
-                            throw new RefusedYaml("line " + line(source.getStartMark()) + ": a merge key (<<) needs a mapping");
+                            throw new RefusedYaml(
+                                    "line " + line(source.getStartMark()) + ": a merge key (<<) needs a mapping");
                         }
                         merged.add((ObjectNode) converted);
                     }
@@ -231,8 +234,8 @@ final class StrictYaml {
                 String key = keyScalar.getValue();
                 Integer first = lines.putIfAbsent(key, line(keyNode.getStartMark()));
                 if (first != null) {
-                    throw new RefusedYaml("line " + line(keyNode.getStartMark()) + ": key " + Quoted.of(key) + " already set on line " + first
-                            + " (kubectl refuses duplicate keys)");
+                    throw new RefusedYaml("line " + line(keyNode.getStartMark()) + ": key " + Quoted.of(key)
+                            + " already set on line " + first + " (kubectl refuses duplicate keys)");
                 }
                 object.set(key, convert(tuple.getValueNode(), depth + 1));
             }
@@ -254,20 +257,24 @@ final class StrictYaml {
                 return JsonNodeFactory.instance.nullNode();
             }
             if (tag.equals(Tag.BOOL)) {
-                return JsonNodeFactory.instance.booleanNode(switch (text.toLowerCase()) {
-                    case "true", "yes", "on", "y" -> true;
-                    default -> false;
-                });
+                return JsonNodeFactory.instance.booleanNode(
+                        switch (text.toLowerCase()) {
+                            case "true", "yes", "on", "y" -> true;
+                            default -> false;
+                        });
             }
             if (tag.equals(Tag.INT)) {
                 Optional<BigInteger> value = integer(text);
                 if (value.isPresent()) {
                     BigInteger v = value.get();
-                    // The narrowest number node, as Jackson's own YAML parser gives (an IntOrString binds from an int only).
+                    // The narrowest number node, as Jackson's own YAML parser gives (an IntOrString binds from an int
+                    // only).
                     if (v.bitLength() < Integer.SIZE) {
                         return JsonNodeFactory.instance.numberNode(v.intValue());
                     }
-                    return v.bitLength() < Long.SIZE ? JsonNodeFactory.instance.numberNode(v.longValue()) : JsonNodeFactory.instance.numberNode(v);
+                    return v.bitLength() < Long.SIZE
+                            ? JsonNodeFactory.instance.numberNode(v.longValue())
+                            : JsonNodeFactory.instance.numberNode(v);
                 }
                 return JsonNodeFactory.instance.textNode(text);
             }

@@ -20,21 +20,21 @@ import java.util.List;
  */
 final class YamlDocuments {
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-            .disable(YAMLGenerator.Feature.SPLIT_LINES)
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build())
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+                    .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                    .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+                    .build())
             .registerModule(new UnmatchedFieldTypeModule())
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
-    private YamlDocuments() {
-    }
+    private YamlDocuments() {}
 
     /** Writes the objects in order; they are serialised on every core, each its own document. */
     static void write(List<? extends HasMetadata> objects, OutputStream out) throws IOException {
-        List<byte[]> documents = objects.parallelStream().map(YamlDocuments::document).toList();
+        List<byte[]> documents =
+                objects.parallelStream().map(YamlDocuments::document).toList();
         for (byte[] document : documents) {
             out.write(document);
         }
@@ -45,7 +45,10 @@ final class YamlDocuments {
         try {
             return YAML.writeValueAsBytes(object);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + object.getKind() + " " + object.getMetadata().getName() + " as YAML", e);
+            throw new UncheckedIOException(
+                    "cannot write " + object.getKind() + " "
+                            + object.getMetadata().getName() + " as YAML",
+                    e);
         }
     }
 }

@@ -33,21 +33,25 @@ public class LeaderElection {
     @Dependent
     LeaderElectionConfiguration leaderElectionConfiguration(
             @ConfigProperty(name = "ase.leader-election.enabled", defaultValue = "false") boolean enabled,
-            @ConfigProperty(name = "ase.leader-election.lease-name", defaultValue = DEFAULT_LEASE_NAME) String leaseName,
+            @ConfigProperty(name = "ase.leader-election.lease-name", defaultValue = DEFAULT_LEASE_NAME)
+                    String leaseName,
             @ConfigProperty(name = "ase.leader-election.lease-namespace") Optional<String> leaseNamespace) {
         Optional<LeaderElectionConfiguration> configuration = configuration(enabled, leaseName, leaseNamespace);
-        configuration.ifPresent(c -> LOG.infof("Leader election on Lease %s in namespace %s", c.getLeaseName(),
-                c.getLeaseNamespace().orElse("(the operator's)")));
+        configuration.ifPresent(c -> LOG.infof(
+                "Leader election on Lease %s in namespace %s",
+                c.getLeaseName(), c.getLeaseNamespace().orElse("(the operator's)")));
         return configuration.orElse(null);
     }
 
     /** The configuration for these settings; empty when leader election is off. */
-    public static Optional<LeaderElectionConfiguration> configuration(boolean enabled, String leaseName, Optional<String> leaseNamespace) {
+    public static Optional<LeaderElectionConfiguration> configuration(
+            boolean enabled, String leaseName, Optional<String> leaseNamespace) {
         if (!enabled) {
             return Optional.empty();
         }
         if (leaseName == null || leaseName.isBlank()) {
-            throw new IllegalArgumentException("ase.leader-election.lease-name must not be blank when leader election is enabled");
+            throw new IllegalArgumentException(
+                    "ase.leader-election.lease-name must not be blank when leader election is enabled");
         }
         var builder = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName);
         leaseNamespace.filter(ns -> !ns.isBlank()).ifPresent(builder::withLeaseNamespace);

@@ -14,13 +14,21 @@ import java.util.Map;
  * @param dnsNamespace           namespace of the cluster DNS, kept reachable under outbound rules
  * @param dnsPodLabels           labels of the cluster DNS pods
  */
-public record NetworkSettings(String operatorNamespace, List<String> azureLoadBalancerCidrs, List<String> podCidrs,
-        String dnsNamespace, Map<String, String> dnsPodLabels) {
+public record NetworkSettings(
+        String operatorNamespace,
+        List<String> azureLoadBalancerCidrs,
+        List<String> podCidrs,
+        String dnsNamespace,
+        Map<String, String> dnsPodLabels) {
 
     public static final String DEFAULT_OPERATOR_NAMESPACE = "ase-operator";
 
     public static NetworkSettings defaults() {
-        return new NetworkSettings(DEFAULT_OPERATOR_NAMESPACE, List.of(), List.of("10.244.0.0/16", "fd00:10:244::/56"),
-                "kube-system", Map.of("k8s-app", "kube-dns"));
+        return new NetworkSettings(
+                DEFAULT_OPERATOR_NAMESPACE,
+                List.of(),
+                List.of("10.244.0.0/16", "fd00:10:244::/56"),
+                "kube-system",
+                Map.of("k8s-app", "kube-dns"));
     }
 }

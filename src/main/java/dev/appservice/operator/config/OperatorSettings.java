@@ -26,7 +26,10 @@ public record OperatorSettings(String placeholderImage, NetworkSettings network,
     public static final Duration DEFAULT_LEGACY_DRAIN_PERIOD = Duration.ofMinutes(2);
 
     public static OperatorSettings defaults() {
-        return new OperatorSettings(AppServiceEnvironmentSpec.DEFAULT_FRONT_END_IMAGE, NetworkSettings.defaults(), DEFAULT_LEGACY_DRAIN_PERIOD);
+        return new OperatorSettings(
+                AppServiceEnvironmentSpec.DEFAULT_FRONT_END_IMAGE,
+                NetworkSettings.defaults(),
+                DEFAULT_LEGACY_DRAIN_PERIOD);
     }
 
     /** The settings from the running operator's configuration, falling back to the defaults. */
@@ -37,11 +40,15 @@ public record OperatorSettings(String placeholderImage, NetworkSettings network,
         return new OperatorSettings(
                 config.getOptionalValue("ase.placeholder-image", String.class).orElse(defaults.placeholderImage()),
                 new NetworkSettings(
-                        config.getOptionalValue("ase.operator-namespace", String.class).orElse(network.operatorNamespace()),
-                        config.getOptionalValues("ase.azure-load-balancer-cidrs", String.class).orElse(network.azureLoadBalancerCidrs()),
+                        config.getOptionalValue("ase.operator-namespace", String.class)
+                                .orElse(network.operatorNamespace()),
+                        config.getOptionalValues("ase.azure-load-balancer-cidrs", String.class)
+                                .orElse(network.azureLoadBalancerCidrs()),
                         config.getOptionalValues("ase.pod-cidrs", String.class).orElse(network.podCidrs()),
-                        config.getOptionalValue("ase.dns.namespace", String.class).orElse(network.dnsNamespace()),
+                        config.getOptionalValue("ase.dns.namespace", String.class)
+                                .orElse(network.dnsNamespace()),
                         network.dnsPodLabels()),
-                config.getOptionalValue("ase.legacy-drain-period", Duration.class).orElse(defaults.legacyDrainPeriod()));
+                config.getOptionalValue("ase.legacy-drain-period", Duration.class)
+                        .orElse(defaults.legacyDrainPeriod()));
     }
 }

@@ -26,7 +26,8 @@ public final class AffinityUpstreams {
     static final String SECURE_COOKIE_VARIABLE = "$arr_affinity_cookie_secure";
     static final String SAME_SITE_COOKIE_VARIABLE = "$arr_affinity_same_site_cookie";
     /** What an instance address may look like in the file: an IPv4 or bracketed IPv6 address and a port. */
-    private static final Pattern SAFE_ADDRESS = Pattern.compile("^(\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-fA-F:.]{2,45}\\]):\\d{1,5}$");
+    private static final Pattern SAFE_ADDRESS =
+            Pattern.compile("^(\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-fA-F:.]{2,45}\\]):\\d{1,5}$");
 
     /** The ready instance addresses ({@code ip:port}) of an app, for apps with affinity. */
     @FunctionalInterface
@@ -37,27 +38,64 @@ public final class AffinityUpstreams {
         Endpoints NONE = (plan, app) -> List.of();
     }
 
-    private AffinityUpstreams() {
-    }
+    private AffinityUpstreams() {}
 
     /** The instance addresses that may be written, sorted (a stable file for the same set). */
     static List<String> servers(List<String> endpoints) {
-        return endpoints.stream().filter(e -> e != null && SAFE_ADDRESS.matcher(e).matches()).distinct().sorted().toList();
+        return endpoints.stream()
+                .filter(e -> e != null && SAFE_ADDRESS.matcher(e).matches())
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     /** The http-level maps the affinity apps' servers use: the hash key and the cookies to set. */
     static void maps(StringBuilder c) {
-        c.append("\n    # Client affinity (spec.clientAffinity): the ").append(COOKIE).append(" cookie keys the instance; a client without one gets one.\n");
+        c.append("\n    # Client affinity (spec.clientAffinity): the ")
+                .append(COOKIE)
+                .append(" cookie keys the instance; a client without one gets one.\n");
         c.append("    map $cookie_").append(SAME_SITE_COOKIE).append(" $arr_affinity_same_site_key {\n");
-        c.append("        \"\" $request_id;\n        default $cookie_").append(SAME_SITE_COOKIE).append(";\n    }\n");
-        c.append("    map $cookie_").append(COOKIE).append(' ').append(KEY_VARIABLE).append(" {\n");
-        c.append("        \"\" $arr_affinity_same_site_key;\n        default $cookie_").append(COOKIE).append(";\n    }\n");
-        c.append("    map \"$cookie_").append(COOKIE).append("$cookie_").append(SAME_SITE_COOKIE).append("\" ").append(COOKIE_VARIABLE).append(" {\n");
-        c.append("        \"\" \"").append(COOKIE).append("=$request_id; Path=/; HttpOnly\";\n        default \"\";\n    }\n");
-        c.append("    map \"$cookie_").append(COOKIE).append("$cookie_").append(SAME_SITE_COOKIE).append("\" ").append(SECURE_COOKIE_VARIABLE).append(" {\n");
-        c.append("        \"\" \"").append(COOKIE).append("=$request_id; Path=/; HttpOnly; Secure\";\n        default \"\";\n    }\n");
-        c.append("    map \"$cookie_").append(COOKIE).append("$cookie_").append(SAME_SITE_COOKIE).append("\" ").append(SAME_SITE_COOKIE_VARIABLE).append(" {\n");
-        c.append("        \"\" \"").append(SAME_SITE_COOKIE).append("=$request_id; Path=/; HttpOnly; SameSite=None; Secure\";\n        default \"\";\n    }\n");
+        c.append("        \"\" $request_id;\n        default $cookie_")
+                .append(SAME_SITE_COOKIE)
+                .append(";\n    }\n");
+        c.append("    map $cookie_")
+                .append(COOKIE)
+                .append(' ')
+                .append(KEY_VARIABLE)
+                .append(" {\n");
+        c.append("        \"\" $arr_affinity_same_site_key;\n        default $cookie_")
+                .append(COOKIE)
+                .append(";\n    }\n");
+        c.append("    map \"$cookie_")
+                .append(COOKIE)
+                .append("$cookie_")
+                .append(SAME_SITE_COOKIE)
+                .append("\" ")
+                .append(COOKIE_VARIABLE)
+                .append(" {\n");
+        c.append("        \"\" \"")
+                .append(COOKIE)
+                .append("=$request_id; Path=/; HttpOnly\";\n        default \"\";\n    }\n");
+        c.append("    map \"$cookie_")
+                .append(COOKIE)
+                .append("$cookie_")
+                .append(SAME_SITE_COOKIE)
+                .append("\" ")
+                .append(SECURE_COOKIE_VARIABLE)
+                .append(" {\n");
+        c.append("        \"\" \"")
+                .append(COOKIE)
+                .append("=$request_id; Path=/; HttpOnly; Secure\";\n        default \"\";\n    }\n");
+        c.append("    map \"$cookie_")
+                .append(COOKIE)
+                .append("$cookie_")
+                .append(SAME_SITE_COOKIE)
+                .append("\" ")
+                .append(SAME_SITE_COOKIE_VARIABLE)
+                .append(" {\n");
+        c.append("        \"\" \"")
+                .append(SAME_SITE_COOKIE)
+                .append("=$request_id; Path=/; HttpOnly; SameSite=None; Secure\";\n        default \"\";\n    }\n");
     }
 
     /** The upstream's balancing and servers: by the affinity key over the instances. */
@@ -72,8 +110,12 @@ public final class AffinityUpstreams {
     /** The Set-Cookie headers of a server of an affinity app (empty values are not sent). */
     static void cookies(StringBuilder c, boolean https) {
         if (https) {
-            c.append("    add_header Set-Cookie ").append(SECURE_COOKIE_VARIABLE).append(" always;\n");
-            c.append("    add_header Set-Cookie ").append(SAME_SITE_COOKIE_VARIABLE).append(" always;\n");
+            c.append("    add_header Set-Cookie ")
+                    .append(SECURE_COOKIE_VARIABLE)
+                    .append(" always;\n");
+            c.append("    add_header Set-Cookie ")
+                    .append(SAME_SITE_COOKIE_VARIABLE)
+                    .append(" always;\n");
         } else {
             c.append("    add_header Set-Cookie ").append(COOKIE_VARIABLE).append(" always;\n");
         }

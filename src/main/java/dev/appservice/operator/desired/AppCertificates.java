@@ -64,26 +64,25 @@ public final class AppCertificates {
     public static final int MAX_SECRET_BYTES = 900 * 1024;
     /** Base64 turns 3 bytes into 4. */
     private static final int BASE64_NUMERATOR = 4;
+
     private static final int BASE64_DENOMINATOR = 3;
     private static final int CONTENT_HASH_LENGTH = 8;
 
     /** Reasons of the app's {@code CertificateReady} condition. */
     public static final String REASON_SERVED = "Served";
+
     public static final String REASON_NOT_FOUND = "CertificateNotFound";
     public static final String REASON_INVALID = "CertificateInvalid";
 
-    private AppCertificates() {
-    }
+    private AppCertificates() {}
 
     /** What an app's Secret is good for at the front ends. */
     public sealed interface Verdict {
         /** Served: the PEM texts as they go to the front ends. */
-        record Usable(String certificate, String privateKey) implements Verdict {
-        }
+        record Usable(String certificate, String privateKey) implements Verdict {}
 
         /** Not served, and why (a {@code CertificateReady} reason and message). */
-        record Unusable(String reason, String message) implements Verdict {
-        }
+        record Unusable(String reason, String message) implements Verdict {}
     }
 
     /** The certificate file (without suffix) of each app whose certificate is copied, if it is. */
@@ -98,36 +97,49 @@ public final class AppCertificates {
     public static Verdict check(String namespace, String secretName, Optional<Secret> secret) {
         String ref = "Secret " + namespace + "/" + secretName;
         if (secret.isEmpty()) {
-            return new Verdict.Unusable(REASON_NOT_FOUND, ref + " (spec.tls.secretName) does not exist or is not of type " + SECRET_TYPE
-                    + "; the app's host names are served with the environment's certificate until it does");
+            return new Verdict.Unusable(
+                    REASON_NOT_FOUND,
+                    ref + " (spec.tls.secretName) does not exist or is not of type " + SECRET_TYPE
+                            + "; the app's host names are served with the environment's certificate until it does");
         }
         Secret s = secret.get();
         if (!SECRET_TYPE.equals(s.getType())) {
-            return new Verdict.Unusable(REASON_INVALID, ref + " is of type " + Quoted.of(s.getType()) + ", not " + SECRET_TYPE
-                    + "; the app's host names are served with the environment's certificate");
+            return new Verdict.Unusable(
+                    REASON_INVALID,
+                    ref + " is of type " + Quoted.of(s.getType()) + ", not " + SECRET_TYPE
+                            + "; the app's host names are served with the environment's certificate");
         }
         Optional<String> certificate = text(s, CERTIFICATE_KEY);
         Optional<String> key = text(s, PRIVATE_KEY_KEY);
         if (certificate.isEmpty() || key.isEmpty()) {
-            return new Verdict.Unusable(REASON_INVALID, ref + " lacks " + (certificate.isEmpty() ? CERTIFICATE_KEY : PRIVATE_KEY_KEY)
-                    + "; the app's host names are served with the environment's certificate");
+            return new Verdict.Unusable(
+                    REASON_INVALID,
+                    ref + " lacks " + (certificate.isEmpty() ? CERTIFICATE_KEY : PRIVATE_KEY_KEY)
+                            + "; the app's host names are served with the environment's certificate");
         }
         Optional<String> problem = keyPairProblem(certificate.get(), key.get());
         if (problem.isPresent()) {
-            return new Verdict.Unusable(REASON_INVALID, ref + ": " + problem.get() + "; the app's host names are served with the environment's certificate");
+            return new Verdict.Unusable(
+                    REASON_INVALID,
+                    ref + ": " + problem.get()
+                            + "; the app's host names are served with the environment's certificate");
         }
         return new Verdict.Usable(certificate.get(), key.get());
     }
 
     /** The file name (without suffix) of an app's certificate at the front ends: the app and the content. */
     public static String fileOf(WebApp app, Verdict.Usable pair) {
-        return "app-" + ResourceNames.hash(app.getMetadata().getNamespace() + "/" + app.getMetadata().getName()) + "-"
-                + ResourceNames.hash(pair.certificate() + "\n" + pair.privateKey()).substring(0, CONTENT_HASH_LENGTH);
+        return "app-"
+                + ResourceNames.hash(app.getMetadata().getNamespace() + "/"
+                        + app.getMetadata().getName()) + "-"
+                + ResourceNames.hash(pair.certificate() + "\n" + pair.privateKey())
+                        .substring(0, CONTENT_HASH_LENGTH);
     }
 
     /** Secret {@code index} of the copies: {@code <ase>-frontend-certs}, then {@code -01} to {@code -07}. */
     public static String secretName(String environment, int index) {
-        return ResourceNames.child(environment, index == 0 ? "frontend-certs" : String.format("frontend-certs-%02d", index));
+        return ResourceNames.child(
+                environment, index == 0 ? "frontend-certs" : String.format("frontend-certs-%02d", index));
     }
 
     /**
@@ -149,7 +161,8 @@ public final class AppCertificates {
         }
         for (Map.Entry<WebApp, Verdict.Usable> entry : usable.entrySet()) {
             String file = fileOf(entry.getKey(), entry.getValue());
-            var target = data.get(NginxConfig.shardOf(entry.getKey().getMetadata().getName(), count));
+            var target =
+                    data.get(NginxConfig.shardOf(entry.getKey().getMetadata().getName(), count));
             target.put(file + CERTIFICATE_SUFFIX, base64(entry.getValue().certificate()));
             target.put(file + PRIVATE_KEY_SUFFIX, base64(entry.getValue().privateKey()));
         }
@@ -157,9 +170,11 @@ public final class AppCertificates {
         for (int i = 0; i < count; i++) {
             long bytes = data.get(i).values().stream().mapToLong(String::length).sum();
             if (bytes > MAX_SECRET_BYTES) {
-                throw new IllegalStateException("the front ends' copies of the apps' certificates would take " + bytes + " bytes in "
-                        + secretName(topology.name(), i) + " (at most " + MAX_SECRET_BYTES + " in one Secret) with " + MAX_SECRETS
-                        + " Secrets: too many apps with their own certificates in one environment");
+                throw new IllegalStateException(
+                        "the front ends' copies of the apps' certificates would take " + bytes + " bytes in "
+                                + secretName(topology.name(), i) + " (at most " + MAX_SECRET_BYTES
+                                + " in one Secret) with " + MAX_SECRETS
+                                + " Secrets: too many apps with their own certificates in one environment");
             }
             secrets.add(new SecretBuilder()
                     .withNewMetadata()
@@ -169,7 +184,8 @@ public final class AppCertificates {
                     .withAnnotations(new TreeMap<>())
                     .endMetadata()
                     .withType("Opaque")
-                    // No data at all rather than an empty map, as the API server keeps it: nothing to update when nothing changed.
+                    // No data at all rather than an empty map, as the API server keeps it: nothing to update when
+                    // nothing changed.
                     .withData(data.get(i).isEmpty() ? null : data.get(i))
                     .build());
         }
@@ -194,7 +210,8 @@ public final class AppCertificates {
                 return Optional.empty();
             }
         }
-        String plain = secret.getStringData() == null ? null : secret.getStringData().get(key);
+        String plain =
+                secret.getStringData() == null ? null : secret.getStringData().get(key);
         return plain == null || plain.isBlank() ? Optional.empty() : Optional.of(plain);
     }
 
@@ -226,7 +243,8 @@ public final class AppCertificates {
             return Optional.of(PRIVATE_KEY_KEY + " is not an unencrypted PEM private key");
         }
         if (!signsFor(privateKey, certificate.getPublicKey())) {
-            return Optional.of(PRIVATE_KEY_KEY + " is not the private key of the first certificate in " + CERTIFICATE_KEY);
+            return Optional.of(
+                    PRIVATE_KEY_KEY + " is not the private key of the first certificate in " + CERTIFICATE_KEY);
         }
         return Optional.empty();
     }
@@ -239,8 +257,10 @@ public final class AppCertificates {
             case "Ed25519", "EdDSA" -> "Ed25519";
             default -> null;
         };
-        if (algorithm == null || !privateKey.getAlgorithm().equals(publicKey.getAlgorithm())
-                && !(privateKey.getAlgorithm().startsWith("EC") && publicKey.getAlgorithm().startsWith("EC"))) {
+        if (algorithm == null
+                || !privateKey.getAlgorithm().equals(publicKey.getAlgorithm())
+                        && !(privateKey.getAlgorithm().startsWith("EC")
+                                && publicKey.getAlgorithm().startsWith("EC"))) {
             return false;
         }
         try {

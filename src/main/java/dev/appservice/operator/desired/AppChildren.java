@@ -22,7 +22,11 @@ import java.util.Optional;
  * @param certificate the cert-manager Certificate for {@code spec.tls.issuerRef}; the reconciler
  *                    writes it only where cert-manager is installed
  */
-public record AppChildren(Deployment deployment, Service service, List<Deployment> slotDeployments, List<Service> slotServices,
+public record AppChildren(
+        Deployment deployment,
+        Service service,
+        List<Deployment> slotDeployments,
+        List<Service> slotServices,
         Optional<GenericKubernetesResource> certificate) {
 
     public AppChildren {
@@ -37,8 +41,12 @@ public record AppChildren(Deployment deployment, Service service, List<Deploymen
             slotDeployments.add(SlotWorkloads.deployment(topology, plan, app, slot.getName()));
             slotServices.add(SlotWorkloads.service(topology, plan, app, slot.getName()));
         }
-        return new AppChildren(AppWorkloads.deployment(topology, plan, app), AppWorkloads.service(topology, plan, app), slotDeployments,
-                slotServices, app.getSpec().issuerRef() == null ? Optional.empty() : Optional.of(IssuedCertificate.of(app)));
+        return new AppChildren(
+                AppWorkloads.deployment(topology, plan, app),
+                AppWorkloads.service(topology, plan, app),
+                slotDeployments,
+                slotServices,
+                app.getSpec().issuerRef() == null ? Optional.empty() : Optional.of(IssuedCertificate.of(app)));
     }
 
     /** Every child, in the order {@code render} prints them: the app's own, each slot's, then the Certificate. */

@@ -36,29 +36,48 @@ import java.util.TreeMap;
 public final class AppWorkloads {
     /** The name of the app's port, on its container and its Service. */
     public static final String PORT_NAME = "http";
+
     public static final int READINESS_PERIOD_SECONDS = 5;
     public static final int READINESS_FAILURE_THRESHOLD = 3;
     public static final int LIVENESS_PERIOD_SECONDS = 10;
     public static final int LIVENESS_FAILURE_THRESHOLD = 6;
     public static final int PROBE_TIMEOUT_SECONDS = 2;
 
-    private AppWorkloads() {
-    }
+    private AppWorkloads() {}
 
     /** The app's Deployment: replicas = the instances the environment grants its plan. */
     public static Deployment deployment(EnvironmentTopology topology, IsolatedPlan plan, WebApp app) {
         String appName = app.getMetadata().getName();
-        return deployment(topology, plan, app, ResourceNames.appWorkload(appName),
+        return deployment(
+                topology,
+                plan,
+                app,
+                ResourceNames.appWorkload(appName),
                 StandardLabels.forApp(topology.name(), plan.getMetadata().getName(), appName),
-                StandardLabels.appSelector(topology.name(), appName), StandardLabels.forAppPods(topology.name(), appName));
+                StandardLabels.appSelector(topology.name(), appName),
+                StandardLabels.forAppPods(topology.name(), appName));
     }
 
     /** A Deployment running the app's container (as {@code app} describes it) under the given name, labels and selector. */
-    static Deployment deployment(EnvironmentTopology topology, IsolatedPlan plan, WebApp app, String name, Map<String, String> labels,
-            Map<String, String> selector, Map<String, String> podLabels) {
-        Deployment deployment = new InstanceDeployment(name, app.getMetadata().getNamespace(), labels, selector,
-                topology.grantedInstances(plan), Map.of(), topology.environment().getSpec().effectiveZones(),
-                List.of(container(app, topology.workerSize(plan))), List.of()).build();
+    static Deployment deployment(
+            EnvironmentTopology topology,
+            IsolatedPlan plan,
+            WebApp app,
+            String name,
+            Map<String, String> labels,
+            Map<String, String> selector,
+            Map<String, String> podLabels) {
+        Deployment deployment = new InstanceDeployment(
+                        name,
+                        app.getMetadata().getNamespace(),
+                        labels,
+                        selector,
+                        topology.grantedInstances(plan),
+                        Map.of(),
+                        topology.environment().getSpec().effectiveZones(),
+                        List.of(container(app, topology.workerSize(plan))),
+                        List.of())
+                .build();
         deployment.getSpec().getTemplate().getMetadata().setLabels(new LinkedHashMap<>(podLabels));
         return deployment;
     }
@@ -71,13 +90,19 @@ public final class AppWorkloads {
                 .withNewMetadata()
                 .withName(ResourceNames.appWorkload(appName))
                 .withNamespace(app.getMetadata().getNamespace())
-                .withLabels(StandardLabels.forApp(topology.name(), plan.getMetadata().getName(), appName))
+                .withLabels(StandardLabels.forApp(
+                        topology.name(), plan.getMetadata().getName(), appName))
                 .withAnnotations(new TreeMap<>())
                 .endMetadata()
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(StandardLabels.appSelector(topology.name(), appName))
-                .addNewPort().withName(PORT_NAME).withProtocol("TCP").withPort(port).withTargetPort(new IntOrString(port)).endPort()
+                .addNewPort()
+                .withName(PORT_NAME)
+                .withProtocol("TCP")
+                .withPort(port)
+                .withTargetPort(new IntOrString(port))
+                .endPort()
                 .endSpec()
                 .build();
     }
@@ -85,14 +110,23 @@ public final class AppWorkloads {
     public static Container container(WebApp app, InstanceSize size) {
         int port = app.getSpec().effectivePort();
         List<EnvVar> env = new ArrayList<>();
-        env.add(new EnvVarBuilder().withName("PORT").withValue(Integer.toString(port)).build());
+        env.add(new EnvVarBuilder()
+                .withName("PORT")
+                .withValue(Integer.toString(port))
+                .build());
         if (app.getSpec().getEnv() != null) {
-            app.getSpec().getEnv().stream().filter(e -> !"PORT".equals(e.getName())).forEach(env::add);
+            app.getSpec().getEnv().stream()
+                    .filter(e -> !"PORT".equals(e.getName()))
+                    .forEach(env::add);
         }
         return new ContainerBuilder()
                 .withName(ResourceNames.containerName(app.getMetadata().getName()))
                 .withImage(app.getSpec().getImage())
-                .addNewPort().withName(PORT_NAME).withContainerPort(port).withProtocol("TCP").endPort()
+                .addNewPort()
+                .withName(PORT_NAME)
+                .withContainerPort(port)
+                .withProtocol("TCP")
+                .endPort()
                 .withEnv(env)
                 .withResources(AppDensity.appResources(size))
                 .withReadinessProbe(probe(app, READINESS_PERIOD_SECONDS, READINESS_FAILURE_THRESHOLD))
@@ -103,10 +137,15 @@ public final class AppWorkloads {
 
     private static Probe probe(WebApp app, int periodSeconds, int failureThreshold) {
         int port = app.getSpec().effectivePort();
-        ProbeBuilder probe = new ProbeBuilder().withPeriodSeconds(periodSeconds).withFailureThreshold(failureThreshold)
+        ProbeBuilder probe = new ProbeBuilder()
+                .withPeriodSeconds(periodSeconds)
+                .withFailureThreshold(failureThreshold)
                 .withTimeoutSeconds(PROBE_TIMEOUT_SECONDS);
         if (app.getSpec().getHealthCheckPath() != null) {
-            probe.withNewHttpGet().withPath(app.getSpec().getHealthCheckPath()).withPort(new IntOrString(port)).endHttpGet();
+            probe.withNewHttpGet()
+                    .withPath(app.getSpec().getHealthCheckPath())
+                    .withPort(new IntOrString(port))
+                    .endHttpGet();
         } else {
             probe.withNewTcpSocket().withPort(new IntOrString(port)).endTcpSocket();
         }

@@ -1,10 +1,10 @@
 package dev.appservice.operator.desired;
 
+import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import dev.appservice.operator.api.WebApp;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -32,8 +32,17 @@ import java.util.Optional;
  * @param workerPools V1: one placeholder Deployment per worker pool; empty for V2
  * @param network the NetworkPolicies compiled from the NSG, with the compiler's findings
  */
-public record EnvironmentChildren(EnvironmentTopology topology, FrontEndConfiguration frontEndConfiguration, List<ConfigMap> frontEndConfig,
-        List<Secret> frontEndCertificates, Deployment frontEnds, Service vip, Service internal, Service management, List<Deployment> workerPools, NsgCompiler.Result network) {
+public record EnvironmentChildren(
+        EnvironmentTopology topology,
+        FrontEndConfiguration frontEndConfiguration,
+        List<ConfigMap> frontEndConfig,
+        List<Secret> frontEndCertificates,
+        Deployment frontEnds,
+        Service vip,
+        Service internal,
+        Service management,
+        List<Deployment> workerPools,
+        NsgCompiler.Result network) {
 
     public EnvironmentChildren {
         frontEndConfig = List.copyOf(frontEndConfig);
@@ -46,13 +55,24 @@ public record EnvironmentChildren(EnvironmentTopology topology, FrontEndConfigur
      * its apps: their Services' addresses, their instances and certificates ({@code edges}), and
      * which apps' own certificates are usable.
      */
-    public static EnvironmentChildren of(EnvironmentTopology topology, NginxConfig.AppAddresses addresses, NginxConfig.AppEdges edges,
-            Map<WebApp, AppCertificates.Verdict.Usable> certificates, OperatorSettings settings) {
+    public static EnvironmentChildren of(
+            EnvironmentTopology topology,
+            NginxConfig.AppAddresses addresses,
+            NginxConfig.AppEdges edges,
+            Map<WebApp, AppCertificates.Verdict.Usable> certificates,
+            OperatorSettings settings) {
         FrontEndConfiguration configuration = NginxConfig.render(topology, addresses, edges);
-        return new EnvironmentChildren(topology, configuration, FrontEnds.configMaps(topology, configuration),
-                AppCertificates.secrets(topology, certificates), FrontEnds.deployment(topology),
-                EnvironmentServices.vip(topology), EnvironmentServices.internal(topology), EnvironmentServices.management(topology),
-                WorkerPools.placeholders(topology, settings), NsgCompiler.compile(topology, settings.network()));
+        return new EnvironmentChildren(
+                topology,
+                configuration,
+                FrontEnds.configMaps(topology, configuration),
+                AppCertificates.secrets(topology, certificates),
+                FrontEnds.deployment(topology),
+                EnvironmentServices.vip(topology),
+                EnvironmentServices.internal(topology),
+                EnvironmentServices.management(topology),
+                WorkerPools.placeholders(topology, settings),
+                NsgCompiler.compile(topology, settings.network()));
     }
 
     /**
@@ -91,6 +111,9 @@ public record EnvironmentChildren(EnvironmentTopology topology, FrontEndConfigur
 
     /** The desired child of this kind and name, if there is one. */
     public Optional<HasMetadata> find(String kind, String name) {
-        return all().stream().filter(child -> child.getKind().equals(kind) && child.getMetadata().getName().equals(name)).findFirst();
+        return all().stream()
+                .filter(child -> child.getKind().equals(kind)
+                        && child.getMetadata().getName().equals(name))
+                .findFirst();
     }
 }

@@ -28,15 +28,15 @@ import java.util.TreeMap;
  */
 public final class EnvironmentServices {
 
-    private EnvironmentServices() {
-    }
+    private EnvironmentServices() {}
 
     public static Service vip(EnvironmentTopology topology) {
         AppServiceEnvironmentSpec spec = topology.environment().getSpec();
         ServiceType type = spec.effectiveServiceType();
-        Map<String, String> annotations = spec.getLoadBalancer() == null || spec.getLoadBalancer().getAnnotations() == null
-                ? null
-                : new TreeMap<>(spec.getLoadBalancer().getAnnotations());
+        Map<String, String> annotations =
+                spec.getLoadBalancer() == null || spec.getLoadBalancer().getAnnotations() == null
+                        ? null
+                        : new TreeMap<>(spec.getLoadBalancer().getAnnotations());
         ServiceBuilder builder = base(topology, ResourceNames.vipService(topology.name()), "vip", annotations);
         var specBuilder = builder.editSpec().withType(type.name()).withPorts(appPorts(spec));
         if (type != ServiceType.ClusterIP) {
@@ -47,20 +47,27 @@ public final class EnvironmentServices {
 
     public static Service internal(EnvironmentTopology topology) {
         return base(topology, ResourceNames.internalService(topology.name()), "internal", null)
-                .editSpec().withType(ServiceType.ClusterIP.name()).withPorts(appPorts(topology.environment().getSpec())).endSpec()
+                .editSpec()
+                .withType(ServiceType.ClusterIP.name())
+                .withPorts(appPorts(topology.environment().getSpec()))
+                .endSpec()
                 .build();
     }
 
     public static Service management(EnvironmentTopology topology) {
         return base(topology, ResourceNames.managementService(topology.name()), "management", null)
-                .editSpec().withType(ServiceType.ClusterIP.name())
-                .withPorts(VipPorts.served(false).stream().filter(p -> p.vipPort() == VipPorts.MANAGEMENT || p.vipPort() == VipPorts.MANAGEMENT_SECONDARY)
-                        .map(p -> port(p.name(), p.vipPort(), p.containerPort())).toList())
+                .editSpec()
+                .withType(ServiceType.ClusterIP.name())
+                .withPorts(VipPorts.served(false).stream()
+                        .filter(p -> p.vipPort() == VipPorts.MANAGEMENT || p.vipPort() == VipPorts.MANAGEMENT_SECONDARY)
+                        .map(p -> port(p.name(), p.vipPort(), p.containerPort()))
+                        .toList())
                 .endSpec()
                 .build();
     }
 
-    private static ServiceBuilder base(EnvironmentTopology topology, String name, String component, Map<String, String> annotations) {
+    private static ServiceBuilder base(
+            EnvironmentTopology topology, String name, String component, Map<String, String> annotations) {
         Map<String, String> labels = StandardLabels.forEnvironment(topology.name(), StandardLabels.ROLE_FRONT_END);
         labels.put(StandardLabels.COMPONENT, component);
         return new ServiceBuilder()
@@ -86,7 +93,11 @@ public final class EnvironmentServices {
     }
 
     private static ServicePort port(String name, int port, int targetPort) {
-        return new ServicePortBuilder().withName(name).withProtocol("TCP").withPort(port)
-                .withTargetPort(new IntOrString(targetPort)).build();
+        return new ServicePortBuilder()
+                .withName(name)
+                .withProtocol("TCP")
+                .withPort(port)
+                .withTargetPort(new IntOrString(targetPort))
+                .build();
     }
 }

@@ -56,9 +56,13 @@ public final class FrontEndProcess {
               last=$now
             done
             wait "$pid"
-            """.formatted(NginxConfig.CONFIG_DIRECTORY, NginxConfig.TLS_DIRECTORY, AppCertificates.DIRECTORY, NginxConfig.MAIN_FILE, NginxConfig.SHARD_MARKER,
-            POLL_SECONDS);
+            """.formatted(
+                    NginxConfig.CONFIG_DIRECTORY,
+                    NginxConfig.TLS_DIRECTORY,
+                    AppCertificates.DIRECTORY,
+                    NginxConfig.MAIN_FILE,
+                    NginxConfig.SHARD_MARKER,
+                    POLL_SECONDS);
 
-    private FrontEndProcess() {
-    }
+    private FrontEndProcess() {}
 }

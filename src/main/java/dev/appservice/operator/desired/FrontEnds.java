@@ -44,8 +44,7 @@ public final class FrontEnds {
     /** Seconds a front end keeps serving after it is told to stop, while the endpoints drop it. */
     public static final int PRE_STOP_SECONDS = 5;
 
-    private FrontEnds() {
-    }
+    private FrontEnds() {}
 
     /** The main ConfigMap ({@code nginx.conf} and the first shard), then one per further shard. */
     public static List<ConfigMap> configMaps(EnvironmentTopology topology, FrontEndConfiguration configuration) {
@@ -58,7 +57,10 @@ public final class FrontEnds {
                 main.put(shard.getKey(), shard.getValue());
                 maps.add(configMap(topology, ResourceNames.frontEndConfig(topology.name()), main));
             } else {
-                maps.add(configMap(topology, shardConfigMapName(topology.name(), index), Map.of(shard.getKey(), shard.getValue())));
+                maps.add(configMap(
+                        topology,
+                        shardConfigMapName(topology.name(), index),
+                        Map.of(shard.getKey(), shard.getValue())));
             }
             index++;
         }
@@ -91,28 +93,72 @@ public final class FrontEnds {
         List<String> zones = spec.effectiveZones();
 
         List<VolumeProjection> sources = new ArrayList<>();
-        sources.add(new VolumeProjectionBuilder().withNewConfigMap().withName(ResourceNames.frontEndConfig(name)).endConfigMap().build());
+        sources.add(new VolumeProjectionBuilder()
+                .withNewConfigMap()
+                .withName(ResourceNames.frontEndConfig(name))
+                .endConfigMap()
+                .build());
         for (int i = 1; i < NginxConfig.MAX_SHARDS; i++) {
-            sources.add(new VolumeProjectionBuilder().withNewConfigMap().withName(shardConfigMapName(name, i)).withOptional(true)
-                    .endConfigMap().build());
+            sources.add(new VolumeProjectionBuilder()
+                    .withNewConfigMap()
+                    .withName(shardConfigMapName(name, i))
+                    .withOptional(true)
+                    .endConfigMap()
+                    .build());
         }
         List<Volume> volumes = new ArrayList<>();
-        volumes.add(new VolumeBuilder().withName("config").withNewProjected().withSources(sources).endProjected().build());
+        volumes.add(new VolumeBuilder()
+                .withName("config")
+                .withNewProjected()
+                .withSources(sources)
+                .endProjected()
+                .build());
         // The apps' own certificates: every possible Secret of copies, optional, so one added later needs no restart.
         List<VolumeProjection> certificates = new ArrayList<>();
         for (int i = 0; i < AppCertificates.MAX_SECRETS; i++) {
-            certificates.add(new VolumeProjectionBuilder().withNewSecret().withName(AppCertificates.secretName(name, i)).withOptional(true)
-                    .endSecret().build());
+            certificates.add(new VolumeProjectionBuilder()
+                    .withNewSecret()
+                    .withName(AppCertificates.secretName(name, i))
+                    .withOptional(true)
+                    .endSecret()
+                    .build());
         }
-        volumes.add(new VolumeBuilder().withName("app-certificates").withNewProjected().withSources(certificates).endProjected().build());
-        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+        volumes.add(new VolumeBuilder()
+                .withName("app-certificates")
+                .withNewProjected()
+                .withSources(certificates)
+                .endProjected()
+                .build());
+        volumes.add(new VolumeBuilder()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .build());
         List<VolumeMount> mounts = new ArrayList<>();
-        mounts.add(new VolumeMountBuilder().withName("config").withMountPath(NginxConfig.CONFIG_DIRECTORY).withReadOnly(true).build());
-        mounts.add(new VolumeMountBuilder().withName("app-certificates").withMountPath(AppCertificates.DIRECTORY).withReadOnly(true).build());
-        mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+        mounts.add(new VolumeMountBuilder()
+                .withName("config")
+                .withMountPath(NginxConfig.CONFIG_DIRECTORY)
+                .withReadOnly(true)
+                .build());
+        mounts.add(new VolumeMountBuilder()
+                .withName("app-certificates")
+                .withMountPath(AppCertificates.DIRECTORY)
+                .withReadOnly(true)
+                .build());
+        mounts.add(
+                new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
         if (tlsSecret != null) {
-            volumes.add(new VolumeBuilder().withName("tls").withNewSecret().withSecretName(tlsSecret).endSecret().build());
-            mounts.add(new VolumeMountBuilder().withName("tls").withMountPath(NginxConfig.TLS_DIRECTORY).withReadOnly(true).build());
+            volumes.add(new VolumeBuilder()
+                    .withName("tls")
+                    .withNewSecret()
+                    .withSecretName(tlsSecret)
+                    .endSecret()
+                    .build());
+            mounts.add(new VolumeMountBuilder()
+                    .withName("tls")
+                    .withMountPath(NginxConfig.TLS_DIRECTORY)
+                    .withReadOnly(true)
+                    .build());
         }
 
         ContainerBuilder container = new ContainerBuilder()
@@ -120,25 +166,47 @@ public final class FrontEnds {
                 .withImage(spec.effectiveFrontEndImage())
                 .withCommand("/bin/sh", "-c", FrontEndProcess.SCRIPT);
         for (VipPorts.Mapping port : VipPorts.served(tlsSecret != null)) {
-            container.addNewPort().withName(port.name()).withContainerPort(port.containerPort()).withProtocol("TCP").endPort();
+            container
+                    .addNewPort()
+                    .withName(port.name())
+                    .withContainerPort(port.containerPort())
+                    .withProtocol("TCP")
+                    .endPort();
         }
         Container nginx = container
                 .withResources(InstanceDeployment.resources(spec.effectiveFrontEndSize()))
                 .withReadinessProbe(healthProbe(5, 3))
                 .withLivenessProbe(healthProbe(10, 6))
-                .withNewLifecycle().withNewPreStop().withNewExec().withCommand("/bin/sleep", Integer.toString(PRE_STOP_SECONDS))
-                .endExec().endPreStop().endLifecycle()
+                .withNewLifecycle()
+                .withNewPreStop()
+                .withNewExec()
+                .withCommand("/bin/sleep", Integer.toString(PRE_STOP_SECONDS))
+                .endExec()
+                .endPreStop()
+                .endLifecycle()
                 .withSecurityContext(PodSecurity.restrictedContainer())
                 .withVolumeMounts(mounts)
                 .build();
 
-        return new InstanceDeployment(ResourceNames.frontEndDeployment(name), topology.namespace(), labels, selector,
-                topology.frontEndCount(), Map.of(), zones, List.of(nginx), volumes).build();
+        return new InstanceDeployment(
+                        ResourceNames.frontEndDeployment(name),
+                        topology.namespace(),
+                        labels,
+                        selector,
+                        topology.frontEndCount(),
+                        Map.of(),
+                        zones,
+                        List.of(nginx),
+                        volumes)
+                .build();
     }
 
     private static Probe healthProbe(int periodSeconds, int failureThreshold) {
         return new ProbeBuilder()
-                .withNewHttpGet().withPath(NginxConfig.HEALTH_PATH).withPort(new IntOrString("management")).endHttpGet()
+                .withNewHttpGet()
+                .withPath(NginxConfig.HEALTH_PATH)
+                .withPort(new IntOrString("management"))
+                .endHttpGet()
                 .withPeriodSeconds(periodSeconds)
                 .withFailureThreshold(failureThreshold)
                 .withTimeoutSeconds(2)

@@ -21,8 +21,7 @@ import java.util.Map;
 public final class IssuedCertificate {
     public static final String COMPONENT = "certificate";
 
-    private IssuedCertificate() {
-    }
+    private IssuedCertificate() {}
 
     /** The Certificate's name: the app's (an object name already). */
     public static String name(WebApp app) {
@@ -42,10 +41,14 @@ public final class IssuedCertificate {
         spec.put("issuerRef", issuerRef);
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(StandardLabels.NAME, "web-app");
-        labels.put(StandardLabels.INSTANCE, ResourceNames.labelValue(app.getMetadata().getName()));
+        labels.put(
+                StandardLabels.INSTANCE,
+                ResourceNames.labelValue(app.getMetadata().getName()));
         labels.put(StandardLabels.COMPONENT, COMPONENT);
         labels.put(StandardLabels.MANAGED_BY, StandardLabels.OPERATOR_NAME);
-        labels.put(StandardLabels.WEBAPP, ResourceNames.labelValue(app.getMetadata().getName()));
+        labels.put(
+                StandardLabels.WEBAPP,
+                ResourceNames.labelValue(app.getMetadata().getName()));
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion(CertManagerPresence.API_VERSION)
                 .withKind(CertManagerPresence.KIND)
@@ -61,14 +64,16 @@ public final class IssuedCertificate {
     /** The Certificate controlled by the app: deleted with it by the garbage collector. */
     public static GenericKubernetesResource controlledBy(WebApp app) {
         GenericKubernetesResource certificate = of(app);
-        certificate.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
-                .withApiVersion(app.getApiVersion())
-                .withKind(app.getKind())
-                .withName(app.getMetadata().getName())
-                .withUid(app.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build()));
+        certificate
+                .getMetadata()
+                .setOwnerReferences(List.of(new OwnerReferenceBuilder()
+                        .withApiVersion(app.getApiVersion())
+                        .withKind(app.getKind())
+                        .withName(app.getMetadata().getName())
+                        .withUid(app.getMetadata().getUid())
+                        .withController(true)
+                        .withBlockOwnerDeletion(true)
+                        .build()));
         return certificate;
     }
 }

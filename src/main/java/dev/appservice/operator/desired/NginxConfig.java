@@ -64,6 +64,7 @@ public final class NginxConfig {
 
     /** What nginx's server_name accepts as written: lower-case host names, a leading wildcard label. */
     private static final Pattern SAFE_HOST = Pattern.compile("^(\\*\\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
+
     private static final Pattern SAFE_CIDR = Pattern.compile("^[0-9a-fA-F:.]{2,45}/[0-9]{1,3}$");
     private static final Pattern UNSAFE_COMMENT = Pattern.compile("[^A-Za-z0-9._-]");
 
@@ -86,13 +87,14 @@ public final class NginxConfig {
      * ({@link AppCertificates}, read from {@code certificatesDirectory}) and the instance addresses
      * of the apps with client affinity ({@link AffinityUpstreams}).
      */
-    public record AppEdges(AppCertificates.Files certificates, String certificatesDirectory, AffinityUpstreams.Endpoints endpoints) {
+    public record AppEdges(
+            AppCertificates.Files certificates, String certificatesDirectory, AffinityUpstreams.Endpoints endpoints) {
         /** No app certificates, no instance addresses: as for {@code render}, which has no cluster. */
-        public static final AppEdges NONE = new AppEdges(AppCertificates.Files.NONE, AppCertificates.DIRECTORY, AffinityUpstreams.Endpoints.NONE);
+        public static final AppEdges NONE =
+                new AppEdges(AppCertificates.Files.NONE, AppCertificates.DIRECTORY, AffinityUpstreams.Endpoints.NONE);
     }
 
-    private NginxConfig() {
-    }
+    private NginxConfig() {}
 
     public static FrontEndConfiguration render(EnvironmentTopology topology, AppAddresses addresses) {
         return render(topology, addresses, TLS_DIRECTORY, CONFIG_DIRECTORY);
@@ -102,8 +104,8 @@ public final class NginxConfig {
         return render(topology, addresses, TLS_DIRECTORY, CONFIG_DIRECTORY, edges);
     }
 
-    public static FrontEndConfiguration render(EnvironmentTopology topology, AppAddresses addresses, String tlsDirectory,
-            String configDirectory) {
+    public static FrontEndConfiguration render(
+            EnvironmentTopology topology, AppAddresses addresses, String tlsDirectory, String configDirectory) {
         return render(topology, addresses, tlsDirectory, configDirectory, AppEdges.NONE);
     }
 
@@ -112,8 +114,12 @@ public final class NginxConfig {
      * {@code tls.key}, as a kubernetes.io/tls Secret mounts them) and the shards included from
      * {@code configDirectory}.
      */
-    public static FrontEndConfiguration render(EnvironmentTopology topology, AppAddresses addresses, String tlsDirectory,
-            String configDirectory, AppEdges edges) {
+    public static FrontEndConfiguration render(
+            EnvironmentTopology topology,
+            AppAddresses addresses,
+            String tlsDirectory,
+            String configDirectory,
+            AppEdges edges) {
         boolean tls = topology.environment().getSpec().tlsSecretName() != null;
         FrontEndTraffic traffic = FrontEndTraffic.of(topology.environment().getSpec());
 
@@ -124,12 +130,18 @@ public final class NginxConfig {
         boolean anyAffinity = false;
         for (IsolatedPlan plan : topology.plans()) {
             for (WebApp app : topology.apps(plan)) {
-                List<String> hosts = topology.hostNames(app).stream().filter(h -> SAFE_HOST.matcher(h).matches()).toList();
+                List<String> hosts = topology.hostNames(app).stream()
+                        .filter(h -> SAFE_HOST.matcher(h).matches())
+                        .toList();
                 if (hosts.isEmpty()) {
                     continue;
                 }
-                List<String> slotHosts = SlotRouting.hostNames(topology, app).stream().filter(h -> SAFE_HOST.matcher(h).matches()).toList();
-                longestHost = Math.max(longestHost, slotHosts.stream().mapToInt(String::length).max().orElse(0));
+                List<String> slotHosts = SlotRouting.hostNames(topology, app).stream()
+                        .filter(h -> SAFE_HOST.matcher(h).matches())
+                        .toList();
+                longestHost = Math.max(
+                        longestHost,
+                        slotHosts.stream().mapToInt(String::length).max().orElse(0));
                 hostCount += slotHosts.size();
                 for (String host : hosts) {
                     longestHost = Math.max(longestHost, host.length());
@@ -137,22 +149,39 @@ public final class NginxConfig {
                 hostCount += hosts.size();
                 appNames.add(app.getMetadata().getName());
                 List<String> instances = app.getSpec().effectiveClientAffinity()
-                        ? AffinityUpstreams.servers(edges.endpoints().of(plan, app)) : List.of();
+                        ? AffinityUpstreams.servers(edges.endpoints().of(plan, app))
+                        : List.of();
                 anyAffinity |= app.getSpec().effectiveClientAffinity();
-                Optional<String> ownCertificate = edges.certificates().of(app).map(file -> edges.certificatesDirectory() + "/" + file);
+                Optional<String> ownCertificate =
+                        edges.certificates().of(app).map(file -> edges.certificatesDirectory() + "/" + file);
                 Optional<SlotRouting> routing = SlotRouting.of(topology, plan, app, addresses);
-                appBlocks.add(appServers(plan, app, hosts, topology.hostNames(app).get(0), addresses.of(plan, app), instances, tls,
-                        tlsDirectory, ownCertificate, routing) + routing.map(r -> r.slotServers(tls, tlsDirectory)).orElse(""));
+                appBlocks.add(appServers(
+                                plan,
+                                app,
+                                hosts,
+                                topology.hostNames(app).get(0),
+                                addresses.of(plan, app),
+                                instances,
+                                tls,
+                                tlsDirectory,
+                                ownCertificate,
+                                routing)
+                        + routing.map(r -> r.slotServers(tls, tlsDirectory)).orElse(""));
             }
         }
         SortedMap<String, String> shards = shards(appNames, appBlocks);
 
         StringBuilder c = new StringBuilder();
         c.append("# Generated by ase-operator for AppServiceEnvironment ")
-                .append(comment(topology.namespace())).append('/').append(comment(topology.name())).append(". Do not edit.\n");
+                .append(comment(topology.namespace()))
+                .append('/')
+                .append(comment(topology.name()))
+                .append(". Do not edit.\n");
         shards.forEach((file, content) -> c.append(firstLine(content)).append('\n'));
         // One worker per vCPU of the front-end size: "auto" would count the node's CPUs, not the pod's limit.
-        c.append("worker_processes ").append(topology.environment().getSpec().effectiveFrontEndSize().vCpus()).append(";\n");
+        c.append("worker_processes ")
+                .append(topology.environment().getSpec().effectiveFrontEndSize().vCpus())
+                .append(";\n");
         c.append("pid /tmp/nginx.pid;\n");
         c.append("error_log /dev/stderr warn;\n\n");
         c.append("events {\n    worker_connections 8192;\n}\n\n");
@@ -168,21 +197,36 @@ public final class NginxConfig {
         c.append("    keepalive_timeout 75s;\n");
         c.append("    keepalive_requests ").append(KEEPALIVE_REQUESTS).append(";\n");
         c.append("    large_client_header_buffers 4 32k;\n");
-        c.append("    # Sized from the longest host name (").append(longestHost).append(") and their number (").append(hostCount).append(").\n");
-        c.append("    server_names_hash_bucket_size ").append(hashBucketSize(longestHost)).append(";\n");
-        c.append("    server_names_hash_max_size ").append(hashMaxSize(hostCount)).append(";\n");
-        c.append("    client_max_body_size ").append(traffic.maxRequestBodyBytes()).append(";\n");
+        c.append("    # Sized from the longest host name (")
+                .append(longestHost)
+                .append(") and their number (")
+                .append(hostCount)
+                .append(").\n");
+        c.append("    server_names_hash_bucket_size ")
+                .append(hashBucketSize(longestHost))
+                .append(";\n");
+        c.append("    server_names_hash_max_size ")
+                .append(hashMaxSize(hostCount))
+                .append(";\n");
+        c.append("    client_max_body_size ")
+                .append(traffic.maxRequestBodyBytes())
+                .append(";\n");
         c.append("    client_body_buffer_size 128k;\n");
         c.append("    proxy_http_version 1.1;\n");
         c.append("    proxy_connect_timeout 10s;\n");
-        c.append("    proxy_read_timeout ").append(traffic.requestTimeoutDirective()).append(";\n");
-        c.append("    proxy_send_timeout ").append(traffic.requestTimeoutDirective()).append(";\n");
+        c.append("    proxy_read_timeout ")
+                .append(traffic.requestTimeoutDirective())
+                .append(";\n");
+        c.append("    proxy_send_timeout ")
+                .append(traffic.requestTimeoutDirective())
+                .append(";\n");
         c.append("    proxy_buffer_size 16k;\n");
         c.append("    proxy_buffers 8 16k;\n");
         c.append("    ssl_protocols TLSv1.2 TLSv1.3;\n");
         c.append("    ssl_session_cache shared:TLS:10m;\n");
         c.append("    ssl_session_timeout 1h;\n\n");
-        c.append("    # WebSockets: an Upgrade is passed on; every other request keeps the upstream connection alive.\n");
+        c.append(
+                "    # WebSockets: an Upgrade is passed on; every other request keeps the upstream connection alive.\n");
         c.append("    map $http_upgrade $connection_upgrade {\n        default upgrade;\n        \"\" \"\";\n    }\n");
         forwardedHeaders(c, traffic.trustedProxies());
         c.append("    proxy_set_header Host $host;\n");
@@ -217,9 +261,17 @@ public final class NginxConfig {
         c.append("        }\n");
         c.append("        location / {\n            return 404;\n        }\n");
         c.append("    }\n\n");
-        c.append("    # The apps, ").append(appBlocks.size()).append(" in ").append(shards.size()).append(" shard(s).\n");
+        c.append("    # The apps, ")
+                .append(appBlocks.size())
+                .append(" in ")
+                .append(shards.size())
+                .append(" shard(s).\n");
         for (String file : shards.keySet()) {
-            c.append("    include ").append(configDirectory).append('/').append(file).append(";\n");
+            c.append("    include ")
+                    .append(configDirectory)
+                    .append('/')
+                    .append(file)
+                    .append(";\n");
         }
         c.append("}\n");
         return new FrontEndConfiguration(c.toString(), shards);
@@ -233,9 +285,12 @@ public final class NginxConfig {
      */
     private static void forwardedHeaders(StringBuilder c, List<String> proxies) {
         // Validated by admission; only CIDR characters ever reach the file, whatever got past it.
-        List<String> trustedProxies = proxies.stream().filter(p -> p != null && SAFE_CIDR.matcher(p).matches()).toList();
+        List<String> trustedProxies = proxies.stream()
+                .filter(p -> p != null && SAFE_CIDR.matcher(p).matches())
+                .toList();
         if (trustedProxies.isEmpty()) {
-            c.append("    # No trusted proxies: the client is the connection's peer; a forwarded header it sends is replaced.\n");
+            c.append(
+                    "    # No trusted proxies: the client is the connection's peer; a forwarded header it sends is replaced.\n");
             c.append("    proxy_set_header X-Forwarded-For $remote_addr;\n");
             c.append("    proxy_set_header X-Forwarded-Proto $scheme;\n");
             return;
@@ -270,15 +325,29 @@ public final class NginxConfig {
      * With deployment slots its production host names route as {@link SlotRouting} decides;
      * without, to its Service, or to its instances by cookie when it asks for client affinity.
      */
-    private static String appServers(IsolatedPlan plan, WebApp app, List<String> hosts, String defaultHost, Optional<String> clusterAddress,
-            List<String> instances, boolean tls, String tlsDirectory, Optional<String> ownCertificate, Optional<SlotRouting> routing) {
-        // Affinity needs the instances' own addresses; without ready ones, or with slot routing, the Services as for every app.
+    private static String appServers(
+            IsolatedPlan plan,
+            WebApp app,
+            List<String> hosts,
+            String defaultHost,
+            Optional<String> clusterAddress,
+            List<String> instances,
+            boolean tls,
+            String tlsDirectory,
+            Optional<String> ownCertificate,
+            Optional<SlotRouting> routing) {
+        // Affinity needs the instances' own addresses; without ready ones, or with slot routing, the Services as for
+        // every app.
         boolean affinity = app.getSpec().effectiveClientAffinity() && routing.isEmpty() && !instances.isEmpty();
         Optional<String> address = affinity ? Optional.of(instances.get(0)) : clusterAddress;
         String appName = app.getMetadata().getName();
         String upstream = "webapp-" + appName;
         StringBuilder c = new StringBuilder();
-        c.append("\n# WebApp ").append(comment(appName)).append(" on IsolatedPlan ").append(comment(plan.getMetadata().getName())).append('\n');
+        c.append("\n# WebApp ")
+                .append(comment(appName))
+                .append(" on IsolatedPlan ")
+                .append(comment(plan.getMetadata().getName()))
+                .append('\n');
         String denied = accessRestrictions(c, app);
         if (routing.isPresent()) {
             routing.get().upstreamsAndMaps(c);
@@ -304,9 +373,11 @@ public final class NginxConfig {
         c.append("}\n");
         if (tls) {
             // By SNI: the app's own certificate for its own host names, the environment's for <app>.<dnsSuffix>.
-            List<String> ownHosts = hosts.stream().filter(h -> !h.equals(defaultHost)).toList();
+            List<String> ownHosts =
+                    hosts.stream().filter(h -> !h.equals(defaultHost)).toList();
             if (ownCertificate.isPresent() && !ownHosts.isEmpty()) {
-                List<String> environmentHosts = hosts.stream().filter(h -> h.equals(defaultHost)).toList();
+                List<String> environmentHosts =
+                        hosts.stream().filter(h -> h.equals(defaultHost)).toList();
                 if (!environmentHosts.isEmpty()) {
                     httpsServer(c, environmentHosts, tlsDirectory + "/tls", denied);
                     location(c, routing, affinity, true, upstream, address.isPresent());
@@ -323,7 +394,12 @@ public final class NginxConfig {
     }
 
     /** Where a server of the app sends its requests: by slot routing, or to the app's upstream (with the affinity cookie if asked). */
-    private static void location(StringBuilder c, Optional<SlotRouting> routing, boolean affinity, boolean https, String upstream,
+    private static void location(
+            StringBuilder c,
+            Optional<SlotRouting> routing,
+            boolean affinity,
+            boolean https,
+            String upstream,
             boolean hasAddress) {
         if (routing.isPresent()) {
             routing.get().productionLocation(c);
@@ -340,8 +416,14 @@ public final class NginxConfig {
         c.append("server {\n");
         c.append("    listen ").append(HTTPS_PORT).append(" ssl http2;\n");
         c.append("    server_name ").append(String.join(" ", hosts)).append(";\n");
-        c.append("    ssl_certificate ").append(certificate).append(AppCertificates.CERTIFICATE_SUFFIX).append(";\n");
-        c.append("    ssl_certificate_key ").append(certificate).append(AppCertificates.PRIVATE_KEY_SUFFIX).append(";\n");
+        c.append("    ssl_certificate ")
+                .append(certificate)
+                .append(AppCertificates.CERTIFICATE_SUFFIX)
+                .append(";\n");
+        c.append("    ssl_certificate_key ")
+                .append(certificate)
+                .append(AppCertificates.PRIVATE_KEY_SUFFIX)
+                .append(";\n");
         deny(c, denied);
     }
 
@@ -365,7 +447,10 @@ public final class NginxConfig {
      * the variable that is 1 for a denied client, or null when the app has no rules.
      */
     private static String accessRestrictions(StringBuilder c, WebApp app) {
-        return accessRestrictions(c, app.getSpec().effectiveAccessRestrictions(), app.getMetadata().getNamespace() + "/" + app.getMetadata().getName());
+        return accessRestrictions(
+                c,
+                app.getSpec().effectiveAccessRestrictions(),
+                app.getMetadata().getNamespace() + "/" + app.getMetadata().getName());
     }
 
     /** The rules as a {@code geo} table whose variable is named by the hash of {@code key}; null without rules. */
@@ -377,7 +462,11 @@ public final class NginxConfig {
         c.append("geo $remote_addr ").append(variable).append(" {\n");
         c.append("    default 1;\n");
         for (AccessRules.Entry entry : AccessRules.effective(rules)) {
-            c.append("    ").append(entry.cidr()).append(entry.allow() ? " 0;" : " 1;").append("  # ").append(comment(entry.ruleName()))
+            c.append("    ")
+                    .append(entry.cidr())
+                    .append(entry.allow() ? " 0;" : " 1;")
+                    .append("  # ")
+                    .append(comment(entry.ruleName()))
                     .append('\n');
         }
         c.append("}\n");
@@ -412,7 +501,9 @@ public final class NginxConfig {
      * main file lists for it: its name and the hash of its content.
      */
     static SortedMap<String, String> shards(List<String> appNames, List<String> appBlocks) {
-        long total = appBlocks.stream().mapToLong(b -> b.getBytes(StandardCharsets.UTF_8).length).sum();
+        long total = appBlocks.stream()
+                .mapToLong(b -> b.getBytes(StandardCharsets.UTF_8).length)
+                .sum();
         int count = 1;
         while (count < MAX_SHARDS && total > (long) count * TARGET_SHARD_BYTES) {
             count *= 2;
@@ -431,8 +522,9 @@ public final class NginxConfig {
             String content = SHARD_MARKER + file + " " + Checksums.sha256(body) + "\n" + body;
             int bytes = content.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > MAX_SHARD_BYTES) {
-                throw new IllegalStateException("the front-end configuration's " + file + " would be " + bytes + " bytes (at most "
-                        + MAX_SHARD_BYTES + " in one ConfigMap) with " + MAX_SHARDS + " shards: too many apps or host names in one environment");
+                throw new IllegalStateException("the front-end configuration's " + file + " would be " + bytes
+                        + " bytes (at most " + MAX_SHARD_BYTES + " in one ConfigMap) with " + MAX_SHARDS
+                        + " shards: too many apps or host names in one environment");
             }
             shards.put(file, content);
         }

@@ -19,7 +19,8 @@ import java.util.Optional;
  */
 public record PlanChildren(IsolatedPlan plan, Optional<EnvironmentTopology> topology, Optional<Deployment> workers) {
 
-    public static PlanChildren of(IsolatedPlan plan, Optional<EnvironmentTopology> topology, OperatorSettings settings) {
+    public static PlanChildren of(
+            IsolatedPlan plan, Optional<EnvironmentTopology> topology, OperatorSettings settings) {
         return new PlanChildren(plan, topology, topology.map(t -> Workers.deployment(t, plan, settings)));
     }
 

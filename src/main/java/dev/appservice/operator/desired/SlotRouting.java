@@ -35,7 +35,8 @@ public final class SlotRouting {
     /** Where a cookie's value ends. */
     private static final String COOKIE_END = "(;|$)";
     /** What a slot's name must be to reach the file (validation refuses anything else; this is the last guard). */
-    private static final java.util.regex.Pattern SAFE_NAME = java.util.regex.Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
+    private static final java.util.regex.Pattern SAFE_NAME =
+            java.util.regex.Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
 
     private final EnvironmentTopology topology;
     private final WebApp app;
@@ -43,13 +44,16 @@ public final class SlotRouting {
     private final String key;
     /** Upstream name per deployment, for the deployments whose Service has an address. */
     private final Map<String, String> upstreams = new LinkedHashMap<>();
+
     private final Map<String, String> addresses = new LinkedHashMap<>();
 
-    private SlotRouting(EnvironmentTopology topology, IsolatedPlan plan, WebApp app, NginxConfig.AppAddresses addressesOf) {
+    private SlotRouting(
+            EnvironmentTopology topology, IsolatedPlan plan, WebApp app, NginxConfig.AppAddresses addressesOf) {
         this.topology = topology;
         this.app = app;
         this.production = AppDeployments.servingProduction(app);
-        this.key = ResourceNames.hash(app.getMetadata().getNamespace() + "/" + app.getMetadata().getName());
+        this.key = ResourceNames.hash(
+                app.getMetadata().getNamespace() + "/" + app.getMetadata().getName());
         addressesOf.of(plan, app).ifPresent(address -> add(AppDeployments.PRODUCTION, address));
         for (DeploymentSlot slot : slots()) {
             addressesOf.ofSlot(plan, app, slot.getName()).ifPresent(address -> add(slot.getName(), address));
@@ -62,8 +66,11 @@ public final class SlotRouting {
     }
 
     /** The routing of an app that has deployment slots; none for an app without. */
-    public static Optional<SlotRouting> of(EnvironmentTopology topology, IsolatedPlan plan, WebApp app, NginxConfig.AppAddresses addresses) {
-        return app.getSpec().effectiveSlots().isEmpty() ? Optional.empty() : Optional.of(new SlotRouting(topology, plan, app, addresses));
+    public static Optional<SlotRouting> of(
+            EnvironmentTopology topology, IsolatedPlan plan, WebApp app, NginxConfig.AppAddresses addresses) {
+        return app.getSpec().effectiveSlots().isEmpty()
+                ? Optional.empty()
+                : Optional.of(new SlotRouting(topology, plan, app, addresses));
     }
 
     /** The slots' host names, {@code <app>-<slot>.<dnsSuffix>}. */
@@ -83,12 +90,18 @@ public final class SlotRouting {
     void upstreamsAndMaps(StringBuilder c) {
         addresses.forEach((deployment, address) -> NginxConfig.upstream(c, upstreams.get(deployment), address));
         List<DeploymentSlot> slots = slots();
-        c.append("# Deployment slots: production is served by deployment ").append(NginxConfig.comment(production)).append('\n');
+        c.append("# Deployment slots: production is served by deployment ")
+                .append(NginxConfig.comment(production))
+                .append('\n');
         c.append("split_clients \"${request_id}\" ").append(variable("split")).append(" {\n");
         int total = 0;
         for (DeploymentSlot slot : slots) {
             if (slot.effectiveTrafficPercent() > 0) {
-                c.append("    ").append(slot.effectiveTrafficPercent()).append("% \"").append(slot.getName()).append("\";\n");
+                c.append("    ")
+                        .append(slot.effectiveTrafficPercent())
+                        .append("% \"")
+                        .append(slot.getName())
+                        .append("\";\n");
                 total += slot.effectiveTrafficPercent();
             }
         }
@@ -96,22 +109,41 @@ public final class SlotRouting {
             c.append("    * \"").append(AppDeployments.SELF).append("\";\n");
         }
         c.append("}\n");
-        // nginx's $arg_ and $cookie_ variables cannot name x-ms-routing-name (they take '_' literally): matched in the raw strings.
+        // nginx's $arg_ and $cookie_ variables cannot name x-ms-routing-name (they take '_' literally): matched in the
+        // raw strings.
         knownNames(c, "$args", "(^|&)", QUERY_END, variable("query"), slots);
         knownNames(c, "$http_cookie", "(^|;)[ ]*", COOKIE_END, variable("cookie"), slots);
-        c.append("map ").append(variable("cookie")).append(' ').append(variable("sticky")).append(" {\n");
+        c.append("map ")
+                .append(variable("cookie"))
+                .append(' ')
+                .append(variable("sticky"))
+                .append(" {\n");
         c.append("    \"\" ").append(variable("split")).append(";\n");
         c.append("    default ").append(variable("cookie")).append(";\n");
         c.append("}\n");
-        c.append("map ").append(variable("query")).append(' ').append(variable("route")).append(" {\n");
+        c.append("map ")
+                .append(variable("query"))
+                .append(' ')
+                .append(variable("route"))
+                .append(" {\n");
         c.append("    \"\" ").append(variable("sticky")).append(";\n");
         c.append("    default ").append(variable("query")).append(";\n");
         c.append("}\n");
-        c.append("map ").append(variable("route")).append(' ').append(variable("upstream")).append(" {\n");
-        c.append("    default \"").append(upstreams.getOrDefault(production, "")).append("\";\n");
+        c.append("map ")
+                .append(variable("route"))
+                .append(' ')
+                .append(variable("upstream"))
+                .append(" {\n");
+        c.append("    default \"")
+                .append(upstreams.getOrDefault(production, ""))
+                .append("\";\n");
         for (DeploymentSlot slot : slots) {
             String served = AppDeployments.servedAt(slot.getName(), production);
-            c.append("    \"").append(slot.getName()).append("\" \"").append(upstreams.getOrDefault(served, "")).append("\";\n");
+            c.append("    \"")
+                    .append(slot.getName())
+                    .append("\" \"")
+                    .append(upstreams.getOrDefault(served, ""))
+                    .append("\";\n");
         }
         c.append("}\n");
     }
@@ -121,15 +153,23 @@ public final class SlotRouting {
      * is set to, among those it knows (the slots' and {@code self}); anything else is "". Slot names
      * are DNS labels, so they stand in a regular expression as themselves.
      */
-    private void knownNames(StringBuilder c, String source, String start, String end, String target, List<DeploymentSlot> slots) {
+    private void knownNames(
+            StringBuilder c, String source, String start, String end, String target, List<DeploymentSlot> slots) {
         List<String> names = new ArrayList<>();
         names.add(AppDeployments.SELF);
         slots.forEach(slot -> names.add(slot.getName()));
         c.append("map ").append(source).append(' ').append(target).append(" {\n");
         c.append("    default \"\";\n");
         for (String name : names) {
-            c.append("    \"~").append(start).append(AppDeployments.ROUTING_NAME).append('=').append(name).append(end).append("\" \"")
-                    .append(name).append("\";\n");
+            c.append("    \"~")
+                    .append(start)
+                    .append(AppDeployments.ROUTING_NAME)
+                    .append('=')
+                    .append(name)
+                    .append(end)
+                    .append("\" \"")
+                    .append(name)
+                    .append("\";\n");
         }
         c.append("}\n");
     }
@@ -137,7 +177,10 @@ public final class SlotRouting {
     /** The production host names' location: to the chosen deployment, keeping the client there by the cookie. */
     void productionLocation(StringBuilder c) {
         c.append("    location / {\n");
-        c.append("        add_header Set-Cookie \"").append(AppDeployments.ROUTING_NAME).append('=').append(variable("route"))
+        c.append("        add_header Set-Cookie \"")
+                .append(AppDeployments.ROUTING_NAME)
+                .append('=')
+                .append(variable("route"))
                 .append("; Path=/; HttpOnly\" always;\n");
         c.append("        if (").append(variable("upstream")).append(" = \"\") {\n");
         c.append("            # The chosen deployment's Service has no cluster IP yet.\n");
@@ -156,14 +199,23 @@ public final class SlotRouting {
             String host = AppDeployments.slotHost(appName, slot.getName(), suffix);
             String served = AppDeployments.servedAt(slot.getName(), production);
             Optional<String> upstream = Optional.ofNullable(upstreams.get(served));
-            c.append("\n# Slot ").append(NginxConfig.comment(slot.getName())).append(" of WebApp ").append(NginxConfig.comment(appName))
-                    .append(": deployment ").append(NginxConfig.comment(served)).append('\n');
-            String denied = NginxConfig.accessRestrictions(c, AppDeployments.asApp(app, slot.getName()).getSpec().effectiveAccessRestrictions(),
+            c.append("\n# Slot ")
+                    .append(NginxConfig.comment(slot.getName()))
+                    .append(" of WebApp ")
+                    .append(NginxConfig.comment(appName))
+                    .append(": deployment ")
+                    .append(NginxConfig.comment(served))
+                    .append('\n');
+            String denied = NginxConfig.accessRestrictions(
+                    c,
+                    AppDeployments.asApp(app, slot.getName()).getSpec().effectiveAccessRestrictions(),
                     app.getMetadata().getNamespace() + "/" + appName + "/" + slot.getName());
             List<Boolean> listeners = new ArrayList<>(tls ? List.of(false, true) : List.of(false));
             for (boolean https : listeners) {
                 c.append("server {\n");
-                c.append("    listen ").append(https ? NginxConfig.HTTPS_PORT + " ssl http2" : NginxConfig.HTTP_PORT).append(";\n");
+                c.append("    listen ")
+                        .append(https ? NginxConfig.HTTPS_PORT + " ssl http2" : NginxConfig.HTTP_PORT)
+                        .append(";\n");
                 c.append("    server_name ").append(host).append(";\n");
                 if (https) {
                     NginxConfig.tlsCertificate(c, tlsDirectory);
@@ -182,8 +234,11 @@ public final class SlotRouting {
 
     /** The app's slots whose names may stand in the configuration as they are. */
     private List<DeploymentSlot> slots() {
-        return app.getSpec().effectiveSlots().stream().filter(s -> s.getName() != null && SAFE_NAME.matcher(s.getName()).matches())
-                .filter(s -> !AppDeployments.PRODUCTION.equals(s.getName()) && !AppDeployments.SELF.equals(s.getName())).toList();
+        return app.getSpec().effectiveSlots().stream()
+                .filter(s ->
+                        s.getName() != null && SAFE_NAME.matcher(s.getName()).matches())
+                .filter(s -> !AppDeployments.PRODUCTION.equals(s.getName()) && !AppDeployments.SELF.equals(s.getName()))
+                .toList();
     }
 
     private String variable(String role) {

@@ -20,15 +20,21 @@ import java.util.Map;
  * production, so a swap rewrites none of it.
  */
 public final class SlotWorkloads {
-    private SlotWorkloads() {
-    }
+    private SlotWorkloads() {}
 
     public static Deployment deployment(EnvironmentTopology topology, IsolatedPlan plan, WebApp app, String slot) {
         String workload = ResourceNames.slotWorkload(app.getMetadata().getName(), slot);
-        Map<String, String> podLabels = new LinkedHashMap<>(StandardLabels.forAppPods(topology.name(), app.getMetadata().getName()));
+        Map<String, String> podLabels = new LinkedHashMap<>(
+                StandardLabels.forAppPods(topology.name(), app.getMetadata().getName()));
         podLabels.putAll(selector(topology, workload, slot));
-        return AppWorkloads.deployment(topology, plan, AppDeployments.asApp(app, slot), workload, labels(topology, plan, app, workload, slot),
-                selector(topology, workload, slot), podLabels);
+        return AppWorkloads.deployment(
+                topology,
+                plan,
+                AppDeployments.asApp(app, slot),
+                workload,
+                labels(topology, plan, app, workload, slot),
+                selector(topology, workload, slot),
+                podLabels);
     }
 
     public static Service service(EnvironmentTopology topology, IsolatedPlan plan, WebApp app, String slot) {
@@ -40,8 +46,10 @@ public final class SlotWorkloads {
         return service;
     }
 
-    private static Map<String, String> labels(EnvironmentTopology topology, IsolatedPlan plan, WebApp app, String workload, String slot) {
-        Map<String, String> labels = new LinkedHashMap<>(StandardLabels.forApp(topology.name(), plan.getMetadata().getName(), app.getMetadata().getName()));
+    private static Map<String, String> labels(
+            EnvironmentTopology topology, IsolatedPlan plan, WebApp app, String workload, String slot) {
+        Map<String, String> labels = new LinkedHashMap<>(StandardLabels.forApp(
+                topology.name(), plan.getMetadata().getName(), app.getMetadata().getName()));
         labels.put(StandardLabels.WEBAPP, workload);
         labels.put(StandardLabels.SLOT, slot);
         return labels;

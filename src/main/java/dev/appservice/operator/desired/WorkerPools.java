@@ -19,8 +19,7 @@ import java.util.Map;
  * and the free ones are held by one placeholder Deployment per pool (replicas = free workers).
  */
 public final class WorkerPools {
-    private WorkerPools() {
-    }
+    private WorkerPools() {}
 
     /**
      * {@code <ase>-pool-<pool>-<hash>}: the hash of environment and pool makes the name unique, since
@@ -34,8 +33,10 @@ public final class WorkerPools {
 
     /** Workers of the pool that plans run on (granted instances). */
     public static int used(EnvironmentTopology topology, String pool) {
-        return topology.plans().stream().filter(p -> pool.equals(p.getSpec().getWorkerPool()))
-                .mapToInt(topology::grantedInstances).sum();
+        return topology.plans().stream()
+                .filter(p -> pool.equals(p.getSpec().getWorkerPool()))
+                .mapToInt(topology::grantedInstances)
+                .sum();
     }
 
     public static List<Deployment> placeholders(EnvironmentTopology topology, OperatorSettings settings) {
@@ -47,14 +48,23 @@ public final class WorkerPools {
             int count = pool.effectiveCount();
             int free = Math.max(0, count - used(topology, pool.getName()));
             InstanceSize size = pool.effectiveSize();
-            Map<String, String> labels = StandardLabels.forEnvironment(topology.name(), StandardLabels.ROLE_WORKER_POOL);
+            Map<String, String> labels =
+                    StandardLabels.forEnvironment(topology.name(), StandardLabels.ROLE_WORKER_POOL);
             labels.put(StandardLabels.POOL, pool.getName());
-            Map<String, String> selector = StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_WORKER_POOL);
+            Map<String, String> selector =
+                    StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_WORKER_POOL);
             selector.put(StandardLabels.POOL, pool.getName());
-            deployments.add(new InstanceDeployment(deploymentName(topology.name(), pool.getName()), topology.namespace(), labels, selector,
-                    free, Map.of(), topology.environment().getSpec().effectiveZones(),
-                    List.of(CapacityPlaceholder.container(size, settings.placeholderImage())),
-                    List.of(CapacityPlaceholder.scratchVolume())).build());
+            deployments.add(new InstanceDeployment(
+                            deploymentName(topology.name(), pool.getName()),
+                            topology.namespace(),
+                            labels,
+                            selector,
+                            free,
+                            Map.of(),
+                            topology.environment().getSpec().effectiveZones(),
+                            List.of(CapacityPlaceholder.container(size, settings.placeholderImage())),
+                            List.of(CapacityPlaceholder.scratchVolume()))
+                    .build());
         }
         return deployments;
     }

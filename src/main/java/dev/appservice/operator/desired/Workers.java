@@ -23,8 +23,7 @@ import java.util.Map;
  * it; one whose apps take the whole instance runs no placeholder pod.
  */
 public final class Workers {
-    private Workers() {
-    }
+    private Workers() {}
 
     public static Deployment deployment(EnvironmentTopology topology, IsolatedPlan plan, OperatorSettings settings) {
         String planName = plan.getMetadata().getName();
@@ -33,9 +32,16 @@ public final class Workers {
         Container placeholder = CapacityPlaceholder.container(size, settings.placeholderImage());
         placeholder.setResources(AppDensity.placeholderResources(size, apps));
         int replicas = AppDensity.placeholderHoldsCapacity(size, apps) ? topology.grantedInstances(plan) : 0;
-        return new InstanceDeployment(ResourceNames.workerDeployment(planName), plan.getMetadata().getNamespace(),
-                StandardLabels.forPlan(topology.name(), planName), StandardLabels.workerSelector(topology.name(), planName),
-                replicas, Map.of(), topology.environment().getSpec().effectiveZones(),
-                List.of(placeholder), List.of(CapacityPlaceholder.scratchVolume())).build();
+        return new InstanceDeployment(
+                        ResourceNames.workerDeployment(planName),
+                        plan.getMetadata().getNamespace(),
+                        StandardLabels.forPlan(topology.name(), planName),
+                        StandardLabels.workerSelector(topology.name(), planName),
+                        replicas,
+                        Map.of(),
+                        topology.environment().getSpec().effectiveZones(),
+                        List.of(placeholder),
+                        List.of(CapacityPlaceholder.scratchVolume()))
+                .build();
     }
 }

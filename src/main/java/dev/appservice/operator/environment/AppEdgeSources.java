@@ -48,23 +48,29 @@ final class AppEdgeSources {
     static final String APP_SECRETS = "app-secrets";
     /** The EndpointSlices of the apps' own Services. */
     static final String APP_ENDPOINTS = "app-endpoints";
+
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
-    private AppEdgeSources() {
-    }
+    private AppEdgeSources() {}
 
-    static InformerEventSource<Secret, AppServiceEnvironment> secrets(EventSourceContext<AppServiceEnvironment> context,
-            InformerEventSource<WebApp, AppServiceEnvironment> apps, InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans) {
+    static InformerEventSource<Secret, AppServiceEnvironment> secrets(
+            EventSourceContext<AppServiceEnvironment> context,
+            InformerEventSource<WebApp, AppServiceEnvironment> apps,
+            InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans) {
         apps.addIndexer(CacheIndexes.APPS_BY_TLS_SECRET, CacheIndexes.appsByTlsSecret());
         return new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Secret.class, AppServiceEnvironment.class)
                         .withName(APP_SECRETS)
                         .withItemStore(new SharingItemStore<>())
-                        .withFieldSelector(new FieldSelector(new FieldSelector.Field("type", AppCertificates.SECRET_TYPE)))
+                        .withFieldSelector(
+                                new FieldSelector(new FieldSelector.Field("type", AppCertificates.SECRET_TYPE)))
                         .withSecondaryToPrimaryMapper((Secret secret) -> {
                             Set<ResourceID> environments = new HashSet<>();
-                            apps.byIndex(CacheIndexes.APPS_BY_TLS_SECRET,
-                                    CacheIndexes.key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()))
+                            apps.byIndex(
+                                            CacheIndexes.APPS_BY_TLS_SECRET,
+                                            CacheIndexes.key(
+                                                    secret.getMetadata().getNamespace(),
+                                                    secret.getMetadata().getName()))
                                     .forEach(app -> environmentOf(app, plans).ifPresent(environments::add));
                             return environments;
                         })
@@ -72,25 +78,32 @@ final class AppEdgeSources {
                 context);
     }
 
-    static InformerEventSource<EndpointSlice, AppServiceEnvironment> endpoints(EventSourceContext<AppServiceEnvironment> context,
-            InformerEventSource<WebApp, AppServiceEnvironment> apps, InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans,
+    static InformerEventSource<EndpointSlice, AppServiceEnvironment> endpoints(
+            EventSourceContext<AppServiceEnvironment> context,
+            InformerEventSource<WebApp, AppServiceEnvironment> apps,
+            InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans,
             InformerEventSource<Service, AppServiceEnvironment> appServices) {
         return new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(EndpointSlice.class, AppServiceEnvironment.class)
                         .withName(APP_ENDPOINTS)
-                        // The EndpointSlice controller copies the Service's labels: the apps' own Services are labelled with their app.
+                        // The EndpointSlice controller copies the Service's labels: the apps' own Services are labelled
+                        // with their app.
                         .withLabelSelector(StandardLabels.APP_WORKLOADS_SELECTOR)
                         .withSecondaryToPrimaryMapper((EndpointSlice slice) -> {
                             String namespace = slice.getMetadata().getNamespace();
-                            String service = slice.getMetadata().getLabels() == null ? null : slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
+                            String service = slice.getMetadata().getLabels() == null
+                                    ? null
+                                    : slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
                             if (service == null) {
                                 return Set.of();
                             }
                             return appServices.get(new ResourceID(service, namespace)).stream()
                                     .flatMap(s -> s.getMetadata().getOwnerReferences().stream())
-                                    .filter(owner -> WebApp.class.getSimpleName().equals(owner.getKind()))
+                                    .filter(owner ->
+                                            WebApp.class.getSimpleName().equals(owner.getKind()))
                                     .flatMap(owner -> apps.get(new ResourceID(owner.getName(), namespace)).stream())
-                                    .filter(app -> app.getSpec() != null && app.getSpec().effectiveClientAffinity())
+                                    .filter(app -> app.getSpec() != null
+                                            && app.getSpec().effectiveClientAffinity())
                                     .flatMap(app -> environmentOf(app, plans).stream())
                                     .collect(java.util.stream.Collectors.toSet());
                         })
@@ -98,7 +111,8 @@ final class AppEdgeSources {
                 context);
     }
 
-    private static Optional<ResourceID> environmentOf(WebApp app, InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans) {
+    private static Optional<ResourceID> environmentOf(
+            WebApp app, InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans) {
         if (app.getSpec() == null || app.getSpec().getPlanName() == null) {
             return Optional.empty();
         }
@@ -114,16 +128,21 @@ final class AppEdgeSources {
      * children ({@link MemoisedChildren}).
      */
     @SuppressWarnings("unchecked")
-    static Map<WebApp, AppCertificates.Verdict.Usable> usableCertificates(EnvironmentTopology topology, Context<AppServiceEnvironment> context) {
+    static Map<WebApp, AppCertificates.Verdict.Usable> usableCertificates(
+            EnvironmentTopology topology, Context<AppServiceEnvironment> context) {
         Map<WebApp, AppCertificates.Verdict.Usable> usable = new LinkedHashMap<>();
         if (topology.environment().getSpec().tlsSecretName() != null) {
-            var secrets = (InformerEventSource<Secret, AppServiceEnvironment>) context.eventSourceRetriever()
-                    .getEventSourceFor(Secret.class, APP_SECRETS);
+            var secrets = (InformerEventSource<Secret, AppServiceEnvironment>)
+                    context.eventSourceRetriever().getEventSourceFor(Secret.class, APP_SECRETS);
             for (IsolatedPlan plan : topology.plans()) {
                 for (WebApp app : topology.apps(plan)) {
                     String secretName = app.getSpec().tlsSecretName();
-                    if (secretName != null && AppCertificates.check(topology.namespace(), secretName,
-                            secrets.get(new ResourceID(secretName, topology.namespace()))) instanceof AppCertificates.Verdict.Usable pair) {
+                    if (secretName != null
+                            && AppCertificates.check(
+                                            topology.namespace(),
+                                            secretName,
+                                            secrets.get(new ResourceID(secretName, topology.namespace())))
+                                    instanceof AppCertificates.Verdict.Usable pair) {
                         usable.put(app, pair);
                     }
                 }
@@ -134,18 +153,24 @@ final class AppEdgeSources {
 
     /** The per-app inputs of the nginx configuration: copied certificates, and the affinity apps' ready instances. */
     @SuppressWarnings("unchecked")
-    static NginxConfig.AppEdges edges(EnvironmentTopology topology, Map<WebApp, AppCertificates.Verdict.Usable> usable,
+    static NginxConfig.AppEdges edges(
+            EnvironmentTopology topology,
+            Map<WebApp, AppCertificates.Verdict.Usable> usable,
             Context<AppServiceEnvironment> context) {
         Map<String, String> fileByApp = new LinkedHashMap<>();
         usable.forEach((app, pair) -> fileByApp.put(app.getMetadata().getName(), AppCertificates.fileOf(app, pair)));
-        var slices = (InformerEventSource<EndpointSlice, AppServiceEnvironment>) context.eventSourceRetriever()
-                .getEventSourceFor(EndpointSlice.class, APP_ENDPOINTS);
+        var slices = (InformerEventSource<EndpointSlice, AppServiceEnvironment>)
+                context.eventSourceRetriever().getEventSourceFor(EndpointSlice.class, APP_ENDPOINTS);
         String namespace = topology.namespace();
-        AffinityUpstreams.Endpoints endpoints = (plan, app) -> readyAddresses(slices.list(namespace,
-                slice -> slice.getMetadata().getLabels() != null
-                        && ResourceNames.appWorkload(app.getMetadata().getName()).equals(slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL)))
+        AffinityUpstreams.Endpoints endpoints = (plan, app) -> readyAddresses(slices.list(
+                        namespace,
+                        slice -> slice.getMetadata().getLabels() != null
+                                && ResourceNames.appWorkload(app.getMetadata().getName())
+                                        .equals(slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL)))
                 .toList());
-        return new NginxConfig.AppEdges(app -> Optional.ofNullable(fileByApp.get(app.getMetadata().getName())), AppCertificates.DIRECTORY,
+        return new NginxConfig.AppEdges(
+                app -> Optional.ofNullable(fileByApp.get(app.getMetadata().getName())),
+                AppCertificates.DIRECTORY,
                 endpoints);
     }
 
@@ -153,15 +178,22 @@ final class AppEdgeSources {
     static List<String> readyAddresses(List<EndpointSlice> slices) {
         List<String> addresses = new ArrayList<>();
         for (EndpointSlice slice : slices) {
-            Optional<Integer> port = slice.getPorts() == null ? Optional.empty()
-                    : slice.getPorts().stream().map(EndpointPort::getPort).filter(Objects::nonNull).findFirst();
+            Optional<Integer> port = slice.getPorts() == null
+                    ? Optional.empty()
+                    : slice.getPorts().stream()
+                            .map(EndpointPort::getPort)
+                            .filter(Objects::nonNull)
+                            .findFirst();
             if (port.isEmpty() || slice.getEndpoints() == null) {
                 continue;
             }
             boolean ipv6 = "IPv6".equals(slice.getAddressType());
             for (Endpoint endpoint : slice.getEndpoints()) {
-                boolean ready = endpoint.getConditions() == null || !Boolean.FALSE.equals(endpoint.getConditions().getReady());
-                if (ready && endpoint.getAddresses() != null && !endpoint.getAddresses().isEmpty()) {
+                boolean ready = endpoint.getConditions() == null
+                        || !Boolean.FALSE.equals(endpoint.getConditions().getReady());
+                if (ready
+                        && endpoint.getAddresses() != null
+                        && !endpoint.getAddresses().isEmpty()) {
                     String ip = endpoint.getAddresses().get(0);
                     addresses.add((ipv6 ? "[" + ip + "]" : ip) + ":" + port.get());
                 }

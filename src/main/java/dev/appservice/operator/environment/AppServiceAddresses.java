@@ -1,12 +1,11 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.desired.NginxConfig;
-
 import dev.appservice.operator.api.AppServiceEnvironment;
-import dev.appservice.operator.model.AppServices;
-import dev.appservice.operator.model.AppDeployments;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.desired.NginxConfig;
+import dev.appservice.operator.model.AppDeployments;
+import dev.appservice.operator.model.AppServices;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -19,13 +18,13 @@ import java.util.Optional;
  * port.
  */
 final class AppServiceAddresses {
-    private AppServiceAddresses() {
-    }
+    private AppServiceAddresses() {}
 
     @SuppressWarnings("unchecked")
     static NginxConfig.AppAddresses from(AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
-        InformerEventSource<Service, AppServiceEnvironment> services = (InformerEventSource<Service, AppServiceEnvironment>) context
-                .eventSourceRetriever().getEventSourceFor(Service.class, AppServiceEnvironmentReconciler.APP_SERVICES);
+        InformerEventSource<Service, AppServiceEnvironment> services =
+                (InformerEventSource<Service, AppServiceEnvironment>) context.eventSourceRetriever()
+                        .getEventSourceFor(Service.class, AppServiceEnvironmentReconciler.APP_SERVICES);
         String namespace = environment.getMetadata().getNamespace();
         return new NginxConfig.AppAddresses() {
             @Override
@@ -42,7 +41,8 @@ final class AppServiceAddresses {
             /** A slot's own Service ({@link AppDeployments#workload}), from the same informer. */
             @Override
             public Optional<String> ofSlot(IsolatedPlan plan, WebApp app, String slot) {
-                return services.get(new ResourceID(AppDeployments.workload(app.getMetadata().getName(), slot), namespace))
+                return services.get(new ResourceID(
+                                AppDeployments.workload(app.getMetadata().getName(), slot), namespace))
                         .flatMap(AppServiceAddresses::clusterIp)
                         .map(ip -> address(ip, app));
             }

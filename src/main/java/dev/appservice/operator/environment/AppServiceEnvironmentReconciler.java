@@ -1,22 +1,21 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.validation.SpecValidation;
-import dev.appservice.operator.validation.Violation;
-import dev.appservice.operator.informer.CacheIndexes;
-import dev.appservice.operator.informer.RelevantUpdates;
-import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.AppServiceEnvironmentStatus;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
-import dev.appservice.operator.environment.EnvironmentStatusFactory.ObservedChildren;
 import dev.appservice.operator.desired.EnvironmentChildren;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.util.ArrayList;
+import dev.appservice.operator.environment.EnvironmentStatusFactory.ObservedChildren;
+import dev.appservice.operator.informer.CacheIndexes;
+import dev.appservice.operator.informer.RelevantUpdates;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.StatusWrites;
+import dev.appservice.operator.validation.SpecValidation;
+import dev.appservice.operator.validation.Violation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -37,6 +36,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -48,23 +48,34 @@ import java.util.stream.Collectors;
  * aggregates their state into the status. Plans placed in the environment are watched, so a plan
  * that scales re-sizes the front ends and the figures in the status.
  */
-@ControllerConfiguration(name = AppServiceEnvironmentReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
-@Workflow(explicitInvocation = true, dependents = {
-        @Dependent(name = AppServiceEnvironmentReconciler.CONFIG, type = FrontEndConfigDependent.class),
-        @Dependent(name = AppServiceEnvironmentReconciler.CERTIFICATES, type = FrontEndCertificatesDependent.class),
-        @Dependent(name = AppServiceEnvironmentReconciler.FRONT_ENDS, type = FrontEndDeploymentDependent.class,
-                dependsOn = AppServiceEnvironmentReconciler.CONFIG),
-        @Dependent(name = AppServiceEnvironmentReconciler.ENVIRONMENT_SERVICES, type = EnvironmentServicesDependent.class,
-                useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
-        @Dependent(name = AppServiceEnvironmentReconciler.WORKER_POOLS, type = WorkerPoolDependent.class),
-        @Dependent(name = AppServiceEnvironmentReconciler.NETWORK_POLICIES, type = NetworkPoliciesDependent.class,
-                useEventSourceWithName = AppServiceEnvironmentReconciler.POLICIES),
-})
+@ControllerConfiguration(
+        name = AppServiceEnvironmentReconciler.NAME,
+        informer = @Informer(itemStore = SharingItemStore.class))
+@Workflow(
+        explicitInvocation = true,
+        dependents = {
+            @Dependent(name = AppServiceEnvironmentReconciler.CONFIG, type = FrontEndConfigDependent.class),
+            @Dependent(name = AppServiceEnvironmentReconciler.CERTIFICATES, type = FrontEndCertificatesDependent.class),
+            @Dependent(
+                    name = AppServiceEnvironmentReconciler.FRONT_ENDS,
+                    type = FrontEndDeploymentDependent.class,
+                    dependsOn = AppServiceEnvironmentReconciler.CONFIG),
+            @Dependent(
+                    name = AppServiceEnvironmentReconciler.ENVIRONMENT_SERVICES,
+                    type = EnvironmentServicesDependent.class,
+                    useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
+            @Dependent(name = AppServiceEnvironmentReconciler.WORKER_POOLS, type = WorkerPoolDependent.class),
+            @Dependent(
+                    name = AppServiceEnvironmentReconciler.NETWORK_POLICIES,
+                    type = NetworkPoliciesDependent.class,
+                    useEventSourceWithName = AppServiceEnvironmentReconciler.POLICIES),
+        })
 public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnvironment> {
     public static final String NAME = "appserviceenvironment";
     static final String CONFIG = "frontend-config";
     /** The front ends' copies of the apps' own certificates. */
     static final String CERTIFICATES = "frontend-certs";
+
     static final String FRONT_ENDS = "frontend";
     static final String ENVIRONMENT_SERVICES = "environment-services";
     static final String PLANS = "plans";
@@ -79,9 +90,12 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     static final String POLICIES = "network-policy-informer";
 
     private final Clock clock;
+
     @Inject
     OperatorSettings settings;
-    private final AtomicReference<InformerEventSource<WebApp, AppServiceEnvironment>> appsSource = new AtomicReference<>();
+
+    private final AtomicReference<InformerEventSource<WebApp, AppServiceEnvironment>> appsSource =
+            new AtomicReference<>();
     private final SubnetNeighbours subnetNeighbours = new SubnetNeighbours();
 
     public AppServiceEnvironmentReconciler() {
@@ -93,15 +107,19 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     }
 
     @Override
-    public List<EventSource<?, AppServiceEnvironment>> prepareEventSources(EventSourceContext<AppServiceEnvironment> context) {
+    public List<EventSource<?, AppServiceEnvironment>> prepareEventSources(
+            EventSourceContext<AppServiceEnvironment> context) {
         var plans = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(IsolatedPlan.class, AppServiceEnvironment.class)
                         .withName(PLANS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.specOrRunningInstances())
-                        .withSecondaryToPrimaryMapper(plan -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
-                                ? Set.of()
-                                : Set.of(new ResourceID(plan.getSpec().getEnvironmentName(), plan.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper(
+                                plan -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
+                                        ? Set.of()
+                                        : Set.of(new ResourceID(
+                                                plan.getSpec().getEnvironmentName(),
+                                                plan.getMetadata().getNamespace())))
                         .build(),
                 context);
         var services = ownedChildren(Service.class, SERVICES, context);
@@ -112,14 +130,21 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .withName(APPS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.specOrServingDeployment())
-                        .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
-                                : plans.get(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace()))
-                                        .filter(p -> p.getSpec() != null && p.getSpec().getEnvironmentName() != null)
-                                        .map(p -> Set.of(new ResourceID(p.getSpec().getEnvironmentName(), p.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null
+                                ? Set.of()
+                                : plans.get(new ResourceID(
+                                                app.getSpec().getPlanName(),
+                                                app.getMetadata().getNamespace()))
+                                        .filter(p -> p.getSpec() != null
+                                                && p.getSpec().getEnvironmentName() != null)
+                                        .map(p -> Set.of(new ResourceID(
+                                                p.getSpec().getEnvironmentName(),
+                                                p.getMetadata().getNamespace())))
                                         .orElse(Set.of()))
-                        .withPrimaryToSecondaryMapper((AppServiceEnvironment environment) -> plans.getSecondaryResources(environment).stream()
-                                .flatMap(plan -> appsOf(plan).stream())
-                                .collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper(
+                                (AppServiceEnvironment environment) -> plans.getSecondaryResources(environment).stream()
+                                        .flatMap(plan -> appsOf(plan).stream())
+                                        .collect(Collectors.toSet()))
                         .build(),
                 context);
         apps.addIndexer(CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan());
@@ -133,40 +158,74 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .withSecondaryToPrimaryMapper((Service service) -> environmentsOwning(service, plans))
                         .build(),
                 context);
-        return List.of(plans, services, policies, apps, appServices, subnetNeighbours.eventSource(context),
-                AppEdgeSources.secrets(context, apps, plans), AppEdgeSources.endpoints(context, apps, plans, appServices));
+        return List.of(
+                plans,
+                services,
+                policies,
+                apps,
+                appServices,
+                subnetNeighbours.eventSource(context),
+                AppEdgeSources.secrets(context, apps, plans),
+                AppEdgeSources.endpoints(context, apps, plans, appServices));
     }
 
     @Override
-    public UpdateControl<AppServiceEnvironment> reconcile(AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
+    public UpdateControl<AppServiceEnvironment> reconcile(
+            AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
         // A spec the webhook would have refused (it was bypassed or down) is reported, and the
         // children are left as they are: never half-applied, never torn down for a typo.
         List<Violation> invalid = SpecValidation.errors(environment);
         if (!invalid.isEmpty()) {
-            return StatusWrites.notActedOn(environment, AppServiceEnvironmentStatus::new, "InvalidSpec", SpecValidation.describe(invalid),
-                    context, clock.instant());
+            return StatusWrites.notActedOn(
+                    environment,
+                    AppServiceEnvironmentStatus::new,
+                    "InvalidSpec",
+                    SpecValidation.describe(invalid),
+                    context,
+                    clock.instant());
         }
-        // Valid, but its subnet is an earlier environment's, or its policies would not fit the API server: held likewise.
+        // Valid, but its subnet is an earlier environment's, or its policies would not fit the API server: held
+        // likewise.
         EnvironmentChildren children = MemoisedChildren.build(environment, context, settings);
         var hold = NetworkHolds.of(environment, subnetNeighbours.of(environment), children::network);
         if (hold.isPresent()) {
-            return StatusWrites.notActedOn(environment, AppServiceEnvironmentStatus::new, hold.get().reason(), hold.get().message(), context, clock.instant());
+            return StatusWrites.notActedOn(
+                    environment,
+                    AppServiceEnvironmentStatus::new,
+                    hold.get().reason(),
+                    hold.get().message(),
+                    context,
+                    clock.instant());
         }
-        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
+        context.managedWorkflowAndDependentResourceContext()
+                .reconcileManagedWorkflow()
+                .throwAggregateExceptionIfErrorsPresent();
         List<HasMetadata> observed = new ArrayList<>();
-        observed.addAll(context.eventSourceRetriever().getEventSourceFor(ConfigMap.class, CONFIG).getSecondaryResources(environment));
-        observed.addAll(context.eventSourceRetriever().getEventSourceFor(Secret.class, CERTIFICATES).getSecondaryResources(environment));
+        observed.addAll(context.eventSourceRetriever()
+                .getEventSourceFor(ConfigMap.class, CONFIG)
+                .getSecondaryResources(environment));
+        observed.addAll(context.eventSourceRetriever()
+                .getEventSourceFor(Secret.class, CERTIFICATES)
+                .getSecondaryResources(environment));
         context.getSecondaryResource(Deployment.class, FRONT_ENDS).ifPresent(observed::add);
-        observed.addAll(context.eventSourceRetriever().getEventSourceFor(Service.class, SERVICES).getSecondaryResources(environment));
-        observed.addAll(context.eventSourceRetriever().getEventSourceFor(Deployment.class, WORKER_POOLS).getSecondaryResources(environment));
-        observed.addAll(context.eventSourceRetriever().getEventSourceFor(NetworkPolicy.class, POLICIES).getSecondaryResources(environment));
-        AppServiceEnvironmentStatus status = EnvironmentStatusFactory.compute(children, ObservedChildren.of(observed), clock.instant());
+        observed.addAll(context.eventSourceRetriever()
+                .getEventSourceFor(Service.class, SERVICES)
+                .getSecondaryResources(environment));
+        observed.addAll(context.eventSourceRetriever()
+                .getEventSourceFor(Deployment.class, WORKER_POOLS)
+                .getSecondaryResources(environment));
+        observed.addAll(context.eventSourceRetriever()
+                .getEventSourceFor(NetworkPolicy.class, POLICIES)
+                .getSecondaryResources(environment));
+        AppServiceEnvironmentStatus status =
+                EnvironmentStatusFactory.compute(children, ObservedChildren.of(observed), clock.instant());
         return StatusWrites.patchIfChanged(environment, status, context, clock.instant());
     }
 
     /** One informer for the environments' children of a kind, shared by the dependents of that kind. */
-    private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> InformerEventSource<R, AppServiceEnvironment> ownedChildren(
-            Class<R> type, String name, EventSourceContext<AppServiceEnvironment> context) {
+    private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>
+            InformerEventSource<R, AppServiceEnvironment> ownedChildren(
+                    Class<R> type, String name, EventSourceContext<AppServiceEnvironment> context) {
         return new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(type, AppServiceEnvironment.class)
                         .withName(name)
@@ -176,7 +235,8 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 context);
     }
 
-    private Set<ResourceID> environmentsOwning(Service service, InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans) {
+    private Set<ResourceID> environmentsOwning(
+            Service service, InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans) {
         String namespace = service.getMetadata().getNamespace();
         Set<ResourceID> environments = new java.util.HashSet<>();
         for (var owner : service.getMetadata().getOwnerReferences()) {
@@ -184,12 +244,16 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
             if (IsolatedPlan.class.getSimpleName().equals(owner.getKind())) {
                 planName = Optional.of(owner.getName());
             } else if (WebApp.class.getSimpleName().equals(owner.getKind()) && appsSource.get() != null) {
-                planName = appsSource.get().get(new ResourceID(owner.getName(), namespace))
-                        .filter(app -> app.getSpec() != null).map(app -> app.getSpec().getPlanName());
+                planName = appsSource
+                        .get()
+                        .get(new ResourceID(owner.getName(), namespace))
+                        .filter(app -> app.getSpec() != null)
+                        .map(app -> app.getSpec().getPlanName());
             }
             planName.flatMap(name -> plans.get(new ResourceID(name, namespace)))
                     .filter(plan -> plan.getSpec() != null && plan.getSpec().getEnvironmentName() != null)
-                    .ifPresent(plan -> environments.add(new ResourceID(plan.getSpec().getEnvironmentName(), namespace)));
+                    .ifPresent(plan ->
+                            environments.add(new ResourceID(plan.getSpec().getEnvironmentName(), namespace)));
         }
         return environments;
     }
@@ -199,14 +263,20 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         if (apps == null) {
             return Set.of();
         }
-        return apps.byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(plan.getMetadata().getNamespace(), plan.getMetadata().getName())).stream()
+        return apps
+                .byIndex(
+                        CacheIndexes.APPS_BY_PLAN,
+                        CacheIndexes.key(
+                                plan.getMetadata().getNamespace(),
+                                plan.getMetadata().getName()))
+                .stream()
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     }
 
     @Override
-    public ErrorStatusUpdateControl<AppServiceEnvironment> updateErrorStatus(AppServiceEnvironment environment,
-            Context<AppServiceEnvironment> context, Exception e) {
+    public ErrorStatusUpdateControl<AppServiceEnvironment> updateErrorStatus(
+            AppServiceEnvironment environment, Context<AppServiceEnvironment> context, Exception e) {
         return StatusWrites.failed(environment, AppServiceEnvironmentStatus::new, context, e, clock.instant());
     }
 }

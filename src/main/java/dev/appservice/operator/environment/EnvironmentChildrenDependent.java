@@ -16,7 +16,8 @@ import java.util.function.Function;
  * them: each desired one is created or updated, and one of this dependent's informer that is no
  * longer desired is deleted (the informer sees only the environment's own, labelled children).
  */
-abstract class EnvironmentChildrenDependent<R extends HasMetadata> extends ControlledDependentResource<R, AppServiceEnvironment>
+abstract class EnvironmentChildrenDependent<R extends HasMetadata>
+        extends ControlledDependentResource<R, AppServiceEnvironment>
         implements BulkDependentResource<R, AppServiceEnvironment, String> {
     private final Function<EnvironmentChildren, List<? extends R>> selection;
 
@@ -28,19 +29,25 @@ abstract class EnvironmentChildrenDependent<R extends HasMetadata> extends Contr
     @Override
     public Map<String, R> desiredResources(AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
         Map<String, R> desired = new LinkedHashMap<>();
-        selection.apply(MemoisedChildren.of(context)).forEach(child -> desired.put(child.getMetadata().getName(), child));
+        selection
+                .apply(MemoisedChildren.of(context))
+                .forEach(child -> desired.put(child.getMetadata().getName(), child));
         return desired;
     }
 
     @Override
     public Map<String, R> getSecondaryResources(AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
         Map<String, R> actual = new LinkedHashMap<>();
-        eventSource().orElseThrow().getSecondaryResources(primary).forEach(child -> actual.put(child.getMetadata().getName(), child));
+        eventSource()
+                .orElseThrow()
+                .getSecondaryResources(primary)
+                .forEach(child -> actual.put(child.getMetadata().getName(), child));
         return actual;
     }
 
     @Override
-    public void deleteTargetResource(AppServiceEnvironment primary, R resource, String key, Context<AppServiceEnvironment> context) {
+    public void deleteTargetResource(
+            AppServiceEnvironment primary, R resource, String key, Context<AppServiceEnvironment> context) {
         context.getClient().resource(resource).delete();
     }
 }

@@ -1,32 +1,30 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.desired.WorkerPools;
-
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.AppServiceEnvironmentStatus;
 import dev.appservice.operator.api.CapacityFigures;
 import dev.appservice.operator.api.FrontEndStatus;
-import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.InstanceUsage;
 import dev.appservice.operator.api.MemoryQuantity;
 import dev.appservice.operator.api.ReservedCapacity;
 import dev.appservice.operator.api.WorkerPool;
 import dev.appservice.operator.api.WorkerPoolStatus;
+import dev.appservice.operator.desired.EnvironmentChildren;
+import dev.appservice.operator.desired.WorkerPools;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.EnvironmentTopology.Capacity;
 import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.status.Conditions;
-import dev.appservice.operator.desired.EnvironmentChildren;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,13 +38,15 @@ public final class EnvironmentStatusFactory {
     public record ObservedChildren(Map<String, HasMetadata> byKindAndName) {
         public static ObservedChildren of(Collection<? extends HasMetadata> children) {
             Map<String, HasMetadata> byKindAndName = new HashMap<>();
-            children.forEach(child -> byKindAndName.put(key(child.getKind(), child.getMetadata().getName()), child));
+            children.forEach(child ->
+                    byKindAndName.put(key(child.getKind(), child.getMetadata().getName()), child));
             return new ObservedChildren(byKindAndName);
         }
 
         /** The observed child of the same kind and name as {@code desired}. */
         public Optional<HasMetadata> of(HasMetadata desired) {
-            return Optional.ofNullable(byKindAndName.get(key(desired.getKind(), desired.getMetadata().getName())));
+            return Optional.ofNullable(byKindAndName.get(
+                    key(desired.getKind(), desired.getMetadata().getName())));
         }
 
         private static String key(String kind, String name) {
@@ -54,19 +54,23 @@ public final class EnvironmentStatusFactory {
         }
     }
 
-    private EnvironmentStatusFactory() {
-    }
+    private EnvironmentStatusFactory() {}
 
-    public static AppServiceEnvironmentStatus compute(EnvironmentChildren children, ObservedChildren observed, Instant now) {
+    public static AppServiceEnvironmentStatus compute(
+            EnvironmentChildren children, ObservedChildren observed, Instant now) {
         EnvironmentTopology topology = children.topology();
         NsgCompiler.Result network = children.network();
-        Optional<Deployment> frontEndDeployment = observed.of(children.frontEnds()).map(Deployment.class::cast);
+        Optional<Deployment> frontEndDeployment =
+                observed.of(children.frontEnds()).map(Deployment.class::cast);
         AppServiceEnvironment environment = topology.environment();
         AppServiceEnvironmentStatus previous = environment.getStatus();
-        long generation = environment.getMetadata().getGeneration() == null ? 0 : environment.getMetadata().getGeneration();
+        long generation = environment.getMetadata().getGeneration() == null
+                ? 0
+                : environment.getMetadata().getGeneration();
 
         int desired = topology.frontEndCount();
-        int ready = frontEndDeployment.map(EnvironmentStatusFactory::readyReplicas).orElse(0);
+        int ready =
+                frontEndDeployment.map(EnvironmentStatusFactory::readyReplicas).orElse(0);
 
         AppServiceEnvironmentStatus status = new AppServiceEnvironmentStatus();
         status.setObservedGeneration(generation);
@@ -84,8 +88,15 @@ public final class EnvironmentStatusFactory {
         status.setPlans(topology.plans().size());
         status.setApps(topology.apps().size());
         status.setDefaultDomain(environment.getSpec().effectiveDnsSuffix(topology.name()));
-        status.setVipAddress(observed.of(children.vip()).map(Service.class::cast).map(EnvironmentStatusFactory::vipAddress).orElse(null));
-        status.setInternalAddress(observed.of(children.internal()).map(Service.class::cast).map(s -> s.getSpec().getClusterIP()).filter(EnvironmentStatusFactory::isAddress).orElse(null));
+        status.setVipAddress(observed.of(children.vip())
+                .map(Service.class::cast)
+                .map(EnvironmentStatusFactory::vipAddress)
+                .orElse(null));
+        status.setInternalAddress(observed.of(children.internal())
+                .map(Service.class::cast)
+                .map(s -> s.getSpec().getClusterIP())
+                .filter(EnvironmentStatusFactory::isAddress)
+                .orElse(null));
 
         Capacity fe = topology.frontEndCapacity();
         Capacity workers = topology.workerCapacity();
@@ -112,69 +123,109 @@ public final class EnvironmentStatusFactory {
         conditions.add(readyCondition(children, observed, frontEndDeployment, desired, ready));
         conditions.add(networkPolicyCondition(children, observed));
         if (environment.getSpec().getNetworkSecurityGroup() != null) {
-            conditions.add(finding(network, "ManagementReachable", "ManagementAllowed",
+            conditions.add(finding(
+                    network,
+                    "ManagementReachable",
+                    "ManagementAllowed",
                     "VIP ports 454-455 are open to AppServiceManagement"));
             var outbound = environment.getSpec().getNetworkSecurityGroup().getOutboundRules();
             if (outbound != null && !outbound.isEmpty()) {
-                conditions.add(finding(network, "DnsReachable", "DnsAllowed", "the cluster DNS stays reachable under the outbound rules"));
+                conditions.add(finding(
+                        network,
+                        "DnsReachable",
+                        "DnsAllowed",
+                        "the cluster DNS stays reachable under the outbound rules"));
             }
         }
-        status.setConditions(Conditions.merge(previous == null ? null : previous.getConditions(), conditions, generation, now));
+        status.setConditions(
+                Conditions.merge(previous == null ? null : previous.getConditions(), conditions, generation, now));
         return status;
     }
 
     private static Conditions.Desired networkPolicyCondition(EnvironmentChildren children, ObservedChildren observed) {
         List<String> missing = missing(children.networkPolicies(), observed);
         if (!missing.isEmpty()) {
-            return new Conditions.Desired("NetworkPolicyReady", false, "NetworkPoliciesMissing", "Not applied yet: " + String.join(", ", missing));
+            return new Conditions.Desired(
+                    "NetworkPolicyReady",
+                    false,
+                    "NetworkPoliciesMissing",
+                    "Not applied yet: " + String.join(", ", missing));
         }
-        return new Conditions.Desired("NetworkPolicyReady", true, "NetworkPoliciesApplied",
-                children.networkPolicies().size() + " NetworkPolicies applied: " + String.join(", ",
-                        children.networkPolicies().stream().map(p -> p.getMetadata().getName()).toList()));
+        return new Conditions.Desired(
+                "NetworkPolicyReady",
+                true,
+                "NetworkPoliciesApplied",
+                children.networkPolicies().size() + " NetworkPolicies applied: "
+                        + String.join(
+                                ", ",
+                                children.networkPolicies().stream()
+                                        .map(p -> p.getMetadata().getName())
+                                        .toList()));
     }
 
     /** The desired children not observed yet, as "Kind name". */
     private static List<String> missing(List<? extends HasMetadata> desired, ObservedChildren observed) {
-        return desired.stream().filter(child -> observed.of(child).isEmpty())
+        return desired.stream()
+                .filter(child -> observed.of(child).isEmpty())
                 .map(child -> child.getKind() + " " + child.getMetadata().getName())
                 .toList();
     }
 
-    private static Conditions.Desired finding(NsgCompiler.Result network, String type, String okReason, String okMessage) {
-        return network.findings().stream().filter(f -> f.conditionType().equals(type)).findFirst()
+    private static Conditions.Desired finding(
+            NsgCompiler.Result network, String type, String okReason, String okMessage) {
+        return network.findings().stream()
+                .filter(f -> f.conditionType().equals(type))
+                .findFirst()
                 .map(f -> new Conditions.Desired(type, false, f.reason(), f.message()))
                 .orElse(new Conditions.Desired(type, true, okReason, okMessage));
     }
 
-    private static Conditions.Desired readyCondition(EnvironmentChildren children, ObservedChildren observed, Optional<Deployment> frontEnds,
-            int desired, int ready) {
+    private static Conditions.Desired readyCondition(
+            EnvironmentChildren children,
+            ObservedChildren observed,
+            Optional<Deployment> frontEnds,
+            int desired,
+            int ready) {
         // Ready means every desired child is observed: the list is the children's, never re-derived here.
         List<String> missing = missing(children.all(), observed);
         if (!missing.isEmpty()) {
-            return new Conditions.Desired(Conditions.READY, false, "ChildrenMissing", "Not created yet: " + String.join(", ", missing));
+            return new Conditions.Desired(
+                    Conditions.READY, false, "ChildrenMissing", "Not created yet: " + String.join(", ", missing));
         }
         Deployment deployment = frontEnds.orElseThrow();
         boolean rolledOut = deployment.getStatus() != null
                 && deployment.getStatus().getObservedGeneration() != null
-                && deployment.getStatus().getObservedGeneration() >= deployment.getMetadata().getGeneration();
+                && deployment.getStatus().getObservedGeneration()
+                        >= deployment.getMetadata().getGeneration();
         int updated = deployment.getStatus() == null || deployment.getStatus().getUpdatedReplicas() == null
-                ? 0 : deployment.getStatus().getUpdatedReplicas();
+                ? 0
+                : deployment.getStatus().getUpdatedReplicas();
         if (ready < desired || updated < desired || !rolledOut) {
-            return new Conditions.Desired(Conditions.READY, false, "FrontEndsNotReady",
+            return new Conditions.Desired(
+                    Conditions.READY,
+                    false,
+                    "FrontEndsNotReady",
                     ready + " of " + desired + " front ends ready" + (rolledOut ? "" : ", rollout in progress"));
         }
-        return new Conditions.Desired(Conditions.READY, true, "EnvironmentReady",
+        return new Conditions.Desired(
+                Conditions.READY,
+                true,
+                "EnvironmentReady",
                 "All " + desired + " front ends are ready and every child is as desired");
     }
 
     private static int readyReplicas(Deployment d) {
-        return d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
+        return d.getStatus() == null || d.getStatus().getReadyReplicas() == null
+                ? 0
+                : d.getStatus().getReadyReplicas();
     }
 
     private static String vipAddress(Service service) {
-        if (service.getStatus() != null && service.getStatus().getLoadBalancer() != null
+        if (service.getStatus() != null
+                && service.getStatus().getLoadBalancer() != null
                 && service.getStatus().getLoadBalancer().getIngress() != null) {
-            for (LoadBalancerIngress ingress : service.getStatus().getLoadBalancer().getIngress()) {
+            for (LoadBalancerIngress ingress :
+                    service.getStatus().getLoadBalancer().getIngress()) {
                 if (ingress.getIp() != null) {
                     return ingress.getIp();
                 }
@@ -183,7 +234,8 @@ public final class EnvironmentStatusFactory {
                 }
             }
         }
-        if ("ClusterIP".equals(service.getSpec().getType()) && isAddress(service.getSpec().getClusterIP())) {
+        if ("ClusterIP".equals(service.getSpec().getType())
+                && isAddress(service.getSpec().getClusterIP())) {
             return service.getSpec().getClusterIP();
         }
         return null;

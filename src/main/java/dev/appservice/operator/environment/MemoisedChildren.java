@@ -18,17 +18,21 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 final class MemoisedChildren {
     private static final String CHILDREN = "appservice.dev/environment-children";
 
-    private MemoisedChildren() {
-    }
+    private MemoisedChildren() {}
 
     /** Builds the children of this reconcile (or returns those already built). */
-    static EnvironmentChildren build(AppServiceEnvironment environment, Context<AppServiceEnvironment> context, OperatorSettings settings) {
+    static EnvironmentChildren build(
+            AppServiceEnvironment environment, Context<AppServiceEnvironment> context, OperatorSettings settings) {
         var memo = context.managedWorkflowAndDependentResourceContext();
         return memo.get(CHILDREN, EnvironmentChildren.class).orElseGet(() -> {
             EnvironmentTopology topology = topology(environment, context);
             var certificates = AppEdgeSources.usableCertificates(topology, context);
-            var children = EnvironmentChildren.of(topology, AppServiceAddresses.from(environment, context),
-                    AppEdgeSources.edges(topology, certificates, context), certificates, settings);
+            var children = EnvironmentChildren.of(
+                    topology,
+                    AppServiceAddresses.from(environment, context),
+                    AppEdgeSources.edges(topology, certificates, context),
+                    certificates,
+                    settings);
             memo.put(CHILDREN, children);
             return children;
         });
@@ -36,14 +40,22 @@ final class MemoisedChildren {
 
     /** The children the reconciler built for this reconcile: a dependent runs only after it did. */
     static EnvironmentChildren of(Context<AppServiceEnvironment> context) {
-        return context.managedWorkflowAndDependentResourceContext().get(CHILDREN, EnvironmentChildren.class)
-                .orElseThrow(() -> new IllegalStateException("the reconciler builds the environment's children before its dependents run"));
+        return context.managedWorkflowAndDependentResourceContext()
+                .get(CHILDREN, EnvironmentChildren.class)
+                .orElseThrow(() -> new IllegalStateException(
+                        "the reconciler builds the environment's children before its dependents run"));
     }
 
-    private static EnvironmentTopology topology(AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
+    private static EnvironmentTopology topology(
+            AppServiceEnvironment environment, Context<AppServiceEnvironment> context) {
         // Plans and apps with invalid specs (past a bypassed webhook) take no part: they report it themselves.
-        return new EnvironmentTopology(environment,
-                context.getSecondaryResources(IsolatedPlan.class).stream().filter(SpecValidation::acceptable).toList(),
-                context.getSecondaryResources(WebApp.class).stream().filter(SpecValidation::acceptable).toList());
+        return new EnvironmentTopology(
+                environment,
+                context.getSecondaryResources(IsolatedPlan.class).stream()
+                        .filter(SpecValidation::acceptable)
+                        .toList(),
+                context.getSecondaryResources(WebApp.class).stream()
+                        .filter(SpecValidation::acceptable)
+                        .toList());
     }
 }

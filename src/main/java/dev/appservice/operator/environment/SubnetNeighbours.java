@@ -25,9 +25,11 @@ final class SubnetNeighbours {
     /** The Ready reason of an environment held because its subnet overlaps an earlier one's. */
     static final String SUBNET_OVERLAP = "SubnetOverlap";
 
-    private final AtomicReference<InformerEventSource<AppServiceEnvironment, AppServiceEnvironment>> source = new AtomicReference<>();
+    private final AtomicReference<InformerEventSource<AppServiceEnvironment, AppServiceEnvironment>> source =
+            new AtomicReference<>();
 
-    InformerEventSource<AppServiceEnvironment, AppServiceEnvironment> eventSource(EventSourceContext<AppServiceEnvironment> context) {
+    InformerEventSource<AppServiceEnvironment, AppServiceEnvironment> eventSource(
+            EventSourceContext<AppServiceEnvironment> context) {
         var environments = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(AppServiceEnvironment.class, AppServiceEnvironment.class)
                         .withName(NAME)
@@ -56,14 +58,19 @@ final class SubnetNeighbours {
     private Set<ResourceID> toWake(AppServiceEnvironment changed) {
         var environments = source.get();
         Set<ResourceID> wake = new HashSet<>();
-        Stream.concat(of(changed).stream(), environments == null ? Stream.empty() : environments.list().filter(SubnetNeighbours::held))
+        Stream.concat(
+                        of(changed).stream(),
+                        environments == null
+                                ? Stream.empty()
+                                : environments.list().filter(SubnetNeighbours::held))
                 .filter(e -> !ResourceID.fromResource(e).equals(ResourceID.fromResource(changed)))
                 .forEach(e -> wake.add(ResourceID.fromResource(e)));
         return wake;
     }
 
     private static boolean held(AppServiceEnvironment environment) {
-        return environment.getStatus() != null && environment.getStatus().getConditions() != null
+        return environment.getStatus() != null
+                && environment.getStatus().getConditions() != null
                 && environment.getStatus().getConditions().stream().anyMatch(c -> SUBNET_OVERLAP.equals(c.getReason()));
     }
 }

@@ -1,6 +1,5 @@
 package dev.appservice.operator.environment;
 
-
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.dependent.ControlledDependentResource;
 import dev.appservice.operator.model.StandardLabels;
@@ -16,11 +15,14 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /** V1: one placeholder Deployment per worker pool, holding the pool's free workers. None for V2. */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR + "," + StandardLabels.ROLE + "="
-        + StandardLabels.ROLE_WORKER_POOL))
+@KubernetesDependent(
+        informer =
+                @Informer(
+                        labelSelector = StandardLabels.MANAGED_SELECTOR + "," + StandardLabels.ROLE + "="
+                                + StandardLabels.ROLE_WORKER_POOL))
 public class WorkerPoolDependent extends ControlledDependentResource<Deployment, AppServiceEnvironment>
         implements CRUDKubernetesBulkDependentResource<Deployment, AppServiceEnvironment>,
-        KubernetesBulkDependentResource<Deployment, AppServiceEnvironment> {
+                KubernetesBulkDependentResource<Deployment, AppServiceEnvironment> {
 
     public WorkerPoolDependent() {
         super(Deployment.class);
@@ -31,13 +33,16 @@ public class WorkerPoolDependent extends ControlledDependentResource<Deployment,
      * related to the environment (the front ends too) and would delete what is not desired here.
      */
     @Override
-    public Predicate<Deployment> secondaryResourceFilter(AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
+    public Predicate<Deployment> secondaryResourceFilter(
+            AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
         return d -> d.getMetadata().getLabels() != null
-                && StandardLabels.ROLE_WORKER_POOL.equals(d.getMetadata().getLabels().get(StandardLabels.ROLE));
+                && StandardLabels.ROLE_WORKER_POOL.equals(
+                        d.getMetadata().getLabels().get(StandardLabels.ROLE));
     }
 
     @Override
-    public Map<ResourceID, Deployment> desiredResources(AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
+    public Map<ResourceID, Deployment> desiredResources(
+            AppServiceEnvironment primary, Context<AppServiceEnvironment> context) {
         Map<ResourceID, Deployment> desired = new LinkedHashMap<>();
         for (Deployment d : MemoisedChildren.of(context).workerPools()) {
             desired.put(ResourceID.fromResource(d), d);

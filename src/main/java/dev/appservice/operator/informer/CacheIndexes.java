@@ -24,32 +24,40 @@ public final class CacheIndexes {
     /** Apps by {@code namespace/spec.tls.secretName}: the apps a Secret serves. */
     public static final String APPS_BY_TLS_SECRET = "appservice.dev/apps-by-tls-secret";
 
-    private CacheIndexes() {
-    }
+    private CacheIndexes() {}
 
     public static String key(String namespace, String name) {
         return namespace + "/" + name;
     }
 
     public static Map<String, Function<IsolatedPlan, List<String>>> plansByEnvironment() {
-        return Map.of(PLANS_BY_ENVIRONMENT, plan -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null ? List.of()
-                : List.of(key(plan.getMetadata().getNamespace(), plan.getSpec().getEnvironmentName())));
+        return Map.of(
+                PLANS_BY_ENVIRONMENT,
+                plan -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
+                        ? List.of()
+                        : List.of(key(
+                                plan.getMetadata().getNamespace(),
+                                plan.getSpec().getEnvironmentName())));
     }
 
     public static Function<WebApp, List<String>> appsByPlan() {
-        return app -> app.getSpec() == null || app.getSpec().getPlanName() == null ? List.of()
+        return app -> app.getSpec() == null || app.getSpec().getPlanName() == null
+                ? List.of()
                 : List.of(key(app.getMetadata().getNamespace(), app.getSpec().getPlanName()));
     }
 
     public static Function<WebApp, List<String>> appsByTlsSecret() {
-        return app -> app.getSpec() == null || app.getSpec().tlsSecretName() == null ? List.of()
+        return app -> app.getSpec() == null || app.getSpec().tlsSecretName() == null
+                ? List.of()
                 : List.of(key(app.getMetadata().getNamespace(), app.getSpec().tlsSecretName()));
     }
 
     /** The virtual network an environment is in: its name, or none when the spec lacks it. */
     public static List<String> virtualNetworkOf(AppServiceEnvironment environment) {
-        return environment.getSpec() == null || environment.getSpec().getVirtualNetwork() == null
-                || environment.getSpec().getVirtualNetwork().getName() == null ? List.of()
-                        : List.of(environment.getSpec().getVirtualNetwork().getName());
+        return environment.getSpec() == null
+                        || environment.getSpec().getVirtualNetwork() == null
+                        || environment.getSpec().getVirtualNetwork().getName() == null
+                ? List.of()
+                : List.of(environment.getSpec().getVirtualNetwork().getName());
     }
 }

@@ -24,8 +24,7 @@ public final class ObjectVersions {
     private static final ConcurrentMap<Version, Entry> BY_VERSION = new ConcurrentHashMap<>();
     private static final ReferenceQueue<HasMetadata> RELEASED = new ReferenceQueue<>();
 
-    private record Version(Class<?> type, String uid, String resourceVersion) {
-    }
+    private record Version(Class<?> type, String uid, String resourceVersion) {}
 
     private static final class Entry extends WeakReference<HasMetadata> {
         final Version version;
@@ -36,18 +35,22 @@ public final class ObjectVersions {
         }
     }
 
-    private ObjectVersions() {
-    }
+    private ObjectVersions() {}
 
     /** The object already held for this version, or this one (which is then held for it). */
     @SuppressWarnings("unchecked")
     public static <R extends HasMetadata> R shared(R object) {
         forgetReleased();
-        if (object == null || object.getMetadata() == null || object.getMetadata().getUid() == null
+        if (object == null
+                || object.getMetadata() == null
+                || object.getMetadata().getUid() == null
                 || object.getMetadata().getResourceVersion() == null) {
             return object;
         }
-        Version version = new Version(object.getClass(), object.getMetadata().getUid(), object.getMetadata().getResourceVersion());
+        Version version = new Version(
+                object.getClass(),
+                object.getMetadata().getUid(),
+                object.getMetadata().getResourceVersion());
         while (true) {
             Entry held = BY_VERSION.get(version);
             HasMetadata existing = held == null ? null : held.get();
@@ -55,7 +58,9 @@ public final class ObjectVersions {
                 return (R) existing;
             }
             Entry mine = new Entry(object, version);
-            if (held == null ? BY_VERSION.putIfAbsent(version, mine) == null : BY_VERSION.replace(version, held, mine)) {
+            if (held == null
+                    ? BY_VERSION.putIfAbsent(version, mine) == null
+                    : BY_VERSION.replace(version, held, mine)) {
                 return object;
             }
         }

@@ -13,16 +13,19 @@ import java.util.Objects;
  * and woke the rest again (issue 7: 7,500 plan reconciles for 1,000 plans).
  */
 public final class RelevantUpdates {
-    private RelevantUpdates() {
-    }
+    private RelevantUpdates() {}
 
     /**
      * Changes to what the user asked for (the generation moves only with the spec) or the start of
      * a deletion: for watchers that read the spec and never the status.
      */
     public static <R extends HasMetadata> OnUpdateFilter<R> spec() {
-        return (updated, previous) -> !Objects.equals(updated.getMetadata().getGeneration(), previous.getMetadata().getGeneration())
-                || !Objects.equals(updated.getMetadata().getDeletionTimestamp(), previous.getMetadata().getDeletionTimestamp());
+        return (updated, previous) -> !Objects.equals(
+                        updated.getMetadata().getGeneration(),
+                        previous.getMetadata().getGeneration())
+                || !Objects.equals(
+                        updated.getMetadata().getDeletionTimestamp(),
+                        previous.getMetadata().getDeletionTimestamp());
     }
 
     /**
@@ -31,7 +34,8 @@ public final class RelevantUpdates {
      */
     public static OnUpdateFilter<IsolatedPlan> specOrRunningInstances() {
         OnUpdateFilter<IsolatedPlan> spec = spec();
-        return (updated, previous) -> spec.accept(updated, previous) || !Objects.equals(runningInstances(updated), runningInstances(previous));
+        return (updated, previous) -> spec.accept(updated, previous)
+                || !Objects.equals(runningInstances(updated), runningInstances(previous));
     }
 
     private static Integer runningInstances(IsolatedPlan plan) {
@@ -45,7 +49,8 @@ public final class RelevantUpdates {
      */
     public static OnUpdateFilter<WebApp> specOrServingDeployment() {
         OnUpdateFilter<WebApp> spec = spec();
-        return (updated, previous) -> spec.accept(updated, previous) || !Objects.equals(servingDeployment(updated), servingDeployment(previous));
+        return (updated, previous) -> spec.accept(updated, previous)
+                || !Objects.equals(servingDeployment(updated), servingDeployment(previous));
     }
 
     private static String servingDeployment(WebApp app) {

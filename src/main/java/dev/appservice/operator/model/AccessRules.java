@@ -22,11 +22,9 @@ public final class AccessRules {
     public static final int MAX_RULES = 512;
 
     /** A block and whether clients in it are allowed. */
-    public record Entry(String cidr, boolean allow, String ruleName) {
-    }
+    public record Entry(String cidr, boolean allow, String ruleName) {}
 
-    private AccessRules() {
-    }
+    private AccessRules() {}
 
     /** The rules that decide, most specific first; empty when the app has no rules (everyone allowed). */
     public static List<Entry> effective(List<AccessRestriction> rules) {

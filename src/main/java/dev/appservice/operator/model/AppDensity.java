@@ -24,8 +24,7 @@ public final class AppDensity {
     /** Apps per I3 instance (4 vCPU, 14 GiB): 125m and 448Mi each. */
     public static final int I3_APPS_PER_INSTANCE = 32;
 
-    private AppDensity() {
-    }
+    private AppDensity() {}
 
     /** The number of apps an instance of the size runs. */
     public static int appsPerInstance(InstanceSize size) {
@@ -54,7 +53,10 @@ public final class AppDensity {
         Map<String, Quantity> limits = new TreeMap<>();
         limits.put("cpu", new Quantity(size.cpuQuantity()));
         limits.put("memory", new Quantity(size.memoryQuantity()));
-        return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
+        return new ResourceRequirementsBuilder()
+                .withRequests(requests)
+                .withLimits(limits)
+                .build();
     }
 
     /**
@@ -68,7 +70,10 @@ public final class AppDensity {
         Map<String, Quantity> amounts = new TreeMap<>();
         amounts.put("cpu", new Quantity(milliCpu(held * appMilliCpu(size))));
         amounts.put("memory", new Quantity(MemoryQuantity.ofMiB((long) held * appMemoryMiB(size))));
-        return new ResourceRequirementsBuilder().withRequests(amounts).withLimits(amounts).build();
+        return new ResourceRequirementsBuilder()
+                .withRequests(amounts)
+                .withLimits(amounts)
+                .build();
     }
 
     /** Whether the apps leave part of the instance for the placeholder to hold. */

@@ -31,17 +31,20 @@ public final class AppDeployments {
     /** The routing name that opts a client out of every slot: production. */
     public static final String SELF = "self";
 
-    private AppDeployments() {
-    }
+    private AppDeployments() {}
 
     /** The workload (Deployment and Service name) of one of the app's deployments. */
     public static String workload(String app, String deployment) {
-        return PRODUCTION.equals(deployment) ? ResourceNames.appWorkload(app) : ResourceNames.slotWorkload(app, deployment);
+        return PRODUCTION.equals(deployment)
+                ? ResourceNames.appWorkload(app)
+                : ResourceNames.slotWorkload(app, deployment);
     }
 
     /** The slot of that name in the app's spec. */
     public static Optional<DeploymentSlot> slot(WebApp app, String name) {
-        return app.getSpec().effectiveSlots().stream().filter(s -> Objects.equals(s.getName(), name)).findFirst();
+        return app.getSpec().effectiveSlots().stream()
+                .filter(s -> Objects.equals(s.getName(), name))
+                .findFirst();
     }
 
     /** The deployment {@code spec.production} asks to serve production: a slot of the spec, else {@value #PRODUCTION}. */
@@ -68,7 +71,9 @@ public final class AppDeployments {
     /** The slots' host names in the environment, {@code <app>-<slot>.<dnsSuffix>}, in the order of the spec. */
     public static List<String> slotHostNames(EnvironmentTopology topology, WebApp app) {
         String suffix = topology.environment().getSpec().effectiveDnsSuffix(topology.name());
-        return app.getSpec().effectiveSlots().stream().map(s -> slotHost(app.getMetadata().getName(), s.getName(), suffix)).toList();
+        return app.getSpec().effectiveSlots().stream()
+                .map(s -> slotHost(app.getMetadata().getName(), s.getName(), suffix))
+                .toList();
     }
 
     /** {@code <app>-<slot>.<dnsSuffix>}. */
@@ -94,8 +99,10 @@ public final class AppDeployments {
         view.setPort(spec.getPort());
         view.setImage(slot.getImage());
         view.setEnv(mergedEnv(spec.getEnv(), slot.getEnv()));
-        view.setHealthCheckPath(slot.getHealthCheckPath() != null ? slot.getHealthCheckPath() : spec.getHealthCheckPath());
-        List<AccessRestriction> restrictions = slot.getAccessRestrictions() != null ? slot.getAccessRestrictions() : spec.getAccessRestrictions();
+        view.setHealthCheckPath(
+                slot.getHealthCheckPath() != null ? slot.getHealthCheckPath() : spec.getHealthCheckPath());
+        List<AccessRestriction> restrictions =
+                slot.getAccessRestrictions() != null ? slot.getAccessRestrictions() : spec.getAccessRestrictions();
         view.setAccessRestrictions(restrictions);
         WebApp copy = new WebApp();
         copy.setMetadata(app.getMetadata());

@@ -11,8 +11,7 @@ import java.util.List;
  * An app none of whose Services exists yet is answered 503 by the front ends.
  */
 public final class AppServices {
-    private AppServices() {
-    }
+    private AppServices() {}
 
     /**
      * The Services that may carry the app's requests, most preferred first: the app's own Service
@@ -23,7 +22,9 @@ public final class AppServices {
      * switch to it only when it can serve.
      */
     public static List<String> candidates(IsolatedPlan plan, WebApp app) {
-        return List.of(ResourceNames.appWorkload(app.getMetadata().getName()), ResourceNames.workerService(plan.getMetadata().getName()));
+        return List.of(
+                ResourceNames.appWorkload(app.getMetadata().getName()),
+                ResourceNames.workerService(plan.getMetadata().getName()));
     }
 
     /** The Service port that carries the app's requests. */

@@ -19,30 +19,42 @@ public final class CapacityPlaceholder {
     public static final String CONTAINER_NAME = "capacity";
     public static final int PORT = 8080;
 
-    private CapacityPlaceholder() {
-    }
+    private CapacityPlaceholder() {}
 
     public static Container container(InstanceSize size, String image) {
         return new ContainerBuilder()
                 .withName(CONTAINER_NAME)
                 .withImage(image)
-                .addNewPort().withName("placeholder").withContainerPort(PORT).withProtocol("TCP").endPort()
+                .addNewPort()
+                .withName("placeholder")
+                .withContainerPort(PORT)
+                .withProtocol("TCP")
+                .endPort()
                 .withResources(InstanceDeployment.resources(size))
                 .withReadinessProbe(tcpProbe(5))
                 .withLivenessProbe(tcpProbe(10))
                 .withSecurityContext(PodSecurity.restrictedContainer())
-                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .addNewVolumeMount()
+                .withName("tmp")
+                .withMountPath("/tmp")
+                .endVolumeMount()
                 .build();
     }
 
     /** The writable scratch space the container mounts at /tmp (its root file system is read-only). */
     public static Volume scratchVolume() {
-        return new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build();
+        return new VolumeBuilder()
+                .withName("tmp")
+                .withNewEmptyDir()
+                .endEmptyDir()
+                .build();
     }
 
     private static Probe tcpProbe(int periodSeconds) {
         return new ProbeBuilder()
-                .withNewTcpSocket().withPort(new IntOrString(PORT)).endTcpSocket()
+                .withNewTcpSocket()
+                .withPort(new IntOrString(PORT))
+                .endTcpSocket()
                 .withPeriodSeconds(periodSeconds)
                 .withTimeoutSeconds(2)
                 .build();

@@ -7,8 +7,7 @@ import java.util.HexFormat;
 
 /** SHA-256 of text, for config checksums on pod templates and for shortened names. */
 public final class Checksums {
-    private Checksums() {
-    }
+    private Checksums() {}
 
     public static String sha256(String value) {
         try {

@@ -39,7 +39,8 @@ public final class EnvironmentTopology {
     }
 
     /** An environment with the plans and apps placed in it, picked from candidates of any environment. */
-    public EnvironmentTopology(AppServiceEnvironment environment, Collection<IsolatedPlan> candidates, Collection<WebApp> appCandidates) {
+    public EnvironmentTopology(
+            AppServiceEnvironment environment, Collection<IsolatedPlan> candidates, Collection<WebApp> appCandidates) {
         this.environment = Objects.requireNonNull(environment);
         String name = environment.getMetadata().getName();
         String namespace = environment.getMetadata().getNamespace();
@@ -53,12 +54,16 @@ public final class EnvironmentTopology {
         Map<String, List<WebApp>> byPlan = new HashMap<>();
         for (IsolatedPlan plan : plans) {
             String planName = plan.getMetadata().getName();
-            byPlan.put(planName, appCandidates.stream()
-                    .filter(a -> a.getSpec() != null && planName.equals(a.getSpec().getPlanName()))
-                    .filter(a -> Objects.equals(namespace, a.getMetadata().getNamespace()))
-                    .filter(a -> a.getMetadata().getDeletionTimestamp() == null)
-                    .sorted(Comparator.comparing(a -> a.getMetadata().getName()))
-                    .toList());
+            byPlan.put(
+                    planName,
+                    appCandidates.stream()
+                            .filter(a -> a.getSpec() != null
+                                    && planName.equals(a.getSpec().getPlanName()))
+                            .filter(a ->
+                                    Objects.equals(namespace, a.getMetadata().getNamespace()))
+                            .filter(a -> a.getMetadata().getDeletionTimestamp() == null)
+                            .sorted(Comparator.comparing(a -> a.getMetadata().getName()))
+                            .toList());
         }
         this.apps = byPlan;
     }
@@ -69,8 +74,10 @@ public final class EnvironmentTopology {
     }
 
     /** Creation time first, then name: the order in which apps were admitted to their plan. */
-    public static final Comparator<WebApp> APP_ADMISSION_ORDER = Comparator
-            .comparing((WebApp a) -> a.getMetadata().getCreationTimestamp() == null ? "" : a.getMetadata().getCreationTimestamp())
+    public static final Comparator<WebApp> APP_ADMISSION_ORDER = Comparator.comparing(
+                    (WebApp a) -> a.getMetadata().getCreationTimestamp() == null
+                            ? ""
+                            : a.getMetadata().getCreationTimestamp())
             .thenComparing(a -> a.getMetadata().getName());
 
     /**
@@ -99,13 +106,19 @@ public final class EnvironmentTopology {
 
     /** The deployments the plan runs on each instance: its admitted apps and their slots. */
     public int admittedDeployments(IsolatedPlan plan) {
-        return admittedApps(plan).stream().mapToInt(EnvironmentTopology::deploymentsOf).sum();
+        return admittedApps(plan).stream()
+                .mapToInt(EnvironmentTopology::deploymentsOf)
+                .sum();
     }
 
     /** Whether the app is one its plan runs (see {@link #admittedApps}). */
     public boolean isAdmitted(WebApp app) {
-        return planOf(app).map(plan -> admittedApps(plan).stream()
-                .anyMatch(a -> a.getMetadata().getName().equals(app.getMetadata().getName()))).orElse(false);
+        return planOf(app)
+                .map(plan -> admittedApps(plan).stream()
+                        .anyMatch(a -> a.getMetadata()
+                                .getName()
+                                .equals(app.getMetadata().getName())))
+                .orElse(false);
     }
 
     /** Every app of the environment, plan by plan in admission order, then by name. */
@@ -115,7 +128,9 @@ public final class EnvironmentTopology {
 
     /** The plan an app runs on, if it is one of this environment's. */
     public Optional<IsolatedPlan> planOf(WebApp app) {
-        return plans.stream().filter(p -> p.getMetadata().getName().equals(app.getSpec().getPlanName())).findFirst();
+        return plans.stream()
+                .filter(p -> p.getMetadata().getName().equals(app.getSpec().getPlanName()))
+                .findFirst();
     }
 
     /**
@@ -140,8 +155,10 @@ public final class EnvironmentTopology {
     }
 
     /** Creation time first, then name: the order in which plans were admitted. */
-    public static final Comparator<IsolatedPlan> ADMISSION_ORDER = Comparator
-            .comparing((IsolatedPlan p) -> p.getMetadata().getCreationTimestamp() == null ? "" : p.getMetadata().getCreationTimestamp())
+    public static final Comparator<IsolatedPlan> ADMISSION_ORDER = Comparator.comparing(
+                    (IsolatedPlan p) -> p.getMetadata().getCreationTimestamp() == null
+                            ? ""
+                            : p.getMetadata().getCreationTimestamp())
             .thenComparing(p -> p.getMetadata().getName());
 
     /**
@@ -161,8 +178,12 @@ public final class EnvironmentTopology {
         }
         Map<String, Integer> result = new LinkedHashMap<>();
         for (IsolatedPlan plan : plans) {
-            int running = plan.getStatus() == null || plan.getStatus().getInstances() == null ? 0 : plan.getStatus().getInstances();
-            result.put(plan.getMetadata().getName(), take(room, bucket(plan), Math.min(running, plan.getSpec().effectiveInstances())));
+            int running = plan.getStatus() == null || plan.getStatus().getInstances() == null
+                    ? 0
+                    : plan.getStatus().getInstances();
+            result.put(
+                    plan.getMetadata().getName(),
+                    take(room, bucket(plan), Math.min(running, plan.getSpec().effectiveInstances())));
         }
         for (IsolatedPlan plan : plans) {
             String name = plan.getMetadata().getName();
@@ -222,7 +243,9 @@ public final class EnvironmentTopology {
     }
 
     public Optional<WorkerPool> pool(String name) {
-        return environment.getSpec().effectiveWorkerPools().stream().filter(p -> p.getName().equals(name)).findFirst();
+        return environment.getSpec().effectiveWorkerPools().stream()
+                .filter(p -> p.getName().equals(name))
+                .findFirst();
     }
 
     /** Sum of the instances granted to plans. */
@@ -238,24 +261,31 @@ public final class EnvironmentTopology {
     /** V2: 2 + floor(plan instances / scaleFactor). V1: spec.frontEnd.count. */
     public int frontEndCount() {
         if (isV1()) {
-            Integer count = environment.getSpec().getFrontEnd() == null ? null : environment.getSpec().getFrontEnd().getCount();
+            Integer count = environment.getSpec().getFrontEnd() == null
+                    ? null
+                    : environment.getSpec().getFrontEnd().getCount();
             return count == null ? CapacityLimits.MIN_FRONT_ENDS : count;
         }
-        return CapacityLimits.MIN_FRONT_ENDS + planInstances() / environment.getSpec().effectiveScaleFactor();
+        return CapacityLimits.MIN_FRONT_ENDS
+                + planInstances() / environment.getSpec().effectiveScaleFactor();
     }
 
     /** V2: plan instances in use. V1: hosts in use (front ends plus every worker pool's count). */
     public int instancesUsed() {
         if (isV1()) {
-            return frontEndCount() + environment.getSpec().effectiveWorkerPools().stream()
-                    .mapToInt(WorkerPool::effectiveCount).sum();
+            return frontEndCount()
+                    + environment.getSpec().effectiveWorkerPools().stream()
+                            .mapToInt(WorkerPool::effectiveCount)
+                            .sum();
         }
         return planInstances();
     }
 
     /** V2: maxInstances (at most {@link CapacityLimits#V2_INSTANCES}). V1: {@link CapacityLimits#V1_HOSTS} hosts. */
     public int instanceLimit() {
-        return isV1() ? CapacityLimits.V1_HOSTS : Math.min(environment.getSpec().effectiveMaxInstances(), CapacityLimits.V2_INSTANCES);
+        return isV1()
+                ? CapacityLimits.V1_HOSTS
+                : Math.min(environment.getSpec().effectiveMaxInstances(), CapacityLimits.V2_INSTANCES);
     }
 
     /**
@@ -266,8 +296,10 @@ public final class EnvironmentTopology {
     public int unrequestedInstances(String workerPool) {
         if (isV1()) {
             int count = pool(workerPool).map(WorkerPool::effectiveCount).orElse(0);
-            int asked = plans.stream().filter(p -> Objects.equals(workerPool, p.getSpec().getWorkerPool()))
-                    .mapToInt(p -> p.getSpec().effectiveInstances()).sum();
+            int asked = plans.stream()
+                    .filter(p -> Objects.equals(workerPool, p.getSpec().getWorkerPool()))
+                    .mapToInt(p -> p.getSpec().effectiveInstances())
+                    .sum();
             return Math.max(0, count - asked);
         }
         return Math.max(0, instanceLimit() - requestedInstances());

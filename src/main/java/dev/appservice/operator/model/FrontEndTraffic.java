@@ -29,6 +29,7 @@ public record FrontEndTraffic(long maxRequestBodyBytes, Duration requestTimeout,
     public static final long MAX_REQUEST_BODY_BYTES = 1L << 40;
     /** App Service's front ends wait 230 s for an app. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(230);
+
     public static final Duration MIN_REQUEST_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(1);
     public static final int MAX_TRUSTED_PROXIES = 64;
@@ -45,9 +46,11 @@ public record FrontEndTraffic(long maxRequestBodyBytes, Duration requestTimeout,
         if (frontEnd == null) {
             return new FrontEndTraffic(DEFAULT_MAX_REQUEST_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT, List.of());
         }
-        long body = frontEnd.getMaxRequestBodySize() == null ? DEFAULT_MAX_REQUEST_BODY_BYTES
+        long body = frontEnd.getMaxRequestBodySize() == null
+                ? DEFAULT_MAX_REQUEST_BODY_BYTES
                 : bytes(frontEnd.getMaxRequestBodySize()).orElse(DEFAULT_MAX_REQUEST_BODY_BYTES);
-        Duration timeout = frontEnd.getRequestTimeout() == null ? DEFAULT_REQUEST_TIMEOUT
+        Duration timeout = frontEnd.getRequestTimeout() == null
+                ? DEFAULT_REQUEST_TIMEOUT
                 : duration(frontEnd.getRequestTimeout()).orElse(DEFAULT_REQUEST_TIMEOUT);
         List<String> proxies = frontEnd.getTrustedProxies() == null ? List.of() : frontEnd.getTrustedProxies();
         return new FrontEndTraffic(body, timeout, proxies);
@@ -64,7 +67,8 @@ public record FrontEndTraffic(long maxRequestBodyBytes, Duration requestTimeout,
             if (amount.signum() < 0 || amount.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
                 return OptionalLong.empty();
             }
-            return OptionalLong.of(amount.setScale(0, java.math.RoundingMode.CEILING).longValueExact());
+            return OptionalLong.of(
+                    amount.setScale(0, java.math.RoundingMode.CEILING).longValueExact());
         } catch (RuntimeException notAQuantity) {
             return OptionalLong.empty();
         }
@@ -84,12 +88,13 @@ public record FrontEndTraffic(long maxRequestBodyBytes, Duration requestTimeout,
         Matcher part = DURATION_PART.matcher(text);
         while (part.find()) {
             long n = Long.parseLong(part.group(1));
-            total = total.plus(switch (part.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            });
+            total = total.plus(
+                    switch (part.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        default -> Duration.ofHours(n);
+                    });
         }
         return Optional.of(total);
     }

@@ -17,19 +17,20 @@ import java.util.Map;
  */
 public final class HostNameClaims {
     /** A host name an app lists but does not hold, and why. */
-    public record Lost(String host, String reason) {
-    }
+    public record Lost(String host, String reason) {}
 
     private final Map<String, WebApp> holders = new HashMap<>();
     private final Map<String, List<String>> held = new HashMap<>();
     private final Map<String, List<Lost>> lost = new HashMap<>();
 
     HostNameClaims(List<WebApp> apps, String dnsSuffix) {
-        List<WebApp> ordered = apps.stream().sorted(EnvironmentTopology.APP_ADMISSION_ORDER).toList();
+        List<WebApp> ordered =
+                apps.stream().sorted(EnvironmentTopology.APP_ADMISSION_ORDER).toList();
         for (WebApp app : ordered) {
             String host = defaultName(app, dnsSuffix);
             holders.put(host, app);
-            held.computeIfAbsent(app.getMetadata().getName(), n -> new ArrayList<>()).add(host);
+            held.computeIfAbsent(app.getMetadata().getName(), n -> new ArrayList<>())
+                    .add(host);
         }
         for (WebApp app : ordered) {
             String name = app.getMetadata().getName();
@@ -38,18 +39,27 @@ public final class HostNameClaims {
                     continue;
                 }
                 if (HostNameRules.underSuffix(host, dnsSuffix)
-                        || host.startsWith(HostNameRules.WILDCARD_PREFIX) && HostNameRules.underSuffix(dnsSuffix, host.substring(HostNameRules.WILDCARD_PREFIX.length()))) {
-                    lost.computeIfAbsent(name, n -> new ArrayList<>()).add(new Lost(host, "is under or covers the environment's dnsSuffix "
-                            + dnsSuffix + ", reserved for the default names of apps and their slots"));
+                        || host.startsWith(HostNameRules.WILDCARD_PREFIX)
+                                && HostNameRules.underSuffix(
+                                        dnsSuffix, host.substring(HostNameRules.WILDCARD_PREFIX.length()))) {
+                    lost.computeIfAbsent(name, n -> new ArrayList<>())
+                            .add(new Lost(
+                                    host,
+                                    "is under or covers the environment's dnsSuffix " + dnsSuffix
+                                            + ", reserved for the default names of apps and their slots"));
                     continue;
                 }
                 WebApp holder = holders.putIfAbsent(host, app);
                 if (holder == null) {
                     held.get(name).add(host);
                 } else {
-                    lost.computeIfAbsent(name, n -> new ArrayList<>()).add(new Lost(host, "is held by WebApp " + holder.getMetadata().getNamespace()
-                            + "/" + holder.getMetadata().getName() + ", created first (creation time, then name), not by WebApp "
-                            + app.getMetadata().getNamespace() + "/" + name));
+                    lost.computeIfAbsent(name, n -> new ArrayList<>())
+                            .add(new Lost(
+                                    host,
+                                    "is held by WebApp " + holder.getMetadata().getNamespace()
+                                            + "/" + holder.getMetadata().getName()
+                                            + ", created first (creation time, then name), not by WebApp "
+                                            + app.getMetadata().getNamespace() + "/" + name));
                 }
             }
         }

@@ -26,8 +26,16 @@ import java.util.TreeMap;
  * at a time without losing capacity (max surge 1, max unavailable 0), placed by the environment's
  * zones, restricted pod security, no service-account token and no service links.
  */
-public record InstanceDeployment(String name, String namespace, Map<String, String> labels, Map<String, String> selector,
-        int replicas, Map<String, String> podAnnotations, List<String> zones, List<Container> containers, List<Volume> volumes) {
+public record InstanceDeployment(
+        String name,
+        String namespace,
+        Map<String, String> labels,
+        Map<String, String> selector,
+        int replicas,
+        Map<String, String> podAnnotations,
+        List<String> zones,
+        List<Container> containers,
+        List<Volume> volumes) {
 
     /**
      * Built from the model's constructors rather than its fluent builders: the builders copy every
@@ -80,8 +88,12 @@ public record InstanceDeployment(String name, String namespace, Map<String, Stri
     /** Whether a Deployment is rolled out and has every replica ready, at its current generation. */
     public static boolean readyAtGeneration(Deployment deployment) {
         var status = deployment.getStatus();
-        int replicas = deployment.getSpec() == null || deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
-        return status != null && status.getObservedGeneration() != null && deployment.getMetadata().getGeneration() != null
+        int replicas = deployment.getSpec() == null || deployment.getSpec().getReplicas() == null
+                ? 1
+                : deployment.getSpec().getReplicas();
+        return status != null
+                && status.getObservedGeneration() != null
+                && deployment.getMetadata().getGeneration() != null
                 && status.getObservedGeneration() >= deployment.getMetadata().getGeneration()
                 && (status.getReadyReplicas() == null ? 0 : status.getReadyReplicas()) >= replicas;
     }
@@ -91,6 +103,9 @@ public record InstanceDeployment(String name, String namespace, Map<String, Stri
         Map<String, Quantity> amounts = new TreeMap<>();
         amounts.put("cpu", new Quantity(size.cpuQuantity()));
         amounts.put("memory", new Quantity(size.memoryQuantity()));
-        return new ResourceRequirementsBuilder().withRequests(amounts).withLimits(amounts).build();
+        return new ResourceRequirementsBuilder()
+                .withRequests(amounts)
+                .withLimits(amounts)
+                .build();
     }
 }

@@ -25,8 +25,7 @@ public final class PodSecurity {
      */
     public static final long NGINX_UID = 101L;
 
-    private PodSecurity() {
-    }
+    private PodSecurity() {}
 
     public static PodSecurityContext restrictedPod(long uid) {
         return new PodSecurityContextBuilder()
@@ -34,7 +33,9 @@ public final class PodSecurity {
                 .withRunAsUser(uid)
                 .withRunAsGroup(uid)
                 .withFsGroup(uid)
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
                 .build();
     }
 
@@ -52,8 +53,12 @@ public final class PodSecurity {
                 .withPrivileged(false)
                 .withReadOnlyRootFilesystem(readOnlyRoot)
                 .withRunAsNonRoot(true)
-                .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .withNewCapabilities()
+                .withDrop("ALL")
+                .endCapabilities()
+                .withNewSeccompProfile()
+                .withType("RuntimeDefault")
+                .endSeccompProfile()
                 .build();
     }
 }

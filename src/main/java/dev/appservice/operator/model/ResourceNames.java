@@ -12,10 +12,10 @@ public final class ResourceNames {
     public static final int MAX_LABEL_LENGTH = 63;
     private static final int HASH_LENGTH = 8;
     /** A DNS-1035 label: lower case letters, digits and '-', starting with a letter. */
-    private static final java.util.regex.Pattern CANONICAL = java.util.regex.Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+    private static final java.util.regex.Pattern CANONICAL =
+            java.util.regex.Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
 
-    private ResourceNames() {
-    }
+    private ResourceNames() {}
 
     public static String frontEndDeployment(String environment) {
         return child(environment, "frontend");
@@ -111,7 +111,8 @@ public final class ResourceNames {
         if (name.length() <= MAX_LABEL_LENGTH) {
             return name;
         }
-        String head = trimTrailingDashes(name.substring(0, MAX_LABEL_LENGTH - HASH_LENGTH - 1).replaceAll("[.-]+$", ""));
+        String head = trimTrailingDashes(
+                name.substring(0, MAX_LABEL_LENGTH - HASH_LENGTH - 1).replaceAll("[.-]+$", ""));
         return head + "-" + hash(name);
     }
 

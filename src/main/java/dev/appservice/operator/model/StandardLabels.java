@@ -22,13 +22,15 @@ public final class StandardLabels {
     public static final String WEBAPP = "appservice.dev/webapp";
     /** On a deployment slot's Deployment, Service and pods: the slot's name (their {@link #WEBAPP} is the slot's workload). */
     public static final String SLOT = "appservice.dev/slot";
+
     public static final String VIRTUAL_NETWORK = "appservice.dev/virtual-network";
 
     public static final String OPERATOR_NAME = "ase-operator";
     /** Label selector for the operator's informers: only what the operator made is cached. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR_NAME;
     /** The plan-wide worker objects (placeholder, legacy Service), not the apps' own. */
-    public static final String PLAN_WORKERS_SELECTOR = MANAGED_SELECTOR + "," + "appservice.dev/role=worker,!" + "appservice.dev/webapp";
+    public static final String PLAN_WORKERS_SELECTOR =
+            MANAGED_SELECTOR + "," + "appservice.dev/role=worker,!" + "appservice.dev/webapp";
     /** The objects that run one app each. */
     public static final String APP_WORKLOADS_SELECTOR = MANAGED_SELECTOR + "," + "appservice.dev/webapp";
     /** The Deployments and Services that run an app's own deployment (not its slots'). */
@@ -40,8 +42,7 @@ public final class StandardLabels {
     public static final String ROLE_WORKER = "worker";
     public static final String ROLE_WORKER_POOL = "worker-pool";
 
-    private StandardLabels() {
-    }
+    private StandardLabels() {}
 
     /** Labels of an object that belongs to an environment, in the given role. */
     public static Map<String, String> forEnvironment(String environment, String role) {
@@ -53,8 +54,8 @@ public final class StandardLabels {
         return recommended("isolated-plan", plan, ROLE_WORKER, environment, workerSelector(environment, plan));
     }
 
-    private static Map<String, String> recommended(String name, String instance, String component, String environment,
-            Map<String, String> selector) {
+    private static Map<String, String> recommended(
+            String name, String instance, String component, String environment, Map<String, String> selector) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(NAME, name);
         labels.put(INSTANCE, ResourceNames.labelValue(instance));
@@ -70,7 +71,8 @@ public final class StandardLabels {
      * {@link #WEBAPP}.
      */
     public static Map<String, String> forApp(String environment, String plan, String app) {
-        Map<String, String> labels = recommended("web-app", app, ROLE_WORKER, environment, workerSelector(environment, plan));
+        Map<String, String> labels =
+                recommended("web-app", app, ROLE_WORKER, environment, workerSelector(environment, plan));
         labels.put(WEBAPP, ResourceNames.labelValue(app));
         return labels;
     }

@@ -15,11 +15,9 @@ public final class VipPorts {
     public static final int MANAGEMENT_SECONDARY = 455;
 
     /** A VIP port served by the front ends. */
-    public record Mapping(String name, int vipPort, int containerPort) {
-    }
+    public record Mapping(String name, int vipPort, int containerPort) {}
 
-    private VipPorts() {
-    }
+    private VipPorts() {}
 
     public static int containerPort(int vipPort) {
         return 8000 + vipPort;

@@ -18,8 +18,7 @@ public final class ZonePlacement {
     public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
     public static final String HOST_LABEL = "kubernetes.io/hostname";
 
-    private ZonePlacement() {
-    }
+    private ZonePlacement() {}
 
     /** Node affinity for the zones, or null without zones. */
     public static Affinity affinity(List<String> zones) {
@@ -30,7 +29,11 @@ public final class ZonePlacement {
                 .withNewNodeAffinity()
                 .withNewRequiredDuringSchedulingIgnoredDuringExecution()
                 .addNewNodeSelectorTerm()
-                .addNewMatchExpression().withKey(ZONE_LABEL).withOperator("In").withValues(zones).endMatchExpression()
+                .addNewMatchExpression()
+                .withKey(ZONE_LABEL)
+                .withOperator("In")
+                .withValues(zones)
+                .endMatchExpression()
                 .endNodeSelectorTerm()
                 .endRequiredDuringSchedulingIgnoredDuringExecution()
                 .endNodeAffinity()
@@ -47,12 +50,15 @@ public final class ZonePlacement {
         return constraints;
     }
 
-    private static TopologySpreadConstraint constraint(String key, String whenUnsatisfiable, Map<String, String> podSelector) {
+    private static TopologySpreadConstraint constraint(
+            String key, String whenUnsatisfiable, Map<String, String> podSelector) {
         return new TopologySpreadConstraintBuilder()
                 .withMaxSkew(1)
                 .withTopologyKey(key)
                 .withWhenUnsatisfiable(whenUnsatisfiable)
-                .withNewLabelSelector().withMatchLabels(podSelector).endLabelSelector()
+                .withNewLabelSelector()
+                .withMatchLabels(podSelector)
+                .endLabelSelector()
                 .build();
     }
 }

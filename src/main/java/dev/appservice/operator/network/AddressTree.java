@@ -74,8 +74,7 @@ final class AddressTree {
     }
 
     /** An ipBlock: a CIDR less some CIDRs inside it. */
-    record Block(Cidr cidr, List<Cidr> except) {
-    }
+    record Block(Cidr cidr, List<Cidr> except) {}
 
     /**
      * The allowed own regions as blocks: one per allowed node whose parent is not allowed, except

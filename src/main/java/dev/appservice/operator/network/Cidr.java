@@ -14,8 +14,8 @@ public record Cidr(int bits, BigInteger network, int prefix) {
     public static final Cidr ALL_IPV6 = new Cidr(128, BigInteger.ZERO, 0);
 
     /** Sorted by family, then start address, then larger blocks first: a parent precedes its children. */
-    public static final Comparator<Cidr> TREE_ORDER = Comparator.comparingInt(Cidr::bits)
-            .thenComparing(Cidr::network).thenComparingInt(Cidr::prefix);
+    public static final Comparator<Cidr> TREE_ORDER =
+            Comparator.comparingInt(Cidr::bits).thenComparing(Cidr::network).thenComparingInt(Cidr::prefix);
 
     /** Parses CIDR notation (validated beforehand by the admission rules); host bits are cleared. */
     public static Cidr parse(String text) {
@@ -25,9 +25,12 @@ public record Cidr(int bits, BigInteger network, int prefix) {
         }
         try {
             InetAddress address = InetAddress.getByName(text.substring(0, slash));
-            if (address instanceof java.net.Inet4Address && text.substring(0, slash).contains(":")) {
-                // Java reads ::ffff:a.b.c.d as IPv4; admission refuses such prefixes, so this is never reached from a spec.
-                throw new IllegalArgumentException("IPv4-mapped IPv6 address in " + text + ": write the IPv4 CIDR instead");
+            if (address instanceof java.net.Inet4Address
+                    && text.substring(0, slash).contains(":")) {
+                // Java reads ::ffff:a.b.c.d as IPv4; admission refuses such prefixes, so this is never reached from a
+                // spec.
+                throw new IllegalArgumentException(
+                        "IPv4-mapped IPv6 address in " + text + ": write the IPv4 CIDR instead");
             }
             byte[] bytes = address.getAddress();
             int bits = bytes.length * 8;
@@ -56,7 +59,8 @@ public record Cidr(int bits, BigInteger network, int prefix) {
     }
 
     public boolean contains(Cidr other) {
-        return bits == other.bits && other.prefix >= prefix
+        return bits == other.bits
+                && other.prefix >= prefix
                 && mask(other.network, bits, prefix).equals(network);
     }
 

@@ -23,6 +23,7 @@ final class FlowDecisions {
     static final int POD_CLASSES = 8;
     /** The classes of one kind of pod: the namespace dimensions only. */
     static final int NAMESPACE_CLASSES = 4;
+
     static final int VNET = 1;
     static final int MANAGEMENT = 2;
     static final int OTHER_ENVIRONMENT = 4;
@@ -40,6 +41,7 @@ final class FlowDecisions {
     private final int[] tagMask;
     /** The ranks of the rules that name any tag, in rank order: the only ones a tag match needs to look at. */
     private final int[] tagged;
+
     private static final int TAG_ANY = 1;
     private static final int TAG_VIRTUAL_NETWORK = 2;
     private static final int TAG_INTERNET = 4;
@@ -79,7 +81,10 @@ final class FlowDecisions {
                 }
             }
         }
-        this.tagged = table.rules.stream().mapToInt(Rule::rank).filter(rank -> tagMask[rank] != 0).toArray();
+        this.tagged = table.rules.stream()
+                .mapToInt(Rule::rank)
+                .filter(rank -> tagMask[rank] != 0)
+                .toArray();
         for (Rule rule : table.rules) {
             for (Prefix p : rule.prefixes()) {
                 if (p.cidr() != null) {
@@ -90,7 +95,9 @@ final class FlowDecisions {
                 }
             }
         }
-        this.namingRanks = rulesNamingNode.stream().map(list -> list.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+        this.namingRanks = rulesNamingNode.stream()
+                .map(list -> list.stream().mapToInt(Integer::intValue).toArray())
+                .toArray(int[][]::new);
     }
 
     /** Marks the nodes that lie inside any of the given CIDRs (nodes come parents first). */
@@ -113,7 +120,10 @@ final class FlowDecisions {
         if (i < 0) {
             return List.of();
         }
-        return rulesNamingNode.get(i).stream().map(table.rules::get).filter(r -> !r.isDefault()).toList();
+        return rulesNamingNode.get(i).stream()
+                .map(table.rules::get)
+                .filter(r -> !r.isDefault())
+                .toList();
     }
 
     /** The verdicts for one protocol and port. */
@@ -137,7 +147,8 @@ final class FlowDecisions {
         List<Rule> rules = table.rules;
         Rule[] pods = new Rule[POD_CLASSES];
         for (int c = 0; c < POD_CLASSES; c++) {
-            pods[c] = firstMatching(rules, applies, (c & VNET) != 0, (c & MANAGEMENT) != 0, (c & OTHER_ENVIRONMENT) != 0);
+            pods[c] =
+                    firstMatching(rules, applies, (c & VNET) != 0, (c & MANAGEMENT) != 0, (c & OTHER_ENVIRONMENT) != 0);
         }
         // The first applicable rule matching by tag, for each combination of (in vnet, in load balancer).
         Rule[][] byTag = new Rule[2][2];
@@ -171,11 +182,15 @@ final class FlowDecisions {
      * The first rule, in priority order, that applies to the flow and names a pod of the class by
      * tag. A pod of another environment is an Internet peer, never a VirtualNetwork one.
      */
-    private Rule firstMatching(List<Rule> rules, boolean[] applies, boolean vnet, boolean management, boolean otherEnvironment) {
-        Rule rule = firstByTag(rules, applies, TAG_ANY
-                | (vnet && !otherEnvironment ? TAG_VIRTUAL_NETWORK : 0)
-                | (otherEnvironment ? TAG_INTERNET : 0)
-                | (management ? TAG_APP_SERVICE_MANAGEMENT : 0));
+    private Rule firstMatching(
+            List<Rule> rules, boolean[] applies, boolean vnet, boolean management, boolean otherEnvironment) {
+        Rule rule = firstByTag(
+                rules,
+                applies,
+                TAG_ANY
+                        | (vnet && !otherEnvironment ? TAG_VIRTUAL_NETWORK : 0)
+                        | (otherEnvironment ? TAG_INTERNET : 0)
+                        | (management ? TAG_APP_SERVICE_MANAGEMENT : 0));
         if (rule == null) {
             throw new IllegalStateException("the default DenyAll rule matches every flow");
         }
@@ -184,7 +199,10 @@ final class FlowDecisions {
 
     /** The first rule that applies and names, by tag, an address inside or outside the vnet and load balancer. */
     private Rule firstTagMatchForAddress(List<Rule> rules, boolean[] applies, boolean vnet, boolean loadBalancer) {
-        return firstByTag(rules, applies, TAG_ANY | (vnet ? TAG_VIRTUAL_NETWORK : TAG_INTERNET) | (loadBalancer ? TAG_AZURE_LOAD_BALANCER : 0));
+        return firstByTag(
+                rules,
+                applies,
+                TAG_ANY | (vnet ? TAG_VIRTUAL_NETWORK : TAG_INTERNET) | (loadBalancer ? TAG_AZURE_LOAD_BALANCER : 0));
     }
 
     private Rule firstByTag(List<Rule> rules, boolean[] applies, int tags) {

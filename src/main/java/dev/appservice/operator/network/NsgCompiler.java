@@ -52,8 +52,7 @@ public final class NsgCompiler {
     static final int DNS_PORT = 53;
 
     /** Something the user should know about the rules, reported on the environment. */
-    public record Finding(String conditionType, String reason, String message) {
-    }
+    public record Finding(String conditionType, String reason, String message) {}
 
     /**
      * The policies to apply and what they mean for the environment. A policy that would be too
@@ -72,9 +71,11 @@ public final class NsgCompiler {
      */
     public record Oversize(String policy, String field, long estimatedBytes, List<String> largestRules) {
         public String message() {
-            return "would compile into NetworkPolicy " + policy + " of about " + kibibytes(estimatedBytes) + " KiB (limit "
+            return "would compile into NetworkPolicy " + policy + " of about " + kibibytes(estimatedBytes)
+                    + " KiB (limit "
                     + kibibytes(POLICY_BYTES_LIMIT) + " KiB, below the API server's 1.5 MiB per object): "
-                    + (largestRules.isEmpty() ? "too many separate port ranges and prefixes"
+                    + (largestRules.isEmpty()
+                            ? "too many separate port ranges and prefixes"
                             : "rules " + String.join(", ", largestRules) + " contribute most")
                     + "; allow fewer separate CIDRs, or give them the same port ranges";
         }
@@ -107,8 +108,7 @@ public final class NsgCompiler {
      */
     static final long BY_PEER_PORT_ENTRIES_LIMIT = 4 * POLICY_BYTES_LIMIT / PORT_BYTES;
 
-    private NsgCompiler() {
-    }
+    private NsgCompiler() {}
 
     public static String frontEndPolicyName(String environment) {
         return ResourceNames.child(environment, "frontend-ingress");
@@ -147,9 +147,11 @@ public final class NsgCompiler {
         policies.add(workerPolicy(topology));
         if (nsg != null) {
             Context context = new Context(topology, settings);
-            frontEndPolicy(context, nsg.getInboundRules(), findings, oversized, build).ifPresent(policies::add);
+            frontEndPolicy(context, nsg.getInboundRules(), findings, oversized, build)
+                    .ifPresent(policies::add);
             if (nsg.getOutboundRules() != null && !nsg.getOutboundRules().isEmpty()) {
-                egressPolicy(context, nsg.getOutboundRules(), findings, oversized, build).ifPresent(policies::add);
+                egressPolicy(context, nsg.getOutboundRules(), findings, oversized, build)
+                        .ifPresent(policies::add);
             }
         }
         return new Result(policies, findings, oversized);
@@ -164,19 +166,29 @@ public final class NsgCompiler {
         List<Finding> findings = new ArrayList<>();
         if (nsg != null) {
             Context context = new Context(topology, settings);
-            managementFinding(context.decisions(RuleTable.inbound(nsg.getInboundRules()))).ifPresent(findings::add);
+            managementFinding(context.decisions(RuleTable.inbound(nsg.getInboundRules())))
+                    .ifPresent(findings::add);
             if (nsg.getOutboundRules() != null && !nsg.getOutboundRules().isEmpty()) {
-                dnsFinding(context.decisions(RuleTable.outbound(nsg.getOutboundRules()))).ifPresent(findings::add);
+                dnsFinding(context.decisions(RuleTable.outbound(nsg.getOutboundRules())))
+                        .ifPresent(findings::add);
             }
         }
         return findings;
     }
 
     /** What every policy needs to know: the environment, its virtual network and the cluster's settings. */
-    private record Context(EnvironmentTopology topology, NetworkSettings settings, String vnetName, List<Cidr> vnet,
-            List<Cidr> loadBalancer, List<Cidr> pods) {
+    private record Context(
+            EnvironmentTopology topology,
+            NetworkSettings settings,
+            String vnetName,
+            List<Cidr> vnet,
+            List<Cidr> loadBalancer,
+            List<Cidr> pods) {
         Context(EnvironmentTopology topology, NetworkSettings settings) {
-            this(topology, settings, topology.environment().getSpec().getVirtualNetwork().getName(),
+            this(
+                    topology,
+                    settings,
+                    topology.environment().getSpec().getVirtualNetwork().getName(),
                     vnetCidrs(topology.environment().getSpec()),
                     settings.azureLoadBalancerCidrs().stream().map(Cidr::parse).toList(),
                     settings.podCidrs().stream().map(Cidr::parse).toList());
@@ -191,21 +203,33 @@ public final class NsgCompiler {
         List<Cidr> cidrs = new ArrayList<>();
         cidrs.add(Cidr.parse(spec.getVirtualNetwork().getSubnet()));
         if (spec.getVirtualNetwork().getAddressPrefixes() != null) {
-            spec.getVirtualNetwork().getAddressPrefixes().stream().map(Cidr::parse).forEach(cidrs::add);
+            spec.getVirtualNetwork().getAddressPrefixes().stream()
+                    .map(Cidr::parse)
+                    .forEach(cidrs::add);
         }
         return cidrs;
     }
 
     private static NetworkPolicy workerPolicy(EnvironmentTopology topology) {
-        return policy(topology, workerPolicyName(topology.name()),
-                StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_WORKER), "Ingress")
+        return policy(
+                        topology,
+                        workerPolicyName(topology.name()),
+                        StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_WORKER),
+                        "Ingress")
                 .editSpec()
-                .withIngress(new NetworkPolicyIngressRuleBuilder().withFrom(ownPods(topology)).build())
-                .endSpec().build();
+                .withIngress(new NetworkPolicyIngressRuleBuilder()
+                        .withFrom(ownPods(topology))
+                        .build())
+                .endSpec()
+                .build();
     }
 
-    private static Optional<NetworkPolicy> frontEndPolicy(Context context, List<SecurityRule> inbound, List<Finding> findings,
-            List<Oversize> oversized, boolean build) {
+    private static Optional<NetworkPolicy> frontEndPolicy(
+            Context context,
+            List<SecurityRule> inbound,
+            List<Finding> findings,
+            List<Oversize> oversized,
+            boolean build) {
         EnvironmentTopology topology = context.topology();
         FlowDecisions decisions = context.decisions(RuleTable.inbound(inbound));
         boolean tls = topology.environment().getSpec().tlsSecretName() != null;
@@ -226,16 +250,32 @@ public final class NsgCompiler {
             return Optional.empty();
         }
         List<NetworkPolicyIngressRule> ingress = new ArrayList<>();
-        ingress.add(new NetworkPolicyIngressRuleBuilder().withFrom(ownPods(topology)).build());
+        ingress.add(new NetworkPolicyIngressRuleBuilder()
+                .withFrom(ownPods(topology))
+                .build());
         for (PolicyRule rule : encoding.rules()) {
-            ingress.add(new NetworkPolicyIngressRuleBuilder().withFrom(peers(rule.peers())).withPorts(ports(rule.ports(), false)).build());
+            ingress.add(new NetworkPolicyIngressRuleBuilder()
+                    .withFrom(peers(rule.peers()))
+                    .withPorts(ports(rule.ports(), false))
+                    .build());
         }
-        return Optional.of(policy(topology, name, StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_FRONT_END), "Ingress")
-                .editSpec().withIngress(ingress).endSpec().build());
+        return Optional.of(policy(
+                        topology,
+                        name,
+                        StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_FRONT_END),
+                        "Ingress")
+                .editSpec()
+                .withIngress(ingress)
+                .endSpec()
+                .build());
     }
 
-    private static Optional<NetworkPolicy> egressPolicy(Context context, List<SecurityRule> outbound, List<Finding> findings,
-            List<Oversize> oversized, boolean build) {
+    private static Optional<NetworkPolicy> egressPolicy(
+            Context context,
+            List<SecurityRule> outbound,
+            List<Finding> findings,
+            List<Oversize> oversized,
+            boolean build) {
         EnvironmentTopology topology = context.topology();
         RuleTable table = RuleTable.outbound(outbound);
         FlowDecisions decisions = context.decisions(table);
@@ -259,27 +299,43 @@ public final class NsgCompiler {
         Optional<Finding> dnsBlocked = dnsFinding(decisions);
         dnsBlocked.ifPresent(findings::add);
         String name = egressPolicyName(topology.name());
-        Encoding encoding = encode(context, decisions, groups.values(), name, "spec.networkSecurityGroup.outboundRules");
+        Encoding encoding =
+                encode(context, decisions, groups.values(), name, "spec.networkSecurityGroup.outboundRules");
         encoding.oversize().ifPresent(oversized::add);
         if (!build || encoding.oversize().isPresent()) {
             return Optional.empty();
         }
         List<NetworkPolicyEgressRule> egress = new ArrayList<>();
-        egress.add(new NetworkPolicyEgressRuleBuilder().withTo(ownPods(topology)).build());
+        egress.add(
+                new NetworkPolicyEgressRuleBuilder().withTo(ownPods(topology)).build());
         if (dnsBlocked.isEmpty()) {
             egress.add(new NetworkPolicyEgressRuleBuilder()
                     .withTo(new NetworkPolicyPeerBuilder()
-                            .withNamespaceSelector(matchLabels(Map.of(KUBERNETES_NAMESPACE_LABEL, context.settings().dnsNamespace())))
+                            .withNamespaceSelector(matchLabels(Map.of(
+                                    KUBERNETES_NAMESPACE_LABEL,
+                                    context.settings().dnsNamespace())))
                             .withPodSelector(matchLabels(context.settings().dnsPodLabels()))
                             .build())
-                    .withPorts(ports(List.of(new PortSpan("UDP", DNS_PORT, DNS_PORT), new PortSpan("TCP", DNS_PORT, DNS_PORT)), true))
+                    .withPorts(ports(
+                            List.of(new PortSpan("UDP", DNS_PORT, DNS_PORT), new PortSpan("TCP", DNS_PORT, DNS_PORT)),
+                            true))
                     .build());
         }
         for (PolicyRule rule : encoding.rules()) {
-            egress.add(new NetworkPolicyEgressRuleBuilder().withTo(peers(rule.peers())).withPorts(ports(rule.ports(), true)).build());
+            egress.add(new NetworkPolicyEgressRuleBuilder()
+                    .withTo(peers(rule.peers()))
+                    .withPorts(ports(rule.ports(), true))
+                    .build());
         }
-        return Optional.of(policy(topology, name, Map.of(StandardLabels.ENVIRONMENT, ResourceNames.labelValue(topology.name())), "Egress")
-                .editSpec().withEgress(egress).endSpec().build());
+        return Optional.of(policy(
+                        topology,
+                        name,
+                        Map.of(StandardLabels.ENVIRONMENT, ResourceNames.labelValue(topology.name())),
+                        "Egress")
+                .editSpec()
+                .withEgress(egress)
+                .endSpec()
+                .build());
     }
 
     /** Management (VIP 454-455) from the operator's namespace must be allowed, or Azure suspends the ASE. */
@@ -287,9 +343,12 @@ public final class NsgCompiler {
         for (int port : List.of(VipPorts.MANAGEMENT, VipPorts.MANAGEMENT_SECONDARY)) {
             Rule rule = decisions.decide("TCP", port, true).podClasses()[FlowDecisions.MANAGEMENT];
             if (!rule.allow()) {
-                return Optional.of(new Finding("ManagementReachable", "ManagementPortsBlocked",
-                        (rule.isDefault() ? "default rule " : "inbound rule ") + "'" + rule.name() + "' (priority " + rule.priority()
-                                + ") denies VIP port " + port + " from AppServiceManagement; on Azure such an environment is suspended"));
+                return Optional.of(new Finding(
+                        "ManagementReachable",
+                        "ManagementPortsBlocked",
+                        (rule.isDefault() ? "default rule " : "inbound rule ") + "'" + rule.name() + "' (priority "
+                                + rule.priority() + ") denies VIP port " + port
+                                + " from AppServiceManagement; on Azure such an environment is suspended"));
             }
         }
         return Optional.empty();
@@ -300,8 +359,11 @@ public final class NsgCompiler {
         for (String protocol : List.of("UDP", "TCP")) {
             Rule rule = decisions.decide(protocol, DNS_PORT, true).podClasses()[0];
             if (!rule.allow() && !rule.isDefault()) {
-                return Optional.of(new Finding("DnsReachable", "DnsBlocked", "outbound rule '" + rule.name() + "' (priority " + rule.priority()
-                        + ") denies DNS (port 53) to the cluster DNS; apps cannot resolve names"));
+                return Optional.of(new Finding(
+                        "DnsReachable",
+                        "DnsBlocked",
+                        "outbound rule '" + rule.name() + "' (priority " + rule.priority()
+                                + ") denies DNS (port 53) to the cluster DNS; apps cannot resolve names"));
             }
         }
         return Optional.empty();
@@ -316,8 +378,7 @@ public final class NsgCompiler {
         }
     }
 
-    private record PortSpan(String protocol, int from, int to) {
-    }
+    private record PortSpan(String protocol, int from, int to) {}
 
     /** Two verdicts with the same signature admit the same peers. */
     private static String signature(Verdicts verdicts) {
@@ -344,20 +405,24 @@ public final class NsgCompiler {
     }
 
     private static List<NetworkPolicyPeer> peers(List<Object> peers) {
-        return peers.stream().map(peer -> peer instanceof AddressTree.Block block
-                ? new NetworkPolicyPeerBuilder()
-                        .withIpBlock(new IPBlock(block.cidr().toString(), block.except().stream().map(Cidr::toString).toList()))
-                        .build()
-                : (NetworkPolicyPeer) peer).toList();
+        return peers.stream()
+                .map(peer -> peer instanceof AddressTree.Block block
+                        ? new NetworkPolicyPeerBuilder()
+                                .withIpBlock(new IPBlock(
+                                        block.cidr().toString(),
+                                        block.except().stream()
+                                                .map(Cidr::toString)
+                                                .toList()))
+                                .build()
+                        : (NetworkPolicyPeer) peer)
+                .toList();
     }
 
     /** A policy rule before it becomes a fabric8 object: peers (blocks or pod peers) and the ports they are allowed on. */
-    private record PolicyRule(List<Object> peers, List<PortSpan> ports) {
-    }
+    private record PolicyRule(List<Object> peers, List<PortSpan> ports) {}
 
     /** The policy rules of a direction, or why they are too large. */
-    private record Encoding(List<PolicyRule> rules, Optional<Oversize> oversize) {
-    }
+    private record Encoding(List<PolicyRule> rules, Optional<Oversize> oversize) {}
 
     /**
      * Writes the decided flows compactly, in the smaller of two encodings (estimated JSON bytes):
@@ -367,7 +432,11 @@ public final class NsgCompiler {
      * CIDR on its own ports: N Allow rules on widening port ranges are O(N), not O(N²) by verdict).
      * Both admit exactly the same flows: the union of peers times ports is the same set.
      */
-    private static Encoding encode(Context context, FlowDecisions decisions, java.util.Collection<PeerGroup> groups, String policyName,
+    private static Encoding encode(
+            Context context,
+            FlowDecisions decisions,
+            java.util.Collection<PeerGroup> groups,
+            String policyName,
             String field) {
         long byVerdictBytes = 0;
         Map<Object, PortSet> portsByPeer = new LinkedHashMap<>();
@@ -379,7 +448,8 @@ public final class NsgCompiler {
                 continue;
             }
             List<PortSpan> spans = merged(group.ports);
-            byVerdictBytes += RULE_BYTES + peerBytes(decisions.tree(), peers, bytesByCidr) + (long) spans.size() * PORT_BYTES;
+            byVerdictBytes +=
+                    RULE_BYTES + peerBytes(decisions.tree(), peers, bytesByCidr) + (long) spans.size() * PORT_BYTES;
             if (portsByPeer != null) {
                 for (Object peer : peers) {
                     PortSet set = portsByPeer.computeIfAbsent(peer, k -> new PortSet());
@@ -395,15 +465,21 @@ public final class NsgCompiler {
         Map<List<PortSpan>, List<Object>> peersByPorts = new LinkedHashMap<>();
         long byPeerBytes = Long.MAX_VALUE;
         if (portsByPeer != null) {
-            portsByPeer.forEach((peer, ports) -> peersByPorts.computeIfAbsent(ports.spans(), k -> new ArrayList<>()).add(peer));
+            portsByPeer.forEach((peer, ports) -> peersByPorts
+                    .computeIfAbsent(ports.spans(), k -> new ArrayList<>())
+                    .add(peer));
             byPeerBytes = 0;
             for (Map.Entry<List<PortSpan>, List<Object>> e : peersByPorts.entrySet()) {
-                byPeerBytes += RULE_BYTES + peerBytes(decisions.tree(), e.getValue(), null) + (long) e.getKey().size() * PORT_BYTES;
+                byPeerBytes += RULE_BYTES
+                        + peerBytes(decisions.tree(), e.getValue(), null)
+                        + (long) e.getKey().size() * PORT_BYTES;
             }
         }
         long bytes = Math.min(byVerdictBytes, byPeerBytes);
         if (bytes > POLICY_BYTES_LIMIT) {
-            return new Encoding(List.of(), Optional.of(new Oversize(policyName, field, bytes, largestRules(decisions, bytesByCidr))));
+            return new Encoding(
+                    List.of(),
+                    Optional.of(new Oversize(policyName, field, bytes, largestRules(decisions, bytesByCidr))));
         }
         List<PolicyRule> rules = new ArrayList<>();
         if (byPeerBytes <= byVerdictBytes) {
@@ -446,9 +522,12 @@ public final class NsgCompiler {
     /** The user rules whose CIDRs take the most bytes, largest first, as 'name' (priority n). */
     private static List<String> largestRules(FlowDecisions decisions, Map<Cidr, long[]> bytesByCidr) {
         Map<Rule, Long> bytesByRule = new LinkedHashMap<>();
-        bytesByCidr.forEach((cidr, bytes) -> decisions.rulesNaming(cidr).forEach(rule -> bytesByRule.merge(rule, bytes[0], Long::sum)));
+        bytesByCidr.forEach((cidr, bytes) ->
+                decisions.rulesNaming(cidr).forEach(rule -> bytesByRule.merge(rule, bytes[0], Long::sum)));
         return bytesByRule.entrySet().stream()
-                .sorted(Map.Entry.<Rule, Long>comparingByValue().reversed().thenComparing(e -> e.getKey().rank()))
+                .sorted(Map.Entry.<Rule, Long>comparingByValue()
+                        .reversed()
+                        .thenComparing(e -> e.getKey().rank()))
                 .limit(LARGEST_RULES_NAMED)
                 .map(e -> "'" + e.getKey().name() + "' (priority " + e.getKey().priority() + ")")
                 .toList();
@@ -483,7 +562,8 @@ public final class NsgCompiler {
         }
     }
 
-    private static final java.util.Comparator<PortSpan> ORDER = java.util.Comparator.comparing(PortSpan::protocol).thenComparingInt(PortSpan::from);
+    private static final java.util.Comparator<PortSpan> ORDER =
+            java.util.Comparator.comparing(PortSpan::protocol).thenComparingInt(PortSpan::from);
 
     private static boolean touches(PortSpan a, PortSpan b) {
         return a.protocol().equals(b.protocol()) && a.to() + 1 >= b.from();
@@ -538,23 +618,31 @@ public final class NsgCompiler {
      * environment label as pod selector (none when null). Pairs of classes that differ in one
      * dimension merge into one selector on the other; all four become "every namespace".
      */
-    private static List<NetworkPolicyPeer> namespacePeers(Context context, boolean[] allowed, String environmentLabelOperator) {
+    private static List<NetworkPolicyPeer> namespacePeers(
+            Context context, boolean[] allowed, String environmentLabelOperator) {
         int count = 0;
         for (boolean a : allowed) {
             count += a ? 1 : 0;
         }
         List<NetworkPolicyPeer> peers = new ArrayList<>();
         if (count == FlowDecisions.NAMESPACE_CLASSES) {
-            peers.add(withPodSelector(new NetworkPolicyPeerBuilder().withNamespaceSelector(new LabelSelector()), environmentLabelOperator));
+            peers.add(withPodSelector(
+                    new NetworkPolicyPeerBuilder().withNamespaceSelector(new LabelSelector()),
+                    environmentLabelOperator));
             return peers;
         }
         boolean[] covered = new boolean[FlowDecisions.NAMESPACE_CLASSES];
-        int[][] pairs = { { FlowDecisions.VNET, FlowDecisions.VNET | FlowDecisions.MANAGEMENT }, { 0, FlowDecisions.MANAGEMENT },
-                { FlowDecisions.MANAGEMENT, FlowDecisions.VNET | FlowDecisions.MANAGEMENT }, { 0, FlowDecisions.VNET } };
+        int[][] pairs = {
+            {FlowDecisions.VNET, FlowDecisions.VNET | FlowDecisions.MANAGEMENT},
+            {0, FlowDecisions.MANAGEMENT},
+            {FlowDecisions.MANAGEMENT, FlowDecisions.VNET | FlowDecisions.MANAGEMENT},
+            {0, FlowDecisions.VNET}
+        };
         for (int[] pair : pairs) {
             if (allowed[pair[0]] && allowed[pair[1]] && !(covered[pair[0]] && covered[pair[1]])) {
                 // The pair shares the dimension in which both members agree.
-                int shared = (pair[0] ^ pair[1]) == FlowDecisions.MANAGEMENT ? FlowDecisions.VNET : FlowDecisions.MANAGEMENT;
+                int shared =
+                        (pair[0] ^ pair[1]) == FlowDecisions.MANAGEMENT ? FlowDecisions.VNET : FlowDecisions.MANAGEMENT;
                 peers.add(namespacePeer(context, shared, pair[0], environmentLabelOperator));
                 covered[pair[0]] = true;
                 covered[pair[1]] = true;
@@ -562,7 +650,8 @@ public final class NsgCompiler {
         }
         for (int c = 0; c < FlowDecisions.NAMESPACE_CLASSES; c++) {
             if (allowed[c] && !covered[c]) {
-                peers.add(namespacePeer(context, FlowDecisions.VNET | FlowDecisions.MANAGEMENT, c, environmentLabelOperator));
+                peers.add(namespacePeer(
+                        context, FlowDecisions.VNET | FlowDecisions.MANAGEMENT, c, environmentLabelOperator));
             }
         }
         return peers;
@@ -570,36 +659,48 @@ public final class NsgCompiler {
 
     private static NetworkPolicyPeer withPodSelector(NetworkPolicyPeerBuilder peer, String environmentLabelOperator) {
         if (environmentLabelOperator != null) {
-            peer.withPodSelector(new LabelSelectorBuilder().addNewMatchExpression().withKey(StandardLabels.ENVIRONMENT)
-                    .withOperator(environmentLabelOperator).endMatchExpression().build());
+            peer.withPodSelector(new LabelSelectorBuilder()
+                    .addNewMatchExpression()
+                    .withKey(StandardLabels.ENVIRONMENT)
+                    .withOperator(environmentLabelOperator)
+                    .endMatchExpression()
+                    .build());
         }
         return peer.build();
     }
 
     /** A selector of namespaces that constrains the given dimensions to the values of podClass. */
-    private static NetworkPolicyPeer namespacePeer(Context context, int dimensions, int podClass, String environmentLabelOperator) {
+    private static NetworkPolicyPeer namespacePeer(
+            Context context, int dimensions, int podClass, String environmentLabelOperator) {
         LabelSelectorBuilder selector = new LabelSelectorBuilder();
         Map<String, String> labels = new TreeMap<>();
         if ((dimensions & FlowDecisions.VNET) != 0) {
             if ((podClass & FlowDecisions.VNET) != 0) {
                 labels.put(StandardLabels.VIRTUAL_NETWORK, context.vnetName());
             } else {
-                selector.addNewMatchExpression().withKey(StandardLabels.VIRTUAL_NETWORK).withOperator("NotIn")
-                        .withValues(context.vnetName()).endMatchExpression();
+                selector.addNewMatchExpression()
+                        .withKey(StandardLabels.VIRTUAL_NETWORK)
+                        .withOperator("NotIn")
+                        .withValues(context.vnetName())
+                        .endMatchExpression();
             }
         }
         if ((dimensions & FlowDecisions.MANAGEMENT) != 0) {
             if ((podClass & FlowDecisions.MANAGEMENT) != 0) {
                 labels.put(KUBERNETES_NAMESPACE_LABEL, context.settings().operatorNamespace());
             } else {
-                selector.addNewMatchExpression().withKey(KUBERNETES_NAMESPACE_LABEL).withOperator("NotIn")
-                        .withValues(context.settings().operatorNamespace()).endMatchExpression();
+                selector.addNewMatchExpression()
+                        .withKey(KUBERNETES_NAMESPACE_LABEL)
+                        .withOperator("NotIn")
+                        .withValues(context.settings().operatorNamespace())
+                        .endMatchExpression();
             }
         }
         if (!labels.isEmpty()) {
             selector.withMatchLabels(labels);
         }
-        return withPodSelector(new NetworkPolicyPeerBuilder().withNamespaceSelector(selector.build()), environmentLabelOperator);
+        return withPodSelector(
+                new NetworkPolicyPeerBuilder().withNamespaceSelector(selector.build()), environmentLabelOperator);
     }
 
     /** Port spans as policy ports: adjacent spans merge; a protocol open on every port needs no port. */
@@ -620,7 +721,8 @@ public final class NsgCompiler {
 
     private static NetworkPolicyPeer ownPods(EnvironmentTopology topology) {
         return new NetworkPolicyPeerBuilder()
-                .withPodSelector(matchLabels(Map.of(StandardLabels.ENVIRONMENT, ResourceNames.labelValue(topology.name()))))
+                .withPodSelector(
+                        matchLabels(Map.of(StandardLabels.ENVIRONMENT, ResourceNames.labelValue(topology.name()))))
                 .build();
     }
 
@@ -628,7 +730,8 @@ public final class NsgCompiler {
         return new LabelSelectorBuilder().withMatchLabels(new TreeMap<>(labels)).build();
     }
 
-    private static NetworkPolicyBuilder policy(EnvironmentTopology topology, String name, Map<String, String> podSelector, String type) {
+    private static NetworkPolicyBuilder policy(
+            EnvironmentTopology topology, String name, Map<String, String> podSelector, String type) {
         Map<String, String> labels = StandardLabels.forEnvironment(topology.name(), "network-policy");
         return new NetworkPolicyBuilder()
                 .withNewMetadata()

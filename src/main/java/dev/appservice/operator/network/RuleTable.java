@@ -22,7 +22,8 @@ final class RuleTable {
     record Prefix(String tag, Cidr cidr) {
         static Prefix of(String text) {
             return switch (text) {
-                case ANY, INTERNET, VIRTUAL_NETWORK, AZURE_LOAD_BALANCER, APP_SERVICE_MANAGEMENT -> new Prefix(text, null);
+                case ANY, INTERNET, VIRTUAL_NETWORK, AZURE_LOAD_BALANCER, APP_SERVICE_MANAGEMENT ->
+                    new Prefix(text, null);
                 default -> new Prefix(null, Cidr.parse(text));
             };
         }
@@ -37,8 +38,10 @@ final class RuleTable {
                 return ALL;
             }
             int dash = text.indexOf('-');
-            return dash < 0 ? new PortRange(Integer.parseInt(text), Integer.parseInt(text))
-                    : new PortRange(Integer.parseInt(text.substring(0, dash)), Integer.parseInt(text.substring(dash + 1)));
+            return dash < 0
+                    ? new PortRange(Integer.parseInt(text), Integer.parseInt(text))
+                    : new PortRange(
+                            Integer.parseInt(text.substring(0, dash)), Integer.parseInt(text.substring(dash + 1)));
         }
 
         boolean contains(int port) {
@@ -47,12 +50,19 @@ final class RuleTable {
     }
 
     /** A rule ready for evaluation. {@code rank} is its position in priority order. */
-    record Rule(int rank, String name, int priority, boolean allow, RuleProtocol protocol, List<PortRange> ports,
-            List<Prefix> prefixes, boolean isDefault) {
+    record Rule(
+            int rank,
+            String name,
+            int priority,
+            boolean allow,
+            RuleProtocol protocol,
+            List<PortRange> ports,
+            List<Prefix> prefixes,
+            boolean isDefault) {
 
         boolean applies(String protocolName, int port) {
-            boolean protocolMatches = protocol == RuleProtocol.Any
-                    || protocol.name().equalsIgnoreCase(protocolName);
+            boolean protocolMatches =
+                    protocol == RuleProtocol.Any || protocol.name().equalsIgnoreCase(protocolName);
             return protocolMatches && ports.stream().anyMatch(r -> r.contains(port));
         }
     }
@@ -82,7 +92,8 @@ final class RuleTable {
     }
 
     private static Rule defaultRule(String name, int priority, boolean allow, String prefix) {
-        return new Rule(0, name, priority, allow, RuleProtocol.Any, List.of(PortRange.ALL), List.of(Prefix.of(prefix)), true);
+        return new Rule(
+                0, name, priority, allow, RuleProtocol.Any, List.of(PortRange.ALL), List.of(Prefix.of(prefix)), true);
     }
 
     private static RuleTable build(List<SecurityRule> userRules, List<Rule> defaults, boolean inbound) {
@@ -90,10 +101,16 @@ final class RuleTable {
         for (SecurityRule r : userRules) {
             List<String> prefixes = inbound ? r.getSourceAddressPrefixes() : r.getDestinationAddressPrefixes();
             List<String> ports = r.getDestinationPortRanges();
-            rules.add(new Rule(0, r.getName(), r.getPriority(), r.getAccess() == RuleAccess.Allow,
+            rules.add(new Rule(
+                    0,
+                    r.getName(),
+                    r.getPriority(),
+                    r.getAccess() == RuleAccess.Allow,
                     r.getProtocol() == null ? RuleProtocol.Any : r.getProtocol(),
-                    (ports == null || ports.isEmpty() ? List.of(ANY) : ports).stream().map(PortRange::of).toList(),
-                    (prefixes == null || prefixes.isEmpty() ? List.of(ANY) : prefixes).stream().map(Prefix::of).toList(),
+                    (ports == null || ports.isEmpty() ? List.of(ANY) : ports)
+                            .stream().map(PortRange::of).toList(),
+                    (prefixes == null || prefixes.isEmpty() ? List.of(ANY) : prefixes)
+                            .stream().map(Prefix::of).toList(),
                     false));
         }
         rules.addAll(defaults);
@@ -101,14 +118,19 @@ final class RuleTable {
         List<Rule> ranked = new ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
             Rule r = rules.get(i);
-            ranked.add(new Rule(i, r.name(), r.priority(), r.allow(), r.protocol(), r.ports(), r.prefixes(), r.isDefault()));
+            ranked.add(new Rule(
+                    i, r.name(), r.priority(), r.allow(), r.protocol(), r.ports(), r.prefixes(), r.isDefault()));
         }
         return new RuleTable(List.copyOf(ranked));
     }
 
     /** Every CIDR the rules name. */
     List<Cidr> cidrs() {
-        return rules.stream().flatMap(r -> r.prefixes().stream()).filter(p -> p.cidr() != null).map(Prefix::cidr).toList();
+        return rules.stream()
+                .flatMap(r -> r.prefixes().stream())
+                .filter(p -> p.cidr() != null)
+                .map(Prefix::cidr)
+                .toList();
     }
 
     /**
@@ -120,14 +142,16 @@ final class RuleTable {
     void sweep(String protocol, List<Integer> boundaries, IntervalVisitor visit) {
         java.util.Map<Integer, List<int[]>> events = new java.util.HashMap<>();
         for (Rule r : rules) {
-            boolean protocolMatches = r.protocol() == RuleProtocol.Any || r.protocol().name().equalsIgnoreCase(protocol);
+            boolean protocolMatches =
+                    r.protocol() == RuleProtocol.Any || r.protocol().name().equalsIgnoreCase(protocol);
             if (!protocolMatches) {
                 continue;
             }
             for (PortRange p : r.ports()) {
-                events.computeIfAbsent(Math.max(1, p.from()), k -> new ArrayList<>()).add(new int[] { r.rank(), 1 });
+                events.computeIfAbsent(Math.max(1, p.from()), k -> new ArrayList<>())
+                        .add(new int[] {r.rank(), 1});
                 if (p.to() < 65535) {
-                    events.computeIfAbsent(p.to() + 1, k -> new ArrayList<>()).add(new int[] { r.rank(), -1 });
+                    events.computeIfAbsent(p.to() + 1, k -> new ArrayList<>()).add(new int[] {r.rank(), -1});
                 }
             }
         }

@@ -32,7 +32,9 @@ public class AdmissionMetrics {
     static final String REVIEWS = "ase.admission.reviews";
     static final String HTTP_SERVER_REQUESTS = "http.server.requests";
     /** The webhook's kinds; anything else (a misconfigured webhook rule) is counted as {@code other}. */
-    private static final Set<String> RESOURCES = Set.of("appserviceenvironments", "isolatedplans", "isolatedplans/scale", "webapps");
+    private static final Set<String> RESOURCES =
+            Set.of("appserviceenvironments", "isolatedplans", "isolatedplans/scale", "webapps");
+
     private static final Set<String> OPERATIONS = Set.of("CREATE", "UPDATE", "DELETE", "CONNECT");
 
     @Inject
@@ -43,19 +45,34 @@ public class AdmissionMetrics {
         String resource = "other";
         String operation = "other";
         if (request != null) {
-            String subResource = request.getSubResource() == null || request.getSubResource().isEmpty() ? "" : "/" + request.getSubResource();
-            String named = request.getResource() == null ? "" : request.getResource().getResource() + subResource;
+            String subResource =
+                    request.getSubResource() == null || request.getSubResource().isEmpty()
+                            ? ""
+                            : "/" + request.getSubResource();
+            String named =
+                    request.getResource() == null ? "" : request.getResource().getResource() + subResource;
             resource = RESOURCES.contains(named) ? named : "other";
             operation = OPERATIONS.contains(request.getOperation()) ? request.getOperation() : "other";
         }
         boolean allowed = response != null && Boolean.TRUE.equals(response.getAllowed());
-        String reason = allowed ? "Allowed"
-                : response != null && response.getStatus() != null && response.getStatus().getReason() != null
+        String reason = allowed
+                ? "Allowed"
+                : response != null
+                                && response.getStatus() != null
+                                && response.getStatus().getReason() != null
                         ? response.getStatus().getReason()
                         : "Denied";
         Counter.builder(REVIEWS)
                 .description("Admission reviews answered by the webhook, by resource, operation and outcome")
-                .tags("resource", resource, "operation", operation, "allowed", Boolean.toString(allowed), "reason", reason)
+                .tags(
+                        "resource",
+                        resource,
+                        "operation",
+                        operation,
+                        "allowed",
+                        Boolean.toString(allowed),
+                        "reason",
+                        reason)
                 .register(registry)
                 .increment();
     }
@@ -71,8 +88,18 @@ public class AdmissionMetrics {
                     return config;
                 }
                 return DistributionStatisticConfig.builder()
-                        .serviceLevelObjectives(seconds(0.005), seconds(0.01), seconds(0.025), seconds(0.05), seconds(0.1),
-                                seconds(0.25), seconds(0.5), seconds(1), seconds(2.5), seconds(5), seconds(10))
+                        .serviceLevelObjectives(
+                                seconds(0.005),
+                                seconds(0.01),
+                                seconds(0.025),
+                                seconds(0.05),
+                                seconds(0.1),
+                                seconds(0.25),
+                                seconds(0.5),
+                                seconds(1),
+                                seconds(2.5),
+                                seconds(5),
+                                seconds(10))
                         .build()
                         .merge(config);
             }

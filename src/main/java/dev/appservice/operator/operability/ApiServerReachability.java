@@ -38,8 +38,10 @@ public class ApiServerReachability {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        String message = "cannot reach the Kubernetes API server at " + client.getMasterUrl() + " (" + cause.getClass().getSimpleName()
-                + ": " + cause.getMessage() + "). The operator runs against a cluster: in a pod through its ServiceAccount, elsewhere"
+        String message = "cannot reach the Kubernetes API server at " + client.getMasterUrl() + " ("
+                + cause.getClass().getSimpleName()
+                + ": " + cause.getMessage()
+                + "). The operator runs against a cluster: in a pod through its ServiceAccount, elsewhere"
                 + " through KUBECONFIG or ~/.kube/config. The commands render and validate need no cluster.";
         LOG.error(message);
         return new Unreachable(message);

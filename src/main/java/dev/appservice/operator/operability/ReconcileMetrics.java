@@ -28,7 +28,7 @@ import jakarta.inject.Singleton;
 @ApplicationScoped
 public class ReconcileMetrics {
     static final String CONTROLLER_NAME = "controller.name";
-    static final String[] COUNTED_FROM_ZERO = { "reconciliations.failure.total", "reconciliations.retries.total" };
+    static final String[] COUNTED_FROM_ZERO = {"reconciliations.failure.total", "reconciliations.retries.total"};
 
     @Produces
     @Singleton
@@ -39,7 +39,8 @@ public class ReconcileMetrics {
     void countFromZero(@Observes StartupEvent event, Operator operator, MeterRegistry registry) {
         for (RegisteredController<?> controller : operator.getRegisteredControllers()) {
             for (String counter : COUNTED_FROM_ZERO) {
-                registry.counter(counter, CONTROLLER_NAME, controller.getConfiguration().getName());
+                registry.counter(
+                        counter, CONTROLLER_NAME, controller.getConfiguration().getName());
             }
         }
     }

@@ -21,10 +21,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.HashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -77,17 +77,27 @@ public class ResourceStatusMetrics {
 
     void start(@Observes StartupEvent event) {
         Gauge.builder("ase.operator.leader", this, m -> m.leading() ? 1 : 0)
-                .description("1 on the replica that reconciles (the leader), 0 on a standby").register(registry);
+                .description("1 on the replica that reconciles (the leader), 0 on a standby")
+                .register(registry);
         resources = MultiGauge.builder("ase.resources")
-                .description("AppServiceEnvironments, IsolatedPlans and WebApps by the status and reason of their Ready condition").register(registry);
-        frontEndsDesired = MultiGauge.builder("ase.environment.front.ends.desired").description("Front ends the environment should run").register(registry);
-        frontEndsReady = MultiGauge.builder("ase.environment.front.ends.ready").description("Front ends of the environment that are ready").register(registry);
+                .description(
+                        "AppServiceEnvironments, IsolatedPlans and WebApps by the status and reason of their Ready condition")
+                .register(registry);
+        frontEndsDesired = MultiGauge.builder("ase.environment.front.ends.desired")
+                .description("Front ends the environment should run")
+                .register(registry);
+        frontEndsReady = MultiGauge.builder("ase.environment.front.ends.ready")
+                .description("Front ends of the environment that are ready")
+                .register(registry);
         instancesUsed = MultiGauge.builder("ase.environment.instances.used")
-                .description("Plan instances placed in the environment (V1: hosts)").register(registry);
+                .description("Plan instances placed in the environment (V1: hosts)")
+                .register(registry);
         instancesLimit = MultiGauge.builder("ase.environment.instances.limit")
-                .description("The most instances the environment holds (V2: maxInstances; V1: 55 hosts)").register(registry);
+                .description("The most instances the environment holds (V2: maxInstances; V1: 55 hosts)")
+                .register(registry);
         environmentConditions = MultiGauge.builder("ase.environment.condition")
-                .description("1 for each condition of the environment, with its type and status").register(registry);
+                .description("1 for each condition of the environment, with its type and status")
+                .register(registry);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "ase-status-metrics");
             thread.setDaemon(true);
@@ -112,8 +122,10 @@ public class ResourceStatusMetrics {
 
     /** True when this replica's controllers process events: it is the leader (or the only replica). */
     boolean leading() {
-        return !operator.getRegisteredControllers().isEmpty() && operator.getRegisteredControllers().stream()
-                .allMatch(c -> c instanceof Controller<?> controller && controller.getEventProcessor().isRunning());
+        return !operator.getRegisteredControllers().isEmpty()
+                && operator.getRegisteredControllers().stream()
+                        .allMatch(c -> c instanceof Controller<?> controller
+                                && controller.getEventProcessor().isRunning());
     }
 
     void refresh() {
@@ -127,27 +139,68 @@ public class ResourceStatusMetrics {
         if (leading) {
             for (RegisteredController<?> registered : operator.getRegisteredControllers()) {
                 for (HasMetadata resource : cached(registered)) {
-                    Optional<Condition> readyCondition = conditions(resource).stream().filter(c -> Conditions.READY.equals(c.getType())).findFirst();
-                    Tags tags = Tags.of("kind", resource.getKind(),
-                            "ready", readyCondition.map(Condition::getStatus).orElse(Conditions.UNKNOWN),
-                            "reason", readyCondition.map(Condition::getReason).filter(r -> !r.isBlank()).orElse(NOT_OBSERVED));
+                    Optional<Condition> readyCondition = conditions(resource).stream()
+                            .filter(c -> Conditions.READY.equals(c.getType()))
+                            .findFirst();
+                    Tags tags = Tags.of(
+                            "kind",
+                            resource.getKind(),
+                            "ready",
+                            readyCondition.map(Condition::getStatus).orElse(Conditions.UNKNOWN),
+                            "reason",
+                            readyCondition
+                                    .map(Condition::getReason)
+                                    .filter(r -> !r.isBlank())
+                                    .orElse(NOT_OBSERVED));
                     byReason.merge(tags, 1, Integer::sum);
                     if (resource instanceof AppServiceEnvironment environment) {
-                        Tags of = Tags.of("environment_namespace", environment.getMetadata().getNamespace(),
-                                "environment", environment.getMetadata().getName());
+                        Tags of = Tags.of(
+                                "environment_namespace",
+                                environment.getMetadata().getNamespace(),
+                                "environment",
+                                environment.getMetadata().getName());
                         AppServiceEnvironmentStatus status = environment.getStatus();
-                        addRow(desired, of, status, s -> s.getFrontEnds() == null ? null : s.getFrontEnds().getDesired());
-                        addRow(ready, of, status, s -> s.getFrontEnds() == null ? null : s.getFrontEnds().getReady());
-                        addRow(used, of, status, s -> s.getInstances() == null ? null : s.getInstances().getUsed());
-                        addRow(limit, of, status, s -> s.getInstances() == null ? null : s.getInstances().getLimit());
+                        addRow(
+                                desired,
+                                of,
+                                status,
+                                s -> s.getFrontEnds() == null
+                                        ? null
+                                        : s.getFrontEnds().getDesired());
+                        addRow(
+                                ready,
+                                of,
+                                status,
+                                s -> s.getFrontEnds() == null
+                                        ? null
+                                        : s.getFrontEnds().getReady());
+                        addRow(
+                                used,
+                                of,
+                                status,
+                                s -> s.getInstances() == null
+                                        ? null
+                                        : s.getInstances().getUsed());
+                        addRow(
+                                limit,
+                                of,
+                                status,
+                                s -> s.getInstances() == null
+                                        ? null
+                                        : s.getInstances().getLimit());
                         for (Condition condition : conditions(environment)) {
-                            conditions.add(MultiGauge.Row.of(of.and("type", condition.getType(), "status", condition.getStatus()), 1));
+                            conditions.add(MultiGauge.Row.of(
+                                    of.and("type", condition.getType(), "status", condition.getStatus()), 1));
                         }
                     }
                 }
             }
         }
-        resources.register(byReason.entrySet().stream().<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(e.getKey(), e.getValue())).toList(), true);
+        resources.register(
+                byReason.entrySet().stream()
+                        .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(e.getKey(), e.getValue()))
+                        .toList(),
+                true);
         frontEndsDesired.register(desired, true);
         frontEndsReady.register(ready, true);
         instancesUsed.register(used, true);
@@ -159,17 +212,26 @@ public class ResourceStatusMetrics {
         if (!(registered instanceof Controller<?> controller)) {
             return List.of();
         }
-        return controller.getEventSourceManager().getControllerEventSource().list(r -> true).toList();
+        return controller
+                .getEventSourceManager()
+                .getControllerEventSource()
+                .list(r -> true)
+                .toList();
     }
 
     private static List<Condition> conditions(HasMetadata resource) {
-        if (resource instanceof CustomResource<?, ?> custom && custom.getStatus() instanceof ObservedStatus status && status.getConditions() != null) {
+        if (resource instanceof CustomResource<?, ?> custom
+                && custom.getStatus() instanceof ObservedStatus status
+                && status.getConditions() != null) {
             return status.getConditions();
         }
         return List.of();
     }
 
-    private static void addRow(List<MultiGauge.Row<?>> rows, Tags tags, AppServiceEnvironmentStatus status,
+    private static void addRow(
+            List<MultiGauge.Row<?>> rows,
+            Tags tags,
+            AppServiceEnvironmentStatus status,
             Function<AppServiceEnvironmentStatus, Integer> figure) {
         Integer value = status == null ? null : figure.apply(status);
         if (value != null) {

@@ -1,18 +1,22 @@
 package dev.appservice.operator.plan;
 
-import dev.appservice.operator.config.OperatorSettings;
-import dev.appservice.operator.desired.PlanChildren;
-
-import dev.appservice.operator.validation.SpecValidation;
-import dev.appservice.operator.validation.Violation;
-import dev.appservice.operator.informer.CacheIndexes;
-import dev.appservice.operator.informer.RelevantUpdates;
-import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.IsolatedPlanStatus;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.desired.PlanChildren;
+import dev.appservice.operator.informer.CacheIndexes;
+import dev.appservice.operator.informer.RelevantUpdates;
+import dev.appservice.operator.informer.SharingItemStore;
+import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.StatusWrites;
+import dev.appservice.operator.validation.SpecValidation;
+import dev.appservice.operator.validation.Violation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -27,16 +31,10 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import dev.appservice.operator.model.EnvironmentTopology;
-import dev.appservice.operator.model.ResourceNames;
-import dev.appservice.operator.model.StandardLabels;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Service;
-import java.time.Clock;
-import java.util.Optional;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -49,12 +47,18 @@ import java.util.stream.Collectors;
  * apps' own Deployments and Services (see {@link LegacyWorkers}).
  */
 @ControllerConfiguration(name = IsolatedPlanReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
-@Workflow(explicitInvocation = true, dependents = {
-        @Dependent(name = IsolatedPlanReconciler.WORKERS, type = WorkerDeploymentDependent.class,
-                reconcilePrecondition = WorkersWanted.class),
-        @Dependent(name = IsolatedPlanReconciler.WORKER_SERVICE, type = WorkerServiceDependent.class,
-                reconcilePrecondition = LegacyServiceServes.class),
-})
+@Workflow(
+        explicitInvocation = true,
+        dependents = {
+            @Dependent(
+                    name = IsolatedPlanReconciler.WORKERS,
+                    type = WorkerDeploymentDependent.class,
+                    reconcilePrecondition = WorkersWanted.class),
+            @Dependent(
+                    name = IsolatedPlanReconciler.WORKER_SERVICE,
+                    type = WorkerServiceDependent.class,
+                    reconcilePrecondition = LegacyServiceServes.class),
+        })
 public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     public static final String NAME = "isolatedplan";
     static final String WORKERS = "workers";
@@ -66,6 +70,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     static final String APP_SERVICES = "app-services";
 
     private final Clock clock = Clock.systemUTC();
+
     @Inject
     OperatorSettings settings;
 
@@ -77,11 +82,16 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                         .withName(ENVIRONMENTS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.spec())
-                        .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> plansOf(context,
-                                environment.getMetadata().getNamespace(), environment.getMetadata().getName()))
-                        .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
-                                ? Set.of()
-                                : Set.of(new ResourceID(plan.getSpec().getEnvironmentName(), plan.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> plansOf(
+                                context,
+                                environment.getMetadata().getNamespace(),
+                                environment.getMetadata().getName()))
+                        .withPrimaryToSecondaryMapper((IsolatedPlan plan) ->
+                                plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
+                                        ? Set.of()
+                                        : Set.of(new ResourceID(
+                                                plan.getSpec().getEnvironmentName(),
+                                                plan.getMetadata().getNamespace())))
                         .build(),
                 context);
         // A plan's share depends on the plans admitted before it and on what they run: when one changes
@@ -92,8 +102,12 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                         .withName(SIBLINGS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.specOrRunningInstances())
-                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> plan.getSpec() == null ? Set.of()
-                                : plansOf(context, plan.getMetadata().getNamespace(), plan.getSpec().getEnvironmentName()))
+                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> plan.getSpec() == null
+                                ? Set.of()
+                                : plansOf(
+                                        context,
+                                        plan.getMetadata().getNamespace(),
+                                        plan.getSpec().getEnvironmentName()))
                         .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> Set.of())
                         .build(),
                 context);
@@ -102,9 +116,12 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                         .withName(APPS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.spec())
-                        .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null || app.getSpec().getPlanName() == null
-                                ? Set.of()
-                                : Set.of(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper((WebApp app) ->
+                                app.getSpec() == null || app.getSpec().getPlanName() == null
+                                        ? Set.of()
+                                        : Set.of(new ResourceID(
+                                                app.getSpec().getPlanName(),
+                                                app.getMetadata().getNamespace())))
                         .build(),
                 context);
         // The apps' own Deployments and Services (owned by the apps) are read while a plan is moved from
@@ -114,7 +131,8 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                 InformerEventSourceConfiguration.from(Deployment.class, IsolatedPlan.class)
                         .withName(APP_DEPLOYMENTS)
                         .withLabelSelector(StandardLabels.APP_WORKLOADS_SELECTOR)
-                        .withOnUpdateFilter((Deployment newer, Deployment older) -> LegacyWorkers.ready(newer) != LegacyWorkers.ready(older))
+                        .withOnUpdateFilter((Deployment newer, Deployment older) ->
+                                LegacyWorkers.ready(newer) != LegacyWorkers.ready(older))
                         .withSecondaryToPrimaryMapper((Deployment d) -> planOfOwningApp(apps, d))
                         .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> Set.of())
                         .build(),
@@ -145,25 +163,32 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
      * Whether every app the plan runs has its own Deployment, ready at its generation, and its own
      * Service: then the old layout, if any, may drain.
      */
-    private static boolean everyAppMoved(IsolatedPlan plan, Optional<EnvironmentTopology> topology, Context<IsolatedPlan> context) {
+    private static boolean everyAppMoved(
+            IsolatedPlan plan, Optional<EnvironmentTopology> topology, Context<IsolatedPlan> context) {
         if (topology.isEmpty()) {
             return false;
         }
         @SuppressWarnings("unchecked")
-        var deployments = (InformerEventSource<Deployment, IsolatedPlan>) context.eventSourceRetriever()
-                .getEventSourceFor(Deployment.class, APP_DEPLOYMENTS);
+        var deployments = (InformerEventSource<Deployment, IsolatedPlan>)
+                context.eventSourceRetriever().getEventSourceFor(Deployment.class, APP_DEPLOYMENTS);
         @SuppressWarnings("unchecked")
-        var services = (InformerEventSource<Service, IsolatedPlan>) context.eventSourceRetriever()
-                .getEventSourceFor(Service.class, APP_SERVICES);
+        var services = (InformerEventSource<Service, IsolatedPlan>)
+                context.eventSourceRetriever().getEventSourceFor(Service.class, APP_SERVICES);
         String namespace = plan.getMetadata().getNamespace();
         return topology.get().admittedApps(plan).stream().allMatch(app -> {
-            ResourceID id = new ResourceID(ResourceNames.appWorkload(app.getMetadata().getName()), namespace);
-            return deployments.get(id).filter(LegacyWorkers::ready).isPresent() && services.get(id).isPresent();
+            ResourceID id =
+                    new ResourceID(ResourceNames.appWorkload(app.getMetadata().getName()), namespace);
+            return deployments.get(id).filter(LegacyWorkers::ready).isPresent()
+                    && services.get(id).isPresent();
         });
     }
 
-    private static Set<ResourceID> plansOf(EventSourceContext<IsolatedPlan> context, String namespace, String environment) {
-        return context.getPrimaryCache().byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(namespace, environment)).stream()
+    private static Set<ResourceID> plansOf(
+            EventSourceContext<IsolatedPlan> context, String namespace, String environment) {
+        return context
+                .getPrimaryCache()
+                .byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(namespace, environment))
+                .stream()
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());
     }
@@ -174,21 +199,39 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
         // reported; its workers are left as they are.
         List<Violation> invalid = SpecValidation.errors(plan);
         if (!invalid.isEmpty()) {
-            return StatusWrites.notActedOn(plan, IsolatedPlanStatus::new, "InvalidSpec", SpecValidation.describe(invalid), context, clock.instant());
+            return StatusWrites.notActedOn(
+                    plan,
+                    IsolatedPlanStatus::new,
+                    "InvalidSpec",
+                    SpecValidation.describe(invalid),
+                    context,
+                    clock.instant());
         }
         var environment = context.getSecondaryResource(AppServiceEnvironment.class);
         if (environment.isPresent() && !SpecValidation.acceptable(environment.get())) {
-            return StatusWrites.notActedOn(plan, IsolatedPlanStatus::new, "EnvironmentInvalid", SpecValidation.describe(environment.get())
-                    + " has an invalid spec (see its status); the workers are left as they are until it is fixed", context, clock.instant());
+            return StatusWrites.notActedOn(
+                    plan,
+                    IsolatedPlanStatus::new,
+                    "EnvironmentInvalid",
+                    SpecValidation.describe(environment.get())
+                            + " has an invalid spec (see its status); the workers are left as they are until it is fixed",
+                    context,
+                    clock.instant());
         }
         PlanChildren children = MemoisedPlanChildren.build(plan, context, settings);
         Optional<EnvironmentTopology> topology = children.topology();
-        LegacyWorkers.Migration migration = LegacyWorkers.decide(context.getSecondaryResource(Deployment.class, WORKERS),
-                context.getSecondaryResource(Service.class, WORKER_SERVICE), everyAppMoved(plan, topology, context), settings.legacyDrainPeriod(), clock.instant());
+        LegacyWorkers.Migration migration = LegacyWorkers.decide(
+                context.getSecondaryResource(Deployment.class, WORKERS),
+                context.getSecondaryResource(Service.class, WORKER_SERVICE),
+                everyAppMoved(plan, topology, context),
+                settings.legacyDrainPeriod(),
+                clock.instant());
         MemoisedPlanChildren.rememberMigration(context, migration);
-        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
-        IsolatedPlanStatus status = PlanStatusFactory.compute(plan, topology,
-                context.getSecondaryResource(Deployment.class, WORKERS), clock.instant());
+        context.managedWorkflowAndDependentResourceContext()
+                .reconcileManagedWorkflow()
+                .throwAggregateExceptionIfErrorsPresent();
+        IsolatedPlanStatus status = PlanStatusFactory.compute(
+                plan, topology, context.getSecondaryResource(Deployment.class, WORKERS), clock.instant());
         UpdateControl<IsolatedPlan> control = StatusWrites.patchIfChanged(plan, status, context, clock.instant());
         // The end of a drain is a time, not an event: look again then.
         if (control.getScheduleDelay().isEmpty()) {
@@ -198,7 +241,8 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     }
 
     @Override
-    public ErrorStatusUpdateControl<IsolatedPlan> updateErrorStatus(IsolatedPlan plan, Context<IsolatedPlan> context, Exception e) {
+    public ErrorStatusUpdateControl<IsolatedPlan> updateErrorStatus(
+            IsolatedPlan plan, Context<IsolatedPlan> context, Exception e) {
         return StatusWrites.failed(plan, IsolatedPlanStatus::new, context, e, clock.instant());
     }
 }

@@ -9,7 +9,9 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 /** The old layout's {@code <plan>-workers} Service exists and is not drained yet: it is kept; otherwise it is deleted. */
 public class LegacyServiceServes implements Condition<Service, IsolatedPlan> {
     @Override
-    public boolean isMet(DependentResource<Service, IsolatedPlan> dependent, IsolatedPlan plan, Context<IsolatedPlan> context) {
-        return dependent.getSecondaryResource(plan, context).isPresent() && MemoisedPlanChildren.migration(context).keepsLegacy();
+    public boolean isMet(
+            DependentResource<Service, IsolatedPlan> dependent, IsolatedPlan plan, Context<IsolatedPlan> context) {
+        return dependent.getSecondaryResource(plan, context).isPresent()
+                && MemoisedPlanChildren.migration(context).keepsLegacy();
     }
 }

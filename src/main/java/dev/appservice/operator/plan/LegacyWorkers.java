@@ -30,8 +30,7 @@ public final class LegacyWorkers {
     /** When the drain of the old layout began (an ISO-8601 instant), on the old Deployment's metadata. */
     public static final String DRAIN_STARTED_ANNOTATION = "appservice.dev/legacy-drain-started";
 
-    private LegacyWorkers() {
-    }
+    private LegacyWorkers() {}
 
     /** What to do with the old layout now. */
     public enum Step {
@@ -62,13 +61,19 @@ public final class LegacyWorkers {
 
     /** Whether a {@code <plan>-workers} Deployment is of the old layout: its pods run apps, not only the placeholder. */
     public static boolean runsApps(Deployment workers) {
-        return workers.getSpec() != null && workers.getSpec().getTemplate() != null && workers.getSpec().getTemplate().getSpec() != null
+        return workers.getSpec() != null
+                && workers.getSpec().getTemplate() != null
+                && workers.getSpec().getTemplate().getSpec() != null
                 && workers.getSpec().getTemplate().getSpec().getContainers().stream()
                         .anyMatch(c -> !CapacityPlaceholder.CONTAINER_NAME.equals(c.getName()));
     }
 
-    public static Migration decide(Optional<Deployment> workers, Optional<Service> legacyService, boolean everyAppMoved,
-            Duration drainPeriod, Instant now) {
+    public static Migration decide(
+            Optional<Deployment> workers,
+            Optional<Service> legacyService,
+            boolean everyAppMoved,
+            Duration drainPeriod,
+            Instant now) {
         boolean legacy = workers.filter(LegacyWorkers::runsApps).isPresent() || legacyService.isPresent();
         if (!legacy) {
             return Migration.NONE;

@@ -1,13 +1,13 @@
 package dev.appservice.operator.plan;
 
-import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
-import dev.appservice.operator.config.OperatorSettings;
-import dev.appservice.operator.desired.PlanChildren;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.desired.PlanChildren;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.validation.SpecValidation;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.Optional;
 
@@ -18,8 +18,7 @@ import java.util.Optional;
  * the environment depends on the plans admitted before it, and the plan's own apps.
  */
 final class MemoisedPlanChildren {
-    private MemoisedPlanChildren() {
-    }
+    private MemoisedPlanChildren() {}
 
     private static final String CHILDREN = "appservice.dev/plan-children";
     private static final String MIGRATION = "appservice.dev/legacy-migration";
@@ -30,7 +29,8 @@ final class MemoisedPlanChildren {
     }
 
     static LegacyWorkers.Migration migration(Context<IsolatedPlan> context) {
-        return context.managedWorkflowAndDependentResourceContext().get(MIGRATION, LegacyWorkers.Migration.class)
+        return context.managedWorkflowAndDependentResourceContext()
+                .get(MIGRATION, LegacyWorkers.Migration.class)
                 .orElse(LegacyWorkers.Migration.NONE);
     }
 
@@ -46,17 +46,30 @@ final class MemoisedPlanChildren {
 
     /** The children the reconciler built for this reconcile: a dependent runs only after it did. */
     static PlanChildren of(Context<IsolatedPlan> context) {
-        return context.managedWorkflowAndDependentResourceContext().get(CHILDREN, PlanChildren.class)
-                .orElseThrow(() -> new IllegalStateException("the reconciler builds the plan's children before its dependents run"));
+        return context.managedWorkflowAndDependentResourceContext()
+                .get(CHILDREN, PlanChildren.class)
+                .orElseThrow(() -> new IllegalStateException(
+                        "the reconciler builds the plan's children before its dependents run"));
     }
 
     private static Optional<EnvironmentTopology> topology(IsolatedPlan plan, Context<IsolatedPlan> context) {
         return context.getSecondaryResource(AppServiceEnvironment.class)
-                .map(environment -> new EnvironmentTopology(environment,
-                        // Plans and apps with invalid specs (past a bypassed webhook) take no part: they report it themselves.
-                        context.getPrimaryCache().byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT,
-                                CacheIndexes.key(plan.getMetadata().getNamespace(), environment.getMetadata().getName()))
-                                .stream().filter(SpecValidation::acceptable).toList(),
-                        context.getSecondaryResources(WebApp.class).stream().filter(SpecValidation::acceptable).toList()));
+                .map(environment -> new EnvironmentTopology(
+                        environment,
+                        // Plans and apps with invalid specs (past a bypassed webhook) take no part: they report it
+                        // themselves.
+                        context
+                                .getPrimaryCache()
+                                .byIndex(
+                                        CacheIndexes.PLANS_BY_ENVIRONMENT,
+                                        CacheIndexes.key(
+                                                plan.getMetadata().getNamespace(),
+                                                environment.getMetadata().getName()))
+                                .stream()
+                                .filter(SpecValidation::acceptable)
+                                .toList(),
+                        context.getSecondaryResources(WebApp.class).stream()
+                                .filter(SpecValidation::acceptable)
+                                .toList()));
     }
 }

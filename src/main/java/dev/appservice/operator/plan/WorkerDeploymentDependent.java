@@ -1,6 +1,5 @@
 package dev.appservice.operator.plan;
 
-
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.dependent.ControlledDependentResource;
 import dev.appservice.operator.model.ResourceNames;
@@ -31,26 +30,41 @@ public class WorkerDeploymentDependent extends ControlledDependentResource<Deplo
         if (migration.keepsLegacy()) {
             var actual = getSecondaryResource(plan, context);
             if (actual.isPresent()) {
-                // The status is kept as read: the API server ignores it on an update, and so must the tests' mock server.
+                // The status is kept as read: the API server ignores it on an update, and so must the tests' mock
+                // server.
                 Deployment kept = new DeploymentBuilder(actual.get()).build();
-                kept.getMetadata().setAnnotations(kept.getMetadata().getAnnotations() == null
-                        ? new TreeMap<>() : new TreeMap<>(kept.getMetadata().getAnnotations()));
+                kept.getMetadata()
+                        .setAnnotations(
+                                kept.getMetadata().getAnnotations() == null
+                                        ? new TreeMap<>()
+                                        : new TreeMap<>(kept.getMetadata().getAnnotations()));
                 // A drain that must start again is cleared to "" (an update that only drops an annotation is not
                 // seen by the matcher, which ignores what the cluster adds).
-                if (migration.drainStarted().isPresent() || kept.getMetadata().getAnnotations().containsKey(LegacyWorkers.DRAIN_STARTED_ANNOTATION)) {
-                    kept.getMetadata().getAnnotations().put(LegacyWorkers.DRAIN_STARTED_ANNOTATION,
-                            migration.drainStarted().map(Object::toString).orElse(""));
+                if (migration.drainStarted().isPresent()
+                        || kept.getMetadata().getAnnotations().containsKey(LegacyWorkers.DRAIN_STARTED_ANNOTATION)) {
+                    kept.getMetadata()
+                            .getAnnotations()
+                            .put(
+                                    LegacyWorkers.DRAIN_STARTED_ANNOTATION,
+                                    migration
+                                            .drainStarted()
+                                            .map(Object::toString)
+                                            .orElse(""));
                 }
                 return kept;
             }
         }
-        return MemoisedPlanChildren.of(context).workers()
-                .orElseThrow(() -> new IllegalStateException("WorkersWanted holds: the plan's children have the Deployment"));
+        return MemoisedPlanChildren.of(context)
+                .workers()
+                .orElseThrow(() ->
+                        new IllegalStateException("WorkersWanted holds: the plan's children have the Deployment"));
     }
 
     /** The Deployment's identity does not depend on the environment, so it can be found (and deleted) without it. */
     @Override
     protected ResourceID targetSecondaryResourceID(IsolatedPlan plan, Context<IsolatedPlan> context) {
-        return new ResourceID(ResourceNames.workerDeployment(plan.getMetadata().getName()), plan.getMetadata().getNamespace());
+        return new ResourceID(
+                ResourceNames.workerDeployment(plan.getMetadata().getName()),
+                plan.getMetadata().getNamespace());
     }
 }

@@ -32,6 +32,8 @@ public class WorkerServiceDependent extends ControlledDependentResource<Service,
 
     @Override
     protected ResourceID targetSecondaryResourceID(IsolatedPlan plan, Context<IsolatedPlan> context) {
-        return new ResourceID(ResourceNames.workerService(plan.getMetadata().getName()), plan.getMetadata().getNamespace());
+        return new ResourceID(
+                ResourceNames.workerService(plan.getMetadata().getName()),
+                plan.getMetadata().getNamespace());
     }
 }

@@ -9,7 +9,10 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 /** A plan's placeholder Deployment exists only while its {@link dev.appservice.operator.desired.PlanChildren} has one (while its environment exists). */
 public class WorkersWanted implements Condition<Deployment, IsolatedPlan> {
     @Override
-    public boolean isMet(DependentResource<Deployment, IsolatedPlan> dependentResource, IsolatedPlan plan, Context<IsolatedPlan> context) {
+    public boolean isMet(
+            DependentResource<Deployment, IsolatedPlan> dependentResource,
+            IsolatedPlan plan,
+            Context<IsolatedPlan> context) {
         return MemoisedPlanChildren.of(context).workers().isPresent();
     }
 }

@@ -30,12 +30,12 @@ final class CelRules {
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("self", SimpleType.DYN)
             .build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final CelRuntime RUNTIME =
+            CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
     private final Map<String, Compiled> programs = new ConcurrentHashMap<>();
 
-    private record Compiled(CelRuntime.Program program, String error) {
-    }
+    private record Compiled(CelRuntime.Program program, String error) {}
 
     /** The rule's failure message, if the value breaks it. */
     Optional<String> check(String rule, String message, JsonNode self) {
@@ -48,9 +48,12 @@ final class CelRules {
         }
         try {
             Object result = compiled.program().eval(Map.of("self", value(self)));
-            return Boolean.TRUE.equals(result) ? Optional.empty() : Optional.of(message == null || message.isEmpty() ? "failed rule: " + rule : message);
+            return Boolean.TRUE.equals(result)
+                    ? Optional.empty()
+                    : Optional.of(message == null || message.isEmpty() ? "failed rule: " + rule : message);
         } catch (CelEvaluationException | RuntimeException e) {
-            return Optional.of((message == null || message.isEmpty() ? "failed rule: " + rule : message) + " (rule could not be evaluated)");
+            return Optional.of((message == null || message.isEmpty() ? "failed rule: " + rule : message)
+                    + " (rule could not be evaluated)");
         }
     }
 

@@ -47,8 +47,12 @@ public final class CustomResourceSchemaValidation {
     public CustomResourceSchemaValidation(List<CustomResourceDefinition> definitions) {
         for (CustomResourceDefinition crd : definitions) {
             for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
-                String key = crd.getSpec().getGroup() + "/" + version.getName() + "/" + crd.getSpec().getNames().getKind();
-                schemas.put(key, Serialization.jsonMapper().valueToTree(version.getSchema().getOpenAPIV3Schema()));
+                String key = crd.getSpec().getGroup() + "/" + version.getName() + "/"
+                        + crd.getSpec().getNames().getKind();
+                schemas.put(
+                        key,
+                        Serialization.jsonMapper()
+                                .valueToTree(version.getSchema().getOpenAPIV3Schema()));
                 namespaced.put(key, "Namespaced".equals(crd.getSpec().getScope()));
             }
         }
@@ -103,7 +107,8 @@ public final class CustomResourceSchemaValidation {
             if (!skipped.contains(field.getKey())) {
                 JsonNode property = schema.path("properties").get(field.getKey());
                 if (property == null) {
-                    problems.add(new SchemaProblem(SchemaProblem.Kind.UNKNOWN_FIELD, field.getKey(), "field not declared in schema"));
+                    problems.add(new SchemaProblem(
+                            SchemaProblem.Kind.UNKNOWN_FIELD, field.getKey(), "field not declared in schema"));
                 } else {
                     check(field.getValue(), property, field.getKey(), problems);
                 }
@@ -120,7 +125,9 @@ public final class CustomResourceSchemaValidation {
                     Map.Entry<String, JsonNode> property = it.next();
                     JsonNode value = object.get(property.getKey());
                     if (value == null && property.getValue().has("default")) {
-                        object.set(property.getKey(), property.getValue().get("default").deepCopy());
+                        object.set(
+                                property.getKey(),
+                                property.getValue().get("default").deepCopy());
                     } else if (value != null) {
                         defaults(value, property.getValue());
                     }
@@ -143,7 +150,10 @@ public final class CustomResourceSchemaValidation {
         int before = problems.size();
         if (schema.path("x-kubernetes-int-or-string").asBoolean()) {
             if (!node.isTextual() && !node.isIntegralNumber()) {
-                problems.add(new SchemaProblem(SchemaProblem.Kind.TYPE_INVALID, path, shown(node) + ": expected integer or string, got " + typeOf(node)));
+                problems.add(new SchemaProblem(
+                        SchemaProblem.Kind.TYPE_INVALID,
+                        path,
+                        shown(node) + ": expected integer or string, got " + typeOf(node)));
             }
             return;
         }
@@ -153,21 +163,30 @@ public final class CustomResourceSchemaValidation {
             case "array" -> array(node, schema, path, problems);
             case "string" -> {
                 if (!node.isTextual()) {
-                    problems.add(new SchemaProblem(SchemaProblem.Kind.TYPE_INVALID, path, shown(node) + ": expected string, got " + typeOf(node)));
+                    problems.add(new SchemaProblem(
+                            SchemaProblem.Kind.TYPE_INVALID,
+                            path,
+                            shown(node) + ": expected string, got " + typeOf(node)));
                     return;
                 }
                 string(node.asText(), schema, path, problems);
             }
             case "integer", "number" -> {
                 if (type.equals("integer") ? !node.isIntegralNumber() : !node.isNumber()) {
-                    problems.add(new SchemaProblem(SchemaProblem.Kind.TYPE_INVALID, path, shown(node) + ": expected " + type + ", got " + typeOf(node)));
+                    problems.add(new SchemaProblem(
+                            SchemaProblem.Kind.TYPE_INVALID,
+                            path,
+                            shown(node) + ": expected " + type + ", got " + typeOf(node)));
                     return;
                 }
                 number(node.decimalValue(), schema, path, problems);
             }
             case "boolean" -> {
                 if (!node.isBoolean()) {
-                    problems.add(new SchemaProblem(SchemaProblem.Kind.TYPE_INVALID, path, shown(node) + ": expected boolean, got " + typeOf(node)));
+                    problems.add(new SchemaProblem(
+                            SchemaProblem.Kind.TYPE_INVALID,
+                            path,
+                            shown(node) + ": expected boolean, got " + typeOf(node)));
                     return;
                 }
             }
@@ -179,16 +198,23 @@ public final class CustomResourceSchemaValidation {
         // As the API server: CEL rules run only on a value its structural validation accepted.
         if (problems.size() == before) {
             for (JsonNode validation : schema.path("x-kubernetes-validations")) {
-                String field = validation.has("fieldPath") ? path + validation.get("fieldPath").asText() : path;
-                rules.check(validation.path("rule").asText(), validation.path("message").asText(""), node)
-                        .ifPresent(message -> problems.add(new SchemaProblem(SchemaProblem.Kind.INVALID, field, message)));
+                String field = validation.has("fieldPath")
+                        ? path + validation.get("fieldPath").asText()
+                        : path;
+                rules.check(
+                                validation.path("rule").asText(),
+                                validation.path("message").asText(""),
+                                node)
+                        .ifPresent(
+                                message -> problems.add(new SchemaProblem(SchemaProblem.Kind.INVALID, field, message)));
             }
         }
     }
 
     private void object(JsonNode node, JsonNode schema, String path, List<SchemaProblem> problems) {
         if (!node.isObject()) {
-            problems.add(new SchemaProblem(SchemaProblem.Kind.TYPE_INVALID, path, shown(node) + ": expected object, got " + typeOf(node)));
+            problems.add(new SchemaProblem(
+                    SchemaProblem.Kind.TYPE_INVALID, path, shown(node) + ": expected object, got " + typeOf(node)));
             return;
         }
         JsonNode properties = schema.get("properties");
@@ -202,7 +228,8 @@ public final class CustomResourceSchemaValidation {
             } else if (additional != null && additional.isObject()) {
                 check(field.getValue(), additional, path + "[" + Quoted.of(field.getKey()) + "]", problems);
             } else if (!preserve && !(additional != null && additional.asBoolean())) {
-                problems.add(new SchemaProblem(SchemaProblem.Kind.UNKNOWN_FIELD, child(path, field.getKey()), "field not declared in schema"));
+                problems.add(new SchemaProblem(
+                        SchemaProblem.Kind.UNKNOWN_FIELD, child(path, field.getKey()), "field not declared in schema"));
             }
         }
         for (JsonNode required : schema.path("required")) {
@@ -210,25 +237,40 @@ public final class CustomResourceSchemaValidation {
                 problems.add(new SchemaProblem(SchemaProblem.Kind.REQUIRED, child(path, required.asText()), ""));
             }
         }
-        if (schema.has("maxProperties") && node.size() > schema.get("maxProperties").asInt()) {
-            problems.add(new SchemaProblem(SchemaProblem.Kind.TOO_MANY, path, node.size() + ": must have at most " + schema.get("maxProperties").asInt() + " items"));
+        if (schema.has("maxProperties")
+                && node.size() > schema.get("maxProperties").asInt()) {
+            problems.add(new SchemaProblem(
+                    SchemaProblem.Kind.TOO_MANY,
+                    path,
+                    node.size() + ": must have at most "
+                            + schema.get("maxProperties").asInt() + " items"));
         }
     }
 
     private void array(JsonNode node, JsonNode schema, String path, List<SchemaProblem> problems) {
         if (!node.isArray()) {
-            problems.add(new SchemaProblem(SchemaProblem.Kind.TYPE_INVALID, path, shown(node) + ": expected array, got " + typeOf(node)));
+            problems.add(new SchemaProblem(
+                    SchemaProblem.Kind.TYPE_INVALID, path, shown(node) + ": expected array, got " + typeOf(node)));
             return;
         }
         if (schema.has("maxItems") && node.size() > schema.get("maxItems").asInt()) {
-            problems.add(new SchemaProblem(SchemaProblem.Kind.TOO_MANY, path, node.size() + ": must have at most " + schema.get("maxItems").asInt() + " items"));
+            problems.add(new SchemaProblem(
+                    SchemaProblem.Kind.TOO_MANY,
+                    path,
+                    node.size() + ": must have at most "
+                            + schema.get("maxItems").asInt() + " items"));
             // As the API server: items past the limit are not validated one by one.
             return;
         }
         if (schema.has("minItems") && node.size() < schema.get("minItems").asInt()) {
-            problems.add(new SchemaProblem(SchemaProblem.Kind.INVALID, path, node.size() + ": should have at least " + schema.get("minItems").asInt() + " items"));
+            problems.add(new SchemaProblem(
+                    SchemaProblem.Kind.INVALID,
+                    path,
+                    node.size() + ": should have at least "
+                            + schema.get("minItems").asInt() + " items"));
         }
-        boolean set = schema.path("uniqueItems").asBoolean() || "set".equals(schema.path("x-kubernetes-list-type").asText());
+        boolean set = schema.path("uniqueItems").asBoolean()
+                || "set".equals(schema.path("x-kubernetes-list-type").asText());
         Set<JsonNode> seen = new HashSet<>();
         for (int i = 0; i < node.size(); i++) {
             if (schema.has("items")) {
@@ -243,23 +285,34 @@ public final class CustomResourceSchemaValidation {
     private void string(String value, JsonNode schema, String path, List<SchemaProblem> problems) {
         int length = value.codePointCount(0, value.length());
         if (schema.has("maxLength") && length > schema.get("maxLength").asInt()) {
-            problems.add(new SchemaProblem(SchemaProblem.Kind.TOO_LONG, path, "may not be more than " + schema.get("maxLength").asInt()
-                    + " characters, got " + length));
+            problems.add(new SchemaProblem(
+                    SchemaProblem.Kind.TOO_LONG,
+                    path,
+                    "may not be more than " + schema.get("maxLength").asInt() + " characters, got " + length));
             // A value past its length limit is not matched against the pattern (no regex over a huge string).
             return;
         }
         if (schema.has("minLength") && length < schema.get("minLength").asInt()) {
-            problems.add(new SchemaProblem(SchemaProblem.Kind.INVALID, path, Quoted.of(value) + ": should be at least " + schema.get("minLength").asInt() + " chars long"));
+            problems.add(new SchemaProblem(
+                    SchemaProblem.Kind.INVALID,
+                    path,
+                    Quoted.of(value) + ": should be at least "
+                            + schema.get("minLength").asInt() + " chars long"));
         }
         if (schema.has("pattern")) {
             String pattern = schema.get("pattern").asText();
-            if (!patterns.computeIfAbsent(pattern, CustomResourceSchemaValidation::goRegexp).matcher(value).find()) {
-                problems.add(new SchemaProblem(SchemaProblem.Kind.INVALID, path, Quoted.of(value) + ": should match '" + pattern + "'"));
+            if (!patterns.computeIfAbsent(pattern, CustomResourceSchemaValidation::goRegexp)
+                    .matcher(value)
+                    .find()) {
+                problems.add(new SchemaProblem(
+                        SchemaProblem.Kind.INVALID, path, Quoted.of(value) + ": should match '" + pattern + "'"));
             }
         }
         String format = schema.path("format").asText("");
-        if (format.equals("date-time") && !value.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})")) {
-            problems.add(new SchemaProblem(SchemaProblem.Kind.INVALID, path, Quoted.of(value) + ": must be a date-time (RFC 3339)"));
+        if (format.equals("date-time")
+                && !value.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})")) {
+            problems.add(new SchemaProblem(
+                    SchemaProblem.Kind.INVALID, path, Quoted.of(value) + ": must be a date-time (RFC 3339)"));
         }
     }
 
@@ -268,19 +321,28 @@ public final class CustomResourceSchemaValidation {
             BigDecimal minimum = schema.get("minimum").decimalValue();
             boolean exclusive = schema.path("exclusiveMinimum").asBoolean();
             if (exclusive ? value.compareTo(minimum) <= 0 : value.compareTo(minimum) < 0) {
-                problems.add(new SchemaProblem(SchemaProblem.Kind.INVALID, path, value.toPlainString() + ": should be greater than or equal to " + minimum.toPlainString()));
+                problems.add(new SchemaProblem(
+                        SchemaProblem.Kind.INVALID,
+                        path,
+                        value.toPlainString() + ": should be greater than or equal to " + minimum.toPlainString()));
             }
         }
         if (schema.has("maximum")) {
             BigDecimal maximum = schema.get("maximum").decimalValue();
             boolean exclusive = schema.path("exclusiveMaximum").asBoolean();
             if (exclusive ? value.compareTo(maximum) >= 0 : value.compareTo(maximum) > 0) {
-                problems.add(new SchemaProblem(SchemaProblem.Kind.INVALID, path, value.toPlainString() + ": should be less than or equal to " + maximum.toPlainString()));
+                problems.add(new SchemaProblem(
+                        SchemaProblem.Kind.INVALID,
+                        path,
+                        value.toPlainString() + ": should be less than or equal to " + maximum.toPlainString()));
             }
         }
         String format = schema.path("format").asText("");
-        if (format.equals("int32") && (value.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) < 0 || value.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0)) {
-            problems.add(new SchemaProblem(SchemaProblem.Kind.INVALID, path, value.toPlainString() + ": must be of type int32"));
+        if (format.equals("int32")
+                && (value.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
+                        || value.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0)) {
+            problems.add(new SchemaProblem(
+                    SchemaProblem.Kind.INVALID, path, value.toPlainString() + ": must be of type int32"));
         }
     }
 
@@ -290,12 +352,22 @@ public final class CustomResourceSchemaValidation {
             return;
         }
         for (JsonNode allowed : values) {
-            if (allowed.equals(node) || allowed.isTextual() && node.isTextual() && allowed.asText().equals(node.asText())) {
+            if (allowed.equals(node)
+                    || allowed.isTextual()
+                            && node.isTextual()
+                            && allowed.asText().equals(node.asText())) {
                 return;
             }
         }
-        problems.add(new SchemaProblem(SchemaProblem.Kind.NOT_SUPPORTED, path, shown(node) + ": supported values: "
-                + String.join(", ", StreamSupport.stream(values.spliterator(), false).map(v -> "\"" + v.asText() + "\"").toList())));
+        problems.add(new SchemaProblem(
+                SchemaProblem.Kind.NOT_SUPPORTED,
+                path,
+                shown(node) + ": supported values: "
+                        + String.join(
+                                ", ",
+                                StreamSupport.stream(values.spliterator(), false)
+                                        .map(v -> "\"" + v.asText() + "\"")
+                                        .toList())));
     }
 
     /**

@@ -35,34 +35,55 @@ import org.jboss.logging.Logger;
  */
 public final class ConditionEvents {
     /** Reasons worth a Warning: the user has to act (or wait for something they applied out of order). */
-    static final Set<String> WARNINGS = Set.of("EnvironmentNotFound", "EnvironmentCapacityExceeded", "WorkerPoolNotFound",
-            "PlanNotFound", "ReconcileError", "AdoptionRefused", "ManagementPortsBlocked", "DnsBlocked", "InvalidSpec", "EnvironmentInvalid",
-            "CertificateNotFound", "CertificateInvalid", "EnvironmentServesHttpOnly", "CertManagerNotInstalled", "CertManagerNotEnabled",
-            "CertificateNotOwned", "SlotNotReady");
+    static final Set<String> WARNINGS = Set.of(
+            "EnvironmentNotFound",
+            "EnvironmentCapacityExceeded",
+            "WorkerPoolNotFound",
+            "PlanNotFound",
+            "ReconcileError",
+            "AdoptionRefused",
+            "ManagementPortsBlocked",
+            "DnsBlocked",
+            "InvalidSpec",
+            "EnvironmentInvalid",
+            "CertificateNotFound",
+            "CertificateInvalid",
+            "EnvironmentServesHttpOnly",
+            "CertManagerNotInstalled",
+            "CertManagerNotEnabled",
+            "CertificateNotOwned",
+            "SlotNotReady");
     /** Reasons worth a Normal event when a condition moves to them from another state: a swap applied (see ProductionSwap). */
     static final Set<String> NOTICES = Set.of("ServingSlot", "ServingProduction");
+
     public static final String COMPONENT = "ase-operator";
     /** Longest name of an object (a DNS subdomain). */
     static final int MAX_NAME_LENGTH = 253;
     /** Hex digits of the transition's digest that end an event's name. */
     private static final int DIGEST_LENGTH = 16;
+
     private static final Logger LOG = Logger.getLogger(ConditionEvents.class);
 
-    private ConditionEvents() {
-    }
+    private ConditionEvents() {}
 
     /** The events for the conditions that changed between two statuses. */
-    public static List<Event> between(HasMetadata resource, List<Condition> before, List<Condition> after, Instant now) {
+    public static List<Event> between(
+            HasMetadata resource, List<Condition> before, List<Condition> after, Instant now) {
         List<Event> events = new ArrayList<>();
         for (Condition c : after == null ? List.<Condition>of() : after) {
             Condition old = Conditions.find(before, c.getType());
-            boolean noticed = old != null && NOTICES.contains(c.getReason()) && Conditions.TRUE.equals(c.getStatus())
-                    && !(Objects.equals(old.getReason(), c.getReason()) && Objects.equals(old.getMessage(), c.getMessage()));
+            boolean noticed = old != null
+                    && NOTICES.contains(c.getReason())
+                    && Conditions.TRUE.equals(c.getStatus())
+                    && !(Objects.equals(old.getReason(), c.getReason())
+                            && Objects.equals(old.getMessage(), c.getMessage()));
             if (noticed) {
                 events.add(event(resource, c, "Normal", now));
                 continue;
             }
-            if (old != null && Objects.equals(old.getStatus(), c.getStatus()) && Objects.equals(old.getReason(), c.getReason())) {
+            if (old != null
+                    && Objects.equals(old.getStatus(), c.getStatus())
+                    && Objects.equals(old.getReason(), c.getReason())) {
                 continue;
             }
             boolean warning = Conditions.FALSE.equals(c.getStatus()) && WARNINGS.contains(c.getReason());
@@ -83,10 +104,16 @@ public final class ConditionEvents {
         KubernetesClient client = context.getClient();
         for (Event event : events) {
             try {
-                client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+                client.v1()
+                        .events()
+                        .inNamespace(event.getMetadata().getNamespace())
+                        .resource(event)
+                        .create();
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 409) {
-                    LOG.debugf("event %s was already recorded for this transition", event.getMetadata().getName());
+                    LOG.debugf(
+                            "event %s was already recorded for this transition",
+                            event.getMetadata().getName());
                 } else {
                     LOG.debugf("could not record event %s: %s", event.getReason(), e.getMessage());
                 }
@@ -104,8 +131,15 @@ public final class ConditionEvents {
      */
     static String eventName(HasMetadata resource, Condition condition) {
         ObjectMeta meta = resource.getMetadata();
-        String transition = String.join("/", String.valueOf(meta.getNamespace()), meta.getName(), String.valueOf(meta.getUid()),
-                String.valueOf(meta.getResourceVersion()), condition.getType(), condition.getStatus(), condition.getReason());
+        String transition = String.join(
+                "/",
+                String.valueOf(meta.getNamespace()),
+                meta.getName(),
+                String.valueOf(meta.getUid()),
+                String.valueOf(meta.getResourceVersion()),
+                condition.getType(),
+                condition.getStatus(),
+                condition.getReason());
         String digest = HexFormat.of().formatHex(sha256(transition)).substring(0, DIGEST_LENGTH);
         String prefix = meta.getName();
         int room = MAX_NAME_LENGTH - 1 - DIGEST_LENGTH;
@@ -145,7 +179,9 @@ public final class ConditionEvents {
                 .withType(type)
                 .withReason(reason)
                 .withMessage(message == null || message.length() <= 1024 ? message : message.substring(0, 1024))
-                .withNewSource().withComponent(COMPONENT).endSource()
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .endSource()
                 .withReportingComponent(COMPONENT)
                 .withFirstTimestamp(time)
                 .withLastTimestamp(time)

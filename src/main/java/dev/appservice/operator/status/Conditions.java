@@ -20,8 +20,7 @@ public final class Conditions {
     public static final String FALSE = "False";
     public static final String UNKNOWN = "Unknown";
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     /** A desired condition, before it is merged with the previous ones. */
     public record Desired(String type, boolean status, String reason, String message) {
@@ -47,7 +46,8 @@ public final class Conditions {
                     .withType(d.type())
                     .withStatus(status)
                     .withReason(d.reason())
-                    .withMessage(d.message() == null ? "" : dev.appservice.operator.validation.Quoted.escaped(d.message()))
+                    .withMessage(
+                            d.message() == null ? "" : dev.appservice.operator.validation.Quoted.escaped(d.message()))
                     .withObservedGeneration(generation)
                     .withLastTransitionTime(transition)
                     .build());
@@ -60,7 +60,10 @@ public final class Conditions {
         if (conditions == null) {
             return null;
         }
-        return conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        return conditions.stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
     }
 
     public static boolean isTrue(List<Condition> conditions, String type) {
@@ -74,15 +77,23 @@ public final class Conditions {
      */
     public static Desired failure(Throwable e) {
         for (Throwable t : causes(e)) {
-            if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409 && k.getStatus() != null
+            if (t instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+                    && k.getCode() == 409
+                    && k.getStatus() != null
                     && ("AlreadyExists".equals(k.getStatus().getReason())
-                            || (k.getStatus().getMessage() != null && k.getStatus().getMessage().contains("already exists")))) {
+                            || (k.getStatus().getMessage() != null
+                                    && k.getStatus().getMessage().contains("already exists")))) {
                 var details = k.getStatus().getDetails();
-                String what = details != null && details.getName() != null ? details.getKind() + " '" + details.getName() + "' already exists"
+                String what = details != null && details.getName() != null
+                        ? details.getKind() + " '" + details.getName() + "' already exists"
                         : k.getStatus().getMessage();
-                return new Desired(READY, false, "AdoptionRefused", what + " and is not controlled by this resource (someone else"
-                        + " created it, or another resource's child has the same name); it is left untouched: delete or rename it"
-                        + " to let the operator create this resource's own");
+                return new Desired(
+                        READY,
+                        false,
+                        "AdoptionRefused",
+                        what + " and is not controlled by this resource (someone else"
+                                + " created it, or another resource's child has the same name); it is left untouched: delete or rename it"
+                                + " to let the operator create this resource's own");
             }
         }
         return new Desired(READY, false, "ReconcileError", rootMessage(e));

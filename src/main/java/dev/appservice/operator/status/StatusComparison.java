@@ -10,8 +10,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 public final class StatusComparison {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    private StatusComparison() {
-    }
+    private StatusComparison() {}
 
     public static boolean same(Object stored, Object computed) {
         JsonNode a = SERIALIZATION.convertValue(stored, JsonNode.class);

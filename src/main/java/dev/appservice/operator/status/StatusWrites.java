@@ -27,14 +27,18 @@ public final class StatusWrites {
     /** The shortest reschedule: reconcile again as soon as this reconcile ends. */
     private static final java.time.Duration AT_ONCE = java.time.Duration.ofMillis(1);
 
-    private StatusWrites() {
-    }
+    private StatusWrites() {}
 
     /** Patches the computed status when it differs from the stored one. */
-    public static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> patchIfChanged(P resource, S status,
-            Context<P> context, Instant now) {
+    public static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> patchIfChanged(
+            P resource, S status, Context<P> context, Instant now) {
         if (!StatusComparison.same(resource.getStatus(), status)) {
-            return write(resource, resource.getStatus() == null ? null : resource.getStatus().getConditions(), status, context, now);
+            return write(
+                    resource,
+                    resource.getStatus() == null ? null : resource.getStatus().getConditions(),
+                    status,
+                    context,
+                    now);
         }
         return UpdateControl.noUpdate();
     }
@@ -44,25 +48,39 @@ public final class StatusWrites {
      * what it depends on is): the status says why, at the current generation, and the rest of it
      * is kept; children are left as they are. No write when the status already says so.
      */
-    public static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> notActedOn(P resource, Supplier<S> emptyStatus,
-            String reason, String message, Context<P> context, Instant now) {
-        return withReady(resource, emptyStatus, new Conditions.Desired(Conditions.READY, false, reason, message), true, context, now);
+    public static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> notActedOn(
+            P resource, Supplier<S> emptyStatus, String reason, String message, Context<P> context, Instant now) {
+        return withReady(
+                resource,
+                emptyStatus,
+                new Conditions.Desired(Conditions.READY, false, reason, message),
+                true,
+                context,
+                now);
     }
 
     /**
      * After a failed reconcile: Ready=False with the reason ({@link Conditions#failure}), keeping the
      * rest of the status; no write when that is already what the status says.
      */
-    public static <S extends ObservedStatus, P extends CustomResource<?, S>> ErrorStatusUpdateControl<P> failed(P resource,
-            Supplier<S> emptyStatus, Context<P> context, Exception e, Instant now) {
-        LOG.warnf("Reconciling %s %s/%s failed: %s", resource.getKind(), resource.getMetadata().getNamespace(),
-                resource.getMetadata().getName(), Conditions.rootMessage(e));
+    public static <S extends ObservedStatus, P extends CustomResource<?, S>> ErrorStatusUpdateControl<P> failed(
+            P resource, Supplier<S> emptyStatus, Context<P> context, Exception e, Instant now) {
+        LOG.warnf(
+                "Reconciling %s %s/%s failed: %s",
+                resource.getKind(),
+                resource.getMetadata().getNamespace(),
+                resource.getMetadata().getName(),
+                Conditions.rootMessage(e));
         try {
             withReady(resource, emptyStatus, Conditions.failure(e), false, context, now);
         } catch (RuntimeException statusFailed) {
             // The reconcile is retried either way; the status says so once a write gets through.
-            LOG.warnf("Writing the status of %s %s/%s failed: %s", resource.getKind(), resource.getMetadata().getNamespace(),
-                    resource.getMetadata().getName(), Conditions.rootMessage(statusFailed));
+            LOG.warnf(
+                    "Writing the status of %s %s/%s failed: %s",
+                    resource.getKind(),
+                    resource.getMetadata().getNamespace(),
+                    resource.getMetadata().getName(),
+                    Conditions.rootMessage(statusFailed));
         }
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -72,17 +90,28 @@ public final class StatusWrites {
      * observed generation moved to the current one if asked), then the Events for the change;
      * nothing when the status already says so.
      */
-    private static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> withReady(P resource, Supplier<S> emptyStatus,
-            Conditions.Desired ready, boolean observed, Context<P> context, Instant now) {
+    private static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> withReady(
+            P resource,
+            Supplier<S> emptyStatus,
+            Conditions.Desired ready,
+            boolean observed,
+            Context<P> context,
+            Instant now) {
         S status = resource.getStatus() == null ? emptyStatus.get() : resource.getStatus();
         List<Condition> before = status.getConditions();
-        long generation = resource.getMetadata().getGeneration() == null ? 0 : resource.getMetadata().getGeneration();
+        long generation = resource.getMetadata().getGeneration() == null
+                ? 0
+                : resource.getMetadata().getGeneration();
         var conditions = Conditions.merge(before, List.of(ready), generation, now);
         boolean generationSaid = !observed || Long.valueOf(generation).equals(status.getObservedGeneration());
         if (resource.getStatus() != null && StatusComparison.same(before, conditions) && generationSaid) {
             return UpdateControl.noUpdate();
         }
-        S written = context.getControllerConfiguration().getConfigurationService().getResourceCloner().clone(resource).getStatus();
+        S written = context.getControllerConfiguration()
+                .getConfigurationService()
+                .getResourceCloner()
+                .clone(resource)
+                .getStatus();
         if (written == null) {
             written = emptyStatus.get();
         }
@@ -102,10 +131,13 @@ public final class StatusWrites {
      * when the patched resource is of a newer generation than the one reconciled, the resource is
      * reconciled again at once.
      */
-    private static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> write(P resource, List<Condition> before, S status,
-            Context<P> context, Instant now) {
+    private static <S extends ObservedStatus, P extends CustomResource<?, S>> UpdateControl<P> write(
+            P resource, List<Condition> before, S status, Context<P> context, Instant now) {
         var events = ConditionEvents.between(resource, before, status.getConditions(), now);
-        P base = context.getControllerConfiguration().getConfigurationService().getResourceCloner().clone(resource);
+        P base = context.getControllerConfiguration()
+                .getConfigurationService()
+                .getResourceCloner()
+                .clone(resource);
         // As the SDK patches a status: a JSON patch from the resource as read, without optimistic locking.
         base.getMetadata().setResourceVersion(null);
         P patched = context.resourceOperations().jsonPatchPrimaryStatus(base, r -> {
@@ -114,7 +146,9 @@ public final class StatusWrites {
         });
         resource.setStatus(status);
         ConditionEvents.post(context, events);
-        return newerGeneration(resource, patched) ? UpdateControl.<P>noUpdate().rescheduleAfter(AT_ONCE) : UpdateControl.noUpdate();
+        return newerGeneration(resource, patched)
+                ? UpdateControl.<P>noUpdate().rescheduleAfter(AT_ONCE)
+                : UpdateControl.noUpdate();
     }
 
     private static boolean newerGeneration(HasMetadata reconciled, HasMetadata patched) {

@@ -9,15 +9,16 @@ import java.util.Map;
 /** The rules for an app's {@code spec.accessRestrictions}: at most 512, each complete, priorities unique, valid CIDRs. */
 final class AccessRestrictionRules {
 
-    private AccessRestrictionRules() {
-    }
+    private AccessRestrictionRules() {}
 
     static void check(String object, List<AccessRestriction> rules, List<Violation> problems) {
         if (rules == null) {
             return;
         }
         if (rules.size() > AccessRules.MAX_RULES) {
-            problems.add(Violation.error(object, "spec.accessRestrictions",
+            problems.add(Violation.error(
+                    object,
+                    "spec.accessRestrictions",
                     "may hold at most " + AccessRules.MAX_RULES + " rules (App Service's limit), got " + rules.size()));
             return;
         }
@@ -29,17 +30,28 @@ final class AccessRestrictionRules {
                 problems.add(Violation.error(object, field, "must be a rule {name, priority, action, ipAddress}"));
                 continue;
             }
-            if (rule.getName() == null || rule.getName().length() > SpecValidation.RULE_NAME_LENGTH || !SpecValidation.RULE_NAME.matcher(rule.getName()).matches()) {
-                problems.add(Violation.error(object, field + ".name",
-                        "must be 1 to " + SpecValidation.RULE_NAME_LENGTH + " letters, digits, '-', '_' or '.', got " + Quoted.of(rule.getName())));
+            if (rule.getName() == null
+                    || rule.getName().length() > SpecValidation.RULE_NAME_LENGTH
+                    || !SpecValidation.RULE_NAME.matcher(rule.getName()).matches()) {
+                problems.add(Violation.error(
+                        object,
+                        field + ".name",
+                        "must be 1 to " + SpecValidation.RULE_NAME_LENGTH + " letters, digits, '-', '_' or '.', got "
+                                + Quoted.of(rule.getName())));
             }
             if (rule.getPriority() == null || rule.getPriority() < 1) {
-                problems.add(Violation.error(object, field + ".priority", "must be a whole number of at least 1, got " + rule.getPriority()));
+                problems.add(Violation.error(
+                        object,
+                        field + ".priority",
+                        "must be a whole number of at least 1, got " + rule.getPriority()));
             } else {
                 Integer first = indexByPriority.putIfAbsent(rule.getPriority(), i);
                 if (first != null) {
-                    problems.add(Violation.error(object, field + ".priority",
-                            rule.getPriority() + " is already the priority of spec.accessRestrictions[" + first + "]; priorities must be unique"));
+                    problems.add(Violation.error(
+                            object,
+                            field + ".priority",
+                            rule.getPriority() + " is already the priority of spec.accessRestrictions[" + first
+                                    + "]; priorities must be unique"));
                 }
             }
             if (rule.getAction() == null) {

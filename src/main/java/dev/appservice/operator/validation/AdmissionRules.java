@@ -1,12 +1,12 @@
 package dev.appservice.operator.validation;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
-import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.CapacityLimits;
+import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.certificates.CertManagerPresence;
 import dev.appservice.operator.api.WorkerPool;
+import dev.appservice.operator.certificates.CertManagerPresence;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.AppDeployments;
@@ -26,8 +26,7 @@ import java.util.Optional;
  * same words.
  */
 public final class AdmissionRules {
-    private AdmissionRules() {
-    }
+    private AdmissionRules() {}
 
     /** Problems of an object being created (previous null) or updated. */
     public static List<Violation> check(Object object, Object previous, ClusterView view, NetworkSettings network) {
@@ -43,59 +42,84 @@ public final class AdmissionRules {
         return List.of();
     }
 
-    static List<Violation> checkEnvironment(AppServiceEnvironment ase, AppServiceEnvironment previous, ClusterView view, NetworkSettings networkSettings) {
+    static List<Violation> checkEnvironment(
+            AppServiceEnvironment ase,
+            AppServiceEnvironment previous,
+            ClusterView view,
+            NetworkSettings networkSettings) {
         List<Violation> problems = new ArrayList<>(SpecValidation.validate(ase));
         if (problems.stream().anyMatch(v -> !v.warning())) {
             return problems;
         }
         String object = SpecValidation.describe(ase);
         String namespace = ase.getMetadata().getNamespace();
-        if (previous != null && previous.getSpec() != null
+        if (previous != null
+                && previous.getSpec() != null
                 && previous.getSpec().effectiveVersion() != ase.getSpec().effectiveVersion()) {
-            problems.add(Violation.error(object, "spec.version", "is immutable (" + previous.getSpec().effectiveVersion()
-                    + " → " + ase.getSpec().effectiveVersion() + "): create a new environment and move the plans"));
+            problems.add(Violation.error(
+                    object,
+                    "spec.version",
+                    "is immutable (" + previous.getSpec().effectiveVersion() + " → "
+                            + ase.getSpec().effectiveVersion() + "): create a new environment and move the plans"));
         }
         List<IsolatedPlan> plans = view.plans(namespace).stream()
-                .filter(p -> p.getSpec() != null && ase.getMetadata().getName().equals(p.getSpec().getEnvironmentName()))
+                .filter(p -> p.getSpec() != null
+                        && ase.getMetadata().getName().equals(p.getSpec().getEnvironmentName()))
                 .toList();
         EnvironmentTopology topology = new EnvironmentTopology(ase, plans);
         if (topology.isV1()) {
             int hosts = topology.instancesUsed();
             if (hosts > CapacityLimits.V1_HOSTS) {
-                problems.add(Violation.error(object, "spec", topology.frontEndCount() + " front ends + "
-                        + (hosts - topology.frontEndCount()) + " workers in pools = " + hosts + " hosts (limit "
-                        + CapacityLimits.V1_HOSTS + " for a V1 environment)"));
+                problems.add(Violation.error(
+                        object,
+                        "spec",
+                        topology.frontEndCount() + " front ends + "
+                                + (hosts - topology.frontEndCount()) + " workers in pools = " + hosts + " hosts (limit "
+                                + CapacityLimits.V1_HOSTS + " for a V1 environment)"));
             }
             List<WorkerPool> pools = ase.getSpec().effectiveWorkerPools();
             for (int i = 0; i < pools.size(); i++) {
                 WorkerPool pool = pools.get(i);
-                int used = topology.plans().stream().filter(p -> pool.getName().equals(p.getSpec().getWorkerPool()))
-                        .mapToInt(p -> p.getSpec().effectiveInstances()).sum();
+                int used = topology.plans().stream()
+                        .filter(p -> pool.getName().equals(p.getSpec().getWorkerPool()))
+                        .mapToInt(p -> p.getSpec().effectiveInstances())
+                        .sum();
                 int count = pool.effectiveCount();
                 if (count < used) {
-                    problems.add(Violation.error(object, "spec.workerPools[" + i + "].count", count + " is below the " + used
-                            + " workers plans use in pool '" + pool.getName() + "': scale those plans in first"));
+                    problems.add(Violation.error(
+                            object,
+                            "spec.workerPools[" + i + "].count",
+                            count + " is below the " + used + " workers plans use in pool '" + pool.getName()
+                                    + "': scale those plans in first"));
                 }
             }
             for (IsolatedPlan plan : plans) {
-                if (plan.getSpec().getWorkerPool() != null && topology.pool(plan.getSpec().getWorkerPool()).isEmpty()) {
-                    problems.add(Violation.error(object, "spec.workerPools", "no longer has pool '" + plan.getSpec().getWorkerPool()
-                            + "', which " + SpecValidation.describe(plan) + " uses"));
+                if (plan.getSpec().getWorkerPool() != null
+                        && topology.pool(plan.getSpec().getWorkerPool()).isEmpty()) {
+                    problems.add(Violation.error(
+                            object,
+                            "spec.workerPools",
+                            "no longer has pool '" + plan.getSpec().getWorkerPool() + "', which "
+                                    + SpecValidation.describe(plan) + " uses"));
                 }
             }
         } else {
             int used = topology.requestedInstances();
             int limit = topology.instanceLimit();
             if (used > limit) {
-                problems.add(Violation.error(object, "spec.maxInstances", limit + " is below the " + used + " instances its "
-                        + plans.size() + " plan" + (plans.size() == 1 ? "" : "s") + " use: scale them in first"));
+                problems.add(Violation.error(
+                        object,
+                        "spec.maxInstances",
+                        limit + " is below the " + used + " instances its " + plans.size() + " plan"
+                                + (plans.size() == 1 ? "" : "s") + " use: scale them in first"));
             }
         }
         PublicExposure.warning(object, ase.getSpec()).ifPresent(problems::add);
         problems.addAll(subnetOverlaps(ase, previous, view));
         // One pass of the compiler, building nothing: what the rules mean, and whether the policies fit the API server.
         NsgCompiler.Result network = NsgCompiler.assess(topology, networkSettings);
-        network.findings().forEach(f -> problems.add(Violation.warning(object, "spec.networkSecurityGroup", f.message())));
+        network.findings()
+                .forEach(f -> problems.add(Violation.warning(object, "spec.networkSecurityGroup", f.message())));
         network.oversized().forEach(o -> problems.add(Violation.error(object, o.field(), o.message())));
         return problems;
     }
@@ -109,14 +133,19 @@ public final class AdmissionRules {
     static List<Violation> subnetOverlaps(AppServiceEnvironment ase, AppServiceEnvironment previous, ClusterView view) {
         String object = SpecValidation.describe(ase);
         var vnet = ase.getSpec().getVirtualNetwork();
-        boolean moved = previous == null || previous.getSpec() == null || previous.getSpec().getVirtualNetwork() == null
+        boolean moved = previous == null
+                || previous.getSpec() == null
+                || previous.getSpec().getVirtualNetwork() == null
                 || !Objects.equals(previous.getSpec().getVirtualNetwork().getName(), vnet.getName())
                 || !Objects.equals(previous.getSpec().getVirtualNetwork().getSubnet(), vnet.getSubnet());
         List<Violation> problems = new ArrayList<>();
-        for (AppServiceEnvironment other : SubnetClaims.overlapping(ase, view.environmentsInVirtualNetwork(vnet.getName()))) {
+        for (AppServiceEnvironment other :
+                SubnetClaims.overlapping(ase, view.environmentsInVirtualNetwork(vnet.getName()))) {
             String message = SubnetClaims.describeOverlap(ase, other);
-            problems.add(moved ? Violation.error(object, "spec.virtualNetwork.subnet", message)
-                    : Violation.warning(object, "spec.virtualNetwork.subnet", message));
+            problems.add(
+                    moved
+                            ? Violation.error(object, "spec.virtualNetwork.subnet", message)
+                            : Violation.warning(object, "spec.virtualNetwork.subnet", message));
         }
         return problems;
     }
@@ -129,64 +158,105 @@ public final class AdmissionRules {
         String object = SpecValidation.describe(plan);
         String namespace = plan.getMetadata().getNamespace();
         String environmentName = plan.getSpec().getEnvironmentName();
-        if (previous != null && previous.getSpec() != null && !Objects.equals(previous.getSpec().getEnvironmentName(), environmentName)) {
-            problems.add(Violation.error(object, "spec.environmentName", "is immutable ('" + previous.getSpec().getEnvironmentName()
-                    + "' → '" + environmentName + "'): create a new plan in the other environment"));
+        if (previous != null
+                && previous.getSpec() != null
+                && !Objects.equals(previous.getSpec().getEnvironmentName(), environmentName)) {
+            problems.add(Violation.error(
+                    object,
+                    "spec.environmentName",
+                    "is immutable ('" + previous.getSpec().getEnvironmentName() + "' → '" + environmentName
+                            + "'): create a new plan in the other environment"));
             return problems;
         }
         Optional<AppServiceEnvironment> found = view.environment(namespace, environmentName);
         if (found.isEmpty()) {
-            problems.add(Violation.warning(object, "spec.environmentName", "AppServiceEnvironment " + namespace + "/" + environmentName
-                    + " does not exist yet; the plan waits for it (EnvironmentNotFound)"));
+            problems.add(Violation.warning(
+                    object,
+                    "spec.environmentName",
+                    "AppServiceEnvironment " + namespace + "/" + environmentName
+                            + " does not exist yet; the plan waits for it (EnvironmentNotFound)"));
             return problems;
         }
         AppServiceEnvironment ase = found.get();
         String environment = "AppServiceEnvironment " + namespace + "/" + environmentName;
         int instances = plan.getSpec().effectiveInstances();
-        int before = previous == null || previous.getSpec() == null ? 0 : previous.getSpec().effectiveInstances();
+        int before = previous == null || previous.getSpec() == null
+                ? 0
+                : previous.getSpec().effectiveInstances();
         boolean growing = instances > before;
         List<IsolatedPlan> others = view.plans(namespace).stream()
-                .filter(p -> p.getSpec() != null && environmentName.equals(p.getSpec().getEnvironmentName()))
-                .filter(p -> !p.getMetadata().getName().equals(plan.getMetadata().getName()))
+                .filter(p -> p.getSpec() != null
+                        && environmentName.equals(p.getSpec().getEnvironmentName()))
+                .filter(p ->
+                        !p.getMetadata().getName().equals(plan.getMetadata().getName()))
                 .toList();
         // The other plans of the environment as the reconcilers see them (plans being deleted take nothing).
         EnvironmentTopology beside = new EnvironmentTopology(ase, others);
         if (beside.isV1()) {
             String poolName = plan.getSpec().getWorkerPool();
             if (poolName == null) {
-                problems.add(Violation.error(object, "spec.workerPool", "is required: " + environment + " is V1, so the plan runs in one of its worker pools ("
-                        + String.join(", ", ase.getSpec().effectiveWorkerPools().stream().map(WorkerPool::getName).toList()) + ")"));
+                problems.add(Violation.error(
+                        object,
+                        "spec.workerPool",
+                        "is required: " + environment + " is V1, so the plan runs in one of its worker pools ("
+                                + String.join(
+                                        ", ",
+                                        ase.getSpec().effectiveWorkerPools().stream()
+                                                .map(WorkerPool::getName)
+                                                .toList())
+                                + ")"));
                 return problems;
             }
-            Optional<WorkerPool> pool = ase.getSpec().effectiveWorkerPools().stream().filter(p -> p.getName().equals(poolName)).findFirst();
+            Optional<WorkerPool> pool = ase.getSpec().effectiveWorkerPools().stream()
+                    .filter(p -> p.getName().equals(poolName))
+                    .findFirst();
             if (pool.isEmpty()) {
-                problems.add(Violation.error(object, "spec.workerPool", "'" + poolName + "' is not a worker pool of " + environment + " (pools: "
-                        + String.join(", ", ase.getSpec().effectiveWorkerPools().stream().map(WorkerPool::getName).toList()) + ")"));
+                problems.add(Violation.error(
+                        object,
+                        "spec.workerPool",
+                        "'" + poolName + "' is not a worker pool of " + environment + " (pools: "
+                                + String.join(
+                                        ", ",
+                                        ase.getSpec().effectiveWorkerPools().stream()
+                                                .map(WorkerPool::getName)
+                                                .toList())
+                                + ")"));
                 return problems;
             }
             int free = beside.unrequestedInstances(poolName);
             if (growing && instances > free) {
-                problems.add(Violation.error(object, "spec.instances", instances + ": scale out worker pool '" + poolName + "' of " + environment
-                        + " first: it has " + free + " free worker" + (free == 1 ? "" : "s") + ", the plan asks for " + instances));
+                problems.add(Violation.error(
+                        object,
+                        "spec.instances",
+                        instances + ": scale out worker pool '" + poolName + "' of " + environment + " first: it has "
+                                + free + " free worker" + (free == 1 ? "" : "s") + ", the plan asks for " + instances));
             }
         } else {
             if (plan.getSpec().getWorkerPool() != null) {
-                problems.add(Violation.error(object, "spec.workerPool", "is for V1 environments only: " + environment + " is V2"));
+                problems.add(Violation.error(
+                        object, "spec.workerPool", "is for V1 environments only: " + environment + " is V2"));
             }
             int limit = beside.instanceLimit();
             int used = beside.requestedInstances();
             if (growing && used + instances > limit) {
                 int count = beside.plans().size();
-                problems.add(Violation.error(object, "spec.instances", instances + " would bring " + environment + " to " + (used + instances)
-                        + " instances (limit " + limit + "; " + used + " used by " + count + " other plan" + (count == 1 ? "" : "s") + ")"));
+                problems.add(Violation.error(
+                        object,
+                        "spec.instances",
+                        instances + " would bring " + environment + " to " + (used + instances) + " instances (limit "
+                                + limit + "; " + used + " used by " + count + " other plan" + (count == 1 ? "" : "s")
+                                + ")"));
             }
         }
         return problems;
     }
 
     private static boolean inEnvironment(WebApp app, String environmentName, ClusterView view) {
-        return app.getSpec() != null && view.plan(app.getMetadata().getNamespace(), app.getSpec().getPlanName())
-                .map(p -> p.getSpec() != null && environmentName.equals(p.getSpec().getEnvironmentName())).orElse(false);
+        return app.getSpec() != null
+                && view.plan(app.getMetadata().getNamespace(), app.getSpec().getPlanName())
+                        .map(p -> p.getSpec() != null
+                                && environmentName.equals(p.getSpec().getEnvironmentName()))
+                        .orElse(false);
     }
 
     static List<Violation> checkApp(WebApp app, WebApp previous, ClusterView view) {
@@ -198,44 +268,70 @@ public final class AdmissionRules {
         String namespace = app.getMetadata().getNamespace();
         String name = app.getMetadata().getName();
         String planName = app.getSpec().getPlanName();
-        if (previous != null && previous.getSpec() != null && !Objects.equals(previous.getSpec().getPlanName(), planName)) {
-            problems.add(Violation.error(object, "spec.planName", "is immutable ('" + previous.getSpec().getPlanName() + "' → '" + planName
-                    + "'): create the app again on the other plan"));
+        if (previous != null
+                && previous.getSpec() != null
+                && !Objects.equals(previous.getSpec().getPlanName(), planName)) {
+            problems.add(Violation.error(
+                    object,
+                    "spec.planName",
+                    "is immutable ('" + previous.getSpec().getPlanName() + "' → '" + planName
+                            + "'): create the app again on the other plan"));
             return problems;
         }
-        if (app.getSpec().issuerRef() != null && view.certManagerInstalled().filter(installed -> !installed).isPresent()) {
+        if (app.getSpec().issuerRef() != null
+                && view.certManagerInstalled().filter(installed -> !installed).isPresent()) {
             problems.add(Violation.error(object, "spec.tls.issuerRef", CertManagerPresence.NOT_INSTALLED));
         }
         // Only what this app's plan and host names touch is read (indexed in validate), so admitting n apps costs O(n).
         List<WebApp> siblings = view.appsOfPlan(namespace, planName).stream()
-                .filter(a -> !a.getMetadata().getName().equals(name) && a.getSpec() != null).toList();
+                .filter(a -> !a.getMetadata().getName().equals(name) && a.getSpec() != null)
+                .toList();
         for (WebApp other : siblings) {
             if (other.getSpec().effectivePort() == app.getSpec().effectivePort()) {
-                problems.add(Violation.error(object, "spec.port", app.getSpec().effectivePort() + " is already used by " + SpecValidation.describe(other)
-                        + " on IsolatedPlan " + namespace + "/" + planName + "; the apps of a plan share its instances and need distinct ports"));
+                problems.add(Violation.error(
+                        object,
+                        "spec.port",
+                        app.getSpec().effectivePort() + " is already used by " + SpecValidation.describe(other)
+                                + " on IsolatedPlan " + namespace + "/" + planName
+                                + "; the apps of a plan share its instances and need distinct ports"));
             }
         }
         Optional<IsolatedPlan> plan = view.plan(namespace, planName);
         if (plan.isEmpty()) {
-            problems.add(Violation.warning(object, "spec.planName", "IsolatedPlan " + namespace + "/" + planName
-                    + " does not exist yet; the app waits for it (PlanNotFound)"));
+            problems.add(Violation.warning(
+                    object,
+                    "spec.planName",
+                    "IsolatedPlan " + namespace + "/" + planName
+                            + " does not exist yet; the app waits for it (PlanNotFound)"));
             return problems;
         }
-        Optional<AppServiceEnvironment> environment = view.environment(namespace, plan.get().getSpec().getEnvironmentName());
+        Optional<AppServiceEnvironment> environment =
+                view.environment(namespace, plan.get().getSpec().getEnvironmentName());
         if (environment.isPresent()) {
             EnvironmentTopology topology = new EnvironmentTopology(environment.get(), List.of(plan.get()));
             // A new app comes last in its plan's admission order: past the density, it is admitted but will not run.
             int density = AppDensity.appsPerInstance(topology.workerSize(plan.get()));
             // Each deployment slot counts as an app.
-            int running = siblings.stream().filter(a -> a.getMetadata().getDeletionTimestamp() == null).filter(SpecValidation::acceptable)
-                    .mapToInt(EnvironmentTopology::deploymentsOf).sum();
+            int running = siblings.stream()
+                    .filter(a -> a.getMetadata().getDeletionTimestamp() == null)
+                    .filter(SpecValidation::acceptable)
+                    .mapToInt(EnvironmentTopology::deploymentsOf)
+                    .sum();
             int asked = EnvironmentTopology.deploymentsOf(app);
             boolean grows = previous == null || asked > EnvironmentTopology.deploymentsOf(previous);
             if (grows && running + asked > density) {
-                problems.add(Violation.warning(object, "spec.planName", "IsolatedPlan " + namespace + "/" + planName + " runs at most " + density
-                        + " apps on its " + topology.workerSize(plan.get()) + " instances and already has " + running
-                        + (asked > 1 ? " (each deployment slot counts as an app: this app and its slots are " + asked + ")" : "")
-                        + "; this app will not run (PlanCapacityExceeded) until one goes or the plan is scaled up to a larger size"));
+                problems.add(
+                        Violation.warning(
+                                object,
+                                "spec.planName",
+                                "IsolatedPlan " + namespace + "/" + planName + " runs at most " + density
+                                        + " apps on its " + topology.workerSize(plan.get())
+                                        + " instances and already has " + running
+                                        + (asked > 1
+                                                ? " (each deployment slot counts as an app: this app and its slots are "
+                                                        + asked + ")"
+                                                : "")
+                                        + "; this app will not run (PlanCapacityExceeded) until one goes or the plan is scaled up to a larger size"));
             }
             String environmentName = environment.get().getMetadata().getName();
             String dnsSuffix = environment.get().getSpec().effectiveDnsSuffix(environmentName);
@@ -245,13 +341,19 @@ public final class AdmissionRules {
                 HostNameRules.checkInEnvironment(object, "spec.hostNames[" + i + "]", host, dnsSuffix, problems);
                 for (WebApp other : view.appsWithHostName(namespace, environmentName, host)) {
                     if (!other.getMetadata().getName().equals(name)) {
-                        problems.add(Violation.error(object, "spec.hostNames[" + i + "]", Quoted.of(host) + " is already served for "
-                                + SpecValidation.describe(other) + " by AppServiceEnvironment " + namespace + "/" + environmentName
-                                + " (host names are unique in an environment; the app created first keeps one)"));
+                        problems.add(
+                                Violation.error(
+                                        object,
+                                        "spec.hostNames[" + i + "]",
+                                        Quoted.of(host) + " is already served for "
+                                                + SpecValidation.describe(other) + " by AppServiceEnvironment "
+                                                + namespace + "/" + environmentName
+                                                + " (host names are unique in an environment; the app created first keeps one)"));
                     }
                 }
             }
-            // A slot's host name <app>-<slot>.<dnsSuffix> is another app's default name when that app is called <app>-<slot>,
+            // A slot's host name <app>-<slot>.<dnsSuffix> is another app's default name when that app is called
+            // <app>-<slot>,
             // and this app's default name is the slot host of an app <a> with a slot <s> when it is called <a>-<s>.
             EnvironmentTopology own = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app));
             List<DeploymentSlot> slots = app.getSpec().effectiveSlots();
@@ -260,18 +362,27 @@ public final class AdmissionRules {
                 String taken = name + "-" + slots.get(i).getName();
                 Optional<WebApp> other = view.app(namespace, taken);
                 if (other.isPresent() && inEnvironment(other.get(), environmentName, view)) {
-                    problems.add(Violation.error(object, "spec.slots[" + i + "].name", Quoted.of(AppDeployments.slotHost(name,
-                            slots.get(i).getName(), dnsSuffix)) + " is the default host name of " + SpecValidation.describe(other.get())
-                            + " in AppServiceEnvironment " + namespace + "/" + environmentName));
+                    problems.add(Violation.error(
+                            object,
+                            "spec.slots[" + i + "].name",
+                            Quoted.of(AppDeployments.slotHost(name, slots.get(i).getName(), dnsSuffix))
+                                    + " is the default host name of " + SpecValidation.describe(other.get())
+                                    + " in AppServiceEnvironment " + namespace + "/" + environmentName));
                 }
             }
             for (int dash = name.indexOf('-'); dash > 0; dash = name.indexOf('-', dash + 1)) {
                 String slot = name.substring(dash + 1);
                 Optional<WebApp> owner = view.app(namespace, name.substring(0, dash));
-                if (owner.isPresent() && owner.get().getSpec() != null && AppDeployments.slot(owner.get(), slot).isPresent()
+                if (owner.isPresent()
+                        && owner.get().getSpec() != null
+                        && AppDeployments.slot(owner.get(), slot).isPresent()
                         && inEnvironment(owner.get(), environmentName, view)) {
-                    problems.add(Violation.error(object, "metadata.name", "makes the default host name " + Quoted.of(name + "." + dnsSuffix)
-                            + ", which is the host name of slot '" + slot + "' of " + SpecValidation.describe(owner.get())));
+                    problems.add(Violation.error(
+                            object,
+                            "metadata.name",
+                            "makes the default host name " + Quoted.of(name + "." + dnsSuffix)
+                                    + ", which is the host name of slot '" + slot + "' of "
+                                    + SpecValidation.describe(owner.get())));
                 }
             }
         }

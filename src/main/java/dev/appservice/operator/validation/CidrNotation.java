@@ -13,13 +13,13 @@ import java.util.regex.Pattern;
  * exactly.
  */
 public final class CidrNotation {
-    private static final Pattern IPV4 = Pattern.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
+    private static final Pattern IPV4 =
+            Pattern.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
     private static final Pattern IPV6_CHARS = Pattern.compile("^[0-9a-fA-F:.]+$");
     /** The longest IPv6 literal ("ffff:...:255.255.255.255" is 45); anything longer is not an address. */
     private static final int LONGEST_ADDRESS = 45;
 
-    private CidrNotation() {
-    }
+    private CidrNotation() {}
 
     /** Null when the text is a valid CIDR, else why not (the value quoted, control characters escaped). */
     public static String problem(String cidr) {
@@ -33,12 +33,18 @@ public final class CidrNotation {
         String address = cidr.substring(0, slash);
         String prefix = cidr.substring(slash + 1);
         boolean v4 = IPV4.matcher(address).matches();
-        boolean v6 = !v4 && address.length() <= LONGEST_ADDRESS && address.contains(":") && IPV6_CHARS.matcher(address).matches() && parses(address);
+        boolean v6 = !v4
+                && address.length() <= LONGEST_ADDRESS
+                && address.contains(":")
+                && IPV6_CHARS.matcher(address).matches()
+                && parses(address);
         if (!v4 && !v6) {
-            return Quoted.of(cidr) + " is not a valid IPv4 or IPv6 CIDR: " + Quoted.of(address) + " is not an IP address";
+            return Quoted.of(cidr) + " is not a valid IPv4 or IPv6 CIDR: " + Quoted.of(address)
+                    + " is not an IP address";
         }
         if (v6 && isIpv4Mapped(address)) {
-            return Quoted.of(cidr) + " is an IPv4-mapped IPv6 address (in ::ffff:0:0/96), which NetworkPolicies cannot express exactly: "
+            return Quoted.of(cidr)
+                    + " is an IPv4-mapped IPv6 address (in ::ffff:0:0/96), which NetworkPolicies cannot express exactly: "
                     + "write the IPv4 CIDR instead (such as 10.0.0.0/8 for ::ffff:10.0.0.0/104)";
         }
         int max = v4 ? 32 : 128;

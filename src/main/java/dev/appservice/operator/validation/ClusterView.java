@@ -29,12 +29,16 @@ public interface ClusterView {
 
     /** One web app by name. A view may index them; this one reads the namespace's apps. */
     default Optional<WebApp> app(String namespace, String name) {
-        return apps(namespace).stream().filter(a -> name.equals(a.getMetadata().getName())).findFirst();
+        return apps(namespace).stream()
+                .filter(a -> name.equals(a.getMetadata().getName()))
+                .findFirst();
     }
 
     /** The web apps of one plan. A view may index them; this one reads the namespace's apps. */
     default List<WebApp> appsOfPlan(String namespace, String planName) {
-        return apps(namespace).stream().filter(a -> a.getSpec() != null && planName.equals(a.getSpec().getPlanName())).toList();
+        return apps(namespace).stream()
+                .filter(a -> a.getSpec() != null && planName.equals(a.getSpec().getPlanName()))
+                .toList();
     }
 
     /**
@@ -43,9 +47,12 @@ public interface ClusterView {
      */
     default List<WebApp> appsWithHostName(String namespace, String environmentName, String host) {
         return apps(namespace).stream()
-                .filter(a -> a.getSpec() != null && a.getSpec().effectiveHostNames().contains(host))
+                .filter(a ->
+                        a.getSpec() != null && a.getSpec().effectiveHostNames().contains(host))
                 .filter(a -> plan(namespace, a.getSpec().getPlanName())
-                        .map(p -> p.getSpec() != null && environmentName.equals(p.getSpec().getEnvironmentName())).orElse(false))
+                        .map(p -> p.getSpec() != null
+                                && environmentName.equals(p.getSpec().getEnvironmentName()))
+                        .orElse(false))
                 .toList();
     }
 
@@ -58,32 +65,43 @@ public interface ClusterView {
     }
 
     /** A view over a fixed set of objects (the manifests given to {@code validate}). */
-    static ClusterView of(Collection<AppServiceEnvironment> environments, Collection<IsolatedPlan> plans, Collection<WebApp> apps) {
+    static ClusterView of(
+            Collection<AppServiceEnvironment> environments, Collection<IsolatedPlan> plans, Collection<WebApp> apps) {
         return new ClusterView() {
             @Override
             public Optional<AppServiceEnvironment> environment(String namespace, String name) {
-                return environments.stream().filter(e -> namespace.equals(e.getMetadata().getNamespace()) && name.equals(e.getMetadata().getName()))
+                return environments.stream()
+                        .filter(e -> namespace.equals(e.getMetadata().getNamespace())
+                                && name.equals(e.getMetadata().getName()))
                         .findFirst();
             }
 
             @Override
             public List<IsolatedPlan> plans(String namespace) {
-                return plans.stream().filter(p -> namespace.equals(p.getMetadata().getNamespace())).toList();
+                return plans.stream()
+                        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+                        .toList();
             }
 
             @Override
             public Optional<IsolatedPlan> plan(String namespace, String name) {
-                return plans(namespace).stream().filter(p -> name.equals(p.getMetadata().getName())).findFirst();
+                return plans(namespace).stream()
+                        .filter(p -> name.equals(p.getMetadata().getName()))
+                        .findFirst();
             }
 
             @Override
             public List<WebApp> apps(String namespace) {
-                return apps.stream().filter(a -> namespace.equals(a.getMetadata().getNamespace())).toList();
+                return apps.stream()
+                        .filter(a -> namespace.equals(a.getMetadata().getNamespace()))
+                        .toList();
             }
 
             @Override
             public List<AppServiceEnvironment> environmentsInVirtualNetwork(String virtualNetwork) {
-                return environments.stream().filter(e -> CacheIndexes.virtualNetworkOf(e).contains(virtualNetwork)).toList();
+                return environments.stream()
+                        .filter(e -> CacheIndexes.virtualNetworkOf(e).contains(virtualNetwork))
+                        .toList();
             }
         };
     }

@@ -9,8 +9,7 @@ import java.util.OptionalLong;
 
 /** The rules for {@code spec.frontEnd}'s traffic settings: body size, request timeout, trusted proxies. */
 final class FrontEndRules {
-    private FrontEndRules() {
-    }
+    private FrontEndRules() {}
 
     static void check(String object, FrontEndSettings frontEnd, List<Violation> problems) {
         if (frontEnd == null) {
@@ -20,28 +19,38 @@ final class FrontEndRules {
             OptionalLong bytes = FrontEndTraffic.bytes(frontEnd.getMaxRequestBodySize());
             String given = FrontEndTraffic.text(frontEnd.getMaxRequestBodySize());
             if (bytes.isEmpty()) {
-                problems.add(Violation.error(object, "spec.frontEnd.maxRequestBodySize",
+                problems.add(Violation.error(
+                        object,
+                        "spec.frontEnd.maxRequestBodySize",
                         "must be a non-negative quantity such as 30M, 100Mi or 0 (no limit), got " + Quoted.of(given)));
             } else if (bytes.getAsLong() > FrontEndTraffic.MAX_REQUEST_BODY_BYTES) {
-                problems.add(Violation.error(object, "spec.frontEnd.maxRequestBodySize",
+                problems.add(Violation.error(
+                        object,
+                        "spec.frontEnd.maxRequestBodySize",
                         "must be at most 1Ti (use 0 for no limit), got " + Quoted.of(given)));
             }
         }
         if (frontEnd.getRequestTimeout() != null) {
             Optional<Duration> timeout = FrontEndTraffic.duration(frontEnd.getRequestTimeout());
             if (timeout.isEmpty()) {
-                problems.add(Violation.error(object, "spec.frontEnd.requestTimeout",
+                problems.add(Violation.error(
+                        object,
+                        "spec.frontEnd.requestTimeout",
                         "must be a duration such as 230s, 4m or 1h, got " + Quoted.of(frontEnd.getRequestTimeout())));
             } else if (timeout.get().compareTo(FrontEndTraffic.MIN_REQUEST_TIMEOUT) < 0
                     || timeout.get().compareTo(FrontEndTraffic.MAX_REQUEST_TIMEOUT) > 0) {
-                problems.add(Violation.error(object, "spec.frontEnd.requestTimeout",
+                problems.add(Violation.error(
+                        object,
+                        "spec.frontEnd.requestTimeout",
                         "must be between 1s and 1h, got " + Quoted.of(frontEnd.getRequestTimeout())));
             }
         }
         List<String> proxies = frontEnd.getTrustedProxies();
         if (proxies != null) {
             if (proxies.size() > FrontEndTraffic.MAX_TRUSTED_PROXIES) {
-                problems.add(Violation.error(object, "spec.frontEnd.trustedProxies",
+                problems.add(Violation.error(
+                        object,
+                        "spec.frontEnd.trustedProxies",
                         "may list at most " + FrontEndTraffic.MAX_TRUSTED_PROXIES + " CIDRs, got " + proxies.size()));
             }
             for (int i = 0; i < proxies.size(); i++) {

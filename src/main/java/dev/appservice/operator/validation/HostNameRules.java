@@ -20,10 +20,10 @@ public final class HostNameRules {
 
     /** Two labels at least, lowercase letters, digits and '-', a wildcard only as the whole first label. */
     private static final String NOT_A_HOST_NAME = "must be a lowercase DNS name such as www.contoso.com, got ";
+
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
-    private HostNameRules() {
-    }
+    private HostNameRules() {}
 
     /** The problems of one host name on its own, or none. */
     public static void checkSyntax(String object, String field, String host, List<Violation> problems) {
@@ -32,7 +32,8 @@ public final class HostNameRules {
             return;
         }
         if (host.length() > HOST_NAME_LENGTH) {
-            problems.add(Violation.error(object, field, "must be no more than " + HOST_NAME_LENGTH + " characters, got " + host.length()));
+            problems.add(Violation.error(
+                    object, field, "must be no more than " + HOST_NAME_LENGTH + " characters, got " + host.length()));
             return;
         }
         String name = host.startsWith(WILDCARD_PREFIX) ? host.substring(WILDCARD_PREFIX.length()) : host;
@@ -43,8 +44,11 @@ public final class HostNameRules {
         }
         for (String label : labels) {
             if (label.length() > LABEL_LENGTH) {
-                problems.add(Violation.error(object, field, "has a label of " + label.length() + " characters (at most " + LABEL_LENGTH
-                        + " each), got " + Quoted.of(host)));
+                problems.add(Violation.error(
+                        object,
+                        field,
+                        "has a label of " + label.length() + " characters (at most " + LABEL_LENGTH + " each), got "
+                                + Quoted.of(host)));
                 return;
             }
             if (!LABEL.matcher(label).matches()) {
@@ -55,16 +59,24 @@ public final class HostNameRules {
     }
 
     /** The problems of a host name in the environment whose apps are served under {@code dnsSuffix}. */
-    public static void checkInEnvironment(String object, String field, String host, String dnsSuffix, List<Violation> problems) {
+    public static void checkInEnvironment(
+            String object, String field, String host, String dnsSuffix, List<Violation> problems) {
         if (host == null || dnsSuffix == null) {
             return;
         }
         if (underSuffix(host, dnsSuffix)) {
-            problems.add(Violation.error(object, field, Quoted.of(host) + " is under the environment's dnsSuffix " + Quoted.of(dnsSuffix)
-                    + ", reserved for the default names of apps and their slots (<app>.<dnsSuffix>, <app>-<slot>.<dnsSuffix>)"));
+            problems.add(
+                    Violation.error(
+                            object,
+                            field,
+                            Quoted.of(host) + " is under the environment's dnsSuffix " + Quoted.of(dnsSuffix)
+                                    + ", reserved for the default names of apps and their slots (<app>.<dnsSuffix>, <app>-<slot>.<dnsSuffix>)"));
         } else if (host.startsWith(WILDCARD_PREFIX) && covers(host.substring(WILDCARD_PREFIX.length()), dnsSuffix)) {
-            problems.add(Violation.error(object, field, "the wildcard " + Quoted.of(host) + " covers the environment's dnsSuffix "
-                    + Quoted.of(dnsSuffix) + ": a wildcard is only for a domain outside it"));
+            problems.add(Violation.error(
+                    object,
+                    field,
+                    "the wildcard " + Quoted.of(host) + " covers the environment's dnsSuffix " + Quoted.of(dnsSuffix)
+                            + ": a wildcard is only for a domain outside it"));
         }
     }
 

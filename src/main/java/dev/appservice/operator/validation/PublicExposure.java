@@ -28,24 +28,29 @@ public final class PublicExposure {
             "service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type", "private",
             "service.beta.kubernetes.io/do-loadbalancer-internal", "true");
 
-    private PublicExposure() {
-    }
+    private PublicExposure() {}
 
     /** The warning for an Internal environment behind a LoadBalancer Service without an internal-LB annotation, if that is the case. */
     public static Optional<Violation> warning(String object, AppServiceEnvironmentSpec spec) {
-        if (spec.effectiveLoadBalancerType() != LoadBalancerType.Internal || spec.effectiveServiceType() != ServiceType.LoadBalancer) {
+        if (spec.effectiveLoadBalancerType() != LoadBalancerType.Internal
+                || spec.effectiveServiceType() != ServiceType.LoadBalancer) {
             return Optional.empty();
         }
-        Map<String, String> annotations = spec.getLoadBalancer() == null || spec.getLoadBalancer().getAnnotations() == null ? Map.of()
-                : spec.getLoadBalancer().getAnnotations();
+        Map<String, String> annotations =
+                spec.getLoadBalancer() == null || spec.getLoadBalancer().getAnnotations() == null
+                        ? Map.of()
+                        : spec.getLoadBalancer().getAnnotations();
         boolean internal = INTERNAL_LOAD_BALANCER_ANNOTATIONS.entrySet().stream()
                 .anyMatch(a -> a.getValue().equalsIgnoreCase(annotations.getOrDefault(a.getKey(), "")));
         if (internal) {
             return Optional.empty();
         }
-        return Optional.of(Violation.warning(object, "spec.loadBalancer.serviceType",
-                "LoadBalancer on an Internal environment gets a public load balancer from most cloud providers: add the provider's "
-                        + "internal-load-balancer annotation to spec.loadBalancer.annotations (on AKS "
-                        + "service.beta.kubernetes.io/azure-load-balancer-internal: \"true\"), or use ClusterIP or NodePort"));
+        return Optional.of(
+                Violation.warning(
+                        object,
+                        "spec.loadBalancer.serviceType",
+                        "LoadBalancer on an Internal environment gets a public load balancer from most cloud providers: add the provider's "
+                                + "internal-load-balancer annotation to spec.loadBalancer.annotations (on AKS "
+                                + "service.beta.kubernetes.io/azure-load-balancer-internal: \"true\"), or use ClusterIP or NodePort"));
     }
 }

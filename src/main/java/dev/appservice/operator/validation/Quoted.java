@@ -9,8 +9,7 @@ public final class Quoted {
     /** Characters of a value shown in a message; the rest is summarised by its length. */
     static final int SHOWN_CHARACTERS = 100;
 
-    private Quoted() {
-    }
+    private Quoted() {}
 
     public static String of(String value) {
         if (value == null) {
@@ -57,7 +56,10 @@ public final class Quoted {
                 sb.append("\\t");
             } else if (c == '\r') {
                 sb.append("\\r");
-            } else if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || c == '\u2028' || c == '\u2029') {
+            } else if (Character.isISOControl(c)
+                    || Character.getType(c) == Character.FORMAT
+                    || c == '\u2028'
+                    || c == '\u2029') {
                 sb.append(String.format("\\u%04x", (int) c));
             } else {
                 sb.append(c);

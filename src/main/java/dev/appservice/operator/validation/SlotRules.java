@@ -21,21 +21,24 @@ import java.util.regex.Pattern;
  */
 public final class SlotRules {
     /** Names a slot may not take: the app's own deployment, the routing name that opts out of slots, nginx map keywords. */
-    public static final Set<String> RESERVED_NAMES = Set.of(AppDeployments.PRODUCTION, AppDeployments.SELF, "default", "hostnames", "include",
-            "volatile");
+    public static final Set<String> RESERVED_NAMES =
+            Set.of(AppDeployments.PRODUCTION, AppDeployments.SELF, "default", "hostnames", "include", "volatile");
+
     public static final int MAX_TOTAL_TRAFFIC_PERCENT = 100;
     private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
-    private SlotRules() {
-    }
+    private SlotRules() {}
 
     static void check(String object, WebApp app, List<Violation> problems) {
         WebAppSpec spec = app.getSpec();
         List<DeploymentSlot> slots = spec.effectiveSlots();
         if (slots.size() > WebAppSpec.MAX_SLOTS) {
-            problems.add(Violation.error(object, "spec.slots", "may have at most " + WebAppSpec.MAX_SLOTS + " slots, got " + slots.size()));
+            problems.add(Violation.error(
+                    object, "spec.slots", "may have at most " + WebAppSpec.MAX_SLOTS + " slots, got " + slots.size()));
         }
-        String appName = app.getMetadata() == null || app.getMetadata().getName() == null ? "" : app.getMetadata().getName();
+        String appName = app.getMetadata() == null || app.getMetadata().getName() == null
+                ? ""
+                : app.getMetadata().getName();
         Set<String> names = new HashSet<>();
         int totalTraffic = 0;
         for (int i = 0; i < slots.size(); i++) {
@@ -50,24 +53,36 @@ public final class SlotRules {
                 problems.add(Violation.error(object, field + ".image", "is required"));
             }
             if (slot.getHealthCheckPath() != null && !slot.getHealthCheckPath().startsWith("/")) {
-                problems.add(Violation.error(object, field + ".healthCheckPath", "must start with '/', got " + Quoted.of(slot.getHealthCheckPath())));
+                problems.add(Violation.error(
+                        object,
+                        field + ".healthCheckPath",
+                        "must start with '/', got " + Quoted.of(slot.getHealthCheckPath())));
             }
-            if (slot.getTrafficPercent() != null && (slot.getTrafficPercent() < 0 || slot.getTrafficPercent() > MAX_TOTAL_TRAFFIC_PERCENT)) {
-                problems.add(Violation.error(object, field + ".trafficPercent", "must be between 0 and " + MAX_TOTAL_TRAFFIC_PERCENT + ", got "
-                        + slot.getTrafficPercent()));
+            if (slot.getTrafficPercent() != null
+                    && (slot.getTrafficPercent() < 0 || slot.getTrafficPercent() > MAX_TOTAL_TRAFFIC_PERCENT)) {
+                problems.add(Violation.error(
+                        object,
+                        field + ".trafficPercent",
+                        "must be between 0 and " + MAX_TOTAL_TRAFFIC_PERCENT + ", got " + slot.getTrafficPercent()));
             } else {
                 totalTraffic += slot.effectiveTrafficPercent();
             }
             settings(object, field, slot, problems);
         }
         if (totalTraffic > MAX_TOTAL_TRAFFIC_PERCENT) {
-            problems.add(Violation.error(object, "spec.slots[*].trafficPercent", "add up to " + totalTraffic + "; the slots may take at most "
-                    + MAX_TOTAL_TRAFFIC_PERCENT + " percent of production traffic in total"));
+            problems.add(Violation.error(
+                    object,
+                    "spec.slots[*].trafficPercent",
+                    "add up to " + totalTraffic + "; the slots may take at most " + MAX_TOTAL_TRAFFIC_PERCENT
+                            + " percent of production traffic in total"));
         }
         String production = spec.getProduction();
         if (production != null && !AppDeployments.PRODUCTION.equals(production) && !names.contains(production)) {
-            problems.add(Violation.error(object, "spec.production", "must be '" + AppDeployments.PRODUCTION + "' or the name of one of spec.slots, got "
-                    + Quoted.of(production)));
+            problems.add(Violation.error(
+                    object,
+                    "spec.production",
+                    "must be '" + AppDeployments.PRODUCTION + "' or the name of one of spec.slots, got "
+                            + Quoted.of(production)));
         }
     }
 
@@ -75,42 +90,64 @@ public final class SlotRules {
      * The slots' host names in the app's environment, adding a problem for each that passes the
      * 253 characters of a DNS name (with the environment's DNS suffix).
      */
-    static List<String> hostProblems(String object, dev.appservice.operator.model.EnvironmentTopology topology, WebApp app,
+    static List<String> hostProblems(
+            String object,
+            dev.appservice.operator.model.EnvironmentTopology topology,
+            WebApp app,
             List<Violation> problems) {
         List<String> hosts = AppDeployments.slotHostNames(topology, app);
         for (int i = 0; i < hosts.size(); i++) {
             if (hosts.get(i).length() > HostNameRules.HOST_NAME_LENGTH) {
-                problems.add(Violation.error(object, "spec.slots[" + i + "].name", "makes the slot's host name " + hosts.get(i).length()
-                        + " characters long (at most " + HostNameRules.HOST_NAME_LENGTH + ")"));
+                problems.add(Violation.error(
+                        object,
+                        "spec.slots[" + i + "].name",
+                        "makes the slot's host name " + hosts.get(i).length() + " characters long (at most "
+                                + HostNameRules.HOST_NAME_LENGTH + ")"));
             }
         }
         return hosts;
     }
 
-    private static void name(String object, String field, String appName, String name, Set<String> names, List<Violation> problems) {
+    private static void name(
+            String object, String field, String appName, String name, Set<String> names, List<Violation> problems) {
         if (name == null || name.isEmpty()) {
             problems.add(Violation.error(object, field, "is required"));
             return;
         }
-        if (name.length() > HostNameRules.LABEL_LENGTH || !DNS_LABEL.matcher(name).matches()) {
-            problems.add(Violation.error(object, field, "must be a DNS label (lowercase letters, digits and '-', at most "
-                    + ResourceNames.MAX_LABEL_LENGTH + " characters), got " + Quoted.of(name)));
+        if (name.length() > HostNameRules.LABEL_LENGTH
+                || !DNS_LABEL.matcher(name).matches()) {
+            problems.add(Violation.error(
+                    object,
+                    field,
+                    "must be a DNS label (lowercase letters, digits and '-', at most " + ResourceNames.MAX_LABEL_LENGTH
+                            + " characters), got " + Quoted.of(name)));
             return;
         }
         if (RESERVED_NAMES.contains(name) || name.equals(appName)) {
-            problems.add(Violation.error(object, field, Quoted.of(name) + " is reserved for the app's production deployment or its routing"
-                    + " (reserved: the app's name, " + String.join(", ", RESERVED_NAMES.stream().sorted().toList()) + ")"));
+            problems.add(Violation.error(
+                    object,
+                    field,
+                    Quoted.of(name) + " is reserved for the app's production deployment or its routing"
+                            + " (reserved: the app's name, "
+                            + String.join(", ", RESERVED_NAMES.stream().sorted().toList()) + ")"));
             return;
         }
         if (!names.add(name)) {
-            problems.add(Violation.error(object, field, Quoted.of(name) + " is the name of another slot of the app; slot names must be unique"));
+            problems.add(Violation.error(
+                    object,
+                    field,
+                    Quoted.of(name) + " is the name of another slot of the app; slot names must be unique"));
             return;
         }
         // The slot's host is <app>-<slot>.<dnsSuffix>: the app's last label and the slot's name make one DNS label.
         String hostLabel = appName.substring(appName.lastIndexOf('.') + 1) + "-" + name;
         if (hostLabel.length() > ResourceNames.MAX_LABEL_LENGTH) {
-            problems.add(Violation.error(object, field, "makes the slot's host name label " + Quoted.of(hostLabel) + " " + hostLabel.length()
-                    + " characters long (at most " + ResourceNames.MAX_LABEL_LENGTH + "): shorten the slot's or the app's name"));
+            problems.add(Violation.error(
+                    object,
+                    field,
+                    "makes the slot's host name label " + Quoted.of(hostLabel) + " " + hostLabel.length()
+                            + " characters long (at most " + ResourceNames.MAX_LABEL_LENGTH
+                            + "): shorten the slot's or the app's name"));
         }
     }
 
@@ -121,9 +158,13 @@ public final class SlotRules {
             EnvVar entry = env.get(j);
             String name = entry == null ? null : entry.getName();
             if (name == null || !SpecValidation.ENV_NAME.matcher(name).matches()) {
-                problems.add(Violation.error(object, field + ".env[" + j + "].name", "must be a valid environment variable name, got " + Quoted.of(name)));
+                problems.add(Violation.error(
+                        object,
+                        field + ".env[" + j + "].name",
+                        "must be a valid environment variable name, got " + Quoted.of(name)));
             } else if (entry.getValue() != null && !entry.getValue().isEmpty() && entry.getValueFrom() != null) {
-                problems.add(Violation.error(object, field + ".env[" + j + "]", "may not have both value and valueFrom"));
+                problems.add(
+                        Violation.error(object, field + ".env[" + j + "]", "may not have both value and valueFrom"));
             }
         }
         WebAppSpec asSpec = new WebAppSpec();
@@ -135,7 +176,9 @@ public final class SlotRules {
             AccessRestrictionRules.check(object, slot.getAccessRestrictions(), found);
         }
         for (Violation v : found) {
-            String slotField = v.field() != null && v.field().startsWith("spec.") ? field + v.field().substring("spec".length()) : v.field();
+            String slotField = v.field() != null && v.field().startsWith("spec.")
+                    ? field + v.field().substring("spec".length())
+                    : v.field();
             problems.add(new Violation(v.object(), slotField, v.message(), v.warning()));
         }
     }

@@ -1,8 +1,8 @@
 package dev.appservice.operator.validation;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
-import dev.appservice.operator.api.CapacityLimits;
 import dev.appservice.operator.api.AppServiceEnvironmentSpec;
+import dev.appservice.operator.api.CapacityLimits;
 import dev.appservice.operator.api.EnvironmentVersion;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.IsolatedPlanSpec;
@@ -31,24 +31,31 @@ public final class SpecValidation {
     private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
     /** A Kubernetes label value, non-empty: what a zone must be to stand in a node affinity. */
     private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
+
     private static final Pattern PORT_RANGE = Pattern.compile("^(\\*|\\d{1,5}(-\\d{1,5})?)$");
     /** An NSG rule's name, as the CRD schema has it. */
     /** Names of NSG rules and of access restrictions (Azure's rule-name rule). */
     static final Pattern RULE_NAME = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9_])?$");
-    static final int RULE_NAME_LENGTH = 80;
-    private static final Set<String> TAGS = Set.of("Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement", "*");
 
-    private SpecValidation() {
-    }
+    static final int RULE_NAME_LENGTH = 80;
+    private static final Set<String> TAGS =
+            Set.of("Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement", "*");
+
+    private SpecValidation() {}
 
     public static String describe(HasMetadata resource) {
-        String ns = resource.getMetadata() == null || resource.getMetadata().getNamespace() == null ? "default" : resource.getMetadata().getNamespace();
-        String name = resource.getMetadata() == null || resource.getMetadata().getName() == null ? "<unnamed>" : resource.getMetadata().getName();
+        String ns = resource.getMetadata() == null || resource.getMetadata().getNamespace() == null
+                ? "default"
+                : resource.getMetadata().getNamespace();
+        String name = resource.getMetadata() == null || resource.getMetadata().getName() == null
+                ? "<unnamed>"
+                : resource.getMetadata().getName();
         return resource.getKind() + " " + ns + "/" + name;
     }
 
     /** Versions whose errors are remembered before starting over: far more than one operator runs. */
     private static final int VERSIONS_REMEMBERED = 16_384;
+
     private static final ConcurrentMap<String, List<Violation>> ERRORS_BY_VERSION = new ConcurrentHashMap<>();
 
     /**
@@ -60,8 +67,10 @@ public final class SpecValidation {
      * direction takes 20 ms to check (BENCHMARKS.md).
      */
     public static List<Violation> errors(HasMetadata resource) {
-        String uid = resource.getMetadata() == null ? null : resource.getMetadata().getUid();
-        String version = resource.getMetadata() == null ? null : resource.getMetadata().getResourceVersion();
+        String uid =
+                resource.getMetadata() == null ? null : resource.getMetadata().getUid();
+        String version =
+                resource.getMetadata() == null ? null : resource.getMetadata().getResourceVersion();
         if (uid == null || version == null) {
             return errorsOf(resource);
         }
@@ -110,8 +119,11 @@ public final class SpecValidation {
             if (vnet.getName() == null || vnet.getName().isBlank()) {
                 problems.add(Violation.error(object, "spec.virtualNetwork.name", "is required"));
             } else if (vnet.getName().length() > 63 || !vnet.getName().matches("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")) {
-                problems.add(Violation.error(object, "spec.virtualNetwork.name",
-                        "must be a valid label value (lowercase letters, digits, '-' and '.', at most 63 characters), got " + Quoted.of(vnet.getName())));
+                problems.add(Violation.error(
+                        object,
+                        "spec.virtualNetwork.name",
+                        "must be a valid label value (lowercase letters, digits, '-' and '.', at most 63 characters), got "
+                                + Quoted.of(vnet.getName())));
             }
             if (vnet.getSubnet() == null) {
                 problems.add(Violation.error(object, "spec.virtualNetwork.subnet", "is required"));
@@ -120,7 +132,11 @@ public final class SpecValidation {
             }
             if (vnet.getAddressPrefixes() != null) {
                 for (int i = 0; i < vnet.getAddressPrefixes().size(); i++) {
-                    cidr(object, "spec.virtualNetwork.addressPrefixes[" + i + "]", vnet.getAddressPrefixes().get(i), problems);
+                    cidr(
+                            object,
+                            "spec.virtualNetwork.addressPrefixes[" + i + "]",
+                            vnet.getAddressPrefixes().get(i),
+                            problems);
                 }
             }
         }
@@ -129,41 +145,67 @@ public final class SpecValidation {
         if (frontEnd != null && frontEnd.getScaleFactor() != null) {
             range(object, "spec.frontEnd.scaleFactor", frontEnd.getScaleFactor(), 5, 15, problems);
             if (v1) {
-                problems.add(Violation.warning(object, "spec.frontEnd.scaleFactor", "is ignored for a V1 environment: its front ends are counted by hand (spec.frontEnd.count)"));
+                problems.add(Violation.warning(
+                        object,
+                        "spec.frontEnd.scaleFactor",
+                        "is ignored for a V1 environment: its front ends are counted by hand (spec.frontEnd.count)"));
             }
         }
         FrontEndRules.check(object, frontEnd, problems);
         PassThroughRules.environment(object, spec, problems);
-        if (frontEnd != null && frontEnd.getImage() != null && frontEnd.getImage().isBlank()) {
+        if (frontEnd != null
+                && frontEnd.getImage() != null
+                && frontEnd.getImage().isBlank()) {
             problems.add(Violation.error(object, "spec.frontEnd.image", "must not be empty"));
         }
         if (spec.getMaxInstances() != null) {
             range(object, "spec.maxInstances", spec.getMaxInstances(), 1, CapacityLimits.V2_INSTANCES, problems);
             if (v1) {
-                problems.add(Violation.warning(object, "spec.maxInstances", "is ignored for a V1 environment: it holds at most " + CapacityLimits.V1_HOSTS + " hosts"));
+                problems.add(Violation.warning(
+                        object,
+                        "spec.maxInstances",
+                        "is ignored for a V1 environment: it holds at most " + CapacityLimits.V1_HOSTS + " hosts"));
             }
         }
         if (v1) {
             if (frontEnd == null || frontEnd.getCount() == null) {
-                problems.add(Violation.error(object, "spec.frontEnd.count", "is required for a V1 environment (at least 2)"));
+                problems.add(Violation.error(
+                        object, "spec.frontEnd.count", "is required for a V1 environment (at least 2)"));
             } else {
-                range(object, "spec.frontEnd.count", frontEnd.getCount(), CapacityLimits.MIN_FRONT_ENDS, CapacityLimits.V1_HOSTS, problems);
+                range(
+                        object,
+                        "spec.frontEnd.count",
+                        frontEnd.getCount(),
+                        CapacityLimits.MIN_FRONT_ENDS,
+                        CapacityLimits.V1_HOSTS,
+                        problems);
             }
             List<WorkerPool> pools = spec.effectiveWorkerPools();
             if (pools.isEmpty()) {
-                problems.add(Violation.error(object, "spec.workerPools", "needs at least one worker pool for a V1 environment"));
+                problems.add(Violation.error(
+                        object, "spec.workerPools", "needs at least one worker pool for a V1 environment"));
             }
             if (pools.size() > CapacityLimits.V1_WORKER_POOLS) {
-                problems.add(Violation.error(object, "spec.workerPools", "has " + pools.size() + " pools; a V1 environment has at most " + CapacityLimits.V1_WORKER_POOLS));
+                problems.add(Violation.error(
+                        object,
+                        "spec.workerPools",
+                        "has " + pools.size() + " pools; a V1 environment has at most "
+                                + CapacityLimits.V1_WORKER_POOLS));
             }
             Set<String> names = new HashSet<>();
             for (int i = 0; i < pools.size(); i++) {
                 WorkerPool pool = pools.get(i);
                 String field = "spec.workerPools[" + i + "]";
-                if (pool.getName() == null || !DNS_LABEL.matcher(pool.getName()).matches() || pool.getName().length() > 20) {
-                    problems.add(Violation.error(object, field + ".name", "must be a DNS label of at most 20 characters, got " + Quoted.of(pool.getName())));
+                if (pool.getName() == null
+                        || !DNS_LABEL.matcher(pool.getName()).matches()
+                        || pool.getName().length() > 20) {
+                    problems.add(Violation.error(
+                            object,
+                            field + ".name",
+                            "must be a DNS label of at most 20 characters, got " + Quoted.of(pool.getName())));
                 } else if (!names.add(pool.getName())) {
-                    problems.add(Violation.error(object, field + ".name", Quoted.of(pool.getName()) + " is used by another pool"));
+                    problems.add(Violation.error(
+                            object, field + ".name", Quoted.of(pool.getName()) + " is used by another pool"));
                 }
                 if (pool.getCount() == null) {
                     problems.add(Violation.error(object, field + ".count", "is required"));
@@ -173,28 +215,49 @@ public final class SpecValidation {
             }
         } else {
             if (frontEnd != null && frontEnd.getCount() != null) {
-                problems.add(Violation.error(object, "spec.frontEnd.count",
+                problems.add(Violation.error(
+                        object,
+                        "spec.frontEnd.count",
                         "is for V1 environments only: a V2 environment runs 2 + instances/scaleFactor front ends"));
             }
             if (!spec.effectiveWorkerPools().isEmpty()) {
-                problems.add(Violation.error(object, "spec.workerPools", "is for V1 environments only: V2 plans get their own workers"));
+                problems.add(Violation.error(
+                        object, "spec.workerPools", "is for V1 environments only: V2 plans get their own workers"));
             }
         }
         if (spec.getZones() != null) {
             for (int i = 0; i < spec.getZones().size(); i++) {
                 String zone = spec.getZones().get(i);
-                if (zone == null || zone.length() > 63 || !LABEL_VALUE.matcher(zone).matches()) {
-                    problems.add(Violation.error(object, "spec.zones[" + i + "]", "must be a node label value (letters, digits, '-', '_' and '.', "
-                            + "starting and ending with a letter or digit, at most 63 characters), got " + Quoted.of(zone)));
+                if (zone == null
+                        || zone.length() > 63
+                        || !LABEL_VALUE.matcher(zone).matches()) {
+                    problems.add(Violation.error(
+                            object,
+                            "spec.zones[" + i + "]",
+                            "must be a node label value (letters, digits, '-', '_' and '.', "
+                                    + "starting and ending with a letter or digit, at most 63 characters), got "
+                                    + Quoted.of(zone)));
                 }
             }
         }
-        if (spec.getTls() != null && (spec.getTls().getSecretName() == null || spec.getTls().getSecretName().isBlank())) {
+        if (spec.getTls() != null
+                && (spec.getTls().getSecretName() == null
+                        || spec.getTls().getSecretName().isBlank())) {
             problems.add(Violation.error(object, "spec.tls.secretName", "is required when spec.tls is set"));
         }
         if (spec.getNetworkSecurityGroup() != null) {
-            rules(object, "spec.networkSecurityGroup.inboundRules", spec.getNetworkSecurityGroup().getInboundRules(), true, problems);
-            rules(object, "spec.networkSecurityGroup.outboundRules", spec.getNetworkSecurityGroup().getOutboundRules(), false, problems);
+            rules(
+                    object,
+                    "spec.networkSecurityGroup.inboundRules",
+                    spec.getNetworkSecurityGroup().getInboundRules(),
+                    true,
+                    problems);
+            rules(
+                    object,
+                    "spec.networkSecurityGroup.outboundRules",
+                    spec.getNetworkSecurityGroup().getOutboundRules(),
+                    false,
+                    problems);
         }
         return problems;
     }
@@ -214,8 +277,12 @@ public final class SpecValidation {
         if (spec.getInstances() != null) {
             range(object, "spec.instances", spec.getInstances(), 1, CapacityLimits.PLAN_INSTANCES, problems);
         }
-        if (spec.getWorkerPool() != null && !DNS_LABEL.matcher(spec.getWorkerPool()).matches()) {
-            problems.add(Violation.error(object, "spec.workerPool", "must be a worker pool name (a DNS label), got " + Quoted.of(spec.getWorkerPool())));
+        if (spec.getWorkerPool() != null
+                && !DNS_LABEL.matcher(spec.getWorkerPool()).matches()) {
+            problems.add(Violation.error(
+                    object,
+                    "spec.workerPool",
+                    "must be a worker pool name (a DNS label), got " + Quoted.of(spec.getWorkerPool())));
         }
         return problems;
     }
@@ -241,7 +308,10 @@ public final class SpecValidation {
             range(object, "spec.port", spec.getPort(), 1, 65535, problems);
         }
         if (spec.getHealthCheckPath() != null && !spec.getHealthCheckPath().startsWith("/")) {
-            problems.add(Violation.error(object, "spec.healthCheckPath", "must start with '/', got " + Quoted.of(spec.getHealthCheckPath())));
+            problems.add(Violation.error(
+                    object,
+                    "spec.healthCheckPath",
+                    "must start with '/', got " + Quoted.of(spec.getHealthCheckPath())));
         }
         List<String> hosts = spec.effectiveHostNames();
         for (int i = 0; i < hosts.size(); i++) {
@@ -251,14 +321,21 @@ public final class SpecValidation {
             for (int i = 0; i < spec.getEnv().size(); i++) {
                 String name = spec.getEnv().get(i).getName();
                 if (name == null || !ENV_NAME.matcher(name).matches()) {
-                    problems.add(Violation.error(object, "spec.env[" + i + "].name", "must be a valid environment variable name, got " + Quoted.of(name)));
+                    problems.add(Violation.error(
+                            object,
+                            "spec.env[" + i + "].name",
+                            "must be a valid environment variable name, got " + Quoted.of(name)));
                 } else if (name.equals("PORT")) {
-                    problems.add(Violation.warning(object, "spec.env[" + i + "]", "PORT is set by the operator to spec.port; this value is ignored"));
+                    problems.add(Violation.warning(
+                            object,
+                            "spec.env[" + i + "]",
+                            "PORT is set by the operator to spec.port; this value is ignored"));
                 }
                 var entry = spec.getEnv().get(i);
                 if (entry.getValue() != null && !entry.getValue().isEmpty() && entry.getValueFrom() != null) {
                     // The API server refuses such a container; caught here, it is reported on this app alone.
-                    problems.add(Violation.error(object, "spec.env[" + i + "]", "may not have both value and valueFrom"));
+                    problems.add(
+                            Violation.error(object, "spec.env[" + i + "]", "may not have both value and valueFrom"));
                 }
             }
         }
@@ -270,11 +347,15 @@ public final class SpecValidation {
     }
 
     private static void checkName(HasMetadata resource, String object, List<Violation> problems) {
-        String name = resource.getMetadata() == null ? null : resource.getMetadata().getName();
+        String name =
+                resource.getMetadata() == null ? null : resource.getMetadata().getName();
         if (name == null || name.isBlank()) {
             problems.add(Violation.error(object, "metadata.name", "is required"));
         } else if (!PassThroughRules.isSubdomain(name)) {
-            problems.add(Violation.error(object, "metadata.name", "must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)"));
+            problems.add(Violation.error(
+                    object,
+                    "metadata.name",
+                    "must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)"));
         }
     }
 
@@ -291,7 +372,8 @@ public final class SpecValidation {
         }
     }
 
-    private static void rules(String object, String field, List<SecurityRule> rules, boolean inbound, List<Violation> problems) {
+    private static void rules(
+            String object, String field, List<SecurityRule> rules, boolean inbound, List<Violation> problems) {
         if (rules == null) {
             return;
         }
@@ -306,11 +388,18 @@ public final class SpecValidation {
             }
             if (rule.getName() == null || rule.getName().isBlank()) {
                 problems.add(Violation.error(object, f + ".name", "is required"));
-            } else if (rule.getName().length() > RULE_NAME_LENGTH || !RULE_NAME.matcher(rule.getName()).matches()) {
-                problems.add(Violation.error(object, f + ".name", "must be letters, digits, '-', '_' and '.', starting with a letter or digit, at most "
-                        + RULE_NAME_LENGTH + " characters, got " + Quoted.of(rule.getName())));
+            } else if (rule.getName().length() > RULE_NAME_LENGTH
+                    || !RULE_NAME.matcher(rule.getName()).matches()) {
+                problems.add(Violation.error(
+                        object,
+                        f + ".name",
+                        "must be letters, digits, '-', '_' and '.', starting with a letter or digit, at most "
+                                + RULE_NAME_LENGTH + " characters, got " + Quoted.of(rule.getName())));
             } else if (!names.add(rule.getName())) {
-                problems.add(Violation.error(object, f + ".name", Quoted.of(rule.getName()) + " is used by another rule in the same direction"));
+                problems.add(Violation.error(
+                        object,
+                        f + ".name",
+                        Quoted.of(rule.getName()) + " is used by another rule in the same direction"));
             }
             if (rule.getPriority() == null) {
                 problems.add(Violation.error(object, f + ".priority", "is required (100 to 4096)"));
@@ -318,8 +407,11 @@ public final class SpecValidation {
                 range(object, f + ".priority", rule.getPriority(), 100, 4096, problems);
                 String other = priorities.putIfAbsent(rule.getPriority(), rule.getName());
                 if (other != null) {
-                    problems.add(Violation.error(object, f + ".priority",
-                            rule.getPriority() + " is already used by rule '" + other + "'; priorities are unique per direction"));
+                    problems.add(Violation.error(
+                            object,
+                            f + ".priority",
+                            rule.getPriority() + " is already used by rule '" + other
+                                    + "'; priorities are unique per direction"));
                 }
             }
             if (rule.getAccess() == null) {
@@ -329,8 +421,11 @@ public final class SpecValidation {
             String prefixField = f + (inbound ? ".sourceAddressPrefixes" : ".destinationAddressPrefixes");
             if (prefixes != null && prefixes.isEmpty()) {
                 // Azure requires at least one; read as "*" it would open the environment to everyone.
-                problems.add(Violation.error(object, prefixField, "must name at least one address prefix (a CIDR or a tag; \"*\" for every "
-                        + "address), got an empty list; leave the field out to mean \"*\""));
+                problems.add(Violation.error(
+                        object,
+                        prefixField,
+                        "must name at least one address prefix (a CIDR or a tag; \"*\" for every "
+                                + "address), got an empty list; leave the field out to mean \"*\""));
             }
             if (prefixes != null) {
                 for (int j = 0; j < prefixes.size(); j++) {
@@ -338,19 +433,32 @@ public final class SpecValidation {
                     if (p == null || !TAGS.contains(p)) {
                         String cidrProblem = CidrNotation.problem(p);
                         if (cidrProblem != null) {
-                            problems.add(Violation.error(object, prefixField + "[" + j + "]",
-                                    "must be a CIDR or one of the tags Internet, VirtualNetwork, AzureLoadBalancer, AppServiceManagement, *: " + cidrProblem));
+                            problems.add(Violation.error(
+                                    object,
+                                    prefixField + "[" + j + "]",
+                                    "must be a CIDR or one of the tags Internet, VirtualNetwork, AzureLoadBalancer, AppServiceManagement, *: "
+                                            + cidrProblem));
                         }
                     }
                 }
             }
             String otherSide = inbound ? ".destinationAddressPrefixes" : ".sourceAddressPrefixes";
             if ((inbound ? rule.getDestinationAddressPrefixes() : rule.getSourceAddressPrefixes()) != null) {
-                problems.add(Violation.warning(object, f + otherSide, "is ignored: " + (inbound ? "inbound rules always apply to the ASE's VIP" : "outbound rules always apply to the ASE's pods")));
+                problems.add(Violation.warning(
+                        object,
+                        f + otherSide,
+                        "is ignored: "
+                                + (inbound
+                                        ? "inbound rules always apply to the ASE's VIP"
+                                        : "outbound rules always apply to the ASE's pods")));
             }
-            if (rule.getDestinationPortRanges() != null && rule.getDestinationPortRanges().isEmpty()) {
-                problems.add(Violation.error(object, f + ".destinationPortRanges", "must name at least one port or range (\"*\" for every port), "
-                        + "got an empty list; leave the field out to mean \"*\""));
+            if (rule.getDestinationPortRanges() != null
+                    && rule.getDestinationPortRanges().isEmpty()) {
+                problems.add(Violation.error(
+                        object,
+                        f + ".destinationPortRanges",
+                        "must name at least one port or range (\"*\" for every port), "
+                                + "got an empty list; leave the field out to mean \"*\""));
             }
             if (rule.getDestinationPortRanges() != null) {
                 for (int j = 0; j < rule.getDestinationPortRanges().size(); j++) {

@@ -1,13 +1,12 @@
 package dev.appservice.operator.webapp;
 
-import dev.appservice.operator.desired.AppChildren;
-
-import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.desired.AppChildren;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.validation.SpecValidation;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Objects;
@@ -50,22 +49,38 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
             return known;
         }
         Optional<IsolatedPlan> plan = context.getSecondaryResource(IsolatedPlan.class);
-        Optional<AppServiceEnvironment> environment = plan.flatMap(p -> context.getSecondaryResource(AppServiceEnvironment.class))
-                .filter(e -> Objects.equals(e.getMetadata().getName(), plan.get().getSpec().getEnvironmentName()));
+        Optional<AppServiceEnvironment> environment = plan.flatMap(
+                        p -> context.getSecondaryResource(AppServiceEnvironment.class))
+                .filter(e -> Objects.equals(
+                        e.getMetadata().getName(), plan.get().getSpec().getEnvironmentName()));
         if (plan.isEmpty() || environment.isEmpty()) {
             return Optional.empty();
         }
         String namespace = app.getMetadata().getNamespace();
         @SuppressWarnings("unchecked")
-        var plans = (InformerEventSource<IsolatedPlan, WebApp>) context.eventSourceRetriever()
-                .getEventSourceFor(IsolatedPlan.class, WebAppReconciler.PLANS);
-        var environmentPlans = plans.byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(namespace, environment.get().getMetadata().getName()))
-                .stream().filter(SpecValidation::acceptable).toList();
+        var plans = (InformerEventSource<IsolatedPlan, WebApp>)
+                context.eventSourceRetriever().getEventSourceFor(IsolatedPlan.class, WebAppReconciler.PLANS);
+        var environmentPlans = plans
+                .byIndex(
+                        CacheIndexes.PLANS_BY_ENVIRONMENT,
+                        CacheIndexes.key(
+                                namespace, environment.get().getMetadata().getName()))
+                .stream()
+                .filter(SpecValidation::acceptable)
+                .toList();
         // The apps of every plan of the environment: host names are claimed environment-wide (HostNameClaims).
         java.util.List<WebApp> apps = new java.util.ArrayList<>(appsOfPlan(app, plan.get(), context));
-        environmentPlans.stream().filter(p -> !p.getMetadata().getName().equals(plan.get().getMetadata().getName()))
-                .forEach(p -> apps.addAll(siblings(context).byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(namespace, p.getMetadata().getName()))));
-        EnvironmentTopology topology = new EnvironmentTopology(environment.get(), environmentPlans,
+        environmentPlans.stream()
+                .filter(p -> !p.getMetadata()
+                        .getName()
+                        .equals(plan.get().getMetadata().getName()))
+                .forEach(p -> apps.addAll(siblings(context)
+                        .byIndex(
+                                CacheIndexes.APPS_BY_PLAN,
+                                CacheIndexes.key(namespace, p.getMetadata().getName()))));
+        EnvironmentTopology topology = new EnvironmentTopology(
+                environment.get(),
+                environmentPlans,
                 apps.stream().filter(SpecValidation::acceptable).toList());
         Optional<AppPlacement> placement = topology.planOf(app).map(p -> new AppPlacement(topology, p));
         placement.ifPresent(p -> memo.put(KEY, p));
@@ -80,8 +95,15 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
     private static java.util.List<WebApp> appsOfPlan(WebApp app, IsolatedPlan plan, Context<WebApp> context) {
         java.util.List<WebApp> apps = new java.util.ArrayList<>();
         apps.add(app);
-        siblings(context).byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(app.getMetadata().getNamespace(), plan.getMetadata().getName()))
-                .stream().filter(a -> !a.getMetadata().getName().equals(app.getMetadata().getName())).forEach(apps::add);
+        siblings(context)
+                .byIndex(
+                        CacheIndexes.APPS_BY_PLAN,
+                        CacheIndexes.key(
+                                app.getMetadata().getNamespace(),
+                                plan.getMetadata().getName()))
+                .stream()
+                .filter(a -> !a.getMetadata().getName().equals(app.getMetadata().getName()))
+                .forEach(apps::add);
         return apps;
     }
 
@@ -92,6 +114,7 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
      */
     @SuppressWarnings("unchecked")
     private static InformerEventSource<WebApp, WebApp> siblings(Context<WebApp> context) {
-        return (InformerEventSource<WebApp, WebApp>) context.eventSourceRetriever().getEventSourceFor(WebApp.class, WebAppReconciler.SIBLINGS);
+        return (InformerEventSource<WebApp, WebApp>)
+                context.eventSourceRetriever().getEventSourceFor(WebApp.class, WebAppReconciler.SIBLINGS);
     }
 }

@@ -1,9 +1,8 @@
 package dev.appservice.operator.webapp;
 
-import dev.appservice.operator.desired.AppChildren;
-
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.dependent.ControlledDependentResource;
+import dev.appservice.operator.desired.AppChildren;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.Service;
@@ -22,12 +21,15 @@ public class AppServiceDependent extends ControlledDependentResource<Service, We
 
     @Override
     protected Service desired(WebApp app, Context<WebApp> context) {
-        return AppPlacement.children(app, context).map(AppChildren::service)
+        return AppPlacement.children(app, context)
+                .map(AppChildren::service)
                 .orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"));
     }
 
     @Override
     protected ResourceID targetSecondaryResourceID(WebApp app, Context<WebApp> context) {
-        return new ResourceID(ResourceNames.appWorkload(app.getMetadata().getName()), app.getMetadata().getNamespace());
+        return new ResourceID(
+                ResourceNames.appWorkload(app.getMetadata().getName()),
+                app.getMetadata().getNamespace());
     }
 }

@@ -21,9 +21,12 @@ public class AppServiceRoutable implements Condition<Service, WebApp> {
             return false;
         }
         if (dependent.getSecondaryResource(app, context).isPresent()
-                || context.getSecondaryResource(Service.class, WebAppReconciler.LEGACY_SERVICES).isEmpty()) {
+                || context.getSecondaryResource(Service.class, WebAppReconciler.LEGACY_SERVICES)
+                        .isEmpty()) {
             return true;
         }
-        return context.getSecondaryResource(Deployment.class, WebAppReconciler.APP_DEPLOYMENT).filter(InstanceDeployment::readyAtGeneration).isPresent();
+        return context.getSecondaryResource(Deployment.class, WebAppReconciler.APP_DEPLOYMENT)
+                .filter(InstanceDeployment::readyAtGeneration)
+                .isPresent();
     }
 }

@@ -27,18 +27,19 @@ final class IssuedCertificates {
     static final String CONDITION = "CertificateIssued";
     /** How soon an app whose Certificate cannot be made (cert-manager absent, not permitted, a foreign one) is looked at again. */
     static final java.time.Duration RECHECK = java.time.Duration.ofSeconds(15);
+
     static final String REASON_REQUESTED = "Requested";
     static final String REASON_NOT_INSTALLED = "CertManagerNotInstalled";
     static final String REASON_NOT_PERMITTED = "CertManagerNotEnabled";
     static final String REASON_NOT_OWNED = "CertificateNotOwned";
 
-    private IssuedCertificates() {
-    }
+    private IssuedCertificates() {}
 
     /** Keeps the app's Certificate as its spec asks: the condition to show, if the app names or named an issuer. */
     static Optional<Conditions.Desired> reconcile(WebApp app, KubernetesClient client) {
         boolean named = app.getSpec().issuerRef() != null;
-        boolean hadOne = app.getStatus() != null && Conditions.find(app.getStatus().getConditions(), CONDITION) != null;
+        boolean hadOne =
+                app.getStatus() != null && Conditions.find(app.getStatus().getConditions(), CONDITION) != null;
         if (!named && !hadOne) {
             return Optional.empty();
         }
@@ -47,8 +48,13 @@ final class IssuedCertificates {
             throw new IllegalStateException("could not ask the API server whether cert-manager is installed");
         }
         if (!installed.get()) {
-            return named ? Optional.of(new Conditions.Desired(CONDITION, false, REASON_NOT_INSTALLED, "spec.tls.issuerRef "
-                    + CertManagerPresence.NOT_INSTALLED)) : Optional.empty();
+            return named
+                    ? Optional.of(new Conditions.Desired(
+                            CONDITION,
+                            false,
+                            REASON_NOT_INSTALLED,
+                            "spec.tls.issuerRef " + CertManagerPresence.NOT_INSTALLED))
+                    : Optional.empty();
         }
         var certificates = client.genericKubernetesResources(CertManagerPresence.API_VERSION, CertManagerPresence.KIND)
                 .inNamespace(app.getMetadata().getNamespace());
@@ -64,32 +70,55 @@ final class IssuedCertificates {
             }
             String ref = "cert-manager Certificate " + app.getMetadata().getNamespace() + "/" + name;
             if (current != null && !ours) {
-                return Optional.of(new Conditions.Desired(CONDITION, false, REASON_NOT_OWNED, ref + " exists and is not this app's; it is left "
-                        + "untouched: delete or rename it to let the operator create the app's own"));
+                return Optional.of(new Conditions.Desired(
+                        CONDITION,
+                        false,
+                        REASON_NOT_OWNED,
+                        ref + " exists and is not this app's; it is left "
+                                + "untouched: delete or rename it to let the operator create the app's own"));
             }
             GenericKubernetesResource desired = IssuedCertificate.controlledBy(app);
             if (current == null) {
                 certificates.resource(desired).create();
-            } else if (!Objects.equals(current.getAdditionalProperties().get("spec"), desired.getAdditionalProperties().get("spec"))
-                    || !Objects.equals(current.getMetadata().getLabels(), desired.getMetadata().getLabels())) {
+            } else if (!Objects.equals(
+                            current.getAdditionalProperties().get("spec"),
+                            desired.getAdditionalProperties().get("spec"))
+                    || !Objects.equals(
+                            current.getMetadata().getLabels(),
+                            desired.getMetadata().getLabels())) {
                 current.getMetadata().setLabels(desired.getMetadata().getLabels());
-                current.getAdditionalProperties().put("spec", desired.getAdditionalProperties().get("spec"));
+                current.getAdditionalProperties()
+                        .put("spec", desired.getAdditionalProperties().get("spec"));
                 certificates.resource(current).update();
             }
-            return Optional.of(new Conditions.Desired(CONDITION, true, REASON_REQUESTED, ref + " asks " + app.getSpec().issuerRef().effectiveKind()
-                    + " " + app.getSpec().issuerRef().getName() + " for " + String.join(", ", app.getSpec().effectiveHostNames())
-                    + ", into Secret " + app.getSpec().tlsSecretName()));
+            return Optional.of(new Conditions.Desired(
+                    CONDITION,
+                    true,
+                    REASON_REQUESTED,
+                    ref + " asks " + app.getSpec().issuerRef().effectiveKind()
+                            + " " + app.getSpec().issuerRef().getName() + " for "
+                            + String.join(", ", app.getSpec().effectiveHostNames())
+                            + ", into Secret " + app.getSpec().tlsSecretName()));
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN) {
-                return named ? Optional.of(new Conditions.Desired(CONDITION, false, REASON_NOT_PERMITTED, "the operator may not manage "
-                        + "cert-manager Certificates in this namespace: install its chart with certManager.enabled=true")) : Optional.empty();
+                return named
+                        ? Optional.of(
+                                new Conditions.Desired(
+                                        CONDITION,
+                                        false,
+                                        REASON_NOT_PERMITTED,
+                                        "the operator may not manage "
+                                                + "cert-manager Certificates in this namespace: install its chart with certManager.enabled=true"))
+                        : Optional.empty();
             }
             throw e;
         }
     }
 
     private static boolean controlledBy(GenericKubernetesResource resource, WebApp app) {
-        return resource.getMetadata().getOwnerReferences() != null && resource.getMetadata().getOwnerReferences().stream()
-                .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && Objects.equals(o.getUid(), app.getMetadata().getUid()));
+        return resource.getMetadata().getOwnerReferences() != null
+                && resource.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> Boolean.TRUE.equals(o.getController())
+                                && Objects.equals(o.getUid(), app.getMetadata().getUid()));
     }
 }

@@ -25,16 +25,15 @@ import java.util.function.Function;
 public final class ProductionSwap {
     /** The condition saying whether the production host names route to the deployment {@code spec.production} names. */
     public static final String CONDITION = "ProductionRouted";
+
     public static final String SERVING_PRODUCTION = "ServingProduction";
     public static final String SERVING_SLOT = "ServingSlot";
     public static final String SLOT_NOT_READY = "SlotNotReady";
 
-    private ProductionSwap() {
-    }
+    private ProductionSwap() {}
 
     /** The deployment serving production after this reconcile, and the condition that says so. */
-    public record Decision(String serving, Conditions.Desired condition) {
-    }
+    public record Decision(String serving, Conditions.Desired condition) {}
 
     /**
      * Decides from the app (its spec and the previous decision in its status) and its deployments'
@@ -46,40 +45,66 @@ public final class ProductionSwap {
         if (requested.equals(current) || ready(deployments.apply(requested))) {
             String image = AppDeployments.image(app, requested);
             boolean slot = !AppDeployments.PRODUCTION.equals(requested);
-            return new Decision(requested, new Conditions.Desired(CONDITION, true, slot ? SERVING_SLOT : SERVING_PRODUCTION,
-                    "The production host names are served by " + describe(requested) + " (image " + image + ")"));
+            return new Decision(
+                    requested,
+                    new Conditions.Desired(
+                            CONDITION,
+                            true,
+                            slot ? SERVING_SLOT : SERVING_PRODUCTION,
+                            "The production host names are served by " + describe(requested) + " (image " + image
+                                    + ")"));
         }
         int readyInstances = readyInstances(deployments.apply(requested));
-        return new Decision(current, new Conditions.Desired(CONDITION, false, SLOT_NOT_READY,
-                "spec.production asks for " + describe(requested) + ", which is not ready (" + readyInstances
-                        + " ready instances, or not rolled out yet); the production host names stay on " + describe(current)
-                        + " until it is"));
+        return new Decision(
+                current,
+                new Conditions.Desired(
+                        CONDITION,
+                        false,
+                        SLOT_NOT_READY,
+                        "spec.production asks for " + describe(requested) + ", which is not ready (" + readyInstances
+                                + " ready instances, or not rolled out yet); the production host names stay on "
+                                + describe(current)
+                                + " until it is"));
     }
 
     /** Whether a deployment can take production: rolled out at its generation, with at least one ready instance. */
     static boolean ready(Optional<Deployment> deployment) {
-        return deployment.filter(dev.appservice.operator.model.InstanceDeployment::readyAtGeneration).isPresent()
+        return deployment
+                        .filter(dev.appservice.operator.model.InstanceDeployment::readyAtGeneration)
+                        .isPresent()
                 && readyInstances(deployment) > 0;
     }
 
     static int readyInstances(Optional<Deployment> deployment) {
-        return deployment.map(d -> d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas())
+        return deployment
+                .map(d -> d.getStatus() == null || d.getStatus().getReadyReplicas() == null
+                        ? 0
+                        : d.getStatus().getReadyReplicas())
                 .orElse(0);
     }
 
     /** Fills the status's production and slots from the decision: per slot its URL, what it serves, its ready instances and share. */
-    static void record(WebAppStatus status, WebApp app, Decision decision, Optional<EnvironmentTopology> topology,
+    static void record(
+            WebAppStatus status,
+            WebApp app,
+            Decision decision,
+            Optional<EnvironmentTopology> topology,
             Function<String, Optional<Deployment>> deployments) {
         status.setProduction(decision.serving());
         status.setProductionImage(AppDeployments.image(app, decision.serving()));
-        String scheme = topology.map(t -> t.environment().getSpec().tlsSecretName() != null ? "https" : "http").orElse("http");
+        String scheme = topology.map(t -> t.environment().getSpec().tlsSecretName() != null ? "https" : "http")
+                .orElse("http");
         List<SlotStatus> slots = new ArrayList<>();
         for (DeploymentSlot slot : app.getSpec().effectiveSlots()) {
             String served = AppDeployments.servedAt(slot.getName(), decision.serving());
             SlotStatus s = new SlotStatus();
             s.setName(slot.getName());
-            topology.ifPresent(t -> s.setUrl(scheme + "://" + AppDeployments.slotHost(app.getMetadata().getName(), slot.getName(),
-                    t.environment().getSpec().effectiveDnsSuffix(t.name())) + "/"));
+            topology.ifPresent(t -> s.setUrl(scheme + "://"
+                    + AppDeployments.slotHost(
+                            app.getMetadata().getName(),
+                            slot.getName(),
+                            t.environment().getSpec().effectiveDnsSuffix(t.name()))
+                    + "/"));
             s.setDeployment(served);
             s.setImage(AppDeployments.image(app, served));
             s.setReadyInstances(readyInstances(deployments.apply(served)));
@@ -90,6 +115,8 @@ public final class ProductionSwap {
     }
 
     private static String describe(String deployment) {
-        return AppDeployments.PRODUCTION.equals(deployment) ? "the app's own deployment (production)" : "slot " + deployment + "'s deployment";
+        return AppDeployments.PRODUCTION.equals(deployment)
+                ? "the app's own deployment (production)"
+                : "slot " + deployment + "'s deployment";
     }
 }

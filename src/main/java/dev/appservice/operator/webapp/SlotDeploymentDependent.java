@@ -18,9 +18,14 @@ import java.util.Set;
  * The Deployments that run the app's deployment slots: one per slot of the spec, owned by the app; a slot removed from the spec loses its
  * Deployment. Built from the spec alone ({@link dev.appservice.operator.desired.SlotWorkloads}), so a swap writes none of them.
  */
-@KubernetesDependent(informer = @Informer(name = WebAppReconciler.SLOT_DEPLOYMENTS, labelSelector = StandardLabels.SLOT_WORKLOADS_SELECTOR))
+@KubernetesDependent(
+        informer =
+                @Informer(
+                        name = WebAppReconciler.SLOT_DEPLOYMENTS,
+                        labelSelector = StandardLabels.SLOT_WORKLOADS_SELECTOR))
 public class SlotDeploymentDependent extends ControlledDependentResource<Deployment, WebApp>
-        implements CRUDKubernetesBulkDependentResource<Deployment, WebApp>, KubernetesBulkDependentResource<Deployment, WebApp> {
+        implements CRUDKubernetesBulkDependentResource<Deployment, WebApp>,
+                KubernetesBulkDependentResource<Deployment, WebApp> {
 
     public SlotDeploymentDependent() {
         super(Deployment.class);
@@ -29,15 +34,18 @@ public class SlotDeploymentDependent extends ControlledDependentResource<Deploym
     @Override
     public Map<ResourceID, Deployment> desiredResources(WebApp app, Context<WebApp> context) {
         Map<ResourceID, Deployment> desired = new LinkedHashMap<>();
-        AppPlacement.children(app, context).orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"))
-                .slotDeployments().forEach(object -> desired.put(ResourceID.fromResource(object), object));
+        AppPlacement.children(app, context)
+                .orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"))
+                .slotDeployments()
+                .forEach(object -> desired.put(ResourceID.fromResource(object), object));
         return desired;
     }
 
     /** Read from this dependent's own informer: the app's other Deployments are watched by another. */
     @Override
     public Map<ResourceID, Deployment> getSecondaryResources(WebApp app, Context<WebApp> context) {
-        Set<Deployment> owned = eventSource().map(source -> source.getSecondaryResources(app)).orElse(Set.of());
+        Set<Deployment> owned =
+                eventSource().map(source -> source.getSecondaryResources(app)).orElse(Set.of());
         Map<ResourceID, Deployment> byId = new LinkedHashMap<>();
         owned.forEach(object -> byId.put(ResourceID.fromResource(object), object));
         return byId;

@@ -1,47 +1,46 @@
 package dev.appservice.operator.webapp;
 
-import dev.appservice.operator.desired.AppWorkloads;
-
-import dev.appservice.operator.validation.SpecValidation;
-import dev.appservice.operator.validation.Violation;
-import dev.appservice.operator.informer.CacheIndexes;
-import dev.appservice.operator.informer.RelevantUpdates;
-import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppStatus;
+import dev.appservice.operator.desired.AppCertificates;
+import dev.appservice.operator.desired.AppWorkloads;
+import dev.appservice.operator.informer.CacheIndexes;
+import dev.appservice.operator.informer.RelevantUpdates;
+import dev.appservice.operator.informer.SharingItemStore;
+import dev.appservice.operator.model.AppDeployments;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
+import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.status.StatusWrites;
+import dev.appservice.operator.validation.SpecValidation;
+import dev.appservice.operator.validation.Violation;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import dev.appservice.operator.model.ResourceNames;
-import dev.appservice.operator.model.StandardLabels;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
-import io.javaoperatorsdk.operator.api.reconciler.Workflow;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
-import dev.appservice.operator.desired.AppCertificates;
-import dev.appservice.operator.status.Conditions;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
-import dev.appservice.operator.model.AppDeployments;
-import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.function.Function;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -53,12 +52,26 @@ import java.util.stream.Collectors;
  * writes nothing of another's.
  */
 @ControllerConfiguration(name = WebAppReconciler.NAME, informer = @Informer(itemStore = SharingItemStore.class))
-@Workflow(explicitInvocation = true, dependents = {
-        @Dependent(name = WebAppReconciler.APP_DEPLOYMENT, type = AppDeploymentDependent.class, reconcilePrecondition = AppAdmitted.class),
-        @Dependent(name = WebAppReconciler.APP_SERVICE, type = AppServiceDependent.class, reconcilePrecondition = AppServiceRoutable.class),
-        @Dependent(name = WebAppReconciler.SLOT_DEPLOYMENTS, type = SlotDeploymentDependent.class, reconcilePrecondition = AppAdmitted.class),
-        @Dependent(name = WebAppReconciler.SLOT_SERVICES, type = SlotServiceDependent.class, reconcilePrecondition = SlotsAdmitted.class),
-})
+@Workflow(
+        explicitInvocation = true,
+        dependents = {
+            @Dependent(
+                    name = WebAppReconciler.APP_DEPLOYMENT,
+                    type = AppDeploymentDependent.class,
+                    reconcilePrecondition = AppAdmitted.class),
+            @Dependent(
+                    name = WebAppReconciler.APP_SERVICE,
+                    type = AppServiceDependent.class,
+                    reconcilePrecondition = AppServiceRoutable.class),
+            @Dependent(
+                    name = WebAppReconciler.SLOT_DEPLOYMENTS,
+                    type = SlotDeploymentDependent.class,
+                    reconcilePrecondition = AppAdmitted.class),
+            @Dependent(
+                    name = WebAppReconciler.SLOT_SERVICES,
+                    type = SlotServiceDependent.class,
+                    reconcilePrecondition = SlotsAdmitted.class),
+        })
 public class WebAppReconciler implements Reconciler<WebApp> {
     public static final String NAME = "webapp";
     static final String PLANS = "plans";
@@ -67,6 +80,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     static final String LEGACY_SERVICES = "legacy-services";
     /** The kubernetes.io/tls Secrets apps name in spec.tls.secretName. */
     static final String APP_SECRETS = "app-secrets";
+
     static final String APP_DEPLOYMENT = "app-deployment";
     static final String APP_SERVICE = "app-service";
     static final String SLOT_DEPLOYMENTS = "slot-deployments";
@@ -81,11 +95,21 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                 InformerEventSourceConfiguration.from(IsolatedPlan.class, WebApp.class)
                         .withName(PLANS)
                         .withItemStore(new SharingItemStore<>())
-                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> context.getPrimaryCache()
-                                .byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(plan.getMetadata().getNamespace(), plan.getMetadata().getName()))
-                                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
-                                : Set.of(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> context
+                                .getPrimaryCache()
+                                .byIndex(
+                                        CacheIndexes.APPS_BY_PLAN,
+                                        CacheIndexes.key(
+                                                plan.getMetadata().getNamespace(),
+                                                plan.getMetadata().getName()))
+                                .stream()
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null
+                                ? Set.of()
+                                : Set.of(new ResourceID(
+                                        app.getSpec().getPlanName(),
+                                        app.getMetadata().getNamespace())))
                         .build(),
                 context);
         plans.addIndexers(CacheIndexes.plansByEnvironment());
@@ -96,16 +120,32 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .withOnUpdateFilter(RelevantUpdates.spec())
                         // An environment wakes the apps of its own plans, not every app of the namespace.
                         .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> plans
-                                .byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT,
-                                        CacheIndexes.key(environment.getMetadata().getNamespace(), environment.getMetadata().getName()))
+                                .byIndex(
+                                        CacheIndexes.PLANS_BY_ENVIRONMENT,
+                                        CacheIndexes.key(
+                                                environment.getMetadata().getNamespace(),
+                                                environment.getMetadata().getName()))
                                 .stream()
-                                .flatMap(plan -> context.getPrimaryCache().byIndex(CacheIndexes.APPS_BY_PLAN,
-                                        CacheIndexes.key(plan.getMetadata().getNamespace(), plan.getMetadata().getName())).stream())
-                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null ? Set.of()
-                                : plans.get(new ResourceID(app.getSpec().getPlanName(), app.getMetadata().getNamespace()))
-                                        .filter(p -> p.getSpec() != null && p.getSpec().getEnvironmentName() != null)
-                                        .map(p -> Set.of(new ResourceID(p.getSpec().getEnvironmentName(), p.getMetadata().getNamespace())))
+                                .flatMap(plan -> context
+                                        .getPrimaryCache()
+                                        .byIndex(
+                                                CacheIndexes.APPS_BY_PLAN,
+                                                CacheIndexes.key(
+                                                        plan.getMetadata().getNamespace(),
+                                                        plan.getMetadata().getName()))
+                                        .stream())
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null
+                                ? Set.of()
+                                : plans.get(new ResourceID(
+                                                app.getSpec().getPlanName(),
+                                                app.getMetadata().getNamespace()))
+                                        .filter(p -> p.getSpec() != null
+                                                && p.getSpec().getEnvironmentName() != null)
+                                        .map(p -> Set.of(new ResourceID(
+                                                p.getSpec().getEnvironmentName(),
+                                                p.getMetadata().getNamespace())))
                                         .orElse(Set.of()))
                         .build(),
                 context);
@@ -116,40 +156,77 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .withName(SIBLINGS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.spec())
-                        .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null ? Set.of() : context.getPrimaryCache()
-                                .byIndex(CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(app.getMetadata().getNamespace(), app.getSpec().getPlanName()))
-                                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                        .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null
+                                ? Set.of()
+                                : context
+                                        .getPrimaryCache()
+                                        .byIndex(
+                                                CacheIndexes.APPS_BY_PLAN,
+                                                CacheIndexes.key(
+                                                        app.getMetadata().getNamespace(),
+                                                        app.getSpec().getPlanName()))
+                                        .stream()
+                                        .map(ResourceID::fromResource)
+                                        .collect(Collectors.toSet()))
                         .withPrimaryToSecondaryMapper((WebApp app) -> Set.of())
                         .build(),
                 context);
         siblings.addIndexer(CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan());
-        // The old layout's <plan>-workers Service: while it exists, an app's own Service waits for its Deployment to be ready.
+        // The old layout's <plan>-workers Service: while it exists, an app's own Service waits for its Deployment to be
+        // ready.
         var legacyServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Service.class, WebApp.class)
                         .withName(LEGACY_SERVICES)
                         .withLabelSelector(StandardLabels.PLAN_WORKERS_SELECTOR)
                         .withOnUpdateFilter((Service newer, Service older) -> false)
-                        .withSecondaryToPrimaryMapper((Service service) -> service.getMetadata().getOwnerReferences().stream()
-                                .filter(o -> "IsolatedPlan".equals(o.getKind()))
-                                .flatMap(o -> context.getPrimaryCache().byIndex(CacheIndexes.APPS_BY_PLAN,
-                                        CacheIndexes.key(service.getMetadata().getNamespace(), o.getName())).stream())
-                                .map(ResourceID::fromResource).collect(Collectors.toSet()))
-                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null || app.getSpec().getPlanName() == null ? Set.of()
-                                : Set.of(new ResourceID(ResourceNames.workerService(app.getSpec().getPlanName()), app.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper((Service service) ->
+                                service.getMetadata().getOwnerReferences().stream()
+                                        .filter(o -> "IsolatedPlan".equals(o.getKind()))
+                                        .flatMap(o -> context
+                                                .getPrimaryCache()
+                                                .byIndex(
+                                                        CacheIndexes.APPS_BY_PLAN,
+                                                        CacheIndexes.key(
+                                                                service.getMetadata()
+                                                                        .getNamespace(),
+                                                                o.getName()))
+                                                .stream())
+                                        .map(ResourceID::fromResource)
+                                        .collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((WebApp app) ->
+                                app.getSpec() == null || app.getSpec().getPlanName() == null
+                                        ? Set.of()
+                                        : Set.of(new ResourceID(
+                                                ResourceNames.workerService(
+                                                        app.getSpec().getPlanName()),
+                                                app.getMetadata().getNamespace())))
                         .build(),
                 context);
         // An app's own certificate: its Secret appearing, changing or going changes its CertificateReady condition.
-        context.getPrimaryCache().addIndexers(java.util.Map.of(CacheIndexes.APPS_BY_TLS_SECRET, CacheIndexes.appsByTlsSecret()));
+        context.getPrimaryCache()
+                .addIndexers(java.util.Map.of(CacheIndexes.APPS_BY_TLS_SECRET, CacheIndexes.appsByTlsSecret()));
         var secrets = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Secret.class, WebApp.class)
                         .withName(APP_SECRETS)
                         .withItemStore(new SharingItemStore<>())
-                        .withFieldSelector(new FieldSelector(new FieldSelector.Field("type", AppCertificates.SECRET_TYPE)))
-                        .withSecondaryToPrimaryMapper((Secret secret) -> context.getPrimaryCache()
-                                .byIndex(CacheIndexes.APPS_BY_TLS_SECRET, CacheIndexes.key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()))
-                                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null || app.getSpec().tlsSecretName() == null ? Set.of()
-                                : Set.of(new ResourceID(app.getSpec().tlsSecretName(), app.getMetadata().getNamespace())))
+                        .withFieldSelector(
+                                new FieldSelector(new FieldSelector.Field("type", AppCertificates.SECRET_TYPE)))
+                        .withSecondaryToPrimaryMapper((Secret secret) -> context
+                                .getPrimaryCache()
+                                .byIndex(
+                                        CacheIndexes.APPS_BY_TLS_SECRET,
+                                        CacheIndexes.key(
+                                                secret.getMetadata().getNamespace(),
+                                                secret.getMetadata().getName()))
+                                .stream()
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((WebApp app) ->
+                                app.getSpec() == null || app.getSpec().tlsSecretName() == null
+                                        ? Set.of()
+                                        : Set.of(new ResourceID(
+                                                app.getSpec().tlsSecretName(),
+                                                app.getMetadata().getNamespace())))
                         .build(),
                 context);
         return List.of(plans, environments, siblings, legacyServices, secrets);
@@ -161,55 +238,89 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         // density (see the topologies), says so here, and its own objects are left as they are.
         List<Violation> invalid = SpecValidation.errors(app);
         if (!invalid.isEmpty()) {
-            return StatusWrites.notActedOn(app, WebAppStatus::new, "InvalidSpec", SpecValidation.describe(invalid), context, clock.instant());
+            return StatusWrites.notActedOn(
+                    app, WebAppStatus::new, "InvalidSpec", SpecValidation.describe(invalid), context, clock.instant());
         }
         Optional<IsolatedPlan> plan = context.getSecondaryResource(IsolatedPlan.class);
-        Optional<AppServiceEnvironment> environment = plan.flatMap(p -> context.getSecondaryResource(AppServiceEnvironment.class))
-                .filter(e -> Objects.equals(e.getMetadata().getName(), plan.get().getSpec().getEnvironmentName()));
+        Optional<AppServiceEnvironment> environment = plan.flatMap(
+                        p -> context.getSecondaryResource(AppServiceEnvironment.class))
+                .filter(e -> Objects.equals(
+                        e.getMetadata().getName(), plan.get().getSpec().getEnvironmentName()));
         // An invalid plan or environment leaves what runs its apps as it is, as it does its own workers.
         if (plan.isPresent() && !SpecValidation.acceptable(plan.get())) {
-            return StatusWrites.notActedOn(app, WebAppStatus::new, "PlanInvalid", SpecValidation.describe(plan.get())
-                    + " has an invalid spec (see its status); the app's instances are left as they are until it is fixed", context, clock.instant());
+            return StatusWrites.notActedOn(
+                    app,
+                    WebAppStatus::new,
+                    "PlanInvalid",
+                    SpecValidation.describe(plan.get())
+                            + " has an invalid spec (see its status); the app's instances are left as they are until it is fixed",
+                    context,
+                    clock.instant());
         }
         if (environment.isPresent() && !SpecValidation.acceptable(environment.get())) {
-            return StatusWrites.notActedOn(app, WebAppStatus::new, "EnvironmentInvalid", SpecValidation.describe(environment.get())
-                    + " has an invalid spec (see its status); the app's instances are left as they are until it is fixed", context, clock.instant());
+            return StatusWrites.notActedOn(
+                    app,
+                    WebAppStatus::new,
+                    "EnvironmentInvalid",
+                    SpecValidation.describe(environment.get())
+                            + " has an invalid spec (see its status); the app's instances are left as they are until it is fixed",
+                    context,
+                    clock.instant());
         }
-        context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
-        // The app's own certificate: reported beside Ready, never holding the app back (its names fall back to the environment's).
+        context.managedWorkflowAndDependentResourceContext()
+                .reconcileManagedWorkflow()
+                .throwAggregateExceptionIfErrorsPresent();
+        // The app's own certificate: reported beside Ready, never holding the app back (its names fall back to the
+        // environment's).
         List<Conditions.Desired> certificates = new ArrayList<>();
         Optional<Conditions.Desired> issued = IssuedCertificates.reconcile(app, context.getClient());
         issued.ifPresent(certificates::add);
-        AppCertificateConditions.of(app, environment, context.getSecondaryResource(Secret.class, APP_SECRETS)).ifPresent(certificates::add);
+        AppCertificateConditions.of(app, environment, context.getSecondaryResource(Secret.class, APP_SECRETS))
+                .ifPresent(certificates::add);
         Optional<AppPlacement> placement = AppPlacement.from(app, context);
-        WebAppStatus status = WebAppStatusFactory.compute(app, plan, environment, placement,
-                context.getSecondaryResource(Deployment.class, APP_DEPLOYMENT), certificates, clock.instant());
+        WebAppStatus status = WebAppStatusFactory.compute(
+                app,
+                plan,
+                environment,
+                placement,
+                context.getSecondaryResource(Deployment.class, APP_DEPLOYMENT),
+                certificates,
+                clock.instant());
         if (!app.getSpec().effectiveSlots().isEmpty() || app.getSpec().getProduction() != null) {
-            // Which deployment serves production: decided here, once, and recorded in the status the front ends route by.
+            // Which deployment serves production: decided here, once, and recorded in the status the front ends route
+            // by.
             var deployments = deploymentsOf(app, context);
             ProductionSwap.Decision decision = ProductionSwap.decide(app, deployments);
             ProductionSwap.record(status, app, decision, placement.map(AppPlacement::topology), deployments);
-            List<Condition> previous = app.getStatus() == null ? null : app.getStatus().getConditions();
+            List<Condition> previous =
+                    app.getStatus() == null ? null : app.getStatus().getConditions();
             long generation = status.getObservedGeneration();
             List<Conditions.Desired> desired = new ArrayList<>();
-            status.getConditions().stream().filter(c -> !ProductionSwap.CONDITION.equals(c.getType())).forEach(c -> desired.add(
-                    new Conditions.Desired(c.getType(), Conditions.TRUE.equals(c.getStatus()), c.getReason(), c.getMessage())));
+            status.getConditions().stream()
+                    .filter(c -> !ProductionSwap.CONDITION.equals(c.getType()))
+                    .forEach(c -> desired.add(new Conditions.Desired(
+                            c.getType(), Conditions.TRUE.equals(c.getStatus()), c.getReason(), c.getMessage())));
             desired.add(decision.condition());
             status.setConditions(Conditions.merge(previous, desired, generation, clock.instant()));
         }
         UpdateControl<WebApp> written = StatusWrites.patchIfChanged(app, status, context, clock.instant());
-        // Nothing announces cert-manager's arrival (no informer on a kind that may not exist): look again after a while.
-        return issued.filter(c -> !c.status()).isPresent() && written.getScheduleDelay().isEmpty()
-                ? written.rescheduleAfter(IssuedCertificates.RECHECK) : written;
+        // Nothing announces cert-manager's arrival (no informer on a kind that may not exist): look again after a
+        // while.
+        return issued.filter(c -> !c.status()).isPresent()
+                        && written.getScheduleDelay().isEmpty()
+                ? written.rescheduleAfter(IssuedCertificates.RECHECK)
+                : written;
     }
 
     /** The Deployments of the app's deployments, by deployment name, as this controller's informers hold them. */
     @SuppressWarnings("unchecked")
     private static Function<String, Optional<Deployment>> deploymentsOf(WebApp app, Context<WebApp> context) {
-        var slots = (InformerEventSource<Deployment, WebApp>) context.eventSourceRetriever().getEventSourceFor(Deployment.class, SLOT_DEPLOYMENTS);
+        var slots = (InformerEventSource<Deployment, WebApp>)
+                context.eventSourceRetriever().getEventSourceFor(Deployment.class, SLOT_DEPLOYMENTS);
         return deployment -> AppDeployments.PRODUCTION.equals(deployment)
                 ? context.getSecondaryResource(Deployment.class, APP_DEPLOYMENT)
-                : slots.get(new ResourceID(AppDeployments.workload(app.getMetadata().getName(), deployment),
+                : slots.get(new ResourceID(
+                        AppDeployments.workload(app.getMetadata().getName(), deployment),
                         app.getMetadata().getNamespace()));
     }
 

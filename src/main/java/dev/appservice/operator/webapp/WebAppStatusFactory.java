@@ -1,30 +1,31 @@
 package dev.appservice.operator.webapp;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppStatus;
-import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.HostNameClaims;
-import dev.appservice.operator.validation.Quoted;
 import dev.appservice.operator.model.InstanceDeployment;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import dev.appservice.operator.status.Conditions;
+import dev.appservice.operator.validation.Quoted;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /** Computes a web app's status: where it is served and whether its own instances are ready. */
 public final class WebAppStatusFactory {
-    private WebAppStatusFactory() {
-    }
+    private WebAppStatusFactory() {}
 
     /** The URLs an app is served at: https with TLS, http without, one per host name. */
     public static List<String> urls(EnvironmentTopology topology, WebApp app) {
         String scheme = topology.environment().getSpec().tlsSecretName() != null ? "https" : "http";
-        return topology.hostNames(app).stream().map(host -> scheme + "://" + host + "/").toList();
+        return topology.hostNames(app).stream()
+                .map(host -> scheme + "://" + host + "/")
+                .toList();
     }
 
     /**
@@ -32,15 +33,28 @@ public final class WebAppStatusFactory {
      * plan's granted instances, its ready instances those of its own Deployment; Ready once that
      * Deployment is rolled out and ready at its generation.
      */
-    public static WebAppStatus compute(WebApp app, Optional<IsolatedPlan> plan, Optional<AppServiceEnvironment> environment,
-            Optional<AppPlacement> placement, Optional<Deployment> deployment, Instant now) {
+    public static WebAppStatus compute(
+            WebApp app,
+            Optional<IsolatedPlan> plan,
+            Optional<AppServiceEnvironment> environment,
+            Optional<AppPlacement> placement,
+            Optional<Deployment> deployment,
+            Instant now) {
         return compute(app, plan, environment, placement, deployment, List.of(), now);
     }
 
     /** As above, with further conditions beside Ready (the app's certificate). */
-    public static WebAppStatus compute(WebApp app, Optional<IsolatedPlan> plan, Optional<AppServiceEnvironment> environment,
-            Optional<AppPlacement> placement, Optional<Deployment> deployment, List<Conditions.Desired> others, Instant now) {
-        long generation = app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration();
+    public static WebAppStatus compute(
+            WebApp app,
+            Optional<IsolatedPlan> plan,
+            Optional<AppServiceEnvironment> environment,
+            Optional<AppPlacement> placement,
+            Optional<Deployment> deployment,
+            List<Conditions.Desired> others,
+            Instant now) {
+        long generation = app.getMetadata().getGeneration() == null
+                ? 0
+                : app.getMetadata().getGeneration();
         String ns = app.getMetadata().getNamespace();
         WebAppStatus status = new WebAppStatus();
         status.setObservedGeneration(generation);
@@ -48,11 +62,19 @@ public final class WebAppStatusFactory {
         status.setReadyInstances(0);
         Conditions.Desired ready;
         if (plan.isEmpty()) {
-            ready = new Conditions.Desired(Conditions.READY, false, "PlanNotFound",
-                    "IsolatedPlan " + ns + "/" + app.getSpec().getPlanName() + " does not exist; the app runs once it does");
+            ready = new Conditions.Desired(
+                    Conditions.READY,
+                    false,
+                    "PlanNotFound",
+                    "IsolatedPlan " + ns + "/" + app.getSpec().getPlanName()
+                            + " does not exist; the app runs once it does");
         } else if (environment.isEmpty() || placement.isEmpty()) {
-            ready = new Conditions.Desired(Conditions.READY, false, "EnvironmentNotFound",
-                    "AppServiceEnvironment " + ns + "/" + plan.get().getSpec().getEnvironmentName() + " of IsolatedPlan " + ns + "/"
+            ready = new Conditions.Desired(
+                    Conditions.READY,
+                    false,
+                    "EnvironmentNotFound",
+                    "AppServiceEnvironment " + ns + "/" + plan.get().getSpec().getEnvironmentName()
+                            + " of IsolatedPlan " + ns + "/"
                             + plan.get().getMetadata().getName() + " does not exist");
         } else {
             EnvironmentTopology topology = placement.get().topology();
@@ -62,38 +84,71 @@ public final class WebAppStatusFactory {
             List<HostNameClaims.Lost> lost = topology.hostNameClaims().lost(app);
             if (!lost.isEmpty()) {
                 // Served at the names it holds; not Ready while a name it asks for goes to another app.
-                ready = new Conditions.Desired(Conditions.READY, false, "HostNameConflict", String.join("; ", lost.stream()
-                        .map(l -> "spec.hostNames: " + Quoted.of(l.host()) + " " + l.reason()).toList()));
+                ready = new Conditions.Desired(
+                        Conditions.READY,
+                        false,
+                        "HostNameConflict",
+                        String.join(
+                                "; ",
+                                lost.stream()
+                                        .map(l -> "spec.hostNames: " + Quoted.of(l.host()) + " " + l.reason())
+                                        .toList()));
             } else if (!placement.get().admitted(app)) {
                 InstanceSize size = topology.workerSize(placed);
                 int density = AppDensity.appsPerInstance(size);
-                List<WebApp> apps = topology.apps(placed).stream().sorted(EnvironmentTopology.APP_ADMISSION_ORDER).toList();
-                int position = 1 + apps.stream().map(a -> a.getMetadata().getName()).toList().indexOf(app.getMetadata().getName());
-                ready = new Conditions.Desired(Conditions.READY, false, "PlanCapacityExceeded",
-                        planRef + " runs at most " + density + " apps on its " + size + " instances; this app is number " + position
+                List<WebApp> apps = topology.apps(placed).stream()
+                        .sorted(EnvironmentTopology.APP_ADMISSION_ORDER)
+                        .toList();
+                int position = 1
+                        + apps.stream()
+                                .map(a -> a.getMetadata().getName())
+                                .toList()
+                                .indexOf(app.getMetadata().getName());
+                ready = new Conditions.Desired(
+                        Conditions.READY,
+                        false,
+                        "PlanCapacityExceeded",
+                        planRef + " runs at most " + density + " apps on its " + size
+                                + " instances; this app is number " + position
                                 + " of " + apps.size() + " in admission order (creation time, then name)"
                                 + (apps.stream().anyMatch(a -> EnvironmentTopology.deploymentsOf(a) > 1)
-                                        ? ", each deployment slot counting as an app (" + EnvironmentTopology.deploymentsOf(app) + " for this one),"
+                                        ? ", each deployment slot counting as an app ("
+                                                + EnvironmentTopology.deploymentsOf(app) + " for this one),"
                                         : "")
                                 + " and does not run:"
                                 + " scale the plan up to a larger size, or move the app to another plan");
             } else {
                 int instances = topology.grantedInstances(placed);
-                int readyInstances = deployment.map(d -> d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0
-                        : d.getStatus().getReadyReplicas()).orElse(0);
+                int readyInstances = deployment
+                        .map(d -> d.getStatus() == null || d.getStatus().getReadyReplicas() == null
+                                ? 0
+                                : d.getStatus().getReadyReplicas())
+                        .orElse(0);
                 status.setInstances(instances);
                 status.setReadyInstances(Math.min(readyInstances, instances));
-                boolean serving = instances > 0 && deployment.filter(InstanceDeployment::readyAtGeneration).isPresent();
+                boolean serving = instances > 0
+                        && deployment
+                                .filter(InstanceDeployment::readyAtGeneration)
+                                .isPresent();
                 ready = serving
-                        ? new Conditions.Desired(Conditions.READY, true, "Serving",
-                                "Served at " + String.join(", ", status.getUrls()) + " on " + status.getReadyInstances() + " instances")
-                        : new Conditions.Desired(Conditions.READY, false, "WorkersNotReady",
-                                status.getReadyInstances() + " of " + instances + " instances of the app on " + planRef + " ready");
+                        ? new Conditions.Desired(
+                                Conditions.READY,
+                                true,
+                                "Serving",
+                                "Served at " + String.join(", ", status.getUrls()) + " on " + status.getReadyInstances()
+                                        + " instances")
+                        : new Conditions.Desired(
+                                Conditions.READY,
+                                false,
+                                "WorkersNotReady",
+                                status.getReadyInstances() + " of " + instances + " instances of the app on " + planRef
+                                        + " ready");
             }
         }
         List<Conditions.Desired> conditions = new java.util.ArrayList<>(others);
         conditions.add(ready);
-        status.setConditions(Conditions.merge(app.getStatus() == null ? null : app.getStatus().getConditions(), conditions, generation, now));
+        status.setConditions(Conditions.merge(
+                app.getStatus() == null ? null : app.getStatus().getConditions(), conditions, generation, now));
         return status;
     }
 }

@@ -1,13 +1,5 @@
 package dev.appservice.operator.admission;
 
-import dev.appservice.operator.validation.Violation;
-
-import dev.appservice.operator.validation.SpecValidation;
-
-import dev.appservice.operator.validation.ClusterView;
-
-import dev.appservice.operator.validation.AdmissionRules;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
@@ -20,6 +12,10 @@ import dev.appservice.operator.cli.CommandLine;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.network.NsgStaircases;
 import dev.appservice.operator.testing.Fixtures;
+import dev.appservice.operator.validation.AdmissionRules;
+import dev.appservice.operator.validation.ClusterView;
+import dev.appservice.operator.validation.SpecValidation;
+import dev.appservice.operator.validation.Violation;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -65,46 +61,74 @@ class NetworkAdmissionTest {
     }
 
     static List<String> errors(List<Violation> violations) {
-        return violations.stream().filter(v -> !v.warning()).map(Violation::describe).toList();
+        return violations.stream()
+                .filter(v -> !v.warning())
+                .map(Violation::describe)
+                .toList();
     }
 
     static List<String> warnings(List<Violation> violations) {
-        return violations.stream().filter(Violation::warning).map(Violation::describe).toList();
+        return violations.stream()
+                .filter(Violation::warning)
+                .map(Violation::describe)
+                .toList();
     }
 
     @Test
     void emptyPrefixAndPortListsAreRefusedNotReadAsEverything() {
         AppServiceEnvironment ase = withInbound(inbound("open", List.of(), List.of()));
         List<String> errors = errors(AdmissionRules.check(ase, null, EMPTY, NETWORK));
-        assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("AppServiceEnvironment contoso/ase1: spec.networkSecurityGroup.inboundRules[0]"
-                + ".sourceAddressPrefixes must name at least one address prefix"));
-        assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("AppServiceEnvironment contoso/ase1: spec.networkSecurityGroup.inboundRules[0]"
-                + ".destinationPortRanges must name at least one port"));
+        assertThat(errors)
+                .anySatisfy(e -> assertThat(e)
+                        .startsWith("AppServiceEnvironment contoso/ase1: spec.networkSecurityGroup.inboundRules[0]"
+                                + ".sourceAddressPrefixes must name at least one address prefix"));
+        assertThat(errors)
+                .anySatisfy(e -> assertThat(e)
+                        .startsWith("AppServiceEnvironment contoso/ase1: spec.networkSecurityGroup.inboundRules[0]"
+                                + ".destinationPortRanges must name at least one port"));
         // What the reconciler refuses too (InvalidSpec), past a bypassed webhook.
         assertThat(SpecValidation.errors(ase)).hasSize(2);
         // Left out, the fields mean "*", as documented.
-        assertThat(errors(AdmissionRules.check(withInbound(inbound("open", null, null)), null, EMPTY, NETWORK))).isEmpty();
+        assertThat(errors(AdmissionRules.check(withInbound(inbound("open", null, null)), null, EMPTY, NETWORK)))
+                .isEmpty();
     }
 
     @Test
     void ipv4MappedIpv6IsRefusedNamingObjectRuleAndFieldEverywhereItCanStand() {
-        for (String mapped : List.of("::ffff:0:0/96", "::ffff:10.0.0.0/8", "::ffff:a00:0/104", "0:0:0:0:0:ffff:0a00:0000/104")) {
+        for (String mapped :
+                List.of("::ffff:0:0/96", "::ffff:10.0.0.0/8", "::ffff:a00:0/104", "0:0:0:0:0:ffff:0a00:0000/104")) {
             AppServiceEnvironment rule = withInbound(inbound("mapped", List.of("10.0.0.0/8", mapped), List.of("443")));
-            assertThat(errors(AdmissionRules.check(rule, null, EMPTY, NETWORK))).as(mapped).singleElement().satisfies(e -> assertThat(e)
-                    .startsWith("AppServiceEnvironment contoso/ase1: spec.networkSecurityGroup.inboundRules[0].sourceAddressPrefixes[1] ")
-                    .contains("'" + mapped + "'", "IPv4-mapped"));
+            assertThat(errors(AdmissionRules.check(rule, null, EMPTY, NETWORK)))
+                    .as(mapped)
+                    .singleElement()
+                    .satisfies(e -> assertThat(e)
+                            .startsWith(
+                                    "AppServiceEnvironment contoso/ase1: spec.networkSecurityGroup.inboundRules[0].sourceAddressPrefixes[1] ")
+                            .contains("'" + mapped + "'", "IPv4-mapped"));
             AppServiceEnvironment subnet = environment("contoso", "ase1", "vnet1", mapped);
             subnet.getSpec().getVirtualNetwork().setAddressPrefixes(List.of(mapped));
             List<String> errors = errors(AdmissionRules.check(subnet, null, EMPTY, NETWORK));
-            assertThat(errors).as(mapped).anySatisfy(e -> assertThat(e).startsWith("AppServiceEnvironment contoso/ase1: spec.virtualNetwork.subnet ")
-                    .contains("IPv4-mapped"));
-            assertThat(errors).as(mapped).anySatisfy(e -> assertThat(e).startsWith(
-                    "AppServiceEnvironment contoso/ase1: spec.virtualNetwork.addressPrefixes[0] ").contains("IPv4-mapped"));
-            assertThat(SpecValidation.errors(subnet)).as("the reconciler's check").hasSize(2);
+            assertThat(errors)
+                    .as(mapped)
+                    .anySatisfy(e -> assertThat(e)
+                            .startsWith("AppServiceEnvironment contoso/ase1: spec.virtualNetwork.subnet ")
+                            .contains("IPv4-mapped"));
+            assertThat(errors)
+                    .as(mapped)
+                    .anySatisfy(e -> assertThat(e)
+                            .startsWith("AppServiceEnvironment contoso/ase1: spec.virtualNetwork.addressPrefixes[0] ")
+                            .contains("IPv4-mapped"));
+            assertThat(SpecValidation.errors(subnet))
+                    .as("the reconciler's check")
+                    .hasSize(2);
         }
         // Plain IPv6, including an embedded IPv4 outside the mapped block, is still fine.
-        assertThat(errors(AdmissionRules.check(withInbound(inbound("v6", List.of("64:ff9b::10.0.0.0/120", "fd00::/64"), List.of("443"))),
-                null, EMPTY, NETWORK))).isEmpty();
+        assertThat(errors(AdmissionRules.check(
+                        withInbound(inbound("v6", List.of("64:ff9b::10.0.0.0/120", "fd00::/64"), List.of("443"))),
+                        null,
+                        EMPTY,
+                        NETWORK)))
+                .isEmpty();
     }
 
     @Test
@@ -112,8 +136,12 @@ class NetworkAdmissionTest {
         String hostile = "10.0.0.0/8\n\u001b[31mFAKE\u0007\u202e";
         AppServiceEnvironment ase = withInbound(inbound("hostile", List.of(hostile), List.of("443\r\n")));
         List<String> errors = errors(AdmissionRules.check(ase, null, EMPTY, NETWORK));
-        assertThat(errors).hasSize(2).allSatisfy(e -> assertThat(e.chars().noneMatch(c -> Character.isISOControl(c)
-                || Character.getType(c) == Character.FORMAT)).as(e).isTrue());
+        assertThat(errors)
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e.chars()
+                                .noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT))
+                        .as(e)
+                        .isTrue());
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("\\n\\u001b[31mFAKE\\u0007\\u202e"));
     }
 
@@ -124,29 +152,47 @@ class NetworkAdmissionTest {
         // Same subnet, a subnet inside it, one around it: refused, naming the other environment (in another namespace).
         for (String subnet : List.of("10.5.0.0/16", "10.5.3.0/24", "10.0.0.0/8")) {
             AppServiceEnvironment second = environment("team-b", "ase2", "shared-vnet", subnet);
-            assertThat(errors(AdmissionRules.check(second, null, cluster, NETWORK))).as(subnet).containsExactly(
-                    "AppServiceEnvironment team-b/ase2: spec.virtualNetwork.subnet " + subnet + " overlaps subnet 10.5.0.0/16 of "
-                            + "AppServiceEnvironment team-a/ase1 in virtual network shared-vnet; an ASE's subnet is its own: choose a subnet outside it");
+            assertThat(errors(AdmissionRules.check(second, null, cluster, NETWORK)))
+                    .as(subnet)
+                    .containsExactly(
+                            "AppServiceEnvironment team-b/ase2: spec.virtualNetwork.subnet " + subnet
+                                    + " overlaps subnet 10.5.0.0/16 of "
+                                    + "AppServiceEnvironment team-a/ase1 in virtual network shared-vnet; an ASE's subnet is its own: choose a subnet outside it");
         }
         // A disjoint subnet, or the same subnet in another virtual network: admitted.
-        assertThat(errors(AdmissionRules.check(environment("team-b", "ase2", "shared-vnet", "10.6.0.0/16"), null, cluster, NETWORK))).isEmpty();
-        assertThat(errors(AdmissionRules.check(environment("team-b", "ase2", "other-vnet", "10.5.0.0/16"), null, cluster, NETWORK))).isEmpty();
+        assertThat(errors(AdmissionRules.check(
+                        environment("team-b", "ase2", "shared-vnet", "10.6.0.0/16"), null, cluster, NETWORK)))
+                .isEmpty();
+        assertThat(errors(AdmissionRules.check(
+                        environment("team-b", "ase2", "other-vnet", "10.5.0.0/16"), null, cluster, NETWORK)))
+                .isEmpty();
         // Updating an environment does not overlap it with itself.
         assertThat(errors(AdmissionRules.check(first, first, cluster, NETWORK))).isEmpty();
-        // Update: moving into the other's subnet is refused; moving into the virtual network with an overlapping subnet too.
+        // Update: moving into the other's subnet is refused; moving into the virtual network with an overlapping subnet
+        // too.
         AppServiceEnvironment before = environment("team-b", "ase2", "shared-vnet", "10.6.0.0/16");
         ClusterView both = ClusterView.of(List.of(first, before), List.of(), List.of());
-        assertThat(errors(AdmissionRules.check(environment("team-b", "ase2", "shared-vnet", "10.5.128.0/17"), before, both, NETWORK)))
-                .singleElement().satisfies(e -> assertThat(e).contains("overlaps subnet 10.5.0.0/16 of AppServiceEnvironment team-a/ase1"));
+        assertThat(errors(AdmissionRules.check(
+                        environment("team-b", "ase2", "shared-vnet", "10.5.128.0/17"), before, both, NETWORK)))
+                .singleElement()
+                .satisfies(e ->
+                        assertThat(e).contains("overlaps subnet 10.5.0.0/16 of AppServiceEnvironment team-a/ase1"));
         AppServiceEnvironment elsewhere = environment("team-b", "ase2", "other-vnet", "10.5.0.0/16");
-        assertThat(errors(AdmissionRules.check(environment("team-b", "ase2", "shared-vnet", "10.5.0.0/16"), elsewhere,
-                ClusterView.of(List.of(first, elsewhere), List.of(), List.of()), NETWORK))).hasSize(1);
-        // An overlap that got past admission (webhook down) does not freeze the earlier environment: its updates are only warned about.
+        assertThat(errors(AdmissionRules.check(
+                        environment("team-b", "ase2", "shared-vnet", "10.5.0.0/16"),
+                        elsewhere,
+                        ClusterView.of(List.of(first, elsewhere), List.of(), List.of()),
+                        NETWORK)))
+                .hasSize(1);
+        // An overlap that got past admission (webhook down) does not freeze the earlier environment: its updates are
+        // only warned about.
         AppServiceEnvironment overlapping = environment("team-b", "ase2", "shared-vnet", "10.5.0.0/16");
         ClusterView raced = ClusterView.of(List.of(first, overlapping), List.of(), List.of());
         List<Violation> update = AdmissionRules.check(first, first, raced, NETWORK);
         assertThat(errors(update)).isEmpty();
-        assertThat(warnings(update)).anySatisfy(w -> assertThat(w).contains("overlaps subnet 10.5.0.0/16 of AppServiceEnvironment team-b/ase2"));
+        assertThat(warnings(update))
+                .anySatisfy(w ->
+                        assertThat(w).contains("overlaps subnet 10.5.0.0/16 of AppServiceEnvironment team-b/ase2"));
     }
 
     @Test
@@ -165,12 +211,16 @@ class NetworkAdmissionTest {
                   virtualNetwork: {name: shared-vnet, subnet: 10.5.7.0/24}
                 """);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new CommandLine(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(new String[] { "validate", "-f", dir.toString() });
+        int exit = new CommandLine(
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(new String[] {"validate", "-f", dir.toString()});
         String stderr = err.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(stderr).isEqualTo(CommandLine.INVALID_INPUT);
-        assertThat(stderr).contains("AppServiceEnvironment team-b/ase2: spec.virtualNetwork.subnet 10.5.7.0/24 overlaps subnet 10.5.0.0/16 of "
-                + "AppServiceEnvironment team-a/ase1");
+        assertThat(stderr)
+                .contains(
+                        "AppServiceEnvironment team-b/ase2: spec.virtualNetwork.subnet 10.5.7.0/24 overlaps subnet 10.5.0.0/16 of "
+                                + "AppServiceEnvironment team-a/ase1");
     }
 
     @Test
@@ -186,27 +236,36 @@ class NetworkAdmissionTest {
                     - {name: open, priority: 100, access: Allow, sourceAddressPrefixes: [], destinationPortRanges: []}
                 """);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new CommandLine(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8))
-                .run(new String[] { "validate", "-f", dir.toString() });
+        int exit = new CommandLine(
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(new String[] {"validate", "-f", dir.toString()});
         String stderr = err.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(stderr).isEqualTo(CommandLine.INVALID_INPUT);
-        assertThat(stderr).contains("spec.virtualNetwork.subnet '::ffff:0:0/96' is an IPv4-mapped IPv6 address")
+        assertThat(stderr)
+                .contains("spec.virtualNetwork.subnet '::ffff:0:0/96' is an IPv4-mapped IPv6 address")
                 .contains("spec.networkSecurityGroup.inboundRules[0].sourceAddressPrefixes must name at least one")
                 .contains("spec.networkSecurityGroup.inboundRules[0].destinationPortRanges must name at least one")
-                .doesNotContain("Exception").doesNotContain("\tat ");
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     @Test
     void policiesTooLargeForTheApiServerAreRefusedNamingTheRules() {
         AppServiceEnvironment ase = NsgStaircases.environment(NsgStaircases.scattered(300, 100));
         List<String> errors = errors(AdmissionRules.check(ase, null, EMPTY, NETWORK));
-        assertThat(errors).singleElement().satisfies(e -> assertThat(e)
-                .startsWith("AppServiceEnvironment contoso/ase1: spec.networkSecurityGroup.outboundRules would compile into NetworkPolicy ase1-egress of about ")
-                .contains("limit 1024 KiB", "'scattered-", "(priority "));
+        assertThat(errors)
+                .singleElement()
+                .satisfies(e -> assertThat(e)
+                        .startsWith(
+                                "AppServiceEnvironment contoso/ase1: spec.networkSecurityGroup.outboundRules would compile into NetworkPolicy ase1-egress of about ")
+                        .contains("limit 1024 KiB", "'scattered-", "(priority "));
         // The staircases the API accepts are admitted: they compile compactly.
         for (int steps : List.of(300, 800)) {
-            assertThat(errors(AdmissionRules.check(NsgStaircases.environment(NsgStaircases.staircase(steps)), null, EMPTY, NETWORK)))
-                    .as("%d steps", steps).isEmpty();
+            assertThat(errors(AdmissionRules.check(
+                            NsgStaircases.environment(NsgStaircases.staircase(steps)), null, EMPTY, NETWORK)))
+                    .as("%d steps", steps)
+                    .isEmpty();
         }
     }
 
@@ -216,19 +275,31 @@ class NetworkAdmissionTest {
         ase.getSpec().getLoadBalancer().setServiceType(ServiceType.LoadBalancer);
         List<Violation> violations = AdmissionRules.check(ase, null, EMPTY, NETWORK);
         assertThat(errors(violations)).isEmpty();
-        assertThat(warnings(violations)).singleElement().satisfies(w -> assertThat(w)
-                .startsWith("AppServiceEnvironment contoso/ase1: spec.loadBalancer.serviceType LoadBalancer on an Internal environment gets a public load balancer")
-                .contains("service.beta.kubernetes.io/azure-load-balancer-internal"));
+        assertThat(warnings(violations))
+                .singleElement()
+                .satisfies(w -> assertThat(w)
+                        .startsWith(
+                                "AppServiceEnvironment contoso/ase1: spec.loadBalancer.serviceType LoadBalancer on an Internal environment gets a public load balancer")
+                        .contains("service.beta.kubernetes.io/azure-load-balancer-internal"));
         // With the provider's internal annotation, or as ClusterIP (the Internal default), or External: nothing to say.
-        ase.getSpec().getLoadBalancer().setAnnotations(Map.of("service.beta.kubernetes.io/azure-load-balancer-internal", "true"));
+        ase.getSpec()
+                .getLoadBalancer()
+                .setAnnotations(Map.of("service.beta.kubernetes.io/azure-load-balancer-internal", "true"));
         assertThat(warnings(AdmissionRules.check(ase, null, EMPTY, NETWORK))).isEmpty();
         ase.getSpec().getLoadBalancer().setAnnotations(Map.of("networking.gke.io/load-balancer-type", "Internal"));
         assertThat(warnings(AdmissionRules.check(ase, null, EMPTY, NETWORK))).isEmpty();
-        ase.getSpec().getLoadBalancer().setAnnotations(Map.of("service.beta.kubernetes.io/azure-load-balancer-internal", "false"));
+        ase.getSpec()
+                .getLoadBalancer()
+                .setAnnotations(Map.of("service.beta.kubernetes.io/azure-load-balancer-internal", "false"));
         assertThat(warnings(AdmissionRules.check(ase, null, EMPTY, NETWORK))).hasSize(1);
-        assertThat(warnings(AdmissionRules.check(Fixtures.environment("contoso", "ase1", LoadBalancerType.Internal, null), null, EMPTY, NETWORK)))
+        assertThat(warnings(AdmissionRules.check(
+                        Fixtures.environment("contoso", "ase1", LoadBalancerType.Internal, null),
+                        null,
+                        EMPTY,
+                        NETWORK)))
                 .isEmpty();
         AppServiceEnvironment external = Fixtures.environment("contoso", "ase1", LoadBalancerType.External, null);
-        assertThat(warnings(AdmissionRules.check(external, null, EMPTY, NETWORK))).isEmpty();
+        assertThat(warnings(AdmissionRules.check(external, null, EMPTY, NETWORK)))
+                .isEmpty();
     }
 }

@@ -24,7 +24,11 @@ class UnsyncedWebhookTest {
         request.setOperation("CREATE");
         request.setNamespace("team");
         request.setName("web");
-        request.setResource(new GroupVersionResourceBuilder().withGroup("appservice.dev").withVersion("v1alpha1").withResource("isolatedplans").build());
+        request.setResource(new GroupVersionResourceBuilder()
+                .withGroup("appservice.dev")
+                .withVersion("v1alpha1")
+                .withResource("isolatedplans")
+                .build());
         request.setObject(Fixtures.plan("team", "web", "ase", InstanceSize.I1, 5));
 
         AdmissionResponse response = webhook.review(request);

@@ -50,9 +50,11 @@ import org.junit.jupiter.api.Test;
 class ValidatingWebhookTest {
     /** The HTTPS port is chosen at random (test-ssl-port=0) so parallel builds do not collide. */
     static URI endpoint() {
-        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.http.test-ssl-port", Integer.class);
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.http.test-ssl-port", Integer.class);
         return URI.create("https://localhost:" + port + ValidatingWebhook.PATH);
     }
+
     static final KubernetesSerialization JSON = new KubernetesSerialization();
     static HttpClient http;
 
@@ -66,27 +68,42 @@ class ValidatingWebhookTest {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(Path.of("src/test/resources/tls/tls.crt"))) {
-            trust.setCertificateEntry("webhook", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "webhook", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(30)).build();
+        http = HttpClient.newBuilder()
+                .sslContext(ssl)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
     }
 
     @BeforeEach
     void namespace() {
         ns = "w-" + UUID.randomUUID().toString().substring(0, 8);
         // The caches fill while the operator starts; the webhook answers only once they have (as readiness says).
-        await().atMost(Duration.ofSeconds(30)).until(() -> io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get().synced());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> io.quarkus.arc.Arc.container()
+                        .instance(AdmissionCache.class)
+                        .get()
+                        .synced());
     }
 
-    record Answer(String uid, boolean allowed, String message, List<String> warnings, int code) {
-    }
+    record Answer(String uid, boolean allowed, String message, List<String> warnings, int code) {}
 
-    static String review(String uid, String operation, String resource, String subResource, String kind, String namespace, String name,
-            Object object, Object oldObject) {
+    static String review(
+            String uid,
+            String operation,
+            String resource,
+            String subResource,
+            String kind,
+            String namespace,
+            String name,
+            Object object,
+            Object oldObject) {
         String group = kind.equals("Scale") ? "autoscaling" : "appservice.dev";
         String version = kind.equals("Scale") ? "v1" : "v1alpha1";
         return """
@@ -102,14 +119,31 @@ class ValidatingWebhookTest {
                   "oldObject":%s,
                   "dryRun":false,
                   "options":{"apiVersion":"meta.k8s.io/v1","kind":"%sOptions"}
-                }}""".formatted(uid, group, version, kind, resource, subResource == null ? "" : "\"subResource\":\"" + subResource + "\",",
-                group, version, kind, name, namespace, operation, JSON.asJson(object), oldObject == null ? "null" : JSON.asJson(oldObject),
-                operation.equals("CREATE") ? "Create" : "Update");
+                }}""".formatted(
+                        uid,
+                        group,
+                        version,
+                        kind,
+                        resource,
+                        subResource == null ? "" : "\"subResource\":\"" + subResource + "\",",
+                        group,
+                        version,
+                        kind,
+                        name,
+                        namespace,
+                        operation,
+                        JSON.asJson(object),
+                        oldObject == null ? "null" : JSON.asJson(oldObject),
+                        operation.equals("CREATE") ? "Create" : "Update");
     }
 
     static Answer post(String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint()).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(endpoint())
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode json = new ObjectMapper().readTree(response.body());
         assertThat(json.path("apiVersion").asText()).isEqualTo("admission.k8s.io/v1");
@@ -117,22 +151,46 @@ class ValidatingWebhookTest {
         JsonNode r = json.path("response");
         List<String> warnings = new java.util.ArrayList<>();
         r.path("warnings").forEach(w -> warnings.add(w.asText()));
-        return new Answer(r.path("uid").asText(), r.path("allowed").asBoolean(), r.path("status").path("message").asText(null), warnings,
+        return new Answer(
+                r.path("uid").asText(),
+                r.path("allowed").asBoolean(),
+                r.path("status").path("message").asText(null),
+                warnings,
                 r.path("status").path("code").asInt(0));
     }
 
     static String resource(HasMetadata object) {
-        return object instanceof AppServiceEnvironment ? "appserviceenvironments" : object instanceof IsolatedPlan ? "isolatedplans" : "webapps";
+        return object instanceof AppServiceEnvironment
+                ? "appserviceenvironments"
+                : object instanceof IsolatedPlan ? "isolatedplans" : "webapps";
     }
 
     Answer create(HasMetadata object) throws Exception {
         String resource = resource(object);
-        return post(review(UUID.randomUUID().toString(), "CREATE", resource, null, object.getKind(), ns, object.getMetadata().getName(), object, null));
+        return post(review(
+                UUID.randomUUID().toString(),
+                "CREATE",
+                resource,
+                null,
+                object.getKind(),
+                ns,
+                object.getMetadata().getName(),
+                object,
+                null));
     }
 
     Answer update(HasMetadata object, HasMetadata old) throws Exception {
         String resource = resource(object);
-        return post(review(UUID.randomUUID().toString(), "UPDATE", resource, null, object.getKind(), ns, object.getMetadata().getName(), object, old));
+        return post(review(
+                UUID.randomUUID().toString(),
+                "UPDATE",
+                resource,
+                null,
+                object.getKind(),
+                ns,
+                object.getMetadata().getName(),
+                object,
+                old));
     }
 
     /** Creates objects in the cluster and waits until the webhook's cache has them. */
@@ -140,11 +198,20 @@ class ValidatingWebhookTest {
         for (HasMetadata o : objects) {
             client.resource(o).create();
         }
-        AdmissionCache cache = io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get();
-        await().atMost(Duration.ofSeconds(10)).until(() -> java.util.Arrays.stream(objects).allMatch(o -> o instanceof AppServiceEnvironment
-                ? cache.environment(ns, o.getMetadata().getName()).isPresent()
-                : o instanceof IsolatedPlan ? cache.plan(ns, o.getMetadata().getName()).isPresent()
-                : cache.apps(ns).stream().anyMatch(a -> a.getMetadata().getName().equals(o.getMetadata().getName()))));
+        AdmissionCache cache =
+                io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> java.util.Arrays.stream(objects)
+                        .allMatch(o -> o instanceof AppServiceEnvironment
+                                ? cache.environment(ns, o.getMetadata().getName())
+                                        .isPresent()
+                                : o instanceof IsolatedPlan
+                                        ? cache.plan(ns, o.getMetadata().getName())
+                                                .isPresent()
+                                        : cache.apps(ns).stream()
+                                                .anyMatch(a -> a.getMetadata()
+                                                        .getName()
+                                                        .equals(o.getMetadata().getName()))));
     }
 
     @Test
@@ -170,9 +237,12 @@ class ValidatingWebhookTest {
         Answer answer = create(plan(ns, "web-plan", "ase1", InstanceSize.I1, 30));
         assertThat(answer.allowed()).isFalse();
         assertThat(answer.code()).isEqualTo(422);
-        assertThat(answer.message()).isEqualTo("IsolatedPlan " + ns + "/web-plan: spec.instances 30 would bring AppServiceEnvironment "
-                + ns + "/ase1 to 210 instances (limit 200; 180 used by 7 other plans)");
-        assertThat(create(plan(ns, "small", "ase1", InstanceSize.I1, 20)).allowed()).as("exactly 200 fits").isTrue();
+        assertThat(answer.message())
+                .isEqualTo("IsolatedPlan " + ns + "/web-plan: spec.instances 30 would bring AppServiceEnvironment " + ns
+                        + "/ase1 to 210 instances (limit 200; 180 used by 7 other plans)");
+        assertThat(create(plan(ns, "small", "ase1", InstanceSize.I1, 20)).allowed())
+                .as("exactly 200 fits")
+                .isTrue();
     }
 
     @Test
@@ -182,12 +252,33 @@ class ValidatingWebhookTest {
         exists(ase, plan(ns, "a", "ase1", InstanceSize.I1, 30), plan(ns, "b", "ase1", InstanceSize.I1, 10));
         String scale = """
                 {"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"b","namespace":"%s"},"spec":{"replicas":25}}""".formatted(ns);
-        Answer denied = post(review("u1", "UPDATE", "isolatedplans", "scale", "Scale", ns, "b", JSON.unmarshal(scale, java.util.Map.class), null));
+        Answer denied = post(review(
+                "u1",
+                "UPDATE",
+                "isolatedplans",
+                "scale",
+                "Scale",
+                ns,
+                "b",
+                JSON.unmarshal(scale, java.util.Map.class),
+                null));
         assertThat(denied.allowed()).isFalse();
-        assertThat(denied.message()).isEqualTo("IsolatedPlan " + ns + "/b: spec.instances 25 would bring AppServiceEnvironment " + ns
-                + "/ase1 to 55 instances (limit 50; 30 used by 1 other plan)");
+        assertThat(denied.message())
+                .isEqualTo("IsolatedPlan " + ns + "/b: spec.instances 25 would bring AppServiceEnvironment " + ns
+                        + "/ase1 to 55 instances (limit 50; 30 used by 1 other plan)");
         String fits = scale.replace("\"replicas\":25", "\"replicas\":20");
-        assertThat(post(review("u2", "UPDATE", "isolatedplans", "scale", "Scale", ns, "b", JSON.unmarshal(fits, java.util.Map.class), null)).allowed()).isTrue();
+        assertThat(post(review(
+                                "u2",
+                                "UPDATE",
+                                "isolatedplans",
+                                "scale",
+                                "Scale",
+                                ns,
+                                "b",
+                                JSON.unmarshal(fits, java.util.Map.class),
+                                null))
+                        .allowed())
+                .isTrue();
     }
 
     @Test
@@ -204,8 +295,9 @@ class ValidatingWebhookTest {
     void warnsWhenThePlansEnvironmentDoesNotExistYet() throws Exception {
         Answer answer = create(plan(ns, "early", "later", InstanceSize.I1, 2));
         assertThat(answer.allowed()).isTrue();
-        assertThat(answer.warnings()).containsExactly("IsolatedPlan " + ns + "/early: spec.environmentName AppServiceEnvironment " + ns
-                + "/later does not exist yet; the plan waits for it (EnvironmentNotFound)");
+        assertThat(answer.warnings())
+                .containsExactly("IsolatedPlan " + ns + "/early: spec.environmentName AppServiceEnvironment " + ns
+                        + "/later does not exist yet; the plan waits for it (EnvironmentNotFound)");
     }
 
     @Test
@@ -216,7 +308,10 @@ class ValidatingWebhookTest {
         lowered.getSpec().setMaxInstances(80);
         Answer answer = update(lowered, ase);
         assertThat(answer.allowed()).isFalse();
-        assertThat(answer.message()).isEqualTo("AppServiceEnvironment " + ns + "/ase1: spec.maxInstances 80 is below the 100 instances its 2 plans use: scale them in first");
+        assertThat(answer.message())
+                .isEqualTo(
+                        "AppServiceEnvironment " + ns
+                                + "/ase1: spec.maxInstances 80 is below the 100 instances its 2 plans use: scale them in first");
     }
 
     @Test
@@ -226,8 +321,9 @@ class ValidatingWebhookTest {
         assertThat(update(v1, v2).message()).contains("spec.version is immutable (V2 → V1)");
         IsolatedPlan plan = plan(ns, "p", "ase1", InstanceSize.I1, 1);
         IsolatedPlan moved = plan(ns, "p", "ase2", InstanceSize.I1, 1);
-        assertThat(update(moved, plan).message()).isEqualTo("IsolatedPlan " + ns + "/p: spec.environmentName is immutable ('ase1' → 'ase2'): "
-                + "create a new plan in the other environment");
+        assertThat(update(moved, plan).message())
+                .isEqualTo("IsolatedPlan " + ns + "/p: spec.environmentName is immutable ('ase1' → 'ase2'): "
+                        + "create a new plan in the other environment");
     }
 
     @Test
@@ -236,17 +332,23 @@ class ValidatingWebhookTest {
         assertThat(create(v1Environment("ase55", 5, 50)).allowed()).isTrue();
         Answer over = create(v1Environment("ase56", 6, 50));
         assertThat(over.allowed()).isFalse();
-        assertThat(over.message()).isEqualTo("AppServiceEnvironment " + ns + "/ase56: spec 6 front ends + 50 workers in pools = 56 hosts (limit 55 for a V1 environment)");
+        assertThat(over.message())
+                .isEqualTo("AppServiceEnvironment " + ns
+                        + "/ase56: spec 6 front ends + 50 workers in pools = 56 hosts (limit 55 for a V1 environment)");
 
         exists(v1Environment("v1", 2, 8), v1Plan("first", "v1", 5));
         Answer tooBig = create(v1Plan("second", "v1", 5));
         assertThat(tooBig.allowed()).isFalse();
-        assertThat(tooBig.message()).isEqualTo("IsolatedPlan " + ns + "/second: spec.instances 5: scale out worker pool 'small' of AppServiceEnvironment "
-                + ns + "/v1 first: it has 3 free workers, the plan asks for 5");
+        assertThat(tooBig.message())
+                .isEqualTo("IsolatedPlan " + ns
+                        + "/second: spec.instances 5: scale out worker pool 'small' of AppServiceEnvironment " + ns
+                        + "/v1 first: it has 3 free workers, the plan asks for 5");
         IsolatedPlan unknownPool = v1Plan("third", "v1", 1);
         unknownPool.getSpec().setWorkerPool("large");
-        assertThat(create(unknownPool).message()).isEqualTo("IsolatedPlan " + ns + "/third: spec.workerPool 'large' is not a worker pool of AppServiceEnvironment "
-                + ns + "/v1 (pools: small)");
+        assertThat(create(unknownPool).message())
+                .isEqualTo("IsolatedPlan " + ns
+                        + "/third: spec.workerPool 'large' is not a worker pool of AppServiceEnvironment " + ns
+                        + "/v1 (pools: small)");
     }
 
     @Test
@@ -256,21 +358,26 @@ class ValidatingWebhookTest {
         IsolatedPlan second = v1Plan("second", "v1", 3);
         exists(ase, first, second);
         IsolatedPlan grown = v1Plan("second", "v1", 6);
-        assertThat(update(grown, second).message()).contains("scale out worker pool 'small' of AppServiceEnvironment " + ns
-                + "/v1 first: it has 3 free workers, the plan asks for 6");
+        assertThat(update(grown, second).message())
+                .contains("scale out worker pool 'small' of AppServiceEnvironment " + ns
+                        + "/v1 first: it has 3 free workers, the plan asks for 6");
 
         AppServiceEnvironment shrunk = v1Environment("v1", 2, 7);
-        assertThat(update(shrunk, ase).message()).isEqualTo("AppServiceEnvironment " + ns + "/v1: spec.workerPools[0].count 7 is below the 8 workers "
-                + "plans use in pool 'small': scale those plans in first");
+        assertThat(update(shrunk, ase).message())
+                .isEqualTo("AppServiceEnvironment " + ns + "/v1: spec.workerPools[0].count 7 is below the 8 workers "
+                        + "plans use in pool 'small': scale those plans in first");
         AppServiceEnvironment scaledOut = v1Environment("v1", 2, 11);
         assertThat(update(scaledOut, ase).allowed()).isTrue();
         // Again on a conflict with the operator's own status write on the new environment.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             try {
-                client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("v1").edit(a -> {
-                    a.getSpec().getWorkerPools().get(0).setCount(11);
-                    return a;
-                });
+                client.resources(AppServiceEnvironment.class)
+                        .inNamespace(ns)
+                        .withName("v1")
+                        .edit(a -> {
+                            a.getSpec().getWorkerPools().get(0).setCount(11);
+                            return a;
+                        });
                 return true;
             } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
                 if (e.getCode() == 409) {
@@ -279,43 +386,66 @@ class ValidatingWebhookTest {
                 throw e;
             }
         });
-        AdmissionCache cache = io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get();
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.environment(ns, "v1").orElseThrow().getSpec().getWorkerPools().get(0).getCount() == 11);
+        AdmissionCache cache =
+                io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.environment(ns, "v1")
+                                .orElseThrow()
+                                .getSpec()
+                                .getWorkerPools()
+                                .get(0)
+                                .getCount()
+                        == 11);
         assertThat(update(grown, second).allowed()).isTrue();
     }
 
     @Test
     void rejectsV1AndV2FieldMixUps() throws Exception {
         AppServiceEnvironment v2WithPools = environment(ns, "v2p");
-        v2WithPools.getSpec().setWorkerPools(List.of(v1Environment("x", 2, 1).getSpec().getWorkerPools().get(0)));
-        assertThat(create(v2WithPools).message()).isEqualTo("AppServiceEnvironment " + ns + "/v2p: spec.workerPools is for V1 environments only: V2 plans get their own workers");
+        v2WithPools
+                .getSpec()
+                .setWorkerPools(List.of(
+                        v1Environment("x", 2, 1).getSpec().getWorkerPools().get(0)));
+        assertThat(create(v2WithPools).message())
+                .isEqualTo("AppServiceEnvironment " + ns
+                        + "/v2p: spec.workerPools is for V1 environments only: V2 plans get their own workers");
 
         AppServiceEnvironment v2WithCount = environment(ns, "v2c");
         FrontEndSettings fe = new FrontEndSettings();
         fe.setCount(3);
         v2WithCount.getSpec().setFrontEnd(fe);
-        assertThat(create(v2WithCount).message()).startsWith("AppServiceEnvironment " + ns + "/v2c: spec.frontEnd.count is for V1 environments only");
+        assertThat(create(v2WithCount).message())
+                .startsWith("AppServiceEnvironment " + ns + "/v2c: spec.frontEnd.count is for V1 environments only");
 
         AppServiceEnvironment v1WithoutCount = v1Environment("v1n", 2, 1);
         v1WithoutCount.getSpec().getFrontEnd().setCount(null);
-        assertThat(create(v1WithoutCount).message()).isEqualTo("AppServiceEnvironment " + ns + "/v1n: spec.frontEnd.count is required for a V1 environment (at least 2)");
+        assertThat(create(v1WithoutCount).message())
+                .isEqualTo("AppServiceEnvironment " + ns
+                        + "/v1n: spec.frontEnd.count is required for a V1 environment (at least 2)");
 
         AppServiceEnvironment v1WithV2Fields = v1Environment("v1x", 2, 1);
         v1WithV2Fields.getSpec().getFrontEnd().setScaleFactor(10);
         v1WithV2Fields.getSpec().setMaxInstances(100);
         Answer answer = create(v1WithV2Fields);
         assertThat(answer.allowed()).isTrue();
-        assertThat(answer.warnings()).containsExactly(
-                "AppServiceEnvironment " + ns + "/v1x: spec.frontEnd.scaleFactor is ignored for a V1 environment: its front ends are counted by hand (spec.frontEnd.count)",
-                "AppServiceEnvironment " + ns + "/v1x: spec.maxInstances is ignored for a V1 environment: it holds at most 55 hosts");
+        assertThat(answer.warnings())
+                .containsExactly(
+                        "AppServiceEnvironment " + ns
+                                + "/v1x: spec.frontEnd.scaleFactor is ignored for a V1 environment: its front ends are counted by hand (spec.frontEnd.count)",
+                        "AppServiceEnvironment " + ns
+                                + "/v1x: spec.maxInstances is ignored for a V1 environment: it holds at most 55 hosts");
 
         exists(environment(ns, "v2"));
         IsolatedPlan v2PlanWithPool = plan(ns, "pp", "v2", InstanceSize.I1, 1);
         v2PlanWithPool.getSpec().setWorkerPool("small");
-        assertThat(create(v2PlanWithPool).message()).isEqualTo("IsolatedPlan " + ns + "/pp: spec.workerPool is for V1 environments only: AppServiceEnvironment " + ns + "/v2 is V2");
+        assertThat(create(v2PlanWithPool).message())
+                .isEqualTo("IsolatedPlan " + ns
+                        + "/pp: spec.workerPool is for V1 environments only: AppServiceEnvironment " + ns
+                        + "/v2 is V2");
         exists(v1Environment("v1", 2, 4));
         assertThat(create(plan(ns, "nopool", "v1", InstanceSize.I1, 1)).message())
-                .isEqualTo("IsolatedPlan " + ns + "/nopool: spec.workerPool is required: AppServiceEnvironment " + ns + "/v1 is V1, so the plan runs in one of its worker pools (small)");
+                .isEqualTo("IsolatedPlan " + ns + "/nopool: spec.workerPool is required: AppServiceEnvironment " + ns
+                        + "/v1 is V1, so the plan runs in one of its worker pools (small)");
     }
 
     @Test
@@ -332,8 +462,12 @@ class ValidatingWebhookTest {
         ase.getSpec().setNetworkSecurityGroup(nsg);
         Answer answer = create(ase);
         assertThat(answer.allowed()).isTrue();
-        assertThat(answer.warnings()).singleElement().asString()
-                .startsWith("AppServiceEnvironment " + ns + "/locked: spec.networkSecurityGroup inbound rule 'deny-all' (priority 100) denies VIP port 454");
+        assertThat(answer.warnings())
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "AppServiceEnvironment " + ns
+                                + "/locked: spec.networkSecurityGroup inbound rule 'deny-all' (priority 100) denies VIP port 454");
     }
 
     /** Subnets are exclusive per virtual network, across namespaces, checked against the webhook's cache (indexed by virtual network). */
@@ -344,8 +478,10 @@ class ValidatingWebhookTest {
         elsewhere.getSpec().getVirtualNetwork().setName(vnet);
         elsewhere.getSpec().getVirtualNetwork().setSubnet("10.60.0.0/16");
         client.resource(elsewhere).create();
-        AdmissionCache cache = io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get();
-        await().atMost(Duration.ofSeconds(10)).until(() -> cache.environmentsInVirtualNetwork(vnet).size() == 1);
+        AdmissionCache cache =
+                io.quarkus.arc.Arc.container().instance(AdmissionCache.class).get();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> cache.environmentsInVirtualNetwork(vnet).size() == 1);
 
         AppServiceEnvironment ase = environment(ns, "ase1");
         ase.getSpec().getVirtualNetwork().setName(vnet);
@@ -353,9 +489,11 @@ class ValidatingWebhookTest {
         Answer refused = create(ase);
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.code()).isEqualTo(422);
-        assertThat(refused.message()).isEqualTo("AppServiceEnvironment " + ns + "/ase1: spec.virtualNetwork.subnet 10.60.4.0/24 overlaps subnet "
-                + "10.60.0.0/16 of AppServiceEnvironment " + ns + "-b/ase-b in virtual network " + vnet
-                + "; an ASE's subnet is its own: choose a subnet outside it");
+        assertThat(refused.message())
+                .isEqualTo("AppServiceEnvironment " + ns
+                        + "/ase1: spec.virtualNetwork.subnet 10.60.4.0/24 overlaps subnet "
+                        + "10.60.0.0/16 of AppServiceEnvironment " + ns + "-b/ase-b in virtual network " + vnet
+                        + "; an ASE's subnet is its own: choose a subnet outside it");
 
         ase.getSpec().getVirtualNetwork().setSubnet("10.61.0.0/24");
         assertThat(create(ase).allowed()).isTrue();
@@ -364,9 +502,13 @@ class ValidatingWebhookTest {
         moved.getSpec().getVirtualNetwork().setName(vnet);
         moved.getSpec().getVirtualNetwork().setSubnet("10.60.0.0/20");
         Answer update = update(moved, ase);
-        assertThat(update.allowed()).as("moving into another environment's subnet").isFalse();
-        assertThat(update.message()).contains("spec.virtualNetwork.subnet 10.60.0.0/20 overlaps subnet 10.60.0.0/16 of AppServiceEnvironment "
-                + ns + "-b/ase-b");
+        assertThat(update.allowed())
+                .as("moving into another environment's subnet")
+                .isFalse();
+        assertThat(update.message())
+                .contains(
+                        "spec.virtualNetwork.subnet 10.60.0.0/20 overlaps subnet 10.60.0.0/16 of AppServiceEnvironment "
+                                + ns + "-b/ase-b");
     }
 
     @Test
@@ -375,7 +517,10 @@ class ValidatingWebhookTest {
         bad.getSpec().getVirtualNetwork().setSubnet("10.0.0.0/33");
         Answer answer = create(bad);
         assertThat(answer.allowed()).isFalse();
-        assertThat(answer.message()).isEqualTo("AppServiceEnvironment " + ns + "/bad: spec.virtualNetwork.subnet '10.0.0.0/33' is not a valid CIDR: the prefix length must be 0 to 32");
+        assertThat(answer.message())
+                .isEqualTo(
+                        "AppServiceEnvironment " + ns
+                                + "/bad: spec.virtualNetwork.subnet '10.0.0.0/33' is not a valid CIDR: the prefix length must be 0 to 32");
     }
 
     @Test
@@ -388,7 +533,9 @@ class ValidatingWebhookTest {
         bad.getSpec().setFrontEnd(frontEnd);
         Answer answer = create(bad);
         assertThat(answer.allowed()).isFalse();
-        assertThat(answer.message()).contains("AppServiceEnvironment " + ns + "/fe: spec.frontEnd.maxRequestBodySize must be a non-negative quantity")
+        assertThat(answer.message())
+                .contains("AppServiceEnvironment " + ns
+                        + "/fe: spec.frontEnd.maxRequestBodySize must be a non-negative quantity")
                 .contains("spec.frontEnd.requestTimeout must be between 1s and 1h, got '2h'")
                 .contains("spec.frontEnd.trustedProxies[0]");
 
@@ -405,20 +552,30 @@ class ValidatingWebhookTest {
     void deniesAccessRestrictionsThatAreInvalidNamingTheField() throws Exception {
         var app = webApp(ns, "guarded", "web", 8080);
         var rules = new java.util.ArrayList<dev.appservice.operator.api.AccessRestriction>();
-        rules.add(dev.appservice.operator.testing.Fixtures.accessRestriction("office", 100, dev.appservice.operator.api.RuleAccess.Allow, "10.0.0.0/8"));
-        rules.add(dev.appservice.operator.testing.Fixtures.accessRestriction("typo", 100, dev.appservice.operator.api.RuleAccess.Allow, "10.0.0.0/33"));
+        rules.add(dev.appservice.operator.testing.Fixtures.accessRestriction(
+                "office", 100, dev.appservice.operator.api.RuleAccess.Allow, "10.0.0.0/8"));
+        rules.add(dev.appservice.operator.testing.Fixtures.accessRestriction(
+                "typo", 100, dev.appservice.operator.api.RuleAccess.Allow, "10.0.0.0/33"));
         app.getSpec().setAccessRestrictions(rules);
         Answer answer = create(app);
         assertThat(answer.allowed()).isFalse();
-        assertThat(answer.message()).contains("WebApp " + ns + "/guarded: spec.accessRestrictions[1].priority 100 is already the priority of spec.accessRestrictions[0]")
+        assertThat(answer.message())
+                .contains(
+                        "WebApp " + ns
+                                + "/guarded: spec.accessRestrictions[1].priority 100 is already the priority of spec.accessRestrictions[0]")
                 .contains("spec.accessRestrictions[1].ipAddress '10.0.0.0/33' is not a valid CIDR");
 
         var many = new java.util.ArrayList<dev.appservice.operator.api.AccessRestriction>();
         for (int i = 0; i < 513; i++) {
-            many.add(dev.appservice.operator.testing.Fixtures.accessRestriction("r" + i, i + 1, dev.appservice.operator.api.RuleAccess.Allow, "10.0." + (i / 256) + "." + (i % 256) + "/32"));
+            many.add(dev.appservice.operator.testing.Fixtures.accessRestriction(
+                    "r" + i,
+                    i + 1,
+                    dev.appservice.operator.api.RuleAccess.Allow,
+                    "10.0." + (i / 256) + "." + (i % 256) + "/32"));
         }
         app.getSpec().setAccessRestrictions(many);
-        assertThat(create(app).message()).contains("spec.accessRestrictions may hold at most 512 rules (App Service's limit), got 513");
+        assertThat(create(app).message())
+                .contains("spec.accessRestrictions may hold at most 512 rules (App Service's limit), got 513");
     }
 
     @Test
@@ -434,10 +591,16 @@ class ValidatingWebhookTest {
         app.getSpec().setTls(tls);
         Answer answer = create(app);
         assertThat(answer.allowed()).isFalse();
-        assertThat(answer.message()).contains("WebApp " + ns + "/secured: spec.tls.secretName must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got 'Shop_TLS'")
-                .contains("spec.tls.issuerRef.name must be a DNS subdomain").contains("got 'lets encrypt'")
-                .contains("spec.tls.issuerRef.kind must be a Kind such as Issuer or ClusterIssuer").contains("at most 63 characters), got 'cluster-issuer'")
-                .contains("spec.tls.issuerRef.group must be a DNS subdomain").contains("got 'Cert Manager'")
+        assertThat(answer.message())
+                .contains(
+                        "WebApp " + ns
+                                + "/secured: spec.tls.secretName must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got 'Shop_TLS'")
+                .contains("spec.tls.issuerRef.name must be a DNS subdomain")
+                .contains("got 'lets encrypt'")
+                .contains("spec.tls.issuerRef.kind must be a Kind such as Issuer or ClusterIssuer")
+                .contains("at most 63 characters), got 'cluster-issuer'")
+                .contains("spec.tls.issuerRef.group must be a DNS subdomain")
+                .contains("got 'Cert Manager'")
                 .contains("spec.tls.issuerRef needs spec.hostNames");
     }
 
@@ -452,25 +615,35 @@ class ValidatingWebhookTest {
         issuer.setKind("ClusterIssuer");
         tls.setIssuerRef(issuer);
         app.getSpec().setTls(tls);
-        // The webhook asks the API server in the background (it never blocks its event loop): its answer follows within seconds.
+        // The webhook asks the API server in the background (it never blocks its event loop): its answer follows within
+        // seconds.
         Answer refused = await().atMost(Duration.ofSeconds(30)).until(() -> create(app), a -> !a.allowed());
-        assertThat(refused.message()).contains("WebApp " + ns + "/issued: spec.tls.issuerRef names a cert-manager issuer, but cert-manager is not installed");
+        assertThat(refused.message())
+                .contains("WebApp " + ns
+                        + "/issued: spec.tls.issuerRef names a cert-manager issuer, but cert-manager is not installed");
 
         var crd = dev.appservice.operator.webapp.CertManagerCrd.definition();
         client.resource(crd).create();
         try {
-            await("cert-manager installed").atMost(Duration.ofSeconds(30)).until(() -> create(app).allowed());
+            await("cert-manager installed")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> create(app).allowed());
             tls.setIssuerRef(null);
         } finally {
             client.resource(crd).delete();
         }
-        assertThat(create(app).allowed()).as("a Secret of one's own needs no cert-manager").isTrue();
+        assertThat(create(app).allowed())
+                .as("a Secret of one's own needs no cert-manager")
+                .isTrue();
     }
 
-
-    static dev.appservice.operator.api.WebApp webApp(String namespace, String name, String plan, int port, String... hostNames) {
+    static dev.appservice.operator.api.WebApp webApp(
+            String namespace, String name, String plan, int port, String... hostNames) {
         var app = new dev.appservice.operator.api.WebApp();
-        app.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        app.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withNamespace(namespace)
+                .withName(name)
+                .build());
         var spec = new dev.appservice.operator.api.WebAppSpec();
         spec.setPlanName(plan);
         spec.setImage("registry.example/" + name + ":1");
@@ -498,12 +671,17 @@ class ValidatingWebhookTest {
                 List<String> messages = new java.util.ArrayList<>(answer.warnings());
                 if (!answer.allowed()) {
                     refused++;
-                    assertThat(answer.message()).as("case " + i).matches("^(AppServiceEnvironment|IsolatedPlan|WebApp) [^\\n]*: \\S[^\\n]*");
+                    assertThat(answer.message())
+                            .as("case " + i)
+                            .matches("^(AppServiceEnvironment|IsolatedPlan|WebApp) [^\\n]*: \\S[^\\n]*");
                     messages.add(answer.message());
                 }
                 for (String message : messages) {
-                    assertThat(message.chars().filter(ch -> ch < 0x20 || ch == 0x7f || ch == 0x2028 || ch == 0x2029).count())
-                            .as("case " + i + ": " + message).isZero();
+                    assertThat(message.chars()
+                                    .filter(ch -> ch < 0x20 || ch == 0x7f || ch == 0x2028 || ch == 0x2029)
+                                    .count())
+                            .as("case " + i + ": " + message)
+                            .isZero();
                 }
             }
         }
@@ -512,23 +690,38 @@ class ValidatingWebhookTest {
 
     @Test
     void appsOfOnePlanNeedDistinctPortsAndHostNamesAreServedOnce() throws Exception {
-        exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I1, 1), plan(ns, "api", "ase1", InstanceSize.I1, 1));
+        exists(
+                environment(ns, "ase1"),
+                plan(ns, "web", "ase1", InstanceSize.I1, 1),
+                plan(ns, "api", "ase1", InstanceSize.I1, 1));
         exists(webApp(ns, "shop", "web", 8080, "www.contoso.com"));
-        assertThat(create(webApp(ns, "blog", "web", 8080)).message()).isEqualTo("WebApp " + ns + "/blog: spec.port 8080 is already used by WebApp "
-                + ns + "/shop on IsolatedPlan " + ns + "/web; the apps of a plan share its instances and need distinct ports");
+        assertThat(create(webApp(ns, "blog", "web", 8080)).message())
+                .isEqualTo("WebApp " + ns + "/blog: spec.port 8080 is already used by WebApp " + ns
+                        + "/shop on IsolatedPlan " + ns
+                        + "/web; the apps of a plan share its instances and need distinct ports");
         assertThat(create(webApp(ns, "blog", "web", 8081)).allowed()).isTrue();
-        assertThat(create(webApp(ns, "other", "api", 8080)).allowed()).as("another plan's instances").isTrue();
-        assertThat(create(webApp(ns, "copycat", "api", 9000, "www.contoso.com")).message()).isEqualTo("WebApp " + ns
-                + "/copycat: spec.hostNames[0] 'www.contoso.com' is already served for WebApp " + ns + "/shop by AppServiceEnvironment " + ns
-                + "/ase1 (host names are unique in an environment; the app created first keeps one)");
+        assertThat(create(webApp(ns, "other", "api", 8080)).allowed())
+                .as("another plan's instances")
+                .isTrue();
+        assertThat(create(webApp(ns, "copycat", "api", 9000, "www.contoso.com")).message())
+                .isEqualTo("WebApp " + ns
+                        + "/copycat: spec.hostNames[0] 'www.contoso.com' is already served for WebApp " + ns
+                        + "/shop by AppServiceEnvironment " + ns
+                        + "/ase1 (host names are unique in an environment; the app created first keeps one)");
         var moved = webApp(ns, "shop", "api", 8080, "www.contoso.com");
-        assertThat(update(moved, webApp(ns, "shop", "web", 8080, "www.contoso.com")).message())
-                .isEqualTo("WebApp " + ns + "/shop: spec.planName is immutable ('web' → 'api'): create the app again on the other plan");
+        assertThat(update(moved, webApp(ns, "shop", "web", 8080, "www.contoso.com"))
+                        .message())
+                .isEqualTo("WebApp " + ns
+                        + "/shop: spec.planName is immutable ('web' → 'api'): create the app again on the other plan");
         Answer early = create(webApp(ns, "early", "later", 8080));
         assertThat(early.allowed()).isTrue();
-        assertThat(early.warnings()).containsExactly("WebApp " + ns + "/early: spec.planName IsolatedPlan " + ns + "/later does not exist yet; the app waits for it (PlanNotFound)");
-        assertThat(create(webApp(ns, "bad-host", "web", 7000, "Not_A_Host")).message()).isEqualTo("WebApp " + ns
-                + "/bad-host: spec.hostNames[0] must be a lowercase DNS name such as www.contoso.com, got 'Not_A_Host'");
+        assertThat(early.warnings())
+                .containsExactly("WebApp " + ns + "/early: spec.planName IsolatedPlan " + ns
+                        + "/later does not exist yet; the app waits for it (PlanNotFound)");
+        assertThat(create(webApp(ns, "bad-host", "web", 7000, "Not_A_Host")).message())
+                .isEqualTo(
+                        "WebApp " + ns
+                                + "/bad-host: spec.hostNames[0] must be a lowercase DNS name such as www.contoso.com, got 'Not_A_Host'");
     }
 
     static dev.appservice.operator.api.DeploymentSlot slot(String name, Integer trafficPercent) {
@@ -549,35 +742,54 @@ class ValidatingWebhookTest {
         exists(fine);
 
         var many = webApp(ns, "many", "web", 8081);
-        many.getSpec().setSlots(java.util.stream.IntStream.range(0, 21).mapToObj(i -> slot("s" + i, null)).toList());
-        assertThat(create(many).message()).contains("WebApp " + ns + "/many: spec.slots may have at most 20 slots, got 21");
+        many.getSpec()
+                .setSlots(java.util.stream.IntStream.range(0, 21)
+                        .mapToObj(i -> slot("s" + i, null))
+                        .toList());
+        assertThat(create(many).message())
+                .contains("WebApp " + ns + "/many: spec.slots may have at most 20 slots, got 21");
 
         var bad = webApp(ns, "bad", "web", 8082);
-        bad.getSpec().setSlots(List.of(slot("Not_A_Label", null), slot("production", null), slot("self", null), slot("x".repeat(60), null),
-                slot("half", 60), slot("more", 50)));
+        bad.getSpec()
+                .setSlots(List.of(
+                        slot("Not_A_Label", null),
+                        slot("production", null),
+                        slot("self", null),
+                        slot("x".repeat(60), null),
+                        slot("half", 60),
+                        slot("more", 50)));
         bad.getSpec().setProduction("nonesuch");
         Answer answer = create(bad);
         assertThat(answer.allowed()).isFalse();
         assertThat(answer.message())
-                .contains("WebApp " + ns + "/bad: spec.slots[0].name must be a DNS label (lowercase letters, digits and '-', at most 63 characters), got 'Not_A_Label'")
+                .contains(
+                        "WebApp " + ns
+                                + "/bad: spec.slots[0].name must be a DNS label (lowercase letters, digits and '-', at most 63 characters), got 'Not_A_Label'")
                 .contains("spec.slots[1].name 'production' is reserved for the app's production deployment")
                 .contains("spec.slots[2].name 'self' is reserved")
-                .contains("spec.slots[3].name makes the slot's host name label 'bad-" + "x".repeat(60) + "' 64 characters long (at most 63)")
-                .contains("spec.slots[*].trafficPercent add up to 110; the slots may take at most 100 percent of production traffic in total")
+                .contains("spec.slots[3].name makes the slot's host name label 'bad-" + "x".repeat(60)
+                        + "' 64 characters long (at most 63)")
+                .contains(
+                        "spec.slots[*].trafficPercent add up to 110; the slots may take at most 100 percent of production traffic in total")
                 .contains("spec.production must be 'production' or the name of one of spec.slots, got 'nonesuch'");
 
         // A slot's host name may not be another app's: under the dnsSuffix, names are the apps' and their slots' own.
-        assertThat(create(webApp(ns, "copy", "web", 8083, "shop-staging.ase1.p.appservice.local")).message())
-                .contains("spec.hostNames[0] 'shop-staging.ase1.p.appservice.local' is under the environment's dnsSuffix")
+        assertThat(create(webApp(ns, "copy", "web", 8083, "shop-staging.ase1.p.appservice.local"))
+                        .message())
+                .contains(
+                        "spec.hostNames[0] 'shop-staging.ase1.p.appservice.local' is under the environment's dnsSuffix")
                 .contains("reserved for the default names of apps and their slots");
         // Nor another app's default name a slot's, in either order.
         exists(webApp(ns, "api-v2", "web", 8084));
         var api = webApp(ns, "api", "web", 8085);
         api.getSpec().setSlots(List.of(slot("v2", null)));
-        assertThat(create(api).message()).isEqualTo("WebApp " + ns + "/api: spec.slots[0].name 'api-v2.ase1.p.appservice.local' is the default"
-                + " host name of WebApp " + ns + "/api-v2 in AppServiceEnvironment " + ns + "/ase1");
-        assertThat(create(webApp(ns, "shop-staging", "web", 8086)).message()).isEqualTo("WebApp " + ns + "/shop-staging: metadata.name makes"
-                + " the default host name 'shop-staging.ase1.p.appservice.local', which is the host name of slot 'staging' of WebApp " + ns + "/shop");
+        assertThat(create(api).message())
+                .isEqualTo("WebApp " + ns + "/api: spec.slots[0].name 'api-v2.ase1.p.appservice.local' is the default"
+                        + " host name of WebApp " + ns + "/api-v2 in AppServiceEnvironment " + ns + "/ase1");
+        assertThat(create(webApp(ns, "shop-staging", "web", 8086)).message())
+                .isEqualTo("WebApp " + ns + "/shop-staging: metadata.name makes"
+                        + " the default host name 'shop-staging.ase1.p.appservice.local', which is the host name of slot 'staging' of WebApp "
+                        + ns + "/shop");
     }
 
     @Test
@@ -588,13 +800,19 @@ class ValidatingWebhookTest {
         }
         Answer ninth = create(webApp(ns, "app9", "web", 9000));
         assertThat(ninth.allowed()).isTrue();
-        assertThat(ninth.warnings()).containsExactly("WebApp " + ns + "/app9: spec.planName IsolatedPlan " + ns + "/web runs at most 8 apps on its I1"
-                + " instances and already has 8; this app will not run (PlanCapacityExceeded) until one goes or the plan is scaled up to a larger size");
+        assertThat(ninth.warnings())
+                .containsExactly(
+                        "WebApp " + ns + "/app9: spec.planName IsolatedPlan " + ns
+                                + "/web runs at most 8 apps on its I1"
+                                + " instances and already has 8; this app will not run (PlanCapacityExceeded) until one goes or the plan is scaled up to a larger size");
     }
 
     @Test
     void rejectsWhatIsNotAnAdmissionReview() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint()).POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(endpoint())
+                        .POST(HttpRequest.BodyPublishers.ofString("{not json"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(400);
     }

@@ -29,8 +29,11 @@ class CustomResourceDefinitionsTest {
     @BeforeAll
     static void generate() throws IOException {
         Path out = Files.createTempDirectory("crds");
-        new CRDGenerator().inOutputDir(out.toFile()).forCRDVersions("v1")
-                .customResourceClasses(TYPES.stream().map(c -> c.asSubclass(io.fabric8.kubernetes.client.CustomResource.class))
+        new CRDGenerator()
+                .inOutputDir(out.toFile())
+                .forCRDVersions("v1")
+                .customResourceClasses(TYPES.stream()
+                        .map(c -> c.asSubclass(io.fabric8.kubernetes.client.CustomResource.class))
                         .toArray(Class[]::new))
                 .generate();
         generated = new java.util.TreeMap<>();
@@ -50,18 +53,26 @@ class CustomResourceDefinitionsTest {
 
     @Test
     void committedCrdsMatchTheTypes() throws IOException {
-        assertThat(generated).containsOnlyKeys("appserviceenvironments.appservice.dev.yaml", "isolatedplans.appservice.dev.yaml",
-                "webapps.appservice.dev.yaml");
+        assertThat(generated)
+                .containsOnlyKeys(
+                        "appserviceenvironments.appservice.dev.yaml",
+                        "isolatedplans.appservice.dev.yaml",
+                        "webapps.appservice.dev.yaml");
         for (var e : generated.entrySet()) {
             Path committed = COMMITTED.resolve(e.getKey());
-            assertThat(committed).as("crds/%s is missing: run the update command in this test's comment", e.getKey()).exists();
+            assertThat(committed)
+                    .as("crds/%s is missing: run the update command in this test's comment", e.getKey())
+                    .exists();
             assertThat(Files.readString(committed))
-                    .as("crds/%s is stale: run ./mvnw test -Dtest=CustomResourceDefinitionsTest -Dcrds.update=true", e.getKey())
+                    .as(
+                            "crds/%s is stale: run ./mvnw test -Dtest=CustomResourceDefinitionsTest -Dcrds.update=true",
+                            e.getKey())
                     .isEqualTo(e.getValue());
         }
         try (var files = Files.list(COMMITTED)) {
             assertThat(files.map(f -> f.getFileName().toString()).toList())
-                    .as("crds/ holds only generated CRDs").containsExactlyInAnyOrderElementsOf(generated.keySet());
+                    .as("crds/ holds only generated CRDs")
+                    .containsExactlyInAnyOrderElementsOf(generated.keySet());
         }
     }
 
@@ -74,24 +85,45 @@ class CustomResourceDefinitionsTest {
         CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
         assertThat(v.getName()).isEqualTo("v1alpha1");
         assertThat(v.getSubresources().getStatus()).isNotNull();
-        assertThat(v.getAdditionalPrinterColumns()).extracting(c -> c.getName())
+        assertThat(v.getAdditionalPrinterColumns())
+                .extracting(c -> c.getName())
                 .containsExactly("Version", "Load Balancer", "Front Ends", "Instances", "Ready", "Age");
-        JSONSchemaProps spec = v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+        JSONSchemaProps spec =
+                v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
         assertThat(spec.getRequired()).contains("virtualNetwork");
-        assertThat(spec.getProperties().get("version").getEnum()).extracting(Object::toString).containsExactly("\"V1\"", "\"V2\"");
+        assertThat(spec.getProperties().get("version").getEnum())
+                .extracting(Object::toString)
+                .containsExactly("\"V1\"", "\"V2\"");
         assertThat(spec.getProperties().get("maxInstances").getMaximum()).isEqualTo(200.0);
-        assertThat(spec.getProperties().get("frontEnd").getProperties().get("scaleFactor").getMinimum()).isEqualTo(5.0);
-        assertThat(spec.getProperties().get("frontEnd").getProperties().get("scaleFactor").getMaximum()).isEqualTo(15.0);
+        assertThat(spec.getProperties()
+                        .get("frontEnd")
+                        .getProperties()
+                        .get("scaleFactor")
+                        .getMinimum())
+                .isEqualTo(5.0);
+        assertThat(spec.getProperties()
+                        .get("frontEnd")
+                        .getProperties()
+                        .get("scaleFactor")
+                        .getMaximum())
+                .isEqualTo(15.0);
         assertThat(spec.getProperties().get("workerPools").getMaxItems()).isEqualTo(3L);
-        assertThat(spec.getProperties().get("virtualNetwork").getProperties().get("subnet").getPattern()).isNotBlank();
+        assertThat(spec.getProperties()
+                        .get("virtualNetwork")
+                        .getProperties()
+                        .get("subnet")
+                        .getPattern())
+                .isNotBlank();
         assertThat(spec.getProperties().get("virtualNetwork").getDescription()).isNotBlank();
         assertThat(spec.getProperties().get("version").getXKubernetesValidations())
                 .anySatisfy(rule -> assertThat(rule.getRule()).isEqualTo("self == oldSelf"));
         // Per-object V1/V2 rules are CEL rules on the spec, checked by the API server itself.
-        assertThat(spec.getXKubernetesValidations()).extracting(r -> r.getMessage()).contains(
-                "spec.frontEnd.count is required for a V1 environment",
-                "spec.workerPools needs at least one pool for a V1 environment",
-                "spec.workerPools is for V1 environments only");
+        assertThat(spec.getXKubernetesValidations())
+                .extracting(r -> r.getMessage())
+                .contains(
+                        "spec.frontEnd.count is required for a V1 environment",
+                        "spec.workerPools needs at least one pool for a V1 environment",
+                        "spec.workerPools is for V1 environments only");
     }
 
     @Test
@@ -103,14 +135,17 @@ class CustomResourceDefinitionsTest {
         assertThat(v.getSubresources().getScale().getSpecReplicasPath()).isEqualTo(".spec.instances");
         assertThat(v.getSubresources().getScale().getStatusReplicasPath()).isEqualTo(".status.instances");
         assertThat(v.getSubresources().getScale().getLabelSelectorPath()).isEqualTo(".status.selector");
-        assertThat(v.getAdditionalPrinterColumns()).extracting(c -> c.getName())
+        assertThat(v.getAdditionalPrinterColumns())
+                .extracting(c -> c.getName())
                 .containsExactly("Environment", "Size", "Instances", "Ready Instances", "Ready", "Age");
-        JSONSchemaProps spec = v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+        JSONSchemaProps spec =
+                v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
         assertThat(spec.getProperties().get("instances").getMinimum()).isEqualTo(1.0);
         assertThat(spec.getProperties().get("instances").getMaximum()).isEqualTo(100.0);
         assertThat(spec.getRequired()).contains("environmentName");
         assertThat(spec.getProperties().get("environmentName").getXKubernetesValidations())
-                .singleElement().satisfies(rule -> {
+                .singleElement()
+                .satisfies(rule -> {
                     assertThat(rule.getRule()).isEqualTo("self == oldSelf");
                     assertThat(rule.getMessage()).isEqualTo("spec.environmentName is immutable");
                 });
@@ -122,11 +157,16 @@ class CustomResourceDefinitionsTest {
      */
     private static String withDeclaredColumnOrder(String yaml) {
         CustomResourceDefinition crd = Serialization.unmarshal(yaml, CustomResourceDefinition.class);
-        Class<?> type = TYPES.stream().filter(t -> t.getSimpleName().equals(crd.getSpec().getNames().getKind())).findFirst().orElseThrow();
+        Class<?> type = TYPES.stream()
+                .filter(t -> t.getSimpleName().equals(crd.getSpec().getNames().getKind()))
+                .findFirst()
+                .orElseThrow();
         List<String> declared = java.util.Arrays.stream(type.getAnnotationsByType(AdditionalPrinterColumn.class))
-                .map(AdditionalPrinterColumn::name).toList();
+                .map(AdditionalPrinterColumn::name)
+                .toList();
         for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
-            version.getAdditionalPrinterColumns().sort(java.util.Comparator.comparing(c -> declared.indexOf(c.getName())));
+            version.getAdditionalPrinterColumns()
+                    .sort(java.util.Comparator.comparing(c -> declared.indexOf(c.getName())));
         }
         return Serialization.asYaml(crd);
     }
@@ -138,12 +178,16 @@ class CustomResourceDefinitionsTest {
         assertThat(crd.getSpec().getNames().getCategories()).containsExactly("appservice");
         CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
         assertThat(v.getSubresources().getStatus()).isNotNull();
-        assertThat(v.getAdditionalPrinterColumns()).extracting(c -> c.getName()).containsExactly("Plan", "Image", "URL", "Ready", "Age");
-        JSONSchemaProps spec = v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+        assertThat(v.getAdditionalPrinterColumns())
+                .extracting(c -> c.getName())
+                .containsExactly("Plan", "Image", "URL", "Ready", "Age");
+        JSONSchemaProps spec =
+                v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
         assertThat(spec.getRequired()).contains("planName", "image");
         assertThat(spec.getProperties().get("port").getMaximum()).isEqualTo(65535.0);
         assertThat(spec.getProperties().get("planName").getXKubernetesValidations())
-                .singleElement().satisfies(rule -> assertThat(rule.getMessage()).isEqualTo("spec.planName is immutable"));
+                .singleElement()
+                .satisfies(rule -> assertThat(rule.getMessage()).isEqualTo("spec.planName is immutable"));
     }
 
     private static CustomResourceDefinition load(String name) {

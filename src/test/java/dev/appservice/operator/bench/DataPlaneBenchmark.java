@@ -38,8 +38,7 @@ public final class DataPlaneBenchmark {
     private static final Pattern PERCENTILE = Pattern.compile("\\s(50|99)%\\s+([0-9.]+)(us|ms|s)");
     private static final Pattern TOTAL = Pattern.compile("([0-9]+) requests in");
 
-    private DataPlaneBenchmark() {
-    }
+    private DataPlaneBenchmark() {}
 
     record Result(String name, double rate, double p50Ms, double p99Ms, long requests, String errors) {
         Result named(String newName) {
@@ -70,21 +69,26 @@ public final class DataPlaneBenchmark {
                 results.add(wrk(https, HOST, seconds, connections, false).named("front end HTTPS, round " + round));
             }
             AppServiceEnvironment plain = sized(Fixtures.environment("contoso", "ase1"), frontEndSize);
-            frontEnd.write(frontEnd.render(topology(plain, List.of("bench")), Map.of("bench", "127.0.0.1:" + APP_PORT)));
+            frontEnd.write(
+                    frontEnd.render(topology(plain, List.of("bench")), Map.of("bench", "127.0.0.1:" + APP_PORT)));
             frontEnd.awaitReloads(1);
             String http = "http://127.0.0.1:" + NginxConfig.HTTP_PORT + "/";
             for (int round = 1; round <= 2; round++) {
                 results.add(wrk(direct, null, seconds, connections, false).named("direct HTTP, round " + round));
                 results.add(wrk(http, HOST, seconds, connections, false).named("front end HTTP, round " + round));
             }
-            System.out.printf("wrk -t2 -c%d -d%ds --latency; app: nginx, 1 worker; front end: %s (%d worker(s))%n", connections, seconds,
-                    frontEndSize, frontEndSize.vCpus());
+            System.out.printf(
+                    "wrk -t2 -c%d -d%ds --latency; app: nginx, 1 worker; front end: %s (%d worker(s))%n",
+                    connections, seconds, frontEndSize, frontEndSize.vCpus());
             System.out.printf("%-30s %12s %9s %9s %s%n", "path", "requests/s", "p50 ms", "p99 ms", "errors");
             for (Result r : results) {
-                System.out.printf("%-30s %12.0f %9.3f %9.3f %s%n", r.name(), r.rate(), r.p50Ms(), r.p99Ms(), r.errors());
+                System.out.printf(
+                        "%-30s %12.0f %9.3f %9.3f %s%n", r.name(), r.rate(), r.p50Ms(), r.p99Ms(), r.errors());
             }
             for (String kind : List.of("HTTPS", "HTTP")) {
-                List<Result> through = results.stream().filter(r -> r.name().startsWith("front end " + kind)).toList();
+                List<Result> through = results.stream()
+                        .filter(r -> r.name().startsWith("front end " + kind))
+                        .toList();
                 List<Result> directRuns = directBefore(results, through);
                 double ratio = 0;
                 double added = 0;
@@ -92,7 +96,9 @@ public final class DataPlaneBenchmark {
                     ratio += through.get(i).rate() / directRuns.get(i).rate() / through.size();
                     added += (through.get(i).p99Ms() - directRuns.get(i).p99Ms()) / through.size();
                 }
-                System.out.printf("front end %s: %.2f of the direct rate, p99 %+.3f ms (mean of the paired rounds)%n", kind, ratio, added);
+                System.out.printf(
+                        "front end %s: %.2f of the direct rate, p99 %+.3f ms (mean of the paired rounds)%n",
+                        kind, ratio, added);
             }
 
             // Apps added and removed under load: one reload every 2 s.
@@ -100,10 +106,19 @@ public final class DataPlaneBenchmark {
             Process keepAliveWrk = wrkProcess(http, HOST, 20, connections, false);
             Thread.sleep(200);
             Process closing = wrkProcess(http, HOST, 20, 8, true);
-            Process browserLike = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Djdk.httpclient.allowRestrictedHeaders=host", "-cp", Path.of("target", "test-classes").toAbsolutePath().toString(),
-                    KeepAliveLoad.class.getName(),
-                    http, HOST, "8", "20").redirectErrorStream(true).start();
+            Process browserLike = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Djdk.httpclient.allowRestrictedHeaders=host",
+                            "-cp",
+                            Path.of("target", "test-classes").toAbsolutePath().toString(),
+                            KeepAliveLoad.class.getName(),
+                            http,
+                            HOST,
+                            "8",
+                            "20")
+                    .redirectErrorStream(true)
+                    .start();
             int changes = 0;
             long end = System.nanoTime() + 18_000_000_000L;
             while (System.nanoTime() < end) {
@@ -123,10 +138,18 @@ public final class DataPlaneBenchmark {
             keepAliveWrk.waitFor();
             closing.waitFor();
             browserLike.waitFor();
-            System.out.printf("%nApps added and removed under load: %d changes, %d reloads in 20 s%n", changes, frontEnd.reloads() - reloadsBefore);
-            System.out.printf("  wrk, %d keep-alive connections:  %d requests, errors: %s%n", connections, keepAlive.requests(), keepAlive.errors());
-            System.out.printf("  wrk, 8 connections, Connection: close:  %d requests, errors: %s%n", perRequest.requests(), perRequest.errors());
-            System.out.printf("  JDK HttpClient, 8 keep-alive connections (resends as browsers do):  %s%n", browser.lines().reduce((a, b) -> b).orElse(""));
+            System.out.printf(
+                    "%nApps added and removed under load: %d changes, %d reloads in 20 s%n",
+                    changes, frontEnd.reloads() - reloadsBefore);
+            System.out.printf(
+                    "  wrk, %d keep-alive connections:  %d requests, errors: %s%n",
+                    connections, keepAlive.requests(), keepAlive.errors());
+            System.out.printf(
+                    "  wrk, 8 connections, Connection: close:  %d requests, errors: %s%n",
+                    perRequest.requests(), perRequest.errors());
+            System.out.printf(
+                    "  JDK HttpClient, 8 keep-alive connections (resends as browsers do):  %s%n",
+                    browser.lines().reduce((a, b) -> b).orElse(""));
         } finally {
             app.destroy();
             app.waitFor();
@@ -152,7 +175,8 @@ public final class DataPlaneBenchmark {
         List<WebApp> apps = new ArrayList<>();
         for (int i = 0; i < appNames.size(); i++) {
             WebApp app = Fixtures.app("contoso", appNames.get(i), "web-plan", 8080 + i);
-            app.getSpec().setHostNames(List.of(appNames.get(i).equals("bench") ? HOST : appNames.get(i) + ".example.com"));
+            app.getSpec()
+                    .setHostNames(List.of(appNames.get(i).equals("bench") ? HOST : appNames.get(i) + ".example.com"));
             apps.add(app);
         }
         return new EnvironmentTopology(ase, List.of(plan), apps);
@@ -180,14 +204,19 @@ public final class DataPlaneBenchmark {
                     }
                 }
                 """.formatted(dir, APP_PORT));
-        Process app = new ProcessBuilder(RunningFrontEnd.NGINX.toString(), "-e", "stderr", "-c", conf.toString(), "-g", "daemon off;")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("app.log").toFile()).start();
+        Process app = new ProcessBuilder(
+                        RunningFrontEnd.NGINX.toString(), "-e", "stderr", "-c", conf.toString(), "-g", "daemon off;")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("app.log").toFile())
+                .start();
         Thread.sleep(500);
         return app;
     }
 
-    static Process wrkProcess(String url, String host, int seconds, int connections, boolean closeEach) throws IOException {
-        List<String> command = new ArrayList<>(List.of("wrk", "-t", "2", "-c", Integer.toString(connections), "-d", seconds + "s", "--latency"));
+    static Process wrkProcess(String url, String host, int seconds, int connections, boolean closeEach)
+            throws IOException {
+        List<String> command = new ArrayList<>(
+                List.of("wrk", "-t", "2", "-c", Integer.toString(connections), "-d", seconds + "s", "--latency"));
         if (host != null) {
             command.addAll(List.of("-H", "Host: " + host));
         }
@@ -198,7 +227,8 @@ public final class DataPlaneBenchmark {
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
-    static Result wrk(String url, String host, int seconds, int connections, boolean closeEach) throws IOException, InterruptedException {
+    static Result wrk(String url, String host, int seconds, int connections, boolean closeEach)
+            throws IOException, InterruptedException {
         Process process = wrkProcess(url, host, seconds, connections, closeEach);
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
@@ -224,8 +254,16 @@ public final class DataPlaneBenchmark {
                 p99 = ms;
             }
         }
-        List<String> errors = out.lines().filter(l -> l.contains("Socket errors") || l.contains("Non-2xx")).map(String::trim).toList();
-        return new Result("", rate.find() ? Double.parseDouble(rate.group(1)) : 0, p50, p99, total.find() ? Long.parseLong(total.group(1)) : 0,
+        List<String> errors = out.lines()
+                .filter(l -> l.contains("Socket errors") || l.contains("Non-2xx"))
+                .map(String::trim)
+                .toList();
+        return new Result(
+                "",
+                rate.find() ? Double.parseDouble(rate.group(1)) : 0,
+                p50,
+                p99,
+                total.find() ? Long.parseLong(total.group(1)) : 0,
                 errors.isEmpty() ? "none" : String.join("; ", errors));
     }
 }

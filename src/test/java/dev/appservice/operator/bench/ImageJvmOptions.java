@@ -17,8 +17,7 @@ public final class ImageJvmOptions {
     public static final Path DOCKERFILE = Path.of("src/main/docker/Dockerfile.jvm");
     private static final Pattern ENV = Pattern.compile("(?m)^ENV (\\w+)=(\"[^\"]*\"|\\S+)");
 
-    private ImageJvmOptions() {
-    }
+    private ImageJvmOptions() {}
 
     public static List<String> read() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
@@ -30,8 +29,10 @@ public final class ImageJvmOptions {
                 options.addAll(List.of(value.trim().split("\\s+")));
             }
         }
-        if (options.stream().noneMatch(o -> o.startsWith("-XX:MaxRAMPercentage")) || options.stream().noneMatch(o -> o.startsWith("-XX:+Use"))) {
-            throw new IllegalStateException(DOCKERFILE + " sets no -XX:MaxRAMPercentage or no collector in JAVA_OPTS: " + options);
+        if (options.stream().noneMatch(o -> o.startsWith("-XX:MaxRAMPercentage"))
+                || options.stream().noneMatch(o -> o.startsWith("-XX:+Use"))) {
+            throw new IllegalStateException(
+                    DOCKERFILE + " sets no -XX:MaxRAMPercentage or no collector in JAVA_OPTS: " + options);
         }
         return options;
     }

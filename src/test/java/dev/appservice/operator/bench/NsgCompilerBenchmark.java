@@ -1,6 +1,5 @@
 package dev.appservice.operator.bench;
 
-import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.NetworkSecurityGroup;
 import dev.appservice.operator.api.RuleAccess;
@@ -11,6 +10,7 @@ import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.network.NsgCompiler;
 import dev.appservice.operator.network.NsgStaircases;
 import dev.appservice.operator.testing.Fixtures;
+import dev.appservice.operator.validation.SpecValidation;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
@@ -26,20 +26,26 @@ import java.util.Random;
  * the output. Run it with the command in BENCHMARKS.md.
  */
 public final class NsgCompilerBenchmark {
-    private static final List<String> TAGS = List.of("*", "Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement");
+    private static final List<String> TAGS =
+            List.of("*", "Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement");
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-        System.out.printf("%-22s %-11s %-10s %-10s %-13s %-9s %-9s %-10s %-10s%n", "shape", "median ms", "min ms", "max ms",
-                "admission ms", "policies", "peers", "JSON KiB", "YAML KiB");
+        System.out.printf(
+                "%-22s %-11s %-10s %-10s %-13s %-9s %-9s %-10s %-10s%n",
+                "shape", "median ms", "min ms", "max ms", "admission ms", "policies", "peers", "JSON KiB", "YAML KiB");
         for (int count : List.of(500, 4000)) {
             measure("random " + count, environment(count, new Random(count)), runs);
             // N outbound Allow rules on widening port ranges plus a final Deny (issue 19): once quadratic, now by peer.
             measure("staircase " + count, NsgStaircases.environment(NsgStaircases.staircase(count)), runs);
         }
         AppServiceEnvironment random4000 = environment(4000, new Random(4000));
-        System.out.printf("findings only, random 4000: median %.1f ms; spec validation: median %.2f ms%n",
-                medianMillis(() -> NsgCompiler.findings(new EnvironmentTopology(random4000, List.of()), NetworkSettings.defaults()), runs),
+        System.out.printf(
+                "findings only, random 4000: median %.1f ms; spec validation: median %.2f ms%n",
+                medianMillis(
+                        () -> NsgCompiler.findings(
+                                new EnvironmentTopology(random4000, List.of()), NetworkSettings.defaults()),
+                        runs),
                 medianMillis(() -> SpecValidation.validate(random4000), runs));
     }
 
@@ -60,18 +66,36 @@ public final class NsgCompilerBenchmark {
         int peers = 0;
         for (NetworkPolicy p : result.policies()) {
             if (p.getSpec().getIngress() != null) {
-                peers += p.getSpec().getIngress().stream().mapToInt(r -> r.getFrom() == null ? 0 : r.getFrom().size()).sum();
+                peers += p.getSpec().getIngress().stream()
+                        .mapToInt(r -> r.getFrom() == null ? 0 : r.getFrom().size())
+                        .sum();
             }
             if (p.getSpec().getEgress() != null) {
-                peers += p.getSpec().getEgress().stream().mapToInt(r -> r.getTo() == null ? 0 : r.getTo().size()).sum();
+                peers += p.getSpec().getEgress().stream()
+                        .mapToInt(r -> r.getTo() == null ? 0 : r.getTo().size())
+                        .sum();
             }
         }
         double admission = medianMillis(() -> NsgCompiler.assess(topology, settings), runs);
-        long json = result.policies().stream().mapToLong(NsgStaircases::jsonBytes).sum();
-        long yaml = result.policies().stream().mapToLong(p -> new KubernetesSerialization().asYaml(p).length()).sum();
-        System.out.printf("%-22s %-11.1f %-10.1f %-10.1f %-13.1f %-9d %-9d %-10.1f %-10.1f%s%n", shape, millis[runs / 2], millis[0], millis[runs - 1],
-                admission, result.policies().size(), peers, json / 1024.0, yaml / 1024.0,
-                result.oversized().isEmpty() ? "" : " REFUSED: " + result.oversized().get(0).message());
+        long json =
+                result.policies().stream().mapToLong(NsgStaircases::jsonBytes).sum();
+        long yaml = result.policies().stream()
+                .mapToLong(p -> new KubernetesSerialization().asYaml(p).length())
+                .sum();
+        System.out.printf(
+                "%-22s %-11.1f %-10.1f %-10.1f %-13.1f %-9d %-9d %-10.1f %-10.1f%s%n",
+                shape,
+                millis[runs / 2],
+                millis[0],
+                millis[runs - 1],
+                admission,
+                result.policies().size(),
+                peers,
+                json / 1024.0,
+                yaml / 1024.0,
+                result.oversized().isEmpty()
+                        ? ""
+                        : " REFUSED: " + result.oversized().get(0).message());
     }
 
     static double medianMillis(Runnable work, int runs) {
@@ -103,18 +127,24 @@ public final class NsgCompilerBenchmark {
             r.setPriority(100 + i);
             r.setAccess(random.nextBoolean() ? RuleAccess.Allow : RuleAccess.Deny);
             r.setProtocol(RuleProtocol.values()[random.nextInt(3)]);
-            List<String> prefixes = List.of(switch (random.nextInt(4)) {
-                case 0 -> TAGS.get(random.nextInt(TAGS.size()));
-                case 1 -> "2001:db8:" + Integer.toHexString(random.nextInt(65536)) + "::/48";
-                default -> (1 + random.nextInt(223)) + "." + random.nextInt(256) + "." + random.nextInt(256) + ".0/" + (8 + random.nextInt(17));
-            });
+            List<String> prefixes = List.of(
+                    switch (random.nextInt(4)) {
+                        case 0 -> TAGS.get(random.nextInt(TAGS.size()));
+                        case 1 -> "2001:db8:" + Integer.toHexString(random.nextInt(65536)) + "::/48";
+                        default ->
+                            (1 + random.nextInt(223)) + "." + random.nextInt(256) + "." + random.nextInt(256) + ".0/"
+                                    + (8 + random.nextInt(17));
+                    });
             if (inbound) {
-                r.setSourceAddressPrefixes(prefixes.stream().map(NsgCompilerBenchmark::normalise).toList());
+                r.setSourceAddressPrefixes(
+                        prefixes.stream().map(NsgCompilerBenchmark::normalise).toList());
             } else {
-                r.setDestinationAddressPrefixes(prefixes.stream().map(NsgCompilerBenchmark::normalise).toList());
+                r.setDestinationAddressPrefixes(
+                        prefixes.stream().map(NsgCompilerBenchmark::normalise).toList());
             }
             int from = 1 + random.nextInt(2000);
-            r.setDestinationPortRanges(List.of(random.nextInt(3) == 0 ? from + "-" + (from + random.nextInt(100)) : String.valueOf(from),
+            r.setDestinationPortRanges(List.of(
+                    random.nextInt(3) == 0 ? from + "-" + (from + random.nextInt(100)) : String.valueOf(from),
                     random.nextBoolean() ? "443" : "454-455"));
             rules.add(r);
         }
@@ -122,10 +152,10 @@ public final class NsgCompilerBenchmark {
     }
 
     private static String normalise(String prefix) {
-        return prefix.contains("/") ? dev.appservice.operator.network.Cidr.parse(prefix).toString() : prefix;
+        return prefix.contains("/")
+                ? dev.appservice.operator.network.Cidr.parse(prefix).toString()
+                : prefix;
     }
 
-    private NsgCompilerBenchmark() {
-    }
-
+    private NsgCompilerBenchmark() {}
 }

@@ -64,10 +64,12 @@ public final class OperatorBenchmark {
      * The mock server logs every request at INFO; at thousands of requests that is the bottleneck.
      * Held in a field: java.util.logging keeps loggers weakly, and a collected one forgets its level.
      */
-    static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    static final java.util.logging.Logger MOCK_SERVER_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     public static void main(String[] args) throws Exception {
-        // The mock server's and clients' Vert.x event loops are not daemon threads: without an exit, exec:java waits forever.
+        // The mock server's and clients' Vert.x event loops are not daemon threads: without an exit, exec:java waits
+        // forever.
         try {
             run();
         } catch (Throwable failure) {
@@ -79,13 +81,20 @@ public final class OperatorBenchmark {
 
     static void run() throws Exception {
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(server.createClient().getConfiguration()).withUserAgent(AGENT).withRequestTimeout(60_000).build()).build();
+                .withConfig(new ConfigBuilder(server.createClient().getConfiguration())
+                        .withUserAgent(AGENT)
+                        .withRequestTimeout(60_000)
+                        .build())
+                .build();
         try (var files = Files.list(Path.of("crds"))) {
             for (Path crd : files.sorted().toList()) {
-                client.resource(new KubernetesSerialization().unmarshal(Files.readString(crd), CustomResourceDefinition.class)).create();
+                client.resource(new KubernetesSerialization()
+                                .unmarshal(Files.readString(crd), CustomResourceDefinition.class))
+                        .create();
             }
         }
         int httpsPort = 18443;
@@ -97,7 +106,9 @@ public final class OperatorBenchmark {
             System.out.println("operator JVM: " + String.join(" ", jvmOptions()) + " -XX:MaxRAM=" + MEMORY);
 
             for (int f = 0; f < FAILING; f++) {
-                client.resource(Fixtures.foreignDeployment(failingNamespace(f), ResourceNames.frontEndDeployment("ase"))).create();
+                client.resource(Fixtures.foreignDeployment(
+                                failingNamespace(f), ResourceNames.frontEndDeployment("ase")))
+                        .create();
             }
             drain(server);
             List<HasMetadata> resources = resources();
@@ -114,7 +125,8 @@ public final class OperatorBenchmark {
             print("apply time", (System.nanoTime() - applying) / 1e6, "ms");
 
             int healthy = ENVIRONMENTS - FAILING;
-            // env: config map, front-end Deployment, 3 Services, worker policy; plan: placeholder Deployment; app: Deployment, Service
+            // env: config map, front-end Deployment, 3 Services, worker policy; plan: placeholder Deployment; app:
+            // Deployment, Service
             int expectedChildren = healthy * (1 + 1 + 3 + 1) + healthy * PLANS * (1 + APPS * 2);
             long applied = System.nanoTime();
             long converged = waitConverged(client, expectedChildren, healthy * (1 + PLANS + PLANS * APPS));
@@ -123,18 +135,34 @@ public final class OperatorBenchmark {
             double operatorUsed = cpuSeconds(operator.pid()) - operatorCpu;
             print("operator CPU time until convergence", operatorUsed * 1000, "ms");
             print("operator CPU time per custom resource", operatorUsed * 1000 / resources.size(), "ms");
-            print("mock API server and client CPU time (this JVM)", (cpuSeconds(ProcessHandle.current().pid()) - harnessCpu) * 1000, "ms");
+            print(
+                    "mock API server and client CPU time (this JVM)",
+                    (cpuSeconds(ProcessHandle.current().pid()) - harnessCpu) * 1000,
+                    "ms");
             for (int f = 0; f < FAILING; f++) {
-                AppServiceEnvironment failing = client.resources(AppServiceEnvironment.class).inNamespace(failingNamespace(f)).withName("ase").get();
-                var ready = failing.getStatus() == null ? null : Conditions.find(failing.getStatus().getConditions(), "Ready");
-                System.out.println("failing environment " + failingNamespace(f) + "/ase: Ready=" + (ready == null ? "none"
-                        : ready.getStatus() + " " + ready.getReason() + ": " + ready.getMessage()));
+                AppServiceEnvironment failing = client.resources(AppServiceEnvironment.class)
+                        .inNamespace(failingNamespace(f))
+                        .withName("ase")
+                        .get();
+                var ready = failing.getStatus() == null
+                        ? null
+                        : Conditions.find(failing.getStatus().getConditions(), "Ready");
+                System.out.println("failing environment " + failingNamespace(f) + "/ase: Ready="
+                        + (ready == null
+                                ? "none"
+                                : ready.getStatus() + " " + ready.getReason() + ": " + ready.getMessage()));
             }
             reconcileTimes();
             Map<String, Integer> writes = operatorWrites(server);
-            int childCreates = writes.entrySet().stream().filter(w -> w.getKey().startsWith("POST ") && !w.getKey().equals("POST events"))
-                    .mapToInt(Map.Entry::getValue).sum();
-            print("operator creates of children" + (FAILING > 0 ? " of healthy environments" : "") + " (each child once: " + expectedChildren + ")", childCreates, "");
+            int childCreates = writes.entrySet().stream()
+                    .filter(w -> w.getKey().startsWith("POST ") && !w.getKey().equals("POST events"))
+                    .mapToInt(Map.Entry::getValue)
+                    .sum();
+            print(
+                    "operator creates of children" + (FAILING > 0 ? " of healthy environments" : "")
+                            + " (each child once: " + expectedChildren + ")",
+                    childCreates,
+                    "");
             new java.util.TreeMap<>(writes).forEach((what, count) -> print("  " + what, count, ""));
 
             if (CONVERGENCE_ONLY) {
@@ -144,7 +172,10 @@ public final class OperatorBenchmark {
             drain(server);
             Thread.sleep(45_000);
             Map<String, Integer> resync = operatorWrites(server);
-            print("writes during 45 s with two forced resyncs", resync.values().stream().mapToInt(Integer::intValue).sum(), "");
+            print(
+                    "writes during 45 s with two forced resyncs",
+                    resync.values().stream().mapToInt(Integer::intValue).sum(),
+                    "");
             print("RSS with everything cached", rssMiB(operator), "MiB");
             memoryBreakdown(operator);
 
@@ -169,25 +200,42 @@ public final class OperatorBenchmark {
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
         builder.environment().put("QUARKUS_HTTP_PORT", "18080");
         builder.environment().put("QUARKUS_HTTP_SSL_PORT", Integer.toString(httpsPort));
-        builder.environment().put("ASE_WEBHOOK_TLS_CERT", Path.of("src/test/resources/tls/tls.crt").toAbsolutePath().toString());
-        builder.environment().put("ASE_WEBHOOK_TLS_KEY", Path.of("src/test/resources/tls/tls.key").toAbsolutePath().toString());
+        builder.environment()
+                .put(
+                        "ASE_WEBHOOK_TLS_CERT",
+                        Path.of("src/test/resources/tls/tls.crt")
+                                .toAbsolutePath()
+                                .toString());
+        builder.environment()
+                .put(
+                        "ASE_WEBHOOK_TLS_KEY",
+                        Path.of("src/test/resources/tls/tls.key")
+                                .toAbsolutePath()
+                                .toString());
         for (String c : List.of("APPSERVICEENVIRONMENT", "ISOLATEDPLAN", "WEBAPP")) {
             builder.environment().put("QUARKUS_OPERATOR_SDK_CONTROLLERS_" + c + "_MAX_RECONCILIATION_INTERVAL", "20s");
         }
-        builder.redirectErrorStream(true).redirectOutput(Path.of("target", "benchmark-operator.log").toFile());
+        builder.redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "benchmark-operator.log").toFile());
         return builder.start();
     }
 
     static List<String> jvmOptions() throws IOException {
-        return JVM_OVERRIDE == null ? ImageJvmOptions.read() : List.of(JVM_OVERRIDE.trim().split("\\s+"));
+        return JVM_OVERRIDE == null
+                ? ImageJvmOptions.read()
+                : List.of(JVM_OVERRIDE.trim().split("\\s+"));
     }
 
     static void waitReady(Process operator) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 600; i++) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:18080/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create("http://localhost:18080/q/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -233,16 +281,32 @@ public final class OperatorBenchmark {
     /** Every healthy environment's children exist and every healthy resource's status is written. */
     static long waitConverged(KubernetesClient client, int children, int resources) throws InterruptedException {
         while (true) {
-            long deployments = client.apps().deployments().inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy).count();
-            long services = client.services().inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy).count();
-            long configMaps = client.configMaps().inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy).count();
-            long policies = client.network().networkPolicies().inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy).count();
-            long withStatus = client.resources(AppServiceEnvironment.class).inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy)
-                    .filter(a -> a.getStatus() != null && a.getStatus().getApps() != null && a.getStatus().getApps() == PLANS * APPS).count()
-                    + client.resources(IsolatedPlan.class).inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy)
-                            .filter(p -> p.getStatus() != null).count()
-                    + client.resources(WebApp.class).inAnyNamespace().list().getItems().stream().filter(OperatorBenchmark::healthy)
-                            .filter(a -> a.getStatus() != null && a.getStatus().getUrls() != null).count();
+            long deployments = client.apps().deployments().inAnyNamespace().list().getItems().stream()
+                    .filter(OperatorBenchmark::healthy)
+                    .count();
+            long services = client.services().inAnyNamespace().list().getItems().stream()
+                    .filter(OperatorBenchmark::healthy)
+                    .count();
+            long configMaps = client.configMaps().inAnyNamespace().list().getItems().stream()
+                    .filter(OperatorBenchmark::healthy)
+                    .count();
+            long policies = client.network().networkPolicies().inAnyNamespace().list().getItems().stream()
+                    .filter(OperatorBenchmark::healthy)
+                    .count();
+            long withStatus = client.resources(AppServiceEnvironment.class).inAnyNamespace().list().getItems().stream()
+                            .filter(OperatorBenchmark::healthy)
+                            .filter(a -> a.getStatus() != null
+                                    && a.getStatus().getApps() != null
+                                    && a.getStatus().getApps() == PLANS * APPS)
+                            .count()
+                    + client.resources(IsolatedPlan.class).inAnyNamespace().list().getItems().stream()
+                            .filter(OperatorBenchmark::healthy)
+                            .filter(p -> p.getStatus() != null)
+                            .count()
+                    + client.resources(WebApp.class).inAnyNamespace().list().getItems().stream()
+                            .filter(OperatorBenchmark::healthy)
+                            .filter(a -> a.getStatus() != null && a.getStatus().getUrls() != null)
+                            .count();
             if (deployments + services + configMaps + policies >= children && withStatus == resources) {
                 return System.nanoTime();
             }
@@ -262,9 +326,15 @@ public final class OperatorBenchmark {
         RecordedRequest taken;
         while ((taken = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
             RecordedRequest r = taken;
-            if (!AGENT.equals(r.getHeader("User-Agent")) && List.of("POST", "PUT", "PATCH", "DELETE").contains(r.getMethod())) {
-                boolean failing = java.util.stream.IntStream.range(0, FAILING).anyMatch(f -> r.getPath().contains("/namespaces/" + failingNamespace(f) + "/"));
-                writes.merge((failing ? "(failing environment's namespace) " : "") + r.getMethod() + " " + resourceOf(r.getPath()), 1, Integer::sum);
+            if (!AGENT.equals(r.getHeader("User-Agent"))
+                    && List.of("POST", "PUT", "PATCH", "DELETE").contains(r.getMethod())) {
+                boolean failing = java.util.stream.IntStream.range(0, FAILING)
+                        .anyMatch(f -> r.getPath().contains("/namespaces/" + failingNamespace(f) + "/"));
+                writes.merge(
+                        (failing ? "(failing environment's namespace) " : "") + r.getMethod() + " "
+                                + resourceOf(r.getPath()),
+                        1,
+                        Integer::sum);
             }
         }
         return writes;
@@ -342,8 +412,17 @@ public final class OperatorBenchmark {
 
     /** Runs wrk and reads requests per second, p50 and p99 (ms) and errors off its report. */
     static Map<String, Double> wrk(Path script, String url, int connections, int seconds) throws Exception {
-        Process wrk = new ProcessBuilder("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--latency", "-s", script.toString(), url)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process wrk = new ProcessBuilder(
+                        "wrk",
+                        "-t1",
+                        "-c" + connections,
+                        "-d" + seconds + "s",
+                        "--latency",
+                        "-s",
+                        script.toString(),
+                        url)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String report = new String(wrk.getInputStream().readAllBytes());
         if (wrk.waitFor() != 0) {
             throw new IllegalStateException("wrk failed (install it: apt-get install -y wrk):\n" + report);
@@ -381,12 +460,18 @@ public final class OperatorBenchmark {
 
     /** The operator's own time: reconcile count and mean duration per controller, from its Prometheus metrics. */
     static void reconcileTimes() throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:18080/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:18080/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         Files.writeString(Path.of("target", "bench-metrics.txt"), metrics);
         Map<String, double[]> byController = new java.util.TreeMap<>();
         for (String line : metrics.lines().toList()) {
-            var m = java.util.regex.Pattern.compile("^\\S*reconciliations_execution_duration_seconds_(sum|count)\\{[^}]*controller_name=\"([^\"]+)\"[^}]*} (\\S+)").matcher(line);
+            var m = java.util.regex.Pattern.compile(
+                            "^\\S*reconciliations_execution_duration_seconds_(sum|count)\\{[^}]*controller_name=\"([^\"]+)\"[^}]*} (\\S+)")
+                    .matcher(line);
             if (m.find()) {
                 double[] sumCount = byController.computeIfAbsent(m.group(2), c -> new double[2]);
                 sumCount[m.group(1).equals("sum") ? 0 : 1] += Double.parseDouble(m.group(3));
@@ -404,13 +489,17 @@ public final class OperatorBenchmark {
     /** Where the memory goes: the heap (jcmd GC.heap_info, the top of GC.class_histogram) and, with -XX:NativeMemoryTracking=summary, the rest. */
     static void memoryBreakdown(Process operator) throws Exception {
         StringBuilder out = new StringBuilder();
-        for (List<String> command : List.of(List.of("GC.heap_info"), List.of("VM.native_memory", "summary"), List.of("GC.class_histogram"))) {
+        for (List<String> command : List.of(
+                List.of("GC.heap_info"), List.of("VM.native_memory", "summary"), List.of("GC.class_histogram"))) {
             List<String> line = new ArrayList<>(List.of("jcmd", Long.toString(operator.pid())));
             line.addAll(command);
             Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
             String report = new String(jcmd.getInputStream().readAllBytes());
-            out.append("$ ").append(String.join(" ", line)).append('\n')
-                    .append(report.lines().limit(60).collect(java.util.stream.Collectors.joining("\n"))).append("\n\n");
+            out.append("$ ")
+                    .append(String.join(" ", line))
+                    .append('\n')
+                    .append(report.lines().limit(60).collect(java.util.stream.Collectors.joining("\n")))
+                    .append("\n\n");
             jcmd.waitFor();
         }
         Files.writeString(Path.of("target", "bench-memory.txt"), out);
@@ -428,7 +517,8 @@ public final class OperatorBenchmark {
             r.getMetadata().setCreationTimestamp(null);
             r.getMetadata().setGeneration(null);
             r.getMetadata().setManagedFields(null);
-            yaml.append(serialization.asYaml(r).replaceFirst("(?s)^---\n", "---\n")).append('\n');
+            yaml.append(serialization.asYaml(r).replaceFirst("(?s)^---\n", "---\n"))
+                    .append('\n');
         }
         Files.writeString(dir.resolve("all.yaml"), yaml.toString());
         for (String command : List.of("render", "validate")) {
@@ -436,11 +526,15 @@ public final class OperatorBenchmark {
             for (int i = 0; i < 3; i++) {
                 long s = System.nanoTime();
                 Process p = new ProcessBuilder("java", "-jar", JAR.toString(), command, "-f", dir.toString())
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(Path.of("target", "bench-" + command + ".err").toFile()).start();
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(
+                                Path.of("target", "bench-" + command + ".err").toFile())
+                        .start();
                 int code = p.waitFor();
                 times[i] = (System.nanoTime() - s) / 1e6;
                 if (code != 0) {
-                    throw new IllegalStateException(command + " exited " + code + ": see target/bench-" + command + ".err");
+                    throw new IllegalStateException(
+                            command + " exited " + code + ": see target/bench-" + command + ".err");
                 }
             }
             java.util.Arrays.sort(times);
@@ -452,7 +546,5 @@ public final class OperatorBenchmark {
         System.out.printf("%-60s %12.1f %s%n", what, value, unit);
     }
 
-    private OperatorBenchmark() {
-    }
-
+    private OperatorBenchmark() {}
 }

@@ -32,30 +32,47 @@ public final class ValidateBenchmark {
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"));
         Path directory = Files.createDirectories(Path.of("target/bench-validate"));
-        int[] sizes = {Integer.getInteger("bench.small", 1_000), Integer.getInteger("bench.large", 20_000), Integer.getInteger("bench.largest", 40_000)};
+        int[] sizes = {
+            Integer.getInteger("bench.small", 1_000),
+            Integer.getInteger("bench.large", 20_000),
+            Integer.getInteger("bench.largest", 40_000)
+        };
         // The fixed cost of every run (JVM start, CRDs and CEL rules loaded): one app.
         Path one = directory.resolve("apps-1.yaml");
         writeApps(one, 1);
         long baseline = median(jar, one, 0);
-        System.out.printf("validate 1 app (start-up, schemas and CEL rules): median %,d ms of %d runs%n", baseline, RUNS);
+        System.out.printf(
+                "validate 1 app (start-up, schemas and CEL rules): median %,d ms of %d runs%n", baseline, RUNS);
         long[] medians = new long[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
             Path file = directory.resolve("apps-" + sizes[i] + ".yaml");
             writeApps(file, sizes[i]);
             medians[i] = median(jar, file, 0);
-            System.out.printf("validate %,d apps (%,d environments, %,d plans; %,d bytes): median %,d ms of %d runs, %,d ms past start-up%n",
-                    sizes[i], (sizes[i] + APPS_PER_ENVIRONMENT - 1) / APPS_PER_ENVIRONMENT, (sizes[i] + APPS_PER_PLAN - 1) / APPS_PER_PLAN,
-                    Files.size(file), medians[i], RUNS, medians[i] - baseline);
+            System.out.printf(
+                    "validate %,d apps (%,d environments, %,d plans; %,d bytes): median %,d ms of %d runs, %,d ms past start-up%n",
+                    sizes[i],
+                    (sizes[i] + APPS_PER_ENVIRONMENT - 1) / APPS_PER_ENVIRONMENT,
+                    (sizes[i] + APPS_PER_PLAN - 1) / APPS_PER_PLAN,
+                    Files.size(file),
+                    medians[i],
+                    RUNS,
+                    medians[i] - baseline);
         }
         for (int i = 1; i < sizes.length; i++) {
-            System.out.printf("ratio %,d / %,d apps: %.1f with start-up, %.1f past it (linear: %.1f)%n", sizes[i], sizes[0],
-                    (double) medians[i] / medians[0], (double) (medians[i] - baseline) / Math.max(1, medians[0] - baseline),
+            System.out.printf(
+                    "ratio %,d / %,d apps: %.1f with start-up, %.1f past it (linear: %.1f)%n",
+                    sizes[i],
+                    sizes[0],
+                    (double) medians[i] / medians[0],
+                    (double) (medians[i] - baseline) / Math.max(1, medians[0] - baseline),
                     (double) sizes[i] / sizes[0]);
         }
         Path huge = directory.resolve("fifty-megabytes.yaml");
         writeHugeString(huge);
         long hugeMillis = median(jar, huge, 1);
-        System.out.printf("validate one 50 MB string (%,d bytes): refused, median %,d ms of %d runs%n", Files.size(huge), hugeMillis, RUNS);
+        System.out.printf(
+                "validate one 50 MB string (%,d bytes): refused, median %,d ms of %d runs%n",
+                Files.size(huge), hugeMillis, RUNS);
     }
 
     static void writeApps(Path file, int apps) throws IOException {
@@ -102,7 +119,8 @@ public final class ValidateBenchmark {
 
     static void writeHugeString(Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write("apiVersion: appservice.dev/v1alpha1\nkind: WebApp\nmetadata: {name: huge, namespace: team}\nspec:\n  planName: plan\n  image: \"");
+            out.write(
+                    "apiVersion: appservice.dev/v1alpha1\nkind: WebApp\nmetadata: {name: huge, namespace: team}\nspec:\n  planName: plan\n  image: \"");
             char[] chunk = "x".repeat(1 << 20).toCharArray();
             for (int i = 0; i < FIFTY_MEGABYTES / chunk.length; i++) {
                 out.write(chunk);
@@ -120,8 +138,8 @@ public final class ValidateBenchmark {
                     .redirectError(Path.of("target/bench-validate/stderr.txt").toFile())
                     .start();
             if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != expectedExit) {
-                throw new IllegalStateException("validate -f " + file + " exited " + process.exitValue() + ", expected " + expectedExit
-                        + ": see target/bench-validate/stderr.txt");
+                throw new IllegalStateException("validate -f " + file + " exited " + process.exitValue() + ", expected "
+                        + expectedExit + ": see target/bench-validate/stderr.txt");
             }
             times.add((System.nanoTime() - start) / 1_000_000);
         }

@@ -1,17 +1,16 @@
 package dev.appservice.operator.certificates;
 
-import java.util.Queue;
-import io.fabric8.mockwebserver.ServerResponse;
-import io.fabric8.mockwebserver.ServerRequest;
-import dev.appservice.operator.testing.apiserver.ValidatingMixedDispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.appservice.operator.testing.apiserver.ValidatingMixedDispatcher;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +23,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /** The self-managed webhook certificates against the mock API server. */
 class WebhookCertificatesTest {
-    static final WebhookCertificates.Settings SETTINGS = new WebhookCertificates.Settings("ase-operator", "ase-operator-webhook-tls",
-            "ase-operator", "ase-operator-webhook");
+    static final WebhookCertificates.Settings SETTINGS = new WebhookCertificates.Settings(
+            "ase-operator", "ase-operator-webhook-tls", "ase-operator", "ase-operator-webhook");
     static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
 
     KubernetesMockServer server;
@@ -42,17 +42,46 @@ class WebhookCertificatesTest {
     void start() {
         // The API server's validation in front of the CRUD store: what a cluster would refuse is answered 422.
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), expectations, ValidatingMixedDispatcher.forProject(expectations), false);
+        server = new KubernetesMockServer(
+                new io.fabric8.mockwebserver.Context(),
+                new MockWebServer(),
+                expectations,
+                ValidatingMixedDispatcher.forProject(expectations),
+                false);
         server.init();
         client = server.createClient();
-        client.resource(new ValidatingWebhookConfigurationBuilder().withNewMetadata().withName("ase-operator").endMetadata()
-                .addNewWebhook().withName("environments.appservice.dev").withNewClientConfig().withNewService()
-                .withName("ase-operator-webhook").withNamespace("ase-operator").withPath("/admission/validate").withPort(443).endService()
-                .endClientConfig().withSideEffects("None").withAdmissionReviewVersions("v1").endWebhook()
-                .addNewWebhook().withName("plans.appservice.dev").withNewClientConfig().withNewService()
-                .withName("ase-operator-webhook").withNamespace("ase-operator").withPath("/admission/validate").withPort(443).endService()
-                .endClientConfig().withSideEffects("None").withAdmissionReviewVersions("v1").endWebhook()
-                .build()).create();
+        client.resource(new ValidatingWebhookConfigurationBuilder()
+                        .withNewMetadata()
+                        .withName("ase-operator")
+                        .endMetadata()
+                        .addNewWebhook()
+                        .withName("environments.appservice.dev")
+                        .withNewClientConfig()
+                        .withNewService()
+                        .withName("ase-operator-webhook")
+                        .withNamespace("ase-operator")
+                        .withPath("/admission/validate")
+                        .withPort(443)
+                        .endService()
+                        .endClientConfig()
+                        .withSideEffects("None")
+                        .withAdmissionReviewVersions("v1")
+                        .endWebhook()
+                        .addNewWebhook()
+                        .withName("plans.appservice.dev")
+                        .withNewClientConfig()
+                        .withNewService()
+                        .withName("ase-operator-webhook")
+                        .withNamespace("ase-operator")
+                        .withPath("/admission/validate")
+                        .withPort(443)
+                        .endService()
+                        .endClientConfig()
+                        .withSideEffects("None")
+                        .withAdmissionReviewVersions("v1")
+                        .endWebhook()
+                        .build())
+                .create();
     }
 
     @AfterEach
@@ -62,11 +91,15 @@ class WebhookCertificatesTest {
     }
 
     static X509Certificate certificate(String pem) throws Exception {
-        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)));
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)));
     }
 
     Secret secret() {
-        return client.secrets().inNamespace("ase-operator").withName("ase-operator-webhook-tls").get();
+        return client.secrets()
+                .inNamespace("ase-operator")
+                .withName("ase-operator-webhook-tls")
+                .get();
     }
 
     @Test
@@ -75,7 +108,9 @@ class WebhookCertificatesTest {
         Secret secret = secret();
         assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
         assertThat(secret.getData()).containsOnlyKeys("ca.crt", "ca.key", "tls.crt", "tls.key");
-        assertThat(secret.getMetadata().getOwnerReferences()).as("removed with the webhook configuration").singleElement()
+        assertThat(secret.getMetadata().getOwnerReferences())
+                .as("removed with the webhook configuration")
+                .singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("ValidatingWebhookConfiguration"));
 
         X509Certificate ca = certificate(material.caCertificate());
@@ -83,17 +118,29 @@ class WebhookCertificatesTest {
         serving.verify(ca.getPublicKey());
         assertThat(ca.getBasicConstraints()).isGreaterThanOrEqualTo(0);
         assertThat(serving.getBasicConstraints()).isEqualTo(-1);
-        assertThat(serving.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList())
-                .containsExactly("ase-operator-webhook.ase-operator.svc", "ase-operator-webhook.ase-operator.svc.cluster.local");
+        assertThat(serving.getSubjectAlternativeNames().stream()
+                        .map(n -> String.valueOf(n.get(1)))
+                        .toList())
+                .containsExactly(
+                        "ase-operator-webhook.ase-operator.svc", "ase-operator-webhook.ase-operator.svc.cluster.local");
         assertThat(serving.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1");
         assertThat(serving.getNotAfter().toInstant()).isAfter(NOW.plus(Duration.ofDays(360)));
 
         assertThat(material.caBundle()).as("no rotation: the bundle is the CA").isEqualTo(material.caCertificate());
-        assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, material.caBundle())).isTrue();
-        ValidatingWebhookConfiguration configuration = client.admissionRegistration().v1().validatingWebhookConfigurations().withName("ase-operator").get();
-        assertThat(configuration.getWebhooks()).allSatisfy(w -> assertThat(new String(Base64.getDecoder().decode(w.getClientConfig().getCaBundle()),
-                StandardCharsets.UTF_8)).isEqualTo(material.caCertificate()));
-        assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, material.caBundle())).as("already current: no write").isFalse();
+        assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, material.caBundle()))
+                .isTrue();
+        ValidatingWebhookConfiguration configuration = client.admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .withName("ase-operator")
+                .get();
+        assertThat(configuration.getWebhooks())
+                .allSatisfy(w -> assertThat(new String(
+                                Base64.getDecoder().decode(w.getClientConfig().getCaBundle()), StandardCharsets.UTF_8))
+                        .isEqualTo(material.caCertificate()));
+        assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, material.caBundle()))
+                .as("already current: no write")
+                .isFalse();
 
         Path dir = Files.createTempDirectory("webhook");
         WebhookCertificates.writeFiles(material, dir);
@@ -105,18 +152,23 @@ class WebhookCertificatesTest {
     void aValidSecretIsReusedAsItIsSoRestartsAndResyncsChangeNothing() {
         WebhookCertificates.ensure(client, SETTINGS, NOW);
         String version = secret().getMetadata().getResourceVersion();
-        WebhookCertificates.KeyMaterial again = WebhookCertificates.ensure(client, SETTINGS, NOW.plus(Duration.ofDays(200)));
+        WebhookCertificates.KeyMaterial again =
+                WebhookCertificates.ensure(client, SETTINGS, NOW.plus(Duration.ofDays(200)));
         assertThat(secret().getMetadata().getResourceVersion()).isEqualTo(version);
-        assertThat(again.certificate()).isEqualTo(new String(Base64.getDecoder().decode(secret().getData().get("tls.crt")), StandardCharsets.UTF_8));
+        assertThat(again.certificate())
+                .isEqualTo(new String(
+                        Base64.getDecoder().decode(secret().getData().get("tls.crt")), StandardCharsets.UTF_8));
     }
 
     @Test
     void renewsTheServingCertificateThirtyDaysBeforeItExpiresKeepingTheCa() throws Exception {
         WebhookCertificates.KeyMaterial first = WebhookCertificates.ensure(client, SETTINGS, NOW);
-        WebhookCertificates.KeyMaterial renewed = WebhookCertificates.ensure(client, SETTINGS, NOW.plus(Duration.ofDays(340)));
+        WebhookCertificates.KeyMaterial renewed =
+                WebhookCertificates.ensure(client, SETTINGS, NOW.plus(Duration.ofDays(340)));
         assertThat(renewed.certificate()).isNotEqualTo(first.certificate());
         assertThat(renewed.caCertificate()).isEqualTo(first.caCertificate());
-        certificate(renewed.certificate()).verify(certificate(first.caCertificate()).getPublicKey());
+        certificate(renewed.certificate())
+                .verify(certificate(first.caCertificate()).getPublicKey());
     }
 
     @Test
@@ -124,25 +176,40 @@ class WebhookCertificatesTest {
         WebhookCertificates.KeyMaterial first = WebhookCertificates.ensure(client, SETTINGS, NOW);
         WebhookCertificates.publishCaBundle(client, SETTINGS, first.caBundle());
         String oldKey = secret().getData().get("ca.key");
-        Instant due = NOW.plus(WebhookCertificates.CA_VALIDITY).minus(WebhookCertificates.CA_RENEW_BEFORE).plus(Duration.ofHours(1));
+        Instant due = NOW.plus(WebhookCertificates.CA_VALIDITY)
+                .minus(WebhookCertificates.CA_RENEW_BEFORE)
+                .plus(Duration.ofHours(1));
 
         WebhookCertificates.KeyMaterial staged = WebhookCertificates.ensure(client, SETTINGS, due);
         assertThat(staged.caCertificate()).as("still the CA").isEqualTo(first.caCertificate());
-        assertThat(certificates(staged.caBundle())).as("old and new").hasSize(2).contains(certificate(first.caCertificate()));
+        assertThat(certificates(staged.caBundle()))
+                .as("old and new")
+                .hasSize(2)
+                .contains(certificate(first.caCertificate()));
         // However often it checks, nothing switches while the webhooks trust only the old CA.
-        WebhookCertificates.KeyMaterial unpublished = WebhookCertificates.ensure(client, SETTINGS, due.plus(Duration.ofMinutes(5)));
+        WebhookCertificates.KeyMaterial unpublished =
+                WebhookCertificates.ensure(client, SETTINGS, due.plus(Duration.ofMinutes(5)));
         assertThat(unpublished.caCertificate()).isEqualTo(first.caCertificate());
-        certificate(unpublished.certificate()).verify(certificate(first.caCertificate()).getPublicKey());
+        certificate(unpublished.certificate())
+                .verify(certificate(first.caCertificate()).getPublicKey());
 
-        assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, staged.caBundle())).isTrue();
-        assertThat(WebhookCertificates.ensure(client, SETTINGS, due.plus(Duration.ofMinutes(1))).caCertificate())
-                .as("published a moment ago: the API server may not check with it yet").isEqualTo(first.caCertificate());
-        WebhookCertificates.KeyMaterial switched = WebhookCertificates.ensure(client, SETTINGS, due.plus(Duration.ofMinutes(10)));
+        assertThat(WebhookCertificates.publishCaBundle(client, SETTINGS, staged.caBundle()))
+                .isTrue();
+        assertThat(WebhookCertificates.ensure(client, SETTINGS, due.plus(Duration.ofMinutes(1)))
+                        .caCertificate())
+                .as("published a moment ago: the API server may not check with it yet")
+                .isEqualTo(first.caCertificate());
+        WebhookCertificates.KeyMaterial switched =
+                WebhookCertificates.ensure(client, SETTINGS, due.plus(Duration.ofMinutes(10)));
         assertThat(switched.caCertificate()).isNotEqualTo(first.caCertificate());
-        certificate(switched.certificate()).verify(certificate(switched.caCertificate()).getPublicKey());
+        certificate(switched.certificate())
+                .verify(certificate(switched.caCertificate()).getPublicKey());
         assertThat(switched.caBundle()).as("the old CA stays in the bundle").isEqualTo(staged.caBundle());
-        assertThat(secret().getData()).doesNotContainKeys("next-ca.crt", "next-ca.key").containsKeys("previous-ca.crt", "previous-tls.crt")
-                .as("the old CA's key is gone: it signs nothing any more").doesNotContainValue(oldKey);
+        assertThat(secret().getData())
+                .doesNotContainKeys("next-ca.crt", "next-ca.key")
+                .containsKeys("previous-ca.crt", "previous-tls.crt")
+                .as("the old CA's key is gone: it signs nothing any more")
+                .doesNotContainValue(oldKey);
     }
 
     /**
@@ -200,11 +267,15 @@ class WebhookCertificatesTest {
         assertBothServeTrustedCertificates(t, a, b);
         b.reload();
         assertBothServeTrustedCertificates(t, a, b);
-        assertThat(published()).as("the old CA stays while a certificate it signed is valid").contains(oldCa, newCa);
+        assertThat(published())
+                .as("the old CA stays while a certificate it signed is valid")
+                .contains(oldCa, newCa);
 
         // Later checks keep both CAs until the old CA's last serving certificate expires, then drop it.
-        Instant oldCertificateExpires = certificate(new String(Base64.getDecoder().decode(secret().getData().get("previous-tls.crt")),
-                StandardCharsets.UTF_8)).getNotAfter().toInstant();
+        Instant oldCertificateExpires = certificate(new String(
+                        Base64.getDecoder().decode(secret().getData().get("previous-tls.crt")), StandardCharsets.UTF_8))
+                .getNotAfter()
+                .toInstant();
         for (t = t.plus(Duration.ofDays(10)); t.isBefore(oldCertificateExpires); t = t.plus(Duration.ofDays(10))) {
             a.check(t);
             b.check(t);
@@ -241,8 +312,14 @@ class WebhookCertificatesTest {
 
     List<X509Certificate> published() throws Exception {
         List<List<X509Certificate>> bundles = new java.util.ArrayList<>();
-        for (var webhook : client.admissionRegistration().v1().validatingWebhookConfigurations().withName("ase-operator").get().getWebhooks()) {
-            bundles.add(certificates(new String(Base64.getDecoder().decode(webhook.getClientConfig().getCaBundle()), StandardCharsets.UTF_8)));
+        for (var webhook : client.admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .withName("ase-operator")
+                .get()
+                .getWebhooks()) {
+            bundles.add(certificates(new String(
+                    Base64.getDecoder().decode(webhook.getClientConfig().getCaBundle()), StandardCharsets.UTF_8)));
         }
         assertThat(bundles).as("every webhook carries the same bundle").containsOnly(bundles.get(0));
         return bundles.get(0);
@@ -250,7 +327,8 @@ class WebhookCertificatesTest {
 
     /** What the API server does before it sends a review: validate the served certificate against the caBundle, at that time. */
     void assertBothServeTrustedCertificates(Instant now, Replica... replicas) throws Exception {
-        var anchors = published().stream().map(ca -> new java.security.cert.TrustAnchor(ca, null))
+        var anchors = published().stream()
+                .map(ca -> new java.security.cert.TrustAnchor(ca, null))
                 .collect(java.util.stream.Collectors.toSet());
         for (Replica replica : replicas) {
             var parameters = new java.security.cert.PKIXParameters(anchors);
@@ -262,34 +340,54 @@ class WebhookCertificatesTest {
     }
 
     static List<X509Certificate> certificates(String pem) throws Exception {
-        return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)))
-                .stream().map(X509Certificate.class::cast).toList();
+        return CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)))
+                .stream()
+                .map(X509Certificate.class::cast)
+                .toList();
     }
 
     @Test
     void aServiceRenameIssuesANewCertificate() throws Exception {
         WebhookCertificates.ensure(client, SETTINGS, NOW);
-        var renamed = new WebhookCertificates.Settings("ase-operator", "ase-operator-webhook-tls", "ase-operator", "other-webhook");
+        var renamed = new WebhookCertificates.Settings(
+                "ase-operator", "ase-operator-webhook-tls", "ase-operator", "other-webhook");
         WebhookCertificates.KeyMaterial material = WebhookCertificates.ensure(client, renamed, NOW);
-        assertThat(certificate(material.certificate()).getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList())
+        assertThat(certificate(material.certificate()).getSubjectAlternativeNames().stream()
+                        .map(n -> String.valueOf(n.get(1)))
+                        .toList())
                 .contains("other-webhook.ase-operator.svc");
     }
 
     @Test
     void twoReplicasStartingTogetherAgreeOnOneSecret() {
-        CompletableFuture<WebhookCertificates.KeyMaterial> a = CompletableFuture.supplyAsync(() -> WebhookCertificates.ensure(client, SETTINGS, NOW));
-        CompletableFuture<WebhookCertificates.KeyMaterial> b = CompletableFuture.supplyAsync(() -> WebhookCertificates.ensure(client, SETTINGS, NOW));
+        CompletableFuture<WebhookCertificates.KeyMaterial> a =
+                CompletableFuture.supplyAsync(() -> WebhookCertificates.ensure(client, SETTINGS, NOW));
+        CompletableFuture<WebhookCertificates.KeyMaterial> b =
+                CompletableFuture.supplyAsync(() -> WebhookCertificates.ensure(client, SETTINGS, NOW));
         List<WebhookCertificates.KeyMaterial> both = List.of(a.join(), b.join());
         String ca = new String(Base64.getDecoder().decode(secret().getData().get("ca.crt")), StandardCharsets.UTF_8);
-        assertThat(both).extracting(WebhookCertificates.KeyMaterial::caCertificate).containsOnly(ca);
+        assertThat(both)
+                .extracting(WebhookCertificates.KeyMaterial::caCertificate)
+                .containsOnly(ca);
     }
 
     @Test
     void settingsComeFromTheChartsEnvironmentOnlyInSelfManagedMode() {
-        assertThat(WebhookCertificates.Settings.fromEnvironment(Map.of("ASE_WEBHOOK_CERTIFICATES", "cert-manager"))).isEmpty();
+        assertThat(WebhookCertificates.Settings.fromEnvironment(Map.of("ASE_WEBHOOK_CERTIFICATES", "cert-manager")))
+                .isEmpty();
         assertThat(WebhookCertificates.Settings.fromEnvironment(Map.of())).isEmpty();
-        assertThat(WebhookCertificates.Settings.fromEnvironment(Map.of("ASE_WEBHOOK_CERTIFICATES", "self-managed", "ASE_OPERATOR_NAMESPACE", "ops",
-                "ASE_WEBHOOK_SECRET", "s", "ASE_WEBHOOK_CONFIGURATION", "c", "ASE_WEBHOOK_SERVICE", "svc")))
+        assertThat(WebhookCertificates.Settings.fromEnvironment(Map.of(
+                        "ASE_WEBHOOK_CERTIFICATES",
+                        "self-managed",
+                        "ASE_OPERATOR_NAMESPACE",
+                        "ops",
+                        "ASE_WEBHOOK_SECRET",
+                        "s",
+                        "ASE_WEBHOOK_CONFIGURATION",
+                        "c",
+                        "ASE_WEBHOOK_SERVICE",
+                        "svc")))
                 .hasValue(new WebhookCertificates.Settings("ops", "s", "c", "svc"));
     }
 }

@@ -22,8 +22,7 @@ public final class OfflineCommand {
         }
     }
 
-    private OfflineCommand() {
-    }
+    private OfflineCommand() {}
 
     public static Run run(String... args) throws IOException, InterruptedException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -31,20 +30,31 @@ public final class OfflineCommand {
         try {
             // A class path in an @argfile: the test class path is longer than some systems allow on a command line.
             Files.writeString(argsFile, "-cp \"" + classPath.replace("\\", "\\\\") + "\"");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "@" + argsFile, Main.class.getName()));
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "@" + argsFile,
+                    Main.class.getName()));
             command.addAll(List.of(args));
             Path out = Files.createTempFile("offline-command", ".out");
             Path err = Files.createTempFile("offline-command", ".err");
             long start = System.nanoTime();
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             process.getOutputStream().close();
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError(String.join(" ", args) + " did not finish in " + TIMEOUT_SECONDS + " s");
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
-            Run run = new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8), millis);
+            Run run = new Run(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8),
+                    millis);
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
             return run;

@@ -1,9 +1,8 @@
 package dev.appservice.operator.cli;
 
-import dev.appservice.operator.desired.WorkerPools;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.appservice.operator.desired.WorkerPools;
 import dev.appservice.operator.model.ResourceNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -22,18 +21,19 @@ import org.junit.jupiter.api.Test;
 class RenderCommandIT {
     static final Path BAD = Path.of("src/test/resources/manifests/bad");
 
-    record Run(int exitCode, String stdout, String stderr) {
-    }
+    record Run(int exitCode, String stdout, String stderr) {}
 
     static Run run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("java", "-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar")));
+        List<String> command = new ArrayList<>(
+                List.of("java", "-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar")));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
         var out = process.getInputStream().readAllBytes();
         var err = process.getErrorStream().readAllBytes();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return new Run(
+                process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
     static List<HasMetadata> parse(String yaml) {
@@ -52,48 +52,84 @@ class RenderCommandIT {
         Run first = run("render", "-f", "examples/contoso.yaml");
         assertThat(first.exitCode()).as(first.stderr()).isZero();
         List<HasMetadata> objects = parse(first.stdout());
-        assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
-                "ConfigMap/contoso-ase-frontend-config",
-                "Secret/contoso-ase-frontend-certs",
-                "Deployment/contoso-ase-frontend",
-                "Service/contoso-ase-vip",
-                "Service/contoso-ase-internal",
-                "Service/contoso-ase-management",
-                "NetworkPolicy/contoso-ase-workers-ingress",
-                "NetworkPolicy/contoso-ase-frontend-ingress",
-                "NetworkPolicy/contoso-ase-egress",
-                // plans in admission order; offline there are no creation times, so by name
-                // each plan's placeholder, then each app's own Deployment and Service
-                "Deployment/api-plan-workers",
-                "Deployment/" + ResourceNames.appWorkload("orders-api"),
-                "Service/" + ResourceNames.appWorkload("orders-api"),
-                "Deployment/web-plan-workers",
-                "Deployment/" + ResourceNames.appWorkload("shop"),
-                "Service/" + ResourceNames.appWorkload("shop"),
-                // and each of its deployment slots' Deployment and Service
-                "Deployment/" + ResourceNames.slotWorkload("shop", "staging"),
-                "Service/" + ResourceNames.slotWorkload("shop", "staging"));
+        assertThat(objects)
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .containsExactly(
+                        "ConfigMap/contoso-ase-frontend-config",
+                        "Secret/contoso-ase-frontend-certs",
+                        "Deployment/contoso-ase-frontend",
+                        "Service/contoso-ase-vip",
+                        "Service/contoso-ase-internal",
+                        "Service/contoso-ase-management",
+                        "NetworkPolicy/contoso-ase-workers-ingress",
+                        "NetworkPolicy/contoso-ase-frontend-ingress",
+                        "NetworkPolicy/contoso-ase-egress",
+                        // plans in admission order; offline there are no creation times, so by name
+                        // each plan's placeholder, then each app's own Deployment and Service
+                        "Deployment/api-plan-workers",
+                        "Deployment/" + ResourceNames.appWorkload("orders-api"),
+                        "Service/" + ResourceNames.appWorkload("orders-api"),
+                        "Deployment/web-plan-workers",
+                        "Deployment/" + ResourceNames.appWorkload("shop"),
+                        "Service/" + ResourceNames.appWorkload("shop"),
+                        // and each of its deployment slots' Deployment and Service
+                        "Deployment/" + ResourceNames.slotWorkload("shop", "staging"),
+                        "Service/" + ResourceNames.slotWorkload("shop", "staging"));
         Deployment frontEnds = (Deployment) objects.get(2);
         assertThat(frontEnds.getSpec().getReplicas()).as("2 + floor(18 / 15)").isEqualTo(3);
         assertThat(((Deployment) objects.get(12)).getSpec().getReplicas()).isEqualTo(12);
-        assertThat(((Deployment) objects.get(12)).getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("capacity");
+        assertThat(((Deployment) objects.get(12))
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers())
+                .extracting(c -> c.getName())
+                .containsExactly("capacity");
         assertThat(((Deployment) objects.get(13)).getSpec().getReplicas()).isEqualTo(12);
-        assertThat(((Deployment) objects.get(13)).getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("shop");
+        assertThat(((Deployment) objects.get(13))
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers())
+                .extracting(c -> c.getName())
+                .containsExactly("shop");
         assertThat(((Service) objects.get(14)).getSpec().getSelector()).containsEntry("appservice.dev/webapp", "shop");
-        assertThat(((io.fabric8.kubernetes.api.model.ConfigMap) objects.get(0)).getData().get("apps-00.conf"))
+        assertThat(((io.fabric8.kubernetes.api.model.ConfigMap) objects.get(0))
+                        .getData()
+                        .get("apps-00.conf"))
                 .as("offline no Service has a cluster IP: the app's servers answer 503 until one has")
-                .contains("server_name shop.contoso-ase.p.appservice.local www.contoso.com;").contains("return 503;")
-                .contains("server_name shop-staging.contoso-ase.p.appservice.local;").contains("10% \"staging\";");
+                .contains("server_name shop.contoso-ase.p.appservice.local www.contoso.com;")
+                .contains("return 503;")
+                .contains("server_name shop-staging.contoso-ase.p.appservice.local;")
+                .contains("10% \"staging\";");
         Deployment staging = (Deployment) objects.get(15);
         assertThat(staging.getSpec().getReplicas()).isEqualTo(12);
-        assertThat(staging.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("ghcr.io/contoso/shop:2.5.0");
-        assertThat(((Deployment) objects.get(12)).getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests()
-                .get("cpu").toString()).as("the placeholder holds what the app and its slot leave: 14 of 16 shares of 2 vCPUs").isEqualTo("1750m");
+        assertThat(staging.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo("ghcr.io/contoso/shop:2.5.0");
+        assertThat(((Deployment) objects.get(12))
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getResources()
+                        .getRequests()
+                        .get("cpu")
+                        .toString())
+                .as("the placeholder holds what the app and its slot leave: 14 of 16 shares of 2 vCPUs")
+                .isEqualTo("1750m");
         assertThat(((Service) objects.get(3)).getSpec().getType()).isEqualTo("LoadBalancer");
         assertThat(first.stdout()).doesNotContain("creationTimestamp").doesNotContain("uid:");
 
         Run second = run("render", "-f", "examples/contoso.yaml");
-        assertThat(run("render", "-f", "examples/").stdout()).as("the V2 example's objects come first").startsWith(first.stdout());
+        assertThat(run("render", "-f", "examples/").stdout())
+                .as("the V2 example's objects come first")
+                .startsWith(first.stdout());
         assertThat(second.stdout()).isEqualTo(first.stdout());
     }
 
@@ -103,17 +139,32 @@ class RenderCommandIT {
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         List<HasMetadata> objects = parse(run.stdout());
         java.util.Map<String, Integer> replicas = new java.util.TreeMap<>();
-        objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
-                .forEach(d -> replicas.put(d.getMetadata().getName(), d.getSpec().getReplicas()));
-        assertThat(replicas).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
-                "fabrikam-ase-frontend", 3,
-                WorkerPools.deploymentName("fabrikam-ase", "small"), 3,
-                WorkerPools.deploymentName("fabrikam-ase", "medium"), 4,
-                WorkerPools.deploymentName("fabrikam-ase", "large"), 0,
-                "intranet-workers", 5,
-                "reporting-workers", 2));
-        assertThat(((Service) objects.stream().filter(o -> o.getMetadata().getName().equals("fabrikam-ase-vip")).findFirst().orElseThrow())
-                .getSpec().getType()).isEqualTo("ClusterIP");
+        objects.stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .forEach(
+                        d -> replicas.put(d.getMetadata().getName(), d.getSpec().getReplicas()));
+        assertThat(replicas)
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                        "fabrikam-ase-frontend",
+                        3,
+                        WorkerPools.deploymentName("fabrikam-ase", "small"),
+                        3,
+                        WorkerPools.deploymentName("fabrikam-ase", "medium"),
+                        4,
+                        WorkerPools.deploymentName("fabrikam-ase", "large"),
+                        0,
+                        "intranet-workers",
+                        5,
+                        "reporting-workers",
+                        2));
+        assertThat(((Service) objects.stream()
+                                .filter(o -> o.getMetadata().getName().equals("fabrikam-ase-vip"))
+                                .findFirst()
+                                .orElseThrow())
+                        .getSpec()
+                        .getType())
+                .isEqualTo("ClusterIP");
     }
 
     @Test
@@ -130,17 +181,25 @@ class RenderCommandIT {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stdout()).isEmpty();
         assertThat(run.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
-        assertThat(run.stderr().lines().filter(l -> l.startsWith("error: ")).toList()).containsExactlyInAnyOrder(
-                "error: " + BAD.resolve("bad-enum.yaml") + ": IsolatedPlan contoso/wrong-size: spec.size: Unsupported value: 'I9': supported values: \"I1\", \"I2\", \"I3\"",
-                "error: " + BAD.resolve("missing-subnet.yaml") + ": AppServiceEnvironment contoso/no-subnet: spec.virtualNetwork.subnet: Required value",
-                "error: " + BAD.resolve("out-of-range.yaml") + ": IsolatedPlan contoso/too-big: spec.instances: Invalid value: 120: should be less than or equal to 100.0",
-                "error: " + BAD.resolve("unknown-kind.yaml") + ": WorkerPoolThing contoso/odd: unknown kind WorkerPoolThing in appservice.dev/v1alpha1 (known: AppServiceEnvironment, IsolatedPlan, WebApp)",
-                "error: " + BAD.resolve("unparsable.yaml") + ": " + unparsableMessage(run.stderr()));
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("error: ")).toList())
+                .containsExactlyInAnyOrder(
+                        "error: " + BAD.resolve("bad-enum.yaml")
+                                + ": IsolatedPlan contoso/wrong-size: spec.size: Unsupported value: 'I9': supported values: \"I1\", \"I2\", \"I3\"",
+                        "error: " + BAD.resolve("missing-subnet.yaml")
+                                + ": AppServiceEnvironment contoso/no-subnet: spec.virtualNetwork.subnet: Required value",
+                        "error: " + BAD.resolve("out-of-range.yaml")
+                                + ": IsolatedPlan contoso/too-big: spec.instances: Invalid value: 120: should be less than or equal to 100.0",
+                        "error: " + BAD.resolve("unknown-kind.yaml")
+                                + ": WorkerPoolThing contoso/odd: unknown kind WorkerPoolThing in appservice.dev/v1alpha1 (known: AppServiceEnvironment, IsolatedPlan, WebApp)",
+                        "error: " + BAD.resolve("unparsable.yaml") + ": " + unparsableMessage(run.stderr()));
     }
 
     /** SnakeYAML's own words after the line it stopped at ({@code line 6: not valid YAML: expected ...}). */
     private static String unparsableMessage(String stderr) {
-        return stderr.lines().filter(l -> l.contains("unparsable.yaml")).findFirst().orElseThrow()
+        return stderr.lines()
+                .filter(l -> l.contains("unparsable.yaml"))
+                .findFirst()
+                .orElseThrow()
                 .replaceFirst(".*unparsable\\.yaml: ", "");
     }
 
@@ -161,11 +220,16 @@ class RenderCommandIT {
         Run run = run("validate", "-f", file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stderr()).doesNotContain("Exception");
-        assertThat(run.stderr().lines().filter(l -> l.startsWith("error: ")).toList()).containsExactly(
-                "error: " + file + " (document 1): AppServiceEnvironment contoso/negative-body: spec.frontEnd.maxRequestBodySize must be a non-negative quantity such as 30M, 100Mi or 0 (no limit), got '-1'",
-                "error: " + file + " (document 1): AppServiceEnvironment contoso/negative-body: spec.frontEnd.requestTimeout must be between 1s and 1h, got '0s'",
-                "error: " + file + " (document 1): AppServiceEnvironment contoso/negative-body: spec.frontEnd.trustedProxies[1] '10.0.0.300/32' is not a valid IPv4 or IPv6 CIDR: '10.0.0.300' is not an IP address",
-                "error: " + file + " (document 2): AppServiceEnvironment contoso/too-slow: spec.frontEnd.requestTimeout must be between 1s and 1h, got '1h1s'");
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("error: ")).toList())
+                .containsExactly(
+                        "error: " + file
+                                + " (document 1): AppServiceEnvironment contoso/negative-body: spec.frontEnd.maxRequestBodySize must be a non-negative quantity such as 30M, 100Mi or 0 (no limit), got '-1'",
+                        "error: " + file
+                                + " (document 1): AppServiceEnvironment contoso/negative-body: spec.frontEnd.requestTimeout must be between 1s and 1h, got '0s'",
+                        "error: " + file
+                                + " (document 1): AppServiceEnvironment contoso/negative-body: spec.frontEnd.trustedProxies[1] '10.0.0.300/32' is not a valid IPv4 or IPv6 CIDR: '10.0.0.300' is not an IP address",
+                        "error: " + file
+                                + " (document 2): AppServiceEnvironment contoso/too-slow: spec.frontEnd.requestTimeout must be between 1s and 1h, got '1h1s'");
     }
 
     @Test
@@ -173,10 +237,14 @@ class RenderCommandIT {
         Path file = Path.of("src/test/resources/manifests/bad-access-restrictions.yaml");
         Run run = run("validate", "-f", file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
-        List<String> errors = run.stderr().lines().filter(l -> l.startsWith("error: ")).toList();
-        assertThat(errors).containsExactly(
-                "error: " + file + ": WebApp contoso/guarded: spec.accessRestrictions[1].priority 100 is already the priority of spec.accessRestrictions[0]; priorities must be unique",
-                "error: " + file + ": WebApp contoso/guarded: spec.accessRestrictions[2].ipAddress '203.0.113.0/24\\nreturn 302 http://evil.example/' is not a valid CIDR: the prefix length must be 0 to 32");
+        List<String> errors =
+                run.stderr().lines().filter(l -> l.startsWith("error: ")).toList();
+        assertThat(errors)
+                .containsExactly(
+                        "error: " + file
+                                + ": WebApp contoso/guarded: spec.accessRestrictions[1].priority 100 is already the priority of spec.accessRestrictions[0]; priorities must be unique",
+                        "error: " + file
+                                + ": WebApp contoso/guarded: spec.accessRestrictions[2].ipAddress '203.0.113.0/24\\nreturn 302 http://evil.example/' is not a valid CIDR: the prefix length must be 0 to 32");
         assertThat(run.stderr().lines()).noneMatch(l -> l.startsWith("return 302"));
     }
 
@@ -186,26 +254,36 @@ class RenderCommandIT {
         Run run = run("validate", "-f", file.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.stderr()).doesNotContain("Exception");
-        List<String> errors = run.stderr().lines().filter(l -> l.startsWith("error: ")).toList();
-        assertThat(errors).containsExactlyInAnyOrder(
-                "error: " + file + ": WebApp contoso/shop: spec.slots[0].name 'production' is reserved for the app's production deployment or its"
-                        + " routing (reserved: the app's name, default, hostnames, include, production, self, volatile)",
-                "error: " + file + ": WebApp contoso/shop: spec.slots[2].name makes the slot's host name label 'shop-" + "a".repeat(59)
-                        + "' 64 characters long (at most 63): shorten the slot's or the app's name",
-                "error: " + file + ": WebApp contoso/shop: spec.slots[*].trafficPercent add up to 101; the slots may take at most 100 percent of"
-                        + " production traffic in total",
-                "error: " + file + ": WebApp contoso/shop: spec.production must be 'production' or the name of one of spec.slots, got 'canary'");
+        List<String> errors =
+                run.stderr().lines().filter(l -> l.startsWith("error: ")).toList();
+        assertThat(errors)
+                .containsExactlyInAnyOrder(
+                        "error: " + file
+                                + ": WebApp contoso/shop: spec.slots[0].name 'production' is reserved for the app's production deployment or its"
+                                + " routing (reserved: the app's name, default, hostnames, include, production, self, volatile)",
+                        "error: " + file
+                                + ": WebApp contoso/shop: spec.slots[2].name makes the slot's host name label 'shop-"
+                                + "a".repeat(59)
+                                + "' 64 characters long (at most 63): shorten the slot's or the app's name",
+                        "error: " + file
+                                + ": WebApp contoso/shop: spec.slots[*].trafficPercent add up to 101; the slots may take at most 100 percent of"
+                                + " production traffic in total",
+                        "error: " + file
+                                + ": WebApp contoso/shop: spec.production must be 'production' or the name of one of spec.slots, got 'canary'");
     }
 
     @Test
     void validateAdmitsTheSetInOrderAndNamesThePlanThatBreaksTheLimit() throws Exception {
         Run run = run("validate", "-f", "src/test/resources/manifests/over-capacity.yaml");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.stderr().lines().filter(l -> l.startsWith("error: ")).toList()).containsExactly(
-                "error: src/test/resources/manifests/over-capacity.yaml (document 4): IsolatedPlan contoso/batch: spec.instances 60 would bring "
-                        + "AppServiceEnvironment contoso/small-ase to 110 instances (limit 100; 50 used by 2 other plans)");
-        assertThat(run.stderr()).contains("warning: src/test/resources/manifests/over-capacity.yaml (document 5): IsolatedPlan contoso/orphan: "
-                + "spec.environmentName AppServiceEnvironment contoso/missing does not exist yet; the plan waits for it (EnvironmentNotFound)");
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("error: ")).toList())
+                .containsExactly(
+                        "error: src/test/resources/manifests/over-capacity.yaml (document 4): IsolatedPlan contoso/batch: spec.instances 60 would bring "
+                                + "AppServiceEnvironment contoso/small-ase to 110 instances (limit 100; 50 used by 2 other plans)");
+        assertThat(run.stderr())
+                .contains(
+                        "warning: src/test/resources/manifests/over-capacity.yaml (document 5): IsolatedPlan contoso/orphan: "
+                                + "spec.environmentName AppServiceEnvironment contoso/missing does not exist yet; the plan waits for it (EnvironmentNotFound)");
     }
 
     @Test

@@ -19,7 +19,9 @@ class LeaderElectionBeanTest {
 
     @Test
     void theProducerIsThereAndOffByDefault() {
-        assertThat(Arc.container().beanManager().getBeans(LeaderElectionConfiguration.class)).hasSize(1);
-        assertThat(Arc.container().instance(LeaderElectionConfiguration.class).get()).isNull();
+        assertThat(Arc.container().beanManager().getBeans(LeaderElectionConfiguration.class))
+                .hasSize(1);
+        assertThat(Arc.container().instance(LeaderElectionConfiguration.class).get())
+                .isNull();
     }
 }

@@ -11,12 +11,14 @@ class LeaderElectionTest {
 
     @Test
     void offByDefaultSoTheSdkRunsWithoutALease() {
-        assertThat(LeaderElection.configuration(false, LeaderElection.DEFAULT_LEASE_NAME, Optional.of("ase-operator"))).isEmpty();
+        assertThat(LeaderElection.configuration(false, LeaderElection.DEFAULT_LEASE_NAME, Optional.of("ase-operator")))
+                .isEmpty();
     }
 
     @Test
     void onWithTheLeaseNameAndNamespaceGiven() {
-        LeaderElectionConfiguration configuration = LeaderElection.configuration(true, "my-lease", Optional.of("ops")).orElseThrow();
+        LeaderElectionConfiguration configuration = LeaderElection.configuration(true, "my-lease", Optional.of("ops"))
+                .orElseThrow();
         assertThat(configuration.getLeaseName()).isEqualTo("my-lease");
         assertThat(configuration.getLeaseNamespace()).contains("ops");
         // The identity is left to the SDK, which takes the pod name (HOSTNAME).
@@ -25,8 +27,14 @@ class LeaderElectionTest {
 
     @Test
     void aBlankNamespaceMeansThePodsOwn() {
-        assertThat(LeaderElection.configuration(true, "my-lease", Optional.of(" ")).orElseThrow().getLeaseNamespace()).isEmpty();
-        assertThat(LeaderElection.configuration(true, "my-lease", Optional.empty()).orElseThrow().getLeaseNamespace()).isEmpty();
+        assertThat(LeaderElection.configuration(true, "my-lease", Optional.of(" "))
+                        .orElseThrow()
+                        .getLeaseNamespace())
+                .isEmpty();
+        assertThat(LeaderElection.configuration(true, "my-lease", Optional.empty())
+                        .orElseThrow()
+                        .getLeaseNamespace())
+                .isEmpty();
     }
 
     @Test

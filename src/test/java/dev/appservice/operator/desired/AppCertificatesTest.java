@@ -40,16 +40,28 @@ class AppCertificatesTest {
             assertThat(u.reason()).isEqualTo(AppCertificates.REASON_NOT_FOUND);
             assertThat(u.message()).contains("Secret ns/s").contains("environment's certificate");
         });
-        assertThat(unusable(Optional.of(secret("Opaque", certificate, key))).message()).contains("is of type 'Opaque', not kubernetes.io/tls");
-        assertThat(unusable(Optional.of(secret("kubernetes.io/tls", certificate, null))).message()).contains("lacks tls.key");
-        assertThat(unusable(Optional.of(secret("kubernetes.io/tls", "not a certificate", key))).message()).contains("tls.crt is not a PEM certificate");
-        assertThat(unusable(Optional.of(secret("kubernetes.io/tls", certificate, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")))
-                .message()).contains("tls.key is not an unencrypted PEM private key");
+        assertThat(unusable(Optional.of(secret("Opaque", certificate, key))).message())
+                .contains("is of type 'Opaque', not kubernetes.io/tls");
+        assertThat(unusable(Optional.of(secret("kubernetes.io/tls", certificate, null)))
+                        .message())
+                .contains("lacks tls.key");
+        assertThat(unusable(Optional.of(secret("kubernetes.io/tls", "not a certificate", key)))
+                        .message())
+                .contains("tls.crt is not a PEM certificate");
+        assertThat(unusable(Optional.of(secret(
+                                "kubernetes.io/tls",
+                                certificate,
+                                "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")))
+                        .message())
+                .contains("tls.key is not an unencrypted PEM private key");
         var other = KeyPairGenerator.getInstance("RSA");
         other.initialize(2048);
-        String otherKey = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(other.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
-        assertThat(unusable(Optional.of(secret("kubernetes.io/tls", certificate, otherKey))).message())
+        String otherKey = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(other.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        assertThat(unusable(Optional.of(secret("kubernetes.io/tls", certificate, otherKey)))
+                        .message())
                 .contains("tls.key is not the private key of the first certificate in tls.crt");
     }
 
@@ -57,10 +69,13 @@ class AppCertificatesTest {
     void copiesAreNamedByAppAndContentAndSpreadSoEachSecretStaysBelowTheLimit() throws Exception {
         String certificate = Files.readString(TLS.resolve("tls.crt"));
         String key = Files.readString(TLS.resolve("tls.key"));
-        EnvironmentTopology topology = new EnvironmentTopology(Fixtures.environment("ns", "ase1"), List.of(), List.of());
+        EnvironmentTopology topology =
+                new EnvironmentTopology(Fixtures.environment("ns", "ase1"), List.of(), List.of());
         assertThat(AppCertificates.secrets(topology, Map.of())).singleElement().satisfies(s -> {
             assertThat(s.getMetadata().getName()).isEqualTo("ase1-frontend-certs");
-            assertThat(s.getData()).as("nothing to copy: no data, as the API server keeps an empty Secret").isNull();
+            assertThat(s.getData())
+                    .as("nothing to copy: no data, as the API server keeps an empty Secret")
+                    .isNull();
         });
 
         Map<WebApp, AppCertificates.Verdict.Usable> many = new LinkedHashMap<>();
@@ -71,8 +86,11 @@ class AppCertificatesTest {
         }
         List<Secret> secrets = AppCertificates.secrets(topology, many);
         assertThat(secrets).hasSizeGreaterThan(1).hasSizeLessThanOrEqualTo(AppCertificates.MAX_SECRETS);
-        assertThat(secrets).allSatisfy(s -> assertThat(s.getData().values().stream().mapToLong(String::length).sum())
-                .isLessThanOrEqualTo(AppCertificates.MAX_SECRET_BYTES));
+        assertThat(secrets)
+                .allSatisfy(s -> assertThat(s.getData().values().stream()
+                                .mapToLong(String::length)
+                                .sum())
+                        .isLessThanOrEqualTo(AppCertificates.MAX_SECRET_BYTES));
         assertThat(secrets.stream().mapToInt(s -> s.getData().size()).sum()).isEqualTo(800);
         Map<String, Integer> files = new HashMap<>();
         secrets.forEach(s -> s.getData().keySet().forEach(k -> files.merge(k, 1, Integer::sum)));
@@ -81,7 +99,9 @@ class AppCertificatesTest {
         WebApp app = app("shop");
         var before = new AppCertificates.Verdict.Usable(certificate, key);
         var renewed = new AppCertificates.Verdict.Usable(certificate + "\n", key);
-        assertThat(AppCertificates.fileOf(app, before)).startsWith("app-").isNotEqualTo(AppCertificates.fileOf(app, renewed))
+        assertThat(AppCertificates.fileOf(app, before))
+                .startsWith("app-")
+                .isNotEqualTo(AppCertificates.fileOf(app, renewed))
                 .isEqualTo(AppCertificates.fileOf(app("shop"), before));
     }
 
@@ -97,12 +117,20 @@ class AppCertificatesTest {
         if (key != null) {
             data.put("tls.key", Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8)));
         }
-        return new SecretBuilder().withNewMetadata().withNamespace("ns").withName("s").endMetadata().withType(type).withData(data).build();
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace("ns")
+                .withName("s")
+                .endMetadata()
+                .withType(type)
+                .withData(data)
+                .build();
     }
 
     static WebApp app(String name) {
         WebApp app = new WebApp();
-        app.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName(name).build());
+        app.setMetadata(
+                new ObjectMetaBuilder().withNamespace("ns").withName(name).build());
         app.setSpec(new WebAppSpec());
         return app;
     }

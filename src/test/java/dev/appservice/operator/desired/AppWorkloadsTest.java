@@ -32,7 +32,13 @@ class AppWorkloadsTest {
             assertThat(AppWorkloads.service(other, plan, a)).isEqualTo(referenceService);
         }
         assertThat(reference.getSpec().getReplicas()).isEqualTo(3);
-        assertThat(reference.getSpec().getTemplate().getSpec().getContainers()).singleElement()
-                .satisfies(container -> assertThat(container.getResources().getRequests().get("cpu").toString()).isEqualTo("125m"));
+        assertThat(reference.getSpec().getTemplate().getSpec().getContainers())
+                .singleElement()
+                .satisfies(container -> assertThat(container
+                                .getResources()
+                                .getRequests()
+                                .get("cpu")
+                                .toString())
+                        .isEqualTo("125m"));
     }
 }

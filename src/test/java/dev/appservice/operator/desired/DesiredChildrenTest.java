@@ -29,7 +29,9 @@ class DesiredChildrenTest {
     private static final OperatorSettings SETTINGS = OperatorSettings.defaults();
 
     private static List<String> kindsAndNames(List<HasMetadata> children) {
-        return children.stream().map(c -> c.getKind() + " " + c.getMetadata().getName()).toList();
+        return children.stream()
+                .map(c -> c.getKind() + " " + c.getMetadata().getName())
+                .toList();
     }
 
     private static SecurityRule rule(String name, int priority, String prefix) {
@@ -49,9 +51,15 @@ class DesiredChildrenTest {
         AppServiceEnvironment ase = Fixtures.environment("ns", "ase");
         var children = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of()), SETTINGS);
 
-        assertThat(kindsAndNames(children.all())).containsExactly(
-                "ConfigMap ase-frontend-config", "Secret ase-frontend-certs", "Deployment ase-frontend", "Service ase-vip", "Service ase-internal", "Service ase-management",
-                "NetworkPolicy " + NsgCompiler.workerPolicyName("ase"));
+        assertThat(kindsAndNames(children.all()))
+                .containsExactly(
+                        "ConfigMap ase-frontend-config",
+                        "Secret ase-frontend-certs",
+                        "Deployment ase-frontend",
+                        "Service ase-vip",
+                        "Service ase-internal",
+                        "Service ase-management",
+                        "NetworkPolicy " + NsgCompiler.workerPolicyName("ase"));
         assertThat(children.frontEnds().getSpec().getReplicas()).isEqualTo(2);
         assertThat(children.find("Service", "ase-vip")).contains(children.vip());
         assertThat(children.find("Service", "ase-frontend")).isEmpty();
@@ -64,15 +72,19 @@ class DesiredChildrenTest {
         nsg.setInboundRules(List.of(rule("https", 100, "*")));
         ase.getSpec().setNetworkSecurityGroup(nsg);
         var inboundOnly = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of()), SETTINGS);
-        assertThat(inboundOnly.networkPolicies()).extracting(p -> p.getMetadata().getName())
+        assertThat(inboundOnly.networkPolicies())
+                .extracting(p -> p.getMetadata().getName())
                 .containsExactlyInAnyOrder(NsgCompiler.workerPolicyName("ase"), NsgCompiler.frontEndPolicyName("ase"));
 
         SecurityRule out = rule("web-out", 100, "10.9.0.0/16");
         out.setSourceAddressPrefixes(List.of("*"));
         nsg.setOutboundRules(List.of(out));
         var withOutbound = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of()), SETTINGS);
-        assertThat(withOutbound.networkPolicies()).extracting(p -> p.getMetadata().getName())
-                .containsExactlyInAnyOrder(NsgCompiler.workerPolicyName("ase"), NsgCompiler.frontEndPolicyName("ase"),
+        assertThat(withOutbound.networkPolicies())
+                .extracting(p -> p.getMetadata().getName())
+                .containsExactlyInAnyOrder(
+                        NsgCompiler.workerPolicyName("ase"),
+                        NsgCompiler.frontEndPolicyName("ase"),
                         NsgCompiler.egressPolicyName("ase"));
         assertThat(withOutbound.all()).containsAll(withOutbound.networkPolicies());
     }
@@ -107,8 +119,11 @@ class DesiredChildrenTest {
         List<WebApp> apps = new java.util.ArrayList<>();
         for (int i = 0; i < 32; i++) {
             WebApp app = Fixtures.app("ns", "app-" + i, "web", 8080);
-            app.getSpec().setHostNames(java.util.stream.IntStream.range(0, 40).mapToObj(h -> "h" + h + "-" + app.getMetadata().getName()
-                    + ".contoso-with-a-rather-long-domain-name.example").toList());
+            app.getSpec()
+                    .setHostNames(java.util.stream.IntStream.range(0, 40)
+                            .mapToObj(h -> "h" + h + "-" + app.getMetadata().getName()
+                                    + ".contoso-with-a-rather-long-domain-name.example")
+                            .toList());
             apps.add(app);
         }
         var children = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of(plan), apps), SETTINGS);
@@ -124,11 +139,16 @@ class DesiredChildrenTest {
         IsolatedPlan plan = Fixtures.plan("ns", "web", "ase", InstanceSize.I1, 2);
         WebApp invalid = Fixtures.app("ns", "broken", "web", 0);
         assertThat(SpecValidation.acceptable(invalid)).isFalse();
-        // The reconcilers leave invalid apps out of the topology (defect 1: such a plan once got a Service with no ports).
-        List<WebApp> acceptable = java.util.stream.Stream.of(invalid).filter(SpecValidation::acceptable).toList();
+        // The reconcilers leave invalid apps out of the topology (defect 1: such a plan once got a Service with no
+        // ports).
+        List<WebApp> acceptable = java.util.stream.Stream.of(invalid)
+                .filter(SpecValidation::acceptable)
+                .toList();
 
-        var children = PlanChildren.of(plan, Optional.of(new EnvironmentTopology(ase, List.of(plan), acceptable)), SETTINGS);
-        assertThat(kindsAndNames(children.all())).containsExactly("Deployment " + ResourceNames.workerDeployment("web"));
+        var children =
+                PlanChildren.of(plan, Optional.of(new EnvironmentTopology(ase, List.of(plan), acceptable)), SETTINGS);
+        assertThat(kindsAndNames(children.all()))
+                .containsExactly("Deployment " + ResourceNames.workerDeployment("web"));
         assertThat(children.workers().orElseThrow().getSpec().getReplicas()).isEqualTo(2);
 
         var orphan = PlanChildren.of(plan, Optional.empty(), SETTINGS);

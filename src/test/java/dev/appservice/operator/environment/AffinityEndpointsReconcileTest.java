@@ -44,23 +44,42 @@ class AffinityEndpointsReconcileTest extends OperatorTest {
         client.resource(Fixtures.app(ns, "shop", "web", 8081)).create();
         await().atMost(TIMEOUT).until(() -> {
             DeploymentRollout.completeAll(client, ns);
-            return client.services().inNamespace(ns).withName(ResourceNames.appWorkload("cart")).get() != null
-                    && client.services().inNamespace(ns).withName(ResourceNames.appWorkload("shop")).get() != null;
+            return client.services()
+                                    .inNamespace(ns)
+                                    .withName(ResourceNames.appWorkload("cart"))
+                                    .get()
+                            != null
+                    && client.services()
+                                    .inNamespace(ns)
+                                    .withName(ResourceNames.appWorkload("shop"))
+                                    .get()
+                            != null;
         });
         ServiceAddresses.assignAll(client, ns);
-        String cartIp = client.services().inNamespace(ns).withName(ResourceNames.appWorkload("cart")).get().getSpec().getClusterIP();
+        String cartIp = client.services()
+                .inNamespace(ns)
+                .withName(ResourceNames.appWorkload("cart"))
+                .get()
+                .getSpec()
+                .getClusterIP();
         awaitShard(shard -> shard.contains("server " + cartIp + ":8080 max_fails=0;"));
 
-        client.resource(slice("cart", "cart-a", "10.244.1.7", true, "10.244.2.9", true, "10.244.3.4", false)).create();
+        client.resource(slice("cart", "cart-a", "10.244.1.7", true, "10.244.2.9", true, "10.244.3.4", false))
+                .create();
         client.resource(slice("shop", "shop-a", "10.244.1.8", true)).create();
         String shard = awaitShard(s -> s.contains("server 10.244.1.7:8080 max_fails=0;"));
-        assertThat(shard).contains("hash $arr_affinity_key consistent;").contains("server 10.244.2.9:8080 max_fails=0;")
-                .doesNotContain("10.244.3.4").doesNotContain("server " + cartIp + ":8080").doesNotContain("10.244.1.8")
+        assertThat(shard)
+                .contains("hash $arr_affinity_key consistent;")
+                .contains("server 10.244.2.9:8080 max_fails=0;")
+                .doesNotContain("10.244.3.4")
+                .doesNotContain("server " + cartIp + ":8080")
+                .doesNotContain("10.244.1.8")
                 .contains("add_header Set-Cookie $arr_affinity_cookie always;");
         assertThat(config().getData().get(NginxConfig.MAIN_FILE)).contains("map $cookie_ARRAffinity $arr_affinity_key");
 
         // An instance becomes ready: it joins.
-        client.resource(slice("cart", "cart-a", "10.244.1.7", true, "10.244.2.9", true, "10.244.3.4", true)).update();
+        client.resource(slice("cart", "cart-a", "10.244.1.7", true, "10.244.2.9", true, "10.244.3.4", true))
+                .update();
         awaitShard(s -> s.contains("server 10.244.3.4:8080 max_fails=0;"));
         // No ready instance at all: the cluster IP again.
         client.resource(slice("cart", "cart-a", "10.244.1.7", false)).update();
@@ -70,27 +89,47 @@ class AffinityEndpointsReconcileTest extends OperatorTest {
 
     /** An EndpointSlice of the app's Service as the EndpointSlice controller writes it: the Service's labels, its name, the target port. */
     EndpointSlice slice(String app, String name, Object... addressAndReady) {
-        Service service = client.services().inNamespace(ns).withName(ResourceNames.appWorkload(app)).get();
+        Service service = client.services()
+                .inNamespace(ns)
+                .withName(ResourceNames.appWorkload(app))
+                .get();
         Map<String, String> labels = new LinkedHashMap<>(service.getMetadata().getLabels());
         labels.put(AppEdgeSources.SERVICE_NAME_LABEL, service.getMetadata().getName());
         labels.put("endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io");
         EndpointSliceBuilder slice = new EndpointSliceBuilder()
-                .withNewMetadata().withNamespace(ns).withName(service.getMetadata().getName() + "-" + name).withLabels(labels).endMetadata()
+                .withNewMetadata()
+                .withNamespace(ns)
+                .withName(service.getMetadata().getName() + "-" + name)
+                .withLabels(labels)
+                .endMetadata()
                 .withAddressType("IPv4")
-                .addNewPort().withName("http").withPort(service.getSpec().getPorts().get(0).getTargetPort().getIntVal()).withProtocol("TCP").endPort();
+                .addNewPort()
+                .withName("http")
+                .withPort(service.getSpec().getPorts().get(0).getTargetPort().getIntVal())
+                .withProtocol("TCP")
+                .endPort();
         for (int i = 0; i < addressAndReady.length; i += 2) {
-            slice.addNewEndpoint().withAddresses((String) addressAndReady[i]).withNewConditions().withReady((Boolean) addressAndReady[i + 1])
-                    .endConditions().endEndpoint();
+            slice.addNewEndpoint()
+                    .withAddresses((String) addressAndReady[i])
+                    .withNewConditions()
+                    .withReady((Boolean) addressAndReady[i + 1])
+                    .endConditions()
+                    .endEndpoint();
         }
         return slice.build();
     }
 
     ConfigMap config() {
-        return client.configMaps().inNamespace(ns).withName("ase1-frontend-config").get();
+        return client.configMaps()
+                .inNamespace(ns)
+                .withName("ase1-frontend-config")
+                .get();
     }
 
     String awaitShard(java.util.function.Predicate<String> condition) {
-        return await().atMost(TIMEOUT).until(() -> config() == null ? null : config().getData().get(NginxConfig.shardFile(0)),
-                s -> s != null && condition.test(s));
+        return await().atMost(TIMEOUT)
+                .until(
+                        () -> config() == null ? null : config().getData().get(NginxConfig.shardFile(0)),
+                        s -> s != null && condition.test(s));
     }
 }

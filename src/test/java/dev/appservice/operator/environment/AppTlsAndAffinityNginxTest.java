@@ -2,7 +2,6 @@ package dev.appservice.operator.environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.AppTlsSettings;
 import dev.appservice.operator.api.InstanceSize;
@@ -13,8 +12,8 @@ import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.desired.AffinityUpstreams;
 import dev.appservice.operator.desired.AppCertificates;
 import dev.appservice.operator.desired.FrontEndConfiguration;
-import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.desired.NginxConfig;
+import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.LoopbackBackends;
 import dev.appservice.operator.testing.RunningFrontEnd;
@@ -22,7 +21,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +31,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -64,6 +61,7 @@ class AppTlsAndAffinityNginxTest {
     static final String NAMESPACE = "contoso";
     /** The environment's test certificate (src/test/resources/tls) is for CN=localhost. */
     static final String ENVIRONMENT_CN = "CN=localhost";
+
     static final int REQUESTS_PER_CLIENT = 10;
     static final int CLIENTS = 30;
 
@@ -103,8 +101,12 @@ class AppTlsAndAffinityNginxTest {
         frontEnd.start(render(topology, Map.of(shop, verdicts.get("shop"), blog, verdicts.get("blog"))));
 
         assertThat(servedSubject("www.contoso.test")).isEqualTo("CN=www.contoso.test");
-        assertThat(servedSubject("shop.localhost")).as("the default host name keeps the environment's certificate").isEqualTo(ENVIRONMENT_CN);
-        assertThat(servedSubject("blog.contoso.test")).as("the app's Secret is missing: the environment's certificate").isEqualTo(ENVIRONMENT_CN);
+        assertThat(servedSubject("shop.localhost"))
+                .as("the default host name keeps the environment's certificate")
+                .isEqualTo(ENVIRONMENT_CN);
+        assertThat(servedSubject("blog.contoso.test"))
+                .as("the app's Secret is missing: the environment's certificate")
+                .isEqualTo(ENVIRONMENT_CN);
         assertThat(servedSubject("blog.localhost")).isEqualTo(ENVIRONMENT_CN);
         assertThat(curl("www.contoso.test", "/")).startsWith("shop www.contoso.test");
         assertThat(curl("blog.contoso.test", "/")).startsWith("blog blog.contoso.test");
@@ -131,10 +133,11 @@ class AppTlsAndAffinityNginxTest {
         assertThat(servedSubject("www.contoso.test")).isEqualTo(ENVIRONMENT_CN);
 
         // The configuration arrives first (its ConfigMap and the Secret of copies are separate volumes).
-        AppCertificates.Verdict.Usable pair = (AppCertificates.Verdict.Usable) AppCertificates.check(NAMESPACE, "shop-tls",
-                Optional.of(selfSigned("shop-tls", "www.contoso.test")));
+        AppCertificates.Verdict.Usable pair = (AppCertificates.Verdict.Usable)
+                AppCertificates.check(NAMESPACE, "shop-tls", Optional.of(selfSigned("shop-tls", "www.contoso.test")));
         String file = AppCertificates.fileOf(shop, pair);
-        frontEnd.write(frontEnd.render(topology, Map.of("shop", backend("shop")), app -> Optional.of(file), AffinityUpstreams.Endpoints.NONE));
+        frontEnd.write(frontEnd.render(
+                topology, Map.of("shop", backend("shop")), app -> Optional.of(file), AffinityUpstreams.Endpoints.NONE));
         Thread.sleep(TimeUnit.SECONDS.toMillis(3));
         assertThat(frontEnd.logText()).contains("waiting for every part").doesNotContain("refused");
         assertThat(frontEnd.reloads()).isZero();
@@ -151,13 +154,19 @@ class AppTlsAndAffinityNginxTest {
         WebApp shop = app("shop");
         EnvironmentTopology topology = topology(false, cart, shop);
         List<String> instances = List.of(backend("cart-1"), backend("cart-2"), backend("cart-3"));
-        frontEnd.start(frontEnd.render(topology, Map.of("cart", backend("cart-cluster-ip"), "shop", backend("shop")),
-                AppCertificates.Files.NONE, (plan, app) -> app.getMetadata().getName().equals("cart") ? instances : List.of()));
+        frontEnd.start(frontEnd.render(
+                topology,
+                Map.of("cart", backend("cart-cluster-ip"), "shop", backend("shop")),
+                AppCertificates.Files.NONE,
+                (plan, app) -> app.getMetadata().getName().equals("cart") ? instances : List.of()));
 
         HttpClient client = HttpClient.newHttpClient();
         HttpResponse<String> first = get(client, "http", "cart.localhost", null);
-        String cookie = first.headers().allValues("set-cookie").stream().filter(c -> c.startsWith(AffinityUpstreams.COOKIE + "="))
-                .findFirst().orElseThrow(() -> new AssertionError("no affinity cookie: " + first.headers().map()));
+        String cookie = first.headers().allValues("set-cookie").stream()
+                .filter(c -> c.startsWith(AffinityUpstreams.COOKIE + "="))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        "no affinity cookie: " + first.headers().map()));
         assertThat(cookie).contains("Path=/", "HttpOnly").doesNotContain("Secure");
         String id = cookie.substring(cookie.indexOf('=') + 1, cookie.indexOf(';'));
         String instance = first.body().split(" ")[0];
@@ -165,17 +174,24 @@ class AppTlsAndAffinityNginxTest {
         for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
             HttpResponse<String> next = get(client, "http", "cart.localhost", AffinityUpstreams.COOKIE + "=" + id);
             assertThat(next.body()).as("request %d with the cookie", i).startsWith(instance + " ");
-            assertThat(next.headers().allValues("set-cookie")).as("a client with the cookie gets no new one").isEmpty();
+            assertThat(next.headers().allValues("set-cookie"))
+                    .as("a client with the cookie gets no new one")
+                    .isEmpty();
         }
         Set<String> spread = new HashSet<>();
         for (int i = 0; i < CLIENTS; i++) {
             spread.add(get(client, "http", "cart.localhost", null).body().split(" ")[0]);
         }
-        assertThat(spread).as("new clients are spread over the instances").hasSizeGreaterThan(1).allMatch(s -> s.startsWith("cart-"));
+        assertThat(spread)
+                .as("new clients are spread over the instances")
+                .hasSizeGreaterThan(1)
+                .allMatch(s -> s.startsWith("cart-"));
 
         HttpResponse<String> plain = get(client, "http", "shop.localhost", null);
         assertThat(plain.body()).startsWith("shop ");
-        assertThat(plain.headers().allValues("set-cookie")).as("no affinity asked, no cookie").isEmpty();
+        assertThat(plain.headers().allValues("set-cookie"))
+                .as("no affinity asked, no cookie")
+                .isEmpty();
     }
 
     @Test
@@ -184,13 +200,26 @@ class AppTlsAndAffinityNginxTest {
         cart.getSpec().setClientAffinity(true);
         EnvironmentTopology topology = topology(cart);
         List<String> instances = List.of(backend("cart-1"), backend("cart-2"));
-        frontEnd.start(frontEnd.render(topology, Map.of("cart", backend("cart-cluster-ip")), AppCertificates.Files.NONE,
+        frontEnd.start(frontEnd.render(
+                topology,
+                Map.of("cart", backend("cart-cluster-ip")),
+                AppCertificates.Files.NONE,
                 (plan, app) -> instances));
-        Process curl = new ProcessBuilder("curl", "-sk", "-D", "-", "--resolve", "cart.localhost:" + NginxConfig.HTTPS_PORT + ":127.0.0.1",
-                "https://cart.localhost:" + NginxConfig.HTTPS_PORT + "/").redirectErrorStream(true).start();
+        Process curl = new ProcessBuilder(
+                        "curl",
+                        "-sk",
+                        "-D",
+                        "-",
+                        "--resolve",
+                        "cart.localhost:" + NginxConfig.HTTPS_PORT + ":127.0.0.1",
+                        "https://cart.localhost:" + NginxConfig.HTTPS_PORT + "/")
+                .redirectErrorStream(true)
+                .start();
         String response = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(response).containsPattern("(?i)set-cookie: ARRAffinity=[0-9a-f]{32}; Path=/; HttpOnly; Secure")
-                .containsPattern("(?i)set-cookie: ARRAffinitySameSite=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=None; Secure");
+        assertThat(response)
+                .containsPattern("(?i)set-cookie: ARRAffinity=[0-9a-f]{32}; Path=/; HttpOnly; Secure")
+                .containsPattern(
+                        "(?i)set-cookie: ARRAffinitySameSite=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=None; Secure");
     }
 
     @Test
@@ -198,14 +227,20 @@ class AppTlsAndAffinityNginxTest {
         WebApp cart = app("cart");
         cart.getSpec().setClientAffinity(true);
         EnvironmentTopology topology = topology(false, cart);
-        frontEnd.start(frontEnd.render(topology, Map.of("cart", backend("cart-cluster-ip")), AppCertificates.Files.NONE,
+        frontEnd.start(frontEnd.render(
+                topology,
+                Map.of("cart", backend("cart-cluster-ip")),
+                AppCertificates.Files.NONE,
                 AffinityUpstreams.Endpoints.NONE));
-        assertThat(get(HttpClient.newHttpClient(), "http", "cart.localhost", null).body()).startsWith("cart-cluster-ip ");
+        assertThat(get(HttpClient.newHttpClient(), "http", "cart.localhost", null)
+                        .body())
+                .startsWith("cart-cluster-ip ");
     }
 
     // --- fixtures ---
 
-    FrontEndConfiguration render(EnvironmentTopology topology, Map<WebApp, AppCertificates.Verdict> verdicts) throws IOException {
+    FrontEndConfiguration render(EnvironmentTopology topology, Map<WebApp, AppCertificates.Verdict> verdicts)
+            throws IOException {
         Map<WebApp, AppCertificates.Verdict.Usable> usable = new HashMap<>();
         verdicts.forEach((app, verdict) -> {
             if (verdict instanceof AppCertificates.Verdict.Usable pair) {
@@ -217,7 +252,10 @@ class AppTlsAndAffinityNginxTest {
         for (WebApp app : topology.apps()) {
             addresses.put(app.getMetadata().getName(), backend(app.getMetadata().getName()));
         }
-        return frontEnd.render(topology, addresses, app -> Optional.ofNullable(usable.get(app)).map(pair -> AppCertificates.fileOf(app, pair)),
+        return frontEnd.render(
+                topology,
+                addresses,
+                app -> Optional.ofNullable(usable.get(app)).map(pair -> AppCertificates.fileOf(app, pair)),
                 AffinityUpstreams.Endpoints.NONE);
     }
 
@@ -226,10 +264,15 @@ class AppTlsAndAffinityNginxTest {
         AppServiceEnvironment environment = environment();
         EnvironmentTopology topology = new EnvironmentTopology(environment, List.of(), List.of());
         for (Secret copy : AppCertificates.secrets(topology, usable)) {
-            for (var entry : copy.getData() == null ? Map.<String, String>of().entrySet() : copy.getData().entrySet()) {
+            for (var entry : copy.getData() == null
+                    ? Map.<String, String>of().entrySet()
+                    : copy.getData().entrySet()) {
                 Path staged = workDirectory.resolve(entry.getKey() + ".new");
                 Files.write(staged, Base64.getDecoder().decode(entry.getValue()));
-                Files.move(staged, frontEnd.certificates().resolve(entry.getKey()), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                Files.move(
+                        staged,
+                        frontEnd.certificates().resolve(entry.getKey()),
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -237,7 +280,8 @@ class AppTlsAndAffinityNginxTest {
 
     /** A loopback app that answers with its name and the Host it saw. */
     String backend(String name) throws IOException {
-        return servers.start(exchange -> name + " " + exchange.getRequestHeaders().getFirst("Host"));
+        return servers.start(
+                exchange -> name + " " + exchange.getRequestHeaders().getFirst("Host"));
     }
 
     static AppServiceEnvironment environment() {
@@ -267,7 +311,8 @@ class AppTlsAndAffinityNginxTest {
 
     static WebApp app(String name, String... hostNames) {
         WebApp app = new WebApp();
-        app.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
+        app.setMetadata(
+                new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).build());
         WebAppSpec spec = new WebAppSpec();
         spec.setPlanName("web-plan");
         spec.setImage("registry.example/" + name + ":1");
@@ -287,36 +332,63 @@ class AppTlsAndAffinityNginxTest {
         Path key = workDirectory.resolve(name + "-" + System.nanoTime() + ".key");
         Path certificate = workDirectory.resolve(name + "-" + System.nanoTime() + ".crt");
         String subject = "/CN=" + host + (extraSubject.length == 0 ? "" : "/" + String.join("/", extraSubject));
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-out",
-                certificate.toString(), "-days", "2", "-subj", subject, "-addext", "subjectAltName=DNS:" + host)
-                .redirectErrorStream(true).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-keyout",
+                        key.toString(),
+                        "-out",
+                        certificate.toString(),
+                        "-days",
+                        "2",
+                        "-subj",
+                        subject,
+                        "-addext",
+                        "subjectAltName=DNS:" + host)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(openssl.waitFor()).as(out).isZero();
-        return new SecretBuilder().withNewMetadata().withNamespace(NAMESPACE).withName(name).endMetadata()
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(NAMESPACE)
+                .withName(name)
+                .endMetadata()
                 .withType(AppCertificates.SECRET_TYPE)
-                .withData(Map.of(AppCertificates.CERTIFICATE_KEY, Base64.getEncoder().encodeToString(Files.readAllBytes(certificate)),
-                        AppCertificates.PRIVATE_KEY_KEY, Base64.getEncoder().encodeToString(Files.readAllBytes(key))))
+                .withData(Map.of(
+                        AppCertificates.CERTIFICATE_KEY,
+                        Base64.getEncoder().encodeToString(Files.readAllBytes(certificate)),
+                        AppCertificates.PRIVATE_KEY_KEY,
+                        Base64.getEncoder().encodeToString(Files.readAllBytes(key))))
                 .build();
     }
 
     /** The subject of the certificate the front end presents for an SNI name. */
     static String servedSubject(String serverName) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] { new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        context.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        } }, new SecureRandom());
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", NginxConfig.HTTPS_PORT)) {
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                new SecureRandom());
+        try (SSLSocket socket =
+                (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", NginxConfig.HTTPS_PORT)) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(List.of(new SNIHostName(serverName)));
             socket.setSSLParameters(parameters);
@@ -328,8 +400,14 @@ class AppTlsAndAffinityNginxTest {
 
     /** A request over HTTPS by name (SNI and Host), with curl. */
     static String curl(String host, String path) throws Exception {
-        Process curl = new ProcessBuilder("curl", "-sk", "--resolve", host + ":" + NginxConfig.HTTPS_PORT + ":127.0.0.1",
-                "https://" + host + ":" + NginxConfig.HTTPS_PORT + path).redirectErrorStream(true).start();
+        Process curl = new ProcessBuilder(
+                        "curl",
+                        "-sk",
+                        "--resolve",
+                        host + ":" + NginxConfig.HTTPS_PORT + ":127.0.0.1",
+                        "https://" + host + ":" + NginxConfig.HTTPS_PORT + path)
+                .redirectErrorStream(true)
+                .start();
         String body = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         curl.waitFor();
         return body;
@@ -337,7 +415,8 @@ class AppTlsAndAffinityNginxTest {
 
     static HttpResponse<String> get(HttpClient client, String scheme, String host, String cookie) throws Exception {
         int port = scheme.equals("https") ? NginxConfig.HTTPS_PORT : NginxConfig.HTTP_PORT;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + "/")).header("Host", host)
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + "/"))
+                .header("Host", host)
                 .timeout(Duration.ofSeconds(10));
         if (cookie != null) {
             request.header("Cookie", cookie);

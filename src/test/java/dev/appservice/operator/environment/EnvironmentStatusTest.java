@@ -6,7 +6,6 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.AppServiceEnvironmentStatus;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.desired.EnvironmentChildren;
-import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.environment.EnvironmentStatusFactory.ObservedChildren;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.status.Conditions;
@@ -30,8 +29,16 @@ class EnvironmentStatusTest {
     }
 
     private static Deployment rolledOut(Deployment desired, int ready) {
-        return new DeploymentBuilder(desired).editMetadata().withGeneration(1L).endMetadata()
-                .withNewStatus().withObservedGeneration(1L).withReadyReplicas(ready).withUpdatedReplicas(ready).endStatus().build();
+        return new DeploymentBuilder(desired)
+                .editMetadata()
+                .withGeneration(1L)
+                .endMetadata()
+                .withNewStatus()
+                .withObservedGeneration(1L)
+                .withReadyReplicas(ready)
+                .withUpdatedReplicas(ready)
+                .endStatus()
+                .build();
     }
 
     @Test
@@ -42,7 +49,8 @@ class EnvironmentStatusTest {
         observed.remove(children.frontEnds());
         observed.add(rolledOut(children.frontEnds(), 2));
 
-        AppServiceEnvironmentStatus missing = EnvironmentStatusFactory.compute(children, ObservedChildren.of(observed), NOW);
+        AppServiceEnvironmentStatus missing =
+                EnvironmentStatusFactory.compute(children, ObservedChildren.of(observed), NOW);
         var ready = Conditions.find(missing.getConditions(), Conditions.READY);
         assertThat(ready.getStatus()).isEqualTo("False");
         assertThat(ready.getReason()).isEqualTo("ChildrenMissing");
@@ -50,8 +58,10 @@ class EnvironmentStatusTest {
         assertThat(ready.getObservedGeneration()).isEqualTo(3L);
 
         observed.add(children.management());
-        AppServiceEnvironmentStatus complete = EnvironmentStatusFactory.compute(children, ObservedChildren.of(observed), NOW);
-        assertThat(Conditions.isTrue(complete.getConditions(), Conditions.READY)).isTrue();
+        AppServiceEnvironmentStatus complete =
+                EnvironmentStatusFactory.compute(children, ObservedChildren.of(observed), NOW);
+        assertThat(Conditions.isTrue(complete.getConditions(), Conditions.READY))
+                .isTrue();
         assertThat(complete.getFrontEnds().getSummary()).isEqualTo("2/2");
     }
 
@@ -62,7 +72,10 @@ class EnvironmentStatusTest {
         observed.remove(children.frontEnds());
         observed.add(rolledOut(children.frontEnds(), 1));
 
-        var ready = Conditions.find(EnvironmentStatusFactory.compute(children, ObservedChildren.of(observed), NOW).getConditions(), Conditions.READY);
+        var ready = Conditions.find(
+                EnvironmentStatusFactory.compute(children, ObservedChildren.of(observed), NOW)
+                        .getConditions(),
+                Conditions.READY);
         assertThat(ready.getReason()).isEqualTo("FrontEndsNotReady");
         assertThat(ready.getMessage()).startsWith("1 of 2 front ends ready");
     }

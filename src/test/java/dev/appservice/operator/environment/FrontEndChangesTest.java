@@ -1,9 +1,5 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.desired.NginxConfig;
-
-import dev.appservice.operator.desired.FrontEnds;
-
 import static dev.appservice.operator.testing.Fixtures.environment;
 import static dev.appservice.operator.testing.Fixtures.plan;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.desired.FrontEnds;
+import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
@@ -44,20 +42,32 @@ class FrontEndChangesTest extends OperatorTest {
         String shop = awaitAddress("shop");
         String blog = awaitAddress("blog");
         awaitApps(apps -> apps.contains("server " + shop + ":8080 ") && apps.contains("server " + blog + ":8081 "));
-        Deployment before = client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get();
+        Deployment before = client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("ase1-frontend")
+                .get();
         MockKubernetes.clearRequests();
 
         client.resource(Fixtures.app(ns, "api", "web", 9000)).create();
         String api = awaitAddress("api");
-        awaitApps(apps -> apps.contains("server_name api.ase1.p.appservice.local;") && apps.contains("server " + api + ":9000 max_fails=0;"));
+        awaitApps(apps -> apps.contains("server_name api.ase1.p.appservice.local;")
+                && apps.contains("server " + api + ":9000 max_fails=0;"));
         client.resources(WebApp.class).inNamespace(ns).withName("blog").delete();
         awaitApps(apps -> !apps.contains("blog.ase1"));
 
         List<String> writes = MockKubernetes.writesSinceClear();
-        assertThat(writes).as("the configuration was written").anyMatch(w -> w.matches("PUT /api/v1/namespaces/" + ns + "/configmaps/ase1-frontend-config"));
+        assertThat(writes)
+                .as("the configuration was written")
+                .anyMatch(w -> w.matches("PUT /api/v1/namespaces/" + ns + "/configmaps/ase1-frontend-config"));
         assertThat(writes).as("the front ends were not").noneMatch(w -> w.contains("/deployments/ase1-frontend"));
-        Deployment after = client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get();
-        assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
+        Deployment after = client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName("ase1-frontend")
+                .get();
+        assertThat(after.getMetadata().getGeneration())
+                .isEqualTo(before.getMetadata().getGeneration());
         assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
     }
 
@@ -70,38 +80,63 @@ class FrontEndChangesTest extends OperatorTest {
             WebApp app = Fixtures.app(ns, "app" + i, "web", 10_000 + i);
             List<String> hosts = new ArrayList<>();
             for (int h = 0; h < 48; h++) {
-                hosts.add("h" + h + "-" + "x".repeat(58) + "." + "y".repeat(60) + "." + "z".repeat(60) + ".app" + i + ".example.com");
+                hosts.add("h" + h + "-" + "x".repeat(58) + "." + "y".repeat(60) + "." + "z".repeat(60) + ".app" + i
+                        + ".example.com");
             }
             app.getSpec().setHostNames(hosts);
             apps.add(client.resource(app).create());
         }
-        ConfigMap shard = await().atMost(TIMEOUT).until(
-                () -> client.configMaps().inNamespace(ns).withName(FrontEnds.shardConfigMapName("ase1", 1)).get(), c -> c != null);
+        ConfigMap shard = await().atMost(TIMEOUT)
+                .until(
+                        () -> client.configMaps()
+                                .inNamespace(ns)
+                                .withName(FrontEnds.shardConfigMapName("ase1", 1))
+                                .get(),
+                        c -> c != null);
         assertThat(shard.getData()).containsOnlyKeys(NginxConfig.shardFile(1));
-        assertThat(shard.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo("ase1"));
-        ConfigMap main = client.configMaps().inNamespace(ns).withName("ase1-frontend-config").get();
-        assertThat(main.getData().get(NginxConfig.MAIN_FILE)).contains(NginxConfig.SHARD_MARKER + NginxConfig.shardFile(1) + " ");
+        assertThat(shard.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o -> assertThat(o.getName()).isEqualTo("ase1"));
+        ConfigMap main = client.configMaps()
+                .inNamespace(ns)
+                .withName("ase1-frontend-config")
+                .get();
+        assertThat(main.getData().get(NginxConfig.MAIN_FILE))
+                .contains(NginxConfig.SHARD_MARKER + NginxConfig.shardFile(1) + " ");
 
         for (WebApp app : apps.subList(5, apps.size())) {
             client.resource(app).delete();
         }
-        await().atMost(TIMEOUT).until(() -> client.configMaps().inNamespace(ns).withName(FrontEnds.shardConfigMapName("ase1", 1)).get() == null);
+        await().atMost(TIMEOUT)
+                .until(() -> client.configMaps()
+                                .inNamespace(ns)
+                                .withName(FrontEnds.shardConfigMapName("ase1", 1))
+                                .get()
+                        == null);
         awaitApps(all -> !all.contains(".app29.example.com"));
-        assertThat(client.configMaps().inNamespace(ns).withName("ase1-frontend-config").get().getData())
+        assertThat(client.configMaps()
+                        .inNamespace(ns)
+                        .withName("ase1-frontend-config")
+                        .get()
+                        .getData())
                 .containsOnlyKeys(NginxConfig.MAIN_FILE, NginxConfig.shardFile(0));
     }
 
     /** Waits for the app's own Service, gives it a cluster IP as the API server would, and returns it. */
     private String awaitAddress(String app) {
         String name = ResourceNames.appWorkload(app);
-        await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName(name).get() != null);
+        await().atMost(TIMEOUT)
+                .until(() -> client.services().inNamespace(ns).withName(name).get() != null);
         ServiceAddresses.assignAll(client, ns);
         return client.services().inNamespace(ns).withName(name).get().getSpec().getClusterIP();
     }
 
     private void awaitApps(Predicate<String> condition) {
         await().atMost(TIMEOUT).until(() -> {
-            ConfigMap main = client.configMaps().inNamespace(ns).withName("ase1-frontend-config").get();
+            ConfigMap main = client.configMaps()
+                    .inNamespace(ns)
+                    .withName("ase1-frontend-config")
+                    .get();
             if (main == null) {
                 return false;
             }

@@ -1,25 +1,21 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.desired.FrontEndProcess;
-
-import dev.appservice.operator.desired.FrontEndConfiguration;
-
-import dev.appservice.operator.desired.NginxConfig;
-
-import dev.appservice.operator.desired.FrontEnds;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.appservice.operator.api.AppServiceEnvironment;
-import dev.appservice.operator.api.RuleAccess;
 import dev.appservice.operator.api.FrontEndSettings;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.LoadBalancerType;
+import dev.appservice.operator.api.RuleAccess;
 import dev.appservice.operator.api.TlsSettings;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
+import dev.appservice.operator.desired.FrontEndConfiguration;
+import dev.appservice.operator.desired.FrontEndProcess;
+import dev.appservice.operator.desired.FrontEnds;
+import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.RunningFrontEnd;
@@ -38,7 +34,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
@@ -48,12 +43,9 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -82,6 +74,7 @@ class NginxFrontEndTest {
     final List<AutoCloseable> closers = new ArrayList<>();
     /** Per stand-in app: the client ports of the connections it was sent requests on. */
     final Map<String, Set<Integer>> connections = new ConcurrentHashMap<>();
+
     RunningFrontEnd frontEnd;
 
     @BeforeEach
@@ -118,8 +111,9 @@ class NginxFrontEndTest {
                 }
             }
             var headers = exchange.getRequestHeaders();
-            byte[] body = (name + " " + headers.getFirst("Host") + " " + headers.getFirst("X-Forwarded-Proto") + " xff=" + headers.getFirst("X-Forwarded-For")
-                    + " body=" + bodyBytes).getBytes(StandardCharsets.UTF_8);
+            byte[] body = (name + " " + headers.getFirst("Host") + " " + headers.getFirst("X-Forwarded-Proto") + " xff="
+                            + headers.getFirst("X-Forwarded-For") + " body=" + bodyBytes)
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -132,7 +126,8 @@ class NginxFrontEndTest {
 
     static WebApp webApp(String name, String plan, int port, String... hostNames) {
         WebApp app = new WebApp();
-        app.setMetadata(new ObjectMetaBuilder().withNamespace("contoso").withName(name).build());
+        app.setMetadata(
+                new ObjectMetaBuilder().withNamespace("contoso").withName(name).build());
         WebAppSpec spec = new WebAppSpec();
         spec.setPlanName(plan);
         spec.setImage("registry.example/" + name + ":1");
@@ -143,8 +138,10 @@ class NginxFrontEndTest {
     }
 
     EnvironmentTopology topology(AppServiceEnvironment ase, WebApp... webApps) {
-        IsolatedPlan web = Fixtures.plan("contoso", "web-plan", ase.getMetadata().getName(), InstanceSize.I1, 2);
-        IsolatedPlan api = Fixtures.plan("contoso", "api-plan", ase.getMetadata().getName(), InstanceSize.I1, 1);
+        IsolatedPlan web =
+                Fixtures.plan("contoso", "web-plan", ase.getMetadata().getName(), InstanceSize.I1, 2);
+        IsolatedPlan api =
+                Fixtures.plan("contoso", "api-plan", ase.getMetadata().getName(), InstanceSize.I1, 1);
         return new EnvironmentTopology(ase, List.of(web, api), List.of(webApps));
     }
 
@@ -183,70 +180,127 @@ class NginxFrontEndTest {
         frontEnd.awaitReloads(count);
     }
 
-    static HttpResponse<String> get(HttpClient client, String scheme, int port, String host, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + path)).header("Host", host)
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    static HttpResponse<String> get(HttpClient client, String scheme, int port, String host, String path)
+            throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + path))
+                        .header("Host", host)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void routesEachHostToItsAppAndUnknownHostsTo404() throws Exception {
-        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"),
-                webApp("shop", "web-plan", 8080, "www.contoso.com"), webApp("blog", "web-plan", 8081), webApp("api", "api-plan", 8080));
+        EnvironmentTopology topology = topology(
+                Fixtures.environment("contoso", "ase1"),
+                webApp("shop", "web-plan", 8080, "www.contoso.com"),
+                webApp("blog", "web-plan", 8081),
+                webApp("api", "api-plan", 8080));
         run(render(topology, Map.of("shop", app("shop"), "blog", app("blog"), "api", app("api"))));
 
         HttpClient client = HttpClient.newHttpClient();
-        assertThat(get(client, "http", 8080, "shop.ase1.p.appservice.local", "/").body()).startsWith("shop shop.ase1.p.appservice.local http ");
-        assertThat(get(client, "http", 8080, "www.contoso.com", "/cart?id=1").body()).startsWith("shop www.contoso.com http ");
-        assertThat(get(client, "http", 8080, "blog.ase1.p.appservice.local", "/").body()).startsWith("blog ");
-        assertThat(get(client, "http", 8080, "api.ase1.p.appservice.local", "/v1/orders").body()).startsWith("api ");
-        assertThat(get(client, "http", 8080, "unknown.example.com", "/").statusCode()).isEqualTo(404);
-        assertThat(get(client, "http", NginxConfig.MANAGEMENT_PORT, "anything", "/healthz").body()).isEqualTo("ok\n");
-        assertThat(get(client, "http", NginxConfig.MANAGEMENT_SECONDARY_PORT, "anything", "/healthz").statusCode()).isEqualTo(200);
-        assertThat(get(client, "http", NginxConfig.MANAGEMENT_PORT, "anything", "/other").statusCode()).isEqualTo(404);
+        assertThat(get(client, "http", 8080, "shop.ase1.p.appservice.local", "/")
+                        .body())
+                .startsWith("shop shop.ase1.p.appservice.local http ");
+        assertThat(get(client, "http", 8080, "www.contoso.com", "/cart?id=1").body())
+                .startsWith("shop www.contoso.com http ");
+        assertThat(get(client, "http", 8080, "blog.ase1.p.appservice.local", "/")
+                        .body())
+                .startsWith("blog ");
+        assertThat(get(client, "http", 8080, "api.ase1.p.appservice.local", "/v1/orders")
+                        .body())
+                .startsWith("api ");
+        assertThat(get(client, "http", 8080, "unknown.example.com", "/").statusCode())
+                .isEqualTo(404);
+        assertThat(get(client, "http", NginxConfig.MANAGEMENT_PORT, "anything", "/healthz")
+                        .body())
+                .isEqualTo("ok\n");
+        assertThat(get(client, "http", NginxConfig.MANAGEMENT_SECONDARY_PORT, "anything", "/healthz")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(get(client, "http", NginxConfig.MANAGEMENT_PORT, "anything", "/other")
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void terminatesHttpsWithHttp2AndRedirectsHttp() throws Exception {
-        EnvironmentTopology topology = topology(withTls(Fixtures.environment("contoso", "ase1")), webApp("shop", "web-plan", 8080));
+        EnvironmentTopology topology =
+                topology(withTls(Fixtures.environment("contoso", "ase1")), webApp("shop", "web-plan", 8080));
         run(render(topology, Map.of("shop", app("shop"))));
 
         HttpResponse<String> redirect = get(HttpClient.newHttpClient(), "http", 8080, "shop.localhost", "/cart");
         assertThat(redirect.statusCode()).isEqualTo(308);
         assertThat(redirect.headers().firstValue("location")).hasValue("https://shop.localhost/cart");
 
-        HttpClient https = HttpClient.newBuilder().sslContext(trusting(TLS.resolve("tls.crt"))).sslParameters(sni()).build();
-        HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/"))
-                .header("Host", "shop.localhost").timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient https = HttpClient.newBuilder()
+                .sslContext(trusting(TLS.resolve("tls.crt")))
+                .sslParameters(sni())
+                .build();
+        HttpResponse<String> response = https.send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/"))
+                        .header("Host", "shop.localhost")
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.body()).startsWith("shop shop.localhost https ");
         // HTTP/2 negotiated by ALPN, seen by an independent client (curl with nghttp2).
-        Process curl = new ProcessBuilder("curl", "-s", "--http2", "--cacert", TLS.resolve("tls.crt").toString(), "-H", "Host: shop.localhost",
-                "-o", "/dev/null", "-w", "%{http_version} %{http_code}", "https://localhost:" + NginxConfig.HTTPS_PORT + "/")
-                .redirectErrorStream(true).start();
-        assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("2 200");
-        assertThat(https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/"))
-                .header("Host", "nobody.localhost").build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+        Process curl = new ProcessBuilder(
+                        "curl",
+                        "-s",
+                        "--http2",
+                        "--cacert",
+                        TLS.resolve("tls.crt").toString(),
+                        "-H",
+                        "Host: shop.localhost",
+                        "-o",
+                        "/dev/null",
+                        "-w",
+                        "%{http_version} %{http_code}",
+                        "https://localhost:" + NginxConfig.HTTPS_PORT + "/")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("2 200");
+        assertThat(https.send(
+                                HttpRequest.newBuilder(URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/"))
+                                        .header("Host", "nobody.localhost")
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void anAppWhoseServiceHasNoAddressYetGets503AndTheOthersAreServed() throws Exception {
-        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("ghost", "web-plan", 8080),
+        EnvironmentTopology topology = topology(
+                Fixtures.environment("contoso", "ase1"),
+                webApp("ghost", "web-plan", 8080),
                 webApp("shop", "web-plan", 8081));
         run(render(topology, Map.of("shop", app("shop"))));
-        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "ghost.ase1.p.appservice.local", "/").statusCode()).isEqualTo(503);
-        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "shop.ase1.p.appservice.local", "/").statusCode()).isEqualTo(200);
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "ghost.ase1.p.appservice.local", "/")
+                        .statusCode())
+                .isEqualTo(503);
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "shop.ase1.p.appservice.local", "/")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void passesWebSocketUpgradesThroughAndEchoes() throws Exception {
         int echo = webSocketEchoServer();
-        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("chat", "web-plan", 8080));
+        EnvironmentTopology topology =
+                topology(Fixtures.environment("contoso", "ase1"), webApp("chat", "web-plan", 8080));
         run(render(topology, Map.of("chat", "127.0.0.1:" + echo)));
 
         try (Socket socket = new Socket("127.0.0.1", NginxConfig.HTTP_PORT)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET /hub HTTP/1.1\r\nHost: chat.ase1.p.appservice.local\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    ("GET /hub HTTP/1.1\r\nHost: chat.ase1.p.appservice.local\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             List<String> head = readHead(in);
@@ -261,30 +315,39 @@ class NginxFrontEndTest {
 
     @Test
     void acceptsBodiesUpToTheLimitAndRefusesLargerOnesWith413() throws Exception {
-        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("upload", "web-plan", 8080));
+        EnvironmentTopology topology =
+                topology(Fixtures.environment("contoso", "ase1"), webApp("upload", "web-plan", 8080));
         run(render(topology, Map.of("upload", app("upload"))));
 
         byte[] body = new byte[25_000_000];
-        HttpResponse<String> accepted = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/files")).header("Host", "upload.ase1.p.appservice.local")
-                        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> accepted = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/files"))
+                                .header("Host", "upload.ase1.p.appservice.local")
+                                .timeout(Duration.ofSeconds(30))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(accepted.statusCode()).isEqualTo(200);
         assertThat(accepted.body()).endsWith("body=25000000");
 
         // One byte over App Service's 30,000,000: refused as soon as the headers announce it.
         try (Socket socket = new Socket("127.0.0.1", NginxConfig.HTTP_PORT)) {
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write(("POST /files HTTP/1.1\r\nHost: upload.ase1.p.appservice.local\r\nContent-Length: 30000001\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(
+                            ("POST /files HTTP/1.1\r\nHost: upload.ase1.p.appservice.local\r\nContent-Length: 30000001\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
             assertThat(readHead(socket.getInputStream()).get(0)).startsWith("HTTP/1.1 413");
         }
     }
 
     @Test
     void waitsForSlowAppsUpToTheRequestTimeoutThen504() throws Exception {
-        assertThat(render(topology(Fixtures.environment("contoso", "ase1")), Map.of()).main())
-                .as("App Service's front ends wait 230 s by default").contains("proxy_read_timeout 230s;");
+        assertThat(render(topology(Fixtures.environment("contoso", "ase1")), Map.of())
+                        .main())
+                .as("App Service's front ends wait 230 s by default")
+                .contains("proxy_read_timeout 230s;");
 
         AppServiceEnvironment ase = Fixtures.environment("contoso", "ase1");
         frontEnd(ase).setRequestTimeout("2s");
@@ -292,39 +355,56 @@ class NginxFrontEndTest {
         HttpClient client = HttpClient.newHttpClient();
         HttpResponse<String> inTime = get(client, "http", 8080, "slow.ase1.p.appservice.local", "/?delay=1200");
         assertThat(inTime.statusCode()).isEqualTo(200);
-        assertThat(get(client, "http", 8080, "slow.ase1.p.appservice.local", "/?delay=3500").statusCode()).isEqualTo(504);
+        assertThat(get(client, "http", 8080, "slow.ase1.p.appservice.local", "/?delay=3500")
+                        .statusCode())
+                .isEqualTo(504);
     }
 
     @Test
     void keepsConnectionsToTheAppAliveAcrossRequests() throws Exception {
-        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
+        EnvironmentTopology topology =
+                topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
         run(render(topology, Map.of("shop", app("shop"))));
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         for (int i = 0; i < 300; i++) {
-            assertThat(get(client, "http", 8080, "shop.ase1.p.appservice.local", "/" + i).statusCode()).isEqualTo(200);
+            assertThat(get(client, "http", 8080, "shop.ase1.p.appservice.local", "/" + i)
+                            .statusCode())
+                    .isEqualTo(200);
         }
         // One pool per nginx worker process: a handful of connections, not one per request.
-        assertThat(connections.get("shop")).as("upstream connections for 300 requests").hasSizeLessThanOrEqualTo(8);
+        assertThat(connections.get("shop"))
+                .as("upstream connections for 300 requests")
+                .hasSizeLessThanOrEqualTo(8);
     }
 
     @Test
     void replacesAForgedForwardedForAndBelievesOnlyTrustedProxies() throws Exception {
-        EnvironmentTopology untrusted = topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
+        EnvironmentTopology untrusted =
+                topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
         String shop = app("shop");
         run(render(untrusted, Map.of("shop", shop)));
         HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<String> forged = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
-                .header("Host", "shop.ase1.p.appservice.local").header("X-Forwarded-For", "6.6.6.6").header("X-Forwarded-Proto", "https")
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> forged = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
+                        .header("Host", "shop.ase1.p.appservice.local")
+                        .header("X-Forwarded-For", "6.6.6.6")
+                        .header("X-Forwarded-Proto", "https")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(forged.body()).contains(" http xff=127.0.0.1 ").doesNotContain("6.6.6.6");
 
         AppServiceEnvironment ase = Fixtures.environment("contoso", "ase1");
         frontEnd(ase).setTrustedProxies(List.of("127.0.0.0/8", "fd00::/8"));
         write(render(topology(ase, webApp("shop", "web-plan", 8080)), Map.of("shop", shop)));
         awaitReloads(1);
-        HttpResponse<String> viaProxy = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
-                .header("Host", "shop.ase1.p.appservice.local").header("X-Forwarded-For", "6.6.6.6").header("X-Forwarded-Proto", "https")
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> viaProxy = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
+                        .header("Host", "shop.ase1.p.appservice.local")
+                        .header("X-Forwarded-For", "6.6.6.6")
+                        .header("X-Forwarded-Proto", "https")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(viaProxy.body()).contains(" https xff=6.6.6.6, 127.0.0.1 ");
     }
 
@@ -334,45 +414,66 @@ class NginxFrontEndTest {
         // Clients are named by a trusted proxy's X-Forwarded-For, so one loopback test can be many clients.
         frontEnd(ase).setTrustedProxies(List.of("127.0.0.0/8"));
         WebApp guarded = webApp("guarded", "web-plan", 8080);
-        guarded.getSpec().setAccessRestrictions(List.of(
-                Fixtures.accessRestriction("one-host", 100, RuleAccess.Deny, "203.0.113.7/32"),
-                Fixtures.accessRestriction("partner", 200, RuleAccess.Allow, "203.0.113.0/24"),
-                Fixtures.accessRestriction("office", 300, RuleAccess.Allow, "10.0.0.0/8"),
-                Fixtures.accessRestriction("lab", 400, RuleAccess.Deny, "10.1.0.0/16"),
-                Fixtures.accessRestriction("v6-partner", 500, RuleAccess.Allow, "2001:db8::/32")));
+        guarded.getSpec()
+                .setAccessRestrictions(List.of(
+                        Fixtures.accessRestriction("one-host", 100, RuleAccess.Deny, "203.0.113.7/32"),
+                        Fixtures.accessRestriction("partner", 200, RuleAccess.Allow, "203.0.113.0/24"),
+                        Fixtures.accessRestriction("office", 300, RuleAccess.Allow, "10.0.0.0/8"),
+                        Fixtures.accessRestriction("lab", 400, RuleAccess.Deny, "10.1.0.0/16"),
+                        Fixtures.accessRestriction("v6-partner", 500, RuleAccess.Allow, "2001:db8::/32")));
         WebApp open = webApp("open", "web-plan", 8081);
         String address = app("app");
         run(render(topology(ase, guarded, open), Map.of("guarded", address, "open", address)));
 
         Map<String, Integer> expected = new java.util.LinkedHashMap<>();
-        expected.put("203.0.113.7", 403);   // denied by the first rule, though the second allows its range
+        expected.put("203.0.113.7", 403); // denied by the first rule, though the second allows its range
         expected.put("203.0.113.8", 200);
-        expected.put("10.1.2.3", 200);      // "office" (300) is checked before "lab" (400)
-        expected.put("2001:db8::5", 200);   // IPv6
-        expected.put("2001:db9::5", 403);   // no rule: the implicit deny
+        expected.put("10.1.2.3", 200); // "office" (300) is checked before "lab" (400)
+        expected.put("2001:db8::5", 200); // IPv6
+        expected.put("2001:db9::5", 403); // no rule: the implicit deny
         expected.put("192.0.2.1", 403);
         HttpClient client = HttpClient.newHttpClient();
         for (var e : expected.entrySet()) {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
-                    .header("Host", "guarded.ase1.p.appservice.local").header("X-Forwarded-For", e.getKey()).build(),
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
+                            .header("Host", "guarded.ase1.p.appservice.local")
+                            .header("X-Forwarded-For", e.getKey())
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(e.getKey()).isEqualTo(e.getValue());
         }
-        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/")).header("Host", "open.ase1.p.appservice.local")
-                .header("X-Forwarded-For", "192.0.2.1").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-                .as("an app without rules admits everyone").isEqualTo(200);
-        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + NginxConfig.MANAGEMENT_PORT + "/healthz"))
-                .header("X-Forwarded-For", "192.0.2.1").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-                .as("the management endpoint is not the app's").isEqualTo(200);
+        assertThat(client.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
+                                        .header("Host", "open.ase1.p.appservice.local")
+                                        .header("X-Forwarded-For", "192.0.2.1")
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .as("an app without rules admits everyone")
+                .isEqualTo(200);
+        assertThat(client.send(
+                                HttpRequest.newBuilder(URI.create(
+                                                "http://127.0.0.1:" + NginxConfig.MANAGEMENT_PORT + "/healthz"))
+                                        .header("X-Forwarded-For", "192.0.2.1")
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .as("the management endpoint is not the app's")
+                .isEqualTo(200);
         // A forged header from a client that is not a trusted proxy changes nothing.
         AppServiceEnvironment untrusted = Fixtures.environment("contoso", "ase1");
         write(render(topology(untrusted, guarded), Map.of("guarded", address)));
         awaitReloads(1);
-        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/")).header("Host", "guarded.ase1.p.appservice.local")
-                .header("X-Forwarded-For", "203.0.113.8").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-                .as("127.0.0.1 itself is in no rule").isEqualTo(403);
+        assertThat(client.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:8080/"))
+                                        .header("Host", "guarded.ase1.p.appservice.local")
+                                        .header("X-Forwarded-For", "203.0.113.8")
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .as("127.0.0.1 itself is in no rule")
+                .isEqualTo(403);
     }
-
 
     @Test
     void loadsTheLongestHostNamesTheApiAccepts() throws Exception {
@@ -386,8 +487,11 @@ class NginxFrontEndTest {
         EnvironmentTopology topology = topology(ase, webApp(longName, "web-plan", 8080, longest));
         run(render(topology, Map.of(longName, app("long"))));
         String defaultHost = longName + "." + "e".repeat(63) + ".appserviceenvironment.net";
-        assertThat(get(HttpClient.newHttpClient(), "http", 8080, defaultHost, "/").body()).startsWith("long ");
-        assertThat(get(HttpClient.newHttpClient(), "http", 8080, longest, "/").body()).startsWith("long ");
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, defaultHost, "/")
+                        .body())
+                .startsWith("long ");
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, longest, "/").body())
+                .startsWith("long ");
     }
 
     @Test
@@ -397,22 +501,39 @@ class NginxFrontEndTest {
         String last = app("last");
         for (int i = 0; i < 1000; i++) {
             String name = "app-" + i + "-" + "x".repeat(20);
-            many.add(webApp(name, i % 2 == 0 ? "web-plan" : "api-plan", 8080, name + ".contoso.com", name + ".fabrikam.com",
-                    name + ".northwind.example", "*." + name + ".wildcard.example"));
+            many.add(webApp(
+                    name,
+                    i % 2 == 0 ? "web-plan" : "api-plan",
+                    8080,
+                    name + ".contoso.com",
+                    name + ".fabrikam.com",
+                    name + ".northwind.example",
+                    "*." + name + ".wildcard.example"));
             addresses.put(name, last);
         }
-        EnvironmentTopology topology = topology(withTls(Fixtures.environment("contoso", "ase1")), many.toArray(WebApp[]::new));
+        EnvironmentTopology topology =
+                topology(withTls(Fixtures.environment("contoso", "ase1")), many.toArray(WebApp[]::new));
         FrontEndConfiguration configuration = render(topology, addresses);
         assertThat(configuration.shards()).hasSizeGreaterThan(1);
         for (var map : FrontEnds.configMaps(topology, configuration)) {
-            int bytes = io.fabric8.kubernetes.client.utils.Serialization.asJson(map).getBytes(StandardCharsets.UTF_8).length;
+            int bytes = io.fabric8.kubernetes.client.utils.Serialization.asJson(map)
+                    .getBytes(StandardCharsets.UTF_8)
+                    .length;
             assertThat(bytes).as(map.getMetadata().getName()).isLessThan(1024 * 1024);
         }
         run(configuration);
-        HttpClient https = HttpClient.newBuilder().sslContext(trusting(TLS.resolve("tls.crt"))).sslParameters(sni()).build();
+        HttpClient https = HttpClient.newBuilder()
+                .sslContext(trusting(TLS.resolve("tls.crt")))
+                .sslParameters(sni())
+                .build();
         String host = "deep." + "app-999-" + "x".repeat(20) + ".wildcard.example";
-        assertThat(https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/")).header("Host", host)
-                .build(), HttpResponse.BodyHandlers.ofString()).body()).startsWith("last " + host);
+        assertThat(https.send(
+                                HttpRequest.newBuilder(URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/"))
+                                        .header("Host", host)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body())
+                .startsWith("last " + host);
     }
 
     @Test
@@ -429,11 +550,33 @@ class NginxFrontEndTest {
         // flight at a reload must complete, and a new connection must never be refused), and
         // keep-alive clients that resend an idempotent request whose idle connection was closed,
         // as browsers and HTTP libraries do (nginx closes idle keep-alive connections on reload).
-        Process load = new ProcessBuilder(wrk.toString(), "-t", "2", "-c", "16", "-d", "8s", "-H", "Host: shop.ase1.p.appservice.local",
-                "-H", "Connection: close", "http://127.0.0.1:" + NginxConfig.HTTP_PORT + "/").redirectErrorStream(true).start();
-        Process keepAlive = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djdk.httpclient.allowRestrictedHeaders=host", "-cp", System.getProperty("java.class.path"), dev.appservice.operator.testing.KeepAliveLoad.class.getName(),
-                "http://127.0.0.1:" + NginxConfig.HTTP_PORT + "/", "shop.ase1.p.appservice.local", "8", "8").redirectErrorStream(true).start();
+        Process load = new ProcessBuilder(
+                        wrk.toString(),
+                        "-t",
+                        "2",
+                        "-c",
+                        "16",
+                        "-d",
+                        "8s",
+                        "-H",
+                        "Host: shop.ase1.p.appservice.local",
+                        "-H",
+                        "Connection: close",
+                        "http://127.0.0.1:" + NginxConfig.HTTP_PORT + "/")
+                .redirectErrorStream(true)
+                .start();
+        Process keepAlive = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Djdk.httpclient.allowRestrictedHeaders=host",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        dev.appservice.operator.testing.KeepAliveLoad.class.getName(),
+                        "http://127.0.0.1:" + NginxConfig.HTTP_PORT + "/",
+                        "shop.ase1.p.appservice.local",
+                        "8",
+                        "8")
+                .redirectErrorStream(true)
+                .start();
         Thread.sleep(1000);
         // Apps come and go while shop is under load: each change is a graceful reload.
         for (int round = 0; round < 4; round++) {
@@ -446,12 +589,18 @@ class NginxFrontEndTest {
             write(render(topology(ase, set.toArray(WebApp[]::new)), addresses));
             awaitReloads(round + 1);
             if (round % 2 == 0) {
-                assertThat(get(HttpClient.newHttpClient(), "http", 8080, "new-" + round + ".example.com", "/").body()).startsWith("other ");
+                assertThat(get(HttpClient.newHttpClient(), "http", 8080, "new-" + round + ".example.com", "/")
+                                .body())
+                        .startsWith("other ");
             }
         }
         String report = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(load.waitFor()).isZero();
-        assertThat(report).as(report).contains("requests in").doesNotContain("Non-2xx").doesNotContain("Socket errors");
+        assertThat(report)
+                .as(report)
+                .contains("requests in")
+                .doesNotContain("Non-2xx")
+                .doesNotContain("Socket errors");
         String keptAlive = new String(keepAlive.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(keepAlive.waitFor()).isZero();
         assertThat(keptAlive).as(keptAlive).containsPattern("ok=[1-9][0-9]* failed=0");
@@ -460,11 +609,16 @@ class NginxFrontEndTest {
 
     @Test
     void waitsForEveryShardBeforeApplyingAConfiguration() throws Exception {
-        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
+        EnvironmentTopology topology =
+                topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
         String shop = app("shop");
         run(render(topology, Map.of("shop", shop)));
-        FrontEndConfiguration next = render(topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080),
-                webApp("blog", "web-plan", 8081)), Map.of("shop", shop, "blog", app("blog")));
+        FrontEndConfiguration next = render(
+                topology(
+                        Fixtures.environment("contoso", "ase1"),
+                        webApp("shop", "web-plan", 8080),
+                        webApp("blog", "web-plan", 8081)),
+                Map.of("shop", shop, "blog", app("blog")));
         // The main file arrives first, naming a shard content that is not there yet: nothing applied.
         frontEnd.writeFile(NginxConfig.MAIN_FILE, frontEnd.relocate(next.main()));
         Thread.sleep(2500);
@@ -472,27 +626,36 @@ class NginxFrontEndTest {
         assertThat(frontEnd.logText()).contains("waiting for every part of the new configuration");
         write(next);
         awaitReloads(1);
-        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "blog.ase1.p.appservice.local", "/").body()).startsWith("blog ");
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "blog.ase1.p.appservice.local", "/")
+                        .body())
+                .startsWith("blog ");
     }
 
     @Test
     void keepsTheRunningConfigurationWhenNginxRefusesANewOne() throws Exception {
-        EnvironmentTopology topology = topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
+        EnvironmentTopology topology =
+                topology(Fixtures.environment("contoso", "ase1"), webApp("shop", "web-plan", 8080));
         FrontEndConfiguration good = render(topology, Map.of("shop", app("shop")));
         run(good);
         // The shard keeps the line the main file lists, so it counts as complete, but nginx -t refuses it.
-        frontEnd.writeFile(NginxConfig.shardFile(0), good.shards().get(NginxConfig.shardFile(0)) + "this is not nginx;\n");
+        frontEnd.writeFile(
+                NginxConfig.shardFile(0), good.shards().get(NginxConfig.shardFile(0)) + "this is not nginx;\n");
         Thread.sleep(2500);
         assertThat(reloads()).isZero();
         assertThat(frontEnd.logText()).contains("nginx refused the new configuration");
-        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "shop.ase1.p.appservice.local", "/").statusCode()).isEqualTo(200);
+        assertThat(get(HttpClient.newHttpClient(), "http", 8080, "shop.ase1.p.appservice.local", "/")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void everyConfigurationTheOperatorRendersPassesNginxCheck() throws Exception {
         for (boolean tls : List.of(false, true)) {
-            for (WebApp[] set : List.of(new WebApp[0], new WebApp[] { webApp("a", "web-plan", 8080, "a.example.com", "b.example.com") },
-                    new WebApp[] { webApp("a", "web-plan", 8080), webApp("b", "api-plan", 9000, "*.wild.example.com") })) {
+            for (WebApp[] set : List.of(
+                    new WebApp[0],
+                    new WebApp[] {webApp("a", "web-plan", 8080, "a.example.com", "b.example.com")},
+                    new WebApp[] {webApp("a", "web-plan", 8080), webApp("b", "api-plan", 9000, "*.wild.example.com")
+                    })) {
                 AppServiceEnvironment ase = Fixtures.environment("contoso", "ase1");
                 if (tls) {
                     withTls(ase);
@@ -531,12 +694,19 @@ class NginxFrontEndTest {
         try (socket) {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
-            String key = readHead(in).stream().filter(h -> h.toLowerCase().startsWith("sec-websocket-key:"))
-                    .map(h -> h.substring(h.indexOf(':') + 1).trim()).findFirst().orElseThrow();
-            String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
-                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
-            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + accept
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String key = readHead(in).stream()
+                    .filter(h -> h.toLowerCase().startsWith("sec-websocket-key:"))
+                    .map(h -> h.substring(h.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElseThrow();
+            String accept = Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-1")
+                            .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                    .getBytes(StandardCharsets.US_ASCII)));
+            out.write(
+                    ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                                    + accept + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             while (true) {
                 byte[] payload = readFrame(in);
@@ -601,7 +771,7 @@ class NginxFrontEndTest {
             out.write(payload.length & 0xFF);
         }
         if (masked) {
-            byte[] mask = { 1, 2, 3, 4 };
+            byte[] mask = {1, 2, 3, 4};
             out.write(mask);
             byte[] copy = payload.clone();
             for (int i = 0; i < copy.length; i++) {
@@ -618,7 +788,8 @@ class NginxFrontEndTest {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(certificate)) {
-            trust.setCertificateEntry("test", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "test", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
@@ -630,7 +801,7 @@ class NginxFrontEndTest {
     static SSLParameters sni() {
         SSLParameters parameters = new SSLParameters();
         parameters.setServerNames(List.of(new SNIHostName("localhost")));
-        parameters.setApplicationProtocols(new String[] { "h2", "http/1.1" });
+        parameters.setApplicationProtocols(new String[] {"h2", "http/1.1"});
         return parameters;
     }
 }

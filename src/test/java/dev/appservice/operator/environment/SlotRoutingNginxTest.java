@@ -3,7 +3,6 @@ package dev.appservice.operator.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.InstanceSize;
@@ -20,8 +19,6 @@ import dev.appservice.operator.testing.LoopbackBackends;
 import dev.appservice.operator.testing.RunningFrontEnd;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,7 +78,10 @@ class SlotRoutingNginxTest {
     /** The app with a staging slot; {@code serving} is what its controller recorded as serving production. */
     private static WebApp shop(int stagingPercent, String serving) {
         WebApp app = new WebApp();
-        app.setMetadata(new ObjectMetaBuilder().withNamespace("contoso").withName("shop").build());
+        app.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("contoso")
+                .withName("shop")
+                .build());
         WebAppSpec spec = new WebAppSpec();
         spec.setPlanName("web-plan");
         spec.setImage("registry.example/shop:1");
@@ -120,8 +119,11 @@ class SlotRoutingNginxTest {
         });
     }
 
-    private static HttpResponse<String> get(HttpClient client, String host, String path, String cookie) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + NginxConfig.HTTP_PORT + path)).header("Host", host)
+    private static HttpResponse<String> get(HttpClient client, String host, String path, String cookie)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + NginxConfig.HTTP_PORT + path))
+                .header("Host", host)
                 .timeout(Duration.ofSeconds(10));
         if (cookie != null) {
             request.header("Cookie", "x-ms-routing-name=" + cookie);
@@ -131,8 +133,11 @@ class SlotRoutingNginxTest {
 
     /** The side the response's cookie keeps the client on. */
     private static String cookie(HttpResponse<String> response) {
-        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("x-ms-routing-name="))
-                .map(c -> c.substring("x-ms-routing-name=".length(), c.indexOf(';'))).findFirst().orElse(null);
+        return response.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("x-ms-routing-name="))
+                .map(c -> c.substring("x-ms-routing-name=".length(), c.indexOf(';')))
+                .findFirst()
+                .orElse(null);
     }
 
     @Test
@@ -152,13 +157,26 @@ class SlotRoutingNginxTest {
         HttpResponse<String> redirect = get(HttpClient.newHttpClient(), "shop-staging.localhost", "/cart", null);
         assertThat(redirect.statusCode()).isEqualTo(308);
         assertThat(redirect.headers().firstValue("location")).hasValue("https://shop-staging.localhost/cart");
-        HttpClient https = HttpClient.newBuilder().sslContext(NginxFrontEndTest.trusting(RunningFrontEnd.TLS.resolve("tls.crt")))
-                .sslParameters(NginxFrontEndTest.sni()).build();
-        for (var expected : Map.of("shop-staging.localhost/", "staging", "shop.localhost/", "production",
-                "shop.localhost/?x-ms-routing-name=staging", "staging").entrySet()) {
+        HttpClient https = HttpClient.newBuilder()
+                .sslContext(NginxFrontEndTest.trusting(RunningFrontEnd.TLS.resolve("tls.crt")))
+                .sslParameters(NginxFrontEndTest.sni())
+                .build();
+        for (var expected : Map.of(
+                        "shop-staging.localhost/",
+                        "staging",
+                        "shop.localhost/",
+                        "production",
+                        "shop.localhost/?x-ms-routing-name=staging",
+                        "staging")
+                .entrySet()) {
             String[] hostAndPath = expected.getKey().split("/", 2);
-            HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/" + hostAndPath[1]))
-                    .header("Host", hostAndPath[0]).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = https.send(
+                    HttpRequest.newBuilder(
+                                    URI.create("https://localhost:" + NginxConfig.HTTPS_PORT + "/" + hostAndPath[1]))
+                            .header("Host", hostAndPath[0])
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.body()).as(expected.getKey()).isEqualTo(expected.getValue());
         }
     }
@@ -172,15 +190,20 @@ class SlotRoutingNginxTest {
         for (int i = 0; i < CLIENTS; i++) {
             HttpResponse<String> first = get(client, PRODUCTION_HOST, "/", null);
             String side = cookie(first);
-            assertThat(side).as("the cookie names the side the client was sent to").isEqualTo(first.body().equals("staging") ? "staging" : "self");
+            assertThat(side)
+                    .as("the cookie names the side the client was sent to")
+                    .isEqualTo(first.body().equals("staging") ? "staging" : "self");
             if (first.body().equals("staging")) {
                 onStaging++;
             }
             sides.add(side);
         }
         double expected = CLIENTS * STAGING_PERCENT / 100.0;
-        double bound = BOUND_IN_STANDARD_DEVIATIONS * Math.sqrt(CLIENTS * (STAGING_PERCENT / 100.0) * (1 - STAGING_PERCENT / 100.0));
-        assertThat((double) onStaging).as("fresh clients sent to the slot, of " + CLIENTS).isBetween(expected - bound, expected + bound);
+        double bound = BOUND_IN_STANDARD_DEVIATIONS
+                * Math.sqrt(CLIENTS * (STAGING_PERCENT / 100.0) * (1 - STAGING_PERCENT / 100.0));
+        assertThat((double) onStaging)
+                .as("fresh clients sent to the slot, of " + CLIENTS)
+                .isBetween(expected - bound, expected + bound);
 
         // Each client, coming back with its cookie, stays on its side every time.
         for (int i = 0; i < 300; i++) {
@@ -208,7 +231,9 @@ class SlotRoutingNginxTest {
         assertThat(cookie(out)).isEqualTo("self");
         assertThat(get(client, PRODUCTION_HOST, "/", "self").body()).isEqualTo("production");
         // A name that is no slot of the app is ignored.
-        assertThat(get(client, PRODUCTION_HOST, "/?x-ms-routing-name=nonesuch", null).body()).isEqualTo("production");
+        assertThat(get(client, PRODUCTION_HOST, "/?x-ms-routing-name=nonesuch", null)
+                        .body())
+                .isEqualTo("production");
     }
 
     @Test
@@ -217,12 +242,35 @@ class SlotRoutingNginxTest {
         assertThat(wrk).as("wrk (apt-get install wrk; .ci/run installs it)").exists();
         frontEnd.start(render(shop(0, null)));
 
-        // New connections per request (wrk) and keep-alive clients that resend as browsers do, on the production host name.
-        Process load = new ProcessBuilder(wrk.toString(), "-t", "2", "-c", "16", "-d", "8s", "-H", "Host: " + PRODUCTION_HOST,
-                "-H", "Connection: close", "http://127.0.0.1:" + NginxConfig.HTTP_PORT + "/").redirectErrorStream(true).start();
-        Process keepAlive = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djdk.httpclient.allowRestrictedHeaders=host", "-cp", System.getProperty("java.class.path"), KeepAliveLoad.class.getName(),
-                "http://127.0.0.1:" + NginxConfig.HTTP_PORT + "/", PRODUCTION_HOST, "8", "8").redirectErrorStream(true).start();
+        // New connections per request (wrk) and keep-alive clients that resend as browsers do, on the production host
+        // name.
+        Process load = new ProcessBuilder(
+                        wrk.toString(),
+                        "-t",
+                        "2",
+                        "-c",
+                        "16",
+                        "-d",
+                        "8s",
+                        "-H",
+                        "Host: " + PRODUCTION_HOST,
+                        "-H",
+                        "Connection: close",
+                        "http://127.0.0.1:" + NginxConfig.HTTP_PORT + "/")
+                .redirectErrorStream(true)
+                .start();
+        Process keepAlive = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Djdk.httpclient.allowRestrictedHeaders=host",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KeepAliveLoad.class.getName(),
+                        "http://127.0.0.1:" + NginxConfig.HTTP_PORT + "/",
+                        PRODUCTION_HOST,
+                        "8",
+                        "8")
+                .redirectErrorStream(true)
+                .start();
         Thread.sleep(1000);
         // Swap, swap back, swap again: each a new configuration the front end's script picks up and reloads gracefully.
         String[] serving = {"staging", null, "staging", null};
@@ -231,16 +279,24 @@ class SlotRoutingNginxTest {
             frontEnd.awaitReloads(round + 1);
             boolean swapped = serving[round] != null;
             // New connections reach the new configuration's workers once the old ones have stopped accepting.
-            await().atMost(Duration.ofSeconds(10)).until(() -> get(HttpClient.newHttpClient(), PRODUCTION_HOST, "/", null).body()
-                    .equals(swapped ? "staging" : "production"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> get(HttpClient.newHttpClient(), PRODUCTION_HOST, "/", null)
+                            .body()
+                            .equals(swapped ? "staging" : "production"));
             // The slot's host name serves the previous production while swapped: the rollback, running.
-            await().atMost(Duration.ofSeconds(10)).until(() -> get(HttpClient.newHttpClient(), SLOT_HOST, "/", null).body()
-                    .equals(swapped ? "production" : "staging"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> get(HttpClient.newHttpClient(), SLOT_HOST, "/", null)
+                            .body()
+                            .equals(swapped ? "production" : "staging"));
             Thread.sleep(500);
         }
         String report = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(load.waitFor()).isZero();
-        assertThat(report).as(report).contains("requests in").doesNotContain("Non-2xx").doesNotContain("Socket errors");
+        assertThat(report)
+                .as(report)
+                .contains("requests in")
+                .doesNotContain("Non-2xx")
+                .doesNotContain("Socket errors");
         String keptAlive = new String(keepAlive.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(keepAlive.waitFor()).isZero();
         assertThat(keptAlive).as(keptAlive).containsPattern("ok=[1-9][0-9]* failed=0");

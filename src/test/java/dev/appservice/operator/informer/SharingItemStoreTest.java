@@ -19,7 +19,7 @@ class SharingItemStoreTest {
         plan.getMetadata().setUid(uid);
         plan.getMetadata().setResourceVersion(resourceVersion);
         String wire = json.asJson(plan);
-        return new IsolatedPlan[] { json.unmarshal(wire, IsolatedPlan.class), json.unmarshal(wire, IsolatedPlan.class) };
+        return new IsolatedPlan[] {json.unmarshal(wire, IsolatedPlan.class), json.unmarshal(wire, IsolatedPlan.class)};
     }
 
     @Test

@@ -15,7 +15,8 @@ record ApiRequest(String namespace, String apiGroup, String resource, String ver
         int q = pathAndQuery.indexOf('?');
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String query = q < 0 ? "" : pathAndQuery.substring(q + 1);
-        List<String> segments = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
+        List<String> segments =
+                Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
         List<String> rest;
         String group;
         if (segments.size() >= 3 && segments.get(0).equals("api")) {
@@ -61,6 +62,8 @@ record ApiRequest(String namespace, String apiGroup, String resource, String ver
 
     @Override
     public String toString() {
-        return describe() + (namespace.isEmpty() ? " cluster-wide" : " in " + namespace) + (name.isEmpty() ? "" : " " + name);
+        return describe()
+                + (namespace.isEmpty() ? " cluster-wide" : " in " + namespace)
+                + (name.isEmpty() ? "" : " " + name);
     }
 }

@@ -14,8 +14,7 @@ import java.util.Set;
  * the class refers to. Enough to tell which API a class calls without running it.
  */
 final class ClassConstants {
-    private ClassConstants() {
-    }
+    private ClassConstants() {}
 
     static Set<String> of(Class<?> type) {
         String resource = type.getName().replace('.', '/') + ".class";

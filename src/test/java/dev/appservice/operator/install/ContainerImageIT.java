@@ -39,7 +39,8 @@ class ContainerImageIT {
                 .filter(l -> l.startsWith("COPY "))
                 .map(l -> l.split("\\s+")[l.contains("--chown") ? 2 : 1])
                 .toList();
-        assertThat(sources).contains("target/quarkus-app/lib/", "target/quarkus-app/app/", "target/quarkus-app/quarkus/");
+        assertThat(sources)
+                .contains("target/quarkus-app/lib/", "target/quarkus-app/app/", "target/quarkus-app/quarkus/");
         for (String source : sources) {
             if (source.endsWith("*.jar")) {
                 try (var jars = Files.list(Path.of(source.substring(0, source.lastIndexOf('/'))))) {
@@ -56,9 +57,16 @@ class ContainerImageIT {
     void theImageUserIsTheNumericUidTheChartRunsAs() throws IOException {
         Matcher user = Pattern.compile("(?m)^USER (\\S+)$").matcher(Files.readString(DOCKERFILE));
         assertThat(user.find()).isTrue();
-        assertThat(user.group(1)).as("runAsNonRoot can only check a numeric user").matches("[0-9]+");
+        assertThat(user.group(1))
+                .as("runAsNonRoot can only check a numeric user")
+                .matches("[0-9]+");
         Deployment operator = HelmChart.render().one("Deployment", Deployment.class);
-        assertThat(operator.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser()).isEqualTo(Long.parseLong(user.group(1)));
+        assertThat(operator.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getSecurityContext()
+                        .getRunAsUser())
+                .isEqualTo(Long.parseLong(user.group(1)));
     }
 
     /**
@@ -69,7 +77,11 @@ class ContainerImageIT {
     void theImageJvmOptionsStartTheJar() throws Exception {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(ImageJvmOptions.read());
-        command.addAll(List.of("-XX:MaxRAM=512m", "-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"), "help"));
+        command.addAll(List.of(
+                "-XX:MaxRAM=512m",
+                "-jar",
+                System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"),
+                "help"));
         Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(java.getInputStream().readAllBytes());
         assertThat(java.waitFor()).as(output).isZero();
@@ -81,11 +93,18 @@ class ContainerImageIT {
     @Test
     void theImageRendersTheExamplesAsTheJarDoes() throws Exception {
         String image = builtImage();
-        Run rendered = podman(List.of("-v", Path.of("examples").toAbsolutePath() + ":/examples:ro"), image, "render", "-f", "/examples");
+        Run rendered = podman(
+                List.of("-v", Path.of("examples").toAbsolutePath() + ":/examples:ro"),
+                image,
+                "render",
+                "-f",
+                "/examples");
         assertThat(rendered.exitCode()).as(rendered.stderr()).isZero();
         Run jar = run(List.of("java", "-jar", OPERATOR_JAR, "render", "-f", "examples/"), 120);
         assertThat(jar.exitCode()).as(jar.stderr()).isZero();
-        assertThat(rendered.stdout()).contains("kind: Deployment", "name: contoso-ase-frontend").isEqualTo(jar.stdout());
+        assertThat(rendered.stdout())
+                .contains("kind: Deployment", "name: contoso-ase-frontend")
+                .isEqualTo(jar.stdout());
         assertThat(rendered.stderr()).contains("warning: /examples/contoso.yaml");
     }
 
@@ -109,15 +128,20 @@ class ContainerImageIT {
         String image = builtImage();
         Run flags = podman(List.of("-e", javaToolOptions() + " -XX:+PrintCommandLineFlags"), image, "help");
         assertThat(flags.exitCode()).as(flags.stderr()).isZero();
-        assertThat(flags.stdout() + flags.stderr()).contains("Usage: ase-operator", "-XX:+UseSerialGC",
-                "-XX:MaxHeapSize=" + (long) (chartMemoryLimit() * 0.75));
+        assertThat(flags.stdout() + flags.stderr())
+                .contains(
+                        "Usage: ase-operator",
+                        "-XX:+UseSerialGC",
+                        "-XX:MaxHeapSize=" + (long) (chartMemoryLimit() * 0.75));
         Run user = run(List.of("podman", "image", "inspect", "--format", "{{.Config.User}}", image), 60);
-        assertThat(user.stdout().trim()).isEqualTo(Long.toString(chartPodSecurity().getRunAsUser()));
+        assertThat(user.stdout().trim())
+                .isEqualTo(Long.toString(chartPodSecurity().getRunAsUser()));
     }
 
     /** The image image/build tags: localhost/ase-operator:<the chart's appVersion>. */
     static String builtImage() throws Exception {
-        Matcher version = Pattern.compile("(?m)^appVersion: *\"?([^\"\\s]+)").matcher(Files.readString(HelmChart.CHART.resolve("Chart.yaml")));
+        Matcher version = Pattern.compile("(?m)^appVersion: *\"?([^\"\\s]+)")
+                .matcher(Files.readString(HelmChart.CHART.resolve("Chart.yaml")));
         assertThat(version.find()).isTrue();
         String image = "localhost/ase-operator:" + version.group(1);
         boolean present;
@@ -128,7 +152,9 @@ class ContainerImageIT {
         }
         if (!present) {
             String why = "the image " + image + " is not in podman's store: build it with image/build";
-            assertThat("true".equals(System.getenv("CI"))).as("in CI the image must be built before the tests (.ci/run): " + why).isFalse();
+            assertThat("true".equals(System.getenv("CI")))
+                    .as("in CI the image must be built before the tests (.ci/run): " + why)
+                    .isFalse();
             Assumptions.abort(why);
         }
         return image;
@@ -137,14 +163,30 @@ class ContainerImageIT {
     /** {@code podman run} as the chart runs the operator's pod. */
     static Run podman(List<String> options, String image, String... args) throws Exception {
         PodSecurityContext pod = chartPodSecurity();
-        List<String> command = new ArrayList<>(List.of("podman", "run", "--rm",
+        List<String> command = new ArrayList<>(List.of(
+                "podman",
+                "run",
+                "--rm",
                 // crun and the default ulimits fail in sandboxes without cgroups; runc works everywhere.
-                "--runtime", "runc", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096",
-                "--read-only", "--tmpfs", "/tmp:size=64m",
-                "--user", pod.getRunAsUser() + ":" + pod.getRunAsGroup(),
-                "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-                "--network", "none",
-                "-e", javaToolOptions()));
+                "--runtime",
+                "runc",
+                "--ulimit",
+                "nofile=1024:1024",
+                "--ulimit",
+                "nproc=4096:4096",
+                "--read-only",
+                "--tmpfs",
+                "/tmp:size=64m",
+                "--user",
+                pod.getRunAsUser() + ":" + pod.getRunAsGroup(),
+                "--cap-drop",
+                "ALL",
+                "--security-opt",
+                "no-new-privileges",
+                "--network",
+                "none",
+                "-e",
+                javaToolOptions()));
         command.addAll(options);
         command.add(image);
         command.addAll(List.of(args));
@@ -160,25 +202,40 @@ class ContainerImageIT {
     }
 
     static long chartMemoryLimit() {
-        Container operator = HelmChart.render().one("Deployment", Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
-        return Quantity.getAmountInBytes(operator.getResources().getLimits().get("memory")).longValueExact();
+        Container operator = HelmChart.render()
+                .one("Deployment", Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        return Quantity.getAmountInBytes(operator.getResources().getLimits().get("memory"))
+                .longValueExact();
     }
 
     static PodSecurityContext chartPodSecurity() {
-        return HelmChart.render().one("Deployment", Deployment.class).getSpec().getTemplate().getSpec().getSecurityContext();
+        return HelmChart.render()
+                .one("Deployment", Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getSecurityContext();
     }
 
-    record Run(int exitCode, String stdout, String stderr) {
-    }
+    record Run(int exitCode, String stdout, String stderr) {}
 
     static Run run(List<String> command, int timeoutSeconds) throws Exception {
         Path out = Files.createTempFile("image-run", ".out");
         Path err = Files.createTempFile("image-run", ".err");
         try {
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();
-                throw new AssertionError(command + " did not end within " + timeoutSeconds + " s: " + Files.readString(err));
+                throw new AssertionError(
+                        command + " did not end within " + timeoutSeconds + " s: " + Files.readString(err));
             }
             return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
         } finally {

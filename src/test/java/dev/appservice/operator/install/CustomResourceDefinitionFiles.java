@@ -7,6 +7,5 @@ final class CustomResourceDefinitionFiles {
     static final Path GENERATED = Path.of("crds");
     static final String UPDATE_COMMAND = "run ./mvnw test -Dtest=KustomizeManifestsTest -Dinstall.update=true";
 
-    private CustomResourceDefinitionFiles() {
-    }
+    private CustomResourceDefinitionFiles() {}
 }

@@ -23,6 +23,7 @@ record Grant(String scope, String apiGroup, String resource, String verb, String
     @Override
     public String toString() {
         return (apiGroup.isEmpty() ? "core" : apiGroup) + "/" + resource + " " + verb
-                + (resourceName.isEmpty() ? "" : " [" + resourceName + "]") + (scope.equals(CLUSTER) ? " cluster-wide" : " in " + scope);
+                + (resourceName.isEmpty() ? "" : " [" + resourceName + "]")
+                + (scope.equals(CLUSTER) ? " cluster-wide" : " in " + scope);
     }
 }

@@ -32,8 +32,7 @@ final class HelmChart {
             "Deployment ase-operator/ase-operator",
             "PodDisruptionBudget ase-operator/ase-operator");
 
-    private HelmChart() {
-    }
+    private HelmChart() {}
 
     /** The chart rendered with its default values. */
     static Manifest render() {
@@ -51,7 +50,8 @@ final class HelmChart {
         try {
             values = Files.createTempFile("ase-operator-values", ".yaml");
             Files.writeString(values, valuesYaml);
-            return new Helm(CHART).template()
+            return new Helm(CHART)
+                    .template()
                     .withName(RELEASE)
                     .withNamespace(NAMESPACE)
                     .withKubeVersion(KUBE_VERSION)

@@ -69,22 +69,32 @@ class KustomizeManifestsTest {
     void kustomizeYieldsTheChartsDefaultRenderingPlusNamespaceAndCrds() throws Exception {
         Manifest kustomized = Manifest.parse(kubectl("kustomize", K8S.toString()));
 
-        Map<String, Map<String, Object>> expected = new LinkedHashMap<>(withoutHelmLabels(HelmChart.render()).byIdentity());
+        Map<String, Map<String, Object>> expected =
+                new LinkedHashMap<>(withoutHelmLabels(HelmChart.render()).byIdentity());
         for (Path crd : crdFiles(HelmChartTest.CHART_CRDS)) {
             expected.putAll(Manifest.parse(Files.readString(crd)).byIdentity());
         }
         Map<String, Map<String, Object>> actual = new LinkedHashMap<>(kustomized.byIdentity());
         Map<String, Object> namespace = actual.remove("Namespace ase-operator");
         assertThat(namespace).as("k8s/ creates the operator's namespace").isNotNull();
-        assertThat(namespace).extractingByKey("metadata").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
-                .extractingByKey("labels").isEqualTo(Map.of("pod-security.kubernetes.io/enforce", "restricted",
-                        "app.kubernetes.io/part-of", "ase-operator"));
+        assertThat(namespace)
+                .extractingByKey("metadata")
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .extractingByKey("labels")
+                .isEqualTo(Map.of(
+                        "pod-security.kubernetes.io/enforce",
+                        "restricted",
+                        "app.kubernetes.io/part-of",
+                        "ase-operator"));
 
-        assertThat(actual.keySet()).as("the objects of k8s/: " + CustomResourceDefinitionFiles.UPDATE_COMMAND)
+        assertThat(actual.keySet())
+                .as("the objects of k8s/: " + CustomResourceDefinitionFiles.UPDATE_COMMAND)
                 .containsExactlyInAnyOrderElementsOf(expected.keySet());
         for (String identity : expected.keySet()) {
             assertThat(Manifest.normalized(actual.get(identity)))
-                    .as("%s in k8s/ differs from the chart's: %s", identity, CustomResourceDefinitionFiles.UPDATE_COMMAND)
+                    .as(
+                            "%s in k8s/ differs from the chart's: %s",
+                            identity, CustomResourceDefinitionFiles.UPDATE_COMMAND)
                     .isEqualTo(Manifest.normalized(expected.get(identity)));
         }
     }
@@ -95,18 +105,25 @@ class KustomizeManifestsTest {
         Map<String, byte[]> copies = HelmChartTest.files(K8S.resolve("crds"));
         assertThat(copies.keySet()).isEqualTo(generated.keySet());
         for (String name : generated.keySet()) {
-            assertThat(copies.get(name)).as("k8s/crds/%s: %s", name, CustomResourceDefinitionFiles.UPDATE_COMMAND).isEqualTo(generated.get(name));
+            assertThat(copies.get(name))
+                    .as("k8s/crds/%s: %s", name, CustomResourceDefinitionFiles.UPDATE_COMMAND)
+                    .isEqualTo(generated.get(name));
         }
     }
 
     @Test
     void theComparisonSeesADifference() throws Exception {
         // The check above compares parsed objects: a changed value in the chart's output shows.
-        Map<String, Object> deployment = withoutHelmLabels(HelmChart.render("replicaCount: 3")).byIdentity().get("Deployment ase-operator/ase-operator");
-        Map<String, Object> kustomized = Manifest.parse(kubectl("kustomize", K8S.toString())).byIdentity().get("Deployment ase-operator/ase-operator");
+        Map<String, Object> deployment = withoutHelmLabels(HelmChart.render("replicaCount: 3"))
+                .byIdentity()
+                .get("Deployment ase-operator/ase-operator");
+        Map<String, Object> kustomized = Manifest.parse(kubectl("kustomize", K8S.toString()))
+                .byIdentity()
+                .get("Deployment ase-operator/ase-operator");
         assertThat(kustomized).isNotNull();
         assertThat(Manifest.normalized(kustomized)).isNotEqualTo(Manifest.normalized(deployment));
-        Map<String, Object> defaults = withoutHelmLabels(HelmChart.render()).byIdentity().get("Deployment ase-operator/ase-operator");
+        Map<String, Object> defaults =
+                withoutHelmLabels(HelmChart.render()).byIdentity().get("Deployment ase-operator/ase-operator");
         assertThat(Manifest.normalized(kustomized)).isEqualTo(Manifest.normalized(defaults));
     }
 
@@ -144,7 +161,9 @@ class KustomizeManifestsTest {
         byte[] stdout = process.getInputStream().readAllBytes();
         byte[] stderr = process.getErrorStream().readAllBytes();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("%s: %s", command, new String(stderr, StandardCharsets.UTF_8)).isZero();
+        assertThat(process.exitValue())
+                .as("%s: %s", command, new String(stderr, StandardCharsets.UTF_8))
+                .isZero();
         return new String(stdout, StandardCharsets.UTF_8);
     }
 }

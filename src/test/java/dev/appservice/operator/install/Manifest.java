@@ -20,8 +20,8 @@ record Manifest(List<Map<String, Object>> objects) {
 
     static Manifest parse(String yaml) {
         List<Map<String, Object>> objects = new ArrayList<>();
-        try (MappingIterator<Map<String, Object>> documents = YAML.readerFor(new TypeReference<Map<String, Object>>() {
-        }).readValues(yaml)) {
+        try (MappingIterator<Map<String, Object>> documents =
+                YAML.readerFor(new TypeReference<Map<String, Object>>() {}).readValues(yaml)) {
             while (documents.hasNext()) {
                 Map<String, Object> document = documents.next();
                 if (document != null && !document.isEmpty()) {
@@ -63,7 +63,9 @@ record Manifest(List<Map<String, Object>> objects) {
     }
 
     <T> List<T> ofKind(String kind, Class<T> type) {
-        return ofKind(kind).stream().map(o -> SERIALIZATION.convertValue(o, type)).toList();
+        return ofKind(kind).stream()
+                .map(o -> SERIALIZATION.convertValue(o, type))
+                .toList();
     }
 
     <T> T one(String kind, Class<T> type) {
@@ -76,9 +78,11 @@ record Manifest(List<Map<String, Object>> objects) {
 
     /** The one object of that kind and name (in any namespace). */
     <T> T named(String kind, String name, Class<T> type) {
-        List<Map<String, Object>> all = ofKind(kind).stream().filter(o -> name.equals(name(o))).toList();
+        List<Map<String, Object>> all =
+                ofKind(kind).stream().filter(o -> name.equals(name(o))).toList();
         if (all.size() != 1) {
-            throw new AssertionError("expected one " + kind + " " + name + ", found " + all.size() + " in " + identities());
+            throw new AssertionError(
+                    "expected one " + kind + " " + name + ", found " + all.size() + " in " + identities());
         }
         return SERIALIZATION.convertValue(all.get(0), type);
     }

@@ -21,26 +21,44 @@ final class MonitoringQueries {
     static final String ENABLED = "metrics: {dashboard: {enabled: true}, prometheusRule: {enabled: true}}";
     /** Series Prometheus makes itself for every target: not the operator's to export. */
     static final Set<String> MADE_BY_PROMETHEUS = Set.of("up");
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring",
-            "group_left", "group_right", "inf", "nan");
+
+    private static final Set<String> KEYWORDS = Set.of(
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "inf",
+            "nan");
     private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'");
-    private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern GROUPING =
+            Pattern.compile("\\b(?:by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
     private static final Pattern NAME = Pattern.compile("(?<![\\w:.$])([a-zA-Z_:][a-zA-Z0-9_:]*+)(?!\\s*\\()");
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\(\\s*([a-zA-Z_:][a-zA-Z0-9_:]*)");
     private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)\\}");
     private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(?:=~|!~|!=|=)");
     /** Labels Prometheus adds to every series of a target (the ServiceMonitor's job). */
-    static final Set<String> TARGET_LABELS = Set.of("job", "instance", "namespace", "pod", "service", "endpoint", "container");
+    static final Set<String> TARGET_LABELS =
+            Set.of("job", "instance", "namespace", "pod", "service", "endpoint", "container");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private MonitoringQueries() {
-    }
+    private MonitoringQueries() {}
 
     /** The dashboard JSON in the chart's ConfigMap (rendered with it enabled). */
     static JsonNode dashboard(Manifest chart) {
         @SuppressWarnings("unchecked")
         Map<String, String> data = (Map<String, String>) chart.ofKind("ConfigMap").stream()
-                .filter(c -> Manifest.name(c).endsWith("-dashboard")).findFirst().orElseThrow().get("data");
+                .filter(c -> Manifest.name(c).endsWith("-dashboard"))
+                .findFirst()
+                .orElseThrow()
+                .get("data");
         try {
             return JSON.readTree(data.get("ase-operator.json"));
         } catch (IOException e) {
@@ -71,7 +89,8 @@ final class MonitoringQueries {
     @SuppressWarnings("unchecked")
     static List<String> ruleExpressions(Manifest chart) {
         List<String> expressions = new ArrayList<>();
-        Map<String, Object> spec = (Map<String, Object>) chart.ofKind("PrometheusRule").get(0).get("spec");
+        Map<String, Object> spec =
+                (Map<String, Object>) chart.ofKind("PrometheusRule").get(0).get("spec");
         for (Map<String, Object> group : (List<Map<String, Object>>) spec.get("groups")) {
             for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
                 expressions.add((String) rule.get("expr"));
@@ -104,7 +123,8 @@ final class MonitoringQueries {
                 Matcher matcher = MATCHER.matcher(selector.group(2));
                 while (matcher.find()) {
                     if (!TARGET_LABELS.contains(matcher.group(1))) {
-                        labels.computeIfAbsent(selector.group(1), m -> new TreeSet<>()).add(matcher.group(1));
+                        labels.computeIfAbsent(selector.group(1), m -> new TreeSet<>())
+                                .add(matcher.group(1));
                     }
                 }
             }

@@ -77,9 +77,22 @@ class OperatorRbacTest {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** The class the reconcilers write their primaries' status through (its internal name, as in the constant pool). */
     static final String STATUS_WRITER = "dev/appservice/operator/status/StatusWrites";
-    static final Set<String> PRIMARY_WRITES = Set.of("patchStatus", "patchResource", "patchResourceAndStatus", "updateStatus", "updateResource",
-            "jsonPatchPrimaryStatus", "jsonMergePatchPrimaryStatus", "updatePrimaryStatus", "serverSideApplyPrimaryStatus", "jsonPatchPrimary",
-            "jsonMergePatchPrimary", "updatePrimary", "serverSideApplyPrimary", "conflictRetryingPatchPrimary");
+
+    static final Set<String> PRIMARY_WRITES = Set.of(
+            "patchStatus",
+            "patchResource",
+            "patchResourceAndStatus",
+            "updateStatus",
+            "updateResource",
+            "jsonPatchPrimaryStatus",
+            "jsonMergePatchPrimaryStatus",
+            "updatePrimaryStatus",
+            "serverSideApplyPrimaryStatus",
+            "jsonPatchPrimary",
+            "jsonMergePatchPrimary",
+            "updatePrimary",
+            "serverSideApplyPrimary",
+            "conflictRetryingPatchPrimary");
 
     @Inject
     Operator operator;
@@ -124,7 +137,9 @@ class OperatorRbacTest {
 
     @Test
     void withCertManagerOrWithoutTheWebhookThereIsNoSecretOrWebhookConfigurationAccess() {
-        for (String values : List.of("webhook: {certificates: {mode: cert-manager}}", "webhook: {enabled: false}",
+        for (String values : List.of(
+                "webhook: {certificates: {mode: cert-manager}}",
+                "webhook: {enabled: false}",
                 "webhook: {enabled: false, certificates: {mode: cert-manager}}")) {
             Manifest chart = HelmChart.render(values);
             assertThat(webhookCertificates(chart)).as(values).isEmpty();
@@ -141,7 +156,8 @@ class OperatorRbacTest {
      */
     @Test
     void certManagerEnabledGrantsTheAppsCertificatesAndNothingElse() throws ClassNotFoundException {
-        Set<Grant> certificates = Set.of(Grant.of(Grant.CLUSTER, "cert-manager.io", "certificates", "get"),
+        Set<Grant> certificates = Set.of(
+                Grant.of(Grant.CLUSTER, "cert-manager.io", "certificates", "get"),
                 Grant.of(Grant.CLUSTER, "cert-manager.io", "certificates", "create"),
                 Grant.of(Grant.CLUSTER, "cert-manager.io", "certificates", "update"),
                 Grant.of(Grant.CLUSTER, "cert-manager.io", "certificates", "delete"));
@@ -151,14 +167,30 @@ class OperatorRbacTest {
         expected.addAll(webhookCertificates(chart));
         expected.addAll(certificates);
         assertExactly(ServiceAccountPermissions.ofOperator(chart), expected);
-        assertThat(ServiceAccountPermissions.ofOperator(HelmChart.render())).as("not granted by default").doesNotContainAnyElementsOf(certificates);
+        assertThat(ServiceAccountPermissions.ofOperator(HelmChart.render()))
+                .as("not granted by default")
+                .doesNotContainAnyElementsOf(certificates);
 
-        Set<String> dsl = Set.of("get", "create", "update", "edit", "patch", "delete", "list", "watch", "inform", "serverSideApply",
-                "createOr", "createOrReplace", "replace");
-        Set<String> named = new TreeSet<>(ClassConstants.of(Class.forName("dev.appservice.operator.webapp.IssuedCertificates", false,
-                OperatorRbacTest.class.getClassLoader())));
+        Set<String> dsl = Set.of(
+                "get",
+                "create",
+                "update",
+                "edit",
+                "patch",
+                "delete",
+                "list",
+                "watch",
+                "inform",
+                "serverSideApply",
+                "createOr",
+                "createOrReplace",
+                "replace");
+        Set<String> named = new TreeSet<>(ClassConstants.of(Class.forName(
+                "dev.appservice.operator.webapp.IssuedCertificates", false, OperatorRbacTest.class.getClassLoader())));
         named.retainAll(dsl);
-        assertThat(named).as("client calls on the apps' Certificates").containsExactlyInAnyOrder("get", "create", "update", "delete");
+        assertThat(named)
+                .as("client calls on the apps' Certificates")
+                .containsExactlyInAnyOrder("get", "create", "update", "delete");
     }
 
     @Test
@@ -167,17 +199,26 @@ class OperatorRbacTest {
         for (RegisteredController<?> registered : operator.getRegisteredControllers()) {
             ControllerConfiguration<?> configuration = registered.getConfiguration();
             Class<? extends HasMetadata> primary = configuration.getResourceClass();
-            assertThat(derived).contains(Grant.of(Grant.CLUSTER, group(primary), HasMetadata.getPlural(primary), "watch"),
-                    Grant.of(Grant.CLUSTER, group(primary), HasMetadata.getPlural(primary) + "/status", "patch"));
+            assertThat(derived)
+                    .contains(
+                            Grant.of(Grant.CLUSTER, group(primary), HasMetadata.getPlural(primary), "watch"),
+                            Grant.of(
+                                    Grant.CLUSTER,
+                                    group(primary),
+                                    HasMetadata.getPlural(primary) + "/status",
+                                    "patch"));
             Workflow workflow = reconcilerClass(configuration).getAnnotation(Workflow.class);
             for (Dependent dependent : workflow == null ? new Dependent[0] : workflow.dependents()) {
                 Class<? extends HasMetadata> child = resourceType(dependent.type());
-                assertThat(derived).contains(Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "create"),
-                        Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "update"),
-                        Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "delete"));
+                assertThat(derived)
+                        .contains(
+                                Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "create"),
+                                Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "update"),
+                                Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "delete"));
             }
         }
-        assertThat(operator.getRegisteredControllers()).extracting(c -> c.getConfiguration().getName())
+        assertThat(operator.getRegisteredControllers())
+                .extracting(c -> c.getConfiguration().getName())
                 .containsExactlyInAnyOrder("appserviceenvironment", "isolatedplan", "webapp");
     }
 
@@ -187,13 +228,18 @@ class OperatorRbacTest {
         List<String> callers;
         try (var files = Files.walk(classes)) {
             callers = files.filter(f -> f.toString().endsWith(".class"))
-                    .filter(f -> ClassConstants.of(f).stream().anyMatch(c -> (c.contains("io/fabric8/kubernetes/client/KubernetesClient")
-                            && !c.contains("KubernetesClientException")) || c.contains("io/fabric8/kubernetes/client/dsl/")))
+                    .filter(f -> ClassConstants.of(f).stream()
+                            .anyMatch(c -> (c.contains("io/fabric8/kubernetes/client/KubernetesClient")
+                                            && !c.contains("KubernetesClientException"))
+                                    || c.contains("io/fabric8/kubernetes/client/dsl/")))
                     .map(f -> classes.relativize(f).toString())
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
-        assertThat(callers).as("classes that call the Kubernetes client directly: add the calls they make to reconciling() "
-                + "in this test, and the rules to the chart").isSubsetOf(KNOWN_CLIENT_CALLERS.keySet());
+        assertThat(callers)
+                .as("classes that call the Kubernetes client directly: add the calls they make to reconciling() "
+                        + "in this test, and the rules to the chart")
+                .isSubsetOf(KNOWN_CLIENT_CALLERS.keySet());
     }
 
     /**
@@ -207,25 +253,32 @@ class OperatorRbacTest {
     static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.of(
             "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps",
             "status/ConditionEvents.class", "create events",
-            "certificates/WebhookCertificates.class", "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
-                    + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
+            "certificates/WebhookCertificates.class",
+                    "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
+                            + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
             "certificates/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)",
-            "environment/EnvironmentChildrenDependent.class", "delete what its bulk dependents manage: configmaps (a configuration"
-                    + " shard no longer needed), secrets (certificate copies no longer needed), services, networkpolicies (a policy"
-                    + " the NSG no longer compiles)",
+            "environment/EnvironmentChildrenDependent.class",
+                    "delete what its bulk dependents manage: configmaps (a configuration"
+                            + " shard no longer needed), secrets (certificate copies no longer needed), services, networkpolicies (a policy"
+                            + " the NSG no longer compiles)",
             "webapp/WebAppReconciler.class", "hands its client to IssuedCertificates (below)",
-            "webapp/IssuedCertificates.class", "get, create, update, delete certificates.cert-manager.io: granted only with certManager.enabled"
-                    + " (see certManagerEnabledGrantsTheAppsCertificatesAndNothingElse)",
-            "certificates/CertManagerPresence.class", "API discovery of /apis/cert-manager.io/v1: a non-resource URL every client may read"
-                    + " (Kubernetes' system:discovery), no rule of the chart's",
-            "operability/ApiServerReachability.class", "GET /version at start-up: a non-resource URL every client may read"
-                    + " (Kubernetes' system:public-info-viewer), no rule of the chart's");
+            "webapp/IssuedCertificates.class",
+                    "get, create, update, delete certificates.cert-manager.io: granted only with certManager.enabled"
+                            + " (see certManagerEnabledGrantsTheAppsCertificatesAndNothingElse)",
+            "certificates/CertManagerPresence.class",
+                    "API discovery of /apis/cert-manager.io/v1: a non-resource URL every client may read"
+                            + " (Kubernetes' system:discovery), no rule of the chart's",
+            "operability/ApiServerReachability.class",
+                    "GET /version at start-up: a non-resource URL every client may read"
+                            + " (Kubernetes' system:public-info-viewer), no rule of the chart's");
 
     @Test
     void theKnownClientCallersNeedOnlyWhatIsDerived() {
         Set<Grant> derived = reconciling(Grant.CLUSTER);
-        for (Class<? extends HasMetadata> type : List.of(dev.appservice.operator.api.AppServiceEnvironment.class,
-                dev.appservice.operator.api.IsolatedPlan.class, dev.appservice.operator.api.WebApp.class)) {
+        for (Class<? extends HasMetadata> type : List.of(
+                dev.appservice.operator.api.AppServiceEnvironment.class,
+                dev.appservice.operator.api.IsolatedPlan.class,
+                dev.appservice.operator.api.WebApp.class)) {
             assertThat(derived).containsAll(reads(Grant.CLUSTER, type));
         }
         assertThat(derived).contains(Grant.of(Grant.CLUSTER, "", "events", "create"));
@@ -233,12 +286,23 @@ class OperatorRbacTest {
         assertThat(derived).contains(Grant.of(Grant.CLUSTER, "", "services", "delete"));
         assertThat(derived).contains(Grant.of(Grant.CLUSTER, "networking.k8s.io", "networkpolicies", "delete"));
         // WebhookCertificates, with the default chart (self-managed): its calls on the objects the chart names.
-        assertThat(webhookCertificates(HelmChart.render())).containsExactlyInAnyOrder(
-                Grant.of(HelmChart.NAMESPACE, "", "secrets", "create"),
-                new Grant(HelmChart.NAMESPACE, "", "secrets", "get", "ase-operator-webhook-tls"),
-                new Grant(HelmChart.NAMESPACE, "", "secrets", "update", "ase-operator-webhook-tls"),
-                new Grant(Grant.CLUSTER, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "get", "ase-operator"),
-                new Grant(Grant.CLUSTER, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "patch", "ase-operator"));
+        assertThat(webhookCertificates(HelmChart.render()))
+                .containsExactlyInAnyOrder(
+                        Grant.of(HelmChart.NAMESPACE, "", "secrets", "create"),
+                        new Grant(HelmChart.NAMESPACE, "", "secrets", "get", "ase-operator-webhook-tls"),
+                        new Grant(HelmChart.NAMESPACE, "", "secrets", "update", "ase-operator-webhook-tls"),
+                        new Grant(
+                                Grant.CLUSTER,
+                                "admissionregistration.k8s.io",
+                                "validatingwebhookconfigurations",
+                                "get",
+                                "ase-operator"),
+                        new Grant(
+                                Grant.CLUSTER,
+                                "admissionregistration.k8s.io",
+                                "validatingwebhookconfigurations",
+                                "patch",
+                                "ase-operator"));
     }
 
     /**
@@ -249,20 +313,46 @@ class OperatorRbacTest {
      */
     @Test
     void theWebhookCertificatesCallOnlyTheVerbsDerivedForThem() throws ClassNotFoundException {
-        Set<String> dsl = Set.of("get", "create", "update", "edit", "patch", "delete", "list", "watch", "inform", "informOnCondition",
-                "serverSideApply", "createOr", "createOrReplace", "replace", "patchStatus", "updateStatus", "editStatus", "waitUntilCondition",
+        Set<String> dsl = Set.of(
+                "get",
+                "create",
+                "update",
+                "edit",
+                "patch",
+                "delete",
+                "list",
+                "watch",
+                "inform",
+                "informOnCondition",
+                "serverSideApply",
+                "createOr",
+                "createOrReplace",
+                "replace",
+                "patchStatus",
+                "updateStatus",
+                "editStatus",
+                "waitUntilCondition",
                 "waitUntilReady");
         Set<String> named = new TreeSet<>();
-        for (String className : List.of("dev.appservice.operator.certificates.WebhookCertificates",
+        for (String className : List.of(
+                "dev.appservice.operator.certificates.WebhookCertificates",
                 "dev.appservice.operator.certificates.WebhookCertificateRotation")) {
-            Set<String> constants = ClassConstants.of(Class.forName(className, false, OperatorRbacTest.class.getClassLoader()));
+            Set<String> constants =
+                    ClassConstants.of(Class.forName(className, false, OperatorRbacTest.class.getClassLoader()));
             constants.stream().filter(dsl::contains).forEach(named::add);
         }
-        assertThat(named).as("client calls of the self-managed webhook certificates: get → get, create → create, update → update, "
-                + "edit → patch; derive any other in webhookCertificates()").containsExactlyInAnyOrder("get", "create", "update", "edit");
-        Set<String> certificates = ClassConstants.of(Class.forName("dev.appservice.operator.certificates.WebhookCertificates", false,
+        assertThat(named)
+                .as(
+                        "client calls of the self-managed webhook certificates: get → get, create → create, update → update, "
+                                + "edit → patch; derive any other in webhookCertificates()")
+                .containsExactlyInAnyOrder("get", "create", "update", "edit");
+        Set<String> certificates = ClassConstants.of(Class.forName(
+                "dev.appservice.operator.certificates.WebhookCertificates",
+                false,
                 OperatorRbacTest.class.getClassLoader()));
-        assertThat(certificates).as("the two resources it reaches").contains("secrets", "validatingWebhookConfigurations");
+        assertThat(certificates)
+                .as("the two resources it reaches")
+                .contains("secrets", "validatingWebhookConfigurations");
     }
 
     @Test
@@ -270,7 +360,10 @@ class OperatorRbacTest {
         Set<Grant> granted = ServiceAccountPermissions.ofOperator(HelmChart.render());
         MockKubernetes.clearRequests();
         try (KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(operatorClient.getConfiguration()).withUserAgent(TEST_USER_AGENT).build()).build()) {
+                .withConfig(new ConfigBuilder(operatorClient.getConfiguration())
+                        .withUserAgent(TEST_USER_AGENT)
+                        .build())
+                .build()) {
             exerciseTheOperator(client);
         }
         List<ApiRequest> requests = new ArrayList<>();
@@ -281,12 +374,26 @@ class OperatorRbacTest {
         }
         Set<String> seen = requests.stream().map(ApiRequest::describe).collect(Collectors.toCollection(TreeSet::new));
         // The scenario made the operator create, update, delete children and patch statuses.
-        assertThat(seen).contains("apps/deployments create", "apps/deployments update", "apps/deployments delete", "networking.k8s.io/networkpolicies create",
-                "networking.k8s.io/networkpolicies delete", "core/services create", "core/configmaps create",
-                "appservice.dev/appserviceenvironments/status patch", "appservice.dev/isolatedplans/status patch");
-        List<String> denied = requests.stream().filter(r -> granted.stream().noneMatch(r::allowedBy))
-                .map(ApiRequest::toString).distinct().sorted().toList();
-        assertThat(denied).as("requests the chart's RBAC would deny (operator made: %s)", seen).isEmpty();
+        assertThat(seen)
+                .contains(
+                        "apps/deployments create",
+                        "apps/deployments update",
+                        "apps/deployments delete",
+                        "networking.k8s.io/networkpolicies create",
+                        "networking.k8s.io/networkpolicies delete",
+                        "core/services create",
+                        "core/configmaps create",
+                        "appservice.dev/appserviceenvironments/status patch",
+                        "appservice.dev/isolatedplans/status patch");
+        List<String> denied = requests.stream()
+                .filter(r -> granted.stream().noneMatch(r::allowedBy))
+                .map(ApiRequest::toString)
+                .distinct()
+                .sorted()
+                .toList();
+        assertThat(denied)
+                .as("requests the chart's RBAC would deny (operator made: %s)", seen)
+                .isEmpty();
     }
 
     /** Creates an environment with an NSG and a plan, scales the plan, removes the outbound rules, then the environment. */
@@ -300,22 +407,58 @@ class OperatorRbacTest {
         environment.getSpec().setNetworkSecurityGroup(nsg);
         client.resource(environment).create();
         client.resource(Fixtures.plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
-        await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace(ns).withName("web-workers").get() != null);
-        await().atMost(TIMEOUT).until(() -> client.resources(NetworkPolicy.class).inNamespace(ns).withName("ase1-egress").get() != null);
+        await().atMost(TIMEOUT)
+                .until(() -> client.resources(Deployment.class)
+                                .inNamespace(ns)
+                                .withName("web-workers")
+                                .get()
+                        != null);
+        await().atMost(TIMEOUT)
+                .until(() -> client.resources(NetworkPolicy.class)
+                                .inNamespace(ns)
+                                .withName("ase1-egress")
+                                .get()
+                        != null);
 
         // 15 instances call for a third front end: both Deployments are updated.
         edit(client, IsolatedPlan.class, ns, "web", p -> p.getSpec().setInstances(15));
-        await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace(ns).withName("ase1-frontend").get().getSpec().getReplicas() == 3);
+        await().atMost(TIMEOUT)
+                .until(() -> client.resources(Deployment.class)
+                                .inNamespace(ns)
+                                .withName("ase1-frontend")
+                                .get()
+                                .getSpec()
+                                .getReplicas()
+                        == 3);
 
-        edit(client, AppServiceEnvironment.class, ns, "ase1", a -> a.getSpec().getNetworkSecurityGroup().setOutboundRules(null));
-        await().atMost(TIMEOUT).until(() -> client.resources(NetworkPolicy.class).inNamespace(ns).withName("ase1-egress").get() == null);
+        edit(
+                client,
+                AppServiceEnvironment.class,
+                ns,
+                "ase1",
+                a -> a.getSpec().getNetworkSecurityGroup().setOutboundRules(null));
+        await().atMost(TIMEOUT)
+                .until(() -> client.resources(NetworkPolicy.class)
+                                .inNamespace(ns)
+                                .withName("ase1-egress")
+                                .get()
+                        == null);
 
-        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace(ns).withName("web-workers").get() == null);
+        client.resources(AppServiceEnvironment.class)
+                .inNamespace(ns)
+                .withName("ase1")
+                .delete();
+        await().atMost(TIMEOUT)
+                .until(() -> client.resources(Deployment.class)
+                                .inNamespace(ns)
+                                .withName("web-workers")
+                                .get()
+                        == null);
     }
 
     /** Edits an object, again on a conflict with the operator's own status writes. */
-    private static <T extends HasMetadata> void edit(KubernetesClient client, Class<T> type, String ns, String name, Consumer<T> change) {
+    private static <T extends HasMetadata> void edit(
+            KubernetesClient client, Class<T> type, String ns, String name, Consumer<T> change) {
         await().atMost(TIMEOUT).until(() -> {
             try {
                 client.resources(type).inNamespace(ns).withName(name).edit(o -> {
@@ -346,7 +489,9 @@ class OperatorRbacTest {
     /** What the two controllers need in one scope (cluster-wide or a watched namespace), derived from the code. */
     private Set<Grant> reconciling(String scope) {
         assertThat(operator.getConfigurationService().ssaBasedCreateUpdateMatchForDependentResources())
-                .as("with server-side apply, dependents are created and updated with PATCH: derive that here and in the chart").isFalse();
+                .as(
+                        "with server-side apply, dependents are created and updated with PATCH: derive that here and in the chart")
+                .isFalse();
         Set<Grant> grants = new HashSet<>();
         for (RegisteredController<?> registered : operator.getRegisteredControllers()) {
             Controller<?> controller = (Controller<?>) registered;
@@ -369,14 +514,19 @@ class OperatorRbacTest {
                 calls.addAll(ClassConstants.of(dev.appservice.operator.status.StatusWrites.class));
             }
             calls.retainAll(PRIMARY_WRITES);
-            assertThat(calls).as("%s writes its primary with %s: derive the verbs here", reconciler.getSimpleName(), calls)
+            assertThat(calls)
+                    .as("%s writes its primary with %s: derive the verbs here", reconciler.getSimpleName(), calls)
                     .isSubsetOf("patchStatus", "patchResource", "patchResourceAndStatus", "jsonPatchPrimaryStatus");
             String plural = HasMetadata.getPlural(primary);
-            if (calls.contains("patchStatus") || calls.contains("patchResourceAndStatus") || calls.contains("jsonPatchPrimaryStatus")) {
+            if (calls.contains("patchStatus")
+                    || calls.contains("patchResourceAndStatus")
+                    || calls.contains("jsonPatchPrimaryStatus")) {
                 assertThat(primary).isAssignableTo(CustomResource.class);
                 grants.add(Grant.of(scope, group(primary), plural + "/status", "patch"));
             }
-            if (calls.contains("patchResource") || calls.contains("patchResourceAndStatus") || controller.useFinalizer()) {
+            if (calls.contains("patchResource")
+                    || calls.contains("patchResourceAndStatus")
+                    || controller.useFinalizer()) {
                 grants.add(Grant.of(scope, group(primary), plural, "patch"));
             }
 
@@ -410,7 +560,8 @@ class OperatorRbacTest {
      * create cannot be limited to the Lease's name.
      */
     private static Set<Grant> leaderElection(String namespace, String lease) {
-        return Set.of(Grant.of(namespace, "coordination.k8s.io", "leases", "create"),
+        return Set.of(
+                Grant.of(namespace, "coordination.k8s.io", "leases", "create"),
                 new Grant(namespace, "coordination.k8s.io", "leases", "get", lease),
                 new Grant(namespace, "coordination.k8s.io", "leases", "update", lease),
                 new Grant(namespace, "coordination.k8s.io", "leases", "patch", lease));
@@ -427,29 +578,49 @@ class OperatorRbacTest {
      */
     static Set<Grant> webhookCertificates(Manifest chart) {
         Deployment deployment = chart.one("Deployment", Deployment.class);
-        java.util.Map<String, io.fabric8.kubernetes.api.model.EnvVar> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0)
-                .getEnv().stream().collect(Collectors.toMap(io.fabric8.kubernetes.api.model.EnvVar::getName, e -> e));
+        java.util.Map<String, io.fabric8.kubernetes.api.model.EnvVar> env =
+                deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                        .collect(Collectors.toMap(io.fabric8.kubernetes.api.model.EnvVar::getName, e -> e));
         var mode = env.get("ASE_WEBHOOK_CERTIFICATES");
         if (mode == null || !"self-managed".equals(mode.getValue())) {
             return Set.of();
         }
-        assertThat(env.get("ASE_OPERATOR_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        assertThat(env.get("ASE_OPERATOR_NAMESPACE")
+                        .getValueFrom()
+                        .getFieldRef()
+                        .getFieldPath())
+                .isEqualTo("metadata.namespace");
         String namespace = deployment.getMetadata().getNamespace();
         String secret = env.get("ASE_WEBHOOK_SECRET").getValue();
         String configuration = env.get("ASE_WEBHOOK_CONFIGURATION").getValue();
-        assertThat(chart.identities()).as("the operator patches the configuration the chart installs")
+        assertThat(chart.identities())
+                .as("the operator patches the configuration the chart installs")
                 .contains("ValidatingWebhookConfiguration " + configuration);
-        return Set.of(Grant.of(namespace, "", "secrets", "create"),
+        return Set.of(
+                Grant.of(namespace, "", "secrets", "create"),
                 new Grant(namespace, "", "secrets", "get", secret),
                 new Grant(namespace, "", "secrets", "update", secret),
-                new Grant(Grant.CLUSTER, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "get", configuration),
-                new Grant(Grant.CLUSTER, "admissionregistration.k8s.io", "validatingwebhookconfigurations", "patch", configuration));
+                new Grant(
+                        Grant.CLUSTER,
+                        "admissionregistration.k8s.io",
+                        "validatingwebhookconfigurations",
+                        "get",
+                        configuration),
+                new Grant(
+                        Grant.CLUSTER,
+                        "admissionregistration.k8s.io",
+                        "validatingwebhookconfigurations",
+                        "patch",
+                        configuration));
     }
 
     private static Set<Grant> reads(String scope, Class<? extends HasMetadata> type) {
         String group = group(type);
         String resource = HasMetadata.getPlural(type);
-        return Set.of(Grant.of(scope, group, resource, "get"), Grant.of(scope, group, resource, "list"), Grant.of(scope, group, resource, "watch"));
+        return Set.of(
+                Grant.of(scope, group, resource, "get"),
+                Grant.of(scope, group, resource, "list"),
+                Grant.of(scope, group, resource, "watch"));
     }
 
     private static String group(Class<? extends HasMetadata> type) {
@@ -459,7 +630,8 @@ class OperatorRbacTest {
 
     private static Class<?> reconcilerClass(ControllerConfiguration<?> configuration) {
         try {
-            return Class.forName(configuration.getAssociatedReconcilerClassName(), false, OperatorRbacTest.class.getClassLoader());
+            return Class.forName(
+                    configuration.getAssociatedReconcilerClassName(), false, OperatorRbacTest.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new AssertionError(e);
         }
@@ -476,13 +648,24 @@ class OperatorRbacTest {
                 return resource.asSubclass(HasMetadata.class);
             }
         }
-        throw new AssertionError(dependent.getName() + " is not a KubernetesDependentResource of a concrete resource type");
+        throw new AssertionError(
+                dependent.getName() + " is not a KubernetesDependentResource of a concrete resource type");
     }
 
     private static void assertExactly(Set<Grant> granted, Set<Grant> expected) {
-        Set<String> missing = expected.stream().filter(g -> !granted.contains(g)).map(Grant::toString).collect(Collectors.toCollection(TreeSet::new));
-        Set<String> extra = granted.stream().filter(g -> !expected.contains(g)).map(Grant::toString).collect(Collectors.toCollection(TreeSet::new));
-        assertThat(missing).as("permissions the code needs and the chart does not grant").isEmpty();
-        assertThat(extra).as("permissions the chart grants and the code does not use").isEmpty();
+        Set<String> missing = expected.stream()
+                .filter(g -> !granted.contains(g))
+                .map(Grant::toString)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> extra = granted.stream()
+                .filter(g -> !expected.contains(g))
+                .map(Grant::toString)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(missing)
+                .as("permissions the code needs and the chart does not grant")
+                .isEmpty();
+        assertThat(extra)
+                .as("permissions the chart grants and the code does not use")
+                .isEmpty();
     }
 }

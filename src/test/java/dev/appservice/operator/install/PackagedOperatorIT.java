@@ -64,6 +64,7 @@ class PackagedOperatorIT {
             Grant.of(Grant.CLUSTER, "authorization.k8s.io", "selfsubjectaccessreviews", "create"));
     /** An upper bound only: on a loaded two-core CI machine the packaged jar takes tens of seconds to start. */
     static final Duration TIMEOUT = Duration.ofSeconds(120);
+
     static final String NAMESPACE = HelmChart.NAMESPACE;
 
     final List<Process> operators = new ArrayList<>();
@@ -88,8 +89,13 @@ class PackagedOperatorIT {
             String leaseName = env.get("ASE_LEADER_ELECTION_LEASE_NAME");
 
             Process a = start("operator-a", env, "a");
-            Lease lease = await().atMost(TIMEOUT).until(() -> client.resources(Lease.class).inNamespace(NAMESPACE).withName(leaseName).get(),
-                    l -> l != null && "operator-a".equals(l.getSpec().getHolderIdentity()));
+            Lease lease = await().atMost(TIMEOUT)
+                    .until(
+                            () -> client.resources(Lease.class)
+                                    .inNamespace(NAMESPACE)
+                                    .withName(leaseName)
+                                    .get(),
+                            l -> l != null && "operator-a".equals(l.getSpec().getHolderIdentity()));
             assertThat(lease.getSpec().getLeaseDurationSeconds()).isPositive();
             Map<String, String> standbyEnv = new HashMap<>(env);
             int standbyPort = freePort();
@@ -98,21 +104,50 @@ class PackagedOperatorIT {
             start("operator-b", standbyEnv, "b");
 
             client.resource(Fixtures.environment("team", "first")).create();
-            await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("first-frontend").get() != null);
-            assertThat(client.resources(Lease.class).inNamespace(NAMESPACE).withName(leaseName).get().getSpec().getHolderIdentity())
-                    .as("the second replica waits").isEqualTo("operator-a");
+            await().atMost(TIMEOUT)
+                    .until(() -> client.resources(Deployment.class)
+                                    .inNamespace("team")
+                                    .withName("first-frontend")
+                                    .get()
+                            != null);
+            assertThat(client.resources(Lease.class)
+                            .inNamespace(NAMESPACE)
+                            .withName(leaseName)
+                            .get()
+                            .getSpec()
+                            .getHolderIdentity())
+                    .as("the second replica waits")
+                    .isEqualTo("operator-a");
             // The standby says it does not lead and exports no status gauges (the leader's are the ones summed).
-            String standby = await().atMost(TIMEOUT).ignoreExceptions().until(() -> scrape(standbyPort), b -> b.contains("ase_operator_leader "));
-            assertThat(standby).containsPattern("(?m)^ase_operator_leader 0\\.0$").doesNotContain("ase_environment_front_ends_desired{");
+            String standby = await().atMost(TIMEOUT)
+                    .ignoreExceptions()
+                    .until(() -> scrape(standbyPort), b -> b.contains("ase_operator_leader "));
+            assertThat(standby)
+                    .containsPattern("(?m)^ase_operator_leader 0\\.0$")
+                    .doesNotContain("ase_environment_front_ends_desired{");
 
             a.destroy(); // SIGTERM, as Kubernetes stops a pod
             assertThat(a.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            await().atMost(TIMEOUT).until(() -> "operator-b".equals(client.resources(Lease.class).inNamespace(NAMESPACE).withName(leaseName).get()
-                    .getSpec().getHolderIdentity()));
+            await().atMost(TIMEOUT)
+                    .until(() -> "operator-b"
+                            .equals(client.resources(Lease.class)
+                                    .inNamespace(NAMESPACE)
+                                    .withName(leaseName)
+                                    .get()
+                                    .getSpec()
+                                    .getHolderIdentity()));
             client.resource(Fixtures.environment("team", "second")).create();
-            await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("second-frontend").get() != null);
-            String leader = await().atMost(TIMEOUT).ignoreExceptions().until(() -> scrape(standbyPort),
-                    b -> b.contains("ase_environment_front_ends_desired{environment=\"second\""));
+            await().atMost(TIMEOUT)
+                    .until(() -> client.resources(Deployment.class)
+                                    .inNamespace("team")
+                                    .withName("second-frontend")
+                                    .get()
+                            != null);
+            String leader = await().atMost(TIMEOUT)
+                    .ignoreExceptions()
+                    .until(
+                            () -> scrape(standbyPort),
+                            b -> b.contains("ase_environment_front_ends_desired{environment=\"second\""));
             assertThat(leader).as("the new leader says so").containsPattern("(?m)^ase_operator_leader 1\\.0$");
 
             assertSelfManagedWebhookCertificates(client, env);
@@ -128,10 +163,19 @@ class PackagedOperatorIT {
             start("operator-a", operatorEnvironment(chart), "watch");
             client.resource(Fixtures.environment("team-b", "outside")).create();
             client.resource(Fixtures.environment("team-a", "inside")).create();
-            await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team-a").withName("inside-frontend").get() != null);
+            await().atMost(TIMEOUT)
+                    .until(() -> client.resources(Deployment.class)
+                                    .inNamespace("team-a")
+                                    .withName("inside-frontend")
+                                    .get()
+                            != null);
             Thread.sleep(3000);
-            assertThat(client.resources(Deployment.class).inNamespace("team-b").withName("outside-frontend").get())
-                    .as("an environment outside the watched namespaces is left alone").isNull();
+            assertThat(client.resources(Deployment.class)
+                            .inNamespace("team-b")
+                            .withName("outside-frontend")
+                            .get())
+                    .as("an environment outside the watched namespaces is left alone")
+                    .isNull();
         }
         assertEveryOperatorRequestAllowed(chart);
     }
@@ -149,59 +193,96 @@ class PackagedOperatorIT {
             int port = freePort();
             Map<String, String> env = new HashMap<>(operatorEnvironment(chart));
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            // Both ports fixed: with one random (0), Quarkus' HTTP meters get two sets of tags and Prometheus refuses them.
+            // Both ports fixed: with one random (0), Quarkus' HTTP meters get two sets of tags and Prometheus refuses
+            // them.
             env.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(freePort()));
             start("operator-a", env, "metrics");
             client.resource(Fixtures.environment("team", "metered")).create();
-            await().atMost(TIMEOUT).until(() -> client.resources(Deployment.class).inNamespace("team").withName("metered-frontend").get() != null);
+            await().atMost(TIMEOUT)
+                    .until(() -> client.resources(Deployment.class)
+                                    .inNamespace("team")
+                                    .withName("metered-frontend")
+                                    .get()
+                            != null);
             HttpClient http = HttpClient.newHttpClient();
-            String review = """
+            String review =
+                    """
                     {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"it-1",
                       "kind":{"group":"appservice.dev","version":"v1alpha1","kind":"IsolatedPlan"},
                       "resource":{"group":"appservice.dev","version":"v1alpha1","resource":"isolatedplans"},
                       "name":"web","namespace":"team","operation":"CREATE","userInfo":{"username":"it"},
                       "object":%s}}""".formatted(Serialization.asJson(Fixtures.plan("team", "web", "metered", InstanceSize.I1, 1)));
             URI webhook = URI.create("http://localhost:" + port + "/admission/validate");
-            String answer = await().atMost(TIMEOUT).until(() -> http.send(HttpRequest.newBuilder(webhook).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(review)).build(), HttpResponse.BodyHandlers.ofString()).body(),
-                    b -> b.contains("\"allowed\""));
+            String answer = await().atMost(TIMEOUT)
+                    .until(
+                            () -> http.send(
+                                            HttpRequest.newBuilder(webhook)
+                                                    .header("content-type", "application/json")
+                                                    .POST(HttpRequest.BodyPublishers.ofString(review))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body(),
+                            b -> b.contains("\"allowed\""));
             assertThat(answer).contains("\"allowed\":true");
 
             URI metrics = URI.create("http://localhost:" + port + "/q/metrics");
-            Set<String> used = new TreeSet<>(MonitoringQueries.metricNames(HelmChart.render(MonitoringQueries.ENABLED)));
+            Set<String> used =
+                    new TreeSet<>(MonitoringQueries.metricNames(HelmChart.render(MonitoringQueries.ENABLED)));
             used.removeAll(MonitoringQueries.MADE_BY_PROMETHEUS);
-            String body = await().atMost(TIMEOUT).until(() -> http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body(),
-                    b -> b.contains("ase_environment_condition{") && b.contains("reconciliations_success_total"));
-            Set<String> exported = body.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
-                    .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
+            String body = await().atMost(TIMEOUT)
+                    .until(
+                            () -> http.send(
+                                            HttpRequest.newBuilder(metrics).build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body(),
+                            b -> b.contains("ase_environment_condition{")
+                                    && b.contains("reconciliations_success_total"));
+            Set<String> exported = body.lines()
+                    .filter(l -> !l.startsWith("#") && !l.isBlank())
+                    .map(l -> l.split("[{ ]", 2)[0])
+                    .collect(Collectors.toCollection(TreeSet::new));
             assertThat(used).as("metrics the dashboard and the rules read").hasSizeGreaterThan(10);
             assertThat(exported).as("the operator's scrape").containsAll(used);
             // ... and every label they select by is a label of that metric.
             Map<String, Set<String>> exportedLabels = new HashMap<>();
-            Matcher series = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)\\}").matcher(body);
+            Matcher series = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)\\}")
+                    .matcher(body);
             while (series.find()) {
                 Matcher label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"").matcher(series.group(2));
                 while (label.find()) {
-                    exportedLabels.computeIfAbsent(series.group(1), m -> new TreeSet<>()).add(label.group(1));
+                    exportedLabels
+                            .computeIfAbsent(series.group(1), m -> new TreeSet<>())
+                            .add(label.group(1));
                 }
             }
-            Map<String, Set<String>> selected = MonitoringQueries.selectorLabels(MonitoringQueries.allQueries(HelmChart.render(MonitoringQueries.ENABLED)));
-            assertThat(selected).as("label names the queries select by").containsKeys("ase_environment_condition", "ase_resources");
+            Map<String, Set<String>> selected = MonitoringQueries.selectorLabels(
+                    MonitoringQueries.allQueries(HelmChart.render(MonitoringQueries.ENABLED)));
+            assertThat(selected)
+                    .as("label names the queries select by")
+                    .containsKeys("ase_environment_condition", "ase_resources");
             selected.forEach((metric, labels) -> assertThat(exportedLabels.getOrDefault(metric, Set.of()))
-                    .as("labels of %s the queries select by", metric).containsAll(labels));
+                    .as("labels of %s the queries select by", metric)
+                    .containsAll(labels));
 
             assertThat(body.lines().filter(l -> l.startsWith("reconciliations_execution_duration_seconds_count{")))
                     .anySatisfy(l -> assertThat(l).contains("controller_name=\"appserviceenvironment\""));
             assertThat(body.lines().filter(l -> !l.startsWith("ase_environment_")))
-                    .as("no label grows with the number of objects, but the per-environment gauges'").noneMatch(l -> l.contains("metered"));
-            assertThat(body).contains("ase_environment_front_ends_desired{environment=\"metered\",environment_namespace=\"team\"");
+                    .as("no label grows with the number of objects, but the per-environment gauges'")
+                    .noneMatch(l -> l.contains("metered"));
+            assertThat(body)
+                    .contains(
+                            "ase_environment_front_ends_desired{environment=\"metered\",environment_namespace=\"team\"");
             assertThat(body).containsPattern("(?m)^ase_operator_leader 1\\.0$");
         }
     }
 
     private static String scrape(int port) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static int freePort() throws IOException {
@@ -216,14 +297,23 @@ class PackagedOperatorIT {
      */
     private static void assertSelfManagedWebhookCertificates(KubernetesClient client, Map<String, String> env) {
         assertThat(env).containsEntry("ASE_WEBHOOK_CERTIFICATES", "self-managed");
-        Secret secret = client.secrets().inNamespace(NAMESPACE).withName(env.get("ASE_WEBHOOK_SECRET")).get();
+        Secret secret = client.secrets()
+                .inNamespace(NAMESPACE)
+                .withName(env.get("ASE_WEBHOOK_SECRET"))
+                .get();
         assertThat(secret).as("the Secret the operator creates").isNotNull();
         assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
         assertThat(secret.getData()).containsKeys("tls.crt", "tls.key", "ca.crt");
-        ValidatingWebhookConfiguration configuration = client.admissionRegistration().v1().validatingWebhookConfigurations()
-                .withName(env.get("ASE_WEBHOOK_CONFIGURATION")).get();
-        assertThat(configuration.getWebhooks()).isNotEmpty().allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle())
-                .as("the caBundle the operator publishes").isEqualTo(secret.getData().get("ca.crt")));
+        ValidatingWebhookConfiguration configuration = client.admissionRegistration()
+                .v1()
+                .validatingWebhookConfigurations()
+                .withName(env.get("ASE_WEBHOOK_CONFIGURATION"))
+                .get();
+        assertThat(configuration.getWebhooks())
+                .isNotEmpty()
+                .allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle())
+                        .as("the caBundle the operator publishes")
+                        .isEqualTo(secret.getData().get("ca.crt")));
     }
 
     /**
@@ -232,16 +322,29 @@ class PackagedOperatorIT {
      * client for the test (its requests are told apart by user agent).
      */
     private KubernetesClient startServer(Manifest chart) throws IOException {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        server = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                new HashMap<>(),
                 new RulesReviewAnswering(chart.ofKind("Role", Role.class).stream()
-                        .filter(r -> r.getMetadata().getName().endsWith("-leader-election")).findFirst().orElseThrow()), false);
+                        .filter(r -> r.getMetadata().getName().endsWith("-leader-election"))
+                        .findFirst()
+                        .orElseThrow()),
+                false);
         server.init();
         KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(server.createClient().getConfiguration()).withUserAgent(TEST_USER_AGENT).build()).build();
-        for (Path crd : List.of(Path.of("crds/appserviceenvironments.appservice.dev.yaml"), Path.of("crds/isolatedplans.appservice.dev.yaml"))) {
-            client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class)).create();
+                .withConfig(new ConfigBuilder(server.createClient().getConfiguration())
+                        .withUserAgent(TEST_USER_AGENT)
+                        .build())
+                .build();
+        for (Path crd : List.of(
+                Path.of("crds/appserviceenvironments.appservice.dev.yaml"),
+                Path.of("crds/isolatedplans.appservice.dev.yaml"))) {
+            client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class))
+                    .create();
         }
-        for (ValidatingWebhookConfiguration configuration : chart.ofKind("ValidatingWebhookConfiguration", ValidatingWebhookConfiguration.class)) {
+        for (ValidatingWebhookConfiguration configuration :
+                chart.ofKind("ValidatingWebhookConfiguration", ValidatingWebhookConfiguration.class)) {
             client.resource(configuration).create();
         }
         return client;
@@ -258,19 +361,35 @@ class PackagedOperatorIT {
             }
         }
         Set<String> seen = requests.stream().map(ApiRequest::describe).collect(Collectors.toCollection(TreeSet::new));
-        assertThat(seen).as("the operators' requests were recorded, from their informers' start on")
-                .contains("appservice.dev/appserviceenvironments list", "appservice.dev/appserviceenvironments watch",
-                        "coordination.k8s.io/leases create", "apps/deployments create");
-        List<String> denied = requests.stream().filter(r -> granted.stream().noneMatch(r::allowedBy))
-                .map(ApiRequest::toString).distinct().sorted().toList();
-        assertThat(denied).as("requests the chart's RBAC would deny (operators made: %s)", seen).isEmpty();
+        assertThat(seen)
+                .as("the operators' requests were recorded, from their informers' start on")
+                .contains(
+                        "appservice.dev/appserviceenvironments list",
+                        "appservice.dev/appserviceenvironments watch",
+                        "coordination.k8s.io/leases create",
+                        "apps/deployments create");
+        List<String> denied = requests.stream()
+                .filter(r -> granted.stream().noneMatch(r::allowedBy))
+                .map(ApiRequest::toString)
+                .distinct()
+                .sorted()
+                .toList();
+        assertThat(denied)
+                .as("requests the chart's RBAC would deny (operators made: %s)", seen)
+                .isEmpty();
     }
 
     /** The operator container's environment as the chart renders it, with the downward API resolved. */
     private static Map<String, String> operatorEnvironment(Manifest chart) {
         Deployment deployment = chart.one("Deployment", Deployment.class);
         Map<String, String> env = new HashMap<>();
-        for (EnvVar var : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+        for (EnvVar var : deployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv()) {
             if (var.getValueFrom() != null) {
                 assertThat(var.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
                 env.put(var.getName(), deployment.getMetadata().getNamespace());
@@ -278,12 +397,15 @@ class PackagedOperatorIT {
                 env.put(var.getName(), var.getValue());
             }
         }
-        assertThat(env).containsEntry("ASE_LEADER_ELECTION_ENABLED", "true").containsKey("ASE_LEADER_ELECTION_LEASE_NAME");
+        assertThat(env)
+                .containsEntry("ASE_LEADER_ELECTION_ENABLED", "true")
+                .containsKey("ASE_LEADER_ELECTION_LEASE_NAME");
         return env;
     }
 
     private Process start(String podName, Map<String, String> chartEnv, String log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("java", "-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"));
+        ProcessBuilder builder = new ProcessBuilder(
+                "java", "-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"));
         builder.environment().remove("QUARKUS_HTTP_PORT");
         builder.environment().remove("QUARKUS_HTTP_SSL_PORT");
         builder.environment().putAll(chartEnv);
@@ -316,13 +438,23 @@ class PackagedOperatorIT {
             if (!request.getPath().startsWith("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")) {
                 return super.handleCreate(request);
             }
-            SelfSubjectRulesReview review = Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);
-            boolean sameNamespace = role.getMetadata().getNamespace().equals(review.getSpec().getNamespace());
+            SelfSubjectRulesReview review =
+                    Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);
+            boolean sameNamespace =
+                    role.getMetadata().getNamespace().equals(review.getSpec().getNamespace());
             review.setStatus(new SubjectRulesReviewStatusBuilder()
                     .withIncomplete(false)
-                    .withResourceRules(sameNamespace ? role.getRules().stream().map(r -> new ResourceRuleBuilder()
-                            .withApiGroups(r.getApiGroups()).withResources(r.getResources())
-                            .withResourceNames(r.getResourceNames()).withVerbs(r.getVerbs()).build()).toList() : List.of())
+                    .withResourceRules(
+                            sameNamespace
+                                    ? role.getRules().stream()
+                                            .map(r -> new ResourceRuleBuilder()
+                                                    .withApiGroups(r.getApiGroups())
+                                                    .withResources(r.getResources())
+                                                    .withResourceNames(r.getResourceNames())
+                                                    .withVerbs(r.getVerbs())
+                                                    .build())
+                                            .toList()
+                                    : List.of())
                     .build());
             return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(review));
         }

@@ -16,30 +16,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Every pod the chart can render, and every pod the operator creates, meets the Pod Security "restricted" profile. */
 class PodSecurityTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "",
-            "watchNamespaces: [team-a, team-b]",
-            "replicaCount: 1\nleaderElection: {enabled: false}\npodDisruptionBudget: {enabled: false}",
-            "runAsUser: null\nrunAsGroup: null",
-            "rbac: {create: false}\nserviceAccount: {create: false, name: existing}",
-            "operator: {extraEnv: [{name: QUARKUS_LOG_LEVEL, value: DEBUG}], placeholderImage: registry.local/nginx:1}",
-            "webhook: {certificates: {mode: cert-manager}}",
-            "webhook: {enabled: false}",
-    })
+    @ValueSource(
+            strings = {
+                "",
+                "watchNamespaces: [team-a, team-b]",
+                "replicaCount: 1\nleaderElection: {enabled: false}\npodDisruptionBudget: {enabled: false}",
+                "runAsUser: null\nrunAsGroup: null",
+                "rbac: {create: false}\nserviceAccount: {create: false, name: existing}",
+                "operator: {extraEnv: [{name: QUARKUS_LOG_LEVEL, value: DEBUG}], placeholderImage: registry.local/nginx:1}",
+                "webhook: {certificates: {mode: cert-manager}}",
+                "webhook: {enabled: false}",
+            })
     void everyPodTemplateIsRestricted(String values) {
         Manifest manifest = HelmChart.render(values);
         List<PodSpec> pods = podTemplates(manifest);
         assertThat(pods).as("the chart renders the operator's pods").isNotEmpty();
         for (PodSpec pod : pods) {
-            assertThat(RestrictedPodSecurity.violations(pod)).as("values %s", values).isEmpty();
+            assertThat(RestrictedPodSecurity.violations(pod))
+                    .as("values %s", values)
+                    .isEmpty();
         }
     }
 
@@ -49,7 +52,8 @@ class PodSecurityTest {
         for (Map<String, Object> object : manifest.objects()) {
             String kind = Manifest.kind(object);
             Object spec = switch (kind) {
-                case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" -> path(object, "spec", "template", "spec");
+                case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job" ->
+                    path(object, "spec", "template", "spec");
                 case "CronJob" -> path(object, "spec", "jobTemplate", "spec", "template", "spec");
                 case "Pod" -> path(object, "spec");
                 default -> null;
@@ -74,21 +78,36 @@ class PodSecurityTest {
     void everyPodTheOperatorCreatesIsRestricted() {
         // A plan with apps: its placeholder and each app's own Deployment; the environment's front ends.
         WebApp withEnv = Fixtures.app("team", "shop", "web", 8080);
-        withEnv.getSpec().setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVarBuilder().withName("A").withValue("b").build()));
+        withEnv.getSpec()
+                .setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVarBuilder()
+                        .withName("A")
+                        .withValue("b")
+                        .build()));
         withEnv.getSpec().setHealthCheckPath("/health");
-        List<Deployment> deployments = DesiredObjects.of(List.of(Fixtures.environment("team", "ase1")),
+        List<Deployment> deployments = DesiredObjects.of(
+                        List.of(Fixtures.environment("team", "ase1")),
                         List.of(Fixtures.plan("team", "web", "ase1", InstanceSize.I2, 3)),
-                        List.of(withEnv, Fixtures.app("team", "blog", "web", 9000)), OperatorSettings.defaults(), warning -> { })
-                .stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).toList();
-        assertThat(deployments).extracting(d -> d.getMetadata().getName())
+                        List.of(withEnv, Fixtures.app("team", "blog", "web", 9000)),
+                        OperatorSettings.defaults(),
+                        warning -> {})
+                .stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .toList();
+        assertThat(deployments)
+                .extracting(d -> d.getMetadata().getName())
                 .contains("web-workers", ResourceNames.appWorkload("shop"), ResourceNames.appWorkload("blog"));
         for (Deployment d : deployments) {
             // This project's checker also asks for a read-only root file system, which the profile does not: an
             // app's own container may write where its image expects (PodSecurity.restrictedContainer(false)).
             boolean app = d.getMetadata().getLabels().containsKey(StandardLabels.WEBAPP);
-            assertThat(RestrictedPodSecurity.violations(d.getSpec().getTemplate().getSpec()).stream()
-                    .filter(v -> !(app && v.endsWith("readOnlyRootFilesystem must be true"))).toList())
-                    .as(d.getMetadata().getName()).isEmpty();
+            assertThat(RestrictedPodSecurity.violations(
+                                    d.getSpec().getTemplate().getSpec())
+                            .stream()
+                            .filter(v -> !(app && v.endsWith("readOnlyRootFilesystem must be true")))
+                            .toList())
+                    .as(d.getMetadata().getName())
+                    .isEmpty();
         }
     }
 
@@ -100,35 +119,80 @@ class PodSecurityTest {
     }
 
     private static List<String> violationsAfter(UnaryOperator<PodSpecBuilder> change) {
-        return RestrictedPodSecurity.violations(change.apply(new PodSpecBuilder(chartPod())).build());
+        return RestrictedPodSecurity.violations(
+                change.apply(new PodSpecBuilder(chartPod())).build());
     }
 
     @Test
     void theCheckerCatchesEachBreach() {
         assertThat(RestrictedPodSecurity.violations(chartPod())).isEmpty();
-        assertThat(violationsAfter(p -> p.editSecurityContext().withSeccompProfile(null).endSecurityContext()
-                .editFirstContainer().editSecurityContext().withSeccompProfile(null).endSecurityContext().endContainer()))
+        assertThat(violationsAfter(p -> p.editSecurityContext()
+                        .withSeccompProfile(null)
+                        .endSecurityContext()
+                        .editFirstContainer()
+                        .editSecurityContext()
+                        .withSeccompProfile(null)
+                        .endSecurityContext()
+                        .endContainer()))
                 .anyMatch(v -> v.contains("seccompProfile"));
-        assertThat(violationsAfter(p -> p.editSecurityContext().withRunAsNonRoot(null).endSecurityContext()
-                .editFirstContainer().editSecurityContext().withRunAsNonRoot(null).endSecurityContext().endContainer()))
+        assertThat(violationsAfter(p -> p.editSecurityContext()
+                        .withRunAsNonRoot(null)
+                        .endSecurityContext()
+                        .editFirstContainer()
+                        .editSecurityContext()
+                        .withRunAsNonRoot(null)
+                        .endSecurityContext()
+                        .endContainer()))
                 .anyMatch(v -> v.contains("runAsNonRoot"));
-        assertThat(violationsAfter(p -> p.editSecurityContext().withRunAsUser(0L).endSecurityContext()))
+        assertThat(violationsAfter(
+                        p -> p.editSecurityContext().withRunAsUser(0L).endSecurityContext()))
                 .anyMatch(v -> v.contains("runAsUser"));
-        assertThat(violationsAfter(p -> p.editFirstContainer().editSecurityContext().withAllowPrivilegeEscalation(null).endSecurityContext().endContainer()))
+        assertThat(violationsAfter(p -> p.editFirstContainer()
+                        .editSecurityContext()
+                        .withAllowPrivilegeEscalation(null)
+                        .endSecurityContext()
+                        .endContainer()))
                 .anyMatch(v -> v.contains("allowPrivilegeEscalation"));
-        assertThat(violationsAfter(p -> p.editFirstContainer().editSecurityContext().withPrivileged(true).endSecurityContext().endContainer()))
+        assertThat(violationsAfter(p -> p.editFirstContainer()
+                        .editSecurityContext()
+                        .withPrivileged(true)
+                        .endSecurityContext()
+                        .endContainer()))
                 .anyMatch(v -> v.contains("privileged"));
-        assertThat(violationsAfter(p -> p.editFirstContainer().editSecurityContext().editCapabilities().withDrop().withAdd("SYS_ADMIN")
-                .endCapabilities().endSecurityContext().endContainer()))
-                .anyMatch(v -> v.contains("drop ALL")).anyMatch(v -> v.contains("SYS_ADMIN"));
-        assertThat(violationsAfter(p -> p.editFirstContainer().editSecurityContext().withReadOnlyRootFilesystem(false).endSecurityContext().endContainer()))
+        assertThat(violationsAfter(p -> p.editFirstContainer()
+                        .editSecurityContext()
+                        .editCapabilities()
+                        .withDrop()
+                        .withAdd("SYS_ADMIN")
+                        .endCapabilities()
+                        .endSecurityContext()
+                        .endContainer()))
+                .anyMatch(v -> v.contains("drop ALL"))
+                .anyMatch(v -> v.contains("SYS_ADMIN"));
+        assertThat(violationsAfter(p -> p.editFirstContainer()
+                        .editSecurityContext()
+                        .withReadOnlyRootFilesystem(false)
+                        .endSecurityContext()
+                        .endContainer()))
                 .anyMatch(v -> v.contains("readOnlyRootFilesystem"));
-        assertThat(violationsAfter(p -> p.addNewVolume().withName("host").withNewHostPath().withPath("/var").endHostPath().endVolume()))
+        assertThat(violationsAfter(p -> p.addNewVolume()
+                        .withName("host")
+                        .withNewHostPath()
+                        .withPath("/var")
+                        .endHostPath()
+                        .endVolume()))
                 .anyMatch(v -> v.contains("hostPath"));
         assertThat(violationsAfter(p -> p.withHostNetwork(true))).anyMatch(v -> v.contains("host namespaces"));
-        assertThat(violationsAfter(p -> p.editFirstContainer().editFirstPort().withHostPort(8080).endPort().endContainer()))
+        assertThat(violationsAfter(p -> p.editFirstContainer()
+                        .editFirstPort()
+                        .withHostPort(8080)
+                        .endPort()
+                        .endContainer()))
                 .anyMatch(v -> v.contains("hostPort"));
-        assertThat(violationsAfter(p -> p.addNewInitContainer().withName("init").withImage("busybox").endInitContainer()))
+        assertThat(violationsAfter(p -> p.addNewInitContainer()
+                        .withName("init")
+                        .withImage("busybox")
+                        .endInitContainer()))
                 .anyMatch(v -> v.startsWith("container init:"));
     }
 }

@@ -19,21 +19,31 @@ import java.util.stream.Stream;
  * read-only root file system this project asks of every pod. An empty list means the pod passes.
  */
 final class RestrictedPodSecurity {
-    private static final Set<String> RESTRICTED_VOLUME_TYPES = Set.of("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
-            "persistentVolumeClaim", "projected", "secret");
-    private static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range",
-            "net.ipv4.ip_unprivileged_port_start", "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range",
-            "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
-            "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
-    private static final Set<String> SELINUX_TYPES = Set.of("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t");
+    private static final Set<String> RESTRICTED_VOLUME_TYPES = Set.of(
+            "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
+    private static final Set<String> SAFE_SYSCTLS = Set.of(
+            "kernel.shm_rmid_forced",
+            "net.ipv4.ip_local_port_range",
+            "net.ipv4.ip_unprivileged_port_start",
+            "net.ipv4.tcp_syncookies",
+            "net.ipv4.ping_group_range",
+            "net.ipv4.ip_local_reserved_ports",
+            "net.ipv4.tcp_keepalive_time",
+            "net.ipv4.tcp_fin_timeout",
+            "net.ipv4.tcp_keepalive_intvl",
+            "net.ipv4.tcp_keepalive_probes");
+    private static final Set<String> SELINUX_TYPES =
+            Set.of("", "container_t", "container_init_t", "container_kvm_t", "container_engine_t");
 
-    private RestrictedPodSecurity() {
-    }
+    private RestrictedPodSecurity() {}
 
     static List<String> violations(PodSpec pod) {
         List<String> problems = new ArrayList<>();
-        PodSecurityContext podContext = Optional.ofNullable(pod.getSecurityContext()).orElseGet(PodSecurityContext::new);
-        if (Boolean.TRUE.equals(pod.getHostNetwork()) || Boolean.TRUE.equals(pod.getHostPID()) || Boolean.TRUE.equals(pod.getHostIPC())) {
+        PodSecurityContext podContext =
+                Optional.ofNullable(pod.getSecurityContext()).orElseGet(PodSecurityContext::new);
+        if (Boolean.TRUE.equals(pod.getHostNetwork())
+                || Boolean.TRUE.equals(pod.getHostPID())
+                || Boolean.TRUE.equals(pod.getHostIPC())) {
             problems.add("pod: host namespaces (hostNetwork, hostPID, hostIPC) must not be used");
         }
         for (Volume volume : Optional.ofNullable(pod.getVolumes()).orElse(List.of())) {
@@ -43,7 +53,8 @@ final class RestrictedPodSecurity {
             }
         }
         if (podContext.getSysctls() != null) {
-            podContext.getSysctls().stream().filter(s -> !SAFE_SYSCTLS.contains(s.getName()))
+            podContext.getSysctls().stream()
+                    .filter(s -> !SAFE_SYSCTLS.contains(s.getName()))
                     .forEach(s -> problems.add("pod: sysctl " + s.getName() + " is not in the safe set"));
         }
         if (podContext.getRunAsUser() != null && podContext.getRunAsUser() == 0) {
@@ -60,36 +71,46 @@ final class RestrictedPodSecurity {
             problems.add("pod: seccompProfile must not be Unconfined");
         }
         List<Container> containers = Stream.of(pod.getInitContainers(), pod.getContainers())
-                .filter(l -> l != null).flatMap(List::stream).toList();
+                .filter(l -> l != null)
+                .flatMap(List::stream)
+                .toList();
         if (containers.isEmpty()) {
             problems.add("pod: no containers");
         }
         for (Container container : containers) {
             String where = "container " + container.getName();
-            SecurityContext context = Optional.ofNullable(container.getSecurityContext()).orElseGet(SecurityContext::new);
+            SecurityContext context =
+                    Optional.ofNullable(container.getSecurityContext()).orElseGet(SecurityContext::new);
             if (Boolean.TRUE.equals(context.getPrivileged())) {
                 problems.add(where + ": privileged");
             }
             if (!Boolean.FALSE.equals(context.getAllowPrivilegeEscalation())) {
                 problems.add(where + ": allowPrivilegeEscalation must be false");
             }
-            boolean nonRoot = context.getRunAsNonRoot() != null ? context.getRunAsNonRoot() : Boolean.TRUE.equals(podContext.getRunAsNonRoot());
+            boolean nonRoot = context.getRunAsNonRoot() != null
+                    ? context.getRunAsNonRoot()
+                    : Boolean.TRUE.equals(podContext.getRunAsNonRoot());
             if (!nonRoot) {
                 problems.add(where + ": runAsNonRoot must be true (on the container or the pod)");
             }
             if (context.getRunAsUser() != null && context.getRunAsUser() == 0) {
                 problems.add(where + ": runAsUser must not be 0");
             }
-            String seccomp = context.getSeccompProfile() != null ? seccompType(context.getSeccompProfile()) : podSeccomp;
+            String seccomp =
+                    context.getSeccompProfile() != null ? seccompType(context.getSeccompProfile()) : podSeccomp;
             if (!"RuntimeDefault".equals(seccomp) && !"Localhost".equals(seccomp)) {
-                problems.add(where + ": seccompProfile must be RuntimeDefault or Localhost (on the container or the pod), is " + seccomp);
+                problems.add(where
+                        + ": seccompProfile must be RuntimeDefault or Localhost (on the container or the pod), is "
+                        + seccomp);
             }
-            Capabilities capabilities = Optional.ofNullable(context.getCapabilities()).orElseGet(Capabilities::new);
+            Capabilities capabilities =
+                    Optional.ofNullable(context.getCapabilities()).orElseGet(Capabilities::new);
             if (capabilities.getDrop() == null || !capabilities.getDrop().contains("ALL")) {
                 problems.add(where + ": capabilities must drop ALL");
             }
             if (capabilities.getAdd() != null) {
-                capabilities.getAdd().stream().filter(c -> !c.equals("NET_BIND_SERVICE"))
+                capabilities.getAdd().stream()
+                        .filter(c -> !c.equals("NET_BIND_SERVICE"))
                         .forEach(c -> problems.add(where + ": capability " + c + " must not be added"));
             }
             if (context.getSeLinuxOptions() != null) {
@@ -98,7 +119,8 @@ final class RestrictedPodSecurity {
             if (context.getProcMount() != null && !"Default".equals(context.getProcMount())) {
                 problems.add(where + ": procMount must be Default");
             }
-            if (container.getPorts() != null && container.getPorts().stream().anyMatch(p -> p.getHostPort() != null && p.getHostPort() != 0)) {
+            if (container.getPorts() != null
+                    && container.getPorts().stream().anyMatch(p -> p.getHostPort() != null && p.getHostPort() != 0)) {
                 problems.add(where + ": hostPort must not be used");
             }
             // Beyond the profile: this project's pods have a read-only root file system.
@@ -114,7 +136,8 @@ final class RestrictedPodSecurity {
         if (!SELINUX_TYPES.contains(Optional.ofNullable(options.getType()).orElse(""))) {
             problems.add(where + ": seLinuxOptions.type " + options.getType() + " is not allowed");
         }
-        if (options.getUser() != null && !options.getUser().isEmpty() || options.getRole() != null && !options.getRole().isEmpty()) {
+        if (options.getUser() != null && !options.getUser().isEmpty()
+                || options.getRole() != null && !options.getRole().isEmpty()) {
             problems.add(where + ": seLinuxOptions user and role must not be set");
         }
         return problems;

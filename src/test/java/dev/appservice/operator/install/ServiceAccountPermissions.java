@@ -19,13 +19,15 @@ import java.util.Set;
  * the operator's permissions are spelled out.
  */
 final class ServiceAccountPermissions {
-    private ServiceAccountPermissions() {
-    }
+    private ServiceAccountPermissions() {}
 
     /** The permissions of the ServiceAccount the manifest's operator Deployment runs as. */
     static Set<Grant> ofOperator(Manifest manifest) {
         Deployment operator = manifest.one("Deployment", Deployment.class);
-        return of(manifest, operator.getMetadata().getNamespace(), operator.getSpec().getTemplate().getSpec().getServiceAccountName());
+        return of(
+                manifest,
+                operator.getMetadata().getNamespace(),
+                operator.getSpec().getTemplate().getSpec().getServiceAccountName());
     }
 
     static Set<Grant> of(Manifest manifest, String namespace, String serviceAccount) {
@@ -47,17 +49,30 @@ final class ServiceAccountPermissions {
     }
 
     private static boolean binds(List<Subject> subjects, String namespace, String serviceAccount) {
-        return subjects != null && subjects.stream().anyMatch(s -> "ServiceAccount".equals(s.getKind())
-                && serviceAccount.equals(s.getName()) && namespace.equals(s.getNamespace()));
+        return subjects != null
+                && subjects.stream()
+                        .anyMatch(s -> "ServiceAccount".equals(s.getKind())
+                                && serviceAccount.equals(s.getName())
+                                && namespace.equals(s.getNamespace()));
     }
 
-    private static List<PolicyRule> rules(RoleRef ref, String namespace, List<ClusterRole> clusterRoles, List<Role> roles) {
+    private static List<PolicyRule> rules(
+            RoleRef ref, String namespace, List<ClusterRole> clusterRoles, List<Role> roles) {
         if (ref.getKind().equals("ClusterRole")) {
-            return clusterRoles.stream().filter(r -> r.getMetadata().getName().equals(ref.getName())).findFirst()
-                    .orElseThrow(() -> new AssertionError("a binding refers to the missing ClusterRole " + ref.getName())).getRules();
+            return clusterRoles.stream()
+                    .filter(r -> r.getMetadata().getName().equals(ref.getName()))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new AssertionError("a binding refers to the missing ClusterRole " + ref.getName()))
+                    .getRules();
         }
-        return roles.stream().filter(r -> r.getMetadata().getName().equals(ref.getName()) && Objects.equals(r.getMetadata().getNamespace(), namespace))
-                .findFirst().orElseThrow(() -> new AssertionError("a binding refers to the missing Role " + namespace + "/" + ref.getName())).getRules();
+        return roles.stream()
+                .filter(r -> r.getMetadata().getName().equals(ref.getName())
+                        && Objects.equals(r.getMetadata().getNamespace(), namespace))
+                .findFirst()
+                .orElseThrow(() ->
+                        new AssertionError("a binding refers to the missing Role " + namespace + "/" + ref.getName()))
+                .getRules();
     }
 
     private static Set<Grant> expand(String scope, List<PolicyRule> rules) {
@@ -66,7 +81,10 @@ final class ServiceAccountPermissions {
             if (rule.getNonResourceURLs() != null && !rule.getNonResourceURLs().isEmpty()) {
                 throw new AssertionError("the operator needs no non-resource URLs: " + rule);
             }
-            List<String> names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty() ? List.of(Grant.ANY_NAME) : rule.getResourceNames();
+            List<String> names =
+                    rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+                            ? List.of(Grant.ANY_NAME)
+                            : rule.getResourceNames();
             for (String group : rule.getApiGroups()) {
                 for (String resource : rule.getResources()) {
                     for (String verb : rule.getVerbs()) {

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class AccessRulesTest {
 
-
     /** What nginx's geo does with the table: the most specific block holding the address, else deny. */
     static boolean geo(List<AccessRules.Entry> table, String address) {
         Cidr client = Cidr.address(address);
@@ -36,8 +35,10 @@ class AccessRulesTest {
 
     @Test
     void aBroaderRuleCheckedFirstShadowsANarrowerOne() {
-        List<AccessRestriction> rules = List.of(Fixtures.accessRestriction("office", 100, RuleAccess.Allow, "10.0.0.0/8"),
-                Fixtures.accessRestriction("lab", 200, RuleAccess.Deny, "10.1.0.0/16"), Fixtures.accessRestriction("partner", 300, RuleAccess.Allow, "2001:db8::/32"));
+        List<AccessRestriction> rules = List.of(
+                Fixtures.accessRestriction("office", 100, RuleAccess.Allow, "10.0.0.0/8"),
+                Fixtures.accessRestriction("lab", 200, RuleAccess.Deny, "10.1.0.0/16"),
+                Fixtures.accessRestriction("partner", 300, RuleAccess.Allow, "2001:db8::/32"));
         List<AccessRules.Entry> table = AccessRules.effective(rules);
         assertThat(table).extracting(AccessRules.Entry::cidr).containsExactly("10.0.0.0/8", "2001:db8::/32");
         assertThat(geo(table, "10.1.2.3")).isTrue();
@@ -47,7 +48,8 @@ class AccessRulesTest {
 
     @Test
     void aNarrowerRuleCheckedFirstWinsWithinTheBroaderOne() {
-        List<AccessRestriction> rules = List.of(Fixtures.accessRestriction("one-host", 100, RuleAccess.Deny, "203.0.113.7/32"),
+        List<AccessRestriction> rules = List.of(
+                Fixtures.accessRestriction("one-host", 100, RuleAccess.Deny, "203.0.113.7/32"),
                 Fixtures.accessRestriction("their-range", 200, RuleAccess.Allow, "203.0.113.0/24"));
         List<AccessRules.Entry> table = AccessRules.effective(rules);
         assertThat(geo(table, "203.0.113.7")).isFalse();
@@ -67,8 +69,13 @@ class AccessRulesTest {
                 // Blocks within 10.0.0.0/16 (and a few IPv6), so they nest, repeat and overlap often.
                 String cidr = random.nextInt(6) == 0
                         ? "2001:db8:" + Integer.toHexString(random.nextInt(4)) + "::/" + (32 + random.nextInt(33))
-                        : "10.0." + random.nextInt(4) * 64 + "." + random.nextInt(256) + "/" + (16 + random.nextInt(17));
-                rules.add(Fixtures.accessRestriction("r" + i, 1 + random.nextInt(1000), random.nextBoolean() ? RuleAccess.Allow : RuleAccess.Deny, cidr));
+                        : "10.0." + random.nextInt(4) * 64 + "." + random.nextInt(256) + "/"
+                                + (16 + random.nextInt(17));
+                rules.add(Fixtures.accessRestriction(
+                        "r" + i,
+                        1 + random.nextInt(1000),
+                        random.nextBoolean() ? RuleAccess.Allow : RuleAccess.Deny,
+                        cidr));
             }
             // Unique priorities, as admission requires.
             for (int i = 0; i < rules.size(); i++) {
@@ -76,13 +83,20 @@ class AccessRulesTest {
             }
             List<AccessRules.Entry> table = AccessRules.effective(rules);
             List<AccessRules.Entry> unshadowed = rules.stream()
-                    .map(r -> new AccessRules.Entry(Cidr.parse(r.getIpAddress()).toString(), r.getAction() == RuleAccess.Allow, r.getName())).toList();
+                    .map(r -> new AccessRules.Entry(
+                            Cidr.parse(r.getIpAddress()).toString(), r.getAction() == RuleAccess.Allow, r.getName()))
+                    .toList();
             for (int p = 0; p < 100; p++) {
                 String address = random.nextInt(6) == 0
-                        ? "2001:db8:" + Integer.toHexString(random.nextInt(4)) + "::" + Integer.toHexString(random.nextInt(65536))
+                        ? "2001:db8:" + Integer.toHexString(random.nextInt(4)) + "::"
+                                + Integer.toHexString(random.nextInt(65536))
                         : "10.0." + random.nextInt(256) + "." + random.nextInt(256);
-                assertThat(geo(table, address)).as(rules.stream().map(r -> r.getPriority() + " " + r.getAction() + " " + r.getIpAddress()).toList()
-                        + " for " + address).isEqualTo(AccessRules.allows(rules, address));
+                assertThat(geo(table, address))
+                        .as(rules.stream()
+                                        .map(r -> r.getPriority() + " " + r.getAction() + " " + r.getIpAddress())
+                                        .toList()
+                                + " for " + address)
+                        .isEqualTo(AccessRules.allows(rules, address));
                 if (geo(unshadowed, address) != AccessRules.allows(rules, address)) {
                     brokenCaught++;
                 }
@@ -90,6 +104,8 @@ class AccessRulesTest {
             }
         }
         assertThat(probes).isEqualTo(30_000);
-        assertThat(brokenCaught).as("a table that keeps shadowed rules is caught").isPositive();
+        assertThat(brokenCaught)
+                .as("a table that keeps shadowed rules is caught")
+                .isPositive();
     }
 }

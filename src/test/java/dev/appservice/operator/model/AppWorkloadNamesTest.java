@@ -18,13 +18,17 @@ class AppWorkloadNamesTest {
         Set<String> names = new HashSet<>();
         for (String app : apps) {
             String name = ResourceNames.appWorkload(app);
-            assertThat(name).hasSizeLessThanOrEqualTo(ResourceNames.MAX_LABEL_LENGTH).matches("[a-z]([-a-z0-9]*[a-z0-9])?");
+            assertThat(name)
+                    .hasSizeLessThanOrEqualTo(ResourceNames.MAX_LABEL_LENGTH)
+                    .matches("[a-z]([-a-z0-9]*[a-z0-9])?");
             names.add(name);
         }
         assertThat(names).hasSize(apps.size());
         // Never the name of a plan's or an environment's child.
-        assertThat(ResourceNames.appWorkload("web")).isNotEqualTo(ResourceNames.workerDeployment("web"))
-                .startsWith("web-").doesNotEndWith("-workers");
+        assertThat(ResourceNames.appWorkload("web"))
+                .isNotEqualTo(ResourceNames.workerDeployment("web"))
+                .startsWith("web-")
+                .doesNotEndWith("-workers");
         assertThat(ResourceNames.appWorkload("ase1-frontend")).isNotEqualTo(ResourceNames.frontEndDeployment("ase1"));
         assertThat(ResourceNames.appWorkload("web")).isEqualTo(ResourceNames.appWorkload("web"));
     }
@@ -35,16 +39,24 @@ class AppWorkloadNamesTest {
             int density = AppDensity.appsPerInstance(size);
             assertThat(AppDensity.appMilliCpu(size) * density).isEqualTo(size.vCpus() * 1000);
             assertThat(AppDensity.appMemoryMiB(size) * density).isEqualTo(size.memoryMiB());
-            assertThat(AppDensity.appResources(size).getLimits().get("cpu").toString()).isEqualTo(size.cpuQuantity());
+            assertThat(AppDensity.appResources(size).getLimits().get("cpu").toString())
+                    .isEqualTo(size.cpuQuantity());
             // The placeholder and the apps together hold exactly the instance.
             for (int apps = 0; apps < density; apps++) {
                 var held = AppDensity.placeholderResources(size, apps).getRequests();
-                assertThat(new java.math.BigDecimal(held.get("cpu").getNumericalAmount().toPlainString()).movePointRight(3).intValue()
-                        + apps * AppDensity.appMilliCpu(size)).isEqualTo(size.vCpus() * 1000);
+                assertThat(new java.math.BigDecimal(held.get("cpu")
+                                                .getNumericalAmount()
+                                                .toPlainString())
+                                        .movePointRight(3)
+                                        .intValue()
+                                + apps * AppDensity.appMilliCpu(size))
+                        .isEqualTo(size.vCpus() * 1000);
             }
             assertThat(AppDensity.placeholderHoldsCapacity(size, density)).isFalse();
         }
-        assertThat(AppDensity.appsPerInstance(InstanceSize.I1)).isEqualTo(AppDensity.I1_APPS_PER_INSTANCE).isEqualTo(8);
+        assertThat(AppDensity.appsPerInstance(InstanceSize.I1))
+                .isEqualTo(AppDensity.I1_APPS_PER_INSTANCE)
+                .isEqualTo(8);
         assertThat(AppDensity.appsPerInstance(InstanceSize.I2)).isEqualTo(16);
         assertThat(AppDensity.appsPerInstance(InstanceSize.I3)).isEqualTo(32);
     }

@@ -36,8 +36,9 @@ class CapacityAllocationTest {
 
     @Test
     void plansAreGrantedInAdmissionOrderAndALaterPlanIsHeldAtWhatStillFits() {
-        var topology = new EnvironmentTopology(v2(10), List.of(
-                plan("late", 6, "2026-01-02T00:00:00Z", null), plan("early", 7, "2026-01-01T00:00:00Z", null)));
+        var topology = new EnvironmentTopology(
+                v2(10),
+                List.of(plan("late", 6, "2026-01-02T00:00:00Z", null), plan("early", 7, "2026-01-01T00:00:00Z", null)));
 
         assertThat(topology.plans()).extracting(p -> p.getMetadata().getName()).containsExactly("early", "late");
         assertThat(topology.grantedInstances(topology.plans().get(0))).isEqualTo(7);
@@ -49,8 +50,9 @@ class CapacityAllocationTest {
     @Test
     void aPlanThatRunsKeepsItsInstancesWhenAnOlderPlanGrows() {
         // The older plan grew from 4 to 8 while the younger runs 5 of 5: the younger keeps its 5.
-        var topology = new EnvironmentTopology(v2(10), List.of(
-                plan("older", 8, "2026-01-01T00:00:00Z", 4), plan("younger", 5, "2026-01-02T00:00:00Z", 5)));
+        var topology = new EnvironmentTopology(
+                v2(10),
+                List.of(plan("older", 8, "2026-01-01T00:00:00Z", 4), plan("younger", 5, "2026-01-02T00:00:00Z", 5)));
 
         assertThat(topology.grantedInstances(topology.plans().get(1))).isEqualTo(5);
         assertThat(topology.grantedInstances(topology.plans().get(0))).isEqualTo(5);
@@ -60,7 +62,8 @@ class CapacityAllocationTest {
     void aPlanBeingDeletedTakesNothing() {
         IsolatedPlan leaving = plan("leaving", 9, "2026-01-01T00:00:00Z", 9);
         leaving.getMetadata().setDeletionTimestamp("2026-02-01T00:00:00Z");
-        var topology = new EnvironmentTopology(v2(10), List.of(leaving, plan("staying", 8, "2026-01-02T00:00:00Z", null)));
+        var topology =
+                new EnvironmentTopology(v2(10), List.of(leaving, plan("staying", 8, "2026-01-02T00:00:00Z", null)));
 
         assertThat(topology.plans()).extracting(p -> p.getMetadata().getName()).containsExactly("staying");
         assertThat(topology.grantedInstances(topology.plans().get(0))).isEqualTo(8);
@@ -69,7 +72,8 @@ class CapacityAllocationTest {
 
     @Test
     void theV2LimitIsMaxInstancesAndTheFrontEndsGrowWithTheScaleFactor() {
-        var topology = new EnvironmentTopology(v2(CapacityLimits.V2_INSTANCES), List.of(plan("web", 45, "2026-01-01T00:00:00Z", null)));
+        var topology = new EnvironmentTopology(
+                v2(CapacityLimits.V2_INSTANCES), List.of(plan("web", 45, "2026-01-01T00:00:00Z", null)));
 
         assertThat(topology.instanceLimit()).isEqualTo(CapacityLimits.V2_INSTANCES);
         // 2 + floor(45 / 15) with the default scale factor.
@@ -104,6 +108,7 @@ class CapacityAllocationTest {
         assertThat(topology.unrequestedInstances("small")).isZero();
         assertThat(topology.unrequestedInstances("large")).isEqualTo(4);
         assertThat(topology.unrequestedInstances("none")).isZero();
-        assertThat(topology.workerCapacity().vCpus()).isEqualTo(10 * InstanceSize.I1.vCpus() + 4 * InstanceSize.I3.vCpus());
+        assertThat(topology.workerCapacity().vCpus())
+                .isEqualTo(10 * InstanceSize.I1.vCpus() + 4 * InstanceSize.I3.vCpus());
     }
 }

@@ -28,7 +28,8 @@ class ChildNamesTest {
     void aPoolPlaceholderNeverTakesAPlansOrAnotherEnvironmentsName() {
         assertThat(WorkerPools.deploymentName("a", "workers")).isNotEqualTo(ResourceNames.workerDeployment("a-pool"));
         assertThat(WorkerPools.deploymentName("a", "b-c")).isNotEqualTo(WorkerPools.deploymentName("a-b", "c"));
-        assertThat(WorkerPools.deploymentName("a", "x-frontend")).isNotEqualTo(ResourceNames.frontEndDeployment("a-pool-x"));
+        assertThat(WorkerPools.deploymentName("a", "x-frontend"))
+                .isNotEqualTo(ResourceNames.frontEndDeployment("a-pool-x"));
         assertThat(WorkerPools.deploymentName("ase", "small")).startsWith("ase-pool-small-");
     }
 
@@ -38,10 +39,17 @@ class ChildNamesTest {
         String long2 = "a".repeat(200) + ".two";
         List<String> names = new ArrayList<>();
         for (String base : List.of(long1, long2, "a".repeat(253), "a.b", "a-b", "1web", "x1web", "web")) {
-            for (String name : List.of(ResourceNames.frontEndDeployment(base), ResourceNames.frontEndConfig(base), ResourceNames.vipService(base),
-                    ResourceNames.internalService(base), ResourceNames.managementService(base), ResourceNames.workerDeployment(base),
+            for (String name : List.of(
+                    ResourceNames.frontEndDeployment(base),
+                    ResourceNames.frontEndConfig(base),
+                    ResourceNames.vipService(base),
+                    ResourceNames.internalService(base),
+                    ResourceNames.managementService(base),
+                    ResourceNames.workerDeployment(base),
                     WorkerPools.deploymentName(base, "pool-name-of-twenty"))) {
-                assertThat(name).hasSizeLessThanOrEqualTo(ResourceNames.MAX_LABEL_LENGTH).matches(DNS_LABEL);
+                assertThat(name)
+                        .hasSizeLessThanOrEqualTo(ResourceNames.MAX_LABEL_LENGTH)
+                        .matches(DNS_LABEL);
                 names.add(name);
             }
         }

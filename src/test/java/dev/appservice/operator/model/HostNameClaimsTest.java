@@ -29,7 +29,11 @@ class HostNameClaimsTest {
 
     static WebApp app(String name, String plan, String created, String... hosts) {
         WebApp app = new WebApp();
-        app.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName(name).withCreationTimestamp(created).build());
+        app.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(NS)
+                .withName(name)
+                .withCreationTimestamp(created)
+                .build());
         WebAppSpec spec = new WebAppSpec();
         spec.setPlanName(plan);
         spec.setImage("registry.example/" + name + ":1");
@@ -54,26 +58,47 @@ class HostNameClaimsTest {
                 Collections.reverse(apps);
             }
             EnvironmentTopology topology = new EnvironmentTopology(environment, List.of(api, web), apps);
-            assertThat(topology.hostNames(tie)).as("same creation time: by name, beta before zeta").containsExactly("beta." + suffix(), "www.contoso.com");
+            assertThat(topology.hostNames(tie))
+                    .as("same creation time: by name, beta before zeta")
+                    .containsExactly("beta." + suffix(), "www.contoso.com");
             assertThat(topology.hostNames(first)).containsExactly("zeta." + suffix());
             assertThat(topology.hostNames(second)).containsExactly("alpha." + suffix(), "shop.contoso.com");
             assertThat(topology.hostNameClaims().lost(second)).singleElement().satisfies(lost -> {
                 assertThat(lost.host()).isEqualTo("www.contoso.com");
-                assertThat(lost.reason()).contains("WebApp team/beta").contains("WebApp team/alpha").contains("created first");
+                assertThat(lost.reason())
+                        .contains("WebApp team/beta")
+                        .contains("WebApp team/alpha")
+                        .contains("created first");
             });
-            String config = String.join("\n", NginxConfig.render(topology, NginxConfig.AppAddresses.NONE).files().values());
-            assertThat(config.split("www\\.contoso\\.com", -1)).as("the front ends route the name once").hasSize(2);
+            String config = String.join(
+                    "\n",
+                    NginxConfig.render(topology, NginxConfig.AppAddresses.NONE)
+                            .files()
+                            .values());
+            assertThat(config.split("www\\.contoso\\.com", -1))
+                    .as("the front ends route the name once")
+                    .hasSize(2);
         }
     }
 
     @Test
     void namesUnderTheDnsSuffixStayTheDefaultNamesOfApps() {
-        WebApp squatter = app("squatter", "web", "2026-01-01T00:00:00Z", "payments." + suffix(), "*." + suffix(), "*.appservice.local");
+        WebApp squatter = app(
+                "squatter",
+                "web",
+                "2026-01-01T00:00:00Z",
+                "payments." + suffix(),
+                "*." + suffix(),
+                "*.appservice.local");
         WebApp payments = app("payments", "api", "2026-01-02T00:00:00Z");
-        EnvironmentTopology topology = new EnvironmentTopology(environment, List.of(web, api), List.of(squatter, payments));
-        assertThat(topology.hostNames(payments)).as("the later app keeps its own default name").containsExactly("payments." + suffix());
+        EnvironmentTopology topology =
+                new EnvironmentTopology(environment, List.of(web, api), List.of(squatter, payments));
+        assertThat(topology.hostNames(payments))
+                .as("the later app keeps its own default name")
+                .containsExactly("payments." + suffix());
         assertThat(topology.hostNames(squatter)).containsExactly("squatter." + suffix());
-        assertThat(topology.hostNameClaims().lost(squatter)).extracting(HostNameClaims.Lost::host)
+        assertThat(topology.hostNameClaims().lost(squatter))
+                .extracting(HostNameClaims.Lost::host)
                 .containsExactly("payments." + suffix(), "*." + suffix(), "*.appservice.local");
         assertThat(topology.hostNameClaims().lost(payments)).isEmpty();
     }

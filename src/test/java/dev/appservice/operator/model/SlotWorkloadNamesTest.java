@@ -13,7 +13,9 @@ class SlotWorkloadNamesTest {
 
     @Test
     void slotWorkloadsAreLabelsApartFromEveryAppsAndEachOthers() {
-        assertThat(ResourceNames.slotWorkload("shop", "staging")).startsWith("shop-staging-").hasSize("shop-staging-".length() + 8);
+        assertThat(ResourceNames.slotWorkload("shop", "staging"))
+                .startsWith("shop-staging-")
+                .hasSize("shop-staging-".length() + 8);
         Set<String> names = new HashSet<>();
         String[] apps = {"shop", "shop-staging", "shop.staging", "a".repeat(253), "a".repeat(252) + "b", "9lives", "x"};
         String[] slots = {"staging", "staging-2", "a".repeat(63), "0"};
@@ -25,10 +27,13 @@ class SlotWorkloadNamesTest {
                 assertThat(names.add(name)).as("unique: " + app + "/" + slot).isTrue();
             }
         }
-        // The app named like its slot's workload's head is still apart: the hash is of "app/slot", and no app name has '/'.
-        assertThat(ResourceNames.slotWorkload("shop", "staging")).isNotEqualTo(ResourceNames.appWorkload("shop-staging"));
+        // The app named like its slot's workload's head is still apart: the hash is of "app/slot", and no app name has
+        // '/'.
+        assertThat(ResourceNames.slotWorkload("shop", "staging"))
+                .isNotEqualTo(ResourceNames.appWorkload("shop-staging"));
         // A swap renames nothing: the names depend on the app and the slot only.
-        assertThat(AppDeployments.workload("shop", AppDeployments.PRODUCTION)).isEqualTo(ResourceNames.appWorkload("shop"));
+        assertThat(AppDeployments.workload("shop", AppDeployments.PRODUCTION))
+                .isEqualTo(ResourceNames.appWorkload("shop"));
         assertThat(AppDeployments.workload("shop", "staging")).isEqualTo(ResourceNames.slotWorkload("shop", "staging"));
     }
 }

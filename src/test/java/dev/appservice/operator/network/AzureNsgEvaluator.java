@@ -15,37 +15,41 @@ import java.util.Map;
 final class AzureNsgEvaluator {
 
     /** A peer of a flow: an address, or a pod in a namespace with labels. */
-    sealed interface Peer permits Address, Pod {
-    }
+    sealed interface Peer permits Address, Pod {}
 
-    record Address(String ip) implements Peer {
-    }
+    record Address(String ip) implements Peer {}
 
-    record Pod(String namespace, Map<String, String> namespaceLabels, Map<String, String> podLabels) implements Peer {
-    }
+    record Pod(String namespace, Map<String, String> namespaceLabels, Map<String, String> podLabels) implements Peer {}
 
     /**
      * The network as the NSG of one environment ({@code environmentNamespace/environmentName}) sees
      * it. Pods of any other environment (they carry the environment label) are Internet peers,
      * never VirtualNetwork ones, as calls between ASEs are on Azure.
      */
-    record Network(String vnetName, List<String> vnetCidrs, List<String> loadBalancerCidrs, String operatorNamespace,
-            String environmentNamespace, String environmentName) {
+    record Network(
+            String vnetName,
+            List<String> vnetCidrs,
+            List<String> loadBalancerCidrs,
+            String operatorNamespace,
+            String environmentNamespace,
+            String environmentName) {
 
         boolean ofOtherEnvironment(Pod pod) {
             String environment = pod.podLabels().get("appservice.dev/environment");
-            return environment != null && !(environment.equals(environmentName) && pod.namespace().equals(environmentNamespace));
+            return environment != null
+                    && !(environment.equals(environmentName) && pod.namespace().equals(environmentNamespace));
         }
     }
 
-    private AzureNsgEvaluator() {
-    }
+    private AzureNsgEvaluator() {}
 
-    static boolean decide(List<SecurityRule> userRules, boolean inbound, Network network, Peer peer, String protocol, int port) {
+    static boolean decide(
+            List<SecurityRule> userRules, boolean inbound, Network network, Peer peer, String protocol, int port) {
         return firstMatch(userRules, inbound, network, peer, protocol, port).getAccess() == RuleAccess.Allow;
     }
 
-    static SecurityRule firstMatch(List<SecurityRule> userRules, boolean inbound, Network network, Peer peer, String protocol, int port) {
+    static SecurityRule firstMatch(
+            List<SecurityRule> userRules, boolean inbound, Network network, Peer peer, String protocol, int port) {
         List<SecurityRule> rules = new ArrayList<>(userRules == null ? List.of() : userRules);
         if (inbound) {
             rules.add(rule("AllowVnetInBound", 65000, RuleAccess.Allow, "VirtualNetwork"));
@@ -62,7 +66,10 @@ final class AzureNsgEvaluator {
             if (p != RuleProtocol.Any && !p.name().equalsIgnoreCase(protocol)) {
                 continue;
             }
-            List<String> ports = r.getDestinationPortRanges() == null || r.getDestinationPortRanges().isEmpty() ? List.of("*") : r.getDestinationPortRanges();
+            List<String> ports = r.getDestinationPortRanges() == null
+                            || r.getDestinationPortRanges().isEmpty()
+                    ? List.of("*")
+                    : r.getDestinationPortRanges();
             if (ports.stream().noneMatch(range -> portIn(range, port))) {
                 continue;
             }
@@ -106,7 +113,9 @@ final class AzureNsgEvaluator {
         if (peer instanceof Pod pod) {
             boolean otherEnvironment = network.ofOtherEnvironment(pod);
             return switch (prefix) {
-                case "VirtualNetwork" -> !otherEnvironment && network.vnetName().equals(pod.namespaceLabels().get("appservice.dev/virtual-network"));
+                case "VirtualNetwork" ->
+                    !otherEnvironment
+                            && network.vnetName().equals(pod.namespaceLabels().get("appservice.dev/virtual-network"));
                 case "Internet" -> otherEnvironment; // calls between ASEs are Internet calls
                 case "AppServiceManagement" -> network.operatorNamespace().equals(pod.namespace());
                 default -> false; // addresses and AzureLoadBalancer never match a pod

@@ -6,8 +6,7 @@ import java.net.UnknownHostException;
 
 /** Address arithmetic for the reference evaluators, independent of the compiler's Cidr. */
 final class IpMath {
-    private IpMath() {
-    }
+    private IpMath() {}
 
     static BigInteger value(String ip) {
         try {

@@ -20,8 +20,7 @@ import java.util.Map;
  * and the compiler excepts the pod CIDRs so a CNI matching pod IPs sees the same).
  */
 final class KubernetesPolicyEvaluator {
-    private KubernetesPolicyEvaluator() {
-    }
+    private KubernetesPolicyEvaluator() {}
 
     static boolean ingressAllowed(List<NetworkPolicy> policies, Pod target, Peer source, String protocol, int port) {
         List<NetworkPolicy> selecting = policies.stream()
@@ -32,11 +31,14 @@ final class KubernetesPolicyEvaluator {
         if (selecting.isEmpty()) {
             return true;
         }
-        return selecting.stream().flatMap(p -> p.getSpec().getIngress().stream())
-                .anyMatch(rule -> peersMatch(rule.getFrom(), target.namespace(), source) && portsMatch(rule.getPorts(), protocol, port));
+        return selecting.stream()
+                .flatMap(p -> p.getSpec().getIngress().stream())
+                .anyMatch(rule -> peersMatch(rule.getFrom(), target.namespace(), source)
+                        && portsMatch(rule.getPorts(), protocol, port));
     }
 
-    static boolean egressAllowed(List<NetworkPolicy> policies, Pod source, Peer destination, String protocol, int port) {
+    static boolean egressAllowed(
+            List<NetworkPolicy> policies, Pod source, Peer destination, String protocol, int port) {
         List<NetworkPolicy> selecting = policies.stream()
                 .filter(p -> p.getMetadata().getNamespace().equals(source.namespace()))
                 .filter(p -> p.getSpec().getPolicyTypes().contains("Egress"))
@@ -45,8 +47,10 @@ final class KubernetesPolicyEvaluator {
         if (selecting.isEmpty()) {
             return true;
         }
-        return selecting.stream().flatMap(p -> p.getSpec().getEgress().stream())
-                .anyMatch(rule -> peersMatch(rule.getTo(), source.namespace(), destination) && portsMatch(rule.getPorts(), protocol, port));
+        return selecting.stream()
+                .flatMap(p -> p.getSpec().getEgress().stream())
+                .anyMatch(rule -> peersMatch(rule.getTo(), source.namespace(), destination)
+                        && portsMatch(rule.getPorts(), protocol, port));
     }
 
     private static boolean peersMatch(List<NetworkPolicyPeer> peers, String policyNamespace, Peer peer) {
@@ -62,7 +66,8 @@ final class KubernetesPolicyEvaluator {
                 return false;
             }
             return IpMath.contains(p.getIpBlock().getCidr(), address.ip())
-                    && (p.getIpBlock().getExcept() == null || p.getIpBlock().getExcept().stream().noneMatch(e -> IpMath.contains(e, address.ip())));
+                    && (p.getIpBlock().getExcept() == null
+                            || p.getIpBlock().getExcept().stream().noneMatch(e -> IpMath.contains(e, address.ip())));
         }
         if (!(peer instanceof Pod pod)) {
             return false;

@@ -41,14 +41,39 @@ class NsgCompilerPropertyTest {
     static final String NS = "contoso";
     static final String VNET = "vnet1";
     static final String OPERATOR_NS = "ase-operator";
-    static final NetworkSettings SETTINGS = new NetworkSettings(OPERATOR_NS, List.of("168.63.129.16/32"),
-            List.of("10.244.0.0/16", "fd00:10:244::/56"), "kube-system", Map.of("k8s-app", "kube-dns"));
-    static final List<String> CIDR_POOL = List.of("10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "10.1.2.128/25", "10.1.2.130/32",
-            "192.168.0.0/16", "192.168.10.0/24", "203.0.113.0/24", "0.0.0.0/1", "128.0.0.0/2", "168.63.129.16/32", "0.0.0.0/0",
-            "10.244.5.0/24", "fd00::/8", "fd00:1::/32", "fd00:1:2::/48", "2001:db8::/32", "2001:db8:1::/48", "::/1", "::/0");
-    static final List<String> TAGS = List.of("*", "Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement");
-    static final List<String> INBOUND_PORTS = List.of("*", "80", "443", "454", "455", "454-455", "80-443", "1-454", "455-1000", "10001-10020");
-    static final List<String> OUTBOUND_PORTS = List.of("*", "53", "50-60", "80", "443", "1024-65535", "8080", "1-1023", "1433", "22-25");
+    static final NetworkSettings SETTINGS = new NetworkSettings(
+            OPERATOR_NS,
+            List.of("168.63.129.16/32"),
+            List.of("10.244.0.0/16", "fd00:10:244::/56"),
+            "kube-system",
+            Map.of("k8s-app", "kube-dns"));
+    static final List<String> CIDR_POOL = List.of(
+            "10.0.0.0/8",
+            "10.1.0.0/16",
+            "10.1.2.0/24",
+            "10.1.2.128/25",
+            "10.1.2.130/32",
+            "192.168.0.0/16",
+            "192.168.10.0/24",
+            "203.0.113.0/24",
+            "0.0.0.0/1",
+            "128.0.0.0/2",
+            "168.63.129.16/32",
+            "0.0.0.0/0",
+            "10.244.5.0/24",
+            "fd00::/8",
+            "fd00:1::/32",
+            "fd00:1:2::/48",
+            "2001:db8::/32",
+            "2001:db8:1::/48",
+            "::/1",
+            "::/0");
+    static final List<String> TAGS =
+            List.of("*", "Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement");
+    static final List<String> INBOUND_PORTS =
+            List.of("*", "80", "443", "454", "455", "454-455", "80-443", "1-454", "455-1000", "10001-10020");
+    static final List<String> OUTBOUND_PORTS =
+            List.of("*", "53", "50-60", "80", "443", "1024-65535", "8080", "1-1023", "1433", "22-25");
 
     Random random = new Random(SEED);
     int checks;
@@ -57,8 +82,13 @@ class NsgCompilerPropertyTest {
 
     @Test
     void compiledPoliciesAdmitExactlyWhatTheNsgAdmits() {
-        probeAll(ase -> NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS).policies(), RULE_SETS);
-        assertThat(disagreements).as("disagreements; the first: %s", firstDisagreement).isZero();
+        probeAll(
+                ase -> NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS)
+                        .policies(),
+                RULE_SETS);
+        assertThat(disagreements)
+                .as("disagreements; the first: %s", firstDisagreement)
+                .isZero();
         assertThat(checks).as("probes checked").isGreaterThan(200_000);
     }
 
@@ -69,23 +99,33 @@ class NsgCompilerPropertyTest {
      */
     @Test
     void aCompilerTreatingOtherEnvironmentsAsTheVirtualNetworkIsCaught() {
-        probeAll(ase -> NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS).policies().stream()
-                .map(NsgCompilerPropertyTest::withoutEnvironmentPodSelectors).toList(), RULE_SETS / 5);
-        assertThat(disagreements).as("disagreements found in a deliberately broken compiler").isPositive();
+        probeAll(
+                ase -> NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS).policies().stream()
+                        .map(NsgCompilerPropertyTest::withoutEnvironmentPodSelectors)
+                        .toList(),
+                RULE_SETS / 5);
+        assertThat(disagreements)
+                .as("disagreements found in a deliberately broken compiler")
+                .isPositive();
     }
 
     /** The broken compiler: namespace peers lose their pod selector on the environment label. */
     static NetworkPolicy withoutEnvironmentPodSelectors(NetworkPolicy policy) {
         NetworkPolicy copy = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().clone(policy);
         java.util.stream.Stream.concat(
-                copy.getSpec().getIngress() == null ? java.util.stream.Stream.empty() : copy.getSpec().getIngress().stream().flatMap(r -> r.getFrom().stream()),
-                copy.getSpec().getEgress() == null ? java.util.stream.Stream.empty() : copy.getSpec().getEgress().stream().flatMap(r -> r.getTo().stream()))
+                        copy.getSpec().getIngress() == null
+                                ? java.util.stream.Stream.empty()
+                                : copy.getSpec().getIngress().stream().flatMap(r -> r.getFrom().stream()),
+                        copy.getSpec().getEgress() == null
+                                ? java.util.stream.Stream.empty()
+                                : copy.getSpec().getEgress().stream().flatMap(r -> r.getTo().stream()))
                 .filter(peer -> peer.getNamespaceSelector() != null)
                 .forEach(peer -> peer.setPodSelector(null));
         return copy;
     }
 
-    private void probeAll(java.util.function.Function<AppServiceEnvironment, List<NetworkPolicy>> compiler, int ruleSets) {
+    private void probeAll(
+            java.util.function.Function<AppServiceEnvironment, List<NetworkPolicy>> compiler, int ruleSets) {
         for (int set = 0; set < ruleSets; set++) {
             boolean tls = random.nextBoolean();
             List<String> vnetCidrs = new ArrayList<>(List.of(random.nextBoolean() ? "10.1.2.0/24" : "10.1.0.0/24"));
@@ -99,26 +139,40 @@ class NsgCompilerPropertyTest {
             AppServiceEnvironment ase = environment(vnetCidrs, tls, inbound, outbound);
             List<NetworkPolicy> policies = compiler.apply(ase);
             Network network = new Network(VNET, vnetCidrs, SETTINGS.azureLoadBalancerCidrs(), OPERATOR_NS, NS, "ase1");
-            String context = "rule set " + set + "\n inbound: " + describe(inbound) + "\n outbound: " + describe(outbound) + "\n vnet: " + vnetCidrs;
+            String context = "rule set " + set + "\n inbound: " + describe(inbound) + "\n outbound: "
+                    + describe(outbound) + "\n vnet: " + vnetCidrs;
 
-            Pod frontEnd = new Pod(NS, Map.of(), Map.of("appservice.dev/environment", "ase1", "appservice.dev/role", "front-end"));
-            Pod worker = new Pod(NS, Map.of(), Map.of("appservice.dev/environment", "ase1", "appservice.dev/role", "worker"));
+            Pod frontEnd = new Pod(
+                    NS, Map.of(), Map.of("appservice.dev/environment", "ase1", "appservice.dev/role", "front-end"));
+            Pod worker = new Pod(
+                    NS, Map.of(), Map.of("appservice.dev/environment", "ase1", "appservice.dev/role", "worker"));
             List<Peer> peers = probes(vnetCidrs, 30);
             for (Peer peer : peers) {
                 // Traffic inside the ASE is always allowed, as Azure requires.
-                boolean ownPod = peer instanceof Pod p && "ase1".equals(p.podLabels().get("appservice.dev/environment")) && p.namespace().equals(NS);
+                boolean ownPod = peer instanceof Pod p
+                        && "ase1".equals(p.podLabels().get("appservice.dev/environment"))
+                        && p.namespace().equals(NS);
                 for (String protocol : List.of("TCP", "UDP")) {
                     for (VipPorts.Mapping port : VipPorts.served(tls)) {
-                        boolean azure = ownPod || AzureNsgEvaluator.decide(inbound, true, network, peer, protocol, port.vipPort());
-                        boolean kubernetes = KubernetesPolicyEvaluator.ingressAllowed(policies, frontEnd, peer, protocol, port.containerPort());
-                        check(azure, kubernetes, context + "\n inbound " + peer + " " + protocol + " VIP " + port.vipPort());
+                        boolean azure = ownPod
+                                || AzureNsgEvaluator.decide(inbound, true, network, peer, protocol, port.vipPort());
+                        boolean kubernetes = KubernetesPolicyEvaluator.ingressAllowed(
+                                policies, frontEnd, peer, protocol, port.containerPort());
+                        check(
+                                azure,
+                                kubernetes,
+                                context + "\n inbound " + peer + " " + protocol + " VIP " + port.vipPort());
                     }
                     int port = randomPort(outbound);
                     boolean azure = outbound.isEmpty() || expectedEgress(outbound, network, peer, protocol, port);
-                    boolean kubernetes = KubernetesPolicyEvaluator.egressAllowed(policies, random.nextBoolean() ? frontEnd : worker, peer, protocol, port);
+                    boolean kubernetes = KubernetesPolicyEvaluator.egressAllowed(
+                            policies, random.nextBoolean() ? frontEnd : worker, peer, protocol, port);
                     check(azure, kubernetes, context + "\n outbound " + peer + " " + protocol + " port " + port);
                     // Workers accept only the environment's own pods.
-                    check(ownPod, KubernetesPolicyEvaluator.ingressAllowed(policies, worker, peer, protocol, 8080), context + "\n worker ingress " + peer);
+                    check(
+                            ownPod,
+                            KubernetesPolicyEvaluator.ingressAllowed(policies, worker, peer, protocol, 8080),
+                            context + "\n worker ingress " + peer);
                 }
             }
         }
@@ -126,7 +180,10 @@ class NsgCompilerPropertyTest {
 
     /** Azure's verdict, plus the operator's documented addition: the cluster DNS stays reachable unless a user rule denies it. */
     private boolean expectedEgress(List<SecurityRule> outbound, Network network, Peer peer, String protocol, int port) {
-        if (peer instanceof Pod pod && "kube-system".equals(pod.namespace()) && "kube-dns".equals(pod.podLabels().get("k8s-app")) && port == 53) {
+        if (peer instanceof Pod pod
+                && "kube-system".equals(pod.namespace())
+                && "kube-dns".equals(pod.podLabels().get("k8s-app"))
+                && port == 53) {
             boolean explicitlyDenied = List.of("UDP", "TCP").stream().anyMatch(p -> {
                 SecurityRule first = AzureNsgEvaluator.firstMatch(outbound, false, network, pod, p, 53);
                 return first.getAccess() == RuleAccess.Deny && !first.getName().startsWith("DenyAll");
@@ -135,7 +192,9 @@ class NsgCompilerPropertyTest {
                 return true;
             }
         }
-        if (peer instanceof Pod pod && "ase1".equals(pod.podLabels().get("appservice.dev/environment")) && pod.namespace().equals(NS)) {
+        if (peer instanceof Pod pod
+                && "ase1".equals(pod.podLabels().get("appservice.dev/environment"))
+                && pod.namespace().equals(NS)) {
             return true; // traffic inside the ASE is always allowed
         }
         return AzureNsgEvaluator.decide(outbound, false, network, peer, protocol, port);
@@ -146,7 +205,8 @@ class NsgCompilerPropertyTest {
         if (expected != actual) {
             disagreements++;
             if (firstDisagreement == null) {
-                firstDisagreement = "NSG says " + (expected ? "allow" : "deny") + " but the NetworkPolicies " + (actual ? "allow" : "deny") + ": " + what;
+                firstDisagreement = "NSG says " + (expected ? "allow" : "deny") + " but the NetworkPolicies "
+                        + (actual ? "allow" : "deny") + ": " + what;
             }
         }
     }
@@ -168,11 +228,12 @@ class NsgCompilerPropertyTest {
             List<String> prefixes = new ArrayList<>();
             int n = 1 + random.nextInt(3);
             for (int j = 0; j < n; j++) {
-                prefixes.add(switch (random.nextInt(3)) {
-                    case 0 -> TAGS.get(random.nextInt(TAGS.size()));
-                    case 1 -> CIDR_POOL.get(random.nextInt(CIDR_POOL.size()));
-                    default -> randomCidr();
-                });
+                prefixes.add(
+                        switch (random.nextInt(3)) {
+                            case 0 -> TAGS.get(random.nextInt(TAGS.size()));
+                            case 1 -> CIDR_POOL.get(random.nextInt(CIDR_POOL.size()));
+                            default -> randomCidr();
+                        });
             }
             if (inbound) {
                 r.setSourceAddressPrefixes(prefixes);
@@ -192,7 +253,8 @@ class NsgCompilerPropertyTest {
 
     private String randomCidr() {
         boolean v6 = random.nextInt(3) == 0;
-        String base = CIDR_POOL.stream().filter(c -> c.contains(":") == v6).toList().get(random.nextInt(v6 ? 7 : 13));
+        String base =
+                CIDR_POOL.stream().filter(c -> c.contains(":") == v6).toList().get(random.nextInt(v6 ? 7 : 13));
         String ip = addressIn(base);
         int prefix = v6 ? 8 + random.nextInt(121) : 4 + random.nextInt(29);
         BigInteger value = IpMath.value(ip);
@@ -248,9 +310,17 @@ class NsgCompilerPropertyTest {
         // Pods of other environments: in the same virtual network or not, in this namespace, in the
         // operator's, one of the same name in another namespace. All are Internet peers for ase1.
         for (String namespace : List.of(NS, "team-a", OPERATOR_NS)) {
-            Map<String, String> labels = random.nextBoolean() ? Map.of("appservice.dev/virtual-network", VNET) : Map.of();
+            Map<String, String> labels =
+                    random.nextBoolean() ? Map.of("appservice.dev/virtual-network", VNET) : Map.of();
             String role = random.nextBoolean() ? "front-end" : "worker";
-            peers.add(new Pod(namespace, labels, Map.of("appservice.dev/environment", namespace.equals(NS) ? "ase2" : "ase1", "appservice.dev/role", role)));
+            peers.add(new Pod(
+                    namespace,
+                    labels,
+                    Map.of(
+                            "appservice.dev/environment",
+                            namespace.equals(NS) ? "ase2" : "ase1",
+                            "appservice.dev/role",
+                            role)));
         }
         peers.add(new Pod("kube-system", Map.of(), Map.of("k8s-app", "kube-dns")));
         return peers;
@@ -271,12 +341,14 @@ class NsgCompilerPropertyTest {
         };
         BigInteger address = network.add(offset);
         if (random.nextInt(8) == 0) {
-            address = address.add(random.nextBoolean() ? size : BigInteger.ONE.negate()).mod(BigInteger.ONE.shiftLeft(bits));
+            address = address.add(random.nextBoolean() ? size : BigInteger.ONE.negate())
+                    .mod(BigInteger.ONE.shiftLeft(bits));
         }
         return IpMath.format(address, v6);
     }
 
-    static AppServiceEnvironment environment(List<String> vnetCidrs, boolean tls, List<SecurityRule> inbound, List<SecurityRule> outbound) {
+    static AppServiceEnvironment environment(
+            List<String> vnetCidrs, boolean tls, List<SecurityRule> inbound, List<SecurityRule> outbound) {
         AppServiceEnvironment ase = Fixtures.environment(NS, "ase1");
         ase.getSpec().getVirtualNetwork().setName(VNET);
         ase.getSpec().getVirtualNetwork().setSubnet(vnetCidrs.get(0));
@@ -294,8 +366,12 @@ class NsgCompilerPropertyTest {
     }
 
     static String describe(List<SecurityRule> rules) {
-        return rules.stream().map(r -> r.getPriority() + ":" + r.getAccess() + "/" + r.getProtocol() + " "
-                + (r.getSourceAddressPrefixes() != null ? r.getSourceAddressPrefixes() : r.getDestinationAddressPrefixes())
-                + " ports " + r.getDestinationPortRanges()).collect(Collectors.joining("; "));
+        return rules.stream()
+                .map(r -> r.getPriority() + ":" + r.getAccess() + "/" + r.getProtocol() + " "
+                        + (r.getSourceAddressPrefixes() != null
+                                ? r.getSourceAddressPrefixes()
+                                : r.getDestinationAddressPrefixes())
+                        + " ports " + r.getDestinationPortRanges())
+                .collect(Collectors.joining("; "));
     }
 }

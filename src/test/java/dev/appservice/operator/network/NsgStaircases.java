@@ -16,8 +16,7 @@ import java.util.List;
  * memory-bounded run ({@link #main}) and the benchmark.
  */
 public final class NsgStaircases {
-    private NsgStaircases() {
-    }
+    private NsgStaircases() {}
 
     /**
      * N outbound Allow rules, each to its own /24 on a port range one port wider than the one
@@ -92,14 +91,19 @@ public final class NsgStaircases {
         report("scattered 4000x15", new EnvironmentTopology(environment(scattered(4000, 15)), List.of()), settings);
     }
 
-    private static void report(String what, EnvironmentTopology topology, dev.appservice.operator.config.NetworkSettings settings) {
+    private static void report(
+            String what, EnvironmentTopology topology, dev.appservice.operator.config.NetworkSettings settings) {
         long start = System.nanoTime();
         List<NsgCompiler.Oversize> refused = NsgCompiler.oversized(topology, settings);
         long checked = System.nanoTime();
         NsgCompiler.Result result = NsgCompiler.compile(topology, settings);
         long compiled = System.nanoTime();
-        long bytes = result.policies().stream().mapToLong(NsgStaircases::jsonBytes).sum();
-        System.out.println(what + ": " + (refused.isEmpty() ? "compiled, " + bytes + " bytes of JSON" : "refused: " + refused.get(0).message())
-                + " (size check " + (checked - start) / 1_000_000 + " ms, compilation " + (compiled - checked) / 1_000_000 + " ms)");
+        long bytes =
+                result.policies().stream().mapToLong(NsgStaircases::jsonBytes).sum();
+        System.out.println(what + ": "
+                + (refused.isEmpty()
+                        ? "compiled, " + bytes + " bytes of JSON"
+                        : "refused: " + refused.get(0).message()) + " (size check " + (checked - start) / 1_000_000
+                + " ms, compilation " + (compiled - checked) / 1_000_000 + " ms)");
     }
 }

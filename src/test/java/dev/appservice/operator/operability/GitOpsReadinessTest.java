@@ -31,26 +31,48 @@ class GitOpsReadinessTest extends OperatorTest {
 
     @Test
     void everyExampleResourceBecomesReadyAtItsGenerationAndNoSpecIsWritten() {
-        List<HasMetadata> resources = new ArrayList<>(Manifests.read(List.of(Path.of("examples/contoso.yaml"))).entries().stream()
-                .map(Manifests.Entry::resource).toList());
+        List<HasMetadata> resources =
+                new ArrayList<>(Manifests.read(List.of(Path.of("examples/contoso.yaml"))).entries().stream()
+                        .map(Manifests.Entry::resource)
+                        .toList());
         java.util.Collections.reverse(resources); // apps first, environment last: any order must work
         for (HasMetadata resource : resources) {
             resource.getMetadata().setNamespace(ns);
             client.resource(resource).create();
         }
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            DeploymentRollout.completeAll(client, ns);
-            return ReadyConditions.notReady(client, ns);
-        }, waiting -> waiting.isEmpty() && client.resources(WebApp.class).inNamespace(ns).list().getItems().size() == 2);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> {
+                            DeploymentRollout.completeAll(client, ns);
+                            return ReadyConditions.notReady(client, ns);
+                        },
+                        waiting -> waiting.isEmpty()
+                                && client.resources(WebApp.class)
+                                                .inNamespace(ns)
+                                                .list()
+                                                .getItems()
+                                                .size()
+                                        == 2);
         for (var type : ReadyConditions.KINDS) {
             for (var resource : client.resources(type).inNamespace(ns).list().getItems()) {
-                assertThat(resource.getMetadata().getGeneration()).as("%s %s spec never written", resource.getKind(), resource.getMetadata().getName())
+                assertThat(resource.getMetadata().getGeneration())
+                        .as(
+                                "%s %s spec never written",
+                                resource.getKind(), resource.getMetadata().getName())
                         .isEqualTo(1L);
                 assertThat(resource.getStatus().getObservedGeneration()).isEqualTo(1L);
-                assertThat(Conditions.find(resource.getStatus().getConditions(), "Ready").getObservedGeneration()).isEqualTo(1L);
+                assertThat(Conditions.find(resource.getStatus().getConditions(), "Ready")
+                                .getObservedGeneration())
+                        .isEqualTo(1L);
             }
         }
-        assertThat(client.resources(AppServiceEnvironment.class).inNamespace(ns).list().getItems()).hasSize(1);
-        assertThat(client.resources(WebApp.class).inNamespace(ns).list().getItems()).hasSize(2);
+        assertThat(client.resources(AppServiceEnvironment.class)
+                        .inNamespace(ns)
+                        .list()
+                        .getItems())
+                .hasSize(1);
+        assertThat(client.resources(WebApp.class).inNamespace(ns).list().getItems())
+                .hasSize(2);
     }
 }

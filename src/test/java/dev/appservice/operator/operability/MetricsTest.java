@@ -37,12 +37,15 @@ class MetricsTest extends OperatorTest {
     URI webhook;
 
     String scrape() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** The value of the one series of that name whose labels include all of these ({@code name="value"}), if there is one. */
     static Optional<Double> value(String body, String name, String... labels) {
-        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$").matcher(body);
+        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$")
+                .matcher(body);
         while (line.find()) {
             String found = line.group(1);
             boolean all = true;
@@ -59,14 +62,22 @@ class MetricsTest extends OperatorTest {
     @Test
     void reconcileMetricsAreExportedWithoutPerObjectLabels() throws Exception {
         client.resource(environment(ns, "metered-environment")).create();
-        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("metered-environment-frontend").get() != null);
+        await().atMost(TIMEOUT)
+                .until(() -> client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName("metered-environment-frontend")
+                                .get()
+                        != null);
         String body = await().atMost(TIMEOUT).until(this::scrape, b -> b.contains("reconciliations"));
         assertThat(body).contains("controller_name=\"appserviceenvironment\"");
         assertThat(body.lines().filter(l -> !l.startsWith("ase_environment_")))
-                .as("only the per-environment gauges name an object").noneMatch(l -> l.contains("metered-environment") || l.contains(ns));
-        for (String controller : new String[] { "appserviceenvironment", "isolatedplan", "webapp" }) {
+                .as("only the per-environment gauges name an object")
+                .noneMatch(l -> l.contains("metered-environment") || l.contains(ns));
+        for (String controller : new String[] {"appserviceenvironment", "isolatedplan", "webapp"}) {
             assertThat(value(body, "reconciliations_failure_total", "controller_name=\"" + controller + "\""))
-                    .as("failures of %s are counted from zero, before the first one", controller).isPresent();
+                    .as("failures of %s are counted from zero, before the first one", controller)
+                    .isPresent();
         }
     }
 
@@ -78,22 +89,37 @@ class MetricsTest extends OperatorTest {
     @Test
     void environmentStatusBecomesGauges() throws Exception {
         client.resource(environment(ns, "gauged")).create();
-        String[] of = { "environment=\"gauged\"", "environment_namespace=\"" + ns + "\"" };
-        // Every gauge asserted below, so a scrape between two of the operator's status writes is not taken for the answer.
-        String body = await().atMost(TIMEOUT).until(this::scrape, b -> value(b, "ase_environment_front_ends_desired", of).isPresent()
-                && value(b, "ase_environment_instances_limit", of).isPresent()
-                && value(b, "ase_environment_condition", of).isPresent());
+        String[] of = {"environment=\"gauged\"", "environment_namespace=\"" + ns + "\""};
+        // Every gauge asserted below, so a scrape between two of the operator's status writes is not taken for the
+        // answer.
+        String body = await().atMost(TIMEOUT)
+                .until(
+                        this::scrape,
+                        b -> value(b, "ase_environment_front_ends_desired", of).isPresent()
+                                && value(b, "ase_environment_instances_limit", of)
+                                        .isPresent()
+                                && value(b, "ase_environment_condition", of).isPresent());
         assertThat(value(body, "ase_environment_front_ends_desired", of)).contains(2.0);
         assertThat(value(body, "ase_environment_front_ends_ready", of)).contains(0.0);
         assertThat(value(body, "ase_environment_instances_used", of)).contains(0.0);
         assertThat(value(body, "ase_environment_instances_limit", of)).contains(200.0);
-        assertThat(value(body, "ase_environment_condition", of[0], of[1], "type=\"Ready\"", "status=\"False\"")).contains(1.0);
-        assertThat(value(body, "ase_environment_condition", of[0], of[1], "type=\"Ready\"", "status=\"True\"")).isEmpty();
-        assertThat(value(body, "ase_resources", "kind=\"AppServiceEnvironment\"", "ready=\"False\"")).hasValueSatisfying(n -> assertThat(n).isPositive());
+        assertThat(value(body, "ase_environment_condition", of[0], of[1], "type=\"Ready\"", "status=\"False\""))
+                .contains(1.0);
+        assertThat(value(body, "ase_environment_condition", of[0], of[1], "type=\"Ready\"", "status=\"True\""))
+                .isEmpty();
+        assertThat(value(body, "ase_resources", "kind=\"AppServiceEnvironment\"", "ready=\"False\""))
+                .hasValueSatisfying(n -> assertThat(n).isPositive());
         assertThat(body).containsPattern("(?m)^ase_operator_leader(\\{[^}]*\\})? 1\\.0$");
 
-        client.resource(client.resources(dev.appservice.operator.api.AppServiceEnvironment.class).inNamespace(ns).withName("gauged").get()).delete();
-        await().atMost(TIMEOUT).until(this::scrape, b -> value(b, "ase_environment_front_ends_desired", of).isEmpty());
+        client.resource(client.resources(dev.appservice.operator.api.AppServiceEnvironment.class)
+                        .inNamespace(ns)
+                        .withName("gauged")
+                        .get())
+                .delete();
+        await().atMost(TIMEOUT)
+                .until(
+                        this::scrape,
+                        b -> value(b, "ase_environment_front_ends_desired", of).isEmpty());
     }
 
     /** Every review is counted by resource, operation and outcome; the webhook's latency has buckets. */
@@ -107,14 +133,27 @@ class MetricsTest extends OperatorTest {
                   "name":"too-big","namespace":"%s","operation":"CREATE",
                   "userInfo":{"username":"kubernetes-admin"},
                   "object":%s
-                }}""".formatted(ns, new KubernetesSerialization().asJson(plan(ns, "too-big", "nowhere", InstanceSize.I1, 150)));
-        String[] denied = { "resource=\"isolatedplans\"", "operation=\"CREATE\"", "allowed=\"false\"", "reason=\"Invalid\"" };
+                }}""".formatted(
+                        ns, new KubernetesSerialization().asJson(plan(ns, "too-big", "nowhere", InstanceSize.I1, 150)));
+        String[] denied = {
+            "resource=\"isolatedplans\"", "operation=\"CREATE\"", "allowed=\"false\"", "reason=\"Invalid\""
+        };
         double before = value(scrape(), "ase_admission_reviews_total", denied).orElse(0.0);
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(webhook).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(review)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(webhook)
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(review))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(answer.body()).contains("\"allowed\":false");
         String body = scrape();
         assertThat(value(body, "ase_admission_reviews_total", denied)).contains(before + 1);
-        assertThat(value(body, "http_server_requests_seconds_bucket", "uri=\"" + ValidatingWebhook.PATH + "\"", "le=\"0.025\"")).isPresent();
+        assertThat(value(
+                        body,
+                        "http_server_requests_seconds_bucket",
+                        "uri=\"" + ValidatingWebhook.PATH + "\"",
+                        "le=\"0.025\""))
+                .isPresent();
     }
 }

@@ -18,24 +18,54 @@ class LegacyWorkersTest {
     private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
 
     private static Deployment workers(String annotation, String... containers) {
-        DeploymentBuilder d = new DeploymentBuilder().withNewMetadata().withName("web-workers").endMetadata()
-                .withNewSpec().withNewTemplate().withNewSpec().endSpec().endTemplate().endSpec();
+        DeploymentBuilder d = new DeploymentBuilder()
+                .withNewMetadata()
+                .withName("web-workers")
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewSpec()
+                .endSpec()
+                .endTemplate()
+                .endSpec();
         for (String c : containers) {
-            d.editSpec().editTemplate().editSpec().addNewContainer().withName(c).endContainer().endSpec().endTemplate().endSpec();
+            d.editSpec()
+                    .editTemplate()
+                    .editSpec()
+                    .addNewContainer()
+                    .withName(c)
+                    .endContainer()
+                    .endSpec()
+                    .endTemplate()
+                    .endSpec();
         }
         if (annotation != null) {
-            d.editMetadata().addToAnnotations(LegacyWorkers.DRAIN_STARTED_ANNOTATION, annotation).endMetadata();
+            d.editMetadata()
+                    .addToAnnotations(LegacyWorkers.DRAIN_STARTED_ANNOTATION, annotation)
+                    .endMetadata();
         }
         return d.build();
     }
 
-    private static final Optional<Service> OLD_SERVICE = Optional.of(new ServiceBuilder().withNewMetadata().withName("web-workers").endMetadata().build());
+    private static final Optional<Service> OLD_SERVICE = Optional.of(new ServiceBuilder()
+            .withNewMetadata()
+            .withName("web-workers")
+            .endMetadata()
+            .build());
 
     @Test
     void aPlaceholderWithoutTheOldServiceIsNotTheOldLayout() {
-        assertThat(LegacyWorkers.decide(Optional.of(workers(null, CapacityPlaceholder.CONTAINER_NAME)), Optional.empty(), false, DRAIN, NOW).step())
+        assertThat(LegacyWorkers.decide(
+                                Optional.of(workers(null, CapacityPlaceholder.CONTAINER_NAME)),
+                                Optional.empty(),
+                                false,
+                                DRAIN,
+                                NOW)
+                        .step())
                 .isEqualTo(LegacyWorkers.Step.NONE);
-        assertThat(LegacyWorkers.decide(Optional.empty(), Optional.empty(), true, DRAIN, NOW).step()).isEqualTo(LegacyWorkers.Step.NONE);
+        assertThat(LegacyWorkers.decide(Optional.empty(), Optional.empty(), true, DRAIN, NOW)
+                        .step())
+                .isEqualTo(LegacyWorkers.Step.NONE);
     }
 
     @Test
@@ -53,23 +83,27 @@ class LegacyWorkersTest {
         assertThat(start.drainStarted()).contains(NOW);
         assertThat(start.recheckAfter()).contains(DRAIN);
 
-        var draining = LegacyWorkers.decide(Optional.of(workers(NOW.toString(), "a", "b")), OLD_SERVICE, true, DRAIN, NOW.plusSeconds(90));
+        var draining = LegacyWorkers.decide(
+                Optional.of(workers(NOW.toString(), "a", "b")), OLD_SERVICE, true, DRAIN, NOW.plusSeconds(90));
         assertThat(draining.step()).isEqualTo(LegacyWorkers.Step.DRAIN);
         assertThat(draining.recheckAfter()).contains(Duration.ofSeconds(30));
         assertThat(draining.keepsLegacy()).isTrue();
 
-        var retire = LegacyWorkers.decide(Optional.of(workers(NOW.toString(), "a", "b")), OLD_SERVICE, true, DRAIN, NOW.plus(DRAIN));
+        var retire = LegacyWorkers.decide(
+                Optional.of(workers(NOW.toString(), "a", "b")), OLD_SERVICE, true, DRAIN, NOW.plus(DRAIN));
         assertThat(retire.step()).isEqualTo(LegacyWorkers.Step.RETIRE);
         assertThat(retire.keepsLegacy()).isFalse();
     }
 
     @Test
     void anAppThatStopsBeingReadyDuringTheDrainStartsItAgain() {
-        var migration = LegacyWorkers.decide(Optional.of(workers(NOW.toString(), "a", "b")), OLD_SERVICE, false, DRAIN, NOW.plus(DRAIN));
+        var migration = LegacyWorkers.decide(
+                Optional.of(workers(NOW.toString(), "a", "b")), OLD_SERVICE, false, DRAIN, NOW.plus(DRAIN));
         assertThat(migration.step()).isEqualTo(LegacyWorkers.Step.SERVE);
         assertThat(migration.drainStarted()).isEmpty();
         // A cleared start ("") is no start.
-        assertThat(LegacyWorkers.decide(Optional.of(workers("", "a")), OLD_SERVICE, true, DRAIN, NOW).step())
+        assertThat(LegacyWorkers.decide(Optional.of(workers("", "a")), OLD_SERVICE, true, DRAIN, NOW)
+                        .step())
                 .isEqualTo(LegacyWorkers.Step.START_DRAIN);
     }
 }

@@ -47,7 +47,9 @@ class ApiServerAgreementTest extends OperatorTest {
 
         awaitInvalidSpec(WebApp.class, "bad", "spec.hostNames[0]");
         assertNoRefusedWrite();
-        assertThat(client.services().inNamespace(ns).withName("web-workers").get()).as("no Service for a plan without valid apps").isNull();
+        assertThat(client.services().inNamespace(ns).withName("web-workers").get())
+                .as("no Service for a plan without valid apps")
+                .isNull();
     }
 
     @Test
@@ -65,37 +67,73 @@ class ApiServerAgreementTest extends OperatorTest {
 
     @Test
     void anEmptyValueFromIsInvalidSpecNotARefusedDeployment() {
-        assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A").withNewValueFrom().endValueFrom().build());
+        assertAppEnvIsInvalidSpec(new EnvVarBuilder()
+                .withName("A")
+                .withNewValueFrom()
+                .endValueFrom()
+                .build());
     }
 
     @Test
     void valueAndValueFromIsInvalidSpecNotARefusedDeployment() {
-        assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A").withValue("x")
-                .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
+        assertAppEnvIsInvalidSpec(new EnvVarBuilder()
+                .withName("A")
+                .withValue("x")
+                .withNewValueFrom()
+                .withNewFieldRef()
+                .withFieldPath("metadata.name")
+                .endFieldRef()
+                .endValueFrom()
+                .build());
     }
 
     @Test
     void aSecretKeyRefWithoutANameIsInvalidSpecNotARefusedDeployment() {
-        assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A")
-                .withNewValueFrom().withNewSecretKeyRef().withKey("password").endSecretKeyRef().endValueFrom().build());
+        assertAppEnvIsInvalidSpec(new EnvVarBuilder()
+                .withName("A")
+                .withNewValueFrom()
+                .withNewSecretKeyRef()
+                .withKey("password")
+                .endSecretKeyRef()
+                .endValueFrom()
+                .build());
     }
 
     @Test
     void anInvalidConfigMapKeyIsInvalidSpecNotARefusedDeployment() {
-        assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A")
-                .withNewValueFrom().withNewConfigMapKeyRef().withName("settings").withKey("a/b").endConfigMapKeyRef().endValueFrom().build());
+        assertAppEnvIsInvalidSpec(new EnvVarBuilder()
+                .withName("A")
+                .withNewValueFrom()
+                .withNewConfigMapKeyRef()
+                .withName("settings")
+                .withKey("a/b")
+                .endConfigMapKeyRef()
+                .endValueFrom()
+                .build());
     }
 
     @Test
     void anUnsupportedFieldPathIsInvalidSpecNotARefusedDeployment() {
-        assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A")
-                .withNewValueFrom().withNewFieldRef().withFieldPath("spec.containers").endFieldRef().endValueFrom().build());
+        assertAppEnvIsInvalidSpec(new EnvVarBuilder()
+                .withName("A")
+                .withNewValueFrom()
+                .withNewFieldRef()
+                .withFieldPath("spec.containers")
+                .endFieldRef()
+                .endValueFrom()
+                .build());
     }
 
     @Test
     void anUnsupportedResourceFieldIsInvalidSpecNotARefusedDeployment() {
-        assertAppEnvIsInvalidSpec(new EnvVarBuilder().withName("A")
-                .withNewValueFrom().withNewResourceFieldRef().withResource("limits.gpu").endResourceFieldRef().endValueFrom().build());
+        assertAppEnvIsInvalidSpec(new EnvVarBuilder()
+                .withName("A")
+                .withNewValueFrom()
+                .withNewResourceFieldRef()
+                .withResource("limits.gpu")
+                .endResourceFieldRef()
+                .endValueFrom()
+                .build());
     }
 
     @Test
@@ -134,20 +172,28 @@ class ApiServerAgreementTest extends OperatorTest {
     }
 
     /** Ready=False, reason InvalidSpec, naming the field; while waiting, no refused write may pass unnoticed. */
-    private void awaitInvalidSpec(Class<? extends CustomResource<?, ? extends ObservedStatus>> kind, String name, String field) {
-        await().atMost(TIMEOUT).until(() -> !MockKubernetes.refusedWritesIn(ns).isEmpty()
-                || invalidSpecNaming(ReadyConditions.of(client, kind, ns, name), field));
+    private void awaitInvalidSpec(
+            Class<? extends CustomResource<?, ? extends ObservedStatus>> kind, String name, String field) {
+        await().atMost(TIMEOUT)
+                .until(() -> !MockKubernetes.refusedWritesIn(ns).isEmpty()
+                        || invalidSpecNaming(ReadyConditions.of(client, kind, ns, name), field));
         assertNoRefusedWrite();
-        assertThat(invalidSpecNaming(ReadyConditions.of(client, kind, ns, name), field)).isTrue();
+        assertThat(invalidSpecNaming(ReadyConditions.of(client, kind, ns, name), field))
+                .isTrue();
     }
 
     private static boolean invalidSpecNaming(Condition ready, String field) {
-        return ready != null && "InvalidSpec".equals(ready.getReason()) && ready.getMessage() != null && ready.getMessage().contains(field);
+        return ready != null
+                && "InvalidSpec".equals(ready.getReason())
+                && ready.getMessage() != null
+                && ready.getMessage().contains(field);
     }
 
     /** Nothing the operator wrote in this test's namespace was refused, a moment after it settled too. */
     private void assertNoRefusedWrite() {
         await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
-        assertThat(MockKubernetes.refusedWritesIn(ns)).as("writes a Kubernetes 1.34 API server refuses").isEmpty();
+        assertThat(MockKubernetes.refusedWritesIn(ns))
+                .as("writes a Kubernetes 1.34 API server refuses")
+                .isEmpty();
     }
 }

@@ -3,15 +3,15 @@ package dev.appservice.operator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.appservice.operator.validation.AdmissionRules;
-import dev.appservice.operator.validation.ClusterView;
-import dev.appservice.operator.validation.Violation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.cli.DesiredObjects;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.testing.HostileResources;
+import dev.appservice.operator.validation.AdmissionRules;
+import dev.appservice.operator.validation.ClusterView;
+import dev.appservice.operator.validation.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -32,7 +32,8 @@ public class HostileInputTest {
     static final long SEED = 8_2026_1121L;
     static final int CASES = 3000;
     static final Pattern DNS_1035 = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
-    static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+    static final Pattern DNS_1123_SUBDOMAIN =
+            Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
     static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
     final HostileResources generator = new HostileResources(SEED);
 
@@ -48,20 +49,31 @@ public class HostileInputTest {
             String what = "case " + i + ": " + ase.getMetadata().getName();
             try {
                 ClusterView empty = ClusterView.of(List.of(), List.of(), List.of());
-                List<Violation> environmentProblems = AdmissionRules.check(ase, null, empty, OperatorSettings.defaults().network());
-                List<Violation> planProblems = AdmissionRules.check(plan, null, ClusterView.of(List.of(ase), List.of(), List.of()),
+                List<Violation> environmentProblems = AdmissionRules.check(
+                        ase, null, empty, OperatorSettings.defaults().network());
+                List<Violation> planProblems = AdmissionRules.check(
+                        plan,
+                        null,
+                        ClusterView.of(List.of(ase), List.of(), List.of()),
                         OperatorSettings.defaults().network());
-                List<Violation> appProblems = AdmissionRules.check(app, null, ClusterView.of(List.of(ase), List.of(plan), List.of()),
+                List<Violation> appProblems = AdmissionRules.check(
+                        app,
+                        null,
+                        ClusterView.of(List.of(ase), List.of(plan), List.of()),
                         OperatorSettings.defaults().network());
                 for (Violation v : concat(environmentProblems, planProblems, appProblems)) {
-                    assertThat(v.describe()).as(what).matches("^(AppServiceEnvironment|IsolatedPlan|WebApp) [^/]*/.*: \\S.*");
+                    assertThat(v.describe())
+                            .as(what)
+                            .matches("^(AppServiceEnvironment|IsolatedPlan|WebApp) [^/]*/.*: \\S.*");
                     assertThat(v.field()).as(what).isNotBlank();
                 }
-                if (concat(environmentProblems, planProblems, appProblems).stream().anyMatch(v -> !v.warning())) {
+                if (concat(environmentProblems, planProblems, appProblems).stream()
+                        .anyMatch(v -> !v.warning())) {
                     rejected++;
                     continue;
                 }
-                List<HasMetadata> objects = DesiredObjects.of(List.of(ase), List.of(plan), List.of(app), OperatorSettings.defaults(), w -> { });
+                List<HasMetadata> objects = DesiredObjects.of(
+                        List.of(ase), List.of(plan), List.of(app), OperatorSettings.defaults(), w -> {});
                 for (HasMetadata o : objects) {
                     assertValid(o, what);
                 }
@@ -77,23 +89,39 @@ public class HostileInputTest {
     /** What the API server would refuse in a child, or the kubelet in its pod: names, label values, selectors, ports. */
     public static void assertValid(HasMetadata o, String what) {
         String name = o.getMetadata().getName();
-        assertThat(name).as(what + ": %s name", o.getKind()).hasSizeLessThanOrEqualTo(63).matches(DNS_1035);
+        assertThat(name)
+                .as(what + ": %s name", o.getKind())
+                .hasSizeLessThanOrEqualTo(63)
+                .matches(DNS_1035);
         labels(o.getMetadata().getLabels(), what);
         if (o instanceof Deployment d) {
             PodTemplateSpec template = d.getSpec().getTemplate();
             labels(template.getMetadata().getLabels(), what);
             labels(d.getSpec().getSelector().getMatchLabels(), what);
-            assertThat(template.getMetadata().getLabels()).as(what).containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
+            assertThat(template.getMetadata().getLabels())
+                    .as(what)
+                    .containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels());
             var affinity = template.getSpec().getAffinity();
             if (affinity != null && affinity.getNodeAffinity() != null) {
-                affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms()
-                        .forEach(term -> term.getMatchExpressions().forEach(e -> e.getValues()
-                                .forEach(v -> assertThat(v).as(what + ": node affinity value").hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE))));
+                affinity.getNodeAffinity()
+                        .getRequiredDuringSchedulingIgnoredDuringExecution()
+                        .getNodeSelectorTerms()
+                        .forEach(term -> term.getMatchExpressions()
+                                .forEach(e -> e.getValues()
+                                        .forEach(v -> assertThat(v)
+                                                .as(what + ": node affinity value")
+                                                .hasSizeLessThanOrEqualTo(63)
+                                                .matches(LABEL_VALUE))));
             }
             assertThat(d.getSpec().getReplicas()).as(what + " replicas").isBetween(0, 200);
             template.getSpec().getContainers().forEach(c -> {
-                assertThat(c.getName()).as(what + " container").hasSizeLessThanOrEqualTo(63).matches(DNS_1123_SUBDOMAIN);
-                c.getPorts().forEach(p -> assertThat(p.getName()).as(what + " port name").hasSizeLessThanOrEqualTo(15));
+                assertThat(c.getName())
+                        .as(what + " container")
+                        .hasSizeLessThanOrEqualTo(63)
+                        .matches(DNS_1123_SUBDOMAIN);
+                c.getPorts()
+                        .forEach(p ->
+                                assertThat(p.getName()).as(what + " port name").hasSizeLessThanOrEqualTo(15));
             });
         }
     }
@@ -102,7 +130,10 @@ public class HostileInputTest {
         if (labels == null) {
             return;
         }
-        labels.forEach((k, v) -> assertThat(v).as(what + ": label " + k).hasSizeLessThanOrEqualTo(63).matches(LABEL_VALUE));
+        labels.forEach((k, v) -> assertThat(v)
+                .as(what + ": label " + k)
+                .hasSizeLessThanOrEqualTo(63)
+                .matches(LABEL_VALUE));
     }
 
     @SafeVarargs

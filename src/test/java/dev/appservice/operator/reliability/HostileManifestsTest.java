@@ -33,8 +33,18 @@ class HostileManifestsTest {
     static final KubernetesSerialization YAML = new KubernetesSerialization();
 
     enum Mutation {
-        NONE, DUPLICATE_KEY, INTEGER_AS_STRING, INTEGER_AS_FRACTION, UNKNOWN_FIELD, NAMESPACE_NEWLINE, DNS_SUFFIX_NEWLINE,
-        CONTROL_CHARACTERS, ALIAS_BOMB, RECURSIVE_ALIAS, OVERSIZED_SCALAR, DUPLICATE_OBJECT
+        NONE,
+        DUPLICATE_KEY,
+        INTEGER_AS_STRING,
+        INTEGER_AS_FRACTION,
+        UNKNOWN_FIELD,
+        NAMESPACE_NEWLINE,
+        DNS_SUFFIX_NEWLINE,
+        CONTROL_CHARACTERS,
+        ALIAS_BOMB,
+        RECURSIVE_ALIAS,
+        OVERSIZED_SCALAR,
+        DUPLICATE_OBJECT
     }
 
     static String yaml(HostileResources.Case c) {
@@ -43,18 +53,22 @@ class HostileManifestsTest {
 
     static String mutate(HostileResources.Case c, Mutation mutation) {
         switch (mutation) {
-            case NAMESPACE_NEWLINE -> c.app().getMetadata().setNamespace(c.app().getMetadata().getNamespace() + "\nerror: forged");
+            case NAMESPACE_NEWLINE ->
+                c.app().getMetadata().setNamespace(c.app().getMetadata().getNamespace() + "\nerror: forged");
             case DNS_SUFFIX_NEWLINE -> c.environment().getSpec().setDnsSuffix("evil.example.com\n");
             case CONTROL_CHARACTERS -> c.app().getSpec().setHealthCheckPath("\u001b[2J\u001b[31mhealth\u0007");
             case OVERSIZED_SCALAR -> c.app().getSpec().setImage("x".repeat(4 * 1024 * 1024));
-            default -> {
-            }
+            default -> {}
         }
         String text = yaml(c);
         return switch (mutation) {
             case DUPLICATE_KEY -> text.replaceFirst("(?m)^kind: \"?WebApp\"?$", "kind: WebApp\nkind: WebApp");
-            case INTEGER_AS_STRING -> text.replaceFirst("(?m)^  instances: (-?\\d+)$", "  instances: \"$1\"").replace("kind: \"IsolatedPlan\"", "kind: IsolatedPlan")
-                    + (text.matches("(?s).*\\n  instances: -?\\d+\\n.*") ? "" : "---\n" + planWith(c, "instances: \"3\""));
+            case INTEGER_AS_STRING ->
+                text.replaceFirst("(?m)^  instances: (-?\\d+)$", "  instances: \"$1\"")
+                                .replace("kind: \"IsolatedPlan\"", "kind: IsolatedPlan")
+                        + (text.matches("(?s).*\\n  instances: -?\\d+\\n.*")
+                                ? ""
+                                : "---\n" + planWith(c, "instances: \"3\""));
             case INTEGER_AS_FRACTION -> text + "---\n" + planWith(c, "instances: 1.5");
             case UNKNOWN_FIELD -> text + "---\n" + planWith(c, "replicas: 3");
             case ALIAS_BOMB -> text + "---\n" + aliasBomb();
@@ -65,7 +79,8 @@ class HostileManifestsTest {
     }
 
     static String planWith(HostileResources.Case c, String field) {
-        return "apiVersion: appservice.dev/v1alpha1\nkind: IsolatedPlan\nmetadata: {name: extra-plan, namespace: ns-0}\nspec:\n  environmentName: x\n  " + field + "\n";
+        return "apiVersion: appservice.dev/v1alpha1\nkind: IsolatedPlan\nmetadata: {name: extra-plan, namespace: ns-0}\nspec:\n  environmentName: x\n  "
+                + field + "\n";
     }
 
     /** Nine levels of nine aliases: a billion values once expanded. */
@@ -88,7 +103,8 @@ class HostileManifestsTest {
         for (int i = 0; i < CASES; i++) {
             HostileResources.Case c = generator.next(i);
             Mutation mutation = Mutation.values()[i % Mutation.values().length];
-            Path file = directory.resolve(String.format("case-%03d-%s.yaml", i, mutation.name().toLowerCase()));
+            Path file = directory.resolve(
+                    String.format("case-%03d-%s.yaml", i, mutation.name().toLowerCase()));
             Files.writeString(file, mutate(c, mutation));
             files.put(file, mutation);
         }
@@ -97,7 +113,9 @@ class HostileManifestsTest {
         assertThat(validate.exitCode()).isEqualTo(1);
         for (var file : files.entrySet()) {
             if (file.getValue() != Mutation.NONE) {
-                assertThat(validate.errorLines()).as(file.getKey() + " is refused").anyMatch(l -> l.startsWith("error: " + file.getKey()));
+                assertThat(validate.errorLines())
+                        .as(file.getKey() + " is refused")
+                        .anyMatch(l -> l.startsWith("error: " + file.getKey()));
             }
         }
         OfflineCommand.Run render = OfflineCommand.run("render", "-f", directory.toString());
@@ -135,10 +153,19 @@ class HostileManifestsTest {
     static void assertWellFormed(OfflineCommand.Run run, Path directory) {
         assertThat(run.exitCode()).as(run.stderr()).isIn(0, 1);
         assertThat(run.stderr()).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception in");
-        assertThat(run.stderr().chars().filter(ch -> ch < 0x20 && ch != '\n' || ch == 0x7f || ch == 0x85 || ch == 0x2028 || ch == 0x2029).count())
-                .as("no raw control characters in\n" + run.stderr()).isZero();
-        assertThat(run.stderr().lines().filter(l -> !l.isEmpty()).toList()).as("one line per problem").allMatch(l ->
-                l.startsWith("error: " + directory) || l.startsWith("warning: " + directory) || l.startsWith("validate: ") || l.startsWith("render: "));
+        assertThat(run.stderr()
+                        .chars()
+                        .filter(ch ->
+                                ch < 0x20 && ch != '\n' || ch == 0x7f || ch == 0x85 || ch == 0x2028 || ch == 0x2029)
+                        .count())
+                .as("no raw control characters in\n" + run.stderr())
+                .isZero();
+        assertThat(run.stderr().lines().filter(l -> !l.isEmpty()).toList())
+                .as("one line per problem")
+                .allMatch(l -> l.startsWith("error: " + directory)
+                        || l.startsWith("warning: " + directory)
+                        || l.startsWith("validate: ")
+                        || l.startsWith("render: "));
         assertThat(run.millis()).as("refused or accepted fast").isLessThan(120_000);
     }
 

@@ -38,48 +38,88 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(MockKubernetes.class)
 class HostileReconcileTest extends OperatorTest {
     static final int CASES = 40;
-    static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+    static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
     final List<String> namespaces = new ArrayList<>();
 
     @Test
     void hostileResourcesAreReconciledOrReportedAndTheOthersCarryOn() {
         List<HasMetadata> stored = storableCases();
-        assertThat(stored.stream().filter(AppServiceEnvironment.class::isInstance).map(AppServiceEnvironment.class::cast)
-                .anyMatch(e -> e.getSpec().getNetworkSecurityGroup() != null && e.getSpec().getNetworkSecurityGroup().getInboundRules().size() >= 4000))
-                .as("the cases include an NSG of 4,000 rules").isTrue();
+        assertThat(stored.stream()
+                        .filter(AppServiceEnvironment.class::isInstance)
+                        .map(AppServiceEnvironment.class::cast)
+                        .anyMatch(e -> e.getSpec().getNetworkSecurityGroup() != null
+                                && e.getSpec()
+                                                .getNetworkSecurityGroup()
+                                                .getInboundRules()
+                                                .size()
+                                        >= 4000))
+                .as("the cases include an NSG of 4,000 rules")
+                .isTrue();
         stored.forEach(r -> client.resource(r).create());
 
         // Another environment, created after all of them, converges.
         client.resource(Fixtures.environment(ns, "sentinel")).create();
-        client.resource(Fixtures.plan(ns, "sentinel-plan", "sentinel", InstanceSize.I1, 2)).create();
-        await().atMost(Duration.ofSeconds(60)).until(() -> client.apps().deployments().inNamespace(ns).withName("sentinel-frontend").get() != null
-                && client.apps().deployments().inNamespace(ns).withName("sentinel-plan-workers").get() != null);
+        client.resource(Fixtures.plan(ns, "sentinel-plan", "sentinel", InstanceSize.I1, 2))
+                .create();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> client.apps()
+                                        .deployments()
+                                        .inNamespace(ns)
+                                        .withName("sentinel-frontend")
+                                        .get()
+                                != null
+                        && client.apps()
+                                        .deployments()
+                                        .inNamespace(ns)
+                                        .withName("sentinel-plan-workers")
+                                        .get()
+                                != null);
 
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            for (HasMetadata resource : stored) {
-                String what = resource.getKind() + " " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
-                @SuppressWarnings("unchecked")
-                Condition ready = ReadyConditions.of(client, (Class<? extends CustomResource<?, ? extends ObservedStatus>>) resource.getClass(),
-                        resource.getMetadata().getNamespace(), resource.getMetadata().getName());
-                assertThat(ready).as(what + " has a Ready condition").isNotNull();
-                assertThat(ready.getReason()).as(what + " Ready reason").isNotBlank();
-                assertThat(ready.getMessage()).as(what + " Ready message").isNotBlank();
-            }
-        });
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    for (HasMetadata resource : stored) {
+                        String what = resource.getKind() + " "
+                                + resource.getMetadata().getNamespace() + "/"
+                                + resource.getMetadata().getName();
+                        @SuppressWarnings("unchecked")
+                        Condition ready = ReadyConditions.of(
+                                client,
+                                (Class<? extends CustomResource<?, ? extends ObservedStatus>>) resource.getClass(),
+                                resource.getMetadata().getNamespace(),
+                                resource.getMetadata().getName());
+                        assertThat(ready).as(what + " has a Ready condition").isNotNull();
+                        assertThat(ready.getReason()).as(what + " Ready reason").isNotBlank();
+                        assertThat(ready.getMessage())
+                                .as(what + " Ready message")
+                                .isNotBlank();
+                    }
+                });
 
         List<HasMetadata> children = new ArrayList<>();
         for (String namespace : namespaces) {
-            children.addAll(client.apps().deployments().inNamespace(namespace).list().getItems());
+            children.addAll(
+                    client.apps().deployments().inNamespace(namespace).list().getItems());
             children.addAll(client.services().inNamespace(namespace).list().getItems());
             children.addAll(client.configMaps().inNamespace(namespace).list().getItems());
-            children.addAll(client.network().networkPolicies().inNamespace(namespace).list().getItems());
+            children.addAll(client.network()
+                    .networkPolicies()
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems());
         }
-        assertThat(children).as("some hostile cases were reconciled into children").isNotEmpty();
-        children.forEach(child -> HostileInputTest.assertValid(child, child.getKind() + " " + child.getMetadata().getNamespace()));
+        assertThat(children)
+                .as("some hostile cases were reconciled into children")
+                .isNotEmpty();
+        children.forEach(child -> HostileInputTest.assertValid(
+                child, child.getKind() + " " + child.getMetadata().getNamespace()));
         // And nothing the operator tried to write was refused by the validating layer (the API server's rules).
         for (String namespace : namespaces) {
-            assertThat(MockKubernetes.refusedWritesIn(namespace)).as("writes a real API server would refuse in " + namespace).isEmpty();
+            assertThat(MockKubernetes.refusedWritesIn(namespace))
+                    .as("writes a real API server would refuse in " + namespace)
+                    .isEmpty();
         }
     }
 
@@ -95,17 +135,24 @@ class HostileReconcileTest extends OperatorTest {
         for (int i = 0; i < HostileInputTest.CASES && (taken < CASES || big < 1); i++) {
             HostileResources.Case c = generator.next(i);
             List<HasMetadata> resources = List.of(c.environment(), c.plan(), c.app());
-            boolean storable = resources.stream().map(r -> r.getMetadata().getName())
+            boolean storable = resources.stream()
+                    .map(r -> r.getMetadata().getName())
                     .allMatch(n -> n.length() <= 253 && DNS_SUBDOMAIN.matcher(n).matches());
             boolean huge = c.environment().getSpec().getNetworkSecurityGroup() != null
-                    && c.environment().getSpec().getNetworkSecurityGroup().getInboundRules().size() >= 4000;
+                    && c.environment()
+                                    .getSpec()
+                                    .getNetworkSecurityGroup()
+                                    .getInboundRules()
+                                    .size()
+                            >= 4000;
             if (!storable || !(taken < CASES || huge && big < 1)) {
                 continue;
             }
             taken++;
             big += huge ? 1 : 0;
             for (HasMetadata r : resources) {
-                String namespace = ns + "-" + i + "-" + r.getMetadata().getNamespace().replace("ns-", "");
+                String namespace =
+                        ns + "-" + i + "-" + r.getMetadata().getNamespace().replace("ns-", "");
                 r.getMetadata().setNamespace(namespace);
                 if (!namespaces.contains(namespace)) {
                     namespaces.add(namespace);
@@ -122,7 +169,8 @@ class HostileReconcileTest extends OperatorTest {
         namespaces.add(ns);
         for (String namespace : namespaces) {
             Stream.of(WebApp.class, IsolatedPlan.class, AppServiceEnvironment.class)
-                    .forEach(type -> client.resources(type).inNamespace(namespace).delete());
+                    .forEach(type ->
+                            client.resources(type).inNamespace(namespace).delete());
             client.apps().deployments().inNamespace(namespace).delete();
             client.services().inNamespace(namespace).delete();
             client.configMaps().inNamespace(namespace).delete();

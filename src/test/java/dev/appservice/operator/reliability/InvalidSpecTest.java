@@ -10,7 +10,6 @@ import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.ObservedStatus;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
@@ -40,54 +39,115 @@ class InvalidSpecTest extends OperatorTest {
     @Test
     void anEnvironmentEditedIntoAnInvalidSpecKeepsItsChildrenAndSaysWhy() {
         client.resource(environment(ns, "ase1")).create();
-        Deployment frontEnds = await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get(),
-                d -> d != null);
+        Deployment frontEnds = await().atMost(TIMEOUT)
+                .until(
+                        () -> client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName("ase1-frontend")
+                                .get(),
+                        d -> d != null);
 
-        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").edit(e -> {
-            e.getSpec().getVirtualNetwork().setSubnet("10.1.0.0/33");
-            return e;
-        });
-        await().atMost(TIMEOUT).until(() -> ready(AppServiceEnvironment.class, "ase1"), c -> c != null && "InvalidSpec".equals(c.getReason()));
+        client.resources(AppServiceEnvironment.class)
+                .inNamespace(ns)
+                .withName("ase1")
+                .edit(e -> {
+                    e.getSpec().getVirtualNetwork().setSubnet("10.1.0.0/33");
+                    return e;
+                });
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> ready(AppServiceEnvironment.class, "ase1"),
+                        c -> c != null && "InvalidSpec".equals(c.getReason()));
         Condition invalid = ready(AppServiceEnvironment.class, "ase1");
         assertThat(invalid.getStatus()).isEqualTo("False");
         assertThat(invalid.getObservedGeneration()).isEqualTo(2L);
-        assertThat(invalid.getMessage()).contains("AppServiceEnvironment " + ns + "/ase1").contains("spec.virtualNetwork.subnet").contains("10.1.0.0/33");
-        assertThat(client.apps().deployments().inNamespace(ns).withName("ase1-frontend").get().getMetadata().getResourceVersion())
-                .as("the front ends are left as they were").isEqualTo(frontEnds.getMetadata().getResourceVersion());
+        assertThat(invalid.getMessage())
+                .contains("AppServiceEnvironment " + ns + "/ase1")
+                .contains("spec.virtualNetwork.subnet")
+                .contains("10.1.0.0/33");
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("ase1-frontend")
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion())
+                .as("the front ends are left as they were")
+                .isEqualTo(frontEnds.getMetadata().getResourceVersion());
 
-        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").edit(e -> {
-            e.getSpec().getVirtualNetwork().setSubnet("10.1.0.0/24");
-            return e;
-        });
-        await().atMost(TIMEOUT).until(() -> ready(AppServiceEnvironment.class, "ase1"),
-                c -> c != null && !"InvalidSpec".equals(c.getReason()) && c.getObservedGeneration() == 3L);
+        client.resources(AppServiceEnvironment.class)
+                .inNamespace(ns)
+                .withName("ase1")
+                .edit(e -> {
+                    e.getSpec().getVirtualNetwork().setSubnet("10.1.0.0/24");
+                    return e;
+                });
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> ready(AppServiceEnvironment.class, "ase1"),
+                        c -> c != null && !"InvalidSpec".equals(c.getReason()) && c.getObservedGeneration() == 3L);
     }
 
     @Test
     void aPlanInAnEnvironmentMadeInvalidWaitsAndKeepsItsWorkers() {
         client.resource(environment(ns, "ase1")).create();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
-        Deployment workers = await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("web-workers").get(),
-                d -> d != null);
+        Deployment workers = await().atMost(TIMEOUT)
+                .until(
+                        () -> client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName("web-workers")
+                                .get(),
+                        d -> d != null);
 
         // The operator may write the status between the test's read and its write (409): try again.
-        await().atMost(TIMEOUT).ignoreExceptions().until(() -> client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1")
-                .edit(e -> {
-                    e.getSpec().setZones(java.util.List.of("not a zone!"));
-                    return e;
-                }) != null);
-        await().atMost(TIMEOUT).until(() -> ready(IsolatedPlan.class, "web"), c -> c != null && "EnvironmentInvalid".equals(c.getReason()));
-        assertThat(ready(IsolatedPlan.class, "web").getMessage()).contains("AppServiceEnvironment " + ns + "/ase1 has an invalid spec");
-        await().atMost(TIMEOUT).until(() -> ready(AppServiceEnvironment.class, "ase1"), c -> c != null && "InvalidSpec".equals(c.getReason()));
-        assertThat(ready(AppServiceEnvironment.class, "ase1").getMessage()).contains("spec.zones[0]").contains("node label value").contains("not a zone!");
-        assertThat(client.apps().deployments().inNamespace(ns).withName("web-workers").get().getMetadata().getResourceVersion())
-                .as("the workers are left as they were").isEqualTo(workers.getMetadata().getResourceVersion());
+        await().atMost(TIMEOUT)
+                .ignoreExceptions()
+                .until(() -> client.resources(AppServiceEnvironment.class)
+                                .inNamespace(ns)
+                                .withName("ase1")
+                                .edit(e -> {
+                                    e.getSpec().setZones(java.util.List.of("not a zone!"));
+                                    return e;
+                                })
+                        != null);
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> ready(IsolatedPlan.class, "web"),
+                        c -> c != null && "EnvironmentInvalid".equals(c.getReason()));
+        assertThat(ready(IsolatedPlan.class, "web").getMessage())
+                .contains("AppServiceEnvironment " + ns + "/ase1 has an invalid spec");
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> ready(AppServiceEnvironment.class, "ase1"),
+                        c -> c != null && "InvalidSpec".equals(c.getReason()));
+        assertThat(ready(AppServiceEnvironment.class, "ase1").getMessage())
+                .contains("spec.zones[0]")
+                .contains("node label value")
+                .contains("not a zone!");
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("web-workers")
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion())
+                .as("the workers are left as they were")
+                .isEqualTo(workers.getMetadata().getResourceVersion());
 
-        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").edit(e -> {
-            e.getSpec().setZones(java.util.List.of("1", "2"));
-            return e;
-        });
-        await().atMost(TIMEOUT).until(() -> ready(IsolatedPlan.class, "web"), c -> c != null && !"EnvironmentInvalid".equals(c.getReason()));
+        client.resources(AppServiceEnvironment.class)
+                .inNamespace(ns)
+                .withName("ase1")
+                .edit(e -> {
+                    e.getSpec().setZones(java.util.List.of("1", "2"));
+                    return e;
+                });
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> ready(IsolatedPlan.class, "web"),
+                        c -> c != null && !"EnvironmentInvalid".equals(c.getReason()));
     }
 
     @Test
@@ -99,20 +159,74 @@ class InvalidSpecTest extends OperatorTest {
         WebApp bad = Fixtures.app(ns, "bad", "web", 0);
         client.resource(bad).create();
 
-        await().atMost(TIMEOUT).until(() -> ready(IsolatedPlan.class, "huge"), c -> c != null && "InvalidSpec".equals(c.getReason()));
-        assertThat(ready(IsolatedPlan.class, "huge").getMessage()).contains("IsolatedPlan " + ns + "/huge: spec.instances").contains("100");
-        await().atMost(TIMEOUT).until(() -> ready(WebApp.class, "bad"), c -> c != null && "InvalidSpec".equals(c.getReason()));
+        await().atMost(TIMEOUT)
+                .until(() -> ready(IsolatedPlan.class, "huge"), c -> c != null && "InvalidSpec".equals(c.getReason()));
+        assertThat(ready(IsolatedPlan.class, "huge").getMessage())
+                .contains("IsolatedPlan " + ns + "/huge: spec.instances")
+                .contains("100");
+        await().atMost(TIMEOUT)
+                .until(() -> ready(WebApp.class, "bad"), c -> c != null && "InvalidSpec".equals(c.getReason()));
         assertThat(ready(WebApp.class, "bad").getMessage()).contains("WebApp " + ns + "/bad: spec.port");
 
-        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName(ResourceNames.appWorkload("good")).get(),
-                d -> d != null && d.getSpec().getTemplate().getSpec().getContainers().get(0).getName().equals("good"));
-        assertThat(client.apps().deployments().inNamespace(ns).withName(ResourceNames.appWorkload("bad")).get()).as("no Deployment for an invalid app").isNull();
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName(ResourceNames.appWorkload("good"))
+                                .get(),
+                        d -> d != null
+                                && d.getSpec()
+                                        .getTemplate()
+                                        .getSpec()
+                                        .getContainers()
+                                        .get(0)
+                                        .getName()
+                                        .equals("good"));
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName(ResourceNames.appWorkload("bad"))
+                        .get())
+                .as("no Deployment for an invalid app")
+                .isNull();
         // The invalid app takes no share of the plan's instances: the placeholder holds all but the good app's.
-        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("web-workers").get(),
-                d -> d != null && d.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests().get("cpu").toString().equals("875m"));
-        assertThat(client.apps().deployments().inNamespace(ns).withName("huge-workers").get()).as("no workers for an invalid plan").isNull();
-        assertThat(client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("ase1").get().getStatus().getInstances().getUsed())
-                .as("the invalid plan takes no capacity").isEqualTo(2);
-        assertThat(client.v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getReason()).contains("InvalidSpec");
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName("web-workers")
+                                .get(),
+                        d -> d != null
+                                && d.getSpec()
+                                        .getTemplate()
+                                        .getSpec()
+                                        .getContainers()
+                                        .get(0)
+                                        .getResources()
+                                        .getRequests()
+                                        .get("cpu")
+                                        .toString()
+                                        .equals("875m"));
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("huge-workers")
+                        .get())
+                .as("no workers for an invalid plan")
+                .isNull();
+        assertThat(client.resources(AppServiceEnvironment.class)
+                        .inNamespace(ns)
+                        .withName("ase1")
+                        .get()
+                        .getStatus()
+                        .getInstances()
+                        .getUsed())
+                .as("the invalid plan takes no capacity")
+                .isEqualTo(2);
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .extracting(e -> e.getReason())
+                .contains("InvalidSpec");
     }
 }

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
-import io.fabric8.kubernetes.api.model.Condition;
 import dev.appservice.operator.api.NetworkSecurityGroup;
 import dev.appservice.operator.network.NsgStaircases;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
 import dev.appservice.operator.testing.ReadyConditions;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,7 +33,11 @@ class NetworkHoldsTest extends OperatorTest {
     }
 
     Deployment frontEnds(String environment) {
-        return client.apps().deployments().inNamespace(ns).withName(environment + "-frontend").get();
+        return client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName(environment + "-frontend")
+                .get();
     }
 
     AppServiceEnvironment inVnet(String name, String subnet) {
@@ -51,18 +55,29 @@ class NetworkHoldsTest extends OperatorTest {
         await().atMost(TIMEOUT).until(() -> ready("second"), c -> c != null && "SubnetOverlap".equals(c.getReason()));
         Condition held = ready("second");
         assertThat(held.getStatus()).isEqualTo("False");
-        assertThat(held.getMessage()).isEqualTo("AppServiceEnvironment " + ns + "/second: spec.virtualNetwork.subnet 10.40.8.0/24 overlaps subnet "
-                + "10.40.0.0/16 of AppServiceEnvironment " + ns + "/first in virtual network " + ns + "-vnet; an ASE's subnet is its own: "
-                + "choose a subnet outside it");
-        assertThat(frontEnds("second")).as("a held environment gets no children").isNull();
-        assertThat(await().atMost(TIMEOUT).until(() -> ready("first"), c -> c != null).getReason())
-                .as("the earlier environment keeps its subnet").isNotEqualTo("SubnetOverlap");
+        assertThat(held.getMessage())
+                .isEqualTo("AppServiceEnvironment " + ns
+                        + "/second: spec.virtualNetwork.subnet 10.40.8.0/24 overlaps subnet "
+                        + "10.40.0.0/16 of AppServiceEnvironment " + ns + "/first in virtual network " + ns
+                        + "-vnet; an ASE's subnet is its own: "
+                        + "choose a subnet outside it");
+        assertThat(frontEnds("second"))
+                .as("a held environment gets no children")
+                .isNull();
+        assertThat(await().atMost(TIMEOUT)
+                        .until(() -> ready("first"), c -> c != null)
+                        .getReason())
+                .as("the earlier environment keeps its subnet")
+                .isNotEqualTo("SubnetOverlap");
 
         // The earlier environment moves to another subnet: the held one is woken by that change and goes ahead.
-        client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("first").edit(e -> {
-            e.getSpec().getVirtualNetwork().setSubnet("10.41.0.0/16");
-            return e;
-        });
+        client.resources(AppServiceEnvironment.class)
+                .inNamespace(ns)
+                .withName("first")
+                .edit(e -> {
+                    e.getSpec().getVirtualNetwork().setSubnet("10.41.0.0/16");
+                    return e;
+                });
         await().atMost(TIMEOUT).until(() -> frontEnds("second"), d -> d != null);
         await().atMost(TIMEOUT).until(() -> ready("second"), c -> c != null && !"SubnetOverlap".equals(c.getReason()));
     }
@@ -71,8 +86,9 @@ class NetworkHoldsTest extends OperatorTest {
     void anIpv4MappedSubnetIsAnInvalidSpecNamingTheField() {
         client.resource(inVnet("mapped", "::ffff:0:0/96")).create();
         await().atMost(TIMEOUT).until(() -> ready("mapped"), c -> c != null && "InvalidSpec".equals(c.getReason()));
-        assertThat(ready("mapped").getMessage()).startsWith("AppServiceEnvironment " + ns + "/mapped: spec.virtualNetwork.subnet '::ffff:0:0/96' "
-                + "is an IPv4-mapped IPv6 address");
+        assertThat(ready("mapped").getMessage())
+                .startsWith("AppServiceEnvironment " + ns + "/mapped: spec.virtualNetwork.subnet '::ffff:0:0/96' "
+                        + "is an IPv4-mapped IPv6 address");
         assertThat(frontEnds("mapped")).isNull();
     }
 
@@ -83,9 +99,12 @@ class NetworkHoldsTest extends OperatorTest {
         nsg.setOutboundRules(NsgStaircases.scattered(300, 100));
         ase.getSpec().setNetworkSecurityGroup(nsg);
         client.resource(ase).create();
-        await().atMost(TIMEOUT).until(() -> ready("large"), c -> c != null && "NetworkPolicyTooLarge".equals(c.getReason()));
-        assertThat(ready("large").getMessage()).startsWith("AppServiceEnvironment " + ns + "/large: spec.networkSecurityGroup.outboundRules "
-                + "would compile into NetworkPolicy large-egress of about ").contains("'scattered-");
+        await().atMost(TIMEOUT)
+                .until(() -> ready("large"), c -> c != null && "NetworkPolicyTooLarge".equals(c.getReason()));
+        assertThat(ready("large").getMessage())
+                .startsWith("AppServiceEnvironment " + ns + "/large: spec.networkSecurityGroup.outboundRules "
+                        + "would compile into NetworkPolicy large-egress of about ")
+                .contains("'scattered-");
         assertThat(frontEnds("large")).isNull();
         // The staircase compiles compactly: an environment with it goes ahead, with its egress policy.
         AppServiceEnvironment staircase = inVnet("staircase", "10.43.0.0/16");
@@ -94,7 +113,14 @@ class NetworkHoldsTest extends OperatorTest {
         staircase.getSpec().setNetworkSecurityGroup(compact);
         client.resource(staircase).create();
         await().atMost(TIMEOUT).until(() -> frontEnds("staircase"), d -> d != null);
-        await().atMost(TIMEOUT).until(() -> client.network().networkPolicies().inNamespace(ns).withName("staircase-egress").get(), p -> p != null);
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> client.network()
+                                .networkPolicies()
+                                .inNamespace(ns)
+                                .withName("staircase-egress")
+                                .get(),
+                        p -> p != null);
         assertThat(List.of(ready("large").getReason())).containsExactly("NetworkPolicyTooLarge");
     }
 }

@@ -8,8 +8,8 @@ import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.status.Conditions;
-import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.DeploymentRollout;
+import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
 import dev.appservice.operator.testing.ReadyConditions;
@@ -38,32 +38,59 @@ class OneBadEnvironmentTest extends OperatorTest {
 
     @Test
     void oneEnvironmentFailingForGoodDoesNotHoldUpNinetyNineOthers() {
-        Deployment theirs = client.resource(Fixtures.foreignDeployment(ns, "env-" + BAD + "-frontend")).create();
+        Deployment theirs = client.resource(Fixtures.foreignDeployment(ns, "env-" + BAD + "-frontend"))
+                .create();
         for (int i = 0; i < ENVIRONMENTS; i++) {
             client.resource(Fixtures.environment(ns, "env-" + i)).create();
-            client.resource(Fixtures.plan(ns, "plan-" + i, "env-" + i, InstanceSize.I1, 1)).create();
+            client.resource(Fixtures.plan(ns, "plan-" + i, "env-" + i, InstanceSize.I1, 1))
+                    .create();
             client.resource(Fixtures.app(ns, "app-" + i, "plan-" + i, 8080)).create();
         }
 
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            DeploymentRollout.completeAll(client, ns);
-            return ReadyConditions.notReady(client, ns);
-        }, waiting -> waiting.keySet().equals(Set.of("AppServiceEnvironment env-" + BAD)));
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> {
+                            DeploymentRollout.completeAll(client, ns);
+                            return ReadyConditions.notReady(client, ns);
+                        },
+                        waiting -> waiting.keySet().equals(Set.of("AppServiceEnvironment env-" + BAD)));
 
-        Condition refused = Conditions.find(client.resources(AppServiceEnvironment.class).inNamespace(ns).withName("env-" + BAD).get()
-                .getStatus().getConditions(), Conditions.READY);
+        Condition refused = Conditions.find(
+                client.resources(AppServiceEnvironment.class)
+                        .inNamespace(ns)
+                        .withName("env-" + BAD)
+                        .get()
+                        .getStatus()
+                        .getConditions(),
+                Conditions.READY);
         assertThat(refused.getStatus()).isEqualTo(Conditions.FALSE);
         assertThat(refused.getReason()).isEqualTo("AdoptionRefused");
         assertThat(refused.getMessage()).contains("env-" + BAD + "-frontend");
-        assertThat(client.apps().deployments().inNamespace(ns).withName("env-" + BAD + "-frontend").get().getMetadata().getResourceVersion())
-                .as("theirs is never written").isEqualTo(theirs.getMetadata().getResourceVersion());
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("env-" + BAD + "-frontend")
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion())
+                .as("theirs is never written")
+                .isEqualTo(theirs.getMetadata().getResourceVersion());
 
         // Still responsive afterwards: a change to a healthy plan is carried out while the bad one keeps failing.
         client.resources(IsolatedPlan.class).inNamespace(ns).withName("plan-7").edit(p -> {
             p.getSpec().setInstances(3);
             return p;
         });
-        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("plan-7-workers").get().getSpec().getReplicas() == 3);
+        await().atMost(TIMEOUT)
+                .until(() -> client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName("plan-7-workers")
+                                .get()
+                                .getSpec()
+                                .getReplicas()
+                        == 3);
     }
 
     /** Removes the test's 1,000-odd objects, so later tests share a small CRUD mock server. */

@@ -7,10 +7,10 @@ import static org.awaitility.Awaitility.await;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.LoadBalancerSettings;
 import dev.appservice.operator.api.LoadBalancerType;
+import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import dev.appservice.operator.testing.MockKubernetes;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,20 +32,43 @@ class SpecEditDuringReconcileTest extends OperatorTest {
         for (int i = 0; i < ROUNDS; i++) {
             String name = "edited-" + i;
             client.resource(environment(ns, name)).create();
-            await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName(name + "-vip").get() != null);
-            // The first reconcile is still writing children and status: the edit races it (a 409 is retried, as kubectl would).
+            await().atMost(TIMEOUT)
+                    .until(() -> client.services()
+                                    .inNamespace(ns)
+                                    .withName(name + "-vip")
+                                    .get()
+                            != null);
+            // The first reconcile is still writing children and status: the edit races it (a 409 is retried, as kubectl
+            // would).
             await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
-                client.resources(AppServiceEnvironment.class).inNamespace(ns).withName(name).edit(a -> {
-                    LoadBalancerSettings internal = new LoadBalancerSettings();
-                    internal.setType(LoadBalancerType.Internal);
-                    a.getSpec().setLoadBalancer(internal);
-                    return a;
-                });
+                client.resources(AppServiceEnvironment.class)
+                        .inNamespace(ns)
+                        .withName(name)
+                        .edit(a -> {
+                            LoadBalancerSettings internal = new LoadBalancerSettings();
+                            internal.setType(LoadBalancerType.Internal);
+                            a.getSpec().setLoadBalancer(internal);
+                            return a;
+                        });
                 return true;
             });
             try {
-                await().atMost(TIMEOUT).ignoreExceptions().until(() -> "ClusterIP".equals(client.services().inNamespace(ns).withName(name + "-vip").get().getSpec().getType())
-                        && client.resources(AppServiceEnvironment.class).inNamespace(ns).withName(name).get().getStatus().getObservedGeneration() == 2L);
+                await().atMost(TIMEOUT)
+                        .ignoreExceptions()
+                        .until(() -> "ClusterIP"
+                                        .equals(client.services()
+                                                .inNamespace(ns)
+                                                .withName(name + "-vip")
+                                                .get()
+                                                .getSpec()
+                                                .getType())
+                                && client.resources(AppServiceEnvironment.class)
+                                                .inNamespace(ns)
+                                                .withName(name)
+                                                .get()
+                                                .getStatus()
+                                                .getObservedGeneration()
+                                        == 2L);
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 lost.add(name);
             }

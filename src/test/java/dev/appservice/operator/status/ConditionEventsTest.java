@@ -18,27 +18,48 @@ class ConditionEventsTest {
 
     static IsolatedPlan plan(String name, String resourceVersion) {
         IsolatedPlan plan = new IsolatedPlan();
-        plan.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName(name).withUid("0f6c-uid").withResourceVersion(resourceVersion).build());
+        plan.setMetadata(new ObjectMetaBuilder()
+                .withNamespace("ns")
+                .withName(name)
+                .withUid("0f6c-uid")
+                .withResourceVersion(resourceVersion)
+                .build());
         return plan;
     }
 
     static Condition ready(String status, String reason) {
-        return new ConditionBuilder().withType(Conditions.READY).withStatus(status).withReason(reason).withMessage("m").build();
+        return new ConditionBuilder()
+                .withType(Conditions.READY)
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage("m")
+                .build();
     }
 
     @Test
     void theSameTransitionAlwaysGetsTheSameNameSoARepeatedPostIsRefusedAsAlreadyExists() {
-        List<Event> first = ConditionEvents.between(plan("p", "41"), List.of(), List.of(ready("False", "EnvironmentNotFound")), NOW);
-        List<Event> again = ConditionEvents.between(plan("p", "41"), List.of(), List.of(ready("False", "EnvironmentNotFound")), NOW.plusSeconds(3));
+        List<Event> first = ConditionEvents.between(
+                plan("p", "41"), List.of(), List.of(ready("False", "EnvironmentNotFound")), NOW);
+        List<Event> again = ConditionEvents.between(
+                plan("p", "41"), List.of(), List.of(ready("False", "EnvironmentNotFound")), NOW.plusSeconds(3));
         assertThat(first).singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
-        assertThat(again.get(0).getMetadata().getName()).isEqualTo(first.get(0).getMetadata().getName());
+        assertThat(again.get(0).getMetadata().getName())
+                .isEqualTo(first.get(0).getMetadata().getName());
 
         // A later transition (a different resourceVersion) or another reason is another event.
-        String later = ConditionEvents.between(plan("p", "57"), List.of(), List.of(ready("False", "EnvironmentNotFound")), NOW)
-                .get(0).getMetadata().getName();
-        String otherReason = ConditionEvents.between(plan("p", "41"), List.of(), List.of(ready("False", "PlanNotFound")), NOW)
-                .get(0).getMetadata().getName();
-        assertThat(List.of(later, otherReason)).doesNotContain(first.get(0).getMetadata().getName()).doesNotHaveDuplicates();
+        String later = ConditionEvents.between(
+                        plan("p", "57"), List.of(), List.of(ready("False", "EnvironmentNotFound")), NOW)
+                .get(0)
+                .getMetadata()
+                .getName();
+        String otherReason = ConditionEvents.between(
+                        plan("p", "41"), List.of(), List.of(ready("False", "PlanNotFound")), NOW)
+                .get(0)
+                .getMetadata()
+                .getName();
+        assertThat(List.of(later, otherReason))
+                .doesNotContain(first.get(0).getMetadata().getName())
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -52,15 +73,28 @@ class ConditionEventsTest {
             String event = ConditionEvents.eventName(plan(name, "1"), ready("True", "Ready"));
             assertThat(event).as(name).hasSizeLessThanOrEqualTo(253).matches(DNS_SUBDOMAIN);
         }
-        assertThat(ConditionEvents.eventName(plan("short", "1"), ready("True", "Ready"))).startsWith("short.");
+        assertThat(ConditionEvents.eventName(plan("short", "1"), ready("True", "Ready")))
+                .startsWith("short.");
     }
 
     @Test
     void onlyChangesAUserMustKnowAboutMakeEvents() {
-        assertThat(ConditionEvents.between(plan("p", "1"), List.of(ready("False", "EnvironmentNotFound")),
-                List.of(ready("False", "EnvironmentNotFound")), NOW)).as("unchanged").isEmpty();
-        assertThat(ConditionEvents.between(plan("p", "1"), List.of(), List.of(ready("False", "WorkersNotReady")), NOW)).as("progress").isEmpty();
-        assertThat(ConditionEvents.between(plan("p", "1"), List.of(ready("False", "WorkersNotReady")), List.of(ready("True", "Ready")), NOW))
-                .singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo("Normal"));
+        assertThat(ConditionEvents.between(
+                        plan("p", "1"),
+                        List.of(ready("False", "EnvironmentNotFound")),
+                        List.of(ready("False", "EnvironmentNotFound")),
+                        NOW))
+                .as("unchanged")
+                .isEmpty();
+        assertThat(ConditionEvents.between(plan("p", "1"), List.of(), List.of(ready("False", "WorkersNotReady")), NOW))
+                .as("progress")
+                .isEmpty();
+        assertThat(ConditionEvents.between(
+                        plan("p", "1"),
+                        List.of(ready("False", "WorkersNotReady")),
+                        List.of(ready("True", "Ready")),
+                        NOW))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getType()).isEqualTo("Normal"));
     }
 }

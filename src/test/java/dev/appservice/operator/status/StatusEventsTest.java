@@ -29,33 +29,55 @@ class StatusEventsTest extends OperatorTest {
         String status = "/apis/" + HasMetadata.getApiVersion(IsolatedPlan.class) + "/namespaces/" + ns + "/"
                 + HasMetadata.getPlural(IsolatedPlan.class) + "/early/status";
         // The first status patch is refused; the client does not retry a 409, the SDK's retry does.
-        MockKubernetes.server().expect().patch().withPath(status)
-                .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict").withMessage("the object has been modified").build())
+        MockKubernetes.server()
+                .expect()
+                .patch()
+                .withPath(status)
+                .andReturn(
+                        409,
+                        new StatusBuilder()
+                                .withCode(409)
+                                .withReason("Conflict")
+                                .withMessage("the object has been modified")
+                                .build())
                 .once();
         MockKubernetes.clearRequests();
         client.resource(plan(ns, "early", "missing-ase", InstanceSize.I1, 1)).create();
 
         awaitReady(ns, "early", "EnvironmentNotFound");
-        List<Event> events = await().atMost(TIMEOUT).until(() -> events("early", "EnvironmentNotFound"), e -> !e.isEmpty());
-        assertThat(events).as("one event for one transition, though its first status patch failed").hasSize(1);
+        List<Event> events =
+                await().atMost(TIMEOUT).until(() -> events("early", "EnvironmentNotFound"), e -> !e.isEmpty());
+        assertThat(events)
+                .as("one event for one transition, though its first status patch failed")
+                .hasSize(1);
 
         // The request log (writes only): the refused patch, then every event right after a status patch that succeeded.
         List<String> writes = MockKubernetes.requestsSinceClear().stream()
-                .filter(r -> r.getPath().contains("/namespaces/" + ns + "/") && !r.getMethod().equals("GET"))
-                .map(r -> r.getMethod() + " " + r.getPath().replaceAll("\\?.*", "")).toList();
+                .filter(r -> r.getPath().contains("/namespaces/" + ns + "/")
+                        && !r.getMethod().equals("GET"))
+                .map(r -> r.getMethod() + " " + r.getPath().replaceAll("\\?.*", ""))
+                .toList();
         String patch = "PATCH " + status;
         String postEvent = "POST /api/v1/namespaces/" + ns + "/events";
         int refused = writes.indexOf(patch);
         assertThat(refused).as("the refused patch, in %s", writes).isGreaterThanOrEqualTo(0);
-        assertThat(writes.subList(0, refused + 1)).as("no event before or for the refused patch, in %s", writes).doesNotContain(postEvent);
+        assertThat(writes.subList(0, refused + 1))
+                .as("no event before or for the refused patch, in %s", writes)
+                .doesNotContain(postEvent);
         for (int i = refused + 1; i < writes.size(); i++) {
             if (writes.get(i).equals(postEvent)) {
-                assertThat(writes.get(i - 1)).as("what came before event %d, in %s", i, writes).isEqualTo(patch);
-                assertThat(i - 1).as("the patch before event %d, in %s", i, writes).isNotEqualTo(refused);
+                assertThat(writes.get(i - 1))
+                        .as("what came before event %d, in %s", i, writes)
+                        .isEqualTo(patch);
+                assertThat(i - 1)
+                        .as("the patch before event %d, in %s", i, writes)
+                        .isNotEqualTo(refused);
             }
         }
-        assertThat(writes.stream().filter(postEvent::equals).count()).as("every event posted was recorded once, in %s", writes)
-                .isEqualTo(client.v1().events().inNamespace(ns).list().getItems().size());
+        assertThat(writes.stream().filter(postEvent::equals).count())
+                .as("every event posted was recorded once, in %s", writes)
+                .isEqualTo(
+                        client.v1().events().inNamespace(ns).list().getItems().size());
     }
 
     @Test
@@ -64,19 +86,31 @@ class StatusEventsTest extends OperatorTest {
         assertThat(name).hasSize(253);
         client.resource(plan(ns, name, "missing-ase", InstanceSize.I1, 1)).create();
         awaitReady(ns, name, "EnvironmentNotFound");
-        Event event = await().atMost(TIMEOUT).until(() -> events(name, "EnvironmentNotFound"), e -> !e.isEmpty()).get(0);
-        assertThat(event.getMetadata().getName()).hasSizeLessThanOrEqualTo(253).matches(ConditionEventsTest.DNS_SUBDOMAIN);
+        Event event = await().atMost(TIMEOUT)
+                .until(() -> events(name, "EnvironmentNotFound"), e -> !e.isEmpty())
+                .get(0);
+        assertThat(event.getMetadata().getName())
+                .hasSizeLessThanOrEqualTo(253)
+                .matches(ConditionEventsTest.DNS_SUBDOMAIN);
         assertThat(event.getInvolvedObject().getKind()).isEqualTo("IsolatedPlan");
     }
 
     private void awaitReady(String namespace, String name, String reason) {
-        await().atMost(TIMEOUT).until(() -> client.resources(IsolatedPlan.class).inNamespace(namespace).withName(name).get(),
-                p -> p.getStatus() != null && Conditions.find(p.getStatus().getConditions(), Conditions.READY) != null
-                        && reason.equals(Conditions.find(p.getStatus().getConditions(), Conditions.READY).getReason()));
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> client.resources(IsolatedPlan.class)
+                                .inNamespace(namespace)
+                                .withName(name)
+                                .get(),
+                        p -> p.getStatus() != null
+                                && Conditions.find(p.getStatus().getConditions(), Conditions.READY) != null
+                                && reason.equals(Conditions.find(p.getStatus().getConditions(), Conditions.READY)
+                                        .getReason()));
     }
 
     private List<Event> events(String name, String reason) {
         return client.v1().events().inNamespace(ns).list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())).toList();
+                .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+                .toList();
     }
 }

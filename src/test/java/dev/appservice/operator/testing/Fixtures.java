@@ -17,12 +17,12 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 
 /** Custom resources for tests, valid unless a test changes them. */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static AppServiceEnvironment environment(String namespace, String name) {
         AppServiceEnvironment ase = new AppServiceEnvironment();
-        ase.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        ase.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         AppServiceEnvironmentSpec spec = new AppServiceEnvironmentSpec();
         VirtualNetwork vnet = new VirtualNetwork();
         // Each environment its own virtual network: subnets are exclusive within one (tests of that set a shared name).
@@ -33,7 +33,8 @@ public final class Fixtures {
         return ase;
     }
 
-    public static AppServiceEnvironment environment(String namespace, String name, LoadBalancerType type, Integer scaleFactor) {
+    public static AppServiceEnvironment environment(
+            String namespace, String name, LoadBalancerType type, Integer scaleFactor) {
         AppServiceEnvironment ase = environment(namespace, name);
         LoadBalancerSettings lb = new LoadBalancerSettings();
         lb.setType(type);
@@ -46,9 +47,11 @@ public final class Fixtures {
         return ase;
     }
 
-    public static IsolatedPlan plan(String namespace, String name, String environment, InstanceSize size, int instances) {
+    public static IsolatedPlan plan(
+            String namespace, String name, String environment, InstanceSize size, int instances) {
         IsolatedPlan plan = new IsolatedPlan();
-        plan.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        plan.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         IsolatedPlanSpec spec = new IsolatedPlanSpec();
         spec.setEnvironmentName(environment);
         spec.setSize(size);
@@ -59,16 +62,36 @@ public final class Fixtures {
 
     /** A Deployment someone else made (no owner, their own labels), to take a name the operator would use. */
     public static Deployment foreignDeployment(String namespace, String name) {
-        return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace).addToLabels("team", "web").endMetadata()
-                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "theirs").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "theirs").endMetadata()
-                .withNewSpec().addNewContainer().withName("c").withImage("example/theirs:1").endContainer().endSpec()
-                .endTemplate().endSpec().build();
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .addToLabels("team", "web")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(1)
+                .withNewSelector()
+                .addToMatchLabels("app", "theirs")
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", "theirs")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("c")
+                .withImage("example/theirs:1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
     }
 
     public static WebApp app(String namespace, String name, String plan, int port) {
         WebApp app = new WebApp();
-        app.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        app.setMetadata(
+                new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
         WebAppSpec spec = new WebAppSpec();
         spec.setPlanName(plan);
         spec.setImage("registry.example/" + name + ":1.0");
@@ -77,8 +100,8 @@ public final class Fixtures {
         return app;
     }
 
-    public static dev.appservice.operator.api.AccessRestriction accessRestriction(String name, int priority,
-            dev.appservice.operator.api.RuleAccess action, String cidr) {
+    public static dev.appservice.operator.api.AccessRestriction accessRestriction(
+            String name, int priority, dev.appservice.operator.api.RuleAccess action, String cidr) {
         var rule = new dev.appservice.operator.api.AccessRestriction();
         rule.setName(name);
         rule.setPriority(priority);

@@ -29,23 +29,67 @@ import java.util.Random;
  * namespaces {@code ns-0} to {@code ns-6}. The same seed gives the same cases.
  */
 public final class HostileResources {
-    static final List<String> NASTY = List.of("", " ", "a", "ü-nïcødé", "😀", "-leading", "trailing-", "UPPER", "dots.in.name", "x".repeat(63),
-            "y".repeat(64), "a".repeat(253), "a".repeat(300), "10.0.0.0/33", "256.1.1.1/8", "::/129", "fd00::/64", "10.0.0.0/8", "not a cidr",
-            "0.0.0.0/0", "*", "Internet", "VirtualNetwork", "AppServiceManagement", "AzureLoadBalancer", "1-65535", "0", "65536", "80-79", "443");
+    static final List<String> NASTY = List.of(
+            "",
+            " ",
+            "a",
+            "ü-nïcødé",
+            "😀",
+            "-leading",
+            "trailing-",
+            "UPPER",
+            "dots.in.name",
+            "x".repeat(63),
+            "y".repeat(64),
+            "a".repeat(253),
+            "a".repeat(300),
+            "10.0.0.0/33",
+            "256.1.1.1/8",
+            "::/129",
+            "fd00::/64",
+            "10.0.0.0/8",
+            "not a cidr",
+            "0.0.0.0/0",
+            "*",
+            "Internet",
+            "VirtualNetwork",
+            "AppServiceManagement",
+            "AzureLoadBalancer",
+            "1-65535",
+            "0",
+            "65536",
+            "80-79",
+            "443");
 
     /**
      * Host names an attacker or a careless user would try (issue 18): under an environment's
      * dnsSuffix (the fixtures' and the generated "apps.example.com"), wildcards covering it, labels
      * and names past their limits, a name other cases claim too, control characters.
      */
-    static final List<String> HOSTILE_HOSTS = List.of("*.apps.example.com", "payments.apps.example.com", "apps.example.com", "*.example.com",
-            "*.p.appservice.local", "*.appservice.local", "*.local", "l".repeat(64) + ".example.com", "h.".repeat(126) + "com",
-            "www.example.com", "*.*.example.com", "www..example.com", "www.example.com.", "evil.example.com\nreturn 302 http://x/;",
-            "a\u001B[31m.example.com", "*", "*.com", "xn--bcher-kva.example.com", "WWW.EXAMPLE.COM", "www.example.com ");
+    static final List<String> HOSTILE_HOSTS = List.of(
+            "*.apps.example.com",
+            "payments.apps.example.com",
+            "apps.example.com",
+            "*.example.com",
+            "*.p.appservice.local",
+            "*.appservice.local",
+            "*.local",
+            "l".repeat(64) + ".example.com",
+            "h.".repeat(126) + "com",
+            "www.example.com",
+            "*.*.example.com",
+            "www..example.com",
+            "www.example.com.",
+            "evil.example.com\nreturn 302 http://x/;",
+            "a\u001B[31m.example.com",
+            "*",
+            "*.com",
+            "xn--bcher-kva.example.com",
+            "WWW.EXAMPLE.COM",
+            "www.example.com ");
 
     /** One case: whether it was generated hostile, and its three resources. */
-    public record Case(int index, boolean hostile, AppServiceEnvironment environment, IsolatedPlan plan, WebApp app) {
-    }
+    public record Case(int index, boolean hostile, AppServiceEnvironment environment, IsolatedPlan plan, WebApp app) {}
 
     private final Random random;
     private boolean hostile;
@@ -110,7 +154,8 @@ public final class HostileResources {
             spec.getVirtualNetwork().setName(pick());
         }
         if (random.nextInt(3) == 0) {
-            spec.getVirtualNetwork().setAddressPrefixes(hostile ? List.of(pick(), pick()) : List.of("10.0.0.0/8", "fd00::/64"));
+            spec.getVirtualNetwork()
+                    .setAddressPrefixes(hostile ? List.of(pick(), pick()) : List.of("10.0.0.0/8", "fd00::/64"));
         }
         if (random.nextBoolean()) {
             spec.setVersion(EnvironmentVersion.values()[random.nextInt(2)]);
@@ -169,7 +214,8 @@ public final class HostileResources {
                 rule.setPriority(bad(10) ? count() : 100 + (rules > 100 || !hostile ? r : random.nextInt(40)));
                 rule.setAccess(bad(20) ? null : RuleAccess.values()[random.nextInt(2)]);
                 rule.setProtocol(RuleProtocol.values()[random.nextInt(3)]);
-                rule.setSourceAddressPrefixes(bad(5) ? List.of(pick()) : List.of("10." + random.nextInt(256) + ".0.0/16"));
+                rule.setSourceAddressPrefixes(
+                        bad(5) ? List.of(pick()) : List.of("10." + random.nextInt(256) + ".0.0/16"));
                 rule.setDestinationPortRanges(List.of(bad(5) ? pick() : String.valueOf(1 + random.nextInt(1000))));
                 inbound.add(rule);
             }
@@ -181,25 +227,38 @@ public final class HostileResources {
     }
 
     private IsolatedPlan hostilePlan(AppServiceEnvironment ase, int namespaceOf) {
-        IsolatedPlan plan = Fixtures.plan("ns-0", name(), bad(10) ? pick() : ase.getMetadata().getName(),
-                InstanceSize.values()[random.nextInt(3)], 1);
+        IsolatedPlan plan = Fixtures.plan(
+                "ns-0",
+                name(),
+                bad(10) ? pick() : ase.getMetadata().getName(),
+                InstanceSize.values()[random.nextInt(3)],
+                1);
         plan.getMetadata().setNamespace(hostile ? "ns-" + random.nextInt(7) : "ns-" + namespaceOf);
         boolean v1 = ase.getSpec().effectiveVersion() == EnvironmentVersion.V1;
-        plan.getSpec().setInstances(hostile && random.nextBoolean() ? count() : v1 ? 1 + random.nextInt(3) : 1 + random.nextInt(100));
+        plan.getSpec()
+                .setInstances(
+                        hostile && random.nextBoolean()
+                                ? count()
+                                : v1 ? 1 + random.nextInt(3) : 1 + random.nextInt(100));
         if (hostile ? random.nextBoolean() : v1) {
-            plan.getSpec().setWorkerPool(!hostile ? "pool0" : random.nextBoolean() ? "pool" + random.nextInt(4) : pick());
+            plan.getSpec()
+                    .setWorkerPool(!hostile ? "pool0" : random.nextBoolean() ? "pool" + random.nextInt(4) : pick());
         }
         return plan;
     }
 
     private WebApp hostileApp(String plan, String namespace) {
         WebApp app = new WebApp();
-        app.setMetadata(new ObjectMetaBuilder().withNamespace(hostile ? "ns-" + random.nextInt(7) : namespace).withName(name()).build());
+        app.setMetadata(new ObjectMetaBuilder()
+                .withNamespace(hostile ? "ns-" + random.nextInt(7) : namespace)
+                .withName(name())
+                .build());
         WebAppSpec spec = new WebAppSpec();
         spec.setPlanName(bad(10) ? pick() : plan);
         spec.setImage(bad(10) ? pick() : "registry.example/app:1");
         spec.setPort(hostile && random.nextBoolean() ? count() : 1 + random.nextInt(65535));
-        // One draw, as pick() takes: the hostile host names widen the cases without moving the rest of the seed's sequence.
+        // One draw, as pick() takes: the hostile host names widen the cases without moving the rest of the seed's
+        // sequence.
         spec.setHostNames(random.nextBoolean() ? List.of(hostile ? pickHost() : "www.example.com") : null);
         spec.setHealthCheckPath(bad(4) ? pick() : null);
         app.setSpec(spec);

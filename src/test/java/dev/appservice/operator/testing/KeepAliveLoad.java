@@ -20,15 +20,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Usage: {@code KeepAliveLoad <url> <host header> <connections> <seconds>}
  */
 public final class KeepAliveLoad {
-    private KeepAliveLoad() {
-    }
+    private KeepAliveLoad() {}
 
     public static void main(String[] args) throws Exception {
         URI uri = URI.create(args[0]);
         String host = args[1];
         int connections = Integer.parseInt(args[2]);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(args[3]));
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         ExecutorService workers = Executors.newFixedThreadPool(connections);
@@ -36,8 +36,12 @@ public final class KeepAliveLoad {
             workers.submit(() -> {
                 while (System.nanoTime() < until) {
                     try {
-                        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).header("Host", host)
-                                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> response = client.send(
+                                HttpRequest.newBuilder(uri)
+                                        .header("Host", host)
+                                        .timeout(Duration.ofSeconds(10))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                         if (response.statusCode() == 200) {
                             ok.incrementAndGet();
                         } else if (failed.incrementAndGet() <= 5) {

@@ -1,15 +1,14 @@
 package dev.appservice.operator.testing;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.appservice.operator.testing.apiserver.Refusal;
 import dev.appservice.operator.testing.apiserver.ValidatingMixedDispatcher;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import java.util.Queue;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,12 +36,14 @@ public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
         // Mixed: validated CRUD for everything, except requests a test set an expectation for (fault injection).
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         dispatcher = ValidatingMixedDispatcher.forProject(expectations);
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), expectations, dispatcher, false);
+        server = new KubernetesMockServer(
+                new io.fabric8.mockwebserver.Context(), new MockWebServer(), expectations, dispatcher, false);
         server.init();
         try (KubernetesClient client = server.createClient()) {
             try (var files = Files.list(Path.of("crds"))) {
                 for (Path crd : files.sorted().toList()) {
-                    client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class)).create();
+                    client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class))
+                            .create();
                 }
             }
         } catch (IOException e) {
@@ -68,7 +70,9 @@ public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
 
     /** The writes to a namespace that the server refused as a real API server would (422 Invalid), oldest first. */
     public static List<Refusal> refusedWritesIn(String namespace) {
-        return dispatcher.refusals().stream().filter(r -> r.namespace().equals(namespace)).toList();
+        return dispatcher.refusals().stream()
+                .filter(r -> r.namespace().equals(namespace))
+                .toList();
     }
 
     /** Forgets the requests recorded so far. */

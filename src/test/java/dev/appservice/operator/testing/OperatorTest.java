@@ -21,6 +21,7 @@ public abstract class OperatorTest {
 
     @BeforeEach
     void ownNamespace() {
-        ns = getClass().getSimpleName().substring(0, 2).toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        ns = getClass().getSimpleName().substring(0, 2).toLowerCase() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -14,18 +14,23 @@ import java.util.TreeMap;
 
 /** The Ready condition of the custom resources, whatever their kind, as the tests read it. */
 public final class ReadyConditions {
-    @SuppressWarnings({ "unchecked", "rawtypes" })
-    public static final List<Class<? extends CustomResource<?, ? extends ObservedStatus>>> KINDS = (List) List.of(
-            AppServiceEnvironment.class, IsolatedPlan.class, WebApp.class);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static final List<Class<? extends CustomResource<?, ? extends ObservedStatus>>> KINDS =
+            (List) List.of(AppServiceEnvironment.class, IsolatedPlan.class, WebApp.class);
 
-    private ReadyConditions() {
-    }
+    private ReadyConditions() {}
 
     /** The resource's Ready condition; null while it has none. */
-    public static Condition of(KubernetesClient client, Class<? extends CustomResource<?, ? extends ObservedStatus>> kind, String namespace,
+    public static Condition of(
+            KubernetesClient client,
+            Class<? extends CustomResource<?, ? extends ObservedStatus>> kind,
+            String namespace,
             String name) {
-        CustomResource<?, ? extends ObservedStatus> resource = client.resources(kind).inNamespace(namespace).withName(name).get();
-        return resource == null || resource.getStatus() == null ? null : Conditions.find(resource.getStatus().getConditions(), Conditions.READY);
+        CustomResource<?, ? extends ObservedStatus> resource =
+                client.resources(kind).inNamespace(namespace).withName(name).get();
+        return resource == null || resource.getStatus() == null
+                ? null
+                : Conditions.find(resource.getStatus().getConditions(), Conditions.READY);
     }
 
     /**
@@ -35,12 +40,16 @@ public final class ReadyConditions {
     public static Map<String, String> notReady(KubernetesClient client, String namespace) {
         Map<String, String> waiting = new TreeMap<>();
         for (var kind : KINDS) {
-            for (CustomResource<?, ? extends ObservedStatus> r : client.resources(kind).inNamespace(namespace).list().getItems()) {
+            for (CustomResource<?, ? extends ObservedStatus> r :
+                    client.resources(kind).inNamespace(namespace).list().getItems()) {
                 ObservedStatus status = r.getStatus();
                 Condition ready = status == null ? null : Conditions.find(status.getConditions(), Conditions.READY);
-                if (ready == null || !Conditions.TRUE.equals(ready.getStatus())
+                if (ready == null
+                        || !Conditions.TRUE.equals(ready.getStatus())
                         || !r.getMetadata().getGeneration().equals(status.getObservedGeneration())) {
-                    waiting.put(r.getKind() + " " + r.getMetadata().getName(), ready == null ? "no status" : ready.getReason() + ": " + ready.getMessage());
+                    waiting.put(
+                            r.getKind() + " " + r.getMetadata().getName(),
+                            ready == null ? "no status" : ready.getReason() + ": " + ready.getMessage());
                 }
             }
         }

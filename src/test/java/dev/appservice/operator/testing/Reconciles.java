@@ -17,8 +17,7 @@ public final class Reconciles {
     private static final String SUCCEEDED = "reconciliations.success.total";
     private static final String CONTROLLER = "controller.name";
 
-    private Reconciles() {
-    }
+    private Reconciles() {}
 
     /** Reconciles of the controller that have succeeded so far. */
     public static double succeeded(String controller) {

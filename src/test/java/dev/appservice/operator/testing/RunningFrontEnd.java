@@ -46,17 +46,28 @@ public final class RunningFrontEnd implements AutoCloseable {
     }
 
     /** The configuration with addresses by app name, and the apps' certificates and affinity instances. */
-    public FrontEndConfiguration render(EnvironmentTopology topology, Map<String, String> addressByApp,
+    public FrontEndConfiguration render(
+            EnvironmentTopology topology,
+            Map<String, String> addressByApp,
             dev.appservice.operator.desired.AppCertificates.Files certificateFiles,
             dev.appservice.operator.desired.AffinityUpstreams.Endpoints endpoints) {
-        return NginxConfig.render(topology, (plan, app) -> Optional.ofNullable(addressByApp.get(app.getMetadata().getName())),
-                TLS.toString(), conf.toString(), new NginxConfig.AppEdges(certificateFiles, certificates.toString(), endpoints));
+        return NginxConfig.render(
+                topology,
+                (plan, app) ->
+                        Optional.ofNullable(addressByApp.get(app.getMetadata().getName())),
+                TLS.toString(),
+                conf.toString(),
+                new NginxConfig.AppEdges(certificateFiles, certificates.toString(), endpoints));
     }
 
     /** The configuration with addresses by app name (an app missing from the map has none). */
     public FrontEndConfiguration render(EnvironmentTopology topology, Map<String, String> addressByApp) {
-        return NginxConfig.render(topology, (plan, app) -> Optional.ofNullable(addressByApp.get(app.getMetadata().getName())),
-                TLS.toString(), conf.toString());
+        return NginxConfig.render(
+                topology,
+                (plan, app) ->
+                        Optional.ofNullable(addressByApp.get(app.getMetadata().getName())),
+                TLS.toString(),
+                conf.toString());
     }
 
     /** The configuration with the given addresses (apps' and slots'). */
@@ -86,8 +97,15 @@ public final class RunningFrontEnd implements AutoCloseable {
 
     /** {@code nginx -t} on the written configuration; fails with nginx's words. */
     public void check() throws IOException, InterruptedException {
-        Process test = new ProcessBuilder(NGINX.toString(), "-e", "stderr", "-t", "-c", conf.resolve(NginxConfig.MAIN_FILE).toString())
-                .redirectErrorStream(true).start();
+        Process test = new ProcessBuilder(
+                        NGINX.toString(),
+                        "-e",
+                        "stderr",
+                        "-t",
+                        "-c",
+                        conf.resolve(NginxConfig.MAIN_FILE).toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(test.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (test.waitFor() != 0) {
             throw new AssertionError("nginx -t refused the configuration:\n" + out);
@@ -99,7 +117,8 @@ public final class RunningFrontEnd implements AutoCloseable {
         write(configuration);
         check();
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", FrontEndProcess.SCRIPT)
-                .redirectErrorStream(true).redirectOutput(log().toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(log().toFile());
         builder.environment().put("CONF_DIR", conf.toString());
         builder.environment().put("TLS_DIR", TLS.toString());
         builder.environment().put("CERTS_DIR", certificates.toString());

@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ServiceAddresses {
     private static final AtomicInteger NEXT = new AtomicInteger(10);
 
-    private ServiceAddresses() {
-    }
+    private ServiceAddresses() {}
 
     /** Gives every Service of the namespace that lacks one a cluster IP; returns how many were given. */
     public static int assignAll(KubernetesClient client, String namespace) {
         int given = 0;
         for (Service service : client.services().inNamespace(namespace).list().getItems()) {
-            if (service.getSpec().getClusterIP() == null || service.getSpec().getClusterIP().isBlank()) {
+            if (service.getSpec().getClusterIP() == null
+                    || service.getSpec().getClusterIP().isBlank()) {
                 int n = NEXT.getAndIncrement();
                 service.getSpec().setClusterIP("10.96." + (n / 250) + "." + (n % 250 + 1));
                 client.resource(service).update();

@@ -17,7 +17,10 @@ class AdmissionRulesTest {
     private static final NetworkSettings NETWORK = NetworkSettings.defaults();
 
     private static List<String> errors(Object object, Object previous, ClusterView view) {
-        return AdmissionRules.check(object, previous, view, NETWORK).stream().filter(v -> !v.warning()).map(Violation::describe).toList();
+        return AdmissionRules.check(object, previous, view, NETWORK).stream()
+                .filter(v -> !v.warning())
+                .map(Violation::describe)
+                .toList();
     }
 
     private static IsolatedPlan plan(String name, int instances) {
@@ -30,17 +33,26 @@ class AdmissionRulesTest {
         ase.getSpec().setMaxInstances(20);
         var view = ClusterView.of(List.of(ase), List.of(plan("a", 15)), List.of());
 
-        assertThat(errors(plan("b", 6), null, view)).singleElement().asString()
-                .contains("IsolatedPlan ns/b").contains("spec.instances").contains("limit 20").contains("15 used by 1 other plan");
+        assertThat(errors(plan("b", 6), null, view))
+                .singleElement()
+                .asString()
+                .contains("IsolatedPlan ns/b")
+                .contains("spec.instances")
+                .contains("limit 20")
+                .contains("15 used by 1 other plan");
         assertThat(errors(plan("b", 5), null, view)).isEmpty();
     }
 
     @Test
     void planInstancesAreCheckedAgainstTheHundredPerPlan() {
         var view = ClusterView.of(List.of(Fixtures.environment("ns", "ase")), List.of(), List.of());
-        assertThat(errors(plan("big", CapacityLimits.PLAN_INSTANCES + 1), null, view)).singleElement().asString()
-                .contains("spec.instances").contains(String.valueOf(CapacityLimits.PLAN_INSTANCES));
-        assertThat(errors(plan("big", CapacityLimits.PLAN_INSTANCES), null, view)).isEmpty();
+        assertThat(errors(plan("big", CapacityLimits.PLAN_INSTANCES + 1), null, view))
+                .singleElement()
+                .asString()
+                .contains("spec.instances")
+                .contains(String.valueOf(CapacityLimits.PLAN_INSTANCES));
+        assertThat(errors(plan("big", CapacityLimits.PLAN_INSTANCES), null, view))
+                .isEmpty();
     }
 
     @Test
@@ -62,19 +74,32 @@ class AdmissionRulesTest {
         AppServiceEnvironment shrunk = Fixtures.environment("ns", "ase");
         shrunk.getSpec().setMaxInstances(21);
 
-        assertThat(errors(shrunk, ase, view)).singleElement().asString()
-                .contains("AppServiceEnvironment ns/ase").contains("spec.maxInstances").contains("21 is below the 22 instances");
+        assertThat(errors(shrunk, ase, view))
+                .singleElement()
+                .asString()
+                .contains("AppServiceEnvironment ns/ase")
+                .contains("spec.maxInstances")
+                .contains("21 is below the 22 instances");
     }
 
     @Test
     void twoAppsOfAPlanMayNotShareAPortAndThePlanNameIsImmutable() {
-        var view = ClusterView.of(List.of(Fixtures.environment("ns", "ase")), List.of(plan("p", 1)),
+        var view = ClusterView.of(
+                List.of(Fixtures.environment("ns", "ase")),
+                List.of(plan("p", 1)),
                 List.of(Fixtures.app("ns", "first", "p", 8080)));
 
-        assertThat(errors(Fixtures.app("ns", "second", "p", 8080), null, view)).singleElement().asString()
-                .contains("WebApp ns/second").contains("spec.port").contains("WebApp ns/first");
+        assertThat(errors(Fixtures.app("ns", "second", "p", 8080), null, view))
+                .singleElement()
+                .asString()
+                .contains("WebApp ns/second")
+                .contains("spec.port")
+                .contains("WebApp ns/first");
         WebApp moved = Fixtures.app("ns", "first", "other", 8080);
-        assertThat(errors(moved, Fixtures.app("ns", "first", "p", 8080), view)).singleElement().asString()
-                .contains("spec.planName").contains("immutable");
+        assertThat(errors(moved, Fixtures.app("ns", "first", "p", 8080), view))
+                .singleElement()
+                .asString()
+                .contains("spec.planName")
+                .contains("immutable");
     }
 }

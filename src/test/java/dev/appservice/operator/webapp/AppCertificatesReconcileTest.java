@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,34 +64,77 @@ class AppCertificatesReconcileTest extends OperatorTest {
         WebApp reported = awaitApp("blog", a -> condition(a, "CertificateReady") != null);
         assertThat(condition(reported, "CertificateReady").getStatus()).isEqualTo("False");
         assertThat(condition(reported, "CertificateReady").getReason()).isEqualTo(AppCertificates.REASON_NOT_FOUND);
-        assertThat(condition(reported, "CertificateReady").getMessage()).contains("Secret " + ns + "/blog-tls").contains("environment's certificate");
-        assertThat(condition(reported, "CertificateReady").getObservedGeneration()).isEqualTo(reported.getMetadata().getGeneration());
-        WebApp served = awaitApp("shop", a -> condition(a, "CertificateReady") != null && "True".equals(condition(a, "CertificateReady").getStatus()));
+        assertThat(condition(reported, "CertificateReady").getMessage())
+                .contains("Secret " + ns + "/blog-tls")
+                .contains("environment's certificate");
+        assertThat(condition(reported, "CertificateReady").getObservedGeneration())
+                .isEqualTo(reported.getMetadata().getGeneration());
+        WebApp served = awaitApp(
+                "shop",
+                a -> condition(a, "CertificateReady") != null
+                        && "True".equals(condition(a, "CertificateReady").getStatus()));
         assertThat(condition(served, "CertificateReady").getReason()).isEqualTo(AppCertificates.REASON_SERVED);
-        assertThat(condition(awaitApp("plain", a -> condition(a, Conditions.READY) != null), "CertificateReady")).as("no tls, no condition").isNull();
-        await().atMost(TIMEOUT).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
-                .anyMatch(e -> AppCertificates.REASON_NOT_FOUND.equals(e.getReason()) && "blog".equals(e.getInvolvedObject().getName())));
+        assertThat(condition(awaitApp("plain", a -> condition(a, Conditions.READY) != null), "CertificateReady"))
+                .as("no tls, no condition")
+                .isNull();
+        await().atMost(TIMEOUT)
+                .until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+                        .anyMatch(e -> AppCertificates.REASON_NOT_FOUND.equals(e.getReason())
+                                && "blog".equals(e.getInvolvedObject().getName())));
         List<Event> warnings = client.v1().events().inNamespace(ns).list().getItems().stream()
-                .filter(e -> e.getReason().startsWith("Certificate")).toList();
-        // (The shop's Secret was created first; a reconcile ahead of the Secret informer may have warned once, as it should have.)
-        assertThat(warnings).as("the apps whose Secrets are missing, never the others").noneMatch(e -> "plain".equals(e.getInvolvedObject().getName()));
-        assertThat(condition(awaitApp("plain", a -> true), Conditions.READY).getReason()).isNotEqualTo("ReconcileError");
+                .filter(e -> e.getReason().startsWith("Certificate"))
+                .toList();
+        // (The shop's Secret was created first; a reconcile ahead of the Secret informer may have warned once, as it
+        // should have.)
+        assertThat(warnings)
+                .as("the apps whose Secrets are missing, never the others")
+                .noneMatch(e -> "plain".equals(e.getInvolvedObject().getName()));
+        assertThat(condition(awaitApp("plain", a -> true), Conditions.READY).getReason())
+                .isNotEqualTo("ReconcileError");
 
-        // The shop's certificate is copied for the front ends and its own name served with it; the blog's names keep the environment's.
-        Secret copies = await().atMost(TIMEOUT).until(() -> client.secrets().inNamespace(ns).withName("ase1-frontend-certs").get(),
-                s -> s != null && s.getData() != null && s.getData().size() == 2);
-        assertThat(copies.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("AppServiceEnvironment"));
-        String file = copies.getData().keySet().stream().filter(k -> k.endsWith(".crt")).findFirst().orElseThrow().replace(".crt", "");
-        ConfigMap config = await().atMost(TIMEOUT).until(() -> client.configMaps().inNamespace(ns).withName("ase1-frontend-config").get(),
-                c -> c != null && c.getData().get(NginxConfig.shardFile(0)).contains(file));
+        // The shop's certificate is copied for the front ends and its own name served with it; the blog's names keep
+        // the environment's.
+        Secret copies = await().atMost(TIMEOUT)
+                .until(
+                        () -> client.secrets()
+                                .inNamespace(ns)
+                                .withName("ase1-frontend-certs")
+                                .get(),
+                        s -> s != null && s.getData() != null && s.getData().size() == 2);
+        assertThat(copies.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("AppServiceEnvironment"));
+        String file = copies.getData().keySet().stream()
+                .filter(k -> k.endsWith(".crt"))
+                .findFirst()
+                .orElseThrow()
+                .replace(".crt", "");
+        ConfigMap config = await().atMost(TIMEOUT)
+                .until(
+                        () -> client.configMaps()
+                                .inNamespace(ns)
+                                .withName("ase1-frontend-config")
+                                .get(),
+                        c -> c != null
+                                && c.getData().get(NginxConfig.shardFile(0)).contains(file));
         String shard = config.getData().get(NginxConfig.shardFile(0));
-        assertThat(shard).contains("server_name www.contoso.com;\n    ssl_certificate " + AppCertificates.DIRECTORY + "/" + file + ".crt;")
-                .contains("server_name blog.ase1.p.appservice.local blog.contoso.com;\n    ssl_certificate " + NginxConfig.TLS_DIRECTORY + "/tls.crt;");
+        assertThat(shard)
+                .contains("server_name www.contoso.com;\n    ssl_certificate " + AppCertificates.DIRECTORY + "/" + file
+                        + ".crt;")
+                .contains("server_name blog.ase1.p.appservice.local blog.contoso.com;\n    ssl_certificate "
+                        + NginxConfig.TLS_DIRECTORY + "/tls.crt;");
 
         // The blog's Secret appears: its condition turns, its certificate is copied too.
         client.resource(testTlsSecret("blog-tls")).create();
         awaitApp("blog", a -> "True".equals(condition(a, "CertificateReady").getStatus()));
-        await().atMost(TIMEOUT).until(() -> client.secrets().inNamespace(ns).withName("ase1-frontend-certs").get().getData().size() == 4);
+        await().atMost(TIMEOUT)
+                .until(() -> client.secrets()
+                                .inNamespace(ns)
+                                .withName("ase1-frontend-certs")
+                                .get()
+                                .getData()
+                                .size()
+                        == 4);
         assertThat(MockKubernetes.refusedWritesIn(ns)).isEmpty();
     }
 
@@ -112,16 +154,27 @@ class AppCertificatesReconcileTest extends OperatorTest {
 
             client.resource(crd).create();
             GenericKubernetesResource created = await().atMost(TIMEOUT).until(this::certificate, c -> c != null);
-            assertThat(spec(created)).containsEntry("secretName", "shop-tls").containsEntry("dnsNames", List.of("www.contoso.com"))
-                    .containsEntry("issuerRef", Map.of("name", "letsencrypt", "kind", "ClusterIssuer", "group", "cert-manager.io"));
-            assertThat(created.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
-                assertThat(o.getKind() + "/" + o.getName()).isEqualTo("WebApp/shop");
-                assertThat(o.getController()).isTrue();
-            });
-            awaitApp("shop", a -> condition(a, "CertificateIssued") != null && "True".equals(condition(a, "CertificateIssued").getStatus()));
+            assertThat(spec(created))
+                    .containsEntry("secretName", "shop-tls")
+                    .containsEntry("dnsNames", List.of("www.contoso.com"))
+                    .containsEntry(
+                            "issuerRef",
+                            Map.of("name", "letsencrypt", "kind", "ClusterIssuer", "group", "cert-manager.io"));
+            assertThat(created.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(o -> {
+                        assertThat(o.getKind() + "/" + o.getName()).isEqualTo("WebApp/shop");
+                        assertThat(o.getController()).isTrue();
+                    });
+            awaitApp(
+                    "shop",
+                    a -> condition(a, "CertificateIssued") != null
+                            && "True".equals(condition(a, "CertificateIssued").getStatus()));
 
             edit(a -> a.getSpec().setHostNames(List.of("www.contoso.com", "shop.contoso.com")));
-            await().atMost(TIMEOUT).until(() -> List.of("www.contoso.com", "shop.contoso.com").equals(spec(certificate()).get("dnsNames")));
+            await().atMost(TIMEOUT)
+                    .until(() -> List.of("www.contoso.com", "shop.contoso.com")
+                            .equals(spec(certificate()).get("dnsNames")));
 
             edit(a -> a.getSpec().getTls().setIssuerRef(null));
             await().atMost(TIMEOUT).until(() -> certificate() == null);
@@ -171,14 +224,21 @@ class AppCertificatesReconcileTest extends OperatorTest {
     }
 
     Secret testTlsSecret(String name) throws Exception {
-        return new SecretBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(ns)
+                .withName(name)
+                .endMetadata()
                 .withType(AppCertificates.SECRET_TYPE)
-                .withData(Map.of("tls.crt", base64(TEST_TLS.resolve("tls.crt")), "tls.key", base64(TEST_TLS.resolve("tls.key"))))
+                .withData(Map.of(
+                        "tls.crt", base64(TEST_TLS.resolve("tls.crt")), "tls.key", base64(TEST_TLS.resolve("tls.key"))))
                 .build();
     }
 
     static String base64(Path file) throws Exception {
-        return Base64.getEncoder().encodeToString(Files.readString(file, StandardCharsets.US_ASCII).getBytes(StandardCharsets.US_ASCII));
+        return Base64.getEncoder()
+                .encodeToString(
+                        Files.readString(file, StandardCharsets.US_ASCII).getBytes(StandardCharsets.US_ASCII));
     }
 
     static CustomResourceDefinition certManagerCrd() {
@@ -186,7 +246,10 @@ class AppCertificatesReconcileTest extends OperatorTest {
     }
 
     GenericKubernetesResource certificate() {
-        return client.genericKubernetesResources(CertManagerPresence.API_VERSION, CertManagerPresence.KIND).inNamespace(ns).withName("shop").get();
+        return client.genericKubernetesResources(CertManagerPresence.API_VERSION, CertManagerPresence.KIND)
+                .inNamespace(ns)
+                .withName("shop")
+                .get();
     }
 
     @SuppressWarnings("unchecked")
@@ -216,7 +279,12 @@ class AppCertificatesReconcileTest extends OperatorTest {
     }
 
     WebApp awaitApp(String name, Predicate<WebApp> condition) {
-        return await().atMost(TIMEOUT).until(() -> client.resources(WebApp.class).inNamespace(ns).withName(name).get(),
-                a -> a != null && a.getStatus() != null && condition.test(a));
+        return await().atMost(TIMEOUT)
+                .until(
+                        () -> client.resources(WebApp.class)
+                                .inNamespace(ns)
+                                .withName(name)
+                                .get(),
+                        a -> a != null && a.getStatus() != null && condition.test(a));
     }
 }

@@ -44,17 +44,25 @@ class DeploymentSlotsTest extends OperatorTest {
 
     @AfterEach
     void noWriteARealApiServerWouldRefuse() {
-        assertThat(MockKubernetes.refusedWritesIn(ns)).as("writes a real API server would refuse").isEmpty();
+        assertThat(MockKubernetes.refusedWritesIn(ns))
+                .as("writes a real API server would refuse")
+                .isEmpty();
     }
 
     private WebApp shopWithStaging(String production) {
         WebApp app = Fixtures.app(ns, "shop", "web", 8080);
-        app.getSpec().setEnv(List.of(new EnvVarBuilder().withName("STAGE").withValue("production").build(),
-                new EnvVarBuilder().withName("COLOR").withValue("blue").build()));
+        app.getSpec()
+                .setEnv(List.of(
+                        new EnvVarBuilder()
+                                .withName("STAGE")
+                                .withValue("production")
+                                .build(),
+                        new EnvVarBuilder().withName("COLOR").withValue("blue").build()));
         DeploymentSlot staging = new DeploymentSlot();
         staging.setName("staging");
         staging.setImage("registry.example/shop:2.0");
-        staging.setEnv(List.of(new EnvVarBuilder().withName("STAGE").withValue("staging").build()));
+        staging.setEnv(List.of(
+                new EnvVarBuilder().withName("STAGE").withValue("staging").build()));
         staging.setTrafficPercent(20);
         app.getSpec().setSlots(List.of(staging));
         app.getSpec().setProduction(production);
@@ -62,20 +70,32 @@ class DeploymentSlotsTest extends OperatorTest {
     }
 
     private void ready(String deployment) {
-        Deployment d = client.apps().deployments().inNamespace(ns).withName(deployment).get();
-        d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration())
-                .withReplicas(d.getSpec().getReplicas()).withReadyReplicas(d.getSpec().getReplicas())
-                .withUpdatedReplicas(d.getSpec().getReplicas()).build());
+        Deployment d =
+                client.apps().deployments().inNamespace(ns).withName(deployment).get();
+        d.setStatus(new DeploymentStatusBuilder()
+                .withObservedGeneration(d.getMetadata().getGeneration())
+                .withReplicas(d.getSpec().getReplicas())
+                .withReadyReplicas(d.getSpec().getReplicas())
+                .withUpdatedReplicas(d.getSpec().getReplicas())
+                .build());
         client.resource(d).updateStatus();
     }
 
     private WebApp awaitApp(Predicate<WebApp> condition) {
-        return await().atMost(TIMEOUT).until(() -> client.resources(WebApp.class).inNamespace(ns).withName("shop").get(),
-                a -> a != null && a.getStatus() != null && condition.test(a));
+        return await().atMost(TIMEOUT)
+                .until(
+                        () -> client.resources(WebApp.class)
+                                .inNamespace(ns)
+                                .withName("shop")
+                                .get(),
+                        a -> a != null && a.getStatus() != null && condition.test(a));
     }
 
     private String config() {
-        var map = client.configMaps().inNamespace(ns).withName("ase1-frontend-config").get();
+        var map = client.configMaps()
+                .inNamespace(ns)
+                .withName("ase1-frontend-config")
+                .get();
         return map == null ? "" : map.getData().get(NginxConfig.shardFile(0));
     }
 
@@ -86,9 +106,11 @@ class DeploymentSlotsTest extends OperatorTest {
     /** Name to resourceVersion of every Deployment and Service in the namespace. */
     private Map<String, String> workloadVersions() {
         Map<String, String> versions = new TreeMap<>();
-        List<HasMetadata> all = new ArrayList<>(client.apps().deployments().inNamespace(ns).list().getItems());
+        List<HasMetadata> all = new ArrayList<>(
+                client.apps().deployments().inNamespace(ns).list().getItems());
         all.addAll(client.services().inNamespace(ns).list().getItems());
-        all.forEach(o -> versions.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+        all.forEach(o -> versions.put(
+                o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
         return versions;
     }
 
@@ -97,12 +119,18 @@ class DeploymentSlotsTest extends OperatorTest {
         client.resource(environment(ns, "ase1")).create();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
         client.resource(shopWithStaging(firstProduction)).create();
-        await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName(STAGING).get() != null
-                && client.services().inNamespace(ns).withName(SHOP).get() != null);
+        await().atMost(TIMEOUT)
+                .until(() -> client.services().inNamespace(ns).withName(STAGING).get() != null
+                        && client.services().inNamespace(ns).withName(SHOP).get() != null);
         ServiceAddresses.assignAll(client, ns);
         ready(SHOP);
         ready(STAGING);
-        String staging = client.services().inNamespace(ns).withName(STAGING).get().getSpec().getClusterIP();
+        String staging = client.services()
+                .inNamespace(ns)
+                .withName(STAGING)
+                .get()
+                .getSpec()
+                .getClusterIP();
         await().atMost(TIMEOUT).until(() -> config().contains("server " + staging + ":8080"));
         return staging;
     }
@@ -110,25 +138,39 @@ class DeploymentSlotsTest extends OperatorTest {
     @Test
     void aSlotRunsOnTheAppsPlanWithItsOwnImageAndSettingsAndHostName() {
         runningShop(null);
-        Deployment slot = client.apps().deployments().inNamespace(ns).withName(STAGING).get();
-        assertThat(slot.getMetadata().getOwnerReferences()).singleElement()
+        Deployment slot =
+                client.apps().deployments().inNamespace(ns).withName(STAGING).get();
+        assertThat(slot.getMetadata().getOwnerReferences())
+                .singleElement()
                 .satisfies(o -> assertThat(o.getKind() + "/" + o.getName()).isEqualTo("WebApp/shop"));
         assertThat(slot.getSpec().getReplicas()).isEqualTo(2);
         var container = slot.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("registry.example/shop:2.0");
         // The slot's env overrides the app's of the same name and keeps the rest.
-        assertThat(container.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
+        assertThat(container.getEnv())
+                .extracting(e -> e.getName() + "=" + e.getValue())
                 .containsExactly("PORT=8080", "STAGE=staging", "COLOR=blue");
         // Neither the app's selector nor its Service matches the slot's pods.
-        Deployment own = client.apps().deployments().inNamespace(ns).withName(SHOP).get();
-        assertThat(slot.getSpec().getTemplate().getMetadata().getLabels()).doesNotContainEntry("appservice.dev/webapp", "shop")
+        Deployment own =
+                client.apps().deployments().inNamespace(ns).withName(SHOP).get();
+        assertThat(slot.getSpec().getTemplate().getMetadata().getLabels())
+                .doesNotContainEntry("appservice.dev/webapp", "shop")
                 .containsEntry("appservice.dev/slot", "staging");
         assertThat(own.getSpec().getSelector().getMatchLabels()).containsEntry("appservice.dev/webapp", "shop");
-        assertThat(client.services().inNamespace(ns).withName(STAGING).get().getSpec().getSelector())
-                .containsEntry("appservice.dev/slot", "staging").containsEntry("appservice.dev/webapp", STAGING);
-        assertThat(config()).contains("server_name shop-staging.ase1.p.appservice.local;").contains("20% \"staging\";");
+        assertThat(client.services()
+                        .inNamespace(ns)
+                        .withName(STAGING)
+                        .get()
+                        .getSpec()
+                        .getSelector())
+                .containsEntry("appservice.dev/slot", "staging")
+                .containsEntry("appservice.dev/webapp", STAGING);
+        assertThat(config())
+                .contains("server_name shop-staging.ase1.p.appservice.local;")
+                .contains("20% \"staging\";");
 
-        WebApp app = awaitApp(a -> a.getStatus().getSlots() != null && a.getStatus().getSlots().get(0).getReadyInstances() == 2);
+        WebApp app = awaitApp(a -> a.getStatus().getSlots() != null
+                && a.getStatus().getSlots().get(0).getReadyInstances() == 2);
         assertThat(app.getStatus().getProduction()).isEqualTo("production");
         assertThat(app.getStatus().getProductionImage()).isEqualTo("registry.example/shop:1.0");
         var status = app.getStatus().getSlots().get(0);
@@ -138,26 +180,41 @@ class DeploymentSlotsTest extends OperatorTest {
         assertThat(status.getTrafficPercent()).isEqualTo(20);
 
         // A slot removed from the spec loses its workload.
-        WebApp edited = client.resources(WebApp.class).inNamespace(ns).withName("shop").get();
+        WebApp edited =
+                client.resources(WebApp.class).inNamespace(ns).withName("shop").get();
         edited.getSpec().setSlots(null);
         client.resource(edited).update();
-        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName(STAGING).get() == null
-                && client.services().inNamespace(ns).withName(STAGING).get() == null);
-        assertThat(client.apps().deployments().inNamespace(ns).withName(SHOP).get().getMetadata().getResourceVersion())
+        await().atMost(TIMEOUT)
+                .until(() -> client.apps()
+                                        .deployments()
+                                        .inNamespace(ns)
+                                        .withName(STAGING)
+                                        .get()
+                                == null
+                        && client.services().inNamespace(ns).withName(STAGING).get() == null);
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName(SHOP)
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion())
                 .isEqualTo(own.getMetadata().getResourceVersion());
     }
 
     @Test
     void aSwapWritesRoutingAndStatusButNoWorkloadAndSwappingBackRestoresTheFirstState() throws Exception {
         String stagingAddress = runningShop(null);
-        String shopAddress = client.services().inNamespace(ns).withName(SHOP).get().getSpec().getClusterIP();
+        String shopAddress =
+                client.services().inNamespace(ns).withName(SHOP).get().getSpec().getClusterIP();
         awaitApp(a -> routed(a) != null && a.getStatus().getSlots().get(0).getReadyInstances() == 2);
         String firstConfig = config();
         assertThat(firstConfig).contains("production is served by deployment production");
         Map<String, String> before = workloadVersions();
         MockKubernetes.clearRequests();
 
-        WebApp app = client.resources(WebApp.class).inNamespace(ns).withName("shop").get();
+        WebApp app =
+                client.resources(WebApp.class).inNamespace(ns).withName("shop").get();
         app.getSpec().setProduction("staging");
         client.resource(app).update();
 
@@ -169,17 +226,28 @@ class DeploymentSlotsTest extends OperatorTest {
         assertThat(swapped.getStatus().getSlots().get(0).getImage()).isEqualTo("registry.example/shop:1.0");
         await().atMost(TIMEOUT).until(() -> config().contains("production is served by deployment staging"));
         String swappedConfig = config();
-        // Both upstreams stay; only the maps change: production's default goes to the slot's, the slot's host to the app's.
-        assertThat(swappedConfig).contains("server " + stagingAddress + ":8080").contains("server " + shopAddress + ":8080")
+        // Both upstreams stay; only the maps change: production's default goes to the slot's, the slot's host to the
+        // app's.
+        assertThat(swappedConfig)
+                .contains("server " + stagingAddress + ":8080")
+                .contains("server " + shopAddress + ":8080")
                 .contains("default \"webapp-shop_staging\";");
 
-        List<String> writes = MockKubernetes.writesSinceClear().stream().filter(w -> w.contains("/namespaces/" + ns + "/")).toList();
-        assertThat(writes).as("the front-end routing was written").anyMatch(w -> w.contains("/configmaps/ase1-frontend-config"));
+        List<String> writes = MockKubernetes.writesSinceClear().stream()
+                .filter(w -> w.contains("/namespaces/" + ns + "/"))
+                .toList();
+        assertThat(writes)
+                .as("the front-end routing was written")
+                .anyMatch(w -> w.contains("/configmaps/ase1-frontend-config"));
         assertThat(writes).as("and the status").anyMatch(w -> w.contains("/webapps/shop/status"));
-        assertThat(writes).as("but no workload").noneMatch(w -> w.contains("/deployments/") || w.contains("/services/"));
+        assertThat(writes)
+                .as("but no workload")
+                .noneMatch(w -> w.contains("/deployments/") || w.contains("/services/"));
         assertThat(workloadVersions()).as("no Deployment or Service changed").isEqualTo(before);
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
-                .anyMatch(e -> "ServingSlot".equals(e.getReason()) && "Normal".equals(e.getType())));
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(
+                                client.v1().events().inNamespace(ns).list().getItems())
+                        .anyMatch(e -> "ServingSlot".equals(e.getReason()) && "Normal".equals(e.getType())));
 
         // The reverse edit is an instant rollback, to exactly the first state.
         app = client.resources(WebApp.class).inNamespace(ns).withName("shop").get();
@@ -196,34 +264,46 @@ class DeploymentSlotsTest extends OperatorTest {
         client.resource(environment(ns, "ase1")).create();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
         client.resource(shopWithStaging(null)).create();
-        await().atMost(TIMEOUT).until(() -> client.services().inNamespace(ns).withName(STAGING).get() != null
-                && client.services().inNamespace(ns).withName(SHOP).get() != null);
+        await().atMost(TIMEOUT)
+                .until(() -> client.services().inNamespace(ns).withName(STAGING).get() != null
+                        && client.services().inNamespace(ns).withName(SHOP).get() != null);
         ServiceAddresses.assignAll(client, ns);
         ready(SHOP);
-        String stagingAddress = client.services().inNamespace(ns).withName(STAGING).get().getSpec().getClusterIP();
+        String stagingAddress = client.services()
+                .inNamespace(ns)
+                .withName(STAGING)
+                .get()
+                .getSpec()
+                .getClusterIP();
         await().atMost(TIMEOUT).until(() -> config().contains("server " + stagingAddress + ":8080"));
         awaitApp(a -> routed(a) != null && Conditions.isTrue(a.getStatus().getConditions(), "Ready"));
         String firstConfig = config();
         Map<String, String> before = workloadVersions();
 
-        WebApp app = client.resources(WebApp.class).inNamespace(ns).withName("shop").get();
+        WebApp app =
+                client.resources(WebApp.class).inNamespace(ns).withName("shop").get();
         app.getSpec().setProduction("staging");
         client.resource(app).update();
 
-        WebApp held = awaitApp(a -> a.getStatus().getObservedGeneration() == 2 && "False".equals(routed(a).getStatus()));
+        WebApp held = awaitApp(a -> a.getStatus().getObservedGeneration() == 2
+                && "False".equals(routed(a).getStatus()));
         assertThat(routed(held).getReason()).isEqualTo(ProductionSwap.SLOT_NOT_READY);
-        assertThat(routed(held).getMessage()).contains("slot staging's deployment, which is not ready (0 ready instances");
+        assertThat(routed(held).getMessage())
+                .contains("slot staging's deployment, which is not ready (0 ready instances");
         assertThat(routed(held).getObservedGeneration()).isEqualTo(2);
         assertThat(held.getStatus().getProduction()).isEqualTo("production");
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
-                .anyMatch(e -> "SlotNotReady".equals(e.getReason()) && "Warning".equals(e.getType())));
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(
+                                client.v1().events().inNamespace(ns).list().getItems())
+                        .anyMatch(e -> "SlotNotReady".equals(e.getReason()) && "Warning".equals(e.getType())));
         Thread.sleep(1_000);
         assertThat(config()).as("the routing is unchanged").isEqualTo(firstConfig);
         assertThat(workloadVersions()).isEqualTo(before);
 
         // Once the slot is ready, the swap goes ahead by itself.
         ready(STAGING);
-        awaitApp(a -> "staging".equals(a.getStatus().getProduction()) && "True".equals(routed(a).getStatus()));
+        awaitApp(a -> "staging".equals(a.getStatus().getProduction())
+                && "True".equals(routed(a).getStatus()));
         await().atMost(TIMEOUT).until(() -> config().contains("production is served by deployment staging"));
     }
 
@@ -242,25 +322,63 @@ class DeploymentSlotsTest extends OperatorTest {
         }
         big.getSpec().setSlots(slots);
         client.resource(big).create();
-        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName(ResourceNames.slotWorkload("big", "s6")).get() != null);
+        await().atMost(TIMEOUT)
+                .until(() -> client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName(ResourceNames.slotWorkload("big", "s6"))
+                                .get()
+                        != null);
         // The placeholder holds nothing: the app and its slots take every share of the instances.
-        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName("web-workers").get(),
-                d -> d != null && d.getSpec().getReplicas() == 0);
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName("web-workers")
+                                .get(),
+                        d -> d != null && d.getSpec().getReplicas() == 0);
 
         client.resource(Fixtures.app(ns, "late", "web", 9000)).create();
-        WebApp late = await().atMost(TIMEOUT).until(() -> client.resources(WebApp.class).inNamespace(ns).withName("late").get(),
-                a -> a.getStatus() != null && Conditions.find(a.getStatus().getConditions(), "Ready") != null);
-        assertThat(Conditions.find(late.getStatus().getConditions(), "Ready").getReason()).isEqualTo("PlanCapacityExceeded");
+        WebApp late = await().atMost(TIMEOUT)
+                .until(
+                        () -> client.resources(WebApp.class)
+                                .inNamespace(ns)
+                                .withName("late")
+                                .get(),
+                        a -> a.getStatus() != null
+                                && Conditions.find(a.getStatus().getConditions(), "Ready") != null);
+        assertThat(Conditions.find(late.getStatus().getConditions(), "Ready").getReason())
+                .isEqualTo("PlanCapacityExceeded");
         assertThat(Conditions.find(late.getStatus().getConditions(), "Ready").getMessage())
-                .contains("this app is number 2 of 2 in admission order (creation time, then name), each deployment slot counting as an app");
-        assertThat(client.apps().deployments().inNamespace(ns).withName(ResourceNames.appWorkload("late")).get()).isNull();
+                .contains(
+                        "this app is number 2 of 2 in admission order (creation time, then name), each deployment slot counting as an app");
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName(ResourceNames.appWorkload("late"))
+                        .get())
+                .isNull();
 
         // One slot fewer makes room for the late app.
-        WebApp edited = client.resources(WebApp.class).inNamespace(ns).withName("big").get();
+        WebApp edited =
+                client.resources(WebApp.class).inNamespace(ns).withName("big").get();
         edited.getSpec().setSlots(slots.subList(0, 6));
         client.resource(edited).update();
-        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName(ResourceNames.appWorkload("late")).get() != null);
-        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(ns).withName(ResourceNames.slotWorkload("big", "s6")).get() == null);
+        await().atMost(TIMEOUT)
+                .until(() -> client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName(ResourceNames.appWorkload("late"))
+                                .get()
+                        != null);
+        await().atMost(TIMEOUT)
+                .until(() -> client.apps()
+                                .deployments()
+                                .inNamespace(ns)
+                                .withName(ResourceNames.slotWorkload("big", "s6"))
+                                .get()
+                        == null);
     }
 
     @Test
@@ -272,6 +390,7 @@ class DeploymentSlotsTest extends OperatorTest {
         Condition ready = Conditions.find(app.getStatus().getConditions(), "Ready");
         assertThat(ready.getReason()).isEqualTo("InvalidSpec");
         assertThat(ready.getMessage()).contains("spec.production").contains("canary");
-        assertThat(client.apps().deployments().inNamespace(ns).withName(SHOP).get()).isNull();
+        assertThat(client.apps().deployments().inNamespace(ns).withName(SHOP).get())
+                .isNull();
     }
 }

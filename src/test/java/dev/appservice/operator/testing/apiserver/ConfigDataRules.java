@@ -16,8 +16,7 @@ public final class ConfigDataRules {
     /** MaxSecretSize, and the ConfigMap's total-size limit (1 MiB). */
     public static final long MAX_SIZE = 1024 * 1024;
 
-    private ConfigDataRules() {
-    }
+    private ConfigDataRules() {}
 
     public static void validateConfigMap(JsonNode configMap, JsonNode previous, FieldErrors errors) {
         ObjectMetaRules.validate(configMap.get("metadata"), true, NameFormats::dns1123Subdomain, errors);
@@ -33,7 +32,8 @@ public final class ConfigDataRules {
             if (!keys.add(e.getKey())) {
                 errors.invalid("data[" + e.getKey() + "]", e.getKey(), "duplicate of key present in binaryData");
             }
-            size += e.getKey().length() + decodedLength(e.getValue().asText(), "binaryData[" + e.getKey() + "]", errors);
+            size += e.getKey().length()
+                    + decodedLength(e.getValue().asText(), "binaryData[" + e.getKey() + "]", errors);
         }
         if (size > MAX_SIZE) {
             errors.tooLong("", MAX_SIZE);
@@ -63,14 +63,18 @@ public final class ConfigDataRules {
                 }
             }
         }
-        if (previous != null && !text(previous, "type").isEmpty() && !text(previous, "type").equals(type.isEmpty() ? "Opaque" : type)) {
+        if (previous != null
+                && !text(previous, "type").isEmpty()
+                && !text(previous, "type").equals(type.isEmpty() ? "Opaque" : type)) {
             errors.invalid("type", type, "field is immutable");
         }
         immutable(secret, previous, errors);
     }
 
     private static void immutable(JsonNode object, JsonNode previous, FieldErrors errors) {
-        if (previous == null || !has(previous, "immutable") || !previous.get("immutable").asBoolean()) {
+        if (previous == null
+                || !has(previous, "immutable")
+                || !previous.get("immutable").asBoolean()) {
             return;
         }
         if (!has(object, "immutable") || !object.get("immutable").asBoolean()) {

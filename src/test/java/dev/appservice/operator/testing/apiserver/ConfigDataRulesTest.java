@@ -1,7 +1,5 @@
 package dev.appservice.operator.testing.apiserver;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -58,5 +56,4 @@ class ConfigDataRulesTest {
     void secrets(String name, RuleCase example) {
         example.check(SECRET);
     }
-
 }

@@ -9,14 +9,17 @@ import java.util.List;
 
 /** Events (core/v1 and events.k8s.io/v1) and coordination.k8s.io/v1 Leases, as their validation checks them. */
 public final class CoordinationRules {
-    private CoordinationRules() {
-    }
+    private CoordinationRules() {}
 
     public static void validateLease(JsonNode lease, FieldErrors errors) {
         ObjectMetaRules.validate(lease.get("metadata"), true, NameFormats::dns1123Subdomain, errors);
         JsonNode spec = object(lease, "spec");
-        if (has(spec, "leaseDurationSeconds") && spec.get("leaseDurationSeconds").asLong() <= 0) {
-            errors.invalid("spec.leaseDurationSeconds", spec.get("leaseDurationSeconds").asLong(), "must be greater than 0");
+        if (has(spec, "leaseDurationSeconds")
+                && spec.get("leaseDurationSeconds").asLong() <= 0) {
+            errors.invalid(
+                    "spec.leaseDurationSeconds",
+                    spec.get("leaseDurationSeconds").asLong(),
+                    "must be greater than 0");
         }
         PodSpecRules.nonNegative(spec, "leaseTransitions", "spec", errors);
         String strategy = text(spec, "strategy");
@@ -32,7 +35,9 @@ public final class CoordinationRules {
         String namespace = text(object(event, "metadata"), "namespace");
         String involvedNamespace = text(involved, "namespace");
         if (!has(event, "eventTime")) {
-            if (involvedNamespace.isEmpty() ? !namespace.isEmpty() && !namespace.equals("default") : !involvedNamespace.equals(namespace)) {
+            if (involvedNamespace.isEmpty()
+                    ? !namespace.isEmpty() && !namespace.equals("default")
+                    : !involvedNamespace.equals(namespace)) {
                 errors.invalid("involvedObject.namespace", involvedNamespace, "does not match event.namespace");
             }
             return;

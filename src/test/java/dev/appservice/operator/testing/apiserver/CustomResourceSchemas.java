@@ -27,13 +27,15 @@ public final class CustomResourceSchemas {
     /** The project's CRDs, from the folder {@code crds/} of the working directory. */
     public static CustomResourceSchemas fromProject() {
         try (var files = Files.list(Path.of("crds"))) {
-            return new CustomResourceSchemas(files.sorted().map(file -> {
-                try {
-                    return Serialization.unmarshal(Files.readString(file), CustomResourceDefinition.class);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList());
+            return new CustomResourceSchemas(files.sorted()
+                    .map(file -> {
+                        try {
+                            return Serialization.unmarshal(Files.readString(file), CustomResourceDefinition.class);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -59,21 +61,26 @@ public final class CustomResourceSchemas {
      * older schema) to see the reconcilers cope.
      */
     public void validateExceptSpec(JsonNode object, String apiVersion, String kind, FieldErrors errors) {
-        report(validation.validate(object, apiVersion, kind, List.of("apiVersion", "kind", "metadata", "spec")), errors);
+        report(
+                validation.validate(object, apiVersion, kind, List.of("apiVersion", "kind", "metadata", "spec")),
+                errors);
     }
 
     private static void report(List<SchemaProblem> problems, FieldErrors errors) {
         for (SchemaProblem problem : problems) {
-            errors.add(switch (problem.kind()) {
-                case INVALID -> FieldError.Type.INVALID;
-                case REQUIRED -> FieldError.Type.REQUIRED;
-                case DUPLICATE -> FieldError.Type.DUPLICATE;
-                case NOT_SUPPORTED -> FieldError.Type.NOT_SUPPORTED;
-                case TOO_LONG -> FieldError.Type.TOO_LONG;
-                case TYPE_INVALID -> FieldError.Type.TYPE_INVALID;
-                case UNKNOWN_FIELD -> FieldError.Type.UNKNOWN_FIELD;
-                case TOO_MANY -> FieldError.Type.TOO_MANY;
-            }, problem.field(), problem.detail());
+            errors.add(
+                    switch (problem.kind()) {
+                        case INVALID -> FieldError.Type.INVALID;
+                        case REQUIRED -> FieldError.Type.REQUIRED;
+                        case DUPLICATE -> FieldError.Type.DUPLICATE;
+                        case NOT_SUPPORTED -> FieldError.Type.NOT_SUPPORTED;
+                        case TOO_LONG -> FieldError.Type.TOO_LONG;
+                        case TYPE_INVALID -> FieldError.Type.TYPE_INVALID;
+                        case UNKNOWN_FIELD -> FieldError.Type.UNKNOWN_FIELD;
+                        case TOO_MANY -> FieldError.Type.TOO_MANY;
+                    },
+                    problem.field(),
+                    problem.detail());
         }
     }
 }

@@ -33,13 +33,16 @@ class CustomResourceSchemasTest {
                 RuleCase.refused("a port over the schema's maximum", "/spec/port", "70000", "spec.port"),
                 RuleCase.refused("a port of the wrong type", "/spec/port", "'8080'", "spec.port"),
                 RuleCase.refused("a required field missing", "/spec/image", null, "spec.image"),
-                RuleCase.refused("an image over its maxLength", "/spec/image", "'" + "a".repeat(513) + "'", "spec.image"),
+                RuleCase.refused(
+                        "an image over its maxLength", "/spec/image", "'" + "a".repeat(513) + "'", "spec.image"),
                 RuleCase.refused("a planName not matching its pattern", "/spec/planName", "Web", "spec.planName"),
                 RuleCase.refused("a field the schema does not declare", "/spec/replicas", "2", "spec.replicas"),
-                RuleCase.refused("a status field the schema does not declare", "/status/phase", "Running", "status.phase"),
+                RuleCase.refused(
+                        "a status field the schema does not declare", "/status/phase", "Running", "status.phase"),
                 RuleCase.refused("a status count of the wrong type", "/status/instances", "'2'", "status.instances"),
                 RuleCase.refused("status urls that are no list", "/status/urls", "http://a/", "status.urls"),
-                RuleCase.refused("a condition that is no object", "/status/conditions/0", "Ready", "status.conditions[0]"),
+                RuleCase.refused(
+                        "a condition that is no object", "/status/conditions/0", "Ready", "status.conditions[0]"),
                 RuleCase.refused("a name that is no DNS subdomain", "/metadata/name", "Shop", "metadata.name"));
     }
 
@@ -61,9 +64,12 @@ class CustomResourceSchemasTest {
     @Test
     void theLayerChecksWhatTheOperatorWritesNotTheSpecATestStores() {
         var validation = new KubernetesApiValidation(CustomResourceSchemas.fromProject());
-        var invalidSpec = RuleCase.refused("port", "/spec/port", "70000", "spec.port").applyTo(WEB_APP);
-        var invalidStatus = RuleCase.refused("instances", "/status/instances", "'2'", "status.instances").applyTo(WEB_APP);
+        var invalidSpec =
+                RuleCase.refused("port", "/spec/port", "70000", "spec.port").applyTo(WEB_APP);
+        var invalidStatus = RuleCase.refused("instances", "/status/instances", "'2'", "status.instances")
+                .applyTo(WEB_APP);
         assertThat(validation.validate(invalidSpec, null)).isEmpty();
-        assertThat(RuleCase.refusedFields(validation.validate(invalidStatus, null))).containsExactly("status.instances");
+        assertThat(RuleCase.refusedFields(validation.validate(invalidStatus, null)))
+                .containsExactly("status.instances");
     }
 }

@@ -10,8 +10,7 @@ import java.util.List;
 
 /** apps/v1 Deployment as pkg/apis/apps/validation (ValidateDeployment) checks it. */
 public final class DeploymentRules {
-    private DeploymentRules() {
-    }
+    private DeploymentRules() {}
 
     public static void validate(JsonNode deployment, JsonNode previous, FieldErrors errors) {
         ObjectMetaRules.validate(deployment.get("metadata"), true, NameFormats::dns1123Subdomain, errors);
@@ -27,7 +26,8 @@ public final class DeploymentRules {
             errors.required(child(path, "selector"), "");
         } else {
             ObjectMetaRules.labelSelector(selector, child(path, "selector"), errors);
-            if (!has(selector, "matchLabels") && JsonFields.array(selector, "matchExpressions").isEmpty()) {
+            if (!has(selector, "matchLabels")
+                    && JsonFields.array(selector, "matchExpressions").isEmpty()) {
                 errors.invalid(child(path, "selector"), "", "empty selector is invalid for deployment");
             }
         }
@@ -35,10 +35,17 @@ public final class DeploymentRules {
             errors.required(child(path, "template"), "");
         } else {
             ObjectMetaRules.labels(templateLabels, "spec.template.metadata.labels", errors);
-            ObjectMetaRules.annotations(object(template, "metadata") == null ? null : template.get("metadata").get("annotations"),
-                    "spec.template.metadata.annotations", errors);
+            ObjectMetaRules.annotations(
+                    object(template, "metadata") == null
+                            ? null
+                            : template.get("metadata").get("annotations"),
+                    "spec.template.metadata.annotations",
+                    errors);
             if (selector != null && !ObjectMetaRules.selects(selector, templateLabels)) {
-                errors.invalid("spec.template.metadata.labels", String.valueOf(templateLabels), "`selector` does not match template `labels`");
+                errors.invalid(
+                        "spec.template.metadata.labels",
+                        String.valueOf(templateLabels),
+                        "`selector` does not match template `labels`");
             }
             PodSpecRules.validate(object(template, "spec"), "spec.template.spec", errors);
         }
@@ -47,11 +54,17 @@ public final class DeploymentRules {
             long deadline = spec.get("progressDeadlineSeconds").asLong();
             if (deadline < 0) {
                 errors.invalid(child(path, "progressDeadlineSeconds"), deadline, "must be greater than or equal to 0");
-            } else if (deadline <= (has(spec, "minReadySeconds") ? spec.get("minReadySeconds").asLong() : 0)) {
-                errors.invalid(child(path, "progressDeadlineSeconds"), deadline, "must be greater than minReadySeconds");
+            } else if (deadline
+                    <= (has(spec, "minReadySeconds")
+                            ? spec.get("minReadySeconds").asLong()
+                            : 0)) {
+                errors.invalid(
+                        child(path, "progressDeadlineSeconds"), deadline, "must be greater than minReadySeconds");
             }
         }
-        if (previous != null && has(object(previous, "spec"), "selector") && selector != null
+        if (previous != null
+                && has(object(previous, "spec"), "selector")
+                && selector != null
                 && !previous.get("spec").get("selector").equals(selector)) {
             errors.invalid(child(path, "selector"), selector.toString(), "field is immutable");
         }
@@ -68,22 +81,31 @@ public final class DeploymentRules {
         }
         if (type.equals("Recreate")) {
             if (rolling != null) {
-                errors.forbidden(child(path, "rollingUpdate"), "may not be specified when strategy `type` is 'Recreate'");
+                errors.forbidden(
+                        child(path, "rollingUpdate"), "may not be specified when strategy `type` is 'Recreate'");
             }
             return;
         }
         if (rolling == null) {
             return;
         }
-        boolean unavailableZero = intOrPercent(rolling.get("maxUnavailable"), child(child(path, "rollingUpdate"), "maxUnavailable"), errors);
-        boolean surgeZero = intOrPercent(rolling.get("maxSurge"), child(child(path, "rollingUpdate"), "maxSurge"), errors);
+        boolean unavailableZero = intOrPercent(
+                rolling.get("maxUnavailable"), child(child(path, "rollingUpdate"), "maxUnavailable"), errors);
+        boolean surgeZero =
+                intOrPercent(rolling.get("maxSurge"), child(child(path, "rollingUpdate"), "maxSurge"), errors);
         if (unavailableZero && surgeZero) {
-            errors.invalid(child(child(path, "rollingUpdate"), "maxUnavailable"), 0, "may not be 0 when `maxSurge` is 0");
+            errors.invalid(
+                    child(child(path, "rollingUpdate"), "maxUnavailable"), 0, "may not be 0 when `maxSurge` is 0");
         }
         JsonNode unavailable = rolling.get("maxUnavailable");
-        if (unavailable != null && unavailable.isTextual() && NameFormats.isPercent(unavailable.asText())
+        if (unavailable != null
+                && unavailable.isTextual()
+                && NameFormats.isPercent(unavailable.asText())
                 && Integer.parseInt(unavailable.asText().replace("%", "")) > 100) {
-            errors.invalid(child(child(path, "rollingUpdate"), "maxUnavailable"), unavailable.asText(), "must not be greater than 100%");
+            errors.invalid(
+                    child(child(path, "rollingUpdate"), "maxUnavailable"),
+                    unavailable.asText(),
+                    "must not be greater than 100%");
         }
     }
 
@@ -99,7 +121,10 @@ public final class DeploymentRules {
             return value.asLong() == 0;
         }
         if (!NameFormats.isPercent(value.asText())) {
-            errors.invalid(path, value.asText(), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')");
+            errors.invalid(
+                    path,
+                    value.asText(),
+                    "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')");
             return false;
         }
         return Integer.parseInt(value.asText().replace("%", "")) == 0;

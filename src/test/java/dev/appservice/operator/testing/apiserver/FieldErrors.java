@@ -25,7 +25,13 @@ public final class FieldErrors {
     }
 
     public void notSupported(String field, Object value, List<String> supported) {
-        add(Type.NOT_SUPPORTED, field, quote(value) + ": supported values: " + String.join(", ", supported.stream().map(s -> "\"" + s + "\"").toList()));
+        add(
+                Type.NOT_SUPPORTED,
+                field,
+                quote(value) + ": supported values: "
+                        + String.join(
+                                ", ",
+                                supported.stream().map(s -> "\"" + s + "\"").toList()));
     }
 
     public void forbidden(String field, String detail) {

@@ -8,8 +8,7 @@ import java.util.Map;
 
 /** Reading the fields of an object as the API server's Go types see them: absent and null alike. */
 final class JsonFields {
-    private JsonFields() {
-    }
+    private JsonFields() {}
 
     static boolean has(JsonNode node, String field) {
         JsonNode value = node == null ? null : node.get(field);

@@ -66,7 +66,11 @@ public final class KubernetesApiValidation {
             case "coordination.k8s.io/v1/Lease" -> CoordinationRules.validateLease(object, errors);
             default -> {
                 if (customResources.knows(apiVersion, kind)) {
-                    ObjectMetaRules.validate(object.get("metadata"), customResources.namespaced(apiVersion, kind), NameFormats::dns1123Subdomain, errors);
+                    ObjectMetaRules.validate(
+                            object.get("metadata"),
+                            customResources.namespaced(apiVersion, kind),
+                            NameFormats::dns1123Subdomain,
+                            errors);
                     customResources.validateExceptSpec(object, apiVersion, kind, errors);
                 }
             }
@@ -78,16 +82,25 @@ public final class KubernetesApiValidation {
     public static Status invalid(String apiVersion, String kind, String name, List<FieldError> errors) {
         String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
         List<StatusCause> causes = errors.stream()
-                .map(e -> new StatusCause(e.field(), e.type().summary + (e.detail().isEmpty() ? "" : ": " + e.detail()), e.type().reason))
+                .map(e -> new StatusCause(
+                        e.field(), e.type().summary + (e.detail().isEmpty() ? "" : ": " + e.detail()), e.type().reason))
                 .toList();
-        String summary = errors.size() == 1 ? errors.get(0).message()
-                : "[" + String.join(", ", errors.stream().map(FieldError::message).toList()) + "]";
+        String summary = errors.size() == 1
+                ? errors.get(0).message()
+                : "["
+                        + String.join(
+                                ", ", errors.stream().map(FieldError::message).toList()) + "]";
         return new StatusBuilder()
                 .withStatus("Failure")
                 .withCode(422)
                 .withReason("Invalid")
                 .withMessage(kind + " \"" + name + "\" is invalid: " + summary)
-                .withNewDetails().withGroup(group).withKind(kind).withName(name).withCauses(causes).endDetails()
+                .withNewDetails()
+                .withGroup(group)
+                .withKind(kind)
+                .withName(name)
+                .withCauses(causes)
+                .endDetails()
                 .build();
     }
 }

@@ -25,8 +25,7 @@ public final class ModelStructure {
     private static final ObjectMapper MAPPER = Serialization.jsonMapper();
     private static final Map<JavaType, Map<String, JavaType>> PROPERTIES = new ConcurrentHashMap<>();
 
-    private ModelStructure() {
-    }
+    private ModelStructure() {}
 
     public static void validate(JsonNode object, Class<?> modelClass, FieldErrors errors) {
         check(object, MAPPER.constructType(modelClass), "", errors);
@@ -48,7 +47,12 @@ public final class ModelStructure {
         } else if (raw == Double.class || raw == double.class || raw == Float.class || raw == float.class) {
             expect(node.isNumber(), node, "number", path, errors);
         } else if (raw == IntOrString.class) {
-            expect(node.isTextual() || node.isIntegralNumber() && node.canConvertToInt(), node, "integer or string", path, errors);
+            expect(
+                    node.isTextual() || node.isIntegralNumber() && node.canConvertToInt(),
+                    node,
+                    "integer or string",
+                    path,
+                    errors);
         } else if (raw == Quantity.class) {
             expect(node.isTextual() || node.isNumber(), node, "quantity (string or number)", path, errors);
         } else if (raw == MicroTime.class) {
@@ -56,7 +60,8 @@ public final class ModelStructure {
         } else if (Map.class.isAssignableFrom(raw)) {
             if (expect(node.isObject(), node, "object", path, errors)) {
                 JavaType values = type.getContentType();
-                node.fields().forEachRemaining(e -> check(e.getValue(), values, JsonFields.key(path, e.getKey()), errors));
+                node.fields()
+                        .forEachRemaining(e -> check(e.getValue(), values, JsonFields.key(path, e.getKey()), errors));
             }
         } else if (Collection.class.isAssignableFrom(raw)) {
             if (expect(node.isArray(), node, "array", path, errors)) {
@@ -64,7 +69,8 @@ public final class ModelStructure {
                     check(node.get(i), type.getContentType(), JsonFields.index(path, i), errors);
                 }
             }
-        } else if (raw.getName().startsWith("io.fabric8.kubernetes.api.model") && !raw.isInterface()
+        } else if (raw.getName().startsWith("io.fabric8.kubernetes.api.model")
+                && !raw.isInterface()
                 && !java.lang.reflect.Modifier.isAbstract(raw.getModifiers())) {
             if (expect(node.isObject(), node, "object", path, errors)) {
                 Map<String, JavaType> properties = properties(type);
@@ -72,7 +78,9 @@ public final class ModelStructure {
                     Map.Entry<String, JsonNode> field = it.next();
                     JavaType fieldType = properties.get(field.getKey());
                     if (fieldType == null) {
-                        errors.add(FieldError.Type.UNKNOWN_FIELD, JsonFields.child(path, field.getKey()),
+                        errors.add(
+                                FieldError.Type.UNKNOWN_FIELD,
+                                JsonFields.child(path, field.getKey()),
                                 "field not declared in schema (" + raw.getSimpleName() + ")");
                     } else {
                         check(field.getValue(), fieldType, JsonFields.child(path, field.getKey()), errors);
@@ -86,7 +94,8 @@ public final class ModelStructure {
     private static Map<String, JavaType> properties(JavaType type) {
         return PROPERTIES.computeIfAbsent(type, t -> {
             Map<String, JavaType> properties = new HashMap<>();
-            for (BeanPropertyDefinition property : MAPPER.getDeserializationConfig().introspect(t).findProperties()) {
+            for (BeanPropertyDefinition property :
+                    MAPPER.getDeserializationConfig().introspect(t).findProperties()) {
                 if (property.hasSetter() || property.hasField() || property.hasConstructorParameter()) {
                     properties.put(property.getName(), property.getPrimaryType());
                 }
@@ -97,7 +106,11 @@ public final class ModelStructure {
 
     private static boolean expect(boolean holds, JsonNode node, String expected, String path, FieldErrors errors) {
         if (!holds) {
-            errors.add(FieldError.Type.TYPE_INVALID, path, "expected " + expected + ", got " + node.getNodeType().name().toLowerCase());
+            errors.add(
+                    FieldError.Type.TYPE_INVALID,
+                    path,
+                    "expected " + expected + ", got "
+                            + node.getNodeType().name().toLowerCase());
         }
         return holds;
     }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class NameFormats {
     private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern DNS1123_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Pattern DNS1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
     private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
@@ -21,8 +22,7 @@ public final class NameFormats {
     private static final Pattern RELAXED_ENV_NAME = Pattern.compile("[ -<>-~]+");
     private static final Pattern PERCENT = Pattern.compile("[0-9]+%");
 
-    private NameFormats() {
-    }
+    private NameFormats() {}
 
     public static List<String> dns1123Label(String value) {
         List<String> messages = new ArrayList<>();
@@ -30,7 +30,8 @@ public final class NameFormats {
             messages.add("must be no more than 63 characters");
         }
         if (!DNS1123_LABEL.matcher(value).matches()) {
-            messages.add("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character");
+            messages.add(
+                    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character");
         }
         return messages;
     }
@@ -41,7 +42,8 @@ public final class NameFormats {
             messages.add("must be no more than 253 characters");
         }
         if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
-            messages.add("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+            messages.add(
+                    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
         }
         return messages;
     }
@@ -52,7 +54,8 @@ public final class NameFormats {
             messages.add("must be no more than 63 characters");
         }
         if (!DNS1035_LABEL.matcher(value).matches()) {
-            messages.add("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character");
+            messages.add(
+                    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character");
         }
         return messages;
     }
@@ -72,7 +75,8 @@ public final class NameFormats {
             }
             name = parts[1];
         } else {
-            messages.add("a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character with an optional DNS subdomain prefix and '/'");
+            messages.add(
+                    "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character with an optional DNS subdomain prefix and '/'");
             return messages;
         }
         if (name.isEmpty()) {
@@ -81,7 +85,8 @@ public final class NameFormats {
             messages.add("name part must be no more than 63 characters");
         }
         if (!name.isEmpty() && !QUALIFIED_NAME.matcher(name).matches()) {
-            messages.add("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+            messages.add(
+                    "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
         }
         return messages;
     }
@@ -92,7 +97,8 @@ public final class NameFormats {
             messages.add("must be no more than 63 characters");
         }
         if (!LABEL_VALUE.matcher(value).matches()) {
-            messages.add("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
+            messages.add(
+                    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
         }
         return messages;
     }
@@ -141,14 +147,17 @@ public final class NameFormats {
     public static List<String> environmentVariableName(String value) {
         List<String> messages = new ArrayList<>();
         if (!RELAXED_ENV_NAME.matcher(value).matches()) {
-            messages.add("a valid environment variable name must consist only of printable ASCII characters other than '='");
+            messages.add(
+                    "a valid environment variable name must consist only of printable ASCII characters other than '='");
         }
         return messages;
     }
 
     public static List<String> cIdentifier(String value) {
-        return C_IDENTIFIER.matcher(value).matches() ? List.of()
-                : List.of("a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'");
+        return C_IDENTIFIER.matcher(value).matches()
+                ? List.of()
+                : List.of(
+                        "a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'");
     }
 
     public static List<String> portNumber(long port) {

@@ -14,8 +14,7 @@ import java.util.List;
 
 /** networking.k8s.io/v1 NetworkPolicy as pkg/apis/networking/validation (ValidateNetworkPolicy) checks it. */
 public final class NetworkPolicyRules {
-    private NetworkPolicyRules() {
-    }
+    private NetworkPolicyRules() {}
 
     public static void validate(JsonNode policy, FieldErrors errors) {
         ObjectMetaRules.validate(policy.get("metadata"), true, NameFormats::dns1123Subdomain, errors);
@@ -123,7 +122,9 @@ public final class NetworkPolicyRules {
                 return false;
             }
             int width = innerAddress.length * 8;
-            BigInteger mask = BigInteger.ONE.shiftLeft(width).subtract(BigInteger.ONE)
+            BigInteger mask = BigInteger.ONE
+                    .shiftLeft(width)
+                    .subtract(BigInteger.ONE)
                     .xor(BigInteger.ONE.shiftLeft(width - outerBits).subtract(BigInteger.ONE));
             return new BigInteger(1, innerAddress).and(mask).equals(new BigInteger(1, outerAddress).and(mask));
         } catch (Exception e) {

@@ -30,24 +30,64 @@ class NetworkPolicyRulesTest {
         return RuleCase.arguments(
                 RuleCase.valid("the base object", "/spec/policyTypes/0", "Ingress"),
                 RuleCase.refused("an unknown policy type", "/spec/policyTypes/0", "Inbound", "spec.policyTypes[0]"),
-                RuleCase.refused("a CIDR that is no CIDR", "/spec/ingress/0/from/1/ipBlock/cidr", "10.0.0.0/40", "spec.ingress[0].from[1].ipBlock.cidr"),
-                RuleCase.refused("an except outside the cidr", "/spec/ingress/0/from/1/ipBlock/except/0", "192.168.0.0/24", "spec.ingress[0].from[1].ipBlock.except[0]"),
-                RuleCase.refused("an except equal to the cidr", "/spec/ingress/0/from/1/ipBlock/except/0", "10.0.0.0/16", "spec.ingress[0].from[1].ipBlock.except[0]"),
-                RuleCase.refused("an ipBlock beside a selector", "/spec/ingress/0/from/1/podSelector", "{}", "spec.ingress[0].from[1]"),
+                RuleCase.refused(
+                        "a CIDR that is no CIDR",
+                        "/spec/ingress/0/from/1/ipBlock/cidr",
+                        "10.0.0.0/40",
+                        "spec.ingress[0].from[1].ipBlock.cidr"),
+                RuleCase.refused(
+                        "an except outside the cidr",
+                        "/spec/ingress/0/from/1/ipBlock/except/0",
+                        "192.168.0.0/24",
+                        "spec.ingress[0].from[1].ipBlock.except[0]"),
+                RuleCase.refused(
+                        "an except equal to the cidr",
+                        "/spec/ingress/0/from/1/ipBlock/except/0",
+                        "10.0.0.0/16",
+                        "spec.ingress[0].from[1].ipBlock.except[0]"),
+                RuleCase.refused(
+                        "an ipBlock beside a selector",
+                        "/spec/ingress/0/from/1/podSelector",
+                        "{}",
+                        "spec.ingress[0].from[1]"),
                 RuleCase.refused("an empty peer", "/spec/ingress/0/from/0", "{}", "spec.ingress[0].from[0]"),
-                RuleCase.refused("an endPort below the port", "/spec/ingress/0/ports/0/endPort", "7000", "spec.ingress[0].ports[0].endPort"),
-                RuleCase.refused("an endPort with a named port", "/spec/ingress/0/ports/0/port", "http", "spec.ingress[0].ports[0].endPort"),
+                RuleCase.refused(
+                        "an endPort below the port",
+                        "/spec/ingress/0/ports/0/endPort",
+                        "7000",
+                        "spec.ingress[0].ports[0].endPort"),
+                RuleCase.refused(
+                        "an endPort with a named port",
+                        "/spec/ingress/0/ports/0/port",
+                        "http",
+                        "spec.ingress[0].ports[0].endPort"),
                 RuleCase.refused("port 0", "/spec/egress/0/ports/0/port", "0", "spec.egress[0].ports[0].port"),
-                RuleCase.refused("an unknown protocol", "/spec/egress/0/ports/0/protocol", "ICMP", "spec.egress[0].ports[0].protocol"),
-                RuleCase.refused("In without values", "/spec/egress/0/to/0/namespaceSelector/matchExpressions/0/values", "[]", "spec.egress[0].to[0].namespaceSelector.matchExpressions[0].values"),
-                RuleCase.refused("an unknown selector operator", "/spec/egress/0/to/0/namespaceSelector/matchExpressions/0/operator", "Equals", "spec.egress[0].to[0].namespaceSelector.matchExpressions[0].operator"),
-                RuleCase.valid("an IPv6 block", "/spec/ingress/0/from/1/ipBlock", "{cidr: 'fd00::/8', except: ['fd00:1::/32']}"));
+                RuleCase.refused(
+                        "an unknown protocol",
+                        "/spec/egress/0/ports/0/protocol",
+                        "ICMP",
+                        "spec.egress[0].ports[0].protocol"),
+                RuleCase.refused(
+                        "In without values",
+                        "/spec/egress/0/to/0/namespaceSelector/matchExpressions/0/values",
+                        "[]",
+                        "spec.egress[0].to[0].namespaceSelector.matchExpressions[0].values"),
+                RuleCase.refused(
+                        "an unknown selector operator",
+                        "/spec/egress/0/to/0/namespaceSelector/matchExpressions/0/operator",
+                        "Equals",
+                        "spec.egress[0].to[0].namespaceSelector.matchExpressions[0].operator"),
+                RuleCase.valid(
+                        "an IPv6 block",
+                        "/spec/ingress/0/from/1/ipBlock",
+                        "{cidr: 'fd00::/8', except: ['fd00:1::/32']}"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void theApiServerAgrees(String name, RuleCase example) {
-        var errors = new KubernetesApiValidation(CustomResourceSchemas.fromProject()).validate(example.applyTo(POLICY), null);
+        var errors = new KubernetesApiValidation(CustomResourceSchemas.fromProject())
+                .validate(example.applyTo(POLICY), null);
         if (example.refusedField() == null) {
             assertThat(errors).isEmpty();
         } else {

@@ -20,14 +20,14 @@ public final class ObjectMetaRules {
     /** TotalAnnotationSizeLimitB: keys and values together. */
     public static final long TOTAL_ANNOTATION_SIZE = 256 * 1024;
 
-    private ObjectMetaRules() {
-    }
+    private ObjectMetaRules() {}
 
     /**
      * metadata of a namespaced or cluster-scoped object; {@code nameFormat} is the kind's name rule
      * (DNS-1123 subdomain for most, DNS-1035 label for Services).
      */
-    public static void validate(JsonNode metadata, boolean namespaced, Function<String, List<String>> nameFormat, FieldErrors errors) {
+    public static void validate(
+            JsonNode metadata, boolean namespaced, Function<String, List<String>> nameFormat, FieldErrors errors) {
         String path = "metadata";
         String name = text(metadata, "name");
         if (name.isEmpty()) {
@@ -54,8 +54,14 @@ public final class ObjectMetaRules {
         for (int i = 0; i < finalizers.size(); i++) {
             String finalizer = finalizers.get(i).asText();
             errors.invalidEach(index(child(path, "finalizers"), i), finalizer, NameFormats.qualifiedName(finalizer));
-            if (!finalizer.contains("/") && !finalizer.equals("kubernetes") && !finalizer.equals("orphan") && !finalizer.equals("foregroundDeletion")) {
-                errors.invalid(index(child(path, "finalizers"), i), finalizer, "name is neither a standard finalizer name nor is it fully qualified");
+            if (!finalizer.contains("/")
+                    && !finalizer.equals("kubernetes")
+                    && !finalizer.equals("orphan")
+                    && !finalizer.equals("foregroundDeletion")) {
+                errors.invalid(
+                        index(child(path, "finalizers"), i),
+                        finalizer,
+                        "name is neither a standard finalizer name nor is it fully qualified");
             }
         }
     }
@@ -98,7 +104,10 @@ public final class ObjectMetaRules {
             JsonNode owner = owners.get(i);
             String at = index(path, i);
             String apiVersion = text(owner, "apiVersion");
-            if (apiVersion.isEmpty() || apiVersion.split("/").length > 2 || apiVersion.startsWith("/") || apiVersion.endsWith("/")) {
+            if (apiVersion.isEmpty()
+                    || apiVersion.split("/").length > 2
+                    || apiVersion.startsWith("/")
+                    || apiVersion.endsWith("/")) {
                 errors.invalid(child(at, "apiVersion"), apiVersion, "version must not be empty");
             }
             if (text(owner, "kind").isEmpty()) {
@@ -107,8 +116,12 @@ public final class ObjectMetaRules {
             if (text(owner, "name").isEmpty()) {
                 errors.invalid(child(at, "name"), "", "name must not be empty");
             } else {
-                errors.invalidEach(child(at, "name"), text(owner, "name"), NameFormats.dns1123Subdomain(text(owner, "name")).isEmpty()
-                        ? List.of() : List.of("must be a valid object name"));
+                errors.invalidEach(
+                        child(at, "name"),
+                        text(owner, "name"),
+                        NameFormats.dns1123Subdomain(text(owner, "name")).isEmpty()
+                                ? List.of()
+                                : List.of("must be a valid object name"));
             }
             if (text(owner, "uid").isEmpty()) {
                 errors.invalid(child(at, "uid"), "", "uid must not be empty");
@@ -142,12 +155,15 @@ public final class ObjectMetaRules {
                 }
                 case "Exists", "DoesNotExist" -> {
                     if (values > 0) {
-                        errors.forbidden(child(at, "values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+                        errors.forbidden(
+                                child(at, "values"),
+                                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
                     }
                 }
                 default -> errors.invalid(child(at, "operator"), operator, "not a valid selector operator");
             }
-            errors.invalidEach(child(at, "key"), text(expression, "key"), NameFormats.qualifiedName(text(expression, "key")));
+            errors.invalidEach(
+                    child(at, "key"), text(expression, "key"), NameFormats.qualifiedName(text(expression, "key")));
         }
     }
 
@@ -161,7 +177,9 @@ public final class ObjectMetaRules {
         for (JsonNode expression : JsonFields.array(selector, "matchExpressions")) {
             String key = text(expression, "key");
             boolean present = has(labels, key);
-            List<String> values = JsonFields.array(expression, "values").stream().map(JsonNode::asText).toList();
+            List<String> values = JsonFields.array(expression, "values").stream()
+                    .map(JsonNode::asText)
+                    .toList();
             boolean holds = switch (text(expression, "operator")) {
                 case "In" -> present && values.contains(text(labels, key));
                 case "NotIn" -> !present || !values.contains(text(labels, key));

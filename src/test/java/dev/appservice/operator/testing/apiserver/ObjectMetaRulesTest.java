@@ -1,7 +1,5 @@
 package dev.appservice.operator.testing.apiserver;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -37,19 +35,47 @@ class ObjectMetaRulesTest {
                 RuleCase.valid("the base object", "/spec/leaseTransitions", "1"),
                 RuleCase.refused("no name", "/metadata/name", null, "metadata.name"),
                 RuleCase.valid("a generateName instead", "/metadata/generateName", "lock-"),
-                RuleCase.refused("a name over 253 characters", "/metadata/name", "'" + "a".repeat(254) + "'", "metadata.name"),
+                RuleCase.refused(
+                        "a name over 253 characters", "/metadata/name", "'" + "a".repeat(254) + "'", "metadata.name"),
                 RuleCase.refused("an upper-case name", "/metadata/name", "Lock", "metadata.name"),
-                RuleCase.refused("a namespace that is no DNS label", "/metadata/namespace", "team.a", "metadata.namespace"),
+                RuleCase.refused(
+                        "a namespace that is no DNS label", "/metadata/namespace", "team.a", "metadata.namespace"),
                 RuleCase.refused("a label key with two slashes", "/metadata/labels/a~1b~1c", "x", "metadata.labels"),
-                RuleCase.refused("a label key whose name is over 63", "/metadata/labels/" + "k".repeat(64), "x", "metadata.labels"),
-                RuleCase.refused("a label value over 63", "/metadata/labels/app.kubernetes.io~1name", "'" + "v".repeat(64) + "'", "metadata.labels"),
-                RuleCase.refused("a label value ending in '-'", "/metadata/labels/app.kubernetes.io~1name", "operator-", "metadata.labels"),
+                RuleCase.refused(
+                        "a label key whose name is over 63",
+                        "/metadata/labels/" + "k".repeat(64),
+                        "x",
+                        "metadata.labels"),
+                RuleCase.refused(
+                        "a label value over 63",
+                        "/metadata/labels/app.kubernetes.io~1name",
+                        "'" + "v".repeat(64) + "'",
+                        "metadata.labels"),
+                RuleCase.refused(
+                        "a label value ending in '-'",
+                        "/metadata/labels/app.kubernetes.io~1name",
+                        "operator-",
+                        "metadata.labels"),
                 RuleCase.valid("an empty label value", "/metadata/labels/app.kubernetes.io~1name", "''"),
-                RuleCase.refused("an owner without a uid", "/metadata/ownerReferences/0/uid", null, "metadata.ownerReferences[0].uid"),
-                RuleCase.refused("an owner without a kind", "/metadata/ownerReferences/0/kind", null, "metadata.ownerReferences[0].kind"),
-                RuleCase.refused("two controllers", "/metadata/ownerReferences/-", "{apiVersion: v1, kind: Secret, name: s, uid: '5678', controller: true}", "metadata.ownerReferences"),
-                RuleCase.refused("an unqualified finalizer", "/metadata/finalizers/0", "cleanup", "metadata.finalizers[0]"),
-                RuleCase.refused("a lease of 0 seconds", "/spec/leaseDurationSeconds", "0", "spec.leaseDurationSeconds"),
+                RuleCase.refused(
+                        "an owner without a uid",
+                        "/metadata/ownerReferences/0/uid",
+                        null,
+                        "metadata.ownerReferences[0].uid"),
+                RuleCase.refused(
+                        "an owner without a kind",
+                        "/metadata/ownerReferences/0/kind",
+                        null,
+                        "metadata.ownerReferences[0].kind"),
+                RuleCase.refused(
+                        "two controllers",
+                        "/metadata/ownerReferences/-",
+                        "{apiVersion: v1, kind: Secret, name: s, uid: '5678', controller: true}",
+                        "metadata.ownerReferences"),
+                RuleCase.refused(
+                        "an unqualified finalizer", "/metadata/finalizers/0", "cleanup", "metadata.finalizers[0]"),
+                RuleCase.refused(
+                        "a lease of 0 seconds", "/spec/leaseDurationSeconds", "0", "spec.leaseDurationSeconds"),
                 RuleCase.refused("negative transitions", "/spec/leaseTransitions", "-1", "spec.leaseTransitions"),
                 RuleCase.refused("a holder that is no string", "/spec/holderIdentity", "[a]", "spec.holderIdentity"));
     }
@@ -57,8 +83,16 @@ class ObjectMetaRulesTest {
     static Stream<Arguments> eventCases() {
         return RuleCase.arguments(
                 RuleCase.valid("the base object", "/type", "Warning"),
-                RuleCase.refused("an object of another namespace", "/involvedObject/namespace", "team-b", "involvedObject.namespace"),
-                RuleCase.refused("a new-style event without its reporter", "/eventTime", "'2026-01-01T00:00:00.000000Z'", "reportingComponent"),
+                RuleCase.refused(
+                        "an object of another namespace",
+                        "/involvedObject/namespace",
+                        "team-b",
+                        "involvedObject.namespace"),
+                RuleCase.refused(
+                        "a new-style event without its reporter",
+                        "/eventTime",
+                        "'2026-01-01T00:00:00.000000Z'",
+                        "reportingComponent"),
                 RuleCase.refused("an undeclared field", "/note", "x", "note"));
     }
 
@@ -73,5 +107,4 @@ class ObjectMetaRulesTest {
     void events(String name, RuleCase example) {
         example.check(EVENT);
     }
-
 }

@@ -24,21 +24,63 @@ import java.util.Set;
  * probes, volumes and their mounts, security contexts, scheduling fields.
  */
 public final class PodSpecRules {
-    static final List<String> VOLUME_SOURCES = List.of("hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo",
-            "secret", "nfs", "iscsi", "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker",
-            "downwardAPI", "fc", "azureFile", "configMap", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk",
-            "projected", "portworxVolume", "scaleIO", "storageos", "csi", "ephemeral", "image");
-    static final List<String> PROJECTED_SOURCES = List.of("secret", "downwardAPI", "configMap", "serviceAccountToken", "clusterTrustBundle", "podCertificate");
+    static final List<String> VOLUME_SOURCES = List.of(
+            "hostPath",
+            "emptyDir",
+            "gcePersistentDisk",
+            "awsElasticBlockStore",
+            "gitRepo",
+            "secret",
+            "nfs",
+            "iscsi",
+            "glusterfs",
+            "persistentVolumeClaim",
+            "rbd",
+            "flexVolume",
+            "cinder",
+            "cephfs",
+            "flocker",
+            "downwardAPI",
+            "fc",
+            "azureFile",
+            "configMap",
+            "vsphereVolume",
+            "quobyte",
+            "azureDisk",
+            "photonPersistentDisk",
+            "projected",
+            "portworxVolume",
+            "scaleIO",
+            "storageos",
+            "csi",
+            "ephemeral",
+            "image");
+    static final List<String> PROJECTED_SOURCES = List.of(
+            "secret", "downwardAPI", "configMap", "serviceAccountToken", "clusterTrustBundle", "podCertificate");
     static final List<String> ENV_SOURCES = List.of("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef");
-    static final List<String> FIELD_PATHS = List.of("metadata.name", "metadata.namespace", "metadata.uid", "metadata.labels", "metadata.annotations",
-            "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs");
-    static final List<String> RESOURCE_FIELDS = List.of("limits.cpu", "limits.memory", "limits.ephemeral-storage",
-            "requests.cpu", "requests.memory", "requests.ephemeral-storage");
+    static final List<String> FIELD_PATHS = List.of(
+            "metadata.name",
+            "metadata.namespace",
+            "metadata.uid",
+            "metadata.labels",
+            "metadata.annotations",
+            "spec.nodeName",
+            "spec.serviceAccountName",
+            "status.hostIP",
+            "status.hostIPs",
+            "status.podIP",
+            "status.podIPs");
+    static final List<String> RESOURCE_FIELDS = List.of(
+            "limits.cpu",
+            "limits.memory",
+            "limits.ephemeral-storage",
+            "requests.cpu",
+            "requests.memory",
+            "requests.ephemeral-storage");
     static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
     static final List<String> HANDLERS = List.of("exec", "httpGet", "tcpSocket", "grpc");
 
-    private PodSpecRules() {
-    }
+    private PodSpecRules() {}
 
     /** spec of a pod template whose controller needs restartPolicy Always (Deployments). */
     public static void validate(JsonNode spec, String path, FieldErrors errors) {
@@ -64,20 +106,31 @@ public final class PodSpecRules {
             errors.notSupported(child(path, "restartPolicy"), restartPolicy, List.of("Always"));
         }
         String dnsPolicy = text(spec, "dnsPolicy");
-        if (!dnsPolicy.isEmpty() && !List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None").contains(dnsPolicy)) {
-            errors.notSupported(child(path, "dnsPolicy"), dnsPolicy, List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"));
+        if (!dnsPolicy.isEmpty()
+                && !List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
+                        .contains(dnsPolicy)) {
+            errors.notSupported(
+                    child(path, "dnsPolicy"),
+                    dnsPolicy,
+                    List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"));
         }
         nonNegative(spec, "terminationGracePeriodSeconds", path, errors);
-        if (has(spec, "activeDeadlineSeconds") && spec.get("activeDeadlineSeconds").asLong() < 1) {
-            errors.invalid(child(path, "activeDeadlineSeconds"), spec.get("activeDeadlineSeconds").asLong(), "must be between 1 and 2147483647, inclusive");
+        if (has(spec, "activeDeadlineSeconds")
+                && spec.get("activeDeadlineSeconds").asLong() < 1) {
+            errors.invalid(
+                    child(path, "activeDeadlineSeconds"),
+                    spec.get("activeDeadlineSeconds").asLong(),
+                    "must be between 1 and 2147483647, inclusive");
         }
         for (String field : List.of("serviceAccountName", "schedulerName", "priorityClassName")) {
             if (!text(spec, field).isEmpty()) {
-                errors.invalidEach(child(path, field), text(spec, field), NameFormats.dns1123Subdomain(text(spec, field)));
+                errors.invalidEach(
+                        child(path, field), text(spec, field), NameFormats.dns1123Subdomain(text(spec, field)));
             }
         }
         if (!text(spec, "hostname").isEmpty()) {
-            errors.invalidEach(child(path, "hostname"), text(spec, "hostname"), NameFormats.dns1123Label(text(spec, "hostname")));
+            errors.invalidEach(
+                    child(path, "hostname"), text(spec, "hostname"), NameFormats.dns1123Label(text(spec, "hostname")));
         }
         ObjectMetaRules.labels(spec.get("nodeSelector"), child(path, "nodeSelector"), errors);
         podSecurityContext(object(spec, "securityContext"), child(path, "securityContext"), errors);
@@ -92,7 +145,8 @@ public final class PodSpecRules {
         }
     }
 
-    private static void container(JsonNode container, String path, Set<String> volumes, Set<String> names, boolean init, FieldErrors errors) {
+    private static void container(
+            JsonNode container, String path, Set<String> volumes, Set<String> names, boolean init, FieldErrors errors) {
         String name = text(container, "name");
         if (name.isEmpty()) {
             errors.required(child(path, "name"), "");
@@ -118,13 +172,18 @@ public final class PodSpecRules {
         resources(object(container, "resources"), child(path, "resources"), errors);
         volumeMounts(container, child(path, "volumeMounts"), volumes, errors);
         String terminationPolicy = text(container, "terminationMessagePolicy");
-        if (!terminationPolicy.isEmpty() && !List.of("File", "FallbackToLogsOnError").contains(terminationPolicy)) {
-            errors.notSupported(child(path, "terminationMessagePolicy"), terminationPolicy, List.of("File", "FallbackToLogsOnError"));
+        if (!terminationPolicy.isEmpty()
+                && !List.of("File", "FallbackToLogsOnError").contains(terminationPolicy)) {
+            errors.notSupported(
+                    child(path, "terminationMessagePolicy"),
+                    terminationPolicy,
+                    List.of("File", "FallbackToLogsOnError"));
         }
         if (init && !"Always".equals(text(container, "restartPolicy"))) {
             for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
                 if (has(container, probe)) {
-                    errors.forbidden(child(path, probe), "may not be set for init containers without restartPolicy=Always");
+                    errors.forbidden(
+                            child(path, probe), "may not be set for init containers without restartPolicy=Always");
                 }
             }
         } else {
@@ -136,7 +195,11 @@ public final class PodSpecRules {
         for (String hook : List.of("postStart", "preStop")) {
             JsonNode handler = object(lifecycle, hook);
             if (handler != null) {
-                handler(handler, child(child(path, "lifecycle"), hook), List.of("exec", "httpGet", "tcpSocket", "sleep"), errors);
+                handler(
+                        handler,
+                        child(child(path, "lifecycle"), hook),
+                        List.of("exec", "httpGet", "tcpSocket", "sleep"),
+                        errors);
             }
         }
         securityContext(object(container, "securityContext"), child(path, "securityContext"), errors);
@@ -159,19 +222,27 @@ public final class PodSpecRules {
             if (!has(port, "containerPort") || port.get("containerPort").asLong() == 0) {
                 errors.required(child(at, "containerPort"), "");
             } else {
-                errors.invalidEach(child(at, "containerPort"), port.get("containerPort").asLong(), NameFormats.portNumber(port.get("containerPort").asLong()));
+                errors.invalidEach(
+                        child(at, "containerPort"),
+                        port.get("containerPort").asLong(),
+                        NameFormats.portNumber(port.get("containerPort").asLong()));
             }
             if (has(port, "hostPort") && port.get("hostPort").asLong() != 0) {
-                errors.invalidEach(child(at, "hostPort"), port.get("hostPort").asLong(), NameFormats.portNumber(port.get("hostPort").asLong()));
+                errors.invalidEach(
+                        child(at, "hostPort"),
+                        port.get("hostPort").asLong(),
+                        NameFormats.portNumber(port.get("hostPort").asLong()));
             }
             String protocol = text(port, "protocol").isEmpty() ? "TCP" : text(port, "protocol");
             if (!PROTOCOLS.contains(protocol)) {
                 errors.notSupported(child(at, "protocol"), protocol, PROTOCOLS);
             }
             if (!text(port, "hostIP").isEmpty()) {
-                errors.invalidEach(child(at, "hostIP"), text(port, "hostIP"), NameFormats.ipAddress(text(port, "hostIP")));
+                errors.invalidEach(
+                        child(at, "hostIP"), text(port, "hostIP"), NameFormats.ipAddress(text(port, "hostIP")));
             }
-            String number = text(port, "containerPort") + "/" + protocol + "/" + text(port, "hostIP") + "/" + text(port, "hostPort");
+            String number = text(port, "containerPort") + "/" + protocol + "/" + text(port, "hostIP") + "/"
+                    + text(port, "hostPort");
             if (!numbers.add(number)) {
                 errors.duplicate(at, number);
             }
@@ -190,7 +261,11 @@ public final class PodSpecRules {
                 errors.invalidEach(child(at, "name"), name, NameFormats.environmentVariableName(name));
             }
             if (has(variable, "valueFrom")) {
-                envSource(variable.get("valueFrom"), child(at, "valueFrom"), !text(variable, "value").isEmpty(), errors);
+                envSource(
+                        variable.get("valueFrom"),
+                        child(at, "valueFrom"),
+                        !text(variable, "value").isEmpty(),
+                        errors);
             }
         }
     }
@@ -203,11 +278,15 @@ public final class PodSpecRules {
             }
         }
         if (has(source, "fileKeyRef")) {
-            errors.forbidden(child(path, "fileKeyRef"), "requires the EnvFiles feature gate (alpha in 1.34, off by default)");
+            errors.forbidden(
+                    child(path, "fileKeyRef"), "requires the EnvFiles feature gate (alpha in 1.34, off by default)");
             sources++;
         }
         if (sources == 0) {
-            errors.invalid(path, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
+            errors.invalid(
+                    path,
+                    "",
+                    "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`");
             return;
         }
         if (sources > 1) {
@@ -227,13 +306,17 @@ public final class PodSpecRules {
             String at = child(path, "resourceFieldRef");
             if (resource.isEmpty()) {
                 errors.required(child(at, "resource"), "");
-            } else if (!RESOURCE_FIELDS.contains(resource) && !resource.startsWith("limits.hugepages-") && !resource.startsWith("requests.hugepages-")) {
+            } else if (!RESOURCE_FIELDS.contains(resource)
+                    && !resource.startsWith("limits.hugepages-")
+                    && !resource.startsWith("requests.hugepages-")) {
                 errors.notSupported(child(at, "resource"), resource, RESOURCE_FIELDS);
             }
             if (has(resourceRef, "divisor")) {
-                Optional<BigDecimal> divisor = Quantities.parse(resourceRef.get("divisor").asText());
+                Optional<BigDecimal> divisor =
+                        Quantities.parse(resourceRef.get("divisor").asText());
                 if (divisor.isEmpty() || divisor.get().signum() <= 0) {
-                    errors.invalid(child(at, "divisor"), resourceRef.get("divisor").asText(), "must be a positive quantity");
+                    errors.invalid(
+                            child(at, "divisor"), resourceRef.get("divisor").asText(), "must be a positive quantity");
                 }
             }
         }
@@ -270,7 +353,10 @@ public final class PodSpecRules {
         }
         if (fieldPath.matches("metadata\\.(labels|annotations)\\['[^']*'\\]")) {
             String subscript = fieldPath.substring(fieldPath.indexOf("['") + 2, fieldPath.length() - 2);
-            errors.invalidEach(child(path, "fieldPath"), fieldPath, NameFormats.qualifiedName(subscript.toLowerCase(java.util.Locale.ROOT)));
+            errors.invalidEach(
+                    child(path, "fieldPath"),
+                    fieldPath,
+                    NameFormats.qualifiedName(subscript.toLowerCase(java.util.Locale.ROOT)));
             return;
         }
         if (!FIELD_PATHS.contains(fieldPath)) {
@@ -284,11 +370,19 @@ public final class PodSpecRules {
             JsonNode source = sources.get(i);
             String at = index(path, i);
             if (!text(source, "prefix").isEmpty()) {
-                errors.invalidEach(child(at, "prefix"), text(source, "prefix"), NameFormats.environmentVariableName(text(source, "prefix")));
+                errors.invalidEach(
+                        child(at, "prefix"),
+                        text(source, "prefix"),
+                        NameFormats.environmentVariableName(text(source, "prefix")));
             }
             int count = (has(source, "configMapRef") ? 1 : 0) + (has(source, "secretRef") ? 1 : 0);
             if (count != 1) {
-                errors.invalid(at, "", count == 0 ? "must specify one of: `configMapRef` or `secretRef`" : "may not have more than one field specified at a time");
+                errors.invalid(
+                        at,
+                        "",
+                        count == 0
+                                ? "must specify one of: `configMapRef` or `secretRef`"
+                                : "may not have more than one field specified at a time");
             }
             for (String ref : List.of("configMapRef", "secretRef")) {
                 JsonNode target = object(source, ref);
@@ -313,7 +407,9 @@ public final class PodSpecRules {
         for (Map.Entry<String, BigDecimal> request : requests.entrySet()) {
             BigDecimal limit = limits.get(request.getKey());
             if (limit != null && request.getValue().compareTo(limit) > 0) {
-                errors.invalid(key(child(path, "requests"), request.getKey()), request.getValue().toPlainString(),
+                errors.invalid(
+                        key(child(path, "requests"), request.getKey()),
+                        request.getValue().toPlainString(),
                         "must be less than or equal to " + request.getKey() + " limit of " + limit.toPlainString());
             }
         }
@@ -327,13 +423,17 @@ public final class PodSpecRules {
         list.fields().forEachRemaining(e -> {
             String at = key(path, e.getKey());
             errors.invalidEach(at, e.getKey(), NameFormats.qualifiedName(e.getKey()));
-            if (!e.getKey().contains("/") && !List.of("cpu", "memory", "ephemeral-storage", "storage").contains(e.getKey())
+            if (!e.getKey().contains("/")
+                    && !List.of("cpu", "memory", "ephemeral-storage", "storage").contains(e.getKey())
                     && !e.getKey().startsWith("hugepages-")) {
                 errors.invalid(at, e.getKey(), "must be a standard resource type or fully qualified");
             }
             Optional<BigDecimal> value = Quantities.parse(e.getValue().asText());
             if (value.isEmpty()) {
-                errors.invalid(at, e.getValue().asText(), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+                errors.invalid(
+                        at,
+                        e.getValue().asText(),
+                        "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
             } else if (value.get().signum() < 0) {
                 errors.invalid(at, e.getValue().asText(), "must be greater than or equal to 0");
             } else {
@@ -348,14 +448,29 @@ public final class PodSpecRules {
             return;
         }
         handler(probe, path, HANDLERS, errors);
-        for (String field : List.of("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold", "terminationGracePeriodSeconds")) {
+        for (String field : List.of(
+                "initialDelaySeconds",
+                "timeoutSeconds",
+                "periodSeconds",
+                "successThreshold",
+                "failureThreshold",
+                "terminationGracePeriodSeconds")) {
             nonNegative(probe, field, path, errors);
         }
-        if (successMustBeOne && has(probe, "successThreshold") && probe.get("successThreshold").asLong() != 1) {
-            errors.invalid(child(path, "successThreshold"), probe.get("successThreshold").asLong(), "must be 1");
+        if (successMustBeOne
+                && has(probe, "successThreshold")
+                && probe.get("successThreshold").asLong() != 1) {
+            errors.invalid(
+                    child(path, "successThreshold"),
+                    probe.get("successThreshold").asLong(),
+                    "must be 1");
         }
-        if (has(probe, "terminationGracePeriodSeconds") && probe.get("terminationGracePeriodSeconds").asLong() <= 0) {
-            errors.invalid(child(path, "terminationGracePeriodSeconds"), probe.get("terminationGracePeriodSeconds").asLong(), "must be greater than 0");
+        if (has(probe, "terminationGracePeriodSeconds")
+                && probe.get("terminationGracePeriodSeconds").asLong() <= 0) {
+            errors.invalid(
+                    child(path, "terminationGracePeriodSeconds"),
+                    probe.get("terminationGracePeriodSeconds").asLong(),
+                    "must be greater than 0");
         }
     }
 
@@ -378,7 +493,10 @@ public final class PodSpecRules {
             List<JsonNode> headers = array(http, "httpHeaders");
             for (int i = 0; i < headers.size(); i++) {
                 if (!text(headers.get(i), "name").matches("[-A-Za-z0-9]+")) {
-                    errors.invalid(child(index(child(child(path, "httpGet"), "httpHeaders"), i), "name"), text(headers.get(i), "name"), "a valid HTTP header must consist of alphanumeric characters or '-'");
+                    errors.invalid(
+                            child(index(child(child(path, "httpGet"), "httpHeaders"), i), "name"),
+                            text(headers.get(i), "name"),
+                            "a valid HTTP header must consist of alphanumeric characters or '-'");
                 }
             }
         }
@@ -388,7 +506,10 @@ public final class PodSpecRules {
         }
         JsonNode grpc = object(holder, "grpc");
         if (grpc != null && has(grpc, "port")) {
-            errors.invalidEach(child(child(path, "grpc"), "port"), grpc.get("port").asLong(), NameFormats.portNumber(grpc.get("port").asLong()));
+            errors.invalidEach(
+                    child(child(path, "grpc"), "port"),
+                    grpc.get("port").asLong(),
+                    NameFormats.portNumber(grpc.get("port").asLong()));
         }
         JsonNode exec = object(holder, "exec");
         if (exec != null && array(exec, "command").isEmpty()) {
@@ -422,7 +543,9 @@ public final class PodSpecRules {
                     errors.duplicate(child(at, "name"), name);
                 }
             }
-            List<String> sources = VOLUME_SOURCES.stream().filter(source -> has(volume, source)).toList();
+            List<String> sources = VOLUME_SOURCES.stream()
+                    .filter(source -> has(volume, source))
+                    .toList();
             if (sources.isEmpty()) {
                 errors.required(at, "must specify a volume type");
             } else if (sources.size() > 1) {
@@ -446,13 +569,20 @@ public final class PodSpecRules {
             JsonNode emptyDir = object(volume, "emptyDir");
             if (emptyDir != null) {
                 String medium = text(emptyDir, "medium");
-                if (!medium.isEmpty() && !List.of("Memory", "HugePages").contains(medium) && !medium.startsWith("HugePages-")) {
-                    errors.notSupported(child(child(at, "emptyDir"), "medium"), medium, List.of("", "Memory", "HugePages"));
+                if (!medium.isEmpty()
+                        && !List.of("Memory", "HugePages").contains(medium)
+                        && !medium.startsWith("HugePages-")) {
+                    errors.notSupported(
+                            child(child(at, "emptyDir"), "medium"), medium, List.of("", "Memory", "HugePages"));
                 }
                 if (has(emptyDir, "sizeLimit")) {
-                    Optional<BigDecimal> size = Quantities.parse(emptyDir.get("sizeLimit").asText());
+                    Optional<BigDecimal> size =
+                            Quantities.parse(emptyDir.get("sizeLimit").asText());
                     if (size.isEmpty() || size.get().signum() < 0) {
-                        errors.invalid(child(child(at, "emptyDir"), "sizeLimit"), emptyDir.get("sizeLimit").asText(), "must be a non-negative quantity");
+                        errors.invalid(
+                                child(child(at, "emptyDir"), "sizeLimit"),
+                                emptyDir.get("sizeLimit").asText(),
+                                "must be a non-negative quantity");
                     }
                 }
             }
@@ -471,7 +601,8 @@ public final class PodSpecRules {
         for (int i = 0; i < sources.size(); i++) {
             JsonNode source = sources.get(i);
             String at = index(child(path, "sources"), i);
-            List<String> kinds = PROJECTED_SOURCES.stream().filter(kind -> has(source, kind)).toList();
+            List<String> kinds =
+                    PROJECTED_SOURCES.stream().filter(kind -> has(source, kind)).toList();
             if (kinds.size() != 1) {
                 errors.forbidden(at, "may not specify more than 1 volume type per source");
             }
@@ -495,8 +626,12 @@ public final class PodSpecRules {
                 if (has(token, "expirationSeconds")) {
                     long seconds = token.get("expirationSeconds").asLong();
                     if (seconds < 600 || seconds > 4294967296L) {
-                        errors.invalid(child(tokenAt, "expirationSeconds"), seconds, seconds < 600
-                                ? "may not specify a duration less than 10 minutes" : "may not specify a duration larger than 2^32 seconds");
+                        errors.invalid(
+                                child(tokenAt, "expirationSeconds"),
+                                seconds,
+                                seconds < 600
+                                        ? "may not specify a duration less than 10 minutes"
+                                        : "may not specify a duration larger than 2^32 seconds");
                     }
                 }
                 if (text(token, "path").isEmpty()) {
@@ -517,12 +652,17 @@ public final class PodSpecRules {
                     relativePath(text(item, "path"), child(itemAt, "path"), errors);
                     int refs = (has(item, "fieldRef") ? 1 : 0) + (has(item, "resourceFieldRef") ? 1 : 0);
                     if (refs != 1) {
-                        errors.invalid(itemAt, "", "fieldRef and resourceFieldRef can not be specified simultaneously, and one is required");
+                        errors.invalid(
+                                itemAt,
+                                "",
+                                "fieldRef and resourceFieldRef can not be specified simultaneously, and one is required");
                     }
                     if (has(item, "fieldRef")) {
                         fieldRef(item.get("fieldRef"), child(itemAt, "fieldRef"), errors);
                     }
-                    if (has(item, "resourceFieldRef") && text(item.get("resourceFieldRef"), "containerName").isEmpty()) {
+                    if (has(item, "resourceFieldRef")
+                            && text(item.get("resourceFieldRef"), "containerName")
+                                    .isEmpty()) {
                         errors.required(child(child(itemAt, "resourceFieldRef"), "containerName"), "");
                     }
                 }
@@ -593,8 +733,12 @@ public final class PodSpecRules {
                 relativePath(text(mount, "subPath"), child(at, "subPath"), errors);
             }
             String propagation = text(mount, "mountPropagation");
-            if (!propagation.isEmpty() && !List.of("None", "HostToContainer", "Bidirectional").contains(propagation)) {
-                errors.notSupported(child(at, "mountPropagation"), propagation, List.of("None", "HostToContainer", "Bidirectional"));
+            if (!propagation.isEmpty()
+                    && !List.of("None", "HostToContainer", "Bidirectional").contains(propagation)) {
+                errors.notSupported(
+                        child(at, "mountPropagation"),
+                        propagation,
+                        List.of("None", "HostToContainer", "Bidirectional"));
             }
         }
     }
@@ -609,7 +753,10 @@ public final class PodSpecRules {
         List<JsonNode> groups = array(context, "supplementalGroups");
         for (int i = 0; i < groups.size(); i++) {
             if (groups.get(i).asLong() < 0 || groups.get(i).asLong() > 2147483647L) {
-                errors.invalid(index(child(path, "supplementalGroups"), i), groups.get(i).asLong(), "must be between 0 and 2147483647, inclusive");
+                errors.invalid(
+                        index(child(path, "supplementalGroups"), i),
+                        groups.get(i).asLong(),
+                        "must be between 0 and 2147483647, inclusive");
             }
         }
         String fsGroupPolicy = text(context, "fsGroupChangePolicy");
@@ -633,10 +780,17 @@ public final class PodSpecRules {
             idRange(context, field, path, errors);
         }
         seccomp(object(context, "seccompProfile"), child(path, "seccompProfile"), errors);
-        boolean privileged = has(context, "privileged") && context.get("privileged").asBoolean();
-        boolean sysAdmin = array(object(context, "capabilities"), "add").stream().anyMatch(c -> c.asText().equals("SYS_ADMIN") || c.asText().equals("CAP_SYS_ADMIN"));
-        if (has(context, "allowPrivilegeEscalation") && !context.get("allowPrivilegeEscalation").asBoolean() && (privileged || sysAdmin)) {
-            errors.invalid(path, "", "cannot set `allowPrivilegeEscalation` to false and `privileged` to true or add CAP_SYS_ADMIN");
+        boolean privileged =
+                has(context, "privileged") && context.get("privileged").asBoolean();
+        boolean sysAdmin = array(object(context, "capabilities"), "add").stream()
+                .anyMatch(c -> c.asText().equals("SYS_ADMIN") || c.asText().equals("CAP_SYS_ADMIN"));
+        if (has(context, "allowPrivilegeEscalation")
+                && !context.get("allowPrivilegeEscalation").asBoolean()
+                && (privileged || sysAdmin)) {
+            errors.invalid(
+                    path,
+                    "",
+                    "cannot set `allowPrivilegeEscalation` to false and `privileged` to true or add CAP_SYS_ADMIN");
         }
         String procMount = text(context, "procMount");
         if (!procMount.isEmpty() && !List.of("Default", "Unmasked").contains(procMount)) {
@@ -659,7 +813,10 @@ public final class PodSpecRules {
         if (localhost && text(profile, "localhostProfile").isEmpty()) {
             errors.required(child(path, "localhostProfile"), "must be set when seccomp type is Localhost");
         } else if (!localhost && has(profile, "localhostProfile")) {
-            errors.invalid(child(path, "localhostProfile"), text(profile, "localhostProfile"), "can only be set when seccomp type is Localhost");
+            errors.invalid(
+                    child(path, "localhostProfile"),
+                    text(profile, "localhostProfile"),
+                    "can only be set when seccomp type is Localhost");
         }
     }
 
@@ -683,7 +840,10 @@ public final class PodSpecRules {
             }
             String operator = text(toleration, "operator");
             if (key.isEmpty() && !operator.equals("Exists")) {
-                errors.invalid(child(at, "operator"), operator, "operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
+                errors.invalid(
+                        child(at, "operator"),
+                        operator,
+                        "operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
             }
             if (operator.equals("Exists") && !text(toleration, "value").isEmpty()) {
                 errors.invalid(at, text(toleration, "value"), "value must be empty when `operator` is 'Exists'");
@@ -691,8 +851,10 @@ public final class PodSpecRules {
                 errors.notSupported(child(at, "operator"), operator, List.of("Equal", "Exists"));
             }
             String effect = text(toleration, "effect");
-            if (!effect.isEmpty() && !List.of("NoSchedule", "PreferNoSchedule", "NoExecute").contains(effect)) {
-                errors.notSupported(child(at, "effect"), effect, List.of("NoSchedule", "PreferNoSchedule", "NoExecute"));
+            if (!effect.isEmpty()
+                    && !List.of("NoSchedule", "PreferNoSchedule", "NoExecute").contains(effect)) {
+                errors.notSupported(
+                        child(at, "effect"), effect, List.of("NoSchedule", "PreferNoSchedule", "NoExecute"));
             }
         }
     }
@@ -719,8 +881,13 @@ public final class PodSpecRules {
             if (!pairs.add(topologyKey + "/" + when)) {
                 errors.duplicate(at, topologyKey + ", " + when);
             }
-            if (has(constraint, "minDomains") && (!when.equals("DoNotSchedule") || constraint.get("minDomains").asLong() <= 0)) {
-                errors.invalid(child(at, "minDomains"), constraint.get("minDomains").asLong(), "must be greater than 0, with whenUnsatisfiable DoNotSchedule");
+            if (has(constraint, "minDomains")
+                    && (!when.equals("DoNotSchedule")
+                            || constraint.get("minDomains").asLong() <= 0)) {
+                errors.invalid(
+                        child(at, "minDomains"),
+                        constraint.get("minDomains").asLong(),
+                        "must be greater than 0, with whenUnsatisfiable DoNotSchedule");
             }
             ObjectMetaRules.labelSelector(object(constraint, "labelSelector"), child(at, "labelSelector"), errors);
         }

@@ -31,9 +31,13 @@ record RuleCase(String name, String pointer, String yamlValue, String refusedFie
     JsonNode applyTo(String baseYaml) {
         JsonNode root = Serialization.unmarshal(baseYaml, JsonNode.class).deepCopy();
         String parentPointer = pointer.substring(0, pointer.lastIndexOf('/'));
-        String last = pointer.substring(pointer.lastIndexOf('/') + 1).replace("~1", "/").replace("~0", "~");
+        String last = pointer.substring(pointer.lastIndexOf('/') + 1)
+                .replace("~1", "/")
+                .replace("~0", "~");
         JsonNode parent = root.at(parentPointer.isEmpty() ? "" : parentPointer);
-        JsonNode value = yamlValue == null ? null : Serialization.unmarshal("v: " + yamlValue, JsonNode.class).get("v");
+        JsonNode value = yamlValue == null
+                ? null
+                : Serialization.unmarshal("v: " + yamlValue, JsonNode.class).get("v");
         if (parent instanceof ObjectNode object) {
             if (value == null) {
                 object.remove(last);

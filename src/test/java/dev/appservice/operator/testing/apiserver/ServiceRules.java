@@ -16,8 +16,7 @@ import java.util.Set;
 public final class ServiceRules {
     static final List<String> TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
 
-    private ServiceRules() {
-    }
+    private ServiceRules() {}
 
     public static void validate(JsonNode service, JsonNode previous, FieldErrors errors) {
         ObjectMetaRules.validate(service.get("metadata"), true, NameFormats::dns1035Label, errors);
@@ -35,8 +34,13 @@ public final class ServiceRules {
             if (externalName.isEmpty()) {
                 errors.required(child(path, "externalName"), "");
             } else {
-                errors.invalidEach(child(path, "externalName"), externalName, NameFormats.dns1123Subdomain(externalName.endsWith(".")
-                        ? externalName.substring(0, externalName.length() - 1) : externalName));
+                errors.invalidEach(
+                        child(path, "externalName"),
+                        externalName,
+                        NameFormats.dns1123Subdomain(
+                                externalName.endsWith(".")
+                                        ? externalName.substring(0, externalName.length() - 1)
+                                        : externalName));
             }
             if (!clusterIP.isEmpty()) {
                 errors.forbidden(child(path, "clusterIP"), "may not be set for ExternalName services");
@@ -75,7 +79,8 @@ public final class ServiceRules {
             }
             if (has(port, "targetPort")) {
                 JsonNode target = port.get("targetPort");
-                if (target.isIntegralNumber() && target.asLong() == 0 || target.isTextual() && target.asText().isEmpty()) {
+                if (target.isIntegralNumber() && target.asLong() == 0
+                        || target.isTextual() && target.asText().isEmpty()) {
                     errors.required(child(at, "targetPort"), "");
                 } else {
                     PodSpecRules.port(target, child(at, "targetPort"), errors);
@@ -85,7 +90,10 @@ public final class ServiceRules {
                 if (!type.equals("NodePort") && !type.equals("LoadBalancer")) {
                     errors.forbidden(child(at, "nodePort"), "may not be used when `type` is '" + type + "'");
                 }
-                errors.invalidEach(child(at, "nodePort"), port.get("nodePort").asLong(), NameFormats.portNumber(port.get("nodePort").asLong()));
+                errors.invalidEach(
+                        child(at, "nodePort"),
+                        port.get("nodePort").asLong(),
+                        NameFormats.portNumber(port.get("nodePort").asLong()));
             }
             String appProtocol = text(port, "appProtocol");
             if (!appProtocol.isEmpty()) {
@@ -97,7 +105,10 @@ public final class ServiceRules {
         String externalPolicy = text(spec, "externalTrafficPolicy");
         if (!externalPolicy.isEmpty()) {
             if (!external) {
-                errors.invalid(child(path, "externalTrafficPolicy"), externalPolicy, "may only be set for externally-accessible services");
+                errors.invalid(
+                        child(path, "externalTrafficPolicy"),
+                        externalPolicy,
+                        "may only be set for externally-accessible services");
             } else if (!List.of("Cluster", "Local").contains(externalPolicy)) {
                 errors.notSupported(child(path, "externalTrafficPolicy"), externalPolicy, List.of("Cluster", "Local"));
             }
@@ -106,9 +117,13 @@ public final class ServiceRules {
         if (!internalPolicy.isEmpty() && !List.of("Cluster", "Local").contains(internalPolicy)) {
             errors.notSupported(child(path, "internalTrafficPolicy"), internalPolicy, List.of("Cluster", "Local"));
         }
-        if (has(spec, "healthCheckNodePort") && spec.get("healthCheckNodePort").asLong() != 0
+        if (has(spec, "healthCheckNodePort")
+                && spec.get("healthCheckNodePort").asLong() != 0
                 && !(type.equals("LoadBalancer") && externalPolicy.equals("Local"))) {
-            errors.invalid(child(path, "healthCheckNodePort"), spec.get("healthCheckNodePort").asLong(), "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'");
+            errors.invalid(
+                    child(path, "healthCheckNodePort"),
+                    spec.get("healthCheckNodePort").asLong(),
+                    "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'");
         }
         String affinity = text(spec, "sessionAffinity");
         if (!affinity.isEmpty() && !List.of("None", "ClientIP").contains(affinity)) {
@@ -127,21 +142,34 @@ public final class ServiceRules {
         }
         if (has(spec, "loadBalancerClass")) {
             if (!type.equals("LoadBalancer")) {
-                errors.forbidden(child(path, "loadBalancerClass"), "may only be used when service type is 'LoadBalancer'");
+                errors.forbidden(
+                        child(path, "loadBalancerClass"), "may only be used when service type is 'LoadBalancer'");
             } else {
-                errors.invalidEach(child(path, "loadBalancerClass"), text(spec, "loadBalancerClass"), NameFormats.qualifiedName(text(spec, "loadBalancerClass")));
+                errors.invalidEach(
+                        child(path, "loadBalancerClass"),
+                        text(spec, "loadBalancerClass"),
+                        NameFormats.qualifiedName(text(spec, "loadBalancerClass")));
             }
         }
         if (has(spec, "allocateLoadBalancerNodePorts") && !type.equals("LoadBalancer")) {
-            errors.forbidden(child(path, "allocateLoadBalancerNodePorts"), "may only be used when `type` is 'LoadBalancer'");
+            errors.forbidden(
+                    child(path, "allocateLoadBalancerNodePorts"), "may only be used when `type` is 'LoadBalancer'");
         }
         String familyPolicy = text(spec, "ipFamilyPolicy");
-        if (!familyPolicy.isEmpty() && !List.of("SingleStack", "PreferDualStack", "RequireDualStack").contains(familyPolicy)) {
-            errors.notSupported(child(path, "ipFamilyPolicy"), familyPolicy, List.of("SingleStack", "PreferDualStack", "RequireDualStack"));
+        if (!familyPolicy.isEmpty()
+                && !List.of("SingleStack", "PreferDualStack", "RequireDualStack")
+                        .contains(familyPolicy)) {
+            errors.notSupported(
+                    child(path, "ipFamilyPolicy"),
+                    familyPolicy,
+                    List.of("SingleStack", "PreferDualStack", "RequireDualStack"));
         }
         List<JsonNode> externalIPs = array(spec, "externalIPs");
         for (int i = 0; i < externalIPs.size(); i++) {
-            errors.invalidEach(index(child(path, "externalIPs"), i), externalIPs.get(i).asText(), NameFormats.ipAddress(externalIPs.get(i).asText()));
+            errors.invalidEach(
+                    index(child(path, "externalIPs"), i),
+                    externalIPs.get(i).asText(),
+                    NameFormats.ipAddress(externalIPs.get(i).asText()));
         }
         if (previous != null) {
             String oldClusterIP = text(object(previous, "spec"), "clusterIP");

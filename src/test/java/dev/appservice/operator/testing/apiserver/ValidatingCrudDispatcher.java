@@ -2,6 +2,7 @@ package dev.appservice.operator.testing.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import io.fabric8.kubernetes.api.model.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +27,19 @@ public class ValidatingCrudDispatcher extends KubernetesCrudDispatcher {
     private final KubernetesApiValidation validation;
     private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
 
-    public ValidatingCrudDispatcher(KubernetesApiValidation validation, List<CustomResourceDefinitionContext> crdContexts) {
+    public ValidatingCrudDispatcher(
+            KubernetesApiValidation validation, List<CustomResourceDefinitionContext> crdContexts) {
         super(crdContexts);
         this.validation = validation;
     }
 
     @Override
-    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes, GenericKubernetesResource resource, String json) {
+    public void processEvent(
+            String path,
+            AttributeSet pathAttributes,
+            AttributeSet oldAttributes,
+            GenericKubernetesResource resource,
+            String json) {
         if (json != null) {
             JsonNode object = Serialization.unmarshal(json, JsonNode.class);
             String apiVersion = JsonFields.text(object, "apiVersion");
@@ -46,8 +52,13 @@ public class ValidatingCrudDispatcher extends KubernetesCrudDispatcher {
                 }
                 List<FieldError> errors = validation.validate(object, previous);
                 if (!errors.isEmpty()) {
-                    LOG.warn("422 {} {}: {}", kind, path, errors.stream().map(FieldError::message).toList());
-                    Status status = KubernetesApiValidation.invalid(apiVersion, kind, JsonFields.text(object.get("metadata"), "name"), errors);
+                    LOG.warn(
+                            "422 {} {}: {}",
+                            kind,
+                            path,
+                            errors.stream().map(FieldError::message).toList());
+                    Status status = KubernetesApiValidation.invalid(
+                            apiVersion, kind, JsonFields.text(object.get("metadata"), "name"), errors);
                     refusals.add(new Refusal(path, status));
                     throw new RefusedObject(status);
                 }

@@ -26,7 +26,8 @@ public class ValidatingMixedDispatcher extends Dispatcher implements Resetable, 
     private final MockDispatcher expectations;
     private final ValidatingCrudDispatcher store;
 
-    public ValidatingMixedDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses, KubernetesApiValidation validation) {
+    public ValidatingMixedDispatcher(
+            Map<ServerRequest, Queue<ServerResponse>> responses, KubernetesApiValidation validation) {
         this.responses = responses;
         this.expectations = new MockDispatcher(responses);
         this.store = new ValidatingCrudDispatcher(validation, List.of());
@@ -34,12 +35,14 @@ public class ValidatingMixedDispatcher extends Dispatcher implements Resetable, 
 
     /** With the project's custom resources (crds/) checked against their schemas. */
     public static ValidatingMixedDispatcher forProject(Map<ServerRequest, Queue<ServerResponse>> responses) {
-        return new ValidatingMixedDispatcher(responses, new KubernetesApiValidation(CustomResourceSchemas.fromProject()));
+        return new ValidatingMixedDispatcher(
+                responses, new KubernetesApiValidation(CustomResourceSchemas.fromProject()));
     }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        Queue<ServerResponse> expected = responses.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()), request.getPath()));
+        Queue<ServerResponse> expected =
+                responses.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()), request.getPath()));
         if (expected != null && !expected.isEmpty()) {
             return expectations.dispatch(request);
         }

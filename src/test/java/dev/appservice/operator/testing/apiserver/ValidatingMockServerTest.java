@@ -35,12 +35,18 @@ class ValidatingMockServerTest {
     @BeforeEach
     void start() throws Exception {
         Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), expectations, ValidatingMixedDispatcher.forProject(expectations), false);
+        server = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                expectations,
+                ValidatingMixedDispatcher.forProject(expectations),
+                false);
         server.init();
         client = server.createClient();
         try (var files = Files.list(Path.of("crds"))) {
             for (Path crd : files.sorted().toList()) {
-                client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class)).create();
+                client.resource(Serialization.unmarshal(Files.readString(crd), CustomResourceDefinition.class))
+                        .create();
             }
         }
     }
@@ -53,34 +59,74 @@ class ValidatingMockServerTest {
 
     @Test
     void aServiceWithoutPortsIsRefusedAsInvalidNamingTheField() {
-        Service service = new ServiceBuilder().withNewMetadata().withName("web-workers").withNamespace("team-a").endMetadata()
-                .withNewSpec().withSelector(Map.of("appservice.dev/plan", "web")).withPorts(List.of()).endSpec().build();
+        Service service = new ServiceBuilder()
+                .withNewMetadata()
+                .withName("web-workers")
+                .withNamespace("team-a")
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(Map.of("appservice.dev/plan", "web"))
+                .withPorts(List.of())
+                .endSpec()
+                .build();
 
         assertThatThrownBy(() -> client.resource(service).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(422);
                     assertThat(e.getStatus().getReason()).isEqualTo("Invalid");
                     assertThat(e.getStatus().getDetails().getKind()).isEqualTo("Service");
-                    assertThat(e.getStatus().getDetails().getCauses()).extracting(StatusCause::getField, StatusCause::getReason)
+                    assertThat(e.getStatus().getDetails().getCauses())
+                            .extracting(StatusCause::getField, StatusCause::getReason)
                             .containsExactly(org.assertj.core.groups.Tuple.tuple("spec.ports", "FieldValueRequired"));
-                    assertThat(e.getStatus().getMessage()).isEqualTo("Service \"web-workers\" is invalid: spec.ports: Required value");
+                    assertThat(e.getStatus().getMessage())
+                            .isEqualTo("Service \"web-workers\" is invalid: spec.ports: Required value");
                 });
-        assertThat(client.services().inNamespace("team-a").withName("web-workers").get()).isNull();
+        assertThat(client.services()
+                        .inNamespace("team-a")
+                        .withName("web-workers")
+                        .get())
+                .isNull();
     }
 
     @Test
     void aPatchIsValidatedAsTheObjectItWouldStore() {
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("config").withNamespace("team-a").endMetadata()
-                .addToData("nginx.conf", "events {}").build()).create();
+        client.resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("config")
+                        .withNamespace("team-a")
+                        .endMetadata()
+                        .addToData("nginx.conf", "events {}")
+                        .build())
+                .create();
 
-        assertThatThrownBy(() -> client.configMaps().inNamespace("team-a").withName("config")
-                .edit(c -> new ConfigMapBuilder(c).addToData("conf.d/extra.conf", "x").build()))
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getDetails().getCauses())
-                        .extracting(StatusCause::getField).containsExactly("data[conf.d/extra.conf]"));
-        assertThat(client.configMaps().inNamespace("team-a").withName("config").get().getData()).containsOnlyKeys("nginx.conf");
+        assertThatThrownBy(() -> client.configMaps()
+                        .inNamespace("team-a")
+                        .withName("config")
+                        .edit(c -> new ConfigMapBuilder(c)
+                                .addToData("conf.d/extra.conf", "x")
+                                .build()))
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getStatus().getDetails().getCauses())
+                                .extracting(StatusCause::getField)
+                                .containsExactly("data[conf.d/extra.conf]"));
+        assertThat(client.configMaps()
+                        .inNamespace("team-a")
+                        .withName("config")
+                        .get()
+                        .getData())
+                .containsOnlyKeys("nginx.conf");
 
-        client.configMaps().inNamespace("team-a").withName("config").edit(c -> new ConfigMapBuilder(c).addToData("extra.conf", "x").build());
-        assertThat(client.configMaps().inNamespace("team-a").withName("config").get().getData()).containsKeys("nginx.conf", "extra.conf");
+        client.configMaps()
+                .inNamespace("team-a")
+                .withName("config")
+                .edit(c -> new ConfigMapBuilder(c).addToData("extra.conf", "x").build());
+        assertThat(client.configMaps()
+                        .inNamespace("team-a")
+                        .withName("config")
+                        .get()
+                        .getData())
+                .containsKeys("nginx.conf", "extra.conf");
     }
 
     @Test
@@ -88,24 +134,54 @@ class ValidatingMockServerTest {
         WebApp app = Serialization.unmarshal(CustomResourceSchemasTest.WEB_APP, WebApp.class);
         app.setStatus(null);
         client.resource(app).create();
-        var stored = client.resources(WebApp.class).inNamespace("team-a").withName("shop").get();
+        var stored = client.resources(WebApp.class)
+                .inNamespace("team-a")
+                .withName("shop")
+                .get();
         stored.setStatus(new dev.appservice.operator.api.WebAppStatus());
         stored.getStatus().setUrls(List.of("http://shop/"));
         client.resource(stored).updateStatus();
 
-        var generic = client.genericKubernetesResources("appservice.dev/v1alpha1", "WebApp").inNamespace("team-a").withName("shop").get();
+        var generic = client.genericKubernetesResources("appservice.dev/v1alpha1", "WebApp")
+                .inNamespace("team-a")
+                .withName("shop")
+                .get();
         generic.setAdditionalProperty("status", Map.of("instances", "two"));
-        assertThatThrownBy(() -> client.genericKubernetesResources("appservice.dev/v1alpha1", "WebApp").resource(generic).updateStatus())
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getDetails().getCauses())
-                        .extracting(StatusCause::getField).containsExactly("status.instances"));
+        assertThatThrownBy(() -> client.genericKubernetesResources("appservice.dev/v1alpha1", "WebApp")
+                        .resource(generic)
+                        .updateStatus())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getStatus().getDetails().getCauses())
+                                .extracting(StatusCause::getField)
+                                .containsExactly("status.instances"));
     }
 
     @Test
     void expectationsSetByATestStillAnswerFirst() {
-        server.expect().post().withPath("/api/v1/namespaces/team-a/configmaps").andReturn(403, "forbidden").once();
-        assertThatThrownBy(() -> client.resource(new ConfigMapBuilder().withNewMetadata().withName("c").withNamespace("team-a").endMetadata().build()).create())
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
-        client.resource(new ConfigMapBuilder().withNewMetadata().withName("c").withNamespace("team-a").endMetadata().build()).create();
-        assertThat(client.configMaps().inNamespace("team-a").withName("c").get()).isNotNull();
+        server.expect()
+                .post()
+                .withPath("/api/v1/namespaces/team-a/configmaps")
+                .andReturn(403, "forbidden")
+                .once();
+        assertThatThrownBy(() -> client.resource(new ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName("c")
+                                .withNamespace("team-a")
+                                .endMetadata()
+                                .build())
+                        .create())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(403));
+        client.resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("c")
+                        .withNamespace("team-a")
+                        .endMetadata()
+                        .build())
+                .create();
+        assertThat(client.configMaps().inNamespace("team-a").withName("c").get())
+                .isNotNull();
     }
 }

@@ -45,6 +45,18 @@ public class AdmissionCache implements ClusterView {
 
     private final List<SharedIndexInformer<AppServiceEnvironment>> environments = new ArrayList<>();
     private final List<SharedIndexInformer<IsolatedPlan>> plans = new ArrayList<>();
+    /** Apps by {@code namespace/host} of their extra host names. */
+    static final String APPS_BY_HOST_NAME = "appservice.dev/apps-by-host-name";
+
+    private static final Map<String, Function<WebApp, List<String>>> APP_INDEXES = Map.of(
+            CacheIndexes.APPS_BY_PLAN,
+            CacheIndexes.appsByPlan(),
+            APPS_BY_HOST_NAME,
+            app -> app.getSpec() == null
+                    ? List.of()
+                    : app.getSpec().effectiveHostNames().stream()
+                            .map(host -> CacheIndexes.key(app.getMetadata().getNamespace(), host))
+                            .toList());
     private final List<SharedIndexInformer<WebApp>> apps = new ArrayList<>();
     /** How long an answer about cert-manager's presence is used before it is asked again. */
     static final java.time.Duration CERT_MANAGER_FRESHNESS = java.time.Duration.ofSeconds(5);
@@ -74,13 +86,13 @@ public class AdmissionCache implements ClusterView {
             environments.add(
                     inform(client.resources(AppServiceEnvironment.class).inAnyNamespace(), VIRTUAL_NETWORK_INDEX));
             plans.add(inform(client.resources(IsolatedPlan.class).inAnyNamespace(), Map.of()));
-            apps.add(inform(client.resources(WebApp.class).inAnyNamespace(), Map.of()));
+            apps.add(inform(client.resources(WebApp.class).inAnyNamespace(), APP_INDEXES));
         } else {
             for (String namespace : watched) {
                 environments.add(inform(
                         client.resources(AppServiceEnvironment.class).inNamespace(namespace), VIRTUAL_NETWORK_INDEX));
                 plans.add(inform(client.resources(IsolatedPlan.class).inNamespace(namespace), Map.of()));
-                apps.add(inform(client.resources(WebApp.class).inNamespace(namespace), Map.of()));
+                apps.add(inform(client.resources(WebApp.class).inNamespace(namespace), APP_INDEXES));
             }
         }
         // Asked once now, so the first review of an app with an issuer already knows.
@@ -129,6 +141,29 @@ public class AdmissionCache implements ClusterView {
     @Override
     public List<WebApp> apps(String namespace) {
         return inNamespace(apps, namespace);
+    }
+
+    /** Looked up, not scanned: admitting an app reads its plan's apps and the apps holding its host names. */
+    @Override
+    public List<WebApp> appsOfPlan(String namespace, String planName) {
+        return byIndex(apps, CacheIndexes.APPS_BY_PLAN, CacheIndexes.key(namespace, planName));
+    }
+
+    @Override
+    public List<WebApp> appsWithHostName(String namespace, String environmentName, String host) {
+        return byIndex(apps, APPS_BY_HOST_NAME, CacheIndexes.key(namespace, host)).stream()
+                .filter(a -> plan(namespace, a.getSpec().getPlanName())
+                        .map(p -> p.getSpec() != null
+                                && environmentName.equals(p.getSpec().getEnvironmentName()))
+                        .orElse(false))
+                .toList();
+    }
+
+    private static <T extends HasMetadata> List<T> byIndex(
+            List<SharedIndexInformer<T>> informers, String index, String key) {
+        List<T> found = new ArrayList<>();
+        informers.forEach(i -> found.addAll(i.getIndexer().byIndex(index, key)));
+        return found;
     }
 
     @Override

@@ -45,18 +45,12 @@ public class AdmissionCache implements ClusterView {
 
     private final List<SharedIndexInformer<AppServiceEnvironment>> environments = new ArrayList<>();
     private final List<SharedIndexInformer<IsolatedPlan>> plans = new ArrayList<>();
-    /** Apps by {@code namespace/host} of their extra host names. */
-    static final String APPS_BY_HOST_NAME = "appservice.dev/apps-by-host-name";
 
     private static final Map<String, Function<WebApp, List<String>>> APP_INDEXES = Map.of(
             CacheIndexes.APPS_BY_PLAN,
             CacheIndexes.appsByPlan(),
-            APPS_BY_HOST_NAME,
-            app -> app.getSpec() == null
-                    ? List.of()
-                    : app.getSpec().effectiveHostNames().stream()
-                            .map(host -> CacheIndexes.key(app.getMetadata().getNamespace(), host))
-                            .toList());
+            CacheIndexes.APPS_BY_HOST_NAME,
+            CacheIndexes.appsByHostName());
     private final List<SharedIndexInformer<WebApp>> apps = new ArrayList<>();
     /** How long an answer about cert-manager's presence is used before it is asked again. */
     static final java.time.Duration CERT_MANAGER_FRESHNESS = java.time.Duration.ofSeconds(5);
@@ -151,7 +145,7 @@ public class AdmissionCache implements ClusterView {
 
     @Override
     public List<WebApp> appsWithHostName(String namespace, String environmentName, String host) {
-        return byIndex(apps, APPS_BY_HOST_NAME, CacheIndexes.key(namespace, host)).stream()
+        return byIndex(apps, CacheIndexes.APPS_BY_HOST_NAME, CacheIndexes.key(namespace, host)).stream()
                 .filter(a -> plan(namespace, a.getSpec().getPlanName())
                         .map(p -> p.getSpec() != null
                                 && environmentName.equals(p.getSpec().getEnvironmentName()))

@@ -21,6 +21,8 @@ public final class CacheIndexes {
     public static final String APPS_BY_PLAN = "appservice.dev/apps-by-plan";
     /** Environments by {@code spec.virtualNetwork.name} (cluster-wide: a virtual network spans namespaces). */
     public static final String ENVIRONMENTS_BY_VIRTUAL_NETWORK = "appservice.dev/environments-by-virtual-network";
+    /** Apps by {@code namespace/host} of their extra host names ({@code spec.hostNames}). */
+    public static final String APPS_BY_HOST_NAME = "appservice.dev/apps-by-host-name";
     /** Apps by {@code namespace/spec.tls.secretName}: the apps a Secret serves. */
     public static final String APPS_BY_TLS_SECRET = "appservice.dev/apps-by-tls-secret";
 
@@ -44,6 +46,14 @@ public final class CacheIndexes {
         return app -> app.getSpec() == null || app.getSpec().getPlanName() == null
                 ? List.of()
                 : List.of(key(app.getMetadata().getNamespace(), app.getSpec().getPlanName()));
+    }
+
+    public static Function<WebApp, List<String>> appsByHostName() {
+        return app -> app.getSpec() == null
+                ? List.of()
+                : app.getSpec().effectiveHostNames().stream()
+                        .map(host -> key(app.getMetadata().getNamespace(), host))
+                        .toList();
     }
 
     public static Function<WebApp, List<String>> appsByTlsSecret() {

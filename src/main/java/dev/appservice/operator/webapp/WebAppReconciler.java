@@ -90,7 +90,10 @@ public class WebAppReconciler implements Reconciler<WebApp> {
 
     @Override
     public List<EventSource<?, WebApp>> prepareEventSources(EventSourceContext<WebApp> context) {
-        context.getPrimaryCache().addIndexers(java.util.Map.of(CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan()));
+        context.getPrimaryCache()
+                .addIndexers(java.util.Map.of(
+                        CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan(),
+                        CacheIndexes.APPS_BY_HOST_NAME, CacheIndexes.appsByHostName()));
         var plans = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(IsolatedPlan.class, WebApp.class)
                         .withName(PLANS)
@@ -156,16 +159,26 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .withName(SIBLINGS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.spec())
+                        // The apps of its plan (density), and the apps holding one of its host names on any plan: a
+                        // name held by the app created first passes to the next when it goes (HostNameClaims).
                         .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null
                                 ? Set.of()
-                                : context
-                                        .getPrimaryCache()
-                                        .byIndex(
-                                                CacheIndexes.APPS_BY_PLAN,
-                                                CacheIndexes.key(
-                                                        app.getMetadata().getNamespace(),
-                                                        app.getSpec().getPlanName()))
-                                        .stream()
+                                : java.util.stream.Stream.concat(
+                                                context
+                                                        .getPrimaryCache()
+                                                        .byIndex(
+                                                                CacheIndexes.APPS_BY_PLAN,
+                                                                CacheIndexes.key(
+                                                                        app.getMetadata()
+                                                                                .getNamespace(),
+                                                                        app.getSpec()
+                                                                                .getPlanName()))
+                                                        .stream(),
+                                                CacheIndexes.appsByHostName().apply(app).stream()
+                                                        .flatMap(host -> context
+                                                                .getPrimaryCache()
+                                                                .byIndex(CacheIndexes.APPS_BY_HOST_NAME, host)
+                                                                .stream()))
                                         .map(ResourceID::fromResource)
                                         .collect(Collectors.toSet()))
                         .withPrimaryToSecondaryMapper((WebApp app) -> Set.of())

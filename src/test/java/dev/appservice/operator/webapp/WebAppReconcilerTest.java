@@ -334,6 +334,43 @@ class WebAppReconcilerTest extends OperatorTest {
                 .isEqualTo(app.getMetadata().getGeneration());
     }
 
+    /**
+     * A host name two apps on different plans ask for is held by the one created first; when it
+     * goes, the other app, on its own plan, is told at once that it holds the name now.
+     */
+    @Test
+    void aContestedHostNamePassesToTheOtherAppWhenItsHolderOnAnotherPlanGoes() {
+        client.resource(environment(ns, "ase1")).create();
+        client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 1)).create();
+        client.resource(plan(ns, "api", "ase1", InstanceSize.I1, 1)).create();
+        WebApp first = Fixtures.app(ns, "first", "web", 8080);
+        first.getSpec().setHostNames(List.of("www.contoso.com"));
+        client.resource(first).create();
+        awaitApp("first", a -> a.getStatus().getConditions() != null);
+        WebApp second = Fixtures.app(ns, "second", "api", 8080);
+        second.getSpec().setHostNames(List.of("www.contoso.com"));
+        client.resource(second).create();
+
+        WebApp losing = awaitApp(
+                "second",
+                a -> a.getStatus().getConditions() != null
+                        && "HostNameConflict"
+                                .equals(Conditions.find(a.getStatus().getConditions(), "Ready")
+                                        .getReason()));
+        assertThat(Conditions.find(losing.getStatus().getConditions(), "Ready").getMessage())
+                .contains("www.contoso.com")
+                .contains("first");
+
+        client.resources(WebApp.class).inNamespace(ns).withName("first").delete();
+        awaitApp(
+                "second",
+                a -> !"HostNameConflict"
+                                .equals(Conditions.find(a.getStatus().getConditions(), "Ready")
+                                        .getReason())
+                        && a.getStatus().getUrls() != null
+                        && a.getStatus().getUrls().stream().anyMatch(u -> u.contains("www.contoso.com")));
+    }
+
     private Deployment awaitDeployment(String name, Predicate<Deployment> condition) {
         return await().atMost(TIMEOUT)
                 .until(

@@ -146,10 +146,7 @@ public class AdmissionCache implements ClusterView {
     @Override
     public List<WebApp> appsWithHostName(String namespace, String environmentName, String host) {
         return byIndex(apps, CacheIndexes.APPS_BY_HOST_NAME, CacheIndexes.key(namespace, host)).stream()
-                .filter(a -> plan(namespace, a.getSpec().getPlanName())
-                        .map(p -> p.getSpec() != null
-                                && environmentName.equals(p.getSpec().getEnvironmentName()))
-                        .orElse(false))
+                .filter(a -> inEnvironment(a, environmentName))
                 .toList();
     }
 

@@ -50,6 +50,8 @@ final class AppEdgeSources {
     static final String APP_ENDPOINTS = "app-endpoints";
 
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    /** EndpointSlices by {@code namespace/service}. */
+    private static final String SLICES_BY_SERVICE = "appservice.dev/slices-by-service";
 
     private AppEdgeSources() {}
 
@@ -83,7 +85,7 @@ final class AppEdgeSources {
             InformerEventSource<WebApp, AppServiceEnvironment> apps,
             InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans,
             InformerEventSource<Service, AppServiceEnvironment> appServices) {
-        return new InformerEventSource<>(
+        var slices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(EndpointSlice.class, AppServiceEnvironment.class)
                         .withName(APP_ENDPOINTS)
                         // The EndpointSlice controller copies the Service's labels: the apps' own Services are labelled
@@ -109,6 +111,16 @@ final class AppEdgeSources {
                         })
                         .build(),
                 context);
+        // An affinity app's slices are looked up by their Service, not found by scanning the namespace's slices.
+        slices.addIndexer(
+                SLICES_BY_SERVICE,
+                slice -> slice.getMetadata().getLabels() == null
+                                || slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL) == null
+                        ? List.of()
+                        : List.of(CacheIndexes.key(
+                                slice.getMetadata().getNamespace(),
+                                slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL))));
+        return slices;
     }
 
     private static Optional<ResourceID> environmentOf(
@@ -162,12 +174,10 @@ final class AppEdgeSources {
         var slices = (InformerEventSource<EndpointSlice, AppServiceEnvironment>)
                 context.eventSourceRetriever().getEventSourceFor(EndpointSlice.class, APP_ENDPOINTS);
         String namespace = topology.namespace();
-        AffinityUpstreams.Endpoints endpoints = (plan, app) -> readyAddresses(slices.list(
-                        namespace,
-                        slice -> slice.getMetadata().getLabels() != null
-                                && ResourceNames.appWorkload(app.getMetadata().getName())
-                                        .equals(slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL)))
-                .toList());
+        AffinityUpstreams.Endpoints endpoints = (plan, app) -> readyAddresses(slices.byIndex(
+                SLICES_BY_SERVICE,
+                CacheIndexes.key(
+                        namespace, ResourceNames.appWorkload(app.getMetadata().getName()))));
         return new NginxConfig.AppEdges(
                 app -> Optional.ofNullable(fileByApp.get(app.getMetadata().getName())),
                 AppCertificates.DIRECTORY,

@@ -4,6 +4,7 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.dependent.ReconcileMemo;
 import dev.appservice.operator.desired.EnvironmentChildren;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.validation.SpecValidation;
@@ -23,27 +24,21 @@ final class MemoisedChildren {
     /** Builds the children of this reconcile (or returns those already built). */
     static EnvironmentChildren build(
             AppServiceEnvironment environment, Context<AppServiceEnvironment> context, OperatorSettings settings) {
-        var memo = context.managedWorkflowAndDependentResourceContext();
-        return memo.get(CHILDREN, EnvironmentChildren.class).orElseGet(() -> {
+        return ReconcileMemo.computeIfAbsent(context, CHILDREN, EnvironmentChildren.class, () -> {
             EnvironmentTopology topology = topology(environment, context);
             var certificates = AppEdgeSources.usableCertificates(topology, context);
-            var children = EnvironmentChildren.of(
+            return EnvironmentChildren.of(
                     topology,
                     AppServiceAddresses.from(environment, context),
                     AppEdgeSources.edges(topology, certificates, context),
                     certificates,
                     settings);
-            memo.put(CHILDREN, children);
-            return children;
         });
     }
 
     /** The children the reconciler built for this reconcile: a dependent runs only after it did. */
     static EnvironmentChildren of(Context<AppServiceEnvironment> context) {
-        return context.managedWorkflowAndDependentResourceContext()
-                .get(CHILDREN, EnvironmentChildren.class)
-                .orElseThrow(() -> new IllegalStateException(
-                        "the reconciler builds the environment's children before its dependents run"));
+        return ReconcileMemo.required(context, CHILDREN, EnvironmentChildren.class);
     }
 
     private static EnvironmentTopology topology(

@@ -31,6 +31,9 @@ public final class EnvironmentTopology {
     private final List<IsolatedPlan> plans;
     private final Map<String, Integer> granted;
     private final Map<String, List<WebApp>> apps;
+    /** Each plan's admitted apps, worked out once per topology: the dependents, status and routing all ask. */
+    private final Map<String, List<WebApp>> admitted = new java.util.concurrent.ConcurrentHashMap<>();
+
     private HostNameClaims claims;
 
     /** An environment, its plans and no apps (for what does not depend on apps: capacity, admission). */
@@ -85,6 +88,10 @@ public final class EnvironmentTopology {
      * order. Each runs on every instance of the plan with its own Deployment and Service.
      */
     public List<WebApp> admittedApps(IsolatedPlan plan) {
+        return admitted.computeIfAbsent(plan.getMetadata().getName(), name -> admit(plan));
+    }
+
+    private List<WebApp> admit(IsolatedPlan plan) {
         int density = AppDensity.appsPerInstance(workerSize(plan));
         // Each deployment slot counts as an app: an app runs with all its slots, or not at all, in admission order.
         List<WebApp> admitted = new java.util.ArrayList<>();
@@ -96,7 +103,7 @@ public final class EnvironmentTopology {
             }
             admitted.add(app);
         }
-        return admitted;
+        return List.copyOf(admitted);
     }
 
     /** The deployments an app runs on every instance of its plan: its own and one per deployment slot. */

@@ -4,6 +4,7 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.dependent.ReconcileMemo;
 import dev.appservice.operator.desired.PlanChildren;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.model.EnvironmentTopology;
@@ -36,20 +37,13 @@ final class MemoisedPlanChildren {
 
     /** Builds the plan's children of this reconcile (or returns those already built). */
     static PlanChildren build(IsolatedPlan plan, Context<IsolatedPlan> context, OperatorSettings settings) {
-        var memo = context.managedWorkflowAndDependentResourceContext();
-        return memo.get(CHILDREN, PlanChildren.class).orElseGet(() -> {
-            var children = PlanChildren.of(plan, topology(plan, context), settings);
-            memo.put(CHILDREN, children);
-            return children;
-        });
+        return ReconcileMemo.computeIfAbsent(
+                context, CHILDREN, PlanChildren.class, () -> PlanChildren.of(plan, topology(plan, context), settings));
     }
 
     /** The children the reconciler built for this reconcile: a dependent runs only after it did. */
     static PlanChildren of(Context<IsolatedPlan> context) {
-        return context.managedWorkflowAndDependentResourceContext()
-                .get(CHILDREN, PlanChildren.class)
-                .orElseThrow(() -> new IllegalStateException(
-                        "the reconciler builds the plan's children before its dependents run"));
+        return ReconcileMemo.required(context, CHILDREN, PlanChildren.class);
     }
 
     private static Optional<EnvironmentTopology> topology(IsolatedPlan plan, Context<IsolatedPlan> context) {

@@ -251,14 +251,6 @@ public final class AdmissionRules {
         return problems;
     }
 
-    private static boolean inEnvironment(WebApp app, String environmentName, ClusterView view) {
-        return app.getSpec() != null
-                && view.plan(app.getMetadata().getNamespace(), app.getSpec().getPlanName())
-                        .map(p -> p.getSpec() != null
-                                && environmentName.equals(p.getSpec().getEnvironmentName()))
-                        .orElse(false);
-    }
-
     static List<Violation> checkApp(WebApp app, WebApp previous, ClusterView view) {
         List<Violation> problems = new ArrayList<>(SpecValidation.validate(app));
         if (problems.stream().anyMatch(v -> !v.warning())) {
@@ -361,7 +353,7 @@ public final class AdmissionRules {
             for (int i = 0; i < slots.size(); i++) {
                 String taken = name + "-" + slots.get(i).getName();
                 Optional<WebApp> other = view.app(namespace, taken);
-                if (other.isPresent() && inEnvironment(other.get(), environmentName, view)) {
+                if (other.isPresent() && view.inEnvironment(other.get(), environmentName)) {
                     problems.add(Violation.error(
                             object,
                             "spec.slots[" + i + "].name",
@@ -376,7 +368,7 @@ public final class AdmissionRules {
                 if (owner.isPresent()
                         && owner.get().getSpec() != null
                         && AppDeployments.slot(owner.get(), slot).isPresent()
-                        && inEnvironment(owner.get(), environmentName, view)) {
+                        && view.inEnvironment(owner.get(), environmentName)) {
                     problems.add(Violation.error(
                             object,
                             "metadata.name",

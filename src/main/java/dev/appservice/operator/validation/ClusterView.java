@@ -49,11 +49,17 @@ public interface ClusterView {
         return apps(namespace).stream()
                 .filter(a ->
                         a.getSpec() != null && a.getSpec().effectiveHostNames().contains(host))
-                .filter(a -> plan(namespace, a.getSpec().getPlanName())
+                .filter(a -> inEnvironment(a, environmentName))
+                .toList();
+    }
+
+    /** Whether the app's plan is one of the environment's (in the app's namespace). */
+    default boolean inEnvironment(WebApp app, String environmentName) {
+        return app.getSpec() != null
+                && plan(app.getMetadata().getNamespace(), app.getSpec().getPlanName())
                         .map(p -> p.getSpec() != null
                                 && environmentName.equals(p.getSpec().getEnvironmentName()))
-                        .orElse(false))
-                .toList();
+                        .orElse(false);
     }
 
     /**

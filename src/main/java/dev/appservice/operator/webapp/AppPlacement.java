@@ -3,6 +3,7 @@ package dev.appservice.operator.webapp;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.dependent.ReconcileMemo;
 import dev.appservice.operator.desired.AppChildren;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.model.EnvironmentTopology;
@@ -30,24 +31,22 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
      * The app's desired children ({@link AppChildren}), built once per reconcile from its placement:
      * each of the app's dependents selects its part. Empty while the app is not placed.
      */
+    @SuppressWarnings("unchecked")
     static Optional<AppChildren> children(WebApp app, Context<WebApp> context) {
-        var memo = context.managedWorkflowAndDependentResourceContext();
-        Optional<AppChildren> known = memo.get(CHILDREN, AppChildren.class);
-        if (known.isPresent()) {
-            return known;
-        }
-        Optional<AppChildren> children = from(app, context).map(p -> AppChildren.of(p.topology(), p.plan(), app));
-        children.ifPresent(c -> memo.put(CHILDREN, c));
-        return children;
+        return ReconcileMemo.computeIfAbsent(
+                context,
+                CHILDREN,
+                Optional.class,
+                () -> from(app, context).map(p -> AppChildren.of(p.topology(), p.plan(), app)));
     }
 
     /** Built once per reconcile: the dependents, their conditions and the status read the same placement. */
+    @SuppressWarnings("unchecked")
     static Optional<AppPlacement> from(WebApp app, Context<WebApp> context) {
-        var memo = context.managedWorkflowAndDependentResourceContext();
-        Optional<AppPlacement> known = memo.get(KEY, AppPlacement.class);
-        if (known.isPresent()) {
-            return known;
-        }
+        return ReconcileMemo.computeIfAbsent(context, KEY, Optional.class, () -> place(app, context));
+    }
+
+    private static Optional<AppPlacement> place(WebApp app, Context<WebApp> context) {
         Optional<IsolatedPlan> plan = context.getSecondaryResource(IsolatedPlan.class);
         Optional<AppServiceEnvironment> environment = plan.flatMap(
                         p -> context.getSecondaryResource(AppServiceEnvironment.class))
@@ -82,9 +81,7 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
                 environment.get(),
                 environmentPlans,
                 apps.stream().filter(SpecValidation::acceptable).toList());
-        Optional<AppPlacement> placement = topology.planOf(app).map(p -> new AppPlacement(topology, p));
-        placement.ifPresent(p -> memo.put(KEY, p));
-        return placement;
+        return topology.planOf(app).map(p -> new AppPlacement(topology, p));
     }
 
     /**

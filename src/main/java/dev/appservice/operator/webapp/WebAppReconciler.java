@@ -93,7 +93,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         context.getPrimaryCache()
                 .addIndexers(java.util.Map.of(
                         CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan(),
-                        CacheIndexes.APPS_BY_HOST_NAME, CacheIndexes.appsByHostName()));
+                        CacheIndexes.APPS_BY_HOST_NAME, CacheIndexes.appsByHostName(),
+                        CacheIndexes.APPS_BY_TLS_SECRET, CacheIndexes.appsByTlsSecret()));
         var plans = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(IsolatedPlan.class, WebApp.class)
                         .withName(PLANS)
@@ -216,8 +217,6 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .build(),
                 context);
         // An app's own certificate: its Secret appearing, changing or going changes its CertificateReady condition.
-        context.getPrimaryCache()
-                .addIndexers(java.util.Map.of(CacheIndexes.APPS_BY_TLS_SECRET, CacheIndexes.appsByTlsSecret()));
         var secrets = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Secret.class, WebApp.class)
                         .withName(APP_SECRETS)

@@ -102,8 +102,23 @@ public final class WebhookCertificates {
      */
     static final Duration STAGED_BEFORE_SWITCH = Duration.ofMinutes(5);
 
-    /** Where the certificates live and whom they are for. */
-    public record Settings(String namespace, String secretName, String webhookConfiguration, String serviceName) {
+    /**
+     * Where the certificates live and whom they are for.
+     *
+     * @param urlHost the host of the chart's {@code webhook.url} ({@code ASE_WEBHOOK_URL}), when the
+     *     API server calls an operator outside the cluster by URL instead of through the Service
+     *     (development, the end-to-end suite); the serving certificate names it too. Empty otherwise.
+     */
+    public record Settings(
+            String namespace,
+            String secretName,
+            String webhookConfiguration,
+            String serviceName,
+            Optional<String> urlHost) {
+        public Settings(String namespace, String secretName, String webhookConfiguration, String serviceName) {
+            this(namespace, secretName, webhookConfiguration, serviceName, Optional.empty());
+        }
+
         /** The settings when {@code ASE_WEBHOOK_CERTIFICATES=self-managed}; empty in any other mode. */
         public static Optional<Settings> fromEnvironment(Map<String, String> env) {
             if (!"self-managed".equals(env.get("ASE_WEBHOOK_CERTIFICATES"))) {
@@ -113,7 +128,20 @@ public final class WebhookCertificates {
                     require(env, "ASE_OPERATOR_NAMESPACE"),
                     require(env, "ASE_WEBHOOK_SECRET"),
                     require(env, "ASE_WEBHOOK_CONFIGURATION"),
-                    require(env, "ASE_WEBHOOK_SERVICE")));
+                    require(env, "ASE_WEBHOOK_SERVICE"),
+                    urlHost(env.get("ASE_WEBHOOK_URL"))));
+        }
+
+        private static Optional<String> urlHost(String url) {
+            if (url == null || url.isBlank()) {
+                return Optional.empty();
+            }
+            java.net.URI uri = java.net.URI.create(url.strip());
+            if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalStateException("ASE_WEBHOOK_URL must be an https URL with a host, not " + url);
+            }
+            String host = uri.getHost();
+            return Optional.of(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
         }
 
         private static String require(Map<String, String> env, String name) {
@@ -128,6 +156,36 @@ public final class WebhookCertificates {
         public List<String> dnsNames() {
             return List.of(
                     serviceName + "." + namespace + ".svc", serviceName + "." + namespace + ".svc.cluster.local");
+        }
+
+        /** What the serving certificate names: the Service's DNS names, then the URL's host if any. */
+        public List<GeneralName> subjectAlternativeNames() {
+            List<GeneralName> names = new ArrayList<>();
+            dnsNames().forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+            urlHost.ifPresent(host ->
+                    names.add(new GeneralName(isIpAddress(host) ? GeneralName.iPAddress : GeneralName.dNSName, host)));
+            return names;
+        }
+
+        /** The names above as X509Certificate#getSubjectAlternativeNames reports them. */
+        List<String> subjectAlternativeNameTexts() {
+            List<String> names = new ArrayList<>(dnsNames());
+            urlHost.ifPresent(host -> {
+                try {
+                    // An address as Java reports it (an IPv6 address in full).
+                    names.add(
+                            isIpAddress(host)
+                                    ? java.net.InetAddress.getByName(host).getHostAddress()
+                                    : host);
+                } catch (java.net.UnknownHostException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            return names;
+        }
+
+        private static boolean isIpAddress(String host) {
+            return host.matches("[0-9.]+") || host.contains(":");
         }
     }
 
@@ -348,7 +406,7 @@ public final class WebhookCertificates {
                     && serving.getSubjectAlternativeNames().stream()
                             .map(n -> String.valueOf(n.get(1)))
                             .toList()
-                            .containsAll(settings.dnsNames())
+                            .containsAll(settings.subjectAlternativeNameTexts())
                     && verifies(serving, ca);
             if (!servingValid) {
                 KeyPair pair = keyPair();
@@ -357,7 +415,7 @@ public final class WebhookCertificates {
                         pair,
                         new X500Name(ca.getSubjectX500Principal().getName()),
                         caKey,
-                        settings.dnsNames(),
+                        settings.subjectAlternativeNames(),
                         false,
                         now,
                         SERVING_VALIDITY);
@@ -411,7 +469,7 @@ public final class WebhookCertificates {
             KeyPair subjectKeys,
             X500Name issuer,
             PrivateKey issuerKey,
-            List<String> dnsNames,
+            List<GeneralName> subjectAlternativeNames,
             boolean authority,
             Instant now,
             Duration validity)
@@ -435,9 +493,7 @@ public final class WebhookCertificates {
                 builder.addExtension(
                         Extension.subjectAlternativeName,
                         false,
-                        new GeneralNames(dnsNames.stream()
-                                .map(n -> new GeneralName(GeneralName.dNSName, n))
-                                .toArray(GeneralName[]::new)));
+                        new GeneralNames(subjectAlternativeNames.toArray(GeneralName[]::new)));
             }
             X509CertificateHolder holder =
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey));

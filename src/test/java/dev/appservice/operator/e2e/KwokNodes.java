@@ -1,0 +1,52 @@
+package dev.appservice.operator.e2e;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster's nodes: kwok plays their kubelets (the annotation below tells it which nodes are
+ * its own). One node per zone of the examples ({@code zones: ["1", "2", "3"]}), each large enough
+ * for every example plan, so that scheduling is decided by the operator's placement rules, not by
+ * room.
+ */
+final class KwokNodes {
+    static final String MANAGED_ANNOTATION = "kwok.x-k8s.io/node";
+    static final List<String> ZONES = List.of("1", "2", "3");
+    private static final Map<String, Quantity> CAPACITY = Map.of(
+            "cpu", new Quantity("256"),
+            "memory", new Quantity("1Ti"),
+            "pods", new Quantity("1000"),
+            "ephemeral-storage", new Quantity("1Ti"));
+
+    private KwokNodes() {}
+
+    static List<String> create(KubernetesClient client) {
+        return ZONES.stream()
+                .map(zone -> create(client, "e2e-node-" + zone, zone))
+                .toList();
+    }
+
+    private static String create(KubernetesClient client, String name, String zone) {
+        Node node = new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToAnnotations(MANAGED_ANNOTATION, "fake")
+                .addToLabels("kubernetes.io/hostname", name)
+                .addToLabels("kubernetes.io/os", "linux")
+                .addToLabels("kubernetes.io/arch", "amd64")
+                .addToLabels("topology.kubernetes.io/zone", zone)
+                .addToLabels("type", "kwok")
+                .endMetadata()
+                .withNewStatus()
+                .withCapacity(CAPACITY)
+                .withAllocatable(CAPACITY)
+                .endStatus()
+                .build();
+        client.resource(node).create();
+        return name;
+    }
+}

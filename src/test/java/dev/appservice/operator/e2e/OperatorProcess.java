@@ -1,0 +1,143 @@
+package dev.appservice.operator.e2e;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged operator (the jar) as a process, configured as the chart's Deployment configures
+ * its container (the downward API resolved), authenticated with a kubeconfig that carries the
+ * chart's ServiceAccount token: every request it makes is authorized by the chart's RBAC alone.
+ */
+final class OperatorProcess implements AutoCloseable {
+    /** Start-up on a busy two-core machine, with the JIT cold, takes tens of seconds at worst. */
+    static final Duration READY_WITHIN = Duration.ofSeconds(120);
+
+    private final Map<String, String> environment;
+    private final Path log;
+    private final int httpPort;
+    private Process process;
+
+    private OperatorProcess(Map<String, String> environment, Path log, int httpPort) {
+        this.environment = environment;
+        this.log = log;
+        this.httpPort = httpPort;
+    }
+
+    /**
+     * @param chartDeployment the chart's operator Deployment, whose container environment is used
+     * @param kubeconfig a kubeconfig file with the service account's token
+     * @param webhookPort the HTTPS port the chart's {@code webhook.url} names
+     */
+    static OperatorProcess configure(Deployment chartDeployment, Path kubeconfig, int webhookPort, Path work)
+            throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (EnvVar var : chartDeployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv()) {
+            if (var.getValueFrom() != null) {
+                if (!"metadata.namespace"
+                        .equals(var.getValueFrom().getFieldRef().getFieldPath())) {
+                    throw new IllegalStateException("the e2e suite resolves only metadata.namespace, not " + var);
+                }
+                env.put(var.getName(), chartDeployment.getMetadata().getNamespace());
+            } else {
+                env.put(var.getName(), var.getValue());
+            }
+        }
+        int httpPort = freePort();
+        env.put("KUBECONFIG", kubeconfig.toString());
+        env.put("HOSTNAME", "ase-operator-e2e");
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        env.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(webhookPort));
+        Path tmp = work.resolve("operator-tmp");
+        Files.createDirectories(tmp);
+        // Its own temporary directory (where the self-managed webhook certificate is written), apart
+        // from other operator processes of the build.
+        env.put("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp + " -XX:TieredStopAtLevel=1");
+        return new OperatorProcess(env, work.resolve("operator.log"), httpPort);
+    }
+
+    void start() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(
+                "java", "-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("KUBERNETES_"));
+        builder.environment().putAll(environment);
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        process = builder.start();
+    }
+
+    /** Waits for the readiness endpoint: caches synced, webhook answering. */
+    void awaitReady() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI ready = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the operator exited with " + process.exitValue() + ", see " + log);
+            }
+            try {
+                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the operator was not ready within " + READY_WITHIN + ", see " + log);
+    }
+
+    /** The operator's Prometheus scrape. */
+    String metrics() throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** SIGTERM, as the kubelet stops a container, and waits for the exit. */
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, ClusterPki.loopback())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,552 @@
+package dev.appservice.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.marcnuri.helm.Helm;
+import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.testing.ReadyConditions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The operator, its chart and its webhook against a real control plane ({@link ControlPlane}):
+ * the chart's objects as Helm renders them, applied to kube-apiserver; the packaged operator as a
+ * process, authenticated as the chart's ServiceAccount, so the chart's RBAC is what authorizes it;
+ * the webhook called by the API server over TLS (the chart's {@code webhook.url}, as for an
+ * operator outside the cluster, with the operator's self-managed CA as the caBundle); the
+ * examples applied with kubectl; garbage collection by the controller manager; and the API
+ * server's audit log as the judge of what the operator asked and what it was refused.
+ *
+ * <p>The tests run in order, on one cluster: each leaves it converged for the next.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealApiServerIT {
+    static final String OPERATOR_NAMESPACE = "ase-operator";
+    static final String OPERATOR_USER = "system:serviceaccount:ase-operator:ase-operator";
+    static final String RELEASE = "ase-operator";
+    static final List<String> EXAMPLE_NAMESPACES = List.of("contoso", "fabrikam");
+    /** Convergence of the examples on two busy cores: seconds in practice; the bound is generous. */
+    static final Duration CONVERGED_WITHIN = Duration.ofMinutes(3);
+
+    final Path work = Path.of("target", "e2e").toAbsolutePath();
+    ControlPlane plane;
+    KubernetesClient admin;
+    OperatorProcess operator;
+    Deployment chartDeployment;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        plane = ControlPlane.start(binaries(), work.resolve("cluster"), work);
+        admin = plane.adminClient();
+        KwokNodes.create(admin);
+        installChart();
+        startOperator();
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        if (operator != null) {
+            operator.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (plane != null) {
+            plane.close();
+        }
+    }
+
+    /** The chart's objects as Helm renders them, but the operator's Deployment: the jar runs as a process instead. */
+    private void installChart() throws Exception {
+        int webhookPort = OperatorProcess.freePort();
+        String rendered = new Helm(Path.of("helm", "ase-operator"))
+                .template()
+                .withName(RELEASE)
+                .withNamespace(OPERATOR_NAMESPACE)
+                .withKubeVersion("v1.34.4")
+                .set("webhook.url", "https://127.0.0.1:" + webhookPort)
+                .call();
+        admin.resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(OPERATOR_NAMESPACE)
+                        .endMetadata()
+                        .build())
+                .create();
+        List<HasMetadata> objects = admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
+                .items();
+        for (String crd : List.of("appserviceenvironments", "isolatedplans", "webapps")) {
+            CustomResourceDefinition definition = admin.getKubernetesSerialization()
+                    .unmarshal(
+                            Files.readString(Path.of("crds", crd + ".appservice.dev.yaml")),
+                            CustomResourceDefinition.class);
+            admin.resource(definition).create();
+        }
+        for (HasMetadata object : objects) {
+            if (object instanceof Deployment deployment) {
+                chartDeployment = deployment;
+                continue;
+            }
+            if (object instanceof CustomResourceDefinition) {
+                continue;
+            }
+            admin.resource(object).create();
+        }
+        assertThat(chartDeployment).as("the chart's operator Deployment").isNotNull();
+        for (String crd : List.of("appserviceenvironments", "isolatedplans", "webapps")) {
+            admin.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(crd + ".appservice.dev")
+                    .waitUntilCondition(
+                            d -> d != null
+                                    && d.getStatus() != null
+                                    && d.getStatus().getConditions().stream()
+                                            .anyMatch(c ->
+                                                    "Established".equals(c.getType()) && "True".equals(c.getStatus())),
+                            1,
+                            TimeUnit.MINUTES);
+        }
+        this.webhookPort = webhookPort;
+    }
+
+    int webhookPort;
+
+    private void startOperator() throws Exception {
+        String token = admin.serviceAccounts()
+                .inNamespace(OPERATOR_NAMESPACE)
+                .withName(chartDeployment.getSpec().getTemplate().getSpec().getServiceAccountName())
+                .tokenRequest(new TokenRequestBuilder()
+                        .withNewSpec()
+                        .withExpirationSeconds(6 * 3600L)
+                        .endSpec()
+                        .build())
+                .getStatus()
+                .getToken();
+        Path kubeconfig = work.resolve("operator.kubeconfig");
+        Files.writeString(kubeconfig, plane.kubeconfigWithToken(token));
+        operator = OperatorProcess.configure(chartDeployment, kubeconfig, webhookPort, work);
+        operator.start();
+        operator.awaitReady();
+    }
+
+    @Test
+    @Order(1)
+    void everyExampleBecomesReadyWithEveryChildPresentAndOwned() throws Exception {
+        for (String namespace : EXAMPLE_NAMESPACES) {
+            // Pod Security admission enforces the restricted profile on every pod of the examples.
+            admin.resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(namespace)
+                            .addToLabels("pod-security.kubernetes.io/enforce", "restricted")
+                            .endMetadata()
+                            .build())
+                    .create();
+        }
+        kubectl("apply", "-f", "examples/", "--recursive");
+        awaitExamplesConverged();
+
+        Map<String, Long> generations = generations();
+        Instant before = Instant.now();
+        kubectl("apply", "--server-side", "--force-conflicts", "-f", "examples/", "--recursive");
+        Thread.sleep(2000);
+        assertThat(generations())
+                .as("server-side apply of the same manifests changes no spec")
+                .isEqualTo(generations);
+        assertThat(ReadyConditions.notReady(admin, "contoso")).isEmpty();
+        assertThat(operatorWritesSince(before))
+                .as("writes after an apply that changed nothing")
+                .isEmpty();
+    }
+
+    /** The API server calls the webhook over TLS with the operator's CA: its refusal is the API server's answer. */
+    @Test
+    @Order(2)
+    void theApiServerCallsTheWebhookWhichRefusesThe201stInstance() {
+        // contoso-ase runs 12 + 6 instances of its 200; a plan of 100 fits, the next one does not.
+        admin.resource(plan("contoso", "big-1", "contoso-ase", 100)).create();
+        assertThatThrownBy(() -> admin.resource(plan("contoso", "big-2", "contoso-ase", 100))
+                        .create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("admission webhook \"validate.appservice.dev\" denied the request")
+                .hasMessageContaining("200");
+        assertThat(admin.resources(IsolatedPlan.class)
+                        .inNamespace("contoso")
+                        .withName("big-2")
+                        .get())
+                .isNull();
+        admin.resource(plan("contoso", "big-1", "contoso-ase", 100)).delete();
+    }
+
+    /** Two plans that fit alone but not together, created at once: the environment never holds more than its limit. */
+    @Test
+    @Order(3)
+    void aRaceBetweenTwoPlansNeverExceedsTheEnvironmentsLimit() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (String name : List.of("race-a", "race-b")) {
+            Thread thread = new Thread(() -> {
+                try {
+                    admin.resource(plan("contoso", name, "contoso-ase", 100)).create();
+                } catch (KubernetesClientException e) {
+                    refused.add(name + ": " + e.getMessage());
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        await().atMost(CONVERGED_WITHIN).untilAsserted(() -> {
+            int running = 0;
+            for (IsolatedPlan plan : admin.resources(IsolatedPlan.class)
+                    .inNamespace("contoso")
+                    .list()
+                    .getItems()) {
+                running += plan.getStatus() == null || plan.getStatus().getInstances() == null
+                        ? 0
+                        : plan.getStatus().getInstances();
+            }
+            assertThat(running).as("instances granted in contoso-ase").isLessThanOrEqualTo(200);
+            if (refused.isEmpty()) {
+                assertThat(ReadyConditions.notReady(admin, "contoso"))
+                        .as("both admitted: the later one is held")
+                        .hasSize(1)
+                        .allSatisfy((name, reason) -> assertThat(reason).contains("EnvironmentCapacityExceeded"));
+            } else {
+                assertThat(refused).hasSize(1);
+                assertThat(ReadyConditions.notReady(admin, "contoso")).isEmpty();
+            }
+        });
+        for (String name : List.of("race-a", "race-b")) {
+            admin.resources(IsolatedPlan.class)
+                    .inNamespace("contoso")
+                    .withName(name)
+                    .delete();
+        }
+        awaitExamplesConverged();
+    }
+
+    @Test
+    @Order(4)
+    void editsConvergeAndADeletedWebAppsChildrenAreCollected() throws Exception {
+        kubectl("scale", "iplan/api-plan", "-n", "contoso", "--replicas=8");
+        awaitExamplesConverged();
+        assertThat(admin.resources(IsolatedPlan.class)
+                        .inNamespace("contoso")
+                        .withName("api-plan")
+                        .get()
+                        .getStatus()
+                        .getInstances())
+                .isEqualTo(8);
+        List<HasMetadata> children = childrenOf("contoso", "WebApp", "orders-api");
+        assertThat(children).as("orders-api's children").isNotEmpty();
+        kubectl("delete", "wapp/orders-api", "-n", "contoso", "--wait=true");
+        await().atMost(CONVERGED_WITHIN)
+                .untilAsserted(() -> assertThat(children.stream()
+                                .filter(c -> admin.resource(c).get() != null)
+                                .map(RealApiServerIT::describe))
+                        .as("children left after their WebApp was deleted")
+                        .isEmpty());
+        kubectl("apply", "-f", "examples/contoso.yaml");
+        awaitExamplesConverged();
+    }
+
+    /** etcd and kube-apiserver killed and started again: the operator's watches resume and it converges. */
+    @Test
+    @Order(5)
+    void convergesAfterTheApiServerAndEtcdRestart() throws Exception {
+        plane.restartStorageAndApiServer();
+        kubectl("scale", "iplan/api-plan", "-n", "contoso", "--replicas=4");
+        awaitExamplesConverged();
+        assertThat(admin.apps().deployments().inNamespace("contoso").list().getItems().stream()
+                        .map(d -> d.getMetadata().getName())
+                        .toList())
+                .as("no Deployment made twice")
+                .doesNotHaveDuplicates();
+        assertEveryManagedObjectOwned();
+    }
+
+    /** A restarted operator reconciles everything once: a resync, which must write nothing. */
+    @Test
+    @Order(6)
+    void aRestartedOperatorWritesNothing() throws Exception {
+        awaitExamplesConverged();
+        operator.stop();
+        Instant restarted = Instant.now();
+        operator.start();
+        operator.awaitReady();
+        long resources = EXAMPLE_NAMESPACES.stream()
+                .mapToLong(n -> ReadyConditions.KINDS.stream()
+                        .mapToLong(k -> admin.resources(k)
+                                .inNamespace(n)
+                                .list()
+                                .getItems()
+                                .size())
+                        .sum())
+                .sum();
+        await().atMost(CONVERGED_WITHIN).until(() -> reconciled(operator.metrics()) >= resources);
+        Thread.sleep(3000);
+        assertThat(operatorWritesSince(restarted))
+                .as("writes of a restarted operator over converged resources")
+                .isEmpty();
+    }
+
+    /** While no operator answers, the API server refuses creates and updates (failurePolicy: Fail) and says why. */
+    @Test
+    @Order(7)
+    void whileTheOperatorIsDownChangesAreRefusedWithTheReason() throws Exception {
+        operator.stop();
+        try {
+            assertThatThrownBy(() -> admin.resource(plan("contoso", "while-down", "contoso-ase", 1))
+                            .create())
+                    .isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("failed calling webhook \"validate.appservice.dev\"")
+                    .hasMessageContaining("connection refused");
+        } finally {
+            operator.start();
+            operator.awaitReady();
+        }
+        admin.resource(plan("contoso", "after-down", "contoso-ase", 1)).create();
+        awaitExamplesConverged();
+        admin.resources(IsolatedPlan.class)
+                .inNamespace("contoso")
+                .withName("after-down")
+                .delete();
+    }
+
+    /** Every request the operator made was authorized by the chart's RBAC (as installed, not as derived). */
+    @Test
+    @Order(100)
+    void theChartGrantsEveryRequestTheOperatorMakes() {
+        List<AuditLog.Request> requests = AuditLog.of(plane.auditLog(), OPERATOR_USER);
+        assertThat(requests).as("the operator's requests in the audit log").hasSizeGreaterThan(10);
+        assertThat(requests.stream()
+                        .filter(r -> r.code() == 401 || r.code() == 403)
+                        .map(Object::toString))
+                .as("requests the chart's RBAC refused")
+                .isEmpty();
+    }
+
+    /** The server refused none of the operator's writes (conflicts, invalid objects, forbidden). */
+    @Test
+    @Order(101)
+    void theApiServerRefusedNoneOfTheOperatorsWrites() {
+        List<AuditLog.Request> refused = AuditLog.of(plane.auditLog(), OPERATOR_USER).stream()
+                .filter(AuditLog.Request::isWrite)
+                .filter(AuditLog.Request::refused)
+                .toList();
+        assertThat(refused.stream().map(Object::toString)).as("refused writes").isEmpty();
+        assertThat(plane.exited()).as("control plane components that stopped").isEmpty();
+    }
+
+    // --- what the tests read
+
+    private void awaitExamplesConverged() {
+        await().atMost(CONVERGED_WITHIN).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            for (String namespace : EXAMPLE_NAMESPACES) {
+                assertThat(ReadyConditions.notReady(admin, namespace))
+                        .as("resources of %s not Ready at their generation", namespace)
+                        .isEmpty();
+            }
+        });
+    }
+
+    private Map<String, Long> generations() {
+        Map<String, Long> generations = new TreeMap<>();
+        for (String namespace : EXAMPLE_NAMESPACES) {
+            for (var kind : ReadyConditions.KINDS) {
+                admin.resources(kind)
+                        .inNamespace(namespace)
+                        .list()
+                        .getItems()
+                        .forEach(r -> generations.put(
+                                r.getKind() + " " + namespace + "/"
+                                        + r.getMetadata().getName(),
+                                r.getMetadata().getGeneration()));
+            }
+        }
+        return generations;
+    }
+
+    /** The operator's writes since {@code since}, but its leader-election Lease's renewals. */
+    private List<String> operatorWritesSince(Instant since) {
+        return AuditLog.of(plane.auditLog(), OPERATOR_USER).stream()
+                .filter(r -> !r.received().isBefore(since))
+                .filter(AuditLog.Request::isWrite)
+                .filter(r -> !r.isLeaseRenewal())
+                .map(Object::toString)
+                .toList();
+    }
+
+    /** Objects of the namespace that name the given owner in their ownerReferences. */
+    private List<HasMetadata> childrenOf(String namespace, String ownerKind, String ownerName) {
+        List<HasMetadata> children = new ArrayList<>();
+        for (HasMetadata object : managedObjects(namespace)) {
+            for (OwnerReference owner : object.getMetadata().getOwnerReferences()) {
+                if (owner.getKind().equals(ownerKind) && owner.getName().equals(ownerName)) {
+                    children.add(object);
+                }
+            }
+        }
+        return children;
+    }
+
+    /** Every object the operator manages (by its managed-by label), in the kinds it writes. */
+    private List<HasMetadata> managedObjects(String namespace) {
+        String selector = "app.kubernetes.io/managed-by";
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.addAll(admin.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withLabel(selector, "ase-operator")
+                .list()
+                .getItems());
+        objects.addAll(admin.services()
+                .inNamespace(namespace)
+                .withLabel(selector, "ase-operator")
+                .list()
+                .getItems());
+        objects.addAll(admin.configMaps()
+                .inNamespace(namespace)
+                .withLabel(selector, "ase-operator")
+                .list()
+                .getItems());
+        objects.addAll(admin.secrets()
+                .inNamespace(namespace)
+                .withLabel(selector, "ase-operator")
+                .list()
+                .getItems());
+        objects.addAll(admin.network()
+                .networkPolicies()
+                .inNamespace(namespace)
+                .withLabel(selector, "ase-operator")
+                .list()
+                .getItems());
+        objects.addAll(admin.policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(namespace)
+                .withLabel(selector, "ase-operator")
+                .list()
+                .getItems());
+        return objects;
+    }
+
+    /** Every managed object has an owner that exists: nothing orphaned. */
+    private void assertEveryManagedObjectOwned() {
+        Set<String> owners = new TreeSet<>();
+        for (String namespace : EXAMPLE_NAMESPACES) {
+            for (var kind : ReadyConditions.KINDS) {
+                admin.resources(kind)
+                        .inNamespace(namespace)
+                        .list()
+                        .getItems()
+                        .forEach(r -> owners.add(r.getMetadata().getUid()));
+            }
+        }
+        List<String> orphans = new ArrayList<>();
+        for (String namespace : EXAMPLE_NAMESPACES) {
+            for (HasMetadata object : managedObjects(namespace)) {
+                List<OwnerReference> references = object.getMetadata().getOwnerReferences();
+                if (references.isEmpty() || references.stream().noneMatch(o -> owners.contains(o.getUid()))) {
+                    orphans.add(describe(object));
+                }
+            }
+        }
+        assertThat(orphans).as("managed objects without an existing owner").isEmpty();
+    }
+
+    private static long reconciled(String metrics) {
+        return metrics.lines()
+                .filter(l -> l.startsWith("reconciliations_success_total{"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    private static String describe(HasMetadata object) {
+        return object.getKind() + " " + object.getMetadata().getNamespace() + "/"
+                + object.getMetadata().getName();
+    }
+
+    private static IsolatedPlan plan(String namespace, String name, String environment, int instances) {
+        IsolatedPlan plan = new IsolatedPlan();
+        plan.getMetadata().setNamespace(namespace);
+        plan.getMetadata().setName(name);
+        plan.getSpec().setEnvironmentName(environment);
+        plan.getSpec().setInstances(instances);
+        return plan;
+    }
+
+    /** kubectl, built with the control plane, as the administrator. */
+    private void kubectl(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(plane.binary("kubectl").toString());
+        command.add("--kubeconfig=" + plane.adminKubeconfig());
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue())
+                .as("kubectl %s: %s", String.join(" ", arguments), output)
+                .isZero();
+    }
+
+    /** The folder of binaries: e2e/cluster/build prints it (building them the first time). */
+    private static Path binaries() throws IOException, InterruptedException {
+        String configured = System.getenv("ASE_E2E_BINARIES");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        Process build = new ProcessBuilder("e2e/cluster/build")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(build.waitFor()).as("e2e/cluster/build").isZero();
+        return Path.of(output.lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.delete(p);
+            }
+        }
+    }
+}

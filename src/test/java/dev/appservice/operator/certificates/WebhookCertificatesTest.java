@@ -1,6 +1,7 @@
 package dev.appservice.operator.certificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.appservice.operator.testing.apiserver.ValidatingMixedDispatcher;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -357,6 +358,44 @@ class WebhookCertificatesTest {
                         .map(n -> String.valueOf(n.get(1)))
                         .toList())
                 .contains("other-webhook.ase-operator.svc");
+    }
+
+    /**
+     * The chart's webhook.url (an operator outside the cluster): the serving certificate also names
+     * the URL's host, an address as an IP SAN, and is not reissued on the next check.
+     */
+    @Test
+    void aWebhookUrlsHostIsNamedByTheServingCertificate() throws Exception {
+        WebhookCertificates.ensure(client, SETTINGS, NOW);
+        var byUrl = WebhookCertificates.Settings.fromEnvironment(Map.of(
+                        "ASE_WEBHOOK_CERTIFICATES", "self-managed",
+                        "ASE_OPERATOR_NAMESPACE", "ase-operator",
+                        "ASE_WEBHOOK_SECRET", "ase-operator-webhook-tls",
+                        "ASE_WEBHOOK_CONFIGURATION", "ase-operator",
+                        "ASE_WEBHOOK_SERVICE", "ase-operator-webhook",
+                        "ASE_WEBHOOK_URL", "https://127.0.0.1:9443"))
+                .orElseThrow();
+        WebhookCertificates.KeyMaterial material = WebhookCertificates.ensure(client, byUrl, NOW);
+        X509Certificate serving = certificate(material.certificate());
+        assertThat(serving.getSubjectAlternativeNames())
+                .extracting(n -> n.get(0) + "=" + n.get(1))
+                .containsExactly(
+                        "2=ase-operator-webhook.ase-operator.svc",
+                        "2=ase-operator-webhook.ase-operator.svc.cluster.local",
+                        "7=127.0.0.1");
+        String version = secret().getMetadata().getResourceVersion();
+        WebhookCertificates.ensure(client, byUrl, NOW.plus(Duration.ofDays(1)));
+        assertThat(secret().getMetadata().getResourceVersion())
+                .as("valid as it is")
+                .isEqualTo(version);
+        assertThatThrownBy(() -> WebhookCertificates.Settings.fromEnvironment(Map.of(
+                        "ASE_WEBHOOK_CERTIFICATES", "self-managed",
+                        "ASE_OPERATOR_NAMESPACE", "ase-operator",
+                        "ASE_WEBHOOK_SECRET", "s",
+                        "ASE_WEBHOOK_CONFIGURATION", "c",
+                        "ASE_WEBHOOK_SERVICE", "svc",
+                        "ASE_WEBHOOK_URL", "http://127.0.0.1:9443")))
+                .hasMessageContaining("ASE_WEBHOOK_URL must be an https URL");
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.appservice.operator.dependent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,19 @@ public abstract class ControlledDependentResource<R extends HasMetadata, P exten
 
     protected ControlledDependentResource(Class<R> resourceType) {
         super(resourceType);
+    }
+
+    /**
+     * Compares as {@link DesiredStateMatch} does: the server's defaults are never taken for a
+     * difference, so an unchanged child is never written.
+     */
+    @Override
+    public Result<R> match(R actualResource, R desired, P primary, Context<P> context) {
+        addMetadata(true, actualResource, desired, primary, context);
+        return Result.computed(
+                DesiredStateMatch.matches(
+                        desired, actualResource, context.getClient().getKubernetesSerialization()),
+                desired);
     }
 
     @Override

@@ -27,6 +27,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -162,7 +163,9 @@ final class ClusterPki {
     private static void write(Path file, Object object) throws IOException {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-            writer.writeObject(object);
+            // Private keys as PKCS#8 ("PRIVATE KEY"), which Go and Fabric8 both read.
+            writer.writeObject(
+                    object instanceof java.security.PrivateKey key ? new JcaPKCS8Generator(key, null) : object);
         }
         Files.writeString(file, text.toString());
     }

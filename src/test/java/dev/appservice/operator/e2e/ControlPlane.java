@@ -189,6 +189,9 @@ final class ControlPlane implements AutoCloseable {
                         "--service-account-private-key-file=" + pki.file(ClusterPki.SERVICE_ACCOUNT_KEY),
                         "--root-ca-file=" + pki.file(ClusterPki.CA_CERT),
                         "--use-service-account-credentials=false",
+                        // kwok renews each node's Lease; a busy test machine may delay one, which must
+                        // not mark every pod of a node unready.
+                        "--node-monitor-grace-period=2m",
                         "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller",
                         "--v=1"));
         launch(
@@ -211,6 +214,7 @@ final class ControlPlane implements AutoCloseable {
                         "--server-address=",
                         "--cidr=10.244.0.0/16",
                         "--node-ip=10.240.0.1",
+                        "--node-lease-duration-seconds=40",
                         "--v=1"));
     }
 

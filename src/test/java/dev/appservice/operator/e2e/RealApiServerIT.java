@@ -4,21 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.marcnuri.helm.Helm;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.testing.ReadyConditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +23,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -60,106 +53,24 @@ class RealApiServerIT {
     static final Duration CONVERGED_WITHIN = Duration.ofMinutes(3);
 
     final Path work = Path.of("target", "e2e").toAbsolutePath();
+    InstalledCluster cluster;
     ControlPlane plane;
     KubernetesClient admin;
     OperatorProcess operator;
-    Deployment chartDeployment;
 
     @BeforeAll
     void startCluster() throws Exception {
-        deleteRecursively(work);
-        Files.createDirectories(work);
-        plane = ControlPlane.start(binaries(), work.resolve("cluster"), work);
-        admin = plane.adminClient();
-        KwokNodes.create(admin);
-        installChart();
-        startOperator();
+        cluster = InstalledCluster.start(work);
+        plane = cluster.plane;
+        admin = cluster.admin;
+        operator = cluster.operator;
     }
 
     @AfterAll
     void stopCluster() throws Exception {
-        if (operator != null) {
-            operator.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        if (admin != null) {
-            admin.close();
-        }
-        if (plane != null) {
-            plane.close();
-        }
-    }
-
-    /** The chart's objects as Helm renders them, but the operator's Deployment: the jar runs as a process instead. */
-    private void installChart() throws Exception {
-        int webhookPort = OperatorProcess.freePort();
-        String rendered = new Helm(Path.of("helm", "ase-operator"))
-                .template()
-                .withName(RELEASE)
-                .withNamespace(OPERATOR_NAMESPACE)
-                .withKubeVersion("v1.34.4")
-                .set("webhook.url", "https://127.0.0.1:" + webhookPort)
-                .call();
-        admin.resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(OPERATOR_NAMESPACE)
-                        .endMetadata()
-                        .build())
-                .create();
-        List<HasMetadata> objects = admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
-                .items();
-        for (String crd : List.of("appserviceenvironments", "isolatedplans", "webapps")) {
-            CustomResourceDefinition definition = admin.getKubernetesSerialization()
-                    .unmarshal(
-                            Files.readString(Path.of("crds", crd + ".appservice.dev.yaml")),
-                            CustomResourceDefinition.class);
-            admin.resource(definition).create();
-        }
-        for (HasMetadata object : objects) {
-            if (object instanceof Deployment deployment) {
-                chartDeployment = deployment;
-                continue;
-            }
-            if (object instanceof CustomResourceDefinition) {
-                continue;
-            }
-            admin.resource(object).create();
-        }
-        assertThat(chartDeployment).as("the chart's operator Deployment").isNotNull();
-        for (String crd : List.of("appserviceenvironments", "isolatedplans", "webapps")) {
-            admin.apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .withName(crd + ".appservice.dev")
-                    .waitUntilCondition(
-                            d -> d != null
-                                    && d.getStatus() != null
-                                    && d.getStatus().getConditions().stream()
-                                            .anyMatch(c ->
-                                                    "Established".equals(c.getType()) && "True".equals(c.getStatus())),
-                            1,
-                            TimeUnit.MINUTES);
-        }
-        this.webhookPort = webhookPort;
-    }
-
-    int webhookPort;
-
-    private void startOperator() throws Exception {
-        String token = admin.serviceAccounts()
-                .inNamespace(OPERATOR_NAMESPACE)
-                .withName(chartDeployment.getSpec().getTemplate().getSpec().getServiceAccountName())
-                .tokenRequest(new TokenRequestBuilder()
-                        .withNewSpec()
-                        .withExpirationSeconds(6 * 3600L)
-                        .endSpec()
-                        .build())
-                .getStatus()
-                .getToken();
-        Path kubeconfig = work.resolve("operator.kubeconfig");
-        Files.writeString(kubeconfig, plane.kubeconfigWithToken(token));
-        operator = OperatorProcess.configure(chartDeployment, kubeconfig, webhookPort, work);
-        operator.start();
-        operator.awaitReady();
     }
 
     @Test
@@ -504,6 +415,7 @@ class RealApiServerIT {
 
     private static IsolatedPlan plan(String namespace, String name, String environment, int instances) {
         IsolatedPlan plan = new IsolatedPlan();
+        plan.setSpec(new dev.appservice.operator.api.IsolatedPlanSpec());
         plan.getMetadata().setNamespace(namespace);
         plan.getMetadata().setName(name);
         plan.getSpec().setEnvironmentName(environment);
@@ -523,30 +435,5 @@ class RealApiServerIT {
         assertThat(process.exitValue())
                 .as("kubectl %s: %s", String.join(" ", arguments), output)
                 .isZero();
-    }
-
-    /** The folder of binaries: e2e/cluster/build prints it (building them the first time). */
-    private static Path binaries() throws IOException, InterruptedException {
-        String configured = System.getenv("ASE_E2E_BINARIES");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        Process build = new ProcessBuilder("e2e/cluster/build")
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(build.waitFor()).as("e2e/cluster/build").isZero();
-        return Path.of(output.lines().reduce((a, b) -> b).orElseThrow());
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.delete(p);
-            }
-        }
     }
 }

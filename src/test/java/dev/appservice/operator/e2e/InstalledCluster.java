@@ -1,0 +1,173 @@
+package dev.appservice.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The control plane with the operator installed as the chart installs it: the CRDs, the chart's
+ * objects as Helm renders them (but the operator's Deployment: the jar runs as a process instead,
+ * with the Deployment's environment), kwok's nodes, and the operator running as the chart's
+ * ServiceAccount. {@link #main} starts one and keeps it up for a developer:
+ * {@code ./mvnw -q -Pbench exec:java -Dbench.main=dev.appservice.operator.e2e.InstalledCluster}.
+ */
+final class InstalledCluster implements AutoCloseable {
+    static final String OPERATOR_NAMESPACE = "ase-operator";
+    static final String RELEASE = "ase-operator";
+    static final String KUBERNETES_VERSION = "v1.34.4";
+    static final List<String> CUSTOM_RESOURCES = List.of("appserviceenvironments", "isolatedplans", "webapps");
+
+    final ControlPlane plane;
+    final KubernetesClient admin;
+    OperatorProcess operator;
+
+    private InstalledCluster(ControlPlane plane) {
+        this.plane = plane;
+        this.admin = plane.adminClient();
+    }
+
+    static InstalledCluster start(Path work) throws Exception {
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        InstalledCluster cluster = new InstalledCluster(ControlPlane.start(binaries(), work.resolve("cluster"), work));
+        try {
+            KwokNodes.create(cluster.admin);
+            int webhookPort = OperatorProcess.freePort();
+            Deployment deployment = cluster.installChart(webhookPort);
+            cluster.operator = OperatorProcess.configure(
+                    deployment, cluster.operatorKubeconfig(deployment, work), webhookPort, work);
+            cluster.operator.start();
+            cluster.operator.awaitReady();
+            return cluster;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Applies the chart's objects; returns the operator's Deployment, which is not applied. */
+    private Deployment installChart(int webhookPort) throws Exception {
+        String rendered = new Helm(Path.of("helm", "ase-operator"))
+                .template()
+                .withName(RELEASE)
+                .withNamespace(OPERATOR_NAMESPACE)
+                .withKubeVersion(KUBERNETES_VERSION)
+                .set("webhook.url", "https://127.0.0.1:" + webhookPort)
+                .call();
+        admin.resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(OPERATOR_NAMESPACE)
+                        .endMetadata()
+                        .build())
+                .create();
+        for (String crd : CUSTOM_RESOURCES) {
+            admin.resource(admin.getKubernetesSerialization()
+                            .unmarshal(
+                                    Files.readString(Path.of("crds", crd + ".appservice.dev.yaml")),
+                                    CustomResourceDefinition.class))
+                    .create();
+        }
+        Deployment operatorDeployment = null;
+        for (HasMetadata object : admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
+                .items()) {
+            if (object instanceof Deployment deployment) {
+                operatorDeployment = deployment;
+            } else if (!(object instanceof CustomResourceDefinition)) {
+                admin.resource(object).create();
+            }
+        }
+        assertThat(operatorDeployment).as("the chart's operator Deployment").isNotNull();
+        for (String crd : CUSTOM_RESOURCES) {
+            admin.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(crd + ".appservice.dev")
+                    .waitUntilCondition(
+                            d -> d != null
+                                    && d.getStatus() != null
+                                    && d.getStatus().getConditions().stream()
+                                            .anyMatch(c ->
+                                                    "Established".equals(c.getType()) && "True".equals(c.getStatus())),
+                            1,
+                            TimeUnit.MINUTES);
+        }
+        return operatorDeployment;
+    }
+
+    /** A kubeconfig with a token of the chart's ServiceAccount (TokenRequest, as the kubelet gets one). */
+    private Path operatorKubeconfig(Deployment deployment, Path work) throws IOException {
+        String token = admin.serviceAccounts()
+                .inNamespace(OPERATOR_NAMESPACE)
+                .withName(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
+                .tokenRequest(new TokenRequestBuilder()
+                        .withNewSpec()
+                        .withExpirationSeconds(6 * 3600L)
+                        .endSpec()
+                        .build())
+                .getStatus()
+                .getToken();
+        Path kubeconfig = work.resolve("operator.kubeconfig");
+        Files.writeString(kubeconfig, plane.kubeconfigWithToken(token));
+        return kubeconfig;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (operator != null) {
+            operator.close();
+        }
+        admin.close();
+        plane.close();
+    }
+
+    /** The folder of binaries: ASE_E2E_BINARIES, or what e2e/cluster/build prints (building them the first time). */
+    static Path binaries() throws IOException, InterruptedException {
+        String configured = System.getenv("ASE_E2E_BINARIES");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        Process build = new ProcessBuilder("e2e/cluster/build")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String output = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (build.waitFor() != 0) {
+            throw new IllegalStateException("e2e/cluster/build failed");
+        }
+        return Path.of(output.lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Starts a cluster under target/e2e-local and keeps it up until the process is stopped. */
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of("target", "e2e-local").toAbsolutePath();
+        try (InstalledCluster cluster = start(work)) {
+            System.out.println("export KUBECONFIG=" + cluster.plane.adminKubeconfig());
+            System.out.println("operator log: " + cluster.operator.log());
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+}

@@ -37,6 +37,14 @@ final class AuditLog {
             return WRITE_VERBS.contains(verb);
         }
 
+        boolean sameObject(Request other) {
+            return group.equals(other.group)
+                    && resource.equals(other.resource)
+                    && subresource.equals(other.subresource)
+                    && namespace.equals(other.namespace)
+                    && name.equals(other.name);
+        }
+
         boolean refused() {
             return code >= 400;
         }

@@ -225,6 +225,8 @@ final class ControlPlane implements AutoCloseable {
                         logs.resolve(name + ".log").toFile()))
                 .start();
         processes.put(name, process);
+        // Never left behind by a test JVM that is stopped: the components go with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
     }
 
     private void stop(String name) throws InterruptedException {

@@ -129,7 +129,9 @@ public final class NginxConfig {
         int hostCount = 0;
         boolean anyAffinity = false;
         for (IsolatedPlan plan : topology.plans()) {
-            for (WebApp app : topology.apps(plan)) {
+            for (WebApp asked : topology.apps(plan)) {
+                // A running app that grew past its plan's room is routed as it runs: only the slots that have room.
+                WebApp app = topology.runningVersion(asked).orElse(asked);
                 List<String> hosts = topology.hostNames(app).stream()
                         .filter(h -> SAFE_HOST.matcher(h).matches())
                         .toList();

@@ -118,6 +118,9 @@ public final class WebAppStatusFactory {
                                 + " and does not run:"
                                 + " scale the plan up to a larger size, or move the app to another plan");
             } else {
+                EnvironmentTopology.Room room = topology.room(app).orElseThrow();
+                // Recorded so that the room stays the app's: no app or slot admitted later takes it.
+                status.setAdmittedDeployments(room.deployments());
                 int instances = topology.grantedInstances(placed);
                 int readyInstances = deployment
                         .map(d -> d.getStatus() == null || d.getStatus().getReadyReplicas() == null
@@ -130,19 +133,35 @@ public final class WebAppStatusFactory {
                         && deployment
                                 .filter(InstanceDeployment::readyAtGeneration)
                                 .isPresent();
-                ready = serving
+                List<String> waiting = EnvironmentTopology.deploymentNames(app).stream()
+                        .filter(d -> !room.deployments().contains(d))
+                        .toList();
+                ready = !room.whole()
                         ? new Conditions.Desired(
                                 Conditions.READY,
-                                true,
-                                "Serving",
-                                "Served at " + String.join(", ", status.getUrls()) + " on " + status.getReadyInstances()
-                                        + " instances")
-                        : new Conditions.Desired(
-                                Conditions.READY,
                                 false,
-                                "WorkersNotReady",
-                                status.getReadyInstances() + " of " + instances + " instances of the app on " + planRef
-                                        + " ready");
+                                "PlanCapacityExceeded",
+                                planRef + " runs at most " + AppDensity.appsPerInstance(topology.workerSize(placed))
+                                        + " apps and slots on its " + topology.workerSize(placed)
+                                        + " instances and has no room for slot" + (waiting.size() == 1 ? " " : "s ")
+                                        + String.join(", ", waiting)
+                                        + " of this app: they wait; the app keeps running as it was ("
+                                        + String.join(", ", room.deployments())
+                                        + "), no running app gives up its room. Scale the plan up to a larger size, or"
+                                        + " remove apps or slots")
+                        : serving
+                                ? new Conditions.Desired(
+                                        Conditions.READY,
+                                        true,
+                                        "Serving",
+                                        "Served at " + String.join(", ", status.getUrls()) + " on "
+                                                + status.getReadyInstances() + " instances")
+                                : new Conditions.Desired(
+                                        Conditions.READY,
+                                        false,
+                                        "WorkersNotReady",
+                                        status.getReadyInstances() + " of " + instances + " instances of the app on "
+                                                + planRef + " ready");
             }
         }
         List<Conditions.Desired> conditions = new java.util.ArrayList<>(others);

@@ -365,6 +365,9 @@ public final class AdmissionRules {
             EnvironmentTopology own = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app));
             List<DeploymentSlot> slots = app.getSpec().effectiveSlots();
             SlotRules.hostProblems(object, own, app, problems);
+            // One app cannot jam its environment: its share of the front ends' configuration, by the operator's
+            // generator.
+            FrontEndShareRules.check(object, own, plan.get(), app, problems);
             for (int i = 0; i < slots.size(); i++) {
                 String taken = name + "-" + slots.get(i).getName();
                 Optional<WebApp> other = view.app(namespace, taken);

@@ -22,7 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Issue 25 at admission: capacity given is kept, parents with dependents are not deleted, one app cannot jam. */
-class RunningAppsAdmissionTest {
+public class RunningAppsAdmissionTest {
     static final String NS = "team";
     static final NetworkSettings NETWORK = OperatorSettings.defaults().network();
     static final KubernetesSerialization JSON = new KubernetesSerialization();
@@ -43,7 +43,7 @@ class RunningAppsAdmissionTest {
         return apps;
     }
 
-    static List<DeploymentSlot> slots(int count) {
+    public static List<DeploymentSlot> slots(int count) {
         List<DeploymentSlot> slots = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             DeploymentSlot slot = new DeploymentSlot();
@@ -132,7 +132,7 @@ class RunningAppsAdmissionTest {
     }
 
     /** 512 access rules on the app and on each of its 20 slots. */
-    static WebApp maximal(String name) {
+    public static WebApp maximal(String name) {
         WebApp app = Fixtures.app(NS, name, "web", 8080);
         List<dev.appservice.operator.api.AccessRestriction> rules = new ArrayList<>();
         for (int i = 0; i < 512; i++) {

@@ -6,6 +6,7 @@ import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.operability.AdmissionMetrics;
 import dev.appservice.operator.validation.AdmissionRules;
+import dev.appservice.operator.validation.DeletionRules;
 import dev.appservice.operator.validation.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Status;
@@ -28,7 +29,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The validating admission webhook for AppServiceEnvironments, IsolatedPlans and WebApps, including the
- * {@code isolatedplans/scale} subresource (so {@code kubectl scale} and HPAs are checked too).
+ * {@code isolatedplans/scale} subresource (so {@code kubectl scale} and HPAs are checked too), and
+ * the deletion of environments and plans that still have dependents ({@link DeletionRules}).
  * POST an {@code admission.k8s.io/v1} AdmissionReview to {@value #PATH}; the answer comes from
  * the informer caches through {@link AdmissionRules}, with denials naming object, field, limit and
  * usage, and warnings for what is legal but risky.
@@ -99,8 +101,9 @@ public class ValidatingWebhook {
                                 "ase-operator is starting: its caches of environments, plans and apps are not filled yet; retry in a few seconds"));
                 return response;
             }
-            List<Violation> violations =
-                    AdmissionRules.check(subject.get()[0], subject.get()[1], cache, settings.network());
+            List<Violation> violations = "DELETE".equals(request.getOperation())
+                    ? DeletionRules.check(subject.get()[1], cache)
+                    : AdmissionRules.check(subject.get()[0], subject.get()[1], cache, settings.network());
             List<String> errors = violations.stream()
                     .filter(v -> !v.warning())
                     .map(Violation::describe)
@@ -130,13 +133,27 @@ public class ValidatingWebhook {
     /** The object under review and its previous version, as API types; empty when not ours to check. */
     private Optional<Object[]> subject(AdmissionRequest request) {
         String operation = request.getOperation();
-        if (!"CREATE".equals(operation) && !"UPDATE".equals(operation)) {
-            return Optional.empty();
-        }
         String resource =
                 request.getResource() == null ? "" : request.getResource().getResource();
         String subResource = request.getSubResource() == null ? "" : request.getSubResource();
         String namespace = request.getNamespace();
+        if ("DELETE".equals(operation)) {
+            // The object being deleted is the old object; a parent with dependents is refused (DeletionRules).
+            Class<?> parent = switch (resource) {
+                case "appserviceenvironments" -> AppServiceEnvironment.class;
+                case "isolatedplans" -> IsolatedPlan.class;
+                default -> null;
+            };
+            if (parent == null || !subResource.isEmpty() || request.getOldObject() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Object[] {
+                null, withNamespace(serialization.convertValue(request.getOldObject(), parent), namespace)
+            });
+        }
+        if (!"CREATE".equals(operation) && !"UPDATE".equals(operation)) {
+            return Optional.empty();
+        }
         if ("isolatedplans".equals(resource) && "scale".equals(subResource)) {
             Scale scale = serialization.convertValue(request.getObject(), Scale.class);
             Optional<IsolatedPlan> current = cache.plan(namespace, request.getName());

@@ -25,6 +25,10 @@ public class WebAppStatus extends ObservedStatus {
     private String productionImage;
 
     @JsonPropertyDescription(
+            "The deployments ('production' and slot names) the plan has given room to. Kept while the app runs: no app or slot admitted later takes that room; a newcomer waits instead.")
+    private List<String> admittedDeployments;
+
+    @JsonPropertyDescription(
             "The deployment slots: per slot its URL, what it serves, its ready instances and its traffic share.")
     private List<SlotStatus> slots;
 
@@ -66,6 +70,14 @@ public class WebAppStatus extends ObservedStatus {
 
     public void setProductionImage(String productionImage) {
         this.productionImage = productionImage;
+    }
+
+    public List<String> getAdmittedDeployments() {
+        return admittedDeployments;
+    }
+
+    public void setAdmittedDeployments(List<String> admittedDeployments) {
+        this.admittedDeployments = admittedDeployments;
     }
 
     public List<SlotStatus> getSlots() {

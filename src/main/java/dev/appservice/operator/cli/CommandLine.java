@@ -91,6 +91,15 @@ public final class CommandLine {
                 admitted.add(entry.resource());
             }
         }
+        // validate runs render's pass too, so both name the same apps that would not run, and fail alike.
+        List<HasMetadata> objects = List.of();
+        if (errors.isEmpty()) {
+            try {
+                objects = DesiredObjects.of(input.environments(), input.plans(), input.apps(), settings, warnings::add);
+            } catch (IllegalStateException e) {
+                errors.add(e.getMessage());
+            }
+        }
         warnings.forEach(w -> err.println("warning: " + Quoted.escaped(w)));
         errors.forEach(e -> err.println("error: " + Quoted.escaped(e)));
         if (!errors.isEmpty()) {
@@ -103,12 +112,6 @@ public final class CommandLine {
                     + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)"));
             return OK;
         }
-        List<HasMetadata> objects = DesiredObjects.of(
-                input.environments(),
-                input.plans(),
-                input.apps(),
-                settings,
-                w -> err.println("warning: " + Quoted.escaped(w)));
         try {
             YamlDocuments.write(objects, out);
         } catch (IOException e) {

@@ -129,11 +129,19 @@ public final class NginxConfig {
         int hostCount = 0;
         boolean anyAffinity = false;
         for (IsolatedPlan plan : topology.plans()) {
-            for (WebApp app : topology.apps(plan)) {
+            for (WebApp asked : topology.apps(plan)) {
+                // A running app that grew past its plan's room is routed as it runs: only the slots that have room.
+                WebApp app = topology.runningVersion(asked).orElse(asked);
                 List<String> hosts = topology.hostNames(app).stream()
                         .filter(h -> SAFE_HOST.matcher(h).matches())
                         .toList();
                 if (hosts.isEmpty()) {
+                    continue;
+                }
+                String block = appBlock(topology, plan, app, hosts, addresses, edges, tls, tlsDirectory);
+                // One app cannot jam its environment: an app whose servers would take more than its share is left out
+                // (held, see oversized), and every other app keeps routing.
+                if (block.length() > MAX_APP_BYTES / 2 && oversized(topology, plan, app)) {
                     continue;
                 }
                 List<String> slotHosts = SlotRouting.hostNames(topology, app).stream()
@@ -148,25 +156,8 @@ public final class NginxConfig {
                 }
                 hostCount += hosts.size();
                 appNames.add(app.getMetadata().getName());
-                List<String> instances = app.getSpec().effectiveClientAffinity()
-                        ? AffinityUpstreams.servers(edges.endpoints().of(plan, app))
-                        : List.of();
                 anyAffinity |= app.getSpec().effectiveClientAffinity();
-                Optional<String> ownCertificate =
-                        edges.certificates().of(app).map(file -> edges.certificatesDirectory() + "/" + file);
-                Optional<SlotRouting> routing = SlotRouting.of(topology, plan, app, addresses);
-                appBlocks.add(appServers(
-                                plan,
-                                app,
-                                hosts,
-                                topology.hostNames(app).get(0),
-                                addresses.of(plan, app),
-                                instances,
-                                tls,
-                                tlsDirectory,
-                                ownCertificate,
-                                routing)
-                        + routing.map(r -> r.slotServers(tls, tlsDirectory)).orElse(""));
+                appBlocks.add(block);
             }
         }
         SortedMap<String, String> shards = shards(appNames, appBlocks);
@@ -317,6 +308,77 @@ public final class NginxConfig {
         c.append("    }\n");
         c.append("    proxy_set_header X-Forwarded-For $forwarded_for;\n");
         c.append("    proxy_set_header X-Forwarded-Proto $forwarded_proto;\n");
+    }
+
+    /** The most bytes one app's servers (with its slots') may take: an eighth of a shard, so only many apps fill one. */
+    public static final int MAX_APP_BYTES = MAX_SHARD_BYTES / 8;
+
+    /** The longest address a Service can have (IPv6 and port): what admission assumes for every upstream. */
+    private static final String LONGEST_ADDRESS = "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535";
+
+    /** Every Service at the longest address, as admission sizes an app (its own and its slots'). */
+    private static final AppAddresses LONGEST_ADDRESSES = new AppAddresses() {
+        @Override
+        public Optional<String> of(IsolatedPlan plan, WebApp app) {
+            return Optional.of(LONGEST_ADDRESS);
+        }
+
+        @Override
+        public Optional<String> ofSlot(IsolatedPlan plan, WebApp app, String slot) {
+            return Optional.of(LONGEST_ADDRESS);
+        }
+    };
+
+    /**
+     * The bytes the app's servers take in the front ends' configuration, from this generator, with
+     * every Service at the longest address and no instance addresses: a figure of the spec alone,
+     * so admission, the environment and the app's own status decide alike.
+     */
+    public static int appBytes(EnvironmentTopology topology, IsolatedPlan plan, WebApp app) {
+        List<String> hosts = topology.hostNames(app).stream()
+                .filter(h -> SAFE_HOST.matcher(h).matches())
+                .toList();
+        if (hosts.isEmpty()) {
+            return 0;
+        }
+        boolean tls = topology.environment().getSpec().tlsSecretName() != null;
+        return appBlock(topology, plan, app, hosts, LONGEST_ADDRESSES, AppEdges.NONE, tls, TLS_DIRECTORY)
+                .getBytes(StandardCharsets.UTF_8)
+                .length;
+    }
+
+    /** Whether the app's servers would take more than {@link #MAX_APP_BYTES}: it is then held, not routed. */
+    public static boolean oversized(EnvironmentTopology topology, IsolatedPlan plan, WebApp app) {
+        return appBytes(topology, plan, app) > MAX_APP_BYTES;
+    }
+
+    private static String appBlock(
+            EnvironmentTopology topology,
+            IsolatedPlan plan,
+            WebApp app,
+            List<String> hosts,
+            AppAddresses addresses,
+            AppEdges edges,
+            boolean tls,
+            String tlsDirectory) {
+        List<String> instances = app.getSpec().effectiveClientAffinity()
+                ? AffinityUpstreams.servers(edges.endpoints().of(plan, app))
+                : List.of();
+        Optional<String> ownCertificate =
+                edges.certificates().of(app).map(file -> edges.certificatesDirectory() + "/" + file);
+        Optional<SlotRouting> routing = SlotRouting.of(topology, plan, app, addresses);
+        return appServers(
+                        plan,
+                        app,
+                        hosts,
+                        topology.hostNames(app).get(0),
+                        addresses.of(plan, app),
+                        instances,
+                        tls,
+                        tlsDirectory,
+                        ownCertificate,
+                        routing)
+                + routing.map(r -> r.slotServers(tls, tlsDirectory)).orElse("");
     }
 
     /**

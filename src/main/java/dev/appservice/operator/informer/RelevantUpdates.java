@@ -50,7 +50,19 @@ public final class RelevantUpdates {
     public static OnUpdateFilter<WebApp> specOrServingDeployment() {
         OnUpdateFilter<WebApp> spec = spec();
         return (updated, previous) -> spec.accept(updated, previous)
-                || !Objects.equals(servingDeployment(updated), servingDeployment(previous));
+                || !Objects.equals(servingDeployment(updated), servingDeployment(previous))
+                || !Objects.equals(admittedDeployments(updated), admittedDeployments(previous));
+    }
+
+    /** The room an app's plan has given it (EnvironmentTopology keeps it): routing and density follow it. */
+    public static OnUpdateFilter<WebApp> specOrAdmittedDeployments() {
+        OnUpdateFilter<WebApp> spec = spec();
+        return (updated, previous) -> spec.accept(updated, previous)
+                || !Objects.equals(admittedDeployments(updated), admittedDeployments(previous));
+    }
+
+    private static java.util.List<String> admittedDeployments(WebApp app) {
+        return app.getStatus() == null ? null : app.getStatus().getAdmittedDeployments();
     }
 
     private static String servingDeployment(WebApp app) {

@@ -7,6 +7,8 @@ import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WorkerPool;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -32,7 +34,7 @@ public final class EnvironmentTopology {
     private final Map<String, Integer> granted;
     private final Map<String, List<WebApp>> apps;
     /** Each plan's admitted apps, worked out once per topology: the dependents, status and routing all ask. */
-    private final Map<String, List<WebApp>> admitted = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map<String, Room>> admitted = new java.util.concurrent.ConcurrentHashMap<>();
 
     private HostNameClaims claims;
 
@@ -84,26 +86,108 @@ public final class EnvironmentTopology {
             .thenComparing(a -> a.getMetadata().getName());
 
     /**
-     * The apps the plan runs: the first {@link AppDensity#appsPerInstance} of its apps in admission
-     * order. Each runs on every instance of the plan with its own Deployment and Service.
+     * What a plan gives one of its apps: the deployments it runs ({@value AppDeployments#PRODUCTION}
+     * and slot names, in spec order), the version of the app it runs (the app itself, or a copy with
+     * only the slots that have room when the app grew past it) and whether that is all the app asks for.
+     */
+    public record Room(WebApp runs, List<String> deployments, boolean whole) {}
+
+    /**
+     * The apps the plan runs, in admission order: each app's running version (see {@link Room}).
+     * Each runs on every instance of the plan with its own Deployment and Service.
      */
     public List<WebApp> admittedApps(IsolatedPlan plan) {
+        return rooms(plan).values().stream().map(Room::runs).toList();
+    }
+
+    /** The room the plan gives the app; empty when the app waits (or is not one of this environment's). */
+    public Optional<Room> room(WebApp app) {
+        return planOf(app).map(plan -> rooms(plan).get(app.getMetadata().getName()));
+    }
+
+    /** The version of the app its plan runs (the app, or a copy with only the slots given room); empty when it waits. */
+    public Optional<WebApp> runningVersion(WebApp app) {
+        return room(app).map(Room::runs);
+    }
+
+    private Map<String, Room> rooms(IsolatedPlan plan) {
         return admitted.computeIfAbsent(plan.getMetadata().getName(), name -> admit(plan));
     }
 
-    private List<WebApp> admit(IsolatedPlan plan) {
+    /**
+     * Room on a plan is {@link AppDensity#appsPerInstance} deployments (an app and each of its slots
+     * count one). Capacity already given is kept: first every app that runs (its status records
+     * the deployments it was given, {@code status.admittedDeployments}) keeps them, in admission
+     * order while they fit (they always do unless the plan itself shrank); then what is left goes,
+     * in admission order, to apps that ask for more: a newcomer gets all of its deployments or
+     * none, a running app its added slots all together or none (it keeps running as it was). The
+     * first request that does not fit stops the queue, so no later app jumps ahead of it.
+     */
+    private Map<String, Room> admit(IsolatedPlan plan) {
         int density = AppDensity.appsPerInstance(workerSize(plan));
-        // Each deployment slot counts as an app: an app runs with all its slots, or not at all, in admission order.
-        List<WebApp> admitted = new java.util.ArrayList<>();
+        List<WebApp> ordered = apps(plan).stream().sorted(APP_ADMISSION_ORDER).toList();
+        Map<String, List<String>> kept = new HashMap<>();
         int taken = 0;
-        for (WebApp app : apps(plan).stream().sorted(APP_ADMISSION_ORDER).toList()) {
-            taken += deploymentsOf(app);
-            if (taken > density) {
-                break;
+        for (WebApp app : ordered) {
+            List<String> recorded = recordedDeployments(app);
+            if (!recorded.isEmpty() && taken + recorded.size() <= density) {
+                kept.put(app.getMetadata().getName(), recorded);
+                taken += recorded.size();
             }
-            admitted.add(app);
         }
-        return List.copyOf(admitted);
+        Map<String, Room> rooms = new LinkedHashMap<>();
+        boolean queueStopped = false;
+        for (WebApp app : ordered) {
+            List<String> wanted = deploymentNames(app);
+            List<String> has = kept.getOrDefault(app.getMetadata().getName(), List.of());
+            int more = wanted.size() - has.size();
+            if (!queueStopped && taken + more <= density) {
+                taken += more;
+                rooms.put(app.getMetadata().getName(), new Room(app, wanted, true));
+                continue;
+            }
+            queueStopped |= more > 0;
+            if (!has.isEmpty()) {
+                rooms.put(app.getMetadata().getName(), new Room(withSlots(app, has), has, has.size() == wanted.size()));
+            }
+        }
+        return rooms;
+    }
+
+    /** The deployments an app asks for: production, then each slot, in spec order. */
+    public static List<String> deploymentNames(WebApp app) {
+        List<String> names = new ArrayList<>();
+        names.add(AppDeployments.PRODUCTION);
+        if (app.getSpec() != null) {
+            app.getSpec().effectiveSlots().forEach(slot -> names.add(slot.getName()));
+        }
+        return names;
+    }
+
+    /** The deployments the app's status records as given room, still in its spec; empty when production is not. */
+    private static List<String> recordedDeployments(WebApp app) {
+        List<String> recorded = app.getStatus() == null ? null : app.getStatus().getAdmittedDeployments();
+        if (recorded == null || !recorded.contains(AppDeployments.PRODUCTION)) {
+            return List.of();
+        }
+        return deploymentNames(app).stream().filter(recorded::contains).toList();
+    }
+
+    private static final KubernetesSerialization COPIES = new KubernetesSerialization();
+
+    /** A copy of the app with only the named slots (the user's object is never changed). */
+    private static WebApp withSlots(WebApp app, List<String> deployments) {
+        WebApp copy = COPIES.clone(app);
+        copy.getSpec()
+                .setSlots(app.getSpec().effectiveSlots().stream()
+                        .filter(slot -> deployments.contains(slot.getName()))
+                        .toList());
+        if (copy.getSpec().getProduction() != null
+                && !AppDeployments.PRODUCTION.equals(copy.getSpec().getProduction())
+                && !deployments.contains(copy.getSpec().getProduction())) {
+            copy.getSpec().setProduction(null);
+        }
+        return copy;
     }
 
     /** The deployments an app runs on every instance of its plan: its own and one per deployment slot. */
@@ -113,19 +197,14 @@ public final class EnvironmentTopology {
 
     /** The deployments the plan runs on each instance: its admitted apps and their slots. */
     public int admittedDeployments(IsolatedPlan plan) {
-        return admittedApps(plan).stream()
-                .mapToInt(EnvironmentTopology::deploymentsOf)
+        return rooms(plan).values().stream()
+                .mapToInt(r -> r.deployments().size())
                 .sum();
     }
 
     /** Whether the app is one its plan runs (see {@link #admittedApps}). */
     public boolean isAdmitted(WebApp app) {
-        return planOf(app)
-                .map(plan -> admittedApps(plan).stream()
-                        .anyMatch(a -> a.getMetadata()
-                                .getName()
-                                .equals(app.getMetadata().getName())))
-                .orElse(false);
+        return room(app).isPresent();
     }
 
     /** Every app of the environment, plan by plan in admission order, then by name. */

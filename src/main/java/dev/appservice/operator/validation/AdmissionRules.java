@@ -190,6 +190,17 @@ public final class AdmissionRules {
                 .filter(p ->
                         !p.getMetadata().getName().equals(plan.getMetadata().getName()))
                 .toList();
+        // A smaller size would leave running apps or slots without room (capacity given is kept).
+        CapacityRules.planShrink(
+                object,
+                plan,
+                previous,
+                ase,
+                view.appsOfPlan(namespace, plan.getMetadata().getName()).stream()
+                        .filter(a -> a.getMetadata().getDeletionTimestamp() == null)
+                        .filter(SpecValidation::acceptable)
+                        .toList(),
+                problems);
         // The other plans of the environment as the reconcilers see them (plans being deleted take nothing).
         EnvironmentTopology beside = new EnvironmentTopology(ase, others);
         if (beside.isV1()) {
@@ -301,16 +312,20 @@ public final class AdmissionRules {
                 view.environment(namespace, plan.get().getSpec().getEnvironmentName());
         if (environment.isPresent()) {
             EnvironmentTopology topology = new EnvironmentTopology(environment.get(), List.of(plan.get()));
+            List<WebApp> runningSiblings = siblings.stream()
+                    .filter(a -> a.getMetadata().getDeletionTimestamp() == null)
+                    .filter(SpecValidation::acceptable)
+                    .toList();
+            // An update that would take room a running app or slot holds is refused (capacity given is kept).
+            CapacityRules.appGrowth(object, app, previous, environment.get(), plan.get(), runningSiblings, problems);
             // A new app comes last in its plan's admission order: past the density, it is admitted but will not run.
             int density = AppDensity.appsPerInstance(topology.workerSize(plan.get()));
             // Each deployment slot counts as an app.
-            int running = siblings.stream()
-                    .filter(a -> a.getMetadata().getDeletionTimestamp() == null)
-                    .filter(SpecValidation::acceptable)
+            int running = runningSiblings.stream()
                     .mapToInt(EnvironmentTopology::deploymentsOf)
                     .sum();
             int asked = EnvironmentTopology.deploymentsOf(app);
-            boolean grows = previous == null || asked > EnvironmentTopology.deploymentsOf(previous);
+            boolean grows = previous == null;
             if (grows && running + asked > density) {
                 problems.add(
                         Violation.warning(
@@ -350,6 +365,9 @@ public final class AdmissionRules {
             EnvironmentTopology own = new EnvironmentTopology(environment.get(), List.of(plan.get()), List.of(app));
             List<DeploymentSlot> slots = app.getSpec().effectiveSlots();
             SlotRules.hostProblems(object, own, app, problems);
+            // One app cannot jam its environment: its share of the front ends' configuration, by the operator's
+            // generator.
+            FrontEndShareRules.check(object, own, plan.get(), app, problems);
             for (int i = 0; i < slots.size(); i++) {
                 String taken = name + "-" + slots.get(i).getName();
                 Optional<WebApp> other = view.app(namespace, taken);

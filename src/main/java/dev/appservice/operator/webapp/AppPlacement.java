@@ -37,7 +37,11 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
                 context,
                 CHILDREN,
                 Optional.class,
-                () -> from(app, context).map(p -> AppChildren.of(p.topology(), p.plan(), app)));
+                () -> from(app, context)
+                        .map(p -> AppChildren.of(
+                                p.topology(),
+                                p.plan(),
+                                p.topology().runningVersion(app).orElse(app))));
     }
 
     /** Built once per reconcile: the dependents, their conditions and the status read the same placement. */

@@ -279,6 +279,26 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                     context,
                     clock.instant());
         }
+        // A missing parent (a plan or environment deleted, or not created yet) never deletes what runs the app: its
+        // instances stay until the app itself is deleted, so a parent re-created (as GitOps does) restarts nothing.
+        boolean planGone = plan.isEmpty() || plan.get().getMetadata().getDeletionTimestamp() != null;
+        if (planGone || environment.isEmpty() || AppPlacement.from(app, context).isEmpty()) {
+            return StatusWrites.notActedOn(
+                    app,
+                    WebAppStatus::new,
+                    planGone ? "PlanNotFound" : "EnvironmentNotFound",
+                    planGone
+                            ? "IsolatedPlan " + app.getMetadata().getNamespace() + "/"
+                                    + app.getSpec().getPlanName()
+                                    + " does not exist; the app's instances are left as they are and it runs once the plan does"
+                            : "AppServiceEnvironment " + app.getMetadata().getNamespace() + "/"
+                                    + plan.get().getSpec().getEnvironmentName() + " of IsolatedPlan "
+                                    + app.getMetadata().getNamespace() + "/"
+                                    + plan.get().getMetadata().getName()
+                                    + " does not exist; the app's instances are left as they are until it does",
+                    context,
+                    clock.instant());
+        }
         context.managedWorkflowAndDependentResourceContext()
                 .reconcileManagedWorkflow()
                 .throwAggregateExceptionIfErrorsPresent();

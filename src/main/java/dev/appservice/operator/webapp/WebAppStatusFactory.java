@@ -5,11 +5,13 @@ import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppStatus;
+import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.HostNameClaims;
 import dev.appservice.operator.model.InstanceDeployment;
 import dev.appservice.operator.status.Conditions;
+import dev.appservice.operator.validation.FrontEndShareRules;
 import dev.appservice.operator.validation.Quoted;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
@@ -118,6 +120,9 @@ public final class WebAppStatusFactory {
                                 + " and does not run:"
                                 + " scale the plan up to a larger size, or move the app to another plan");
             } else {
+                EnvironmentTopology.Room room = topology.room(app).orElseThrow();
+                // Recorded so that the room stays the app's: no app or slot admitted later takes it.
+                status.setAdmittedDeployments(room.deployments());
                 int instances = topology.grantedInstances(placed);
                 int readyInstances = deployment
                         .map(d -> d.getStatus() == null || d.getStatus().getReadyReplicas() == null
@@ -130,19 +135,46 @@ public final class WebAppStatusFactory {
                         && deployment
                                 .filter(InstanceDeployment::readyAtGeneration)
                                 .isPresent();
-                ready = serving
+                List<String> waiting = EnvironmentTopology.deploymentNames(app).stream()
+                        .filter(d -> !room.deployments().contains(d))
+                        .toList();
+                int configurationBytes = NginxConfig.appBytes(topology, placed, room.runs());
+                ready = configurationBytes > NginxConfig.MAX_APP_BYTES
                         ? new Conditions.Desired(
                                 Conditions.READY,
-                                true,
-                                "Serving",
-                                "Served at " + String.join(", ", status.getUrls()) + " on " + status.getReadyInstances()
-                                        + " instances")
-                        : new Conditions.Desired(
-                                Conditions.READY,
                                 false,
-                                "WorkersNotReady",
-                                status.getReadyInstances() + " of " + instances + " instances of the app on " + planRef
-                                        + " ready");
+                                "FrontEndConfigurationTooLarge",
+                                "spec " + FrontEndShareRules.describe(configurationBytes)
+                                        + "; the app is held: not routed by the front ends until it fits (every"
+                                        + " other app keeps routing)")
+                        : !room.whole()
+                                ? new Conditions.Desired(
+                                        Conditions.READY,
+                                        false,
+                                        "PlanCapacityExceeded",
+                                        planRef + " runs at most "
+                                                + AppDensity.appsPerInstance(topology.workerSize(placed))
+                                                + " apps and slots on its " + topology.workerSize(placed)
+                                                + " instances and has no room for slot"
+                                                + (waiting.size() == 1 ? " " : "s ")
+                                                + String.join(", ", waiting)
+                                                + " of this app: they wait; the app keeps running as it was ("
+                                                + String.join(", ", room.deployments())
+                                                + "), no running app gives up its room. Scale the plan up to a larger size, or"
+                                                + " remove apps or slots")
+                                : serving
+                                        ? new Conditions.Desired(
+                                                Conditions.READY,
+                                                true,
+                                                "Serving",
+                                                "Served at " + String.join(", ", status.getUrls()) + " on "
+                                                        + status.getReadyInstances() + " instances")
+                                        : new Conditions.Desired(
+                                                Conditions.READY,
+                                                false,
+                                                "WorkersNotReady",
+                                                status.getReadyInstances() + " of " + instances
+                                                        + " instances of the app on " + planRef + " ready");
             }
         }
         List<Conditions.Desired> conditions = new java.util.ArrayList<>(others);

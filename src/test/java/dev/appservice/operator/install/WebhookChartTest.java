@@ -93,11 +93,15 @@ class WebhookChartTest {
         assertThat(reviewed(webhook))
                 .containsExactlyInAnyOrder(
                         "appservice.dev/v1alpha1/appserviceenvironments CREATE",
-                                "appservice.dev/v1alpha1/appserviceenvironments UPDATE",
-                        "appservice.dev/v1alpha1/isolatedplans CREATE", "appservice.dev/v1alpha1/isolatedplans UPDATE",
+                        "appservice.dev/v1alpha1/appserviceenvironments UPDATE",
+                        "appservice.dev/v1alpha1/isolatedplans CREATE",
+                        "appservice.dev/v1alpha1/isolatedplans UPDATE",
                         "appservice.dev/v1alpha1/isolatedplans/scale CREATE",
-                                "appservice.dev/v1alpha1/isolatedplans/scale UPDATE",
-                        "appservice.dev/v1alpha1/webapps CREATE", "appservice.dev/v1alpha1/webapps UPDATE");
+                        "appservice.dev/v1alpha1/isolatedplans/scale UPDATE",
+                        "appservice.dev/v1alpha1/webapps CREATE",
+                        "appservice.dev/v1alpha1/webapps UPDATE",
+                        "appservice.dev/v1alpha1/appserviceenvironments DELETE",
+                        "appservice.dev/v1alpha1/isolatedplans DELETE");
         assertThat(reviewed(webhook))
                 .as("the operator's own status writes never wait on its webhook")
                 .noneMatch(r -> r.contains("/status"));

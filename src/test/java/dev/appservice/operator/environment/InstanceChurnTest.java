@@ -82,6 +82,11 @@ class InstanceChurnTest {
         return instance;
     }
 
+    static void report(String scenario, ClientLoad load) {
+        System.out.printf(
+                "%s: %d requests answered (%d POST), %d failed%n", scenario, load.ok(), load.okPosts(), load.failed());
+    }
+
     ClientLoad load() {
         return new ClientLoad("http://127.0.0.1:" + frontEnd.httpPort() + "/", HOST, CLIENTS);
     }
@@ -107,6 +112,7 @@ class InstanceChurnTest {
             Thread.sleep(SETTLE.toMillis());
         }
 
+        report("rollout over 3 instances", load);
         assertThat(load.failures()).isEmpty();
         assertThat(load.failed()).isZero();
         assertThat(load.okPosts()).isPositive();
@@ -131,6 +137,7 @@ class InstanceChurnTest {
             Thread.sleep(SETTLE.toMillis());
         }
 
+        report("scale-in 3 to 1", load);
         assertThat(load.failures()).isEmpty();
         assertThat(load.failed()).isZero();
         assertThat(load.okPosts()).isPositive();

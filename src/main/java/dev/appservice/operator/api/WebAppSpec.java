@@ -54,6 +54,13 @@ public class WebAppSpec {
     private String healthCheckPath;
 
     @JsonPropertyDescription(
+            "How long a starting instance may take to accept connections on its port before it is restarted, as a duration (230s, 4m; from 10s to 1800s), App Service's WEBSITES_CONTAINER_START_TIME_LIMIT. A start within it is never killed for being slow. Defaults to 230s.")
+    @Default("230s")
+    @Pattern("^([0-9]+(ms|s|m|h))+$")
+    @Size(max = 32)
+    private String startTimeLimit;
+
+    @JsonPropertyDescription(
             "Client address ranges allowed or denied at the front ends, as on App Service: checked in priority order, the first match deciding; once any rule exists, clients no rule allows get 403. Up to 512 rules.")
     @Size(max = 512)
     private List<AccessRestriction> accessRestrictions;
@@ -68,6 +75,14 @@ public class WebAppSpec {
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     @Size(min = 1, max = 63)
     private String production;
+
+    public String getStartTimeLimit() {
+        return startTimeLimit;
+    }
+
+    public void setStartTimeLimit(String startTimeLimit) {
+        this.startTimeLimit = startTimeLimit;
+    }
 
     public List<AccessRestriction> getAccessRestrictions() {
         return accessRestrictions;

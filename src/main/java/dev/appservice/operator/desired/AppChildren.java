@@ -8,13 +8,15 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Every child an app the plan runs should have: its Deployment and Service, one Deployment and
- * Service per deployment slot, and the cert-manager Certificate when it asks for one. Built by
+ * Service per deployment slot, a PodDisruptionBudget for each of those Deployments that runs more
+ * than one instance ({@link DisruptionBudgets}), and the cert-manager Certificate when it asks for one. Built by
  * pure functions of the topology and the app; the app's dependents select their part and
  * {@code render} prints {@link #all()}. Whether the app runs at all (its plan's density) is the
  * topology's answer: an app past it has no children.
@@ -27,11 +29,13 @@ public record AppChildren(
         Service service,
         List<Deployment> slotDeployments,
         List<Service> slotServices,
+        List<PodDisruptionBudget> disruptionBudgets,
         Optional<GenericKubernetesResource> certificate) {
 
     public AppChildren {
         slotDeployments = List.copyOf(slotDeployments);
         slotServices = List.copyOf(slotServices);
+        disruptionBudgets = List.copyOf(disruptionBudgets);
     }
 
     public static AppChildren of(EnvironmentTopology topology, IsolatedPlan plan, WebApp app) {
@@ -41,11 +45,16 @@ public record AppChildren(
             slotDeployments.add(SlotWorkloads.deployment(topology, plan, app, slot.getName()));
             slotServices.add(SlotWorkloads.service(topology, plan, app, slot.getName()));
         }
+        Deployment deployment = AppWorkloads.deployment(topology, plan, app);
+        List<PodDisruptionBudget> budgets = new ArrayList<>();
+        DisruptionBudgets.of(deployment).ifPresent(budgets::add);
+        slotDeployments.forEach(d -> DisruptionBudgets.of(d).ifPresent(budgets::add));
         return new AppChildren(
-                AppWorkloads.deployment(topology, plan, app),
+                deployment,
                 AppWorkloads.service(topology, plan, app),
                 slotDeployments,
                 slotServices,
+                budgets,
                 app.getSpec().issuerRef() == null ? Optional.empty() : Optional.of(IssuedCertificate.of(app)));
     }
 
@@ -58,6 +67,7 @@ public record AppChildren(
             all.add(slotDeployments.get(i));
             all.add(slotServices.get(i));
         }
+        all.addAll(disruptionBudgets);
         certificate.ifPresent(all::add);
         return all;
     }

@@ -5,11 +5,13 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.AppServices;
+import dev.appservice.operator.model.EndpointDrain;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.InstanceDeployment;
 import dev.appservice.operator.model.PodSecurity;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
+import dev.appservice.operator.model.StartTimeLimit;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -37,11 +39,10 @@ public final class AppWorkloads {
     /** The name of the app's port, on its container and its Service. */
     public static final String PORT_NAME = "http";
 
-    public static final int READINESS_PERIOD_SECONDS = 5;
-    public static final int READINESS_FAILURE_THRESHOLD = 3;
+    /** An instance whose port stops accepting connections is restarted after this many checks... */
+    public static final int LIVENESS_FAILURE_THRESHOLD = 3;
+    /** ...this far apart. */
     public static final int LIVENESS_PERIOD_SECONDS = 10;
-    public static final int LIVENESS_FAILURE_THRESHOLD = 6;
-    public static final int PROBE_TIMEOUT_SECONDS = 2;
 
     private AppWorkloads() {}
 
@@ -79,6 +80,8 @@ public final class AppWorkloads {
                         List.of())
                 .build();
         deployment.getSpec().getTemplate().getMetadata().setLabels(new LinkedHashMap<>(podLabels));
+        deployment.getSpec().getTemplate().getSpec().setTerminationGracePeriodSeconds((long)
+                EndpointDrain.appTerminationGraceSeconds());
         return deployment;
     }
 
@@ -129,26 +132,52 @@ public final class AppWorkloads {
                 .endPort()
                 .withEnv(env)
                 .withResources(AppDensity.appResources(size))
-                .withReadinessProbe(probe(app, READINESS_PERIOD_SECONDS, READINESS_FAILURE_THRESHOLD))
-                .withLivenessProbe(probe(app, LIVENESS_PERIOD_SECONDS, LIVENESS_FAILURE_THRESHOLD))
+                .withStartupProbe(portProbe(
+                        port,
+                        StartTimeLimit.STARTUP_PERIOD_SECONDS,
+                        StartTimeLimit.failureThreshold(StartTimeLimit.of(app.getSpec()))))
+                .withReadinessProbe(readinessProbe(app))
+                .withLivenessProbe(portProbe(port, LIVENESS_PERIOD_SECONDS, LIVENESS_FAILURE_THRESHOLD))
+                // Serve on while the endpoint goes and the front ends' pooled connections are recycled, then SIGTERM.
+                .withNewLifecycle()
+                .withNewPreStop()
+                .withNewSleep()
+                .withSeconds((long) EndpointDrain.appPreStopSeconds())
+                .endSleep()
+                .endPreStop()
+                .endLifecycle()
                 .withSecurityContext(PodSecurity.restrictedContainer(false))
                 .build();
     }
 
-    private static Probe probe(WebApp app, int periodSeconds, int failureThreshold) {
-        int port = app.getSpec().effectivePort();
-        ProbeBuilder probe = new ProbeBuilder()
+    /** Readiness on {@code healthCheckPath}, else the port: out of the endpoints within {@link EndpointDrain#readinessDetectionSeconds()}. */
+    private static Probe readinessProbe(WebApp app) {
+        if (app.getSpec().getHealthCheckPath() == null) {
+            return portProbe(
+                    app.getSpec().effectivePort(),
+                    EndpointDrain.READINESS_PERIOD_SECONDS,
+                    EndpointDrain.READINESS_FAILURE_THRESHOLD);
+        }
+        return new ProbeBuilder()
+                .withPeriodSeconds(EndpointDrain.READINESS_PERIOD_SECONDS)
+                .withFailureThreshold(EndpointDrain.READINESS_FAILURE_THRESHOLD)
+                .withTimeoutSeconds(EndpointDrain.PROBE_TIMEOUT_SECONDS)
+                .withNewHttpGet()
+                .withPath(app.getSpec().getHealthCheckPath())
+                .withPort(new IntOrString(app.getSpec().effectivePort()))
+                .endHttpGet()
+                .build();
+    }
+
+    /** A check that the port accepts connections. */
+    private static Probe portProbe(int port, int periodSeconds, int failureThreshold) {
+        return new ProbeBuilder()
                 .withPeriodSeconds(periodSeconds)
                 .withFailureThreshold(failureThreshold)
-                .withTimeoutSeconds(PROBE_TIMEOUT_SECONDS);
-        if (app.getSpec().getHealthCheckPath() != null) {
-            probe.withNewHttpGet()
-                    .withPath(app.getSpec().getHealthCheckPath())
-                    .withPort(new IntOrString(port))
-                    .endHttpGet();
-        } else {
-            probe.withNewTcpSocket().withPort(new IntOrString(port)).endTcpSocket();
-        }
-        return probe.build();
+                .withTimeoutSeconds(EndpointDrain.PROBE_TIMEOUT_SECONDS)
+                .withNewTcpSocket()
+                .withPort(new IntOrString(port))
+                .endTcpSocket()
+                .build();
     }
 }

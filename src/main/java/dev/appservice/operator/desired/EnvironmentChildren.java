@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import java.util.Optional;
  * @param frontEndConfig the nginx configuration: the main ConfigMap, then one per further shard
  * @param frontEndCertificates the front ends' copies of the apps' own certificates ({@link AppCertificates#secrets})
  * @param frontEnds the front-end Deployment
+ * @param frontEndBudget the front ends' PodDisruptionBudget (one at a time)
  * @param vip the VIP Service (LoadBalancer or ClusterIP by {@code loadBalancer.type})
  * @param internal the internal Service (the front ends' cluster address)
  * @param management the management Service (ports 454 and 455)
@@ -38,6 +40,7 @@ public record EnvironmentChildren(
         List<ConfigMap> frontEndConfig,
         List<Secret> frontEndCertificates,
         Deployment frontEnds,
+        PodDisruptionBudget frontEndBudget,
         Service vip,
         Service internal,
         Service management,
@@ -62,12 +65,14 @@ public record EnvironmentChildren(
             Map<WebApp, AppCertificates.Verdict.Usable> certificates,
             OperatorSettings settings) {
         FrontEndConfiguration configuration = NginxConfig.render(topology, addresses, edges);
+        Deployment frontEnds = FrontEnds.deployment(topology);
         return new EnvironmentChildren(
                 topology,
                 configuration,
                 FrontEnds.configMaps(topology, configuration),
                 AppCertificates.secrets(topology, certificates),
-                FrontEnds.deployment(topology),
+                frontEnds,
+                DisruptionBudgets.forFrontEnds(frontEnds),
                 EnvironmentServices.vip(topology),
                 EnvironmentServices.internal(topology),
                 EnvironmentServices.management(topology),
@@ -103,6 +108,7 @@ public record EnvironmentChildren(
         List<HasMetadata> all = new ArrayList<>(frontEndConfig);
         all.addAll(frontEndCertificates);
         all.add(frontEnds);
+        all.add(frontEndBudget);
         all.addAll(services());
         all.addAll(workerPools);
         all.addAll(network.policies());

@@ -2,16 +2,19 @@ package dev.appservice.operator.desired;
 
 import dev.appservice.operator.api.AppServiceEnvironmentSpec;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.FrontEndTraffic;
 import dev.appservice.operator.model.InstanceDeployment;
 import dev.appservice.operator.model.PodSecurity;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.model.VipPorts;
+import dev.appservice.operator.model.ZonePlacement;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -41,8 +44,20 @@ import java.util.TreeMap;
  */
 public final class FrontEnds {
     public static final String CONTAINER_NAME = "nginx";
-    /** Seconds a front end keeps serving after it is told to stop, while the endpoints drop it. */
-    public static final int PRE_STOP_SECONDS = 5;
+    /**
+     * Seconds a front end keeps serving after it is told to stop, while the load balancer in front
+     * of the VIP stops sending it connections: cloud load balancers take 10 to 30 s to deregister a
+     * target (their health checks' interval times the unhealthy threshold).
+     */
+    public static final int PRE_STOP_SECONDS = 20;
+    /** After SIGTERM, beyond the requests' own time ({@code requestTimeout}), for nginx's master to exit. */
+    public static final int QUIT_MARGIN_SECONDS = 5;
+
+    public static final int READINESS_PERIOD_SECONDS = 5;
+    public static final int READINESS_FAILURE_THRESHOLD = 3;
+    public static final int LIVENESS_PERIOD_SECONDS = 10;
+    public static final int LIVENESS_FAILURE_THRESHOLD = 6;
+    public static final int PROBE_TIMEOUT_SECONDS = 2;
 
     private FrontEnds() {}
 
@@ -175,8 +190,8 @@ public final class FrontEnds {
         }
         Container nginx = container
                 .withResources(InstanceDeployment.resources(spec.effectiveFrontEndSize()))
-                .withReadinessProbe(healthProbe(5, 3))
-                .withLivenessProbe(healthProbe(10, 6))
+                .withReadinessProbe(healthProbe(READINESS_PERIOD_SECONDS, READINESS_FAILURE_THRESHOLD))
+                .withLivenessProbe(healthProbe(LIVENESS_PERIOD_SECONDS, LIVENESS_FAILURE_THRESHOLD))
                 .withNewLifecycle()
                 .withNewPreStop()
                 .withNewExec()
@@ -188,7 +203,7 @@ public final class FrontEnds {
                 .withVolumeMounts(mounts)
                 .build();
 
-        return new InstanceDeployment(
+        Deployment deployment = new InstanceDeployment(
                         ResourceNames.frontEndDeployment(name),
                         topology.namespace(),
                         labels,
@@ -199,6 +214,19 @@ public final class FrontEnds {
                         List.of(nginx),
                         volumes)
                 .build();
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        pod.setTopologySpreadConstraints(ZonePlacement.spreadAcrossNodes(zones, selector));
+        pod.setTerminationGracePeriodSeconds(terminationGraceSeconds(spec));
+        return deployment;
+    }
+
+    /**
+     * The pre-stop pause, then the longest a request may still take ({@code requestTimeout}, which
+     * also bounds nginx's old workers, {@code worker_shutdown_timeout}), then the master's exit.
+     */
+    public static long terminationGraceSeconds(AppServiceEnvironmentSpec spec) {
+        long requestSeconds = (FrontEndTraffic.of(spec).requestTimeout().toMillis() + 999) / 1000;
+        return PRE_STOP_SECONDS + requestSeconds + QUIT_MARGIN_SECONDS;
     }
 
     private static Probe healthProbe(int periodSeconds, int failureThreshold) {
@@ -209,7 +237,7 @@ public final class FrontEnds {
                 .endHttpGet()
                 .withPeriodSeconds(periodSeconds)
                 .withFailureThreshold(failureThreshold)
-                .withTimeoutSeconds(2)
+                .withTimeoutSeconds(PROBE_TIMEOUT_SECONDS)
                 .build();
     }
 }

@@ -5,6 +5,7 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.model.AccessRules;
 import dev.appservice.operator.model.Checksums;
+import dev.appservice.operator.model.EndpointDrain;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.FrontEndTraffic;
 import dev.appservice.operator.model.ResourceNames;
@@ -53,6 +54,12 @@ public final class NginxConfig {
     public static final int UPSTREAM_KEEPALIVE_CONNECTIONS = 64;
     /** Requests over one connection, client or upstream, before nginx closes it. */
     public static final int KEEPALIVE_REQUESTS = 10_000;
+    /**
+     * A cluster IP is listed this many times in its app's upstream, so that a request whose
+     * connection failed may be tried again ({@code proxy_next_upstream}): nginx tries each listed
+     * server at most once, and kube-proxy picks an instance afresh for the new connection.
+     */
+    public static final int CLUSTER_IP_ATTEMPTS = 3;
     /** The most shards the front-end pods mount: 16 ConfigMaps of at most {@link #MAX_SHARD_BYTES}. */
     public static final int MAX_SHARDS = 16;
     /** Shards are added (1, 2, 4, ... 16) so that each holds about this much. */
@@ -173,6 +180,10 @@ public final class NginxConfig {
         c.append("worker_processes ")
                 .append(topology.environment().getSpec().effectiveFrontEndSize().vCpus())
                 .append(";\n");
+        // Old workers left by a reload (WebSockets, long requests) end within the request timeout.
+        c.append("worker_shutdown_timeout ")
+                .append(traffic.requestTimeoutDirective())
+                .append(";\n");
         c.append("pid /tmp/nginx.pid;\n");
         c.append("error_log /dev/stderr warn;\n\n");
         c.append("events {\n    worker_connections 8192;\n}\n\n");
@@ -209,6 +220,15 @@ public final class NginxConfig {
                 .append(traffic.requestTimeoutDirective())
                 .append(";\n");
         c.append("    proxy_send_timeout ")
+                .append(traffic.requestTimeoutDirective())
+                .append(";\n");
+        c.append(
+                "    # A failed connection is tried again on a new one: any request that was not sent yet, an idempotent\n");
+        c.append(
+                "    # one also when the connection failed after it was sent (nginx never resends POST, PATCH, LOCK).\n");
+        c.append("    proxy_next_upstream error timeout;\n");
+        c.append("    proxy_next_upstream_tries ").append(CLUSTER_IP_ATTEMPTS).append(";\n");
+        c.append("    proxy_next_upstream_timeout ")
                 .append(traffic.requestTimeoutDirective())
                 .append(";\n");
         c.append("    proxy_buffer_size 16k;\n");
@@ -418,7 +438,7 @@ public final class NginxConfig {
             if (affinity) {
                 AffinityUpstreams.upstreamServers(c, instances);
             } else {
-                c.append("    server ").append(address.get()).append(" max_fails=0;\n");
+                clusterIpServers(c, address.get());
             }
             keepalive(c);
             c.append("}\n");
@@ -492,15 +512,32 @@ public final class NginxConfig {
     /** An upstream at one Service's cluster IP and port, with a keep-alive pool. */
     static void upstream(StringBuilder c, String name, String address) {
         c.append("upstream ").append(name).append(" {\n");
-        c.append("    server ").append(address).append(" max_fails=0;\n");
+        clusterIpServers(c, address);
         keepalive(c);
         c.append("}\n");
     }
 
+    /** A cluster IP, listed {@link #CLUSTER_IP_ATTEMPTS} times so that a failed connection can be tried again. */
+    private static void clusterIpServers(StringBuilder c, String address) {
+        for (int i = 0; i < CLUSTER_IP_ATTEMPTS; i++) {
+            c.append("    server ").append(address).append(" max_fails=0;\n");
+        }
+    }
+
+    /**
+     * The keep-alive pool, its connections recycled quickly ({@link EndpointDrain}): kube-proxy
+     * pins a connection to one instance, so a pooled connection must not outlive that instance's
+     * place in the Service's endpoints by more than a few seconds.
+     */
     private static void keepalive(StringBuilder c) {
         c.append("    keepalive ").append(UPSTREAM_KEEPALIVE_CONNECTIONS).append(";\n");
         c.append("    keepalive_requests ").append(KEEPALIVE_REQUESTS).append(";\n");
-        c.append("    keepalive_timeout 60s;\n");
+        c.append("    keepalive_time ")
+                .append(EndpointDrain.UPSTREAM_CONNECTION_SECONDS)
+                .append("s;\n");
+        c.append("    keepalive_timeout ")
+                .append(EndpointDrain.UPSTREAM_IDLE_SECONDS)
+                .append("s;\n");
     }
 
     /**

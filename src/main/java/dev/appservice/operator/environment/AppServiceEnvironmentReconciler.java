@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -61,6 +62,9 @@ import java.util.stream.Collectors;
                     type = FrontEndDeploymentDependent.class,
                     dependsOn = AppServiceEnvironmentReconciler.CONFIG),
             @Dependent(
+                    name = AppServiceEnvironmentReconciler.FRONT_END_BUDGET,
+                    type = FrontEndDisruptionBudgetDependent.class),
+            @Dependent(
                     name = AppServiceEnvironmentReconciler.ENVIRONMENT_SERVICES,
                     type = EnvironmentServicesDependent.class,
                     useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
@@ -77,6 +81,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     static final String CERTIFICATES = "frontend-certs";
 
     static final String FRONT_ENDS = "frontend";
+    static final String FRONT_END_BUDGET = "frontend-budget";
     static final String ENVIRONMENT_SERVICES = "environment-services";
     static final String PLANS = "plans";
     static final String APPS = "apps";
@@ -208,6 +213,8 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 .getEventSourceFor(Secret.class, CERTIFICATES)
                 .getSecondaryResources(environment));
         context.getSecondaryResource(Deployment.class, FRONT_ENDS).ifPresent(observed::add);
+        context.getSecondaryResource(PodDisruptionBudget.class, FRONT_END_BUDGET)
+                .ifPresent(observed::add);
         observed.addAll(context.eventSourceRetriever()
                 .getEventSourceFor(Service.class, SERVICES)
                 .getSecondaryResources(environment));

@@ -97,6 +97,7 @@ public final class AppDeployments {
         WebAppSpec view = new WebAppSpec();
         view.setPlanName(spec.getPlanName());
         view.setPort(spec.getPort());
+        view.setStartTimeLimit(spec.getStartTimeLimit());
         view.setImage(slot.getImage());
         view.setEnv(mergedEnv(spec.getEnv(), slot.getEnv()));
         view.setHealthCheckPath(

@@ -50,6 +50,25 @@ public final class ZonePlacement {
         return constraints;
     }
 
+    /**
+     * As {@link #spread}, but across nodes as a rule (max skew 1, {@code DoNotSchedule}), so that
+     * no single node holds every pod of the set while the cluster has another node the pods may
+     * run on. Nodes the pods cannot go to (cordoned for a drain, tainted) are not counted
+     * ({@code nodeTaintsPolicy: Honor}), so a drain's replacement pod still finds a place; on a
+     * single-node cluster the skew is always 0 and every pod runs there.
+     */
+    public static List<TopologySpreadConstraint> spreadAcrossNodes(
+            List<String> zones, Map<String, String> podSelector) {
+        List<TopologySpreadConstraint> constraints = new ArrayList<>();
+        if (zones.size() > 1) {
+            constraints.add(constraint(ZONE_LABEL, "DoNotSchedule", podSelector));
+        }
+        TopologySpreadConstraint acrossNodes = constraint(HOST_LABEL, "DoNotSchedule", podSelector);
+        acrossNodes.setNodeTaintsPolicy("Honor");
+        constraints.add(acrossNodes);
+        return constraints;
+    }
+
     private static TopologySpreadConstraint constraint(
             String key, String whenUnsatisfiable, Map<String, String> podSelector) {
         return new TopologySpreadConstraintBuilder()

@@ -10,12 +10,16 @@ import dev.appservice.operator.api.SecurityRule;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.api.WorkerPool;
+import dev.appservice.operator.model.FrontEndTraffic;
+import dev.appservice.operator.model.StartTimeLimit;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -312,6 +316,21 @@ public final class SpecValidation {
                     object,
                     "spec.healthCheckPath",
                     "must start with '/', got " + Quoted.of(spec.getHealthCheckPath())));
+        }
+        if (spec.getStartTimeLimit() != null) {
+            Optional<Duration> limit = FrontEndTraffic.duration(spec.getStartTimeLimit());
+            if (limit.isEmpty()) {
+                problems.add(Violation.error(
+                        object,
+                        "spec.startTimeLimit",
+                        "must be a duration such as 230s or 10m, got " + Quoted.of(spec.getStartTimeLimit())));
+            } else if (!StartTimeLimit.inRange(limit.get())) {
+                problems.add(Violation.error(
+                        object,
+                        "spec.startTimeLimit",
+                        "must be between " + StartTimeLimit.MIN.toSeconds() + "s and " + StartTimeLimit.MAX.toSeconds()
+                                + "s, got " + Quoted.of(spec.getStartTimeLimit())));
+            }
         }
         List<String> hosts = spec.effectiveHostNames();
         for (int i = 0; i < hosts.size(); i++) {

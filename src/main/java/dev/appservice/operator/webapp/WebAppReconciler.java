@@ -71,6 +71,10 @@ import java.util.stream.Collectors;
                     name = WebAppReconciler.SLOT_SERVICES,
                     type = SlotServiceDependent.class,
                     reconcilePrecondition = SlotsAdmitted.class),
+            @Dependent(
+                    name = WebAppReconciler.DISRUPTION_BUDGETS,
+                    type = AppDisruptionBudgetDependent.class,
+                    reconcilePrecondition = AppAdmitted.class),
         })
 public class WebAppReconciler implements Reconciler<WebApp> {
     public static final String NAME = "webapp";
@@ -85,6 +89,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     static final String APP_SERVICE = "app-service";
     static final String SLOT_DEPLOYMENTS = "slot-deployments";
     static final String SLOT_SERVICES = "slot-services";
+    static final String DISRUPTION_BUDGETS = "disruption-budgets";
 
     private final Clock clock = Clock.systemUTC();
 

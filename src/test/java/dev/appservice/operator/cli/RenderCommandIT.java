@@ -58,6 +58,7 @@ class RenderCommandIT {
                         "ConfigMap/contoso-ase-frontend-config",
                         "Secret/contoso-ase-frontend-certs",
                         "Deployment/contoso-ase-frontend",
+                        "PodDisruptionBudget/contoso-ase-frontend",
                         "Service/contoso-ase-vip",
                         "Service/contoso-ase-internal",
                         "Service/contoso-ase-management",
@@ -69,31 +70,35 @@ class RenderCommandIT {
                         "Deployment/api-plan-workers",
                         "Deployment/" + ResourceNames.appWorkload("orders-api"),
                         "Service/" + ResourceNames.appWorkload("orders-api"),
+                        // and a disruption budget for each of its deployments with more than one instance
+                        "PodDisruptionBudget/" + ResourceNames.appWorkload("orders-api"),
                         "Deployment/web-plan-workers",
                         "Deployment/" + ResourceNames.appWorkload("shop"),
                         "Service/" + ResourceNames.appWorkload("shop"),
                         // and each of its deployment slots' Deployment and Service
                         "Deployment/" + ResourceNames.slotWorkload("shop", "staging"),
-                        "Service/" + ResourceNames.slotWorkload("shop", "staging"));
+                        "Service/" + ResourceNames.slotWorkload("shop", "staging"),
+                        "PodDisruptionBudget/" + ResourceNames.appWorkload("shop"),
+                        "PodDisruptionBudget/" + ResourceNames.slotWorkload("shop", "staging"));
         Deployment frontEnds = (Deployment) objects.get(2);
         assertThat(frontEnds.getSpec().getReplicas()).as("2 + floor(18 / 15)").isEqualTo(3);
-        assertThat(((Deployment) objects.get(12)).getSpec().getReplicas()).isEqualTo(12);
-        assertThat(((Deployment) objects.get(12))
+        assertThat(((Deployment) objects.get(14)).getSpec().getReplicas()).isEqualTo(12);
+        assertThat(((Deployment) objects.get(14))
                         .getSpec()
                         .getTemplate()
                         .getSpec()
                         .getContainers())
                 .extracting(c -> c.getName())
                 .containsExactly("capacity");
-        assertThat(((Deployment) objects.get(13)).getSpec().getReplicas()).isEqualTo(12);
-        assertThat(((Deployment) objects.get(13))
+        assertThat(((Deployment) objects.get(15)).getSpec().getReplicas()).isEqualTo(12);
+        assertThat(((Deployment) objects.get(15))
                         .getSpec()
                         .getTemplate()
                         .getSpec()
                         .getContainers())
                 .extracting(c -> c.getName())
                 .containsExactly("shop");
-        assertThat(((Service) objects.get(14)).getSpec().getSelector()).containsEntry("appservice.dev/webapp", "shop");
+        assertThat(((Service) objects.get(16)).getSpec().getSelector()).containsEntry("appservice.dev/webapp", "shop");
         assertThat(((io.fabric8.kubernetes.api.model.ConfigMap) objects.get(0))
                         .getData()
                         .get("apps-00.conf"))
@@ -102,7 +107,7 @@ class RenderCommandIT {
                 .contains("return 503;")
                 .contains("server_name shop-staging.contoso-ase.p.appservice.local;")
                 .contains("10% \"staging\";");
-        Deployment staging = (Deployment) objects.get(15);
+        Deployment staging = (Deployment) objects.get(17);
         assertThat(staging.getSpec().getReplicas()).isEqualTo(12);
         assertThat(staging.getSpec()
                         .getTemplate()
@@ -111,7 +116,7 @@ class RenderCommandIT {
                         .get(0)
                         .getImage())
                 .isEqualTo("ghcr.io/contoso/shop:2.5.0");
-        assertThat(((Deployment) objects.get(12))
+        assertThat(((Deployment) objects.get(14))
                         .getSpec()
                         .getTemplate()
                         .getSpec()
@@ -123,7 +128,7 @@ class RenderCommandIT {
                         .toString())
                 .as("the placeholder holds what the app and its slot leave: 14 of 16 shares of 2 vCPUs")
                 .isEqualTo("1750m");
-        assertThat(((Service) objects.get(3)).getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(((Service) objects.get(4)).getSpec().getType()).isEqualTo("LoadBalancer");
         assertThat(first.stdout()).doesNotContain("creationTimestamp").doesNotContain("uid:");
 
         Run second = run("render", "-f", "examples/contoso.yaml");

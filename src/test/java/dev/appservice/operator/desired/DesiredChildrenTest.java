@@ -56,6 +56,7 @@ class DesiredChildrenTest {
                         "ConfigMap ase-frontend-config",
                         "Secret ase-frontend-certs",
                         "Deployment ase-frontend",
+                        "PodDisruptionBudget ase-frontend",
                         "Service ase-vip",
                         "Service ase-internal",
                         "Service ase-management",

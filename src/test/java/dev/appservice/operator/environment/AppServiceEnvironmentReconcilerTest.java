@@ -315,15 +315,19 @@ class AppServiceEnvironmentReconcilerTest extends OperatorTest {
     void loadBalancerChangeOnTheSpecIsApplied() {
         client.resource(environment(ns, "ase1")).create();
         awaitObject(Service.class, "ase1-vip");
-        client.resources(AppServiceEnvironment.class)
-                .inNamespace(ns)
-                .withName("ase1")
-                .edit(a -> {
-                    LoadBalancerSettings lb = new LoadBalancerSettings();
-                    lb.setType(LoadBalancerType.Internal);
-                    a.getSpec().setLoadBalancer(lb);
-                    return a;
-                });
+        // The edit is optimistic: retried when the operator's status write lands between its read and its patch.
+        await().atMost(TIMEOUT)
+                .ignoreExceptions()
+                .until(() -> client.resources(AppServiceEnvironment.class)
+                                .inNamespace(ns)
+                                .withName("ase1")
+                                .edit(a -> {
+                                    LoadBalancerSettings lb = new LoadBalancerSettings();
+                                    lb.setType(LoadBalancerType.Internal);
+                                    a.getSpec().setLoadBalancer(lb);
+                                    return a;
+                                })
+                        != null);
         await().atMost(TIMEOUT)
                 .until(() -> "ClusterIP"
                         .equals(client.services()

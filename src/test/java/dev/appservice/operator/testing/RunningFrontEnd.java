@@ -30,9 +30,44 @@ public final class RunningFrontEnd implements AutoCloseable {
     private final Path dir;
     private final Path conf;
     private final Path certificates;
+    /** Added to each of the front ends' container ports, so that several front ends (and other tests) can run at once. */
+    private final int portOffset;
+
     private Process process;
 
     public RunningFrontEnd() throws IOException {
+        this(0);
+    }
+
+    /**
+     * A front end listening on the container ports plus an offset at which all four are free now,
+     * so that it runs beside other front ends.
+     */
+    public static RunningFrontEnd onFreePorts() throws IOException {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int offset = 10_000 + random.nextInt(40_000);
+            if (free(NginxConfig.HTTP_PORT + offset)
+                    && free(NginxConfig.HTTPS_PORT + offset)
+                    && free(NginxConfig.MANAGEMENT_PORT + offset)
+                    && free(NginxConfig.MANAGEMENT_SECONDARY_PORT + offset)) {
+                return new RunningFrontEnd(offset);
+            }
+        }
+        throw new IOException("no free ports for a front end");
+    }
+
+    private static boolean free(int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
+    private RunningFrontEnd(int portOffset) throws IOException {
+        this.portOffset = portOffset;
         dir = Files.createTempDirectory("nginx");
         // nginx's workers (nobody, when run as root) write request bodies below it.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -83,11 +118,31 @@ public final class RunningFrontEnd implements AutoCloseable {
         }
     }
 
+    /** The port HTTP is served on. */
+    public int httpPort() {
+        return NginxConfig.HTTP_PORT + portOffset;
+    }
+
+    /** The nginx master's process id, once started. */
+    public long masterPid() throws IOException {
+        return Long.parseLong(Files.readString(dir.resolve("nginx.pid")).strip());
+    }
+
     /** One file of the configuration directory replaced at once. */
     public void writeFile(String name, String text) throws IOException {
         Path staged = dir.resolve(name + ".new");
-        Files.writeString(staged, text);
+        Files.writeString(staged, portOffset == 0 ? text : relocatePorts(text));
         Files.move(staged, conf.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private String relocatePorts(String text) {
+        Matcher listen = java.util.regex.Pattern.compile("listen (\\d+)").matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (listen.find()) {
+            listen.appendReplacement(out, "listen " + (Integer.parseInt(listen.group(1)) + portOffset));
+        }
+        listen.appendTail(out);
+        return out.toString();
     }
 
     /** The main file as this front end needs it: pid and temp files in its directory. */
@@ -127,7 +182,7 @@ public final class RunningFrontEnd implements AutoCloseable {
         process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", NginxConfig.MANAGEMENT_PORT)) {
+            try (Socket s = new Socket("127.0.0.1", NginxConfig.MANAGEMENT_PORT + portOffset)) {
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(50);

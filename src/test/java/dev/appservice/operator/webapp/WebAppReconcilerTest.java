@@ -99,7 +99,9 @@ class WebAppReconcilerTest extends OperatorTest {
                         org.assertj.core.groups.Tuple.tuple("PORT", "8080"),
                         org.assertj.core.groups.Tuple.tuple("FOO", "bar"));
         assertThat(shop.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health");
-        assertThat(shop.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(8080);
+        // Liveness on the port: a failing health check takes an instance out, a closed port restarts it.
+        assertThat(shop.getLivenessProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(8080);
+        assertThat(shop.getStartupProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(8080);
         assertThat(blog.getReadinessProbe().getTcpSocket().getPort().getIntVal())
                 .isEqualTo(9000);
         // Fixed per app (I1: 8 apps per instance): an eighth of the instance requested, the whole instance as limit.

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +29,8 @@ public final class KubernetesApiValidation {
             "v1/Secret", Secret.class,
             "v1/Event", Event.class,
             "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
-            "coordination.k8s.io/v1/Lease", Lease.class);
+            "coordination.k8s.io/v1/Lease", Lease.class,
+            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class);
 
     private final CustomResourceSchemas customResources;
 
@@ -64,6 +66,7 @@ public final class KubernetesApiValidation {
             case "v1/Event" -> CoordinationRules.validateEvent(object, errors);
             case "networking.k8s.io/v1/NetworkPolicy" -> NetworkPolicyRules.validate(object, errors);
             case "coordination.k8s.io/v1/Lease" -> CoordinationRules.validateLease(object, errors);
+            case "policy/v1/PodDisruptionBudget" -> DisruptionBudgetRules.validate(object, errors);
             default -> {
                 if (customResources.knows(apiVersion, kind)) {
                     ObjectMetaRules.validate(

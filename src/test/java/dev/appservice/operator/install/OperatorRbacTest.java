@@ -212,6 +212,7 @@ class OperatorRbacTest {
                 Class<? extends HasMetadata> child = resourceType(dependent.type());
                 assertThat(derived)
                         .contains(
+                                Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "get"),
                                 Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "create"),
                                 Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "update"),
                                 Grant.of(Grant.CLUSTER, group(child), HasMetadata.getPlural(child), "delete"));
@@ -270,7 +271,10 @@ class OperatorRbacTest {
                             + " (Kubernetes' system:discovery), no rule of the chart's",
             "operability/ApiServerReachability.class",
                     "GET /version at start-up: a non-resource URL every client may read"
-                            + " (Kubernetes' system:public-info-viewer), no rule of the chart's");
+                            + " (Kubernetes' system:public-info-viewer), no rule of the chart's",
+            "dependent/ControlledDependentResource.class",
+                    "get a child of its own kind again after a 409 on update: every child kind is granted"
+                            + " get with the list and watch of its informer");
 
     @Test
     void theKnownClientCallersNeedOnlyWhatIsDerived() {

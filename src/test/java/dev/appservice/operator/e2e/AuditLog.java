@@ -54,6 +54,11 @@ final class AuditLog {
             return "coordination.k8s.io".equals(group) && "leases".equals(resource);
         }
 
+        /** "What may I do?" (the SDK asks at start-up): a question, created as an object but stored nowhere. */
+        boolean isAccessReview() {
+            return "authorization.k8s.io".equals(group);
+        }
+
         /** Events are what the operator tells users; they are counted apart from the objects it manages. */
         boolean isEvent() {
             return "events".equals(resource);

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,11 +120,34 @@ final class ControlPlane implements AutoCloseable {
      * and may be told their resourceVersion is too old.
      */
     void restartStorageAndApiServer() throws Exception {
+        Instant began = Instant.now();
         stop("kube-apiserver");
         stop("etcd");
         startEtcd();
         startApiServer();
         awaitApiServer();
+        restarts.add(new Restart(began, Instant.now()));
+    }
+
+    /** A restart of the API server: from the kill until /readyz answered ok again. */
+    record Restart(Instant began, Instant ready) {
+        /**
+         * Whether a request was received while the restarted server was starting: until its RBAC
+         * authorizer has read the roles (shortly before /readyz says ok, or just after), it
+         * answers 403 to requests the roles allow, as any kube-apiserver does at start-up.
+         */
+        boolean during(Instant received) {
+            return !received.isBefore(began) && !received.isAfter(ready.plus(AUTHORIZER_SYNC));
+        }
+    }
+
+    /** How long after /readyz a restarted server may still be filling its authorizer's cache. */
+    static final Duration AUTHORIZER_SYNC = Duration.ofSeconds(5);
+
+    private final List<Restart> restarts = new ArrayList<>();
+
+    List<Restart> restarts() {
+        return List.copyOf(restarts);
     }
 
     private void startEtcd() throws IOException {

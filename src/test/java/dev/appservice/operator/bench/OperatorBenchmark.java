@@ -249,7 +249,7 @@ public final class OperatorBenchmark {
         throw new IllegalStateException("not ready after 6 s");
     }
 
-    static List<HasMetadata> resources() {
+    public static List<HasMetadata> resources() {
         List<HasMetadata> all = new ArrayList<>();
         for (int e = 0; e < ENVIRONMENTS; e++) {
             String ns = "bench-" + e;
@@ -353,13 +353,13 @@ public final class OperatorBenchmark {
     }
 
     /** User plus system CPU time of a process so far, from /proc (clock ticks of 1/100 s). */
-    static double cpuSeconds(long pid) throws IOException {
+    public static double cpuSeconds(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
-    static long rssMiB(Process process) throws IOException {
+    public static long rssMiB(Process process) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
@@ -542,7 +542,7 @@ public final class OperatorBenchmark {
         }
     }
 
-    static void print(String what, double value, String unit) {
+    public static void print(String what, double value, String unit) {
         System.out.printf("%-60s %12.1f %s%n", what, value, unit);
     }
 

@@ -10,16 +10,16 @@ import java.util.Map;
 /**
  * The cluster's nodes: kwok plays their kubelets (the annotation below tells it which nodes are
  * its own). One node per zone of the examples ({@code zones: ["1", "2", "3"]}), each large enough
- * for every example plan, so that scheduling is decided by the operator's placement rules, not by
+ * for the benchmark's 100 environments, so that scheduling is decided by the operator's placement rules, not by
  * room.
  */
 final class KwokNodes {
     static final String MANAGED_ANNOTATION = "kwok.x-k8s.io/node";
     static final List<String> ZONES = List.of("1", "2", "3");
     private static final Map<String, Quantity> CAPACITY = Map.of(
-            "cpu", new Quantity("256"),
-            "memory", new Quantity("1Ti"),
-            "pods", new Quantity("1000"),
+            "cpu", new Quantity("2000"),
+            "memory", new Quantity("8Ti"),
+            "pods", new Quantity("3000"),
             "ephemeral-storage", new Quantity("1Ti"));
 
     private KwokNodes() {}

@@ -118,6 +118,10 @@ final class OperatorProcess implements AutoCloseable {
                 .body();
     }
 
+    Process process() {
+        return process;
+    }
+
     Path log() {
         return log;
     }

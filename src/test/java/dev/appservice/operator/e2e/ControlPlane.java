@@ -33,6 +33,9 @@ final class ControlPlane implements AutoCloseable {
     static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
+    /** Requests per second the controller manager and the scheduler may send (their defaults: 20 and 50). */
+    private static final int CONTROLLER_QPS = 500;
+
     private final Path binaries;
     private final Path work;
     private final Path logs;
@@ -213,6 +216,10 @@ final class ControlPlane implements AutoCloseable {
                         "--service-account-private-key-file=" + pki.file(ClusterPki.SERVICE_ACCOUNT_KEY),
                         "--root-ca-file=" + pki.file(ClusterPki.CA_CERT),
                         "--use-service-account-credentials=false",
+                        // The default 20 requests/s would make the controllers, not the operator, the
+                        // bottleneck of the benchmark's thousands of pods.
+                        "--kube-api-qps=" + CONTROLLER_QPS,
+                        "--kube-api-burst=" + 2 * CONTROLLER_QPS,
                         // kwok renews each node's Lease; a busy test machine may delay one, which must
                         // not mark every pod of a node unready.
                         "--node-monitor-grace-period=2m",
@@ -223,6 +230,8 @@ final class ControlPlane implements AutoCloseable {
                 List.of(
                         binary("kube-scheduler").toString(),
                         "--kubeconfig=" + kubeconfig,
+                        "--kube-api-qps=" + CONTROLLER_QPS,
+                        "--kube-api-burst=" + 2 * CONTROLLER_QPS,
                         "--leader-elect=false",
                         "--bind-address=127.0.0.1",
                         "--secure-port=0",

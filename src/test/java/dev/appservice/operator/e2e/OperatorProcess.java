@@ -1,6 +1,8 @@
 package dev.appservice.operator.e2e;
 
+import dev.appservice.operator.bench.ImageJvmOptions;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -20,17 +24,19 @@ import java.util.concurrent.TimeUnit;
  * its container (the downward API resolved), authenticated with a kubeconfig that carries the
  * chart's ServiceAccount token: every request it makes is authorized by the chart's RBAC alone.
  */
-final class OperatorProcess implements AutoCloseable {
+public final class OperatorProcess implements AutoCloseable {
     /** Start-up on a busy two-core machine, with the JIT cold, takes tens of seconds at worst. */
     static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
     private final Map<String, String> environment;
+    private final List<String> jvm;
     private final Path log;
     private final int httpPort;
     private Process process;
 
-    private OperatorProcess(Map<String, String> environment, Path log, int httpPort) {
+    private OperatorProcess(Map<String, String> environment, List<String> jvm, Path log, int httpPort) {
         this.environment = environment;
+        this.jvm = jvm;
         this.log = log;
         this.httpPort = httpPort;
     }
@@ -42,24 +48,7 @@ final class OperatorProcess implements AutoCloseable {
      */
     static OperatorProcess configure(Deployment chartDeployment, Path kubeconfig, int webhookPort, Path work)
             throws IOException {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (EnvVar var : chartDeployment
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getEnv()) {
-            if (var.getValueFrom() != null) {
-                if (!"metadata.namespace"
-                        .equals(var.getValueFrom().getFieldRef().getFieldPath())) {
-                    throw new IllegalStateException("the e2e suite resolves only metadata.namespace, not " + var);
-                }
-                env.put(var.getName(), chartDeployment.getMetadata().getNamespace());
-            } else {
-                env.put(var.getName(), var.getValue());
-            }
-        }
+        Map<String, String> env = new LinkedHashMap<>(chartEnvironment(chartDeployment));
         int httpPort = freePort();
         env.put("KUBECONFIG", kubeconfig.toString());
         env.put("HOSTNAME", "ase-operator-e2e");
@@ -68,21 +57,60 @@ final class OperatorProcess implements AutoCloseable {
         env.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(webhookPort));
         Path tmp = work.resolve("operator-tmp");
         Files.createDirectories(tmp);
-        // Its own temporary directory (where the self-managed webhook certificate is written), apart
-        // from other operator processes of the build.
-        env.put("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp + " -XX:TieredStopAtLevel=1");
-        return new OperatorProcess(env, work.resolve("operator.log"), httpPort);
+        // The JVM as in the pod: the image's options, sized by the chart's memory limit (outside a
+        // container the JVM sees the machine's RAM), and a temporary directory of its own, where the
+        // self-managed webhook certificate is written, apart from other operators of the build.
+        List<String> jvm = new ArrayList<>(ImageJvmOptions.read());
+        Quantity limit = chartDeployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getResources()
+                .getLimits()
+                .get("memory");
+        jvm.add("-XX:MaxRAM=" + Quantity.getAmountInBytes(limit).longValueExact());
+        jvm.add("-Djava.io.tmpdir=" + tmp);
+        return new OperatorProcess(env, jvm, work.resolve("operator.log"), httpPort);
     }
 
     void start() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(
-                "java", "-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"));
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(jvm);
+        command.addAll(List.of("-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar")));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("KUBERNETES_"));
         builder.environment().putAll(environment);
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = builder.start();
         Process started = process;
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+    }
+
+    /**
+     * The operator container's environment as the chart's Deployment sets it, with the downward
+     * API's {@code metadata.namespace} resolved (the only field it reads).
+     */
+    public static Map<String, String> chartEnvironment(Deployment deployment) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (EnvVar var : deployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv()) {
+            if (var.getValueFrom() == null) {
+                env.put(var.getName(), var.getValue());
+            } else if ("metadata.namespace"
+                    .equals(var.getValueFrom().getFieldRef().getFieldPath())) {
+                env.put(var.getName(), deployment.getMetadata().getNamespace());
+            } else {
+                throw new IllegalStateException("only metadata.namespace is resolved, not " + var);
+            }
+        }
+        return env;
     }
 
     /** Waits for the readiness endpoint: caches synced, webhook answering. */

@@ -11,6 +11,7 @@ import dev.appservice.operator.testing.ReadyConditions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -23,8 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -282,6 +283,13 @@ class RealApiServerIT {
                     .isInstanceOf(KubernetesClientException.class)
                     .hasMessageContaining("failed calling webhook \"validate.appservice.dev\"")
                     .hasMessageContaining("connection refused");
+            // Deleting a plan is reviewed (the deletion guard), so it waits for the operator too.
+            assertThatThrownBy(() -> admin.resources(IsolatedPlan.class)
+                            .inNamespace("fabrikam")
+                            .withName("reporting")
+                            .delete())
+                    .isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("failed calling webhook \"validate.appservice.dev\"");
         } finally {
             operator.start();
             operator.awaitReady();
@@ -292,6 +300,45 @@ class RealApiServerIT {
                 .inNamespace("contoso")
                 .withName("after-down")
                 .delete();
+    }
+
+    /**
+     * Deleting a parent with dependents is refused by the API server (the webhook reviews DELETE);
+     * with the annotation it goes, its app keeps running (PlanNotFound), and the plan re-created
+     * as GitOps would restarts nothing: the app's Deployment is not written.
+     */
+    @Test
+    @Order(8)
+    void aPlanWithAppsIsNotDeletedAndARecreatedPlanRestartsNothing() throws Exception {
+        assertThatThrownBy(() -> admin.resources(IsolatedPlan.class)
+                        .inNamespace("contoso")
+                        .withName("api-plan")
+                        .delete())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("denied the request")
+                .hasMessageContaining("orders-api");
+        Deployment app = childrenOf("contoso", "WebApp", "orders-api").stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .findFirst()
+                .orElseThrow();
+        kubectl("annotate", "iplan/api-plan", "-n", "contoso", "appservice.dev/allow-delete-with-dependents=true");
+        kubectl("delete", "iplan/api-plan", "-n", "contoso", "--wait=true");
+        await().atMost(CONVERGED_WITHIN)
+                .untilAsserted(() -> assertThat(ReadyConditions.notReady(admin, "contoso"))
+                        .containsKey("WebApp orders-api")
+                        .hasEntrySatisfying(
+                                "WebApp orders-api",
+                                reason -> assertThat(reason).startsWith("PlanNotFound")));
+        assertThat(admin.resource(app).get())
+                .as("the app's Deployment while its plan is gone")
+                .isNotNull();
+        String version = admin.resource(app).get().getMetadata().getResourceVersion();
+        kubectl("apply", "-f", "examples/contoso.yaml");
+        awaitExamplesConverged();
+        assertThat(admin.resource(app).get().getMetadata().getResourceVersion())
+                .as("the app's Deployment after its plan was re-created")
+                .isEqualTo(version);
     }
 
     /** Every request the operator made was authorized by the chart's RBAC (as installed, not as derived). */
@@ -354,7 +401,8 @@ class RealApiServerIT {
     }
 
     /** Custom resources the tests create and delete while the operator may be reconciling them. */
-    static final Set<String> DELETED_BY_THE_TESTS = Set.of("big-1", "race-a", "race-b", "after-down", "orders-api");
+    static final Set<String> DELETED_BY_THE_TESTS =
+            Set.of("big-1", "race-a", "race-b", "after-down", "orders-api", "api-plan");
 
     // --- what the tests read
 
@@ -368,19 +416,25 @@ class RealApiServerIT {
         });
     }
 
-    private Map<String, Long> generations() {
-        Map<String, Long> generations = new TreeMap<>();
+    /** Every custom resource of the example namespaces. */
+    private List<HasMetadata> customResources() {
+        List<HasMetadata> resources = new ArrayList<>();
         for (String namespace : EXAMPLE_NAMESPACES) {
             for (var kind : ReadyConditions.KINDS) {
-                admin.resources(kind)
-                        .inNamespace(namespace)
-                        .list()
-                        .getItems()
-                        .forEach(r -> generations.put(
-                                r.getKind() + " " + namespace + "/"
-                                        + r.getMetadata().getName(),
-                                r.getMetadata().getGeneration()));
+                resources.addAll(
+                        admin.resources(kind).inNamespace(namespace).list().getItems());
             }
+        }
+        return resources;
+    }
+
+    private Map<String, Long> generations() {
+        Map<String, Long> generations = new TreeMap<>();
+        for (HasMetadata r : customResources()) {
+            generations.put(
+                    r.getKind() + " " + r.getMetadata().getNamespace() + "/"
+                            + r.getMetadata().getName(),
+                    r.getMetadata().getGeneration());
         }
         return generations;
     }
@@ -452,16 +506,8 @@ class RealApiServerIT {
 
     /** Every managed object has an owner that exists: nothing orphaned. */
     private void assertEveryManagedObjectOwned() {
-        Set<String> owners = new TreeSet<>();
-        for (String namespace : EXAMPLE_NAMESPACES) {
-            for (var kind : ReadyConditions.KINDS) {
-                admin.resources(kind)
-                        .inNamespace(namespace)
-                        .list()
-                        .getItems()
-                        .forEach(r -> owners.add(r.getMetadata().getUid()));
-            }
-        }
+        Set<String> owners =
+                customResources().stream().map(r -> r.getMetadata().getUid()).collect(Collectors.toSet());
         List<String> orphans = new ArrayList<>();
         for (String namespace : EXAMPLE_NAMESPACES) {
             for (HasMetadata object : managedObjects(namespace)) {

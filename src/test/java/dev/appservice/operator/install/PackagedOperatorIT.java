@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.testing.Fixtures;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -381,22 +380,8 @@ class PackagedOperatorIT {
 
     /** The operator container's environment as the chart renders it, with the downward API resolved. */
     private static Map<String, String> operatorEnvironment(Manifest chart) {
-        Deployment deployment = chart.one("Deployment", Deployment.class);
-        Map<String, String> env = new HashMap<>();
-        for (EnvVar var : deployment
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0)
-                .getEnv()) {
-            if (var.getValueFrom() != null) {
-                assertThat(var.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
-                env.put(var.getName(), deployment.getMetadata().getNamespace());
-            } else {
-                env.put(var.getName(), var.getValue());
-            }
-        }
+        Map<String, String> env = new HashMap<>(dev.appservice.operator.e2e.OperatorProcess.chartEnvironment(
+                chart.one("Deployment", Deployment.class)));
         assertThat(env)
                 .containsEntry("ASE_LEADER_ELECTION_ENABLED", "true")
                 .containsKey("ASE_LEADER_ELECTION_LEASE_NAME");

@@ -3,7 +3,6 @@ package dev.appservice.operator.dependent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
@@ -18,7 +17,6 @@ import java.util.List;
  */
 public abstract class ControlledDependentResource<R extends HasMetadata, P extends HasMetadata>
         extends CRUDKubernetesDependentResource<R, P> {
-    private static final int HTTP_CONFLICT = 409;
 
     protected ControlledDependentResource(Class<R> resourceType) {
         super(resourceType);
@@ -35,28 +33,6 @@ public abstract class ControlledDependentResource<R extends HasMetadata, P exten
                 DesiredStateMatch.matches(
                         desired, actualResource, context.getClient().getKubernetesSerialization()),
                 desired);
-    }
-
-    /**
-     * Updates from the informer's copy; when the API server answers 409 (another controller, the
-     * Deployment controller writing its status, changed the child since that copy), reads the
-     * child again and updates from what is current, once, as client-go's RetryOnConflict does, so
-     * that a routine conflict costs one request instead of a failed reconcile and a backoff.
-     */
-    @Override
-    public R update(R actual, R desired, P primary, Context<P> context) {
-        try {
-            return super.update(actual, desired, primary, context);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != HTTP_CONFLICT) {
-                throw e;
-            }
-            R current = context.getClient().resource(actual).get();
-            if (current == null) {
-                throw e;
-            }
-            return super.update(current, desired, primary, context);
-        }
     }
 
     @Override

@@ -369,8 +369,8 @@ class RealApiServerIT {
     /**
      * The server refused none of the operator's writes: nothing forbidden, invalid or too large.
      * Two answers are not refusals of a wrong write and are allowed, each checked for what it
-     * is: a 409 (the child changed since the operator's cached copy; the operator reads it again
-     * and its next write of that object succeeds) and a 404 on the status of a resource the test
+     * is: a 409 (the child changed since the operator's cached copy; the reconcile fails and is
+     * retried from fresh state, and a later write of that object succeeds) and a 404 on the status of a resource the test
      * had just deleted (the delete landed while that resource was being reconciled).
      */
     @Test

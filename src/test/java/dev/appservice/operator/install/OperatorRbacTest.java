@@ -252,29 +252,32 @@ class OperatorRbacTest {
      * API server's version, which needs no grant.
      */
     static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.of(
-            "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps",
-            "status/ConditionEvents.class", "create events",
+            "admission/AdmissionCache.class",
+            "list/watch appserviceenvironments, isolatedplans, webapps",
+            "status/ConditionEvents.class",
+            "create events",
             "certificates/WebhookCertificates.class",
-                    "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
-                            + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
-            "certificates/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)",
+            "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
+                    + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
+            "certificates/WebhookCertificateRotation.class",
+            "runs WebhookCertificates (same grants)",
             "environment/EnvironmentChildrenDependent.class",
-                    "delete what its bulk dependents manage: configmaps (a configuration"
-                            + " shard no longer needed), secrets (certificate copies no longer needed), services, networkpolicies (a policy"
-                            + " the NSG no longer compiles)",
-            "webapp/WebAppReconciler.class", "hands its client to IssuedCertificates (below)",
+            "delete what its bulk dependents manage: configmaps (a configuration"
+                    + " shard no longer needed), secrets (certificate copies no longer needed), services, networkpolicies (a policy"
+                    + " the NSG no longer compiles)",
+            "webapp/WebAppReconciler.class",
+            "hands its client to IssuedCertificates (below)",
             "webapp/IssuedCertificates.class",
-                    "get, create, update, delete certificates.cert-manager.io: granted only with certManager.enabled"
-                            + " (see certManagerEnabledGrantsTheAppsCertificatesAndNothingElse)",
+            "get, create, update, delete certificates.cert-manager.io: granted only with certManager.enabled"
+                    + " (see certManagerEnabledGrantsTheAppsCertificatesAndNothingElse)",
             "certificates/CertManagerPresence.class",
-                    "API discovery of /apis/cert-manager.io/v1: a non-resource URL every client may read"
-                            + " (Kubernetes' system:discovery), no rule of the chart's",
+            "API discovery of /apis/cert-manager.io/v1: a non-resource URL every client may read"
+                    + " (Kubernetes' system:discovery), no rule of the chart's",
             "operability/ApiServerReachability.class",
-                    "GET /version at start-up: a non-resource URL every client may read"
-                            + " (Kubernetes' system:public-info-viewer), no rule of the chart's",
+            "GET /version at start-up: a non-resource URL every client may read"
+                    + " (Kubernetes' system:public-info-viewer), no rule of the chart's",
             "dependent/ControlledDependentResource.class",
-                    "get a child of its own kind again after a 409 on update: every child kind is granted"
-                            + " get with the list and watch of its informer");
+            "takes only the client's serialization, to compare a child with its desired state: no request");
 
     @Test
     void theKnownClientCallersNeedOnlyWhatIsDerived() {

@@ -60,7 +60,8 @@ public final class NsgStaircases {
         for (int i = 0; i < count; i++) {
             List<String> prefixes = new ArrayList<>();
             for (int j = 0; j < prefixesPerRule; j++) {
-                prefixes.add(subnet(i * prefixesPerRule + j));
+                int k = i * prefixesPerRule + j;
+                prefixes.add("10." + (k >> 16) + "." + ((k >> 8) & 255) + "." + (k & 255) + "/32");
             }
             rules.add(rule("wide-" + i, 100 + i, RuleAccess.Allow, prefixes, List.of(String.valueOf(1024 + 2 * i))));
         }

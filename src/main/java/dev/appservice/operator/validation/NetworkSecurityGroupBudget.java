@@ -17,9 +17,9 @@ import java.util.Set;
  */
 public final class NetworkSecurityGroupBudget {
     /**
-     * Rules times distinct port boundaries of one direction: about 100 ms of one CPU to compile at
-     * the limit (BENCHMARKS.md); an 800-step staircase (640,000) fits, a 4,000-step one (16 million,
-     * 1.7 s) does not.
+     * Rules times distinct port boundaries of one direction. A 4,000-step staircase (16 million)
+     * took 1.7 s of one CPU (issue 27), so the limit is about 0.1 s by that measure (not yet in
+     * BENCHMARKS.md); an 800-step staircase (640,000) fits.
      */
     public static final long MAX_RULE_PORT_DECISIONS = 1_000_000;
     /** Address prefixes (CIDRs and tags) of one direction, counted over its rules. */

@@ -33,6 +33,10 @@ final class FlowDecisions {
     private final boolean[] inVnet;
     private final boolean[] inLoadBalancer;
     private final boolean[] inPods;
+    /** Nodes inside the trusted proxies: with the virtual network and load balancer, what reaches an ILB. */
+    private final boolean[] inTrusted;
+    /** Nodes inside a link-local metadata address: matched only by rules naming a CIDR, never by a tag or default. */
+    private final boolean[] inMetadata;
     /** For each node, the ranks of the rules naming exactly that CIDR, in rank order. */
     private final List<List<Integer>> rulesNamingNode;
     /** The same, as arrays: what {@link #decide} reads for every node and port interval. */
@@ -49,16 +53,36 @@ final class FlowDecisions {
     private static final int TAG_APP_SERVICE_MANAGEMENT = 16;
 
     FlowDecisions(RuleTable table, List<Cidr> vnet, List<Cidr> loadBalancer, List<Cidr> pods) {
+        this(table, vnet, loadBalancer, pods, List.of(), List.of());
+    }
+
+    /**
+     * With the trusted proxies told apart (what an Internal environment's front ends also accept)
+     * and the link-local metadata addresses, which only a rule naming a CIDR that contains them
+     * allows: tags and the default rules never match them, so they are denied unless explicitly
+     * allowed.
+     */
+    FlowDecisions(
+            RuleTable table,
+            List<Cidr> vnet,
+            List<Cidr> loadBalancer,
+            List<Cidr> pods,
+            List<Cidr> trusted,
+            List<Cidr> metadata) {
         this.table = table;
         List<Cidr> all = new ArrayList<>(table.cidrs());
         all.addAll(vnet);
         all.addAll(loadBalancer);
         all.addAll(pods);
+        all.addAll(trusted);
+        all.addAll(metadata);
         this.tree = new AddressTree(all);
         int n = tree.size();
         this.inVnet = mark(vnet);
         this.inLoadBalancer = mark(loadBalancer);
         this.inPods = mark(pods);
+        this.inTrusted = mark(trusted);
+        this.inMetadata = mark(metadata);
         this.rulesNamingNode = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             rulesNamingNode.add(new ArrayList<>());
@@ -112,6 +136,11 @@ final class FlowDecisions {
 
     AddressTree tree() {
         return tree;
+    }
+
+    /** Whether the node's addresses can reach an internal load balancer: the virtual network, load balancer or trusted proxies. */
+    boolean internallyReachable(int node) {
+        return inVnet[node] || inLoadBalancer[node] || inTrusted[node];
     }
 
     /** The user rules (not the defaults) that name exactly this CIDR, in priority order. */
@@ -170,6 +199,9 @@ final class FlowDecisions {
             bestCidrRank[i] = best;
             Rule tag = byTag[inVnet[i] ? 1 : 0][inLoadBalancer[i] ? 1 : 0];
             Rule decided = best < Integer.MAX_VALUE && (tag == null || best < tag.rank()) ? rules.get(best) : tag;
+            if (inMetadata[i]) {
+                decided = best < Integer.MAX_VALUE ? rules.get(best) : null; // only an explicit CIDR decides
+            }
             if (addressesOnlyOutsidePods && inPods[i]) {
                 decided = null;
             }

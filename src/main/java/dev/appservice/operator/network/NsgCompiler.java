@@ -1,7 +1,10 @@
 package dev.appservice.operator.network;
 
 import dev.appservice.operator.api.AppServiceEnvironmentSpec;
+import dev.appservice.operator.api.LoadBalancerType;
 import dev.appservice.operator.api.NetworkSecurityGroup;
+import dev.appservice.operator.api.RuleAccess;
+import dev.appservice.operator.api.RuleProtocol;
 import dev.appservice.operator.api.SecurityRule;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.model.EnvironmentTopology;
@@ -43,13 +46,24 @@ import java.util.TreeMap;
  * addresses: a Deny on a CIDR above a broader Allow becomes an except); ports with the same
  * allowed peers share one rule. Inbound rules guard the front ends and see VIP ports, translated
  * to the ports the front ends listen on; outbound rules guard every pod of the environment.
- * Traffic between the environment's own pods is always allowed, and its workers accept nothing
- * else. Pure functions: no client.
+ * Traffic between the environment's own pods is allowed, except that app pods (workers) accept
+ * only the environment's front ends: one app cannot call another app's pods directly. An Internal
+ * environment's front ends accept only its virtual network, trusted proxies and the load balancer,
+ * NSG or not; no pod reaches the link-local metadata addresses unless an outbound rule names
+ * them. Pure functions: no client.
  */
 public final class NsgCompiler {
     static final String KUBERNETES_NAMESPACE_LABEL = "kubernetes.io/metadata.name";
     static final List<String> PROTOCOLS = List.of("TCP", "UDP");
     static final int DNS_PORT = 53;
+    /**
+     * Link-local metadata addresses (the node's instance metadata and credentials on most clouds):
+     * the environment's pods cannot reach them unless an outbound rule naming a CIDR that contains
+     * them allows it (tags and the default rules never match them).
+     */
+    public static final List<String> METADATA_CIDRS = List.of("169.254.169.254/32", "fd00:ec2::254/128");
+    /** Every IPv4 and every IPv6 address: the egress of an environment without outbound rules, less the metadata addresses. */
+    static final List<String> ALL_ADDRESSES = List.of("0.0.0.0/0", "::/0");
 
     /** Something the user should know about the rules, reported on the environment. */
     public record Finding(String conditionType, String reason, String message) {}
@@ -145,14 +159,22 @@ public final class NsgCompiler {
         List<Finding> findings = new ArrayList<>();
         List<Oversize> oversized = new ArrayList<>();
         policies.add(workerPolicy(topology));
+        Context context = new Context(topology, settings);
         if (nsg != null) {
-            Context context = new Context(topology, settings);
             frontEndPolicy(context, nsg.getInboundRules(), findings, oversized, build)
                     .ifPresent(policies::add);
-            if (nsg.getOutboundRules() != null && !nsg.getOutboundRules().isEmpty()) {
-                egressPolicy(context, nsg.getOutboundRules(), findings, oversized, build)
-                        .ifPresent(policies::add);
-            }
+        } else if (context.internal()) {
+            // An ILB is reachable only from its virtual network, its load balancer and trusted proxies.
+            frontEndPolicy(context, reachableRule(), new ArrayList<>(), oversized, build)
+                    .ifPresent(policies::add);
+        }
+        if (nsg != null
+                && nsg.getOutboundRules() != null
+                && !nsg.getOutboundRules().isEmpty()) {
+            egressPolicy(context, nsg.getOutboundRules(), findings, oversized, build)
+                    .ifPresent(policies::add);
+        } else {
+            policies.add(openEgressPolicy(topology));
         }
         return new Result(policies, findings, oversized);
     }
@@ -183,7 +205,9 @@ public final class NsgCompiler {
             String vnetName,
             List<Cidr> vnet,
             List<Cidr> loadBalancer,
-            List<Cidr> pods) {
+            List<Cidr> pods,
+            List<Cidr> trusted,
+            boolean internal) {
         Context(EnvironmentTopology topology, NetworkSettings settings) {
             this(
                     topology,
@@ -191,12 +215,68 @@ public final class NsgCompiler {
                     topology.environment().getSpec().getVirtualNetwork().getName(),
                     vnetCidrs(topology.environment().getSpec()),
                     settings.azureLoadBalancerCidrs().stream().map(Cidr::parse).toList(),
-                    settings.podCidrs().stream().map(Cidr::parse).toList());
+                    settings.podCidrs().stream().map(Cidr::parse).toList(),
+                    trustedProxies(topology.environment().getSpec()),
+                    topology.environment().getSpec().effectiveLoadBalancerType() == LoadBalancerType.Internal);
         }
 
+        /** Inbound decisions: the trusted proxies told apart, for an Internal environment's front ends. */
         FlowDecisions decisions(RuleTable table) {
-            return new FlowDecisions(table, vnet, loadBalancer, pods);
+            return new FlowDecisions(table, vnet, loadBalancer, pods, trusted, List.of());
         }
+
+        /** Outbound decisions: the metadata addresses told apart, denied unless a rule names them. */
+        FlowDecisions outboundDecisions(RuleTable table) {
+            return new FlowDecisions(
+                    table,
+                    vnet,
+                    loadBalancer,
+                    pods,
+                    List.of(),
+                    METADATA_CIDRS.stream().map(Cidr::parse).toList());
+        }
+    }
+
+    /**
+     * Which inbound peers can reach the front ends at all, whatever the rules: everything for an
+     * External environment; for an Internal one (an ILB address) only pods of namespaces of its
+     * virtual network and addresses of the virtual network, the load balancer and the trusted
+     * proxies. Outbound, everything.
+     */
+    private record Reach(Context context, FlowDecisions decisions, boolean inbound) {
+        boolean pod(int podClass) {
+            return !(inbound && context.internal()) || (podClass & FlowDecisions.VNET) != 0;
+        }
+
+        boolean node(int node) {
+            return !(inbound && context.internal()) || decisions.internallyReachable(node);
+        }
+    }
+
+    /** The lowest user priority: below any rule a user could write. */
+    static final int LOWEST_USER_PRIORITY = 4096;
+
+    /**
+     * Without an NSG, an Internal environment's front ends accept whatever can reach its ILB: one
+     * rule admitting everything, narrowed by {@link Reach} to the virtual network (pods of other
+     * environments in its namespaces included), the load balancer and the trusted proxies.
+     */
+    private static List<SecurityRule> reachableRule() {
+        SecurityRule rule = new SecurityRule();
+        rule.setName("AllowInternalLoadBalancerInBound");
+        rule.setPriority(LOWEST_USER_PRIORITY);
+        rule.setAccess(RuleAccess.Allow);
+        rule.setProtocol(RuleProtocol.Any);
+        rule.setSourceAddressPrefixes(List.of(RuleTable.ANY));
+        rule.setDestinationPortRanges(List.of(RuleTable.ANY));
+        return List.of(rule);
+    }
+
+    static List<Cidr> trustedProxies(AppServiceEnvironmentSpec spec) {
+        if (spec.getFrontEnd() == null || spec.getFrontEnd().getTrustedProxies() == null) {
+            return List.of();
+        }
+        return spec.getFrontEnd().getTrustedProxies().stream().map(Cidr::parse).toList();
     }
 
     static List<Cidr> vnetCidrs(AppServiceEnvironmentSpec spec) {
@@ -218,8 +298,41 @@ public final class NsgCompiler {
                         "Ingress")
                 .editSpec()
                 .withIngress(new NetworkPolicyIngressRuleBuilder()
-                        .withFrom(ownPods(topology))
+                        .withFrom(new NetworkPolicyPeerBuilder()
+                                .withPodSelector(matchLabels(
+                                        StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_FRONT_END)))
+                                .build())
                         .build())
+                .endSpec()
+                .build();
+    }
+
+    /**
+     * The egress of an environment without outbound rules: every pod and every address but the
+     * link-local metadata addresses.
+     */
+    private static NetworkPolicy openEgressPolicy(EnvironmentTopology topology) {
+        List<NetworkPolicyPeer> to = new ArrayList<>();
+        to.add(new NetworkPolicyPeerBuilder()
+                .withNamespaceSelector(new LabelSelector())
+                .build());
+        for (String all : ALL_ADDRESSES) {
+            Cidr block = Cidr.parse(all);
+            to.add(new NetworkPolicyPeerBuilder()
+                    .withIpBlock(new IPBlock(
+                            all,
+                            METADATA_CIDRS.stream()
+                                    .filter(m -> block.contains(Cidr.parse(m)))
+                                    .toList()))
+                    .build());
+        }
+        return policy(
+                        topology,
+                        egressPolicyName(topology.name()),
+                        Map.of(StandardLabels.ENVIRONMENT, ResourceNames.labelValue(topology.name())),
+                        "Egress")
+                .editSpec()
+                .withEgress(new NetworkPolicyEgressRuleBuilder().withTo(to).build())
                 .endSpec()
                 .build();
     }
@@ -232,6 +345,7 @@ public final class NsgCompiler {
             boolean build) {
         EnvironmentTopology topology = context.topology();
         FlowDecisions decisions = context.decisions(RuleTable.inbound(inbound));
+        Reach reach = new Reach(context, decisions, true);
         boolean tls = topology.environment().getSpec().tlsSecretName() != null;
         // Group the served ports by the peers they admit: ports with the same peers share a rule.
         Map<String, PeerGroup> groups = new LinkedHashMap<>();
@@ -244,7 +358,7 @@ public final class NsgCompiler {
         }
         managementFinding(decisions).ifPresent(findings::add);
         String name = frontEndPolicyName(topology.name());
-        Encoding encoding = encode(context, decisions, groups.values(), name, "spec.networkSecurityGroup.inboundRules");
+        Encoding encoding = encode(reach, groups.values(), name, "spec.networkSecurityGroup.inboundRules");
         encoding.oversize().ifPresent(oversized::add);
         if (!build || encoding.oversize().isPresent()) {
             return Optional.empty();
@@ -278,7 +392,8 @@ public final class NsgCompiler {
             boolean build) {
         EnvironmentTopology topology = context.topology();
         RuleTable table = RuleTable.outbound(outbound);
-        FlowDecisions decisions = context.decisions(table);
+        FlowDecisions decisions = context.outboundDecisions(table);
+        Reach reach = new Reach(context, decisions, false);
         List<Integer> cuts = table.portBoundaries();
         Map<String, PeerGroup> groups = new LinkedHashMap<>();
         for (String protocol : PROTOCOLS) {
@@ -299,8 +414,7 @@ public final class NsgCompiler {
         Optional<Finding> dnsBlocked = dnsFinding(decisions);
         dnsBlocked.ifPresent(findings::add);
         String name = egressPolicyName(topology.name());
-        Encoding encoding =
-                encode(context, decisions, groups.values(), name, "spec.networkSecurityGroup.outboundRules");
+        Encoding encoding = encode(reach, groups.values(), name, "spec.networkSecurityGroup.outboundRules");
         encoding.oversize().ifPresent(oversized::add);
         if (!build || encoding.oversize().isPresent()) {
             return Optional.empty();
@@ -394,13 +508,13 @@ public final class NsgCompiler {
     }
 
     /** The allowed peers of a verdict: pod selectors as policy peers, address regions as blocks. */
-    private static List<Object> allowedPeers(Context context, FlowDecisions decisions, Verdicts verdicts) {
-        List<Object> peers = new ArrayList<>(podPeers(context, verdicts));
+    private static List<Object> allowedPeers(Reach reach, Verdicts verdicts) {
+        List<Object> peers = new ArrayList<>(podPeers(reach, verdicts));
         boolean[] allowed = new boolean[verdicts.nodes().length];
         for (int i = 0; i < allowed.length; i++) {
-            allowed[i] = verdicts.nodes()[i] != null && verdicts.nodes()[i].allow();
+            allowed[i] = verdicts.nodes()[i] != null && verdicts.nodes()[i].allow() && reach.node(i);
         }
-        peers.addAll(decisions.tree().blocks(allowed));
+        peers.addAll(reach.decisions().tree().blocks(allowed));
         return peers;
     }
 
@@ -433,17 +547,14 @@ public final class NsgCompiler {
      * Both admit exactly the same flows: the union of peers times ports is the same set.
      */
     private static Encoding encode(
-            Context context,
-            FlowDecisions decisions,
-            java.util.Collection<PeerGroup> groups,
-            String policyName,
-            String field) {
+            Reach reach, java.util.Collection<PeerGroup> groups, String policyName, String field) {
+        FlowDecisions decisions = reach.decisions();
         long byVerdictBytes = 0;
         Map<Object, PortSet> portsByPeer = new LinkedHashMap<>();
         long byPeerPortEntries = 0;
         Map<Cidr, long[]> bytesByCidr = new java.util.IdentityHashMap<>(); // tree nodes: one instance per CIDR
         for (PeerGroup group : groups) {
-            List<Object> peers = allowedPeers(context, decisions, group.verdicts);
+            List<Object> peers = allowedPeers(reach, group.verdicts);
             if (peers.isEmpty()) {
                 continue;
             }
@@ -486,7 +597,7 @@ public final class NsgCompiler {
             peersByPorts.forEach((ports, peers) -> rules.add(new PolicyRule(peers, ports)));
         } else {
             for (PeerGroup group : groups) {
-                List<Object> peers = allowedPeers(context, decisions, group.verdicts);
+                List<Object> peers = allowedPeers(reach, group.verdicts);
                 if (!peers.isEmpty()) {
                     rules.add(new PolicyRule(peers, merged(group.ports)));
                 }
@@ -595,13 +706,14 @@ public final class NsgCompiler {
      * kinds need no pod selector, the others get {@code Exists} or {@code DoesNotExist} on the
      * environment label. Own pods match {@code Exists} too, harmlessly: they are always allowed.
      */
-    private static List<NetworkPolicyPeer> podPeers(Context context, Verdicts verdicts) {
+    private static List<NetworkPolicyPeer> podPeers(Reach reach, Verdicts verdicts) {
+        Context context = reach.context();
         boolean[] plain = new boolean[FlowDecisions.NAMESPACE_CLASSES];
         boolean[] otherEnvironment = new boolean[FlowDecisions.NAMESPACE_CLASSES];
         boolean[] both = new boolean[FlowDecisions.NAMESPACE_CLASSES];
         for (int c = 0; c < FlowDecisions.NAMESPACE_CLASSES; c++) {
-            boolean p = verdicts.podAllowed(c);
-            boolean o = verdicts.podAllowed(c | FlowDecisions.OTHER_ENVIRONMENT);
+            boolean p = verdicts.podAllowed(c) && reach.pod(c);
+            boolean o = verdicts.podAllowed(c | FlowDecisions.OTHER_ENVIRONMENT) && reach.pod(c);
             both[c] = p && o;
             plain[c] = p && !o;
             otherEnvironment[c] = o && !p;

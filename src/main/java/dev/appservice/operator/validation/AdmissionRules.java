@@ -52,6 +52,13 @@ public final class AdmissionRules {
             return problems;
         }
         String object = SpecValidation.describe(ase);
+        // Before the expensive work (the NSG's compilation): a review's cost is bounded.
+        List<Violation> overBudget =
+                NetworkSecurityGroupBudget.check(object, ase.getSpec().getNetworkSecurityGroup());
+        if (!overBudget.isEmpty()) {
+            problems.addAll(overBudget);
+            return problems;
+        }
         String namespace = ase.getMetadata().getNamespace();
         if (previous != null
                 && previous.getSpec() != null

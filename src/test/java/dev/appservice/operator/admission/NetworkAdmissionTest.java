@@ -14,6 +14,7 @@ import dev.appservice.operator.network.NsgStaircases;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.validation.AdmissionRules;
 import dev.appservice.operator.validation.ClusterView;
+import dev.appservice.operator.validation.NetworkSecurityGroupBudget;
 import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.validation.Violation;
 import java.io.ByteArrayOutputStream;
@@ -252,14 +253,15 @@ class NetworkAdmissionTest {
 
     @Test
     void policiesTooLargeForTheApiServerAreRefusedNamingTheRules() {
-        AppServiceEnvironment ase = NsgStaircases.environment(NsgStaircases.scattered(300, 100));
+        // Within the cost budget (few port boundaries), but every one of 20,480 CIDRs is a peer of its own.
+        AppServiceEnvironment ase = NsgStaircases.environment(NsgStaircases.wide(40, 512));
         List<String> errors = errors(AdmissionRules.check(ase, null, EMPTY, NETWORK));
         assertThat(errors)
                 .singleElement()
                 .satisfies(e -> assertThat(e)
                         .startsWith(
                                 "AppServiceEnvironment contoso/ase1: spec.networkSecurityGroup.outboundRules would compile into NetworkPolicy ase1-egress of about ")
-                        .contains("limit 1024 KiB", "'scattered-", "(priority "));
+                        .contains("limit 1024 KiB", "'wide-", "(priority "));
         // The staircases the API accepts are admitted: they compile compactly.
         for (int steps : List.of(300, 800)) {
             assertThat(errors(AdmissionRules.check(
@@ -267,6 +269,33 @@ class NetworkAdmissionTest {
                     .as("%d steps", steps)
                     .isEmpty();
         }
+    }
+
+    /**
+     * A crafted review (a 3,990-step staircase: 16 million rule-port decisions to compile, the
+     * worst the schema admits) is refused by the budget, before the compiler runs: the only problem
+     * reported is the budget's (a compiled NSG would also have been assessed for size and
+     * findings), naming object, field, estimate and limit.
+     */
+    @Test
+    void aReviewAboveTheCostBudgetIsRefusedBeforeCompilation() {
+        int steps = 3990; // the most the priorities 100..4096 allow, with the final Deny
+        AppServiceEnvironment ase = NsgStaircases.environment(NsgStaircases.staircase(steps));
+        List<Violation> violations = AdmissionRules.check(ase, null, EMPTY, NETWORK);
+        assertThat(violations).singleElement().satisfies(v -> {
+            assertThat(v.warning()).isFalse();
+            assertThat(v.object()).isEqualTo("AppServiceEnvironment contoso/ase1");
+            assertThat(v.field()).isEqualTo("spec.networkSecurityGroup.outboundRules");
+            assertThat(v.message())
+                    .startsWith("is too costly to check")
+                    .contains(steps + 1 + " rules")
+                    .contains("above the limit of " + NetworkSecurityGroupBudget.MAX_RULE_PORT_DECISIONS);
+        });
+        // Too many prefixes: refused the same way.
+        List<dev.appservice.operator.api.SecurityRule> scattered = NsgStaircases.wide(130, 512);
+        assertThat(errors(AdmissionRules.check(NsgStaircases.environment(scattered), null, EMPTY, NETWORK)))
+                .singleElement()
+                .satisfies(e -> assertThat(e).contains("address prefixes in all, above the limit of 65536"));
     }
 
     @Test

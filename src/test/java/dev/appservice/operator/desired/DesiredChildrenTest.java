@@ -47,7 +47,7 @@ class DesiredChildrenTest {
     }
 
     @Test
-    void aV2EnvironmentWithoutAnNsgHasItsFrontEndsServicesAndOnlyTheWorkerPolicy() {
+    void aV2EnvironmentWithoutAnNsgHasItsFrontEndsServicesTheWorkerAndTheEgressPolicy() {
         AppServiceEnvironment ase = Fixtures.environment("ns", "ase");
         var children = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of()), SETTINGS);
 
@@ -60,14 +60,15 @@ class DesiredChildrenTest {
                         "Service ase-vip",
                         "Service ase-internal",
                         "Service ase-management",
-                        "NetworkPolicy " + NsgCompiler.workerPolicyName("ase"));
+                        "NetworkPolicy " + NsgCompiler.workerPolicyName("ase"),
+                        "NetworkPolicy " + NsgCompiler.egressPolicyName("ase"));
         assertThat(children.frontEnds().getSpec().getReplicas()).isEqualTo(2);
         assertThat(children.find("Service", "ase-vip")).contains(children.vip());
         assertThat(children.find("Service", "ase-frontend")).isEmpty();
     }
 
     @Test
-    void anNsgAddsTheFrontEndPolicyAndOutboundRulesTheEgressPolicy() {
+    void anNsgAddsTheFrontEndPolicyAndTheEgressPolicyIsAlwaysThere() {
         AppServiceEnvironment ase = Fixtures.environment("ns", "ase");
         NetworkSecurityGroup nsg = new NetworkSecurityGroup();
         nsg.setInboundRules(List.of(rule("https", 100, "*")));
@@ -75,7 +76,10 @@ class DesiredChildrenTest {
         var inboundOnly = EnvironmentChildren.offline(new EnvironmentTopology(ase, List.of()), SETTINGS);
         assertThat(inboundOnly.networkPolicies())
                 .extracting(p -> p.getMetadata().getName())
-                .containsExactlyInAnyOrder(NsgCompiler.workerPolicyName("ase"), NsgCompiler.frontEndPolicyName("ase"));
+                .containsExactlyInAnyOrder(
+                        NsgCompiler.workerPolicyName("ase"),
+                        NsgCompiler.frontEndPolicyName("ase"),
+                        NsgCompiler.egressPolicyName("ase"));
 
         SecurityRule out = rule("web-out", 100, "10.9.0.0/16");
         out.setSourceAddressPrefixes(List.of("*"));

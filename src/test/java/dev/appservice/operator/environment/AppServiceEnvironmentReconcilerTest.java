@@ -376,7 +376,8 @@ class AppServiceEnvironmentReconcilerTest extends OperatorTest {
                     && !p.getMetadata().getUid().equals(frontEnd.getMetadata().getUid());
         });
 
-        // Without outbound rules the egress policy goes; without an NSG the front-end policy goes too.
+        // Without outbound rules the egress policy opens to everything but the metadata addresses;
+        // without an NSG the front-end policy (of an External environment) goes.
         client.resources(AppServiceEnvironment.class)
                 .inNamespace(ns)
                 .withName("ase1")
@@ -384,13 +385,18 @@ class AppServiceEnvironmentReconcilerTest extends OperatorTest {
                     a.getSpec().getNetworkSecurityGroup().setOutboundRules(null);
                     return a;
                 });
-        await().atMost(TIMEOUT)
-                .until(() -> client.network()
-                                .networkPolicies()
-                                .inNamespace(ns)
-                                .withName("ase1-egress")
-                                .get()
-                        == null);
+        await().atMost(TIMEOUT).until(() -> {
+            NetworkPolicy open = client.network()
+                    .networkPolicies()
+                    .inNamespace(ns)
+                    .withName("ase1-egress")
+                    .get();
+            return open != null
+                    && open.getSpec().getEgress().size() == 1
+                    && open.getSpec().getEgress().get(0).getTo().stream()
+                            .anyMatch(peer -> peer.getIpBlock() != null
+                                    && peer.getIpBlock().getExcept().contains("169.254.169.254/32"));
+        });
         client.resources(AppServiceEnvironment.class)
                 .inNamespace(ns)
                 .withName("ase1")

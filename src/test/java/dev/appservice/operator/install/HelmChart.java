@@ -30,7 +30,8 @@ final class HelmChart {
             "Role ase-operator/ase-operator-leader-election",
             "RoleBinding ase-operator/ase-operator-leader-election",
             "Deployment ase-operator/ase-operator",
-            "PodDisruptionBudget ase-operator/ase-operator");
+            "PodDisruptionBudget ase-operator/ase-operator",
+            "NetworkPolicy ase-operator/ase-operator");
 
     private HelmChart() {}
 

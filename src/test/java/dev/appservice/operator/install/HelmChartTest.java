@@ -202,6 +202,7 @@ class HelmChartTest {
                 .containsExactlyInAnyOrder(
                         "Deployment ase-operator/ase-operator",
                         "PodDisruptionBudget ase-operator/ase-operator",
+                        "NetworkPolicy ase-operator/ase-operator",
                         "Service ase-operator/ase-operator-webhook",
                         "ValidatingWebhookConfiguration ase-operator");
         assertThat(manifest.one("Deployment", Deployment.class)

@@ -444,10 +444,22 @@ class OperatorRbacTest {
                 ns,
                 "ase1",
                 a -> a.getSpec().getNetworkSecurityGroup().setOutboundRules(null));
+        // The egress policy opens (everything but the metadata addresses): an update.
         await().atMost(TIMEOUT)
                 .until(() -> client.resources(NetworkPolicy.class)
                                 .inNamespace(ns)
                                 .withName("ase1-egress")
+                                .get()
+                                .getSpec()
+                                .getEgress()
+                                .size()
+                        == 1);
+        // Without an NSG, an External environment's front-end policy goes: a delete.
+        edit(client, AppServiceEnvironment.class, ns, "ase1", a -> a.getSpec().setNetworkSecurityGroup(null));
+        await().atMost(TIMEOUT)
+                .until(() -> client.resources(NetworkPolicy.class)
+                                .inNamespace(ns)
+                                .withName("ase1-frontend-ingress")
                                 .get()
                         == null);
 

@@ -61,6 +61,12 @@ final class AzureNsgEvaluator {
             rules.add(rule("DenyAllOutBound", 65500, RuleAccess.Deny, "*"));
         }
         rules.sort(Comparator.comparing(SecurityRule::getPriority));
+        // The operator's addition (API.md, "Isolation"): a link-local metadata address is matched
+        // only by a user rule naming a CIDR that contains it; tags and the defaults never match it.
+        boolean metadata = !inbound && peer instanceof Address a && isMetadata(a.ip());
+        if (metadata) {
+            rules.removeIf(r -> r.getPriority() >= 65000);
+        }
         for (SecurityRule r : rules) {
             RuleProtocol p = r.getProtocol() == null ? RuleProtocol.Any : r.getProtocol();
             if (p != RuleProtocol.Any && !p.name().equalsIgnoreCase(protocol)) {
@@ -77,11 +83,36 @@ final class AzureNsgEvaluator {
             if (prefixes == null || prefixes.isEmpty()) {
                 prefixes = List.of("*");
             }
-            if (prefixes.stream().anyMatch(prefix -> matches(prefix, network, peer))) {
+            if (prefixes.stream()
+                    .filter(prefix -> !metadata || prefix.contains("/"))
+                    .anyMatch(prefix -> matches(prefix, network, peer))) {
                 return r;
             }
         }
+        if (metadata) {
+            return rule("DenyMetadataOutBound", 65499, RuleAccess.Deny, "*");
+        }
         throw new AssertionError("DenyAll matches everything");
+    }
+
+    /** The link-local metadata addresses of the contract, written out independently of the compiler. */
+    static boolean isMetadata(String ip) {
+        return IpMath.contains("169.254.169.254/32", ip) || IpMath.contains("fd00:ec2::254/128", ip);
+    }
+
+    /**
+     * Whether a peer can reach an Internal environment's front ends at all (an ILB address): pods
+     * of namespaces labelled for its virtual network; addresses of the virtual network, the load
+     * balancer or the trusted proxies.
+     */
+    static boolean reachesInternalLoadBalancer(Network network, List<String> trustedProxies, Peer peer) {
+        if (peer instanceof Pod pod) {
+            return network.vnetName().equals(pod.namespaceLabels().get("appservice.dev/virtual-network"));
+        }
+        String ip = ((Address) peer).ip();
+        return java.util.stream.Stream.of(network.vnetCidrs(), network.loadBalancerCidrs(), trustedProxies)
+                .flatMap(List::stream)
+                .anyMatch(c -> IpMath.contains(c, ip));
     }
 
     static SecurityRule rule(String name, int priority, RuleAccess access, String prefix) {

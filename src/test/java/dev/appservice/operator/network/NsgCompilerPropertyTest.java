@@ -3,6 +3,9 @@ package dev.appservice.operator.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.FrontEndSettings;
+import dev.appservice.operator.api.LoadBalancerSettings;
+import dev.appservice.operator.api.LoadBalancerType;
 import dev.appservice.operator.api.NetworkSecurityGroup;
 import dev.appservice.operator.api.RuleAccess;
 import dev.appservice.operator.api.RuleProtocol;
@@ -67,7 +70,13 @@ class NsgCompilerPropertyTest {
             "2001:db8::/32",
             "2001:db8:1::/48",
             "::/1",
-            "::/0");
+            "::/0",
+            "169.254.169.254/32",
+            "169.254.0.0/16",
+            "fd00:ec2::/64");
+    /** Trusted proxies an environment may list: they reach an Internal environment's front ends too. */
+    static final List<String> TRUSTED_POOL = List.of("203.0.113.0/25", "2001:db8:1::/48", "198.51.100.7/32");
+
     static final List<String> TAGS =
             List.of("*", "Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement");
     static final List<String> INBOUND_PORTS =
@@ -136,11 +145,33 @@ class NsgCompilerPropertyTest {
             }
             List<SecurityRule> inbound = randomRules(INBOUND_PORTS, true);
             List<SecurityRule> outbound = random.nextInt(4) == 0 ? List.of() : randomRules(OUTBOUND_PORTS, false);
+            boolean internal = random.nextInt(3) == 0;
+            boolean withoutNsg = random.nextInt(8) == 0;
+            List<String> trusted =
+                    TRUSTED_POOL.stream().filter(t -> random.nextBoolean()).toList();
+            if (withoutNsg) {
+                inbound = List.of();
+                outbound = List.of();
+            }
             AppServiceEnvironment ase = environment(vnetCidrs, tls, inbound, outbound);
+            if (withoutNsg) {
+                ase.getSpec().setNetworkSecurityGroup(null);
+            }
+            if (internal) {
+                LoadBalancerSettings lb = new LoadBalancerSettings();
+                lb.setType(LoadBalancerType.Internal);
+                ase.getSpec().setLoadBalancer(lb);
+            }
+            if (!trusted.isEmpty()) {
+                FrontEndSettings frontEndSettings = new FrontEndSettings();
+                frontEndSettings.setTrustedProxies(trusted);
+                ase.getSpec().setFrontEnd(frontEndSettings);
+            }
             List<NetworkPolicy> policies = compiler.apply(ase);
             Network network = new Network(VNET, vnetCidrs, SETTINGS.azureLoadBalancerCidrs(), OPERATOR_NS, NS, "ase1");
-            String context = "rule set " + set + "\n inbound: " + describe(inbound) + "\n outbound: "
-                    + describe(outbound) + "\n vnet: " + vnetCidrs;
+            String context = "rule set " + set + (internal ? " (Internal)" : "") + (withoutNsg ? " (no NSG)" : "")
+                    + "\n inbound: " + describe(inbound) + "\n outbound: "
+                    + describe(outbound) + "\n vnet: " + vnetCidrs + "\n trusted proxies: " + trusted;
 
             Pod frontEnd = new Pod(
                     NS, Map.of(), Map.of("appservice.dev/environment", "ase1", "appservice.dev/role", "front-end"));
@@ -154,8 +185,15 @@ class NsgCompilerPropertyTest {
                         && p.namespace().equals(NS);
                 for (String protocol : List.of("TCP", "UDP")) {
                     for (VipPorts.Mapping port : VipPorts.served(tls)) {
+                        // An ILB is reachable only from its virtual network, trusted proxies and load balancer.
+                        boolean reachable =
+                                !internal || AzureNsgEvaluator.reachesInternalLoadBalancer(network, trusted, peer);
+                        // Without an NSG the front ends accept whatever reaches them.
                         boolean azure = ownPod
-                                || AzureNsgEvaluator.decide(inbound, true, network, peer, protocol, port.vipPort());
+                                || (reachable
+                                        && (withoutNsg
+                                                || AzureNsgEvaluator.decide(
+                                                        inbound, true, network, peer, protocol, port.vipPort())));
                         boolean kubernetes = KubernetesPolicyEvaluator.ingressAllowed(
                                 policies, frontEnd, peer, protocol, port.containerPort());
                         check(
@@ -164,13 +202,18 @@ class NsgCompilerPropertyTest {
                                 context + "\n inbound " + peer + " " + protocol + " VIP " + port.vipPort());
                     }
                     int port = randomPort(outbound);
-                    boolean azure = outbound.isEmpty() || expectedEgress(outbound, network, peer, protocol, port);
+                    // Without outbound rules everything but the metadata addresses is reachable.
+                    boolean azure = outbound.isEmpty()
+                            ? !(peer instanceof Address a && AzureNsgEvaluator.isMetadata(a.ip()))
+                            : expectedEgress(outbound, network, peer, protocol, port);
                     boolean kubernetes = KubernetesPolicyEvaluator.egressAllowed(
                             policies, random.nextBoolean() ? frontEnd : worker, peer, protocol, port);
                     check(azure, kubernetes, context + "\n outbound " + peer + " " + protocol + " port " + port);
-                    // Workers accept only the environment's own pods.
+                    // Workers (app pods) accept only the environment's front ends.
+                    boolean ownFrontEnd = ownPod
+                            && "front-end".equals(((Pod) peer).podLabels().get("appservice.dev/role"));
                     check(
-                            ownPod,
+                            ownFrontEnd,
                             KubernetesPolicyEvaluator.ingressAllowed(policies, worker, peer, protocol, 8080),
                             context + "\n worker ingress " + peer);
                 }
@@ -307,6 +350,11 @@ class NsgCompilerPropertyTest {
             }
         }
         peers.add(new Pod(NS, Map.of(), Map.of("appservice.dev/environment", "ase1", "appservice.dev/role", "worker")));
+        peers.add(new Pod(
+                NS, Map.of(), Map.of("appservice.dev/environment", "ase1", "appservice.dev/role", "front-end")));
+        for (String metadata : List.of("169.254.169.254", "fd00:ec2::254")) {
+            peers.add(new Address(metadata));
+        }
         // Pods of other environments: in the same virtual network or not, in this namespace, in the
         // operator's, one of the same name in another namespace. All are Internet peers for ase1.
         for (String namespace : List.of(NS, "team-a", OPERATOR_NS)) {

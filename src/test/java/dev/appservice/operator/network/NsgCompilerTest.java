@@ -101,7 +101,7 @@ class NsgCompilerTest {
                         .isEqualTo("::/0"));
         assertThat(result.policies())
                 .extracting(p -> p.getMetadata().getName())
-                .containsExactly("ase1-workers-ingress", "ase1-frontend-ingress");
+                .containsExactly("ase1-workers-ingress", "ase1-frontend-ingress", "ase1-egress");
     }
 
     @Test
@@ -228,13 +228,13 @@ class NsgCompilerTest {
     }
 
     @Test
-    void noNetworkSecurityGroupLeavesTheFrontEndsOpenButTheWorkersClosed() {
+    void noNetworkSecurityGroupLeavesAnExternalEnvironmentsFrontEndsOpenButTheWorkersAndMetadataClosed() {
         AppServiceEnvironment ase = environment(List.of("10.1.2.0/24"), false, null, null);
         ase.getSpec().setNetworkSecurityGroup(null);
         var result = NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS);
         assertThat(result.policies())
                 .extracting(p -> p.getMetadata().getName())
-                .containsExactly("ase1-workers-ingress");
+                .containsExactly("ase1-workers-ingress", "ase1-egress");
     }
 
     /** Peers and excepts grow with the rules (at most one entry per distinct CIDR per port group), never combinatorially. */

@@ -50,6 +50,25 @@ public final class NsgStaircases {
     }
 
     /** The i-th /24 of 172.16.0.0/12 (4,096 of them). */
+    /**
+     * {@code count} Allow rules, each on its own port and naming {@code prefixesPerRule} CIDRs of
+     * its own, then a Deny of everything: cheap to compile (few port boundaries) but large, as
+     * every CIDR is a peer with its own port.
+     */
+    public static List<SecurityRule> wide(int count, int prefixesPerRule) {
+        List<SecurityRule> rules = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            List<String> prefixes = new ArrayList<>();
+            for (int j = 0; j < prefixesPerRule; j++) {
+                int k = i * prefixesPerRule + j;
+                prefixes.add("10." + (k >> 16) + "." + ((k >> 8) & 255) + "." + (k & 255) + "/32");
+            }
+            rules.add(rule("wide-" + i, 100 + i, RuleAccess.Allow, prefixes, List.of(String.valueOf(1024 + 2 * i))));
+        }
+        rules.add(rule("deny-rest", 100 + count, RuleAccess.Deny, List.of("*"), List.of("*")));
+        return rules;
+    }
+
     static String subnet(int i) {
         return "172." + (16 + i / 256) + "." + (i % 256) + ".0/24";
     }

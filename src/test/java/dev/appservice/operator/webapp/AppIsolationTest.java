@@ -238,6 +238,13 @@ class AppIsolationTest extends OperatorTest {
             containers.get(0).getPorts().get(0).setName("app-0");
             containers.get(1).getPorts().get(0).setName("app-1");
             d.getSpec().getTemplate().getSpec().setContainers(containers);
+            // The old layout's containers had neither scratch volumes nor the platform's downward-API variable.
+            containers.forEach(c -> {
+                c.setVolumeMounts(new ArrayList<>());
+                c.setEnv(new ArrayList<>(c.getEnv().stream()
+                        .filter(e -> e.getValueFrom() == null)
+                        .toList()));
+            });
             return d;
         });
         client.resource(new ServiceBuilder()

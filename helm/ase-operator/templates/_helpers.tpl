@@ -59,7 +59,8 @@ namespace. Derived from the code and checked by OperatorRbacTest:
 - its custom resources: read through informers, status written with PATCH (UpdateControl.patchStatus);
 - the children its dependents create, update (update + matcher, no server-side apply) and delete
   (a dependent whose reconcile precondition stops holding, e.g. the NSG's policies);
-- Events on the custom resources.
+- Events on the custom resources;
+- reading app pods (their states say why an app does not serve; never written).
 */}}
 {{- define "ase-operator.rules" -}}
 - apiGroups: ["appservice.dev"]
@@ -74,6 +75,9 @@ namespace. Derived from the code and checked by OperatorRbacTest:
 - apiGroups: [""]
   resources: ["configmaps", "services", "secrets"]
   verbs: ["get", "list", "watch", "create", "update", "delete"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch"]
 - apiGroups: ["discovery.k8s.io"]
   resources: ["endpointslices"]
   verbs: ["get", "list", "watch"]

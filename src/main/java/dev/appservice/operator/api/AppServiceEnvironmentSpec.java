@@ -34,6 +34,10 @@ public class AppServiceEnvironmentSpec {
 
     public static final int DEFAULT_SCALE_FACTOR = 15;
 
+    @JsonPropertyDescription(
+            "The Pod Security level app containers run at: Restricted (the default: each app runs as its image's non-root user or spec.runAsUser; a root image is reported as ImageRunsAsRoot) or Baseline (root images run too, without privilege escalation or added capabilities; the namespace's Pod Security admission must allow baseline).")
+    private PodSecurityLevel podSecurity;
+
     @JsonPropertyDescription("ASE generation: V1 (front ends and worker pools managed by hand, at most "
             + CapacityLimits.V1_HOSTS + " hosts) or V2 (front ends scale with the plans, at most "
             + CapacityLimits.V2_INSTANCES + " instances). Defaults to V2. Immutable.")
@@ -78,6 +82,18 @@ public class AppServiceEnvironmentSpec {
 
     @JsonPropertyDescription("Inbound and outbound network security rules, compiled into NetworkPolicies.")
     private NetworkSecurityGroup networkSecurityGroup;
+
+    public PodSecurityLevel effectivePodSecurity() {
+        return podSecurity == null ? PodSecurityLevel.Restricted : podSecurity;
+    }
+
+    public PodSecurityLevel getPodSecurity() {
+        return podSecurity;
+    }
+
+    public void setPodSecurity(PodSecurityLevel podSecurity) {
+        this.podSecurity = podSecurity;
+    }
 
     public EnvironmentVersion effectiveVersion() {
         return version == null ? EnvironmentVersion.V2 : version;

@@ -50,6 +50,34 @@ public class DeploymentSlot {
     @Max(100)
     private Integer trafficPercent;
 
+    @JsonPropertyDescription(
+            "The uid the slot's container runs as; the app's spec.runAsUser (else the image's own user) when not set.")
+    @Min(0)
+    @Max(2147483647)
+    private Long runAsUser;
+
+    @JsonPropertyDescription(
+            "The gid the slot's container runs as; the app's spec.runAsGroup (else the image's own group) when not set.")
+    @Min(0)
+    @Max(2147483647)
+    private Long runAsGroup;
+
+    public Long getRunAsUser() {
+        return runAsUser;
+    }
+
+    public void setRunAsUser(Long runAsUser) {
+        this.runAsUser = runAsUser;
+    }
+
+    public Long getRunAsGroup() {
+        return runAsGroup;
+    }
+
+    public void setRunAsGroup(Long runAsGroup) {
+        this.runAsGroup = runAsGroup;
+    }
+
     public int effectiveTrafficPercent() {
         return trafficPercent == null ? 0 : trafficPercent;
     }

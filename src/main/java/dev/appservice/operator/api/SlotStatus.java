@@ -26,6 +26,30 @@ public class SlotStatus {
     @JsonPropertyDescription("Percentage of the production host names' clients routed to the slot's URL's deployment.")
     private Integer trafficPercent;
 
+    @JsonPropertyDescription(
+            "Why the slot's instances do not serve, when they do not (ImagePullFailed, ContainerExited, OutOfMemory, Unschedulable, StartTimeLimitExceeded, HealthCheckFailing, ImageRunsAsRoot, ...).")
+    private String reason;
+
+    @JsonPropertyDescription(
+            "The platform's words for the reason: the registry's message, the exit code and last lines, ...")
+    private String message;
+
+    public String getReason() {
+        return reason;
+    }
+
+    public void setReason(String reason) {
+        this.reason = reason;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
     public String getName() {
         return name;
     }

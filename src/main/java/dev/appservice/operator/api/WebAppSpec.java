@@ -76,6 +76,33 @@ public class WebAppSpec {
     @Size(min = 1, max = 63)
     private String production;
 
+    @JsonPropertyDescription(
+            "The uid the app's container runs as; the image's own user (its USER) when not set. At the environment's default Restricted level it must not be 0.")
+    @Min(0)
+    @Max(2147483647)
+    private Long runAsUser;
+
+    @JsonPropertyDescription("The gid the app's container runs as; the image's own group when not set.")
+    @Min(0)
+    @Max(2147483647)
+    private Long runAsGroup;
+
+    public Long getRunAsUser() {
+        return runAsUser;
+    }
+
+    public void setRunAsUser(Long runAsUser) {
+        this.runAsUser = runAsUser;
+    }
+
+    public Long getRunAsGroup() {
+        return runAsGroup;
+    }
+
+    public void setRunAsGroup(Long runAsGroup) {
+        this.runAsGroup = runAsGroup;
+    }
+
     public String getStartTimeLimit() {
         return startTimeLimit;
     }

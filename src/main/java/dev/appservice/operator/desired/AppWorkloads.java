@@ -2,27 +2,25 @@ package dev.appservice.operator.desired;
 
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.PodSecurityLevel;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.AppServices;
 import dev.appservice.operator.model.EndpointDrain;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.InstanceDeployment;
-import dev.appservice.operator.model.PodSecurity;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.model.StartTimeLimit;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,20 +52,26 @@ public final class AppWorkloads {
                 plan,
                 app,
                 ResourceNames.appWorkload(appName),
+                topology.defaultHostName(appName),
                 StandardLabels.forApp(topology.name(), plan.getMetadata().getName(), appName),
                 StandardLabels.appSelector(topology.name(), appName),
                 StandardLabels.forAppPods(topology.name(), appName));
     }
 
-    /** A Deployment running the app's container (as {@code app} describes it) under the given name, labels and selector. */
+    /**
+     * A Deployment running the app's container (as {@code app} describes it) under the given name,
+     * labels and selector, served at {@code hostName}.
+     */
     static Deployment deployment(
             EnvironmentTopology topology,
             IsolatedPlan plan,
             WebApp app,
             String name,
+            String hostName,
             Map<String, String> labels,
             Map<String, String> selector,
             Map<String, String> podLabels) {
+        PodSecurityLevel level = topology.environment().getSpec().effectivePodSecurity();
         Deployment deployment = new InstanceDeployment(
                         name,
                         app.getMetadata().getNamespace(),
@@ -76,9 +80,10 @@ public final class AppWorkloads {
                         topology.grantedInstances(plan),
                         Map.of(),
                         topology.environment().getSpec().effectiveZones(),
-                        List.of(container(app, topology.workerSize(plan))),
-                        List.of())
+                        List.of(container(app, topology.workerSize(plan), level, hostName)),
+                        AppPlatform.volumes())
                 .build();
+        deployment.getSpec().getTemplate().getSpec().setSecurityContext(AppPlatform.podSecurity(level, app.getSpec()));
         deployment.getSpec().getTemplate().getMetadata().setLabels(new LinkedHashMap<>(podLabels));
         deployment.getSpec().getTemplate().getSpec().setTerminationGracePeriodSeconds((long)
                 EndpointDrain.appTerminationGraceSeconds());
@@ -110,18 +115,15 @@ public final class AppWorkloads {
                 .build();
     }
 
-    public static Container container(WebApp app, InstanceSize size) {
+    /**
+     * The app's container, served at {@code hostName}, at the environment's Pod Security
+     * {@code level}: the platform's variables and scratch directories ({@link AppPlatform}), and
+     * its last log lines as its termination message when it fails.
+     */
+    public static Container container(WebApp app, InstanceSize size, PodSecurityLevel level, String hostName) {
         int port = app.getSpec().effectivePort();
-        List<EnvVar> env = new ArrayList<>();
-        env.add(new EnvVarBuilder()
-                .withName("PORT")
-                .withValue(Integer.toString(port))
-                .build());
-        if (app.getSpec().getEnv() != null) {
-            app.getSpec().getEnv().stream()
-                    .filter(e -> !"PORT".equals(e.getName()))
-                    .forEach(env::add);
-        }
+        List<EnvVar> env = AppPlatform.env(
+                app.getMetadata().getName(), hostName, port, app.getSpec().getEnv());
         return new ContainerBuilder()
                 .withName(ResourceNames.containerName(app.getMetadata().getName()))
                 .withImage(app.getSpec().getImage())
@@ -131,6 +133,8 @@ public final class AppWorkloads {
                 .withProtocol("TCP")
                 .endPort()
                 .withEnv(env)
+                .withVolumeMounts(AppPlatform.mounts())
+                .withTerminationMessagePolicy(AppPlatform.TERMINATION_MESSAGE_POLICY)
                 .withResources(AppDensity.appResources(size))
                 .withStartupProbe(portProbe(
                         port,
@@ -146,7 +150,7 @@ public final class AppWorkloads {
                 .endSleep()
                 .endPreStop()
                 .endLifecycle()
-                .withSecurityContext(PodSecurity.restrictedContainer(false))
+                .withSecurityContext(AppPlatform.containerSecurity(level))
                 .build();
     }
 

@@ -32,6 +32,10 @@ public final class SlotWorkloads {
                 plan,
                 AppDeployments.asApp(app, slot),
                 workload,
+                AppDeployments.slotHost(
+                        app.getMetadata().getName(),
+                        slot,
+                        topology.environment().getSpec().effectiveDnsSuffix(topology.name())),
                 labels(topology, plan, app, workload, slot),
                 selector(topology, workload, slot),
                 podLabels);

@@ -3,6 +3,9 @@ package dev.appservice.operator.informer;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.model.ResourceNames;
+import dev.appservice.operator.model.StandardLabels;
+import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,6 +30,22 @@ public final class CacheIndexes {
     public static final String APPS_BY_TLS_SECRET = "appservice.dev/apps-by-tls-secret";
 
     private CacheIndexes() {}
+
+    /** App pods (of the app and its slots) by namespace and app, as their instance label names it. */
+    public static final String PODS_BY_APP = "appservice.dev/pods-by-app";
+
+    /** The key of an app's pods in {@link #PODS_BY_APP}. */
+    public static String appPodsKey(String namespace, String app) {
+        return key(namespace, ResourceNames.labelValue(app));
+    }
+
+    public static Function<Pod, List<String>> podsByApp() {
+        return pod -> {
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            String app = labels == null ? null : labels.get(StandardLabels.INSTANCE);
+            return app == null ? List.of() : List.of(key(pod.getMetadata().getNamespace(), app));
+        };
+    }
 
     public static String key(String namespace, String name) {
         return namespace + "/" + name;

@@ -98,6 +98,8 @@ public final class AppDeployments {
         view.setPlanName(spec.getPlanName());
         view.setPort(spec.getPort());
         view.setStartTimeLimit(spec.getStartTimeLimit());
+        view.setRunAsUser(slot.getRunAsUser() != null ? slot.getRunAsUser() : spec.getRunAsUser());
+        view.setRunAsGroup(slot.getRunAsGroup() != null ? slot.getRunAsGroup() : spec.getRunAsGroup());
         view.setImage(slot.getImage());
         view.setEnv(mergedEnv(spec.getEnv(), slot.getEnv()));
         view.setHealthCheckPath(

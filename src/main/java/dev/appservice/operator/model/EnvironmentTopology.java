@@ -236,6 +236,11 @@ public final class EnvironmentTopology {
         return claims;
     }
 
+    /** The default host name of an app: {@code <app>.<dnsSuffix>}. */
+    public String defaultHostName(String app) {
+        return app + "." + dnsSuffix();
+    }
+
     private String dnsSuffix() {
         return environment.getSpec().effectiveDnsSuffix(name());
     }

@@ -12,16 +12,10 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
  */
 public final class PodSecurity {
     /**
-     * The uid (and gid, and fsGroup) of every front-end and worker pod: the uid the unprivileged
-     * nginx image ({@code nginxinc/nginx-unprivileged}) runs as. Worker pods share it because front
-     * ends and workers are built from one pod template ({@link InstanceDeployment}); the restricted
-     * profile needs a non-root uid, and this one suits nginx. So an app's container runs as uid and
-     * gid 101 whatever its image's {@code USER} says: its files must be readable by 101, it must
-     * listen on a port of 1024 or more (no capabilities), and write only where 101 may, such as
-     * {@code /tmp} (its root file system is not read-only, but root-owned directories are not
-     * writable by 101). Not configurable; a per-app uid would be a {@code runAsUser} on the app's
-     * container (any non-zero uid meets the profile), leaving the pod's uid to nginx. See the
-     * README, "Pod security of apps".
+     * The uid (and gid, and fsGroup) of front-end and capacity-placeholder pods: the uid the
+     * unprivileged nginx image ({@code nginxinc/nginx-unprivileged}) runs as. App pods replace the
+     * pod's security context with their own ({@code desired/AppPlatform}): the image's own user, or
+     * the WebApp's {@code runAsUser}. See the README, "Pod security of apps".
      */
     public static final long NGINX_UID = 101L;
 

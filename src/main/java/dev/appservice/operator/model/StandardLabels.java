@@ -33,6 +33,8 @@ public final class StandardLabels {
             MANAGED_SELECTOR + "," + "appservice.dev/role=worker,!" + "appservice.dev/webapp";
     /** The objects that run one app each. */
     public static final String APP_WORKLOADS_SELECTOR = MANAGED_SELECTOR + "," + "appservice.dev/webapp";
+    /** The pods of apps and their slots. */
+    public static final String APP_PODS_SELECTOR = APP_WORKLOADS_SELECTOR + "," + "appservice.dev/role=worker";
     /** The Deployments and Services that run an app's own deployment (not its slots'). */
     public static final String APP_OWN_WORKLOADS_SELECTOR = APP_WORKLOADS_SELECTOR + ",!" + "appservice.dev/slot";
     /** The Deployments and Services that run an app's deployment slots. */

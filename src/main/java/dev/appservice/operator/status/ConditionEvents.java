@@ -52,7 +52,16 @@ public final class ConditionEvents {
             "CertManagerNotInstalled",
             "CertManagerNotEnabled",
             "CertificateNotOwned",
-            "SlotNotReady");
+            "SlotNotReady",
+            "ImageRunsAsRoot",
+            "ImageUserNotNumeric",
+            "ContainerConfigError",
+            "ImagePullFailed",
+            "OutOfMemory",
+            "StartTimeLimitExceeded",
+            "ContainerExited",
+            "Unschedulable",
+            "HealthCheckFailing");
     /** Reasons worth a Normal event when a condition moves to them from another state: a swap applied (see ProductionSwap). */
     static final Set<String> NOTICES = Set.of("ServingSlot", "ServingProduction");
 

@@ -296,16 +296,6 @@ public final class AdmissionRules {
         List<WebApp> siblings = view.appsOfPlan(namespace, planName).stream()
                 .filter(a -> !a.getMetadata().getName().equals(name) && a.getSpec() != null)
                 .toList();
-        for (WebApp other : siblings) {
-            if (other.getSpec().effectivePort() == app.getSpec().effectivePort()) {
-                problems.add(Violation.error(
-                        object,
-                        "spec.port",
-                        app.getSpec().effectivePort() + " is already used by " + SpecValidation.describe(other)
-                                + " on IsolatedPlan " + namespace + "/" + planName
-                                + "; the apps of a plan share its instances and need distinct ports"));
-            }
-        }
         Optional<IsolatedPlan> plan = view.plan(namespace, planName);
         if (plan.isEmpty()) {
             problems.add(Violation.warning(

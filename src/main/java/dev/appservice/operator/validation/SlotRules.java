@@ -4,6 +4,7 @@ import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.model.AppDeployments;
+import dev.appservice.operator.model.PlatformVariables;
 import dev.appservice.operator.model.ResourceNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
@@ -162,6 +163,9 @@ public final class SlotRules {
                         object,
                         field + ".env[" + j + "].name",
                         "must be a valid environment variable name, got " + Quoted.of(name)));
+            } else if (PlatformVariables.reserved(name)) {
+                problems.add(
+                        Violation.error(object, field + ".env[" + j + "].name", SpecValidation.reservedVariable(name)));
             } else if (entry.getValue() != null && !entry.getValue().isEmpty() && entry.getValueFrom() != null) {
                 problems.add(
                         Violation.error(object, field + ".env[" + j + "]", "may not have both value and valueFrom"));

@@ -11,6 +11,7 @@ import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.api.WorkerPool;
 import dev.appservice.operator.model.FrontEndTraffic;
+import dev.appservice.operator.model.PlatformVariables;
 import dev.appservice.operator.model.StartTimeLimit;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
@@ -344,11 +345,8 @@ public final class SpecValidation {
                             object,
                             "spec.env[" + i + "].name",
                             "must be a valid environment variable name, got " + Quoted.of(name)));
-                } else if (name.equals("PORT")) {
-                    problems.add(Violation.warning(
-                            object,
-                            "spec.env[" + i + "]",
-                            "PORT is set by the operator to spec.port; this value is ignored"));
+                } else if (PlatformVariables.reserved(name)) {
+                    problems.add(Violation.error(object, "spec.env[" + i + "].name", reservedVariable(name)));
                 }
                 var entry = spec.getEnv().get(i);
                 if (entry.getValue() != null && !entry.getValue().isEmpty() && entry.getValueFrom() != null) {
@@ -363,6 +361,15 @@ public final class SpecValidation {
         PassThroughRules.app(object, spec, problems);
         SlotRules.check(object, app, problems);
         return problems;
+    }
+
+    /** Why an env entry may not be named after a platform variable. */
+    static String reservedVariable(String name) {
+        return Quoted.of(name) + " is a platform variable (" + String.join(", ", PlatformVariables.RESERVED)
+                + ") that every app gets from the platform and may not be redefined; "
+                + (name.equals(PlatformVariables.PORT) || name.equals(PlatformVariables.WEBSITES_PORT)
+                        ? "set spec.port instead"
+                        : "remove it from env");
     }
 
     private static void checkName(HasMetadata resource, String object, List<Violation> problems) {

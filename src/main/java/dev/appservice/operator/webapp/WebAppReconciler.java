@@ -2,14 +2,18 @@ package dev.appservice.operator.webapp;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.SlotStatus;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppStatus;
 import dev.appservice.operator.desired.AppCertificates;
 import dev.appservice.operator.desired.AppWorkloads;
 import dev.appservice.operator.informer.CacheIndexes;
+import dev.appservice.operator.informer.PodStateItemStore;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.AppDeployments;
+import dev.appservice.operator.model.InstanceDeployment;
+import dev.appservice.operator.model.InstanceFailures;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.Conditions;
@@ -17,6 +21,7 @@ import dev.appservice.operator.status.StatusWrites;
 import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.validation.Violation;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -84,6 +89,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     static final String LEGACY_SERVICES = "legacy-services";
     /** The kubernetes.io/tls Secrets apps name in spec.tls.secretName. */
     static final String APP_SECRETS = "app-secrets";
+    /** The pods of apps and their slots (their states only, see PodStateItemStore). */
+    static final String APP_PODS = "app-pods";
 
     static final String APP_DEPLOYMENT = "app-deployment";
     static final String APP_SERVICE = "app-service";
@@ -246,7 +253,34 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                                                 app.getMetadata().getNamespace())))
                         .build(),
                 context);
-        return List.of(plans, environments, siblings, legacyServices, secrets);
+        // The app's and its slots' pods: why instances do not serve (InstanceFailures). Only their states are cached.
+        var pods = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Pod.class, WebApp.class)
+                        .withName(APP_PODS)
+                        .withLabelSelector(StandardLabels.APP_PODS_SELECTOR)
+                        .withItemStore(new PodStateItemStore())
+                        .withOnUpdateFilter(
+                                (Pod newer, Pod older) -> !Objects.equals(newer.getStatus(), older.getStatus())
+                                        || !Objects.equals(
+                                                newer.getMetadata().getDeletionTimestamp(),
+                                                older.getMetadata().getDeletionTimestamp()))
+                        .withSecondaryToPrimaryMapper((Pod pod) -> CacheIndexes.podsByApp().apply(pod).stream()
+                                .flatMap(key -> context.getPrimaryCache()
+                                        .list(
+                                                pod.getMetadata().getNamespace(),
+                                                app -> CacheIndexes.appPodsKey(
+                                                                app.getMetadata()
+                                                                        .getNamespace(),
+                                                                app.getMetadata()
+                                                                        .getName())
+                                                        .equals(key)))
+                                .map(ResourceID::fromResource)
+                                .collect(Collectors.toSet()))
+                        .withPrimaryToSecondaryMapper((WebApp app) -> Set.of())
+                        .build(),
+                context);
+        pods.addIndexer(CacheIndexes.PODS_BY_APP, CacheIndexes.podsByApp());
+        return List.of(plans, environments, siblings, legacyServices, secrets, pods);
     }
 
     @Override
@@ -315,12 +349,14 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         AppCertificateConditions.of(app, environment, context.getSecondaryResource(Secret.class, APP_SECRETS))
                 .ifPresent(certificates::add);
         Optional<AppPlacement> placement = AppPlacement.from(app, context);
+        List<Pod> pods = appPods(app, context);
         WebAppStatus status = WebAppStatusFactory.compute(
                 app,
                 plan,
                 environment,
                 placement,
                 context.getSecondaryResource(Deployment.class, APP_DEPLOYMENT),
+                InstanceFailures.of(podsOf(pods, AppDeployments.PRODUCTION)),
                 certificates,
                 clock.instant());
         if (!app.getSpec().effectiveSlots().isEmpty() || app.getSpec().getProduction() != null) {
@@ -329,6 +365,17 @@ public class WebAppReconciler implements Reconciler<WebApp> {
             var deployments = deploymentsOf(app, context);
             ProductionSwap.Decision decision = ProductionSwap.decide(app, deployments);
             ProductionSwap.record(status, app, decision, placement.map(AppPlacement::topology), deployments);
+            for (SlotStatus slot : status.getSlots()) {
+                if (deployments
+                        .apply(slot.getDeployment())
+                        .filter(InstanceDeployment::readyAtGeneration)
+                        .isEmpty()) {
+                    InstanceFailures.of(podsOf(pods, slot.getDeployment())).ifPresent(failure -> {
+                        slot.setReason(failure.reason().name());
+                        slot.setMessage(failure.message());
+                    });
+                }
+            }
             List<Condition> previous =
                     app.getStatus() == null ? null : app.getStatus().getConditions();
             long generation = status.getObservedGeneration();
@@ -347,6 +394,29 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         && written.getScheduleDelay().isEmpty()
                 ? written.rescheduleAfter(IssuedCertificates.RECHECK)
                 : written;
+    }
+
+    /** The pods of the app and its slots, as the pods' informer holds them (their states only). */
+    @SuppressWarnings("unchecked")
+    private static List<Pod> appPods(WebApp app, Context<WebApp> context) {
+        var pods = (InformerEventSource<Pod, WebApp>)
+                context.eventSourceRetriever().getEventSourceFor(Pod.class, APP_PODS);
+        return pods.byIndex(
+                CacheIndexes.PODS_BY_APP,
+                CacheIndexes.appPodsKey(
+                        app.getMetadata().getNamespace(), app.getMetadata().getName()));
+    }
+
+    /** The pods of one of the app's deployments: {@code production} (no slot label) or a slot's. */
+    static List<Pod> podsOf(List<Pod> pods, String deployment) {
+        return pods.stream()
+                .filter(p -> {
+                    String slot = p.getMetadata().getLabels() == null
+                            ? null
+                            : p.getMetadata().getLabels().get(StandardLabels.SLOT);
+                    return AppDeployments.PRODUCTION.equals(deployment) ? slot == null : deployment.equals(slot);
+                })
+                .toList();
     }
 
     /** The Deployments of the app's deployments, by deployment name, as this controller's informers hold them. */

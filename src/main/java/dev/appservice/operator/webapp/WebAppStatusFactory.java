@@ -10,6 +10,7 @@ import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.HostNameClaims;
 import dev.appservice.operator.model.InstanceDeployment;
+import dev.appservice.operator.model.InstanceFailures;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.validation.FrontEndShareRules;
 import dev.appservice.operator.validation.Quoted;
@@ -52,6 +53,22 @@ public final class WebAppStatusFactory {
             Optional<AppServiceEnvironment> environment,
             Optional<AppPlacement> placement,
             Optional<Deployment> deployment,
+            List<Conditions.Desired> others,
+            Instant now) {
+        return compute(app, plan, environment, placement, deployment, Optional.empty(), others, now);
+    }
+
+    /**
+     * As above, with why the app's instances fail, if they do ({@link InstanceFailures}, from its
+     * pods): the reason of Ready while the app does not serve.
+     */
+    public static WebAppStatus compute(
+            WebApp app,
+            Optional<IsolatedPlan> plan,
+            Optional<AppServiceEnvironment> environment,
+            Optional<AppPlacement> placement,
+            Optional<Deployment> deployment,
+            Optional<InstanceFailures.Failure> failure,
             List<Conditions.Desired> others,
             Instant now) {
         long generation = app.getMetadata().getGeneration() == null
@@ -169,12 +186,20 @@ public final class WebAppStatusFactory {
                                                 "Serving",
                                                 "Served at " + String.join(", ", status.getUrls()) + " on "
                                                         + status.getReadyInstances() + " instances")
-                                        : new Conditions.Desired(
-                                                Conditions.READY,
-                                                false,
-                                                "WorkersNotReady",
-                                                status.getReadyInstances() + " of " + instances
-                                                        + " instances of the app on " + planRef + " ready");
+                                        : failure.isPresent()
+                                                ? new Conditions.Desired(
+                                                        Conditions.READY,
+                                                        false,
+                                                        failure.get().reason().name(),
+                                                        status.getReadyInstances() + " of " + instances
+                                                                + " instances ready; "
+                                                                + failure.get().message())
+                                                : new Conditions.Desired(
+                                                        Conditions.READY,
+                                                        false,
+                                                        "WorkersNotReady",
+                                                        status.getReadyInstances() + " of " + instances
+                                                                + " instances of the app on " + planRef + " ready");
             }
         }
         List<Conditions.Desired> conditions = new java.util.ArrayList<>(others);

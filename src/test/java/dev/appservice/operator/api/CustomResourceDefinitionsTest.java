@@ -180,7 +180,7 @@ class CustomResourceDefinitionsTest {
         assertThat(v.getSubresources().getStatus()).isNotNull();
         assertThat(v.getAdditionalPrinterColumns())
                 .extracting(c -> c.getName())
-                .containsExactly("Plan", "Image", "URL", "Ready", "Age");
+                .containsExactly("Plan", "Image", "URL", "Ready", "Reason", "Age");
         JSONSchemaProps spec =
                 v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
         assertThat(spec.getRequired()).contains("planName", "image");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.PodSecurityLevel;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.model.EndpointDrain;
 import dev.appservice.operator.model.StartTimeLimit;
@@ -26,7 +27,7 @@ class AppProbesTest {
         WebApp app = Fixtures.app("contoso", "shop", "web-plan", 8080);
         app.getSpec().setStartTimeLimit(startTimeLimit);
         app.getSpec().setHealthCheckPath(healthCheckPath);
-        return AppWorkloads.container(app, InstanceSize.I1);
+        return AppWorkloads.container(app, InstanceSize.I1, PodSecurityLevel.Restricted, "app.example");
     }
 
     @ParameterizedTest

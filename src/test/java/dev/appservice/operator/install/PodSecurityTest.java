@@ -111,6 +111,37 @@ class PodSecurityTest {
         }
     }
 
+    @Test
+    void atBaselineAppPodsBreakOnlyTheRestrictedControlsBaselineLifts() {
+        var environment = Fixtures.environment("team", "ase1");
+        environment.getSpec().setPodSecurity(dev.appservice.operator.api.PodSecurityLevel.Baseline);
+        List<Deployment> deployments = DesiredObjects.of(
+                        List.of(environment),
+                        List.of(Fixtures.plan("team", "web", "ase1", InstanceSize.I2, 3)),
+                        List.of(Fixtures.app("team", "shop", "web", 80)),
+                        OperatorSettings.defaults(),
+                        warning -> {})
+                .stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .toList();
+        for (Deployment d : deployments) {
+            boolean app = d.getMetadata().getLabels().containsKey(StandardLabels.WEBAPP);
+            // Root allowed, the runtime's default capabilities kept (none added): the baseline profile's controls
+            // all hold; only restricted's non-root and drop-ALL do not, and the read-only root this project asks.
+            assertThat(RestrictedPodSecurity.violations(
+                                    d.getSpec().getTemplate().getSpec())
+                            .stream()
+                            .filter(v -> !(app
+                                    && (v.endsWith("readOnlyRootFilesystem must be true")
+                                            || v.endsWith("runAsNonRoot must be true (on the container or the pod)")
+                                            || v.endsWith("capabilities must drop ALL"))))
+                            .toList())
+                    .as(d.getMetadata().getName())
+                    .isEmpty();
+        }
+    }
+
     // The checker itself: it passes the chart's pod and catches each way of breaking the profile.
 
     private static PodSpec chartPod() {

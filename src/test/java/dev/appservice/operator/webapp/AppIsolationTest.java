@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.PodSecurityLevel;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.desired.AppWorkloads;
 import dev.appservice.operator.model.ResourceNames;
@@ -232,11 +233,18 @@ class AppIsolationTest extends OperatorTest {
         // container per app in the plan's worker pods, and a Service with one port per app.
         client.apps().deployments().inNamespace(ns).withName("web-workers").edit(d -> {
             List<Container> containers = new ArrayList<>();
-            containers.add(AppWorkloads.container(alpha, InstanceSize.I1));
-            containers.add(AppWorkloads.container(beta, InstanceSize.I1));
+            containers.add(AppWorkloads.container(alpha, InstanceSize.I1, PodSecurityLevel.Restricted, "app.example"));
+            containers.add(AppWorkloads.container(beta, InstanceSize.I1, PodSecurityLevel.Restricted, "app.example"));
             containers.get(0).getPorts().get(0).setName("app-0");
             containers.get(1).getPorts().get(0).setName("app-1");
             d.getSpec().getTemplate().getSpec().setContainers(containers);
+            // The old layout's containers had neither scratch volumes nor the platform's downward-API variable.
+            containers.forEach(c -> {
+                c.setVolumeMounts(new ArrayList<>());
+                c.setEnv(new ArrayList<>(c.getEnv().stream()
+                        .filter(e -> e.getValueFrom() == null)
+                        .toList()));
+            });
             return d;
         });
         client.resource(new ServiceBuilder()

@@ -149,7 +149,16 @@ class DeploymentSlotsTest extends OperatorTest {
         // The slot's env overrides the app's of the same name and keeps the rest.
         assertThat(container.getEnv())
                 .extracting(e -> e.getName() + "=" + e.getValue())
-                .containsExactly("PORT=8080", "STAGE=staging", "COLOR=blue");
+                .containsExactly(
+                        "WEBSITE_SITE_NAME=shop",
+                        "WEBSITE_HOSTNAME=shop-staging.ase1.p.appservice.local",
+                        "WEBSITE_INSTANCE_ID=null",
+                        "WEBSITE_SKU=Isolated",
+                        "PORT=8080",
+                        "WEBSITES_PORT=8080",
+                        "HOME=/home/appservice",
+                        "STAGE=staging",
+                        "COLOR=blue");
         // Neither the app's selector nor its Service matches the slot's pods.
         Deployment own =
                 client.apps().deployments().inNamespace(ns).withName(SHOP).get();

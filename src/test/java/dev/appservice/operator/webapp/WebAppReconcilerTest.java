@@ -96,7 +96,13 @@ class WebAppReconcilerTest extends OperatorTest {
         assertThat(shop.getEnv())
                 .extracting(EnvVar::getName, EnvVar::getValue)
                 .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("WEBSITE_SITE_NAME", "shop"),
+                        org.assertj.core.groups.Tuple.tuple("WEBSITE_HOSTNAME", "shop.ase1.p.appservice.local"),
+                        org.assertj.core.groups.Tuple.tuple("WEBSITE_INSTANCE_ID", null),
+                        org.assertj.core.groups.Tuple.tuple("WEBSITE_SKU", "Isolated"),
                         org.assertj.core.groups.Tuple.tuple("PORT", "8080"),
+                        org.assertj.core.groups.Tuple.tuple("WEBSITES_PORT", "8080"),
+                        org.assertj.core.groups.Tuple.tuple("HOME", "/home/appservice"),
                         org.assertj.core.groups.Tuple.tuple("FOO", "bar"));
         assertThat(shop.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/health");
         // Liveness on the port: a failing health check takes an instance out, a closed port restarts it.

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -305,7 +306,7 @@ class RealApiServerIT {
     /**
      * Deleting a parent with dependents is refused by the API server (the webhook reviews DELETE);
      * with the annotation it goes, its app keeps running (PlanNotFound), and the plan re-created
-     * as GitOps would restarts nothing: the app's Deployment is not written.
+     * as GitOps would restarts nothing: the app Deployment's spec is unchanged and no pod is replaced.
      */
     @Test
     @Order(8)
@@ -322,23 +323,39 @@ class RealApiServerIT {
                 .map(Deployment.class::cast)
                 .findFirst()
                 .orElseThrow();
+        IsolatedPlan before = admin.resources(IsolatedPlan.class)
+                .inNamespace("contoso")
+                .withName("api-plan")
+                .get();
+        long generation = admin.resource(app).get().getMetadata().getGeneration();
+        Set<String> pods = appPods("orders-api");
         kubectl("annotate", "iplan/api-plan", "-n", "contoso", "appservice.dev/allow-delete-with-dependents=true");
         kubectl("delete", "iplan/api-plan", "-n", "contoso", "--wait=true");
         await().atMost(CONVERGED_WITHIN)
                 .untilAsserted(() -> assertThat(ReadyConditions.notReady(admin, "contoso"))
-                        .containsKey("WebApp orders-api")
                         .hasEntrySatisfying(
                                 "WebApp orders-api",
                                 reason -> assertThat(reason).startsWith("PlanNotFound")));
         assertThat(admin.resource(app).get())
                 .as("the app's Deployment while its plan is gone")
                 .isNotNull();
-        String version = admin.resource(app).get().getMetadata().getResourceVersion();
-        kubectl("apply", "-f", "examples/contoso.yaml");
+        // Re-created as GitOps would: the same spec, a new object.
+        IsolatedPlan again = new IsolatedPlan();
+        again.getMetadata().setNamespace("contoso");
+        again.getMetadata().setName("api-plan");
+        again.setSpec(before.getSpec());
+        admin.resource(again).create();
         awaitExamplesConverged();
-        assertThat(admin.resource(app).get().getMetadata().getResourceVersion())
-                .as("the app's Deployment after its plan was re-created")
-                .isEqualTo(version);
+        assertThat(admin.resource(app).get().getMetadata().getGeneration())
+                .as("the app Deployment's spec after its plan was re-created")
+                .isEqualTo(generation);
+        assertThat(appPods("orders-api")).as("the app's pods: none restarted").isEqualTo(pods);
+    }
+
+    private Set<String> appPods(String app) {
+        return admin.pods().inNamespace("contoso").withLabel("appservice.dev/webapp", app).list().getItems().stream()
+                .map(p -> p.getMetadata().getName())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Every request the operator made was authorized by the chart's RBAC (as installed, not as derived). */

@@ -131,7 +131,8 @@ class RestartIT {
                                 .inNamespace(NS)
                                 .list()
                                 .getItems())
-                        .hasSize(ENVIRONMENTS);
+                        .as("each environment's worker ingress and egress policies")
+                        .hasSize(2 * ENVIRONMENTS);
                 assertThat(client.resources(AppServiceEnvironment.class)
                                 .inNamespace(NS)
                                 .list()

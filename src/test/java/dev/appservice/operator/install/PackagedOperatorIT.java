@@ -159,7 +159,16 @@ class PackagedOperatorIT {
     void watchNamespacesLimitTheOperatorToThem() throws Exception {
         Manifest chart = HelmChart.render("watchNamespaces: [team-a, team-c]");
         try (KubernetesClient client = startServer(chart)) {
-            start("operator-a", operatorEnvironment(chart), "watch");
+            Map<String, String> env = new HashMap<>(operatorEnvironment(chart));
+            int port = freePort();
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            // Both ports fixed, as in the metrics test: with one random, the HTTP meters clash.
+            env.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(freePort()));
+            start("operator-a", env, "watch");
+            // Created once the operator is ready (its informers have listed and watch): the mock
+            // server does not replay to a watch what was created between its list and the watch's
+            // start, as a real API server does from the list's resourceVersion.
+            awaitReady(port);
             client.resource(Fixtures.environment("team-b", "outside")).create();
             client.resource(Fixtures.environment("team-a", "inside")).create();
             await().atMost(TIMEOUT)
@@ -273,6 +282,16 @@ class PackagedOperatorIT {
                             "ase_environment_front_ends_desired{environment=\"metered\",environment_namespace=\"team\"");
             assertThat(body).containsPattern("(?m)^ase_operator_leader 1\\.0$");
         }
+    }
+
+    private static void awaitReady(int port) {
+        HttpClient http = HttpClient.newHttpClient();
+        URI ready = URI.create("http://localhost:" + port + "/q/health/ready");
+        await().atMost(TIMEOUT)
+                .ignoreExceptions()
+                .until(() -> http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 
     private static String scrape(int port) throws IOException, InterruptedException {

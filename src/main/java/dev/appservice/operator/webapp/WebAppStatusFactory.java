@@ -34,33 +34,9 @@ public final class WebAppStatusFactory {
     /**
      * The app's status from the same placement its objects are built from: its instances are its
      * plan's granted instances, its ready instances those of its own Deployment; Ready once that
-     * Deployment is rolled out and ready at its generation.
-     */
-    public static WebAppStatus compute(
-            WebApp app,
-            Optional<IsolatedPlan> plan,
-            Optional<AppServiceEnvironment> environment,
-            Optional<AppPlacement> placement,
-            Optional<Deployment> deployment,
-            Instant now) {
-        return compute(app, plan, environment, placement, deployment, List.of(), now);
-    }
-
-    /** As above, with further conditions beside Ready (the app's certificate). */
-    public static WebAppStatus compute(
-            WebApp app,
-            Optional<IsolatedPlan> plan,
-            Optional<AppServiceEnvironment> environment,
-            Optional<AppPlacement> placement,
-            Optional<Deployment> deployment,
-            List<Conditions.Desired> others,
-            Instant now) {
-        return compute(app, plan, environment, placement, deployment, Optional.empty(), others, now);
-    }
-
-    /**
-     * As above, with why the app's instances fail, if they do ({@link InstanceFailures}, from its
-     * pods): the reason of Ready while the app does not serve.
+     * Deployment is rolled out and ready at its generation. While the app does not serve, the
+     * reason of Ready is why its instances fail, if they do ({@link InstanceFailures}, from its
+     * pods); {@code others} are conditions beside Ready (the app's certificate).
      */
     public static WebAppStatus compute(
             WebApp app,

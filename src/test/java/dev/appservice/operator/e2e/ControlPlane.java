@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,9 +50,9 @@ final class ControlPlane implements AutoCloseable {
         this.logs = logs;
         Files.createDirectories(logs);
         this.pki = ClusterPki.create(work.resolve("pki"));
-        this.etcdClientPort = freePort();
-        this.etcdPeerPort = freePort();
-        this.apiServerPort = freePort();
+        this.etcdClientPort = OperatorProcess.freePort();
+        this.etcdPeerPort = OperatorProcess.freePort();
+        this.apiServerPort = OperatorProcess.freePort();
         Files.writeString(work.resolve("audit-policy.yaml"), AUDIT_POLICY);
         Files.writeString(work.resolve("admin.kubeconfig"), kubeconfig(adminUser()));
     }
@@ -356,12 +355,6 @@ final class ControlPlane implements AutoCloseable {
 
     private static String base64(String text) {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, ClusterPki.loopback())) {
-            return socket.getLocalPort();
-        }
     }
 
     /**

@@ -121,13 +121,7 @@ public final class RealApiServerBenchmark {
         int waiting = 0;
         for (var kind : ReadyConditions.KINDS) {
             for (var resource : client.resources(kind).inAnyNamespace().list().getItems()) {
-                var status = resource.getStatus();
-                var ready = status == null
-                        ? null
-                        : dev.appservice.operator.status.Conditions.find(status.getConditions(), "Ready");
-                if (ready == null
-                        || !"True".equals(ready.getStatus())
-                        || !resource.getMetadata().getGeneration().equals(status.getObservedGeneration())) {
+                if (!ReadyConditions.readyAtGeneration(resource)) {
                     waiting++;
                 }
             }

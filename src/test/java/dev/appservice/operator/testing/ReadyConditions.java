@@ -44,9 +44,7 @@ public final class ReadyConditions {
                     client.resources(kind).inNamespace(namespace).list().getItems()) {
                 ObservedStatus status = r.getStatus();
                 Condition ready = status == null ? null : Conditions.find(status.getConditions(), Conditions.READY);
-                if (ready == null
-                        || !Conditions.TRUE.equals(ready.getStatus())
-                        || !r.getMetadata().getGeneration().equals(status.getObservedGeneration())) {
+                if (!readyAtGeneration(r)) {
                     waiting.put(
                             r.getKind() + " " + r.getMetadata().getName(),
                             ready == null ? "no status" : ready.getReason() + ": " + ready.getMessage());
@@ -54,5 +52,14 @@ public final class ReadyConditions {
             }
         }
         return waiting;
+    }
+
+    /** Whether the resource says Ready=True for its current generation. */
+    public static boolean readyAtGeneration(CustomResource<?, ? extends ObservedStatus> resource) {
+        ObservedStatus status = resource.getStatus();
+        Condition ready = status == null ? null : Conditions.find(status.getConditions(), Conditions.READY);
+        return ready != null
+                && Conditions.TRUE.equals(ready.getStatus())
+                && resource.getMetadata().getGeneration().equals(status.getObservedGeneration());
     }
 }

@@ -87,6 +87,7 @@ final class AppEdgeSources {
             InformerEventSource<Service, AppServiceEnvironment> appServices) {
         var slices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(EndpointSlice.class, AppServiceEnvironment.class)
+                        .withItemStore(new SharingItemStore<>())
                         .withName(APP_ENDPOINTS)
                         // The EndpointSlice controller copies the Service's labels: the apps' own Services are labelled
                         // with their app.

@@ -158,6 +158,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         // the front ends learn its address; found through its owner: a plan, or an app's plan.
         var appServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Service.class, AppServiceEnvironment.class)
+                        .withItemStore(new SharingItemStore<>())
                         .withName(APP_SERVICES)
                         .withLabelSelector(StandardLabels.MANAGED_SELECTOR + "," + StandardLabels.PLAN)
                         .withSecondaryToPrimaryMapper((Service service) -> environmentsOwning(service, plans))
@@ -235,6 +236,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                     Class<R> type, String name, EventSourceContext<AppServiceEnvironment> context) {
         return new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(type, AppServiceEnvironment.class)
+                        .withItemStore(new SharingItemStore<>())
                         .withName(name)
                         .withLabelSelector(StandardLabels.MANAGED_SELECTOR)
                         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AppServiceEnvironment.class))

@@ -1,6 +1,7 @@
 package dev.appservice.operator.environment;
 
 import dev.appservice.operator.desired.EnvironmentChildren;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -12,7 +13,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * {@code <ase>-frontend-certs} and, when the copies are large, further ones; one no longer needed
  * is deleted.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR))
+@KubernetesDependent(
+        informer = @Informer(itemStore = SharingItemStore.class, labelSelector = StandardLabels.MANAGED_SELECTOR))
 public class FrontEndCertificatesDependent extends EnvironmentChildrenDependent<Secret> {
 
     public FrontEndCertificatesDependent() {

@@ -1,6 +1,7 @@
 package dev.appservice.operator.environment;
 
 import dev.appservice.operator.desired.EnvironmentChildren;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -11,7 +12,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * one ConfigMap per further shard (see {@link dev.appservice.operator.desired.FrontEnds#configMaps}); a shard no longer needed is
  * deleted.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.MANAGED_SELECTOR))
+@KubernetesDependent(
+        informer = @Informer(itemStore = SharingItemStore.class, labelSelector = StandardLabels.MANAGED_SELECTOR))
 public class FrontEndConfigDependent extends EnvironmentChildrenDependent<ConfigMap> {
 
     public FrontEndConfigDependent() {

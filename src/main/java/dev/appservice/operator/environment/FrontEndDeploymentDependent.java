@@ -2,6 +2,7 @@ package dev.appservice.operator.environment;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.dependent.ControlledDependentResource;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -12,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 @KubernetesDependent(
         informer =
                 @Informer(
+                        itemStore = SharingItemStore.class,
                         labelSelector = StandardLabels.MANAGED_SELECTOR + "," + StandardLabels.ROLE + "="
                                 + StandardLabels.ROLE_FRONT_END))
 public class FrontEndDeploymentDependent extends ControlledDependentResource<Deployment, AppServiceEnvironment> {

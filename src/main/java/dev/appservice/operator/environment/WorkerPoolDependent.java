@@ -2,6 +2,7 @@ package dev.appservice.operator.environment;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.dependent.ControlledDependentResource;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -18,6 +19,7 @@ import java.util.function.Predicate;
 @KubernetesDependent(
         informer =
                 @Informer(
+                        itemStore = SharingItemStore.class,
                         labelSelector = StandardLabels.MANAGED_SELECTOR + "," + StandardLabels.ROLE + "="
                                 + StandardLabels.ROLE_WORKER_POOL))
 public class WorkerPoolDependent extends ControlledDependentResource<Deployment, AppServiceEnvironment>

@@ -1,18 +1,29 @@
 package dev.appservice.operator.informer;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * An informer's store (keyed by namespace/name, as Fabric8's default) that keeps the one shared
- * copy of each object version: see {@link ObjectVersions}. Set on the controllers' informers with
- * {@code @Informer(itemStore = SharingItemStore.class)} or {@code withItemStore}, and on the
- * webhook's.
+ * copy of each object version ({@link ObjectVersions}), without what the operator never reads:
+ * {@code metadata.managedFields} (a real API server writes an entry per field manager, often
+ * larger than the object's spec) and kubectl's {@code last-applied-configuration} annotation (a
+ * second copy of the spec). The operator compares its children by the fields it sets
+ * ({@code DesiredStateMatch}), writes with updates and patches that leave both untouched on the
+ * server (an update without {@code managedFields} keeps the server's), and never reads them.
+ * Set on every informer of the operator, with {@code @Informer(itemStore = SharingItemStore.class)}
+ * or {@code withItemStore}, and on the webhook's.
  */
 public class SharingItemStore<R extends HasMetadata> implements ItemStore<R> {
+    /** kubectl's copy of the last applied manifest, kept on the object by client-side apply. */
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
     private final BasicItemStore<R> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
 
     @Override
@@ -22,7 +33,23 @@ public class SharingItemStore<R extends HasMetadata> implements ItemStore<R> {
 
     @Override
     public R put(String key, R object) {
-        return store.put(key, ObjectVersions.shared(object));
+        return store.put(key, ObjectVersions.shared(unread(object)));
+    }
+
+    /** The object as it arrived from the watch, without the fields no reader of the caches needs. */
+    static <R extends HasMetadata> R unread(R object) {
+        ObjectMeta metadata = object == null ? null : object.getMetadata();
+        if (metadata == null) {
+            return object;
+        }
+        metadata.setManagedFields(null);
+        Map<String, String> annotations = metadata.getAnnotations();
+        if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
+            Map<String, String> kept = new LinkedHashMap<>(annotations);
+            kept.remove(LAST_APPLIED);
+            metadata.setAnnotations(kept);
+        }
+        return object;
     }
 
     @Override

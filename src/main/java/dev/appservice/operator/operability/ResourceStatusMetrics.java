@@ -20,7 +20,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,37 +66,37 @@ public class ResourceStatusMetrics {
     @ConfigProperty(name = "ase.metrics.status-refresh", defaultValue = "10s")
     Duration refresh;
 
-    private MultiGauge resources;
-    private MultiGauge frontEndsDesired;
-    private MultiGauge frontEndsReady;
-    private MultiGauge instancesUsed;
-    private MultiGauge instancesLimit;
-    private MultiGauge environmentConditions;
+    private Series resources;
+    private Series frontEndsDesired;
+    private Series frontEndsReady;
+    private Series instancesUsed;
+    private Series instancesLimit;
+    private Series environmentConditions;
     private ScheduledExecutorService refresher;
 
     void start(@Observes StartupEvent event) {
         Gauge.builder("ase.operator.leader", this, m -> m.leading() ? 1 : 0)
                 .description("1 on the replica that reconciles (the leader), 0 on a standby")
                 .register(registry);
-        resources = MultiGauge.builder("ase.resources")
+        resources = new Series(MultiGauge.builder("ase.resources")
                 .description(
                         "AppServiceEnvironments, IsolatedPlans and WebApps by the status and reason of their Ready condition")
-                .register(registry);
-        frontEndsDesired = MultiGauge.builder("ase.environment.front.ends.desired")
+                .register(registry));
+        frontEndsDesired = new Series(MultiGauge.builder("ase.environment.front.ends.desired")
                 .description("Front ends the environment should run")
-                .register(registry);
-        frontEndsReady = MultiGauge.builder("ase.environment.front.ends.ready")
+                .register(registry));
+        frontEndsReady = new Series(MultiGauge.builder("ase.environment.front.ends.ready")
                 .description("Front ends of the environment that are ready")
-                .register(registry);
-        instancesUsed = MultiGauge.builder("ase.environment.instances.used")
+                .register(registry));
+        instancesUsed = new Series(MultiGauge.builder("ase.environment.instances.used")
                 .description("Plan instances placed in the environment (V1: hosts)")
-                .register(registry);
-        instancesLimit = MultiGauge.builder("ase.environment.instances.limit")
+                .register(registry));
+        instancesLimit = new Series(MultiGauge.builder("ase.environment.instances.limit")
                 .description("The most instances the environment holds (V2: maxInstances; V1: 55 hosts)")
-                .register(registry);
-        environmentConditions = MultiGauge.builder("ase.environment.condition")
+                .register(registry));
+        environmentConditions = new Series(MultiGauge.builder("ase.environment.condition")
                 .description("1 for each condition of the environment, with its type and status")
-                .register(registry);
+                .register(registry));
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "ase-status-metrics");
             thread.setDaemon(true);
@@ -131,11 +130,11 @@ public class ResourceStatusMetrics {
     void refresh() {
         boolean leading = leading();
         Map<Tags, Integer> byReason = new HashMap<>();
-        List<MultiGauge.Row<?>> desired = new ArrayList<>();
-        List<MultiGauge.Row<?>> ready = new ArrayList<>();
-        List<MultiGauge.Row<?>> used = new ArrayList<>();
-        List<MultiGauge.Row<?>> limit = new ArrayList<>();
-        List<MultiGauge.Row<?>> conditions = new ArrayList<>();
+        Map<Tags, Integer> desired = new HashMap<>();
+        Map<Tags, Integer> ready = new HashMap<>();
+        Map<Tags, Integer> used = new HashMap<>();
+        Map<Tags, Integer> limit = new HashMap<>();
+        Map<Tags, Integer> conditions = new HashMap<>();
         if (leading) {
             for (RegisteredController<?> registered : operator.getRegisteredControllers()) {
                 for (HasMetadata resource : cached(registered)) {
@@ -189,23 +188,18 @@ public class ResourceStatusMetrics {
                                         ? null
                                         : s.getInstances().getLimit());
                         for (Condition condition : conditions(environment)) {
-                            conditions.add(MultiGauge.Row.of(
-                                    of.and("type", condition.getType(), "status", condition.getStatus()), 1));
+                            conditions.put(of.and("type", condition.getType(), "status", condition.getStatus()), 1);
                         }
                     }
                 }
             }
         }
-        resources.register(
-                byReason.entrySet().stream()
-                        .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(e.getKey(), e.getValue()))
-                        .toList(),
-                true);
-        frontEndsDesired.register(desired, true);
-        frontEndsReady.register(ready, true);
-        instancesUsed.register(used, true);
-        instancesLimit.register(limit, true);
-        environmentConditions.register(conditions, true);
+        resources.publish(byReason);
+        frontEndsDesired.publish(desired);
+        frontEndsReady.publish(ready);
+        instancesUsed.publish(used);
+        instancesLimit.publish(limit);
+        environmentConditions.publish(conditions);
     }
 
     private static List<? extends HasMetadata> cached(RegisteredController<?> registered) {
@@ -229,13 +223,45 @@ public class ResourceStatusMetrics {
     }
 
     private static void addRow(
-            List<MultiGauge.Row<?>> rows,
+            Map<Tags, Integer> rows,
             Tags tags,
             AppServiceEnvironmentStatus status,
             Function<AppServiceEnvironmentStatus, Integer> figure) {
         Integer value = status == null ? null : figure.apply(status);
         if (value != null) {
-            rows.add(MultiGauge.Row.of(tags, value));
+            rows.put(tags, value);
+        }
+    }
+
+    /**
+     * One gauge family whose series are registered once and then read the latest refresh's values.
+     * Re-registering every series on each refresh (Micrometer's overwrite) removes it for a moment,
+     * and a scrape in that moment would miss series that are there; here a series disappears only
+     * when its resource or condition does.
+     */
+    private static final class Series {
+        private final MultiGauge gauge;
+        private volatile Map<Tags, Integer> values = Map.of();
+
+        Series(MultiGauge gauge) {
+            this.gauge = gauge;
+        }
+
+        void publish(Map<Tags, Integer> latest) {
+            Map<Tags, Integer> during = new HashMap<>(values);
+            during.putAll(latest);
+            values = during;
+            gauge.register(
+                    latest.keySet().stream()
+                            .<MultiGauge.Row<?>>map(tags -> MultiGauge.Row.of(tags, this, s -> s.value(tags)))
+                            .toList(),
+                    false);
+            values = Map.copyOf(latest);
+        }
+
+        private double value(Tags tags) {
+            Integer value = values.get(tags);
+            return value == null ? Double.NaN : value;
         }
     }
 }

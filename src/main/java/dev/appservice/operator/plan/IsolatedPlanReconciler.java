@@ -129,6 +129,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
         // only when its readiness changes.
         var appDeployments = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Deployment.class, IsolatedPlan.class)
+                        .withItemStore(new SharingItemStore<>())
                         .withName(APP_DEPLOYMENTS)
                         .withLabelSelector(StandardLabels.APP_WORKLOADS_SELECTOR)
                         .withOnUpdateFilter((Deployment newer, Deployment older) ->
@@ -139,6 +140,7 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                 context);
         var appServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Service.class, IsolatedPlan.class)
+                        .withItemStore(new SharingItemStore<>())
                         .withName(APP_SERVICES)
                         .withLabelSelector(StandardLabels.APP_WORKLOADS_SELECTOR)
                         .withOnUpdateFilter((Service newer, Service older) -> false)

@@ -2,6 +2,7 @@ package dev.appservice.operator.plan;
 
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.dependent.ControlledDependentResource;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
  * apps' own Deployments. While a plan is moved from the old layout (see {@link LegacyWorkers}),
  * the old Deployment is left as it is, but for the start of its drain on its metadata.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.PLAN_WORKERS_SELECTOR))
+@KubernetesDependent(
+        informer = @Informer(itemStore = SharingItemStore.class, labelSelector = StandardLabels.PLAN_WORKERS_SELECTOR))
 public class WorkerDeploymentDependent extends ControlledDependentResource<Deployment, IsolatedPlan> {
 
     public WorkerDeploymentDependent() {

@@ -2,6 +2,7 @@ package dev.appservice.operator.plan;
 
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.dependent.ControlledDependentResource;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.Service;
@@ -16,7 +17,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
  * never created any more: while a plan is moved (see {@link LegacyWorkers}) it is left exactly as it
  * is ({@link LegacyServiceServes}), then deleted.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.PLAN_WORKERS_SELECTOR))
+@KubernetesDependent(
+        informer = @Informer(itemStore = SharingItemStore.class, labelSelector = StandardLabels.PLAN_WORKERS_SELECTOR))
 public class WorkerServiceDependent extends ControlledDependentResource<Service, IsolatedPlan> {
 
     public WorkerServiceDependent() {

@@ -3,6 +3,7 @@ package dev.appservice.operator.webapp;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.dependent.ControlledDependentResource;
 import dev.appservice.operator.desired.AppChildren;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -15,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 @KubernetesDependent(
         informer =
                 @Informer(
+                        itemStore = SharingItemStore.class,
                         name = WebAppReconciler.APP_DEPLOYMENT,
                         labelSelector = StandardLabels.APP_OWN_WORKLOADS_SELECTOR))
 public class AppDeploymentDependent extends ControlledDependentResource<Deployment, WebApp> {

@@ -3,6 +3,7 @@ package dev.appservice.operator.webapp;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.dependent.ControlledDependentResource;
 import dev.appservice.operator.desired.AppChildren;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -23,6 +24,7 @@ import java.util.Set;
 @KubernetesDependent(
         informer =
                 @Informer(
+                        itemStore = SharingItemStore.class,
                         name = WebAppReconciler.DISRUPTION_BUDGETS,
                         labelSelector = StandardLabels.APP_WORKLOADS_SELECTOR))
 public class AppDisruptionBudgetDependent extends ControlledDependentResource<PodDisruptionBudget, WebApp>

@@ -3,6 +3,7 @@ package dev.appservice.operator.webapp;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.dependent.ControlledDependentResource;
 import dev.appservice.operator.desired.AppChildren;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.Service;
@@ -12,7 +13,11 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** The Service through which the front ends reach one app (selecting only its pods); owned by the app. */
-@KubernetesDependent(informer = @Informer(labelSelector = StandardLabels.APP_OWN_WORKLOADS_SELECTOR))
+@KubernetesDependent(
+        informer =
+                @Informer(
+                        itemStore = SharingItemStore.class,
+                        labelSelector = StandardLabels.APP_OWN_WORKLOADS_SELECTOR))
 public class AppServiceDependent extends ControlledDependentResource<Service, WebApp> {
 
     public AppServiceDependent() {

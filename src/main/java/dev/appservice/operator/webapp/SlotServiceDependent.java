@@ -1,6 +1,7 @@
 package dev.appservice.operator.webapp;
 
 import dev.appservice.operator.desired.AppChildren;
+import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -10,6 +11,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 @KubernetesDependent(
         informer =
                 @Informer(
+                        itemStore = SharingItemStore.class,
                         name = WebAppReconciler.SLOT_SERVICES,
                         labelSelector = StandardLabels.SLOT_WORKLOADS_SELECTOR))
 public class SlotServiceDependent extends SlotWorkloadDependent<Service> {

@@ -202,6 +202,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         // ready.
         var legacyServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Service.class, WebApp.class)
+                        .withItemStore(new SharingItemStore<>())
                         .withName(LEGACY_SERVICES)
                         .withLabelSelector(StandardLabels.PLAN_WORKERS_SELECTOR)
                         .withOnUpdateFilter((Service newer, Service older) -> false)

@@ -84,7 +84,8 @@ class InstanceChurnTest {
 
     static void report(String scenario, ClientLoad load) {
         System.out.printf(
-                "%s: %d requests answered (%d POST), %d failed%n", scenario, load.ok(), load.okPosts(), load.failed());
+                "%s: %d requests answered (%d POST), %d failed, %d resent on a reused connection closed unanswered%n",
+                scenario, load.ok(), load.okPosts(), load.failed(), load.resent());
     }
 
     ClientLoad load() {

@@ -36,6 +36,38 @@ class SharingItemStoreTest {
         assertThat(webhook.keySet()).containsExactly("team/web");
     }
 
+    /**
+     * A real API server's object: managed fields of two managers and kubectl's copy of the
+     * manifest. The cache keeps neither, and keeps every other annotation.
+     */
+    @Test
+    void managedFieldsAndTheLastAppliedCopyAreNotCached() {
+        IsolatedPlan plan = twoCopies(UUID.randomUUID().toString(), "3")[0];
+        plan.getMetadata()
+                .setManagedFields(java.util.List.of(
+                        new io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder()
+                                .withManager("kubectl-client-side-apply")
+                                .withOperation("Update")
+                                .build(),
+                        new io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder()
+                                .withManager("ase-operator")
+                                .withOperation("Update")
+                                .withSubresource("status")
+                                .build()));
+        plan.getMetadata()
+                .setAnnotations(java.util.Map.of(
+                        SharingItemStore.LAST_APPLIED, json.asJson(plan), "team.example/owner", "web-team"));
+        SharingItemStore<IsolatedPlan> store = new SharingItemStore<>();
+        store.put(store.getKey(plan), plan);
+
+        IsolatedPlan cached = store.get("team/web");
+        assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+        assertThat(cached.getMetadata().getAnnotations())
+                .containsExactly(java.util.Map.entry("team.example/owner", "web-team"));
+        assertThat(cached.getSpec().getInstances()).isEqualTo(2);
+        assertThat(json.asJson(cached)).doesNotContain("managedFields").doesNotContain("last-applied");
+    }
+
     @Test
     void aNewVersionIsANewObjectAndRemovalIsPerStore() {
         String uid = UUID.randomUUID().toString();

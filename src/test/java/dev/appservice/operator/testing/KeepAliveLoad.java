@@ -1,5 +1,6 @@
 package dev.appservice.operator.testing;
 
+import dev.appservice.operator.testing.cluster.BrowserResend;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A load generator of its own process that behaves like a browser or an HTTP library: requests
- * over pooled keep-alive connections, and an idempotent request whose reused connection the
- * server closed before answering is sent again on a new one (RFC 9112, 9.3.1), as the JDK's
- * client does. wrk does not resend, so it counts such a close as a failure; this counts what a
- * user would see. Prints {@code ok=N failed=N} and the first failures.
+ * A load generator of its own process that behaves like a browser: GETs over pooled keep-alive
+ * connections, and a request whose reused connection the server closed before answering is sent
+ * again ({@link BrowserResend}, RFC 9112, 9.3.1). wrk does not resend, so it counts such a close
+ * as a failure; this counts what a user would see. Prints {@code ok=N failed=N resent=N} and the
+ * first failures.
  *
  * <p>Usage: {@code KeepAliveLoad <url> <host header> <connections> <seconds>}
  */
@@ -31,17 +32,19 @@ public final class KeepAliveLoad {
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        AtomicLong resent = new AtomicLong();
         ExecutorService workers = Executors.newFixedThreadPool(connections);
         for (int i = 0; i < connections; i++) {
             workers.submit(() -> {
                 while (System.nanoTime() < until) {
                     try {
-                        HttpResponse<String> response = client.send(
+                        HttpResponse<String> response = BrowserResend.send(
+                                client,
                                 HttpRequest.newBuilder(uri)
                                         .header("Host", host)
                                         .timeout(Duration.ofSeconds(10))
                                         .build(),
-                                HttpResponse.BodyHandlers.ofString());
+                                resent);
                         if (response.statusCode() == 200) {
                             ok.incrementAndGet();
                         } else if (failed.incrementAndGet() <= 5) {
@@ -57,6 +60,6 @@ public final class KeepAliveLoad {
         }
         workers.shutdown();
         workers.awaitTermination(1, TimeUnit.HOURS);
-        System.out.println("ok=" + ok.get() + " failed=" + failed.get());
+        System.out.println("ok=" + ok.get() + " failed=" + failed.get() + " resent=" + resent.get());
     }
 }

@@ -33,7 +33,14 @@ public final class RunningFrontEnd implements AutoCloseable {
     /** Added to each of the front ends' container ports, so that several front ends (and other tests) can run at once. */
     private final int portOffset;
 
+    /** How long a start may take before the test fails: nginx parses a large configuration slowly on a loaded machine. */
+    private static final java.time.Duration START_TIMEOUT = java.time.Duration.ofSeconds(60);
+    /** How long the graceful quit of {@link #close()} may take before nginx is killed. */
+    private static final java.time.Duration QUIT_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     private Process process;
+    /** The workers that accepted connections before the last change written ({@link #rememberWorkers}). */
+    private volatile java.util.Set<Long> workersBeforeChange = java.util.Set.of();
 
     public RunningFrontEnd() throws IOException {
         this(0);
@@ -130,6 +137,7 @@ public final class RunningFrontEnd implements AutoCloseable {
 
     /** One file of the configuration directory replaced at once. */
     public void writeFile(String name, String text) throws IOException {
+        rememberWorkers();
         Path staged = dir.resolve(name + ".new");
         Files.writeString(staged, portOffset == 0 ? text : relocatePorts(text));
         Files.move(staged, conf.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -180,15 +188,19 @@ public final class RunningFrontEnd implements AutoCloseable {
         builder.environment().put("POLL_SECONDS", "1");
         builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
         process = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
+        // Generous: a configuration of thousands of host names takes seconds to load on a busy machine. Returns as
+        // soon as nginx listens, and fails at once if it exited.
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
             try (Socket s = new Socket("127.0.0.1", NginxConfig.MANAGEMENT_PORT + portOffset)) {
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(50);
             }
         }
-        throw new AssertionError("nginx did not start: " + Files.readString(log()));
+        String log = Files.readString(log());
+        close();
+        throw new AssertionError("nginx did not start within " + START_TIMEOUT + ": " + log);
     }
 
     public Path log() {
@@ -205,26 +217,80 @@ public final class RunningFrontEnd implements AutoCloseable {
         }
     }
 
-    /** Waits until the front end has logged {@code count} reloads, and its new workers have taken over. */
+    /**
+     * Waits until the front end has logged {@code count} reloads and its new workers have taken over:
+     * every worker that served before the last change written has stopped accepting (nginx renames a
+     * worker "worker process is shutting down" as it closes its listening sockets) or is gone. Until
+     * then a new connection may still reach an old worker and its old configuration, for longer on
+     * a busy machine.
+     */
     public void awaitReloads(long count) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (reloads() >= count) {
-                Thread.sleep(300);
-                return;
+                java.util.Set<Long> now = acceptingWorkers();
+                if (!now.isEmpty() && java.util.Collections.disjoint(now, workersBeforeChange)) {
+                    return;
+                }
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
-        throw new AssertionError("no reload " + count + ":\n" + logText());
+        throw new AssertionError("no reload " + count + " taken over by new workers (accepting: " + acceptingWorkers()
+                + ", before the change: " + workersBeforeChange + "):\n" + logText());
     }
 
+    /** Notes the workers serving now, before a change: {@link #awaitReloads} waits for others to take over. */
+    public void rememberWorkers() {
+        workersBeforeChange = acceptingWorkers();
+    }
+
+    /** The nginx workers of this front end that accept connections: not the master, not those shutting down. */
+    private java.util.Set<Long> acceptingWorkers() {
+        if (process == null) {
+            return java.util.Set.of();
+        }
+        return process.descendants()
+                .filter(p -> commandLine(p).equals("nginx: worker process"))
+                .map(ProcessHandle::pid)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /** The process's title as nginx sets it (in /proc, where ProcessHandle's view may lag). */
+    private static String commandLine(ProcessHandle process) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').strip();
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    /**
+     * Quits nginx gracefully (SIGTERM to the script, which sends QUIT), then kills whatever of it is
+     * left, the master and its workers, so that no nginx of this front end outlives the test and
+     * answers on its ports in the next one.
+     */
     @Override
     public void close() throws InterruptedException {
-        if (process != null) {
-            process.destroy(); // SIGTERM: the script quits nginx gracefully
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
+        if (process == null) {
+            return;
         }
+        java.util.List<ProcessHandle> tree =
+                process.descendants().collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+        tree.add(process.toHandle());
+        process.destroy(); // SIGTERM: the script quits nginx gracefully
+        long deadline = System.nanoTime() + QUIT_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline && tree.stream().anyMatch(ProcessHandle::isAlive)) {
+            Thread.sleep(50);
+        }
+        // Workers started after the list was taken (a reload) are the master's children: kill from the top down.
+        for (ProcessHandle handle : tree) {
+            handle.descendants().forEach(ProcessHandle::destroyForcibly);
+            handle.destroyForcibly();
+        }
+        for (ProcessHandle handle : tree) {
+            handle.onExit().join();
+        }
+        process = null;
     }
 }

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Clients of a front end: {@code clients} threads, each sending requests back to back over the
  * JDK client's keep-alive connections, alternating GET (idempotent) and POST with a body
  * (non-idempotent), until stopped. Counts answered (200) and failed requests (any other status or
- * an error), and keeps the first failures' descriptions. The JDK client resends an idempotent
- * request whose pooled connection closed under it, as browsers and HTTP libraries do; it never
- * resends a POST, so a POST failure is one a user would see.
+ * an error), and keeps the first failures' descriptions. A request whose reused connection the
+ * server closed before any byte of the answer is sent again, as a browser does ({@link
+ * BrowserResend}), and counted as resent; every other error is a failure a user would see.
  */
 public final class ClientLoad implements AutoCloseable {
     private static final int KEPT_FAILURES = 10;
@@ -27,6 +27,7 @@ public final class ClientLoad implements AutoCloseable {
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong okPosts = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong resent = new AtomicLong();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final ExecutorService threads;
     private volatile boolean running = true;
@@ -45,8 +46,7 @@ public final class ClientLoad implements AutoCloseable {
                             HttpRequest.newBuilder(uri).header("Host", host).timeout(REQUEST_TIMEOUT);
                     request = post ? request.POST(HttpRequest.BodyPublishers.ofString("order=" + n)) : request.GET();
                     try {
-                        HttpResponse<String> response =
-                                client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> response = BrowserResend.send(client, request.build(), resent);
                         if (response.statusCode() == 200) {
                             ok.incrementAndGet();
                             if (post) {
@@ -80,6 +80,11 @@ public final class ClientLoad implements AutoCloseable {
 
     public long failed() {
         return failed.get();
+    }
+
+    /** Requests sent again because the server closed their reused connection before answering. */
+    public long resent() {
+        return resent.get();
     }
 
     public List<String> failures() {

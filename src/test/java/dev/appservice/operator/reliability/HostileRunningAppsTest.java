@@ -2,6 +2,8 @@ package dev.appservice.operator.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.cli.CommandLine;
 import dev.appservice.operator.cli.OfflineCommand;
@@ -10,6 +12,7 @@ import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.testing.HostileResources;
 import dev.appservice.operator.validation.AdmissionRules;
 import dev.appservice.operator.validation.ClusterView;
+import dev.appservice.operator.validation.DeletionRules;
 import dev.appservice.operator.validation.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -242,5 +245,104 @@ class HostileRunningAppsTest {
         Set<String> perCase = new TreeSet<>();
         notRunningAccepted.forEach(n -> perCase.add(n.substring(n.indexOf('/') + 1)));
         assertThat(processValidate).isEqualTo(perCase);
+    }
+
+    /**
+     * Deletes in every order: an environment, its plan and two apps, deleted one at a time in each
+     * of the 24 orders, each delete reviewed by the webhook's rules against what is left. A parent
+     * is refused exactly while it has dependents (naming them), and let through when annotated; so
+     * an order that deletes a parent first is refused at that step and goes on once the children are
+     * gone (a GitOps prune's retry).
+     */
+    @Test
+    void deletesInEveryOrderAreRefusedExactlyWhileAParentHasDependents() {
+        HostileResources.Running c = new HostileResources(SEED).running(0);
+        AppServiceEnvironment environment = c.environment();
+        IsolatedPlan plan = c.plan();
+        List<HasMetadata> all =
+                List.of(environment, plan, c.apps().get(0), c.apps().get(1));
+        int refusals = 0;
+        for (List<HasMetadata> order : permutations(all)) {
+            for (boolean annotated : List.of(false, true)) {
+                List<HasMetadata> left = new ArrayList<>(all);
+                List<HasMetadata> queue = new ArrayList<>(order);
+                int steps = 0;
+                while (!queue.isEmpty()) {
+                    assertThat(steps++).as("a prune that retries ends").isLessThan(20);
+                    HasMetadata next = queue.remove(0);
+                    HasMetadata reviewed = YAML.clone(next);
+                    if (annotated) {
+                        reviewed.getMetadata()
+                                .setAnnotations(Map.of(DeletionRules.ALLOW_DELETE_WITH_DEPENDENTS, "true"));
+                    }
+                    ClusterView view = ClusterView.of(
+                            left.stream()
+                                    .filter(AppServiceEnvironment.class::isInstance)
+                                    .map(AppServiceEnvironment.class::cast)
+                                    .toList(),
+                            left.stream()
+                                    .filter(IsolatedPlan.class::isInstance)
+                                    .map(IsolatedPlan.class::cast)
+                                    .toList(),
+                            left.stream()
+                                    .filter(WebApp.class::isInstance)
+                                    .map(WebApp.class::cast)
+                                    .toList());
+                    List<Violation> refused = DeletionRules.check(reviewed, view);
+                    boolean hasDependents = next == environment
+                            ? left.contains(plan)
+                            : next == plan && left.stream().anyMatch(WebApp.class::isInstance);
+                    String what = "deleting " + next.getKind() + " "
+                            + next.getMetadata().getName() + " in order "
+                            + order.stream().map(r -> r.getMetadata().getName()).toList()
+                            + (annotated ? " (annotated)" : "");
+                    if (hasDependents && !annotated) {
+                        String dependent = next == environment
+                                ? plan.getMetadata().getName()
+                                : left.stream()
+                                        .filter(WebApp.class::isInstance)
+                                        .map(r -> r.getMetadata().getName())
+                                        .sorted()
+                                        .findFirst()
+                                        .orElseThrow();
+                        assertThat(refused)
+                                .as(what)
+                                .singleElement()
+                                .satisfies(v -> assertThat(v.describe())
+                                        .contains("cannot be deleted while")
+                                        .contains(dependent));
+                        refusals++;
+                        // Refused, so left in place and tried again after the rest, as Argo CD's and Flux's prunes
+                        // retry.
+                        queue.add(next);
+                        continue;
+                    }
+                    assertThat(refused).as(what).isEmpty();
+                    left.remove(next);
+                }
+                assertThat(left).as("every order ends with everything deleted").isEmpty();
+            }
+        }
+        assertThat(refusals)
+                .as("orders that delete a parent first are refused at that step")
+                .isPositive();
+    }
+
+    static <T> List<List<T>> permutations(List<T> items) {
+        if (items.isEmpty()) {
+            return List.of(List.of());
+        }
+        List<List<T>> all = new ArrayList<>();
+        for (T first : items) {
+            List<T> rest = new ArrayList<>(items);
+            rest.remove(first);
+            for (List<T> tail : permutations(rest)) {
+                List<T> order = new ArrayList<>();
+                order.add(first);
+                order.addAll(tail);
+                all.add(order);
+            }
+        }
+        return all;
     }
 }

@@ -41,7 +41,7 @@ public class DeploymentSlot {
     private String healthCheckPath;
 
     @JsonPropertyDescription("Access restrictions of the slot's host name; the app's when not set.")
-    @Size(max = 512)
+    @Size(max = WebAppSpec.MAX_ACCESS_RULES)
     private List<AccessRestriction> accessRestrictions;
 
     @JsonPropertyDescription(

@@ -18,6 +18,10 @@ public class WebAppSpec {
     public static final int DEFAULT_PORT = 8080;
     /** The most deployment slots an app has, as on the Isolated tier. */
     public static final int MAX_SLOTS = 20;
+    /** The most extra host names an app has (the CRD's maxItems). */
+    public static final int MAX_HOST_NAMES = 64;
+    /** The most access rules in one list, the app's or a slot's, as on App Service (the CRD's maxItems). */
+    public static final int MAX_ACCESS_RULES = 512;
 
     @JsonPropertyDescription(
             "Name of the IsolatedPlan, in the same namespace, the app runs on (on every instance). Immutable.")
@@ -44,7 +48,7 @@ public class WebAppSpec {
     private List<EnvVar> env;
 
     @JsonPropertyDescription("Extra host names routed to the app, besides <app>.<dnsSuffix>.")
-    @Size(max = 64)
+    @Size(max = MAX_HOST_NAMES)
     private List<String> hostNames;
 
     @JsonPropertyDescription(
@@ -62,7 +66,7 @@ public class WebAppSpec {
 
     @JsonPropertyDescription(
             "Client address ranges allowed or denied at the front ends, as on App Service: checked in priority order, the first match deciding; once any rule exists, clients no rule allows get 403. Up to 512 rules.")
-    @Size(max = 512)
+    @Size(max = MAX_ACCESS_RULES)
     private List<AccessRestriction> accessRestrictions;
 
     @JsonPropertyDescription(

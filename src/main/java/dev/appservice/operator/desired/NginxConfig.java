@@ -355,9 +355,13 @@ public final class NginxConfig {
      * so admission, the environment and the app's own status decide alike.
      */
     public static int appBytes(EnvironmentTopology topology, IsolatedPlan plan, WebApp app) {
-        List<String> hosts = topology.hostNames(app).stream()
-                .filter(h -> SAFE_HOST.matcher(h).matches())
-                .toList();
+        return appBytesAt(topology, plan, app, topology.hostNames(app));
+    }
+
+    /** {@link #appBytes} with the app served at the given host names (admission weighs a field by leaving it out). */
+    public static int appBytesAt(EnvironmentTopology topology, IsolatedPlan plan, WebApp app, List<String> names) {
+        List<String> hosts =
+                names.stream().filter(h -> SAFE_HOST.matcher(h).matches()).toList();
         if (hosts.isEmpty()) {
             return 0;
         }

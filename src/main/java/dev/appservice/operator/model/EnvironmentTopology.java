@@ -73,15 +73,23 @@ public final class EnvironmentTopology {
         this.apps = byPlan;
     }
 
+    /** Sorts after every RFC 3339 creation time. */
+    private static final String NOT_CREATED_YET = "\uffff";
+
     /** The apps of a plan of this environment, by name. */
     public List<WebApp> apps(IsolatedPlan plan) {
         return apps.getOrDefault(plan.getMetadata().getName(), List.of());
     }
 
-    /** Creation time first, then name: the order in which apps were admitted to their plan. */
+    /**
+     * Creation time first, then name: the order in which apps were admitted to their plan. An app
+     * with no creation time is one not created yet (the object a review or {@code validate} is
+     * admitting): it comes after every app that has one, so a newcomer never goes ahead of a stored
+     * app; among apps without one (manifests offline) the name decides.
+     */
     public static final Comparator<WebApp> APP_ADMISSION_ORDER = Comparator.comparing(
                     (WebApp a) -> a.getMetadata().getCreationTimestamp() == null
-                            ? ""
+                            ? NOT_CREATED_YET
                             : a.getMetadata().getCreationTimestamp())
             .thenComparing(a -> a.getMetadata().getName());
 

@@ -315,15 +315,16 @@ public final class AdmissionRules {
                     .toList();
             // An update that would take room a running app or slot holds is refused (capacity given is kept).
             CapacityRules.appGrowth(object, app, previous, environment.get(), plan.get(), runningSiblings, problems);
-            // A new app comes last in its plan's admission order: past the density, it is admitted but will not run.
+            // A new app is placed as the operator and render place it (EnvironmentTopology, one decision): the plan's
+            // room goes in admission order, what running apps hold kept. With no room, it is admitted but will not run.
             int density = AppDensity.appsPerInstance(topology.workerSize(plan.get()));
-            // Each deployment slot counts as an app.
-            int running = runningSiblings.stream()
-                    .mapToInt(EnvironmentTopology::deploymentsOf)
-                    .sum();
             int asked = EnvironmentTopology.deploymentsOf(app);
             boolean grows = previous == null;
-            if (grows && running + asked > density) {
+            List<WebApp> withApp = new ArrayList<>(runningSiblings);
+            withApp.add(app);
+            EnvironmentTopology placed = new EnvironmentTopology(environment.get(), List.of(plan.get()), withApp);
+            int running = placed.admittedDeployments(plan.get());
+            if (grows && !placed.isAdmitted(app)) {
                 problems.add(
                         Violation.warning(
                                 object,

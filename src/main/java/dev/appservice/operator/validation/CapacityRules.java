@@ -6,6 +6,7 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.EnvironmentTopology;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,8 +58,14 @@ final class CapacityRules {
                         + plan.getMetadata().getNamespace() + "/"
                         + plan.getMetadata().getName() + ", which runs at most " + density
                         + " apps and slots on its " + size + " instances (" + used + " running, " + free + " free)"
-                        + displacing(topology, plan, app, more - free)
+                        + displacing(topology, plan, environment, plan, withChange(siblings, app), app)
                         + ": scale the plan up to a larger size first, or remove apps or slots"));
+    }
+
+    private static List<WebApp> withChange(List<WebApp> siblings, WebApp app) {
+        List<WebApp> all = new ArrayList<>(siblings);
+        all.add(app);
+        return all;
     }
 
     /** A plan's update that lowers its size below what its running apps and slots take. */
@@ -88,38 +95,69 @@ final class CapacityRules {
                 "spec.size",
                 size + " runs at most " + density + " apps and slots per instance, below the " + used
                         + " its apps and slots run on " + before.workerSize(previous)
-                        + displacing(before, previous, null, used - density)
+                        + displacing(before, previous, environment, plan, apps, null)
                         + ": remove apps or slots first, or keep the size"));
     }
 
     /**
-     * The running apps that would give up their room for {@code needed} more deployments: the
-     * latest admitted first (admission order gives way from its end), never {@code except} itself.
+     * The running apps that would give up their room if the plan's room were handed out afresh
+     * for the change (what {@code render} does with the manifests, which carry no status): the
+     * apps {@code before} runs that {@code after}, placed by the same {@link EnvironmentTopology}
+     * with no room recorded, does not. One decision, so the webhook names the apps {@code render}
+     * leaves out. The latest admitted first; {@code changed}, when it would not fit even so, is
+     * named last.
      */
-    private static String displacing(EnvironmentTopology topology, IsolatedPlan plan, WebApp except, int needed) {
-        List<WebApp> running = new ArrayList<>(topology.apps(plan).stream()
-                .filter(topology::isAdmitted)
-                .filter(a -> except == null
+    private static String displacing(
+            EnvironmentTopology before,
+            IsolatedPlan plan,
+            AppServiceEnvironment environment,
+            IsolatedPlan planAfter,
+            List<WebApp> appsAfter,
+            WebApp changed) {
+        EnvironmentTopology after = new EnvironmentTopology(
+                environment,
+                List.of(planAfter),
+                appsAfter.stream().map(CapacityRules::unrecorded).toList());
+        List<String> runsAfter = after.admittedApps(planAfter).stream()
+                .map(a -> a.getMetadata().getName())
+                .toList();
+        List<String> displaced = before.apps(plan).stream()
+                .filter(before::isAdmitted)
+                .filter(a -> changed == null
                         || !a.getMetadata()
                                 .getName()
-                                .equals(except.getMetadata().getName()))
+                                .equals(changed.getMetadata().getName()))
                 .sorted(EnvironmentTopology.APP_ADMISSION_ORDER.reversed())
-                .toList());
-        List<String> displaced = new ArrayList<>();
-        int freed = 0;
-        for (WebApp app : running) {
-            if (freed >= needed) {
-                break;
-            }
-            freed += topology.room(app).map(r -> r.deployments().size()).orElse(0);
-            displaced.add(app.getMetadata().getName());
-        }
-        if (displaced.isEmpty()) {
+                .map(a -> a.getMetadata().getName())
+                .filter(name -> !runsAfter.contains(name))
+                .toList();
+        boolean itself =
+                changed != null && !runsAfter.contains(changed.getMetadata().getName());
+        if (displaced.isEmpty() && !itself) {
             return "";
         }
         int shown = Math.min(displaced.size(), DeletionRules.DEPENDENTS_NAMED);
-        return "; it would displace running WebApp" + (displaced.size() == 1 ? " " : "s ")
-                + String.join(", ", displaced.subList(0, shown))
-                + (displaced.size() > shown ? " and " + (displaced.size() - shown) + " more" : "");
+        return (displaced.isEmpty()
+                        ? ""
+                        : "; it would displace running WebApp" + (displaced.size() == 1 ? " " : "s ")
+                                + String.join(", ", displaced.subList(0, shown))
+                                + (displaced.size() > shown ? " and " + (displaced.size() - shown) + " more" : ""))
+                + (itself ? "; " + NOT_EVEN_ITSELF : "");
+    }
+
+    /** Said when the app and its slots are more than its plan runs even with every other app gone. */
+    static final String NOT_EVEN_ITSELF =
+            "this app and its slots do not fit the plan even alone, so this app would not run either";
+
+    private static final KubernetesSerialization COPIES = new KubernetesSerialization();
+
+    /** The app with no room recorded, as manifests carry it. */
+    private static WebApp unrecorded(WebApp app) {
+        if (app.getStatus() == null || app.getStatus().getAdmittedDeployments() == null) {
+            return app;
+        }
+        WebApp copy = COPIES.clone(app);
+        copy.getStatus().setAdmittedDeployments(null);
+        return copy;
     }
 }

@@ -806,6 +806,33 @@ class ValidatingWebhookTest {
     }
 
     @Test
+    void refusesAnAppPastWhatOneAppMayHoldNamingTheFieldAndTheLimit() throws Exception {
+        exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I3, 1));
+        var app = webApp(ns, "walled", "web", 8090);
+        List<dev.appservice.operator.api.AccessRestriction> rules = new java.util.ArrayList<>();
+        for (int i = 0; i < dev.appservice.operator.api.WebAppSpec.MAX_ACCESS_RULES; i++) {
+            rules.add(dev.appservice.operator.testing.Fixtures.accessRestriction(
+                    "r" + i,
+                    100 + i,
+                    dev.appservice.operator.api.RuleAccess.Allow,
+                    "10." + i / 256 + "." + i % 256 + ".0/24"));
+        }
+        app.getSpec().setAccessRestrictions(rules);
+        // Four slots without lists of their own hold the app's 512 again: 2560 rules, past the 2048 one app may hold.
+        app.getSpec().setSlots(dev.appservice.operator.testing.HostileResources.slots(4));
+        Answer refused = create(app);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.message())
+                .startsWith("WebApp " + ns
+                        + "/walled: spec.accessRestrictions make 2560 access rules across the app and its 4 slots")
+                .contains("at most " + dev.appservice.operator.validation.FrontEndShareRules.MAX_ACCESS_RULES_PER_APP
+                        + " per app");
+        // Three such slots: 2048, allowed.
+        app.getSpec().setSlots(dev.appservice.operator.testing.HostileResources.slots(3));
+        assertThat(create(app).allowed()).isTrue();
+    }
+
+    @Test
     void rejectsWhatIsNotAnAdmissionReview() throws Exception {
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(endpoint())

@@ -1,6 +1,8 @@
 package dev.appservice.operator.testing;
 
+import dev.appservice.operator.api.AccessRestriction;
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.EnvironmentVersion;
 import dev.appservice.operator.api.FrontEndSettings;
 import dev.appservice.operator.api.InstanceSize;
@@ -14,8 +16,12 @@ import dev.appservice.operator.api.SecurityRule;
 import dev.appservice.operator.api.TlsSettings;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
+import dev.appservice.operator.api.WebAppStatus;
 import dev.appservice.operator.api.WorkerPool;
+import dev.appservice.operator.model.EnvironmentTopology;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -263,5 +269,205 @@ public final class HostileResources {
         spec.setHealthCheckPath(bad(4) ? pick() : null);
         app.setSpec(spec);
         return app;
+    }
+
+    // Issue 25: running apps are never lost.
+
+    /** The changes issue 25's cases make to a plan that runs apps. */
+    public enum Change {
+        /** The oldest app adds slots, up to the most an app has. */
+        SLOT_STORM,
+        /** The plan's size is lowered (I3 to I2 or I1, I2 to I1). */
+        SHRINK_SIZE,
+        /** The plan's instances are lowered. */
+        SHRINK_INSTANCES,
+        /** A new app with many host names and access rules across many slots, sometimes past every limit. */
+        MAXIMAL_APP,
+        /** A new app, with slots or not, named to come anywhere in name order. */
+        NEWCOMER
+    }
+
+    /**
+     * One of issue 25's cases: an environment whose plan runs apps (created in order, each app's
+     * {@code status.admittedDeployments} recorded as the operator records it, the apps past the
+     * plan's room waiting), and one change: {@code changed} replaces {@code previous} (null for a
+     * new app).
+     */
+    public record Running(
+            int index,
+            Change change,
+            AppServiceEnvironment environment,
+            IsolatedPlan plan,
+            List<WebApp> apps,
+            HasMetadata changed,
+            HasMetadata previous) {
+
+        /** The apps that run before the change, in admission order. */
+        public List<String> runningBefore() {
+            return new EnvironmentTopology(environment, List.of(plan), apps)
+                    .admittedApps(plan).stream()
+                            .map(a -> a.getMetadata().getName())
+                            .toList();
+        }
+
+        /** The apps that wait before the change. */
+        public List<String> waitingBefore() {
+            List<String> running = runningBefore();
+            return apps.stream()
+                    .map(a -> a.getMetadata().getName())
+                    .filter(n -> !running.contains(n))
+                    .toList();
+        }
+
+        /** The state the change asks for, as manifests carry it: no status, creation times kept. */
+        public List<HasMetadata> after() {
+            List<HasMetadata> after = new ArrayList<>();
+            after.add(COPIES.clone(environment));
+            after.add(withoutStatus(changed instanceof IsolatedPlan p ? p : plan));
+            for (WebApp app : apps) {
+                boolean replaced = changed instanceof WebApp w
+                        && w.getMetadata().getName().equals(app.getMetadata().getName());
+                after.add(withoutStatus(replaced ? (WebApp) changed : app));
+            }
+            if (changed instanceof WebApp w && previous == null) {
+                after.add(withoutStatus(w));
+            }
+            return after;
+        }
+
+        private static <T extends HasMetadata> T withoutStatus(T resource) {
+            T copy = COPIES.clone(resource);
+            if (copy instanceof WebApp app) {
+                app.setStatus(null);
+            } else if (copy instanceof IsolatedPlan plan) {
+                plan.setStatus(null);
+            }
+            return copy;
+        }
+    }
+
+    static final KubernetesSerialization COPIES = new KubernetesSerialization();
+
+    /** Issue 25's case {@code index}: the changes in turn, everything else drawn from the seed. */
+    public Running running(int index) {
+        Change change = Change.values()[index % Change.values().length];
+        String namespace = "run-" + index;
+        AppServiceEnvironment environment = Fixtures.environment(namespace, "ase");
+        InstanceSize size = change == Change.SHRINK_SIZE
+                ? InstanceSize.values()[1 + random.nextInt(2)]
+                : InstanceSize.values()[random.nextInt(2)];
+        int instances = change == Change.SHRINK_INSTANCES ? 2 + random.nextInt(3) : 1 + random.nextInt(3);
+        IsolatedPlan plan = Fixtures.plan(namespace, "web", "ase", size, instances);
+        plan.getMetadata().setCreationTimestamp("2024-01-01T00:00:00Z");
+        int density = dev.appservice.operator.model.AppDensity.appsPerInstance(size);
+        // Apps created one a second, oldest first, some with slots: enough to fill the plan, sometimes more.
+        List<WebApp> apps = new ArrayList<>();
+        int deployments = 0;
+        int wanted = change == Change.SHRINK_SIZE && random.nextBoolean()
+                ? density / 2 - 1 - random.nextInt(2)
+                : density - random.nextInt(3) + (random.nextInt(4) == 0 ? 2 + random.nextInt(3) : 0);
+        for (int i = 0; deployments < wanted; i++) {
+            WebApp app = Fixtures.app(namespace, "app" + (char) ('a' + random.nextInt(26)) + i, "web", 8000 + i);
+            app.getMetadata().setCreationTimestamp(String.format("2024-01-01T00:%02d:%02dZ", i / 60, i % 60));
+            if (i > 0 && random.nextInt(4) == 0) {
+                app.getSpec().setSlots(slots(1 + random.nextInt(3)));
+            }
+            deployments += EnvironmentTopology.deploymentsOf(app);
+            apps.add(app);
+        }
+        // What the operator records: each app the plan runs keeps the room it was given.
+        EnvironmentTopology topology = new EnvironmentTopology(environment, List.of(plan), apps);
+        for (WebApp app : apps) {
+            app.setStatus(new WebAppStatus());
+            topology.room(app).ifPresent(room -> app.getStatus().setAdmittedDeployments(room.deployments()));
+        }
+        HasMetadata previous = null;
+        HasMetadata changed;
+        switch (change) {
+            case SLOT_STORM -> {
+                WebApp oldest = apps.get(0);
+                previous = oldest;
+                WebApp grown = COPIES.clone(oldest);
+                grown.getSpec().setSlots(slots(1 + random.nextInt(WebAppSpec.MAX_SLOTS)));
+                changed = grown;
+            }
+            case SHRINK_SIZE, SHRINK_INSTANCES -> {
+                previous = plan;
+                IsolatedPlan shrunk = COPIES.clone(plan);
+                if (change == Change.SHRINK_SIZE) {
+                    shrunk.getSpec().setSize(InstanceSize.values()[random.nextInt(size.ordinal())]);
+                } else {
+                    shrunk.getSpec().setInstances(1 + random.nextInt(instances - 1));
+                }
+                changed = shrunk;
+            }
+            case MAXIMAL_APP -> changed = maximal(namespace);
+            default -> {
+                WebApp newcomer = Fixtures.app(
+                        namespace, "app" + (char) ('a' + random.nextInt(26)) + "-new", "web", 7000 + index);
+                if (random.nextBoolean()) {
+                    newcomer.getSpec().setSlots(slots(1 + random.nextInt(4)));
+                }
+                changed = newcomer;
+            }
+        }
+        return new Running(index, change, environment, plan, apps, changed, previous);
+    }
+
+    /**
+     * A new app at or past what one app may add: up to {@link WebAppSpec#MAX_HOST_NAMES} host names,
+     * up to {@link WebAppSpec#MAX_ACCESS_RULES} access rules on the app and on each of up to
+     * {@link WebAppSpec#MAX_SLOTS} slots (a slot without a list of its own holds the app's), short
+     * IPv4 rules or long IPv6 ones.
+     */
+    private WebApp maximal(String namespace) {
+        WebApp app = Fixtures.app(namespace, "maximal", "web", 9999);
+        int hosts = random.nextBoolean() ? WebAppSpec.MAX_HOST_NAMES : random.nextInt(WebAppSpec.MAX_HOST_NAMES);
+        List<String> names = new ArrayList<>();
+        for (int h = 0; h < hosts; h++) {
+            names.add("h" + h + "." + "long.".repeat(random.nextInt(40)) + "contoso.com");
+        }
+        app.getSpec().setHostNames(names.isEmpty() ? null : names);
+        boolean longRules = random.nextBoolean();
+        app.getSpec().setAccessRestrictions(accessRules(maxOrSome(WebAppSpec.MAX_ACCESS_RULES), longRules));
+        List<DeploymentSlot> slots = slots(random.nextInt(WebAppSpec.MAX_SLOTS + 1));
+        for (DeploymentSlot slot : slots) {
+            if (random.nextBoolean()) {
+                slot.setAccessRestrictions(accessRules(maxOrSome(WebAppSpec.MAX_ACCESS_RULES), longRules));
+            }
+        }
+        app.getSpec().setSlots(slots.isEmpty() ? null : slots);
+        return app;
+    }
+
+    private int maxOrSome(int max) {
+        return random.nextBoolean() ? max : random.nextInt(max / 4);
+    }
+
+    /** {@code count} rules: short (IPv4, short names) or as long as a rule gets (IPv6 /128, 80-character names). */
+    private static List<AccessRestriction> accessRules(int count, boolean longest) {
+        List<AccessRestriction> rules = new ArrayList<>();
+        for (int r = 0; r < count; r++) {
+            rules.add(Fixtures.accessRestriction(
+                    longest ? String.format("%-80s", "rule-" + r).replace(' ', 'x') : "r" + r,
+                    100 + r,
+                    RuleAccess.Allow,
+                    longest
+                            ? String.format("fd00:ffff:ffff:ffff:ffff:ffff:ffff:%04x/128", r)
+                            : "10." + r / 256 + "." + r % 256 + ".0/24"));
+        }
+        return rules;
+    }
+
+    /** Slots {@code s0, s1, ...}, each with an image of its own. */
+    public static List<DeploymentSlot> slots(int count) {
+        List<DeploymentSlot> slots = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            DeploymentSlot slot = new DeploymentSlot();
+            slot.setName("s" + i);
+            slot.setImage("registry.example/slot:1.0");
+            slots.add(slot);
+        }
+        return slots;
     }
 }

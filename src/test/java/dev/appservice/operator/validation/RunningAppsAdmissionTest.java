@@ -151,9 +151,58 @@ public class RunningAppsAdmissionTest {
         IsolatedPlan i3 = plan(NS, "web", "ase1", InstanceSize.I3, 2);
         ClusterView view = ClusterView.of(List.of(ase), List.of(i3), List.of());
         List<Violation> problems = AdmissionRules.check(maximal("huge"), null, view, NETWORK);
+        // 512 rules on the app and on each of its 20 slots: past what one app may hold, by count.
         assertThat(problems).filteredOn(v -> !v.warning()).singleElement().satisfies(v -> {
             assertThat(v.field()).isEqualTo("spec.slots[*].accessRestrictions");
-            assertThat(v.message()).contains("at most " + NginxConfig.MAX_APP_BYTES + " per app");
+            assertThat(v.message())
+                    .contains("make 10752 access rules across the app and its 20 slots")
+                    .contains("at most " + FrontEndShareRules.MAX_ACCESS_RULES_PER_APP + " per app (512 in each list)");
         });
+    }
+
+    /** An app with {@code rules} access rules (long ones: IPv6 /128, 80-character names) and {@code slots} slots. */
+    static WebApp withRules(String name, int rules, boolean longest, int slots) {
+        WebApp app = Fixtures.app(NS, name, "web", 8080);
+        List<dev.appservice.operator.api.AccessRestriction> list = new ArrayList<>();
+        for (int i = 0; i < rules; i++) {
+            list.add(Fixtures.accessRestriction(
+                    longest ? String.format("%-80s", "rule-" + i).replace(' ', 'x') : "r" + i,
+                    100 + i,
+                    RuleAccess.Allow,
+                    longest
+                            ? String.format("fd00:ffff:ffff:ffff:ffff:ffff:ffff:%04x/128", i)
+                            : "10." + (i / 256) + "." + (i % 256) + ".0/24"));
+        }
+        app.getSpec().setAccessRestrictions(list);
+        app.getSpec().setSlots(slots == 0 ? null : slots(slots));
+        return app;
+    }
+
+    @Test
+    void oneAppHoldsAtMostItsCountOfAccessRulesAcrossItsSlotsThenItsShareInBytes() {
+        IsolatedPlan i3 = plan(NS, "web", "ase1", InstanceSize.I3, 2);
+        ClusterView view = ClusterView.of(List.of(ase), List.of(i3), List.of());
+        // 512 rules, held again by three slots without their own: 2048, the cap, and within the byte share.
+        assertThat(AdmissionRules.check(withRules("full", 512, false, 3), null, view, NETWORK))
+                .noneMatch(v -> !v.warning());
+        // A fourth such slot: 2560, refused by count, naming the app's list.
+        assertThat(AdmissionRules.check(withRules("more", 512, false, 4), null, view, NETWORK))
+                .filteredOn(v -> !v.warning())
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.field()).isEqualTo("spec.accessRestrictions");
+                    assertThat(v.message())
+                            .contains("make 2560 access rules across the app and its 4 slots")
+                            .contains("written again for 4 slots without a list of their own")
+                            .contains("at most 2048 per app");
+                });
+        // Within the count but long rules: the byte share refuses, naming the field that weighs most.
+        assertThat(AdmissionRules.check(withRules("long", 512, true, 3), null, view, NETWORK))
+                .filteredOn(v -> !v.warning())
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.field()).isEqualTo("spec.accessRestrictions");
+                    assertThat(v.message()).contains("at most " + NginxConfig.MAX_APP_BYTES + " per app");
+                });
     }
 }

@@ -20,14 +20,9 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,30 +40,12 @@ import org.junit.jupiter.api.Test;
  * skipped, saying what is missing.
  */
 class OwnContainersIT {
-    static final Path IMAGES = Path.of("src", "test", "containers");
     static final String NAMESPACE = "team";
-    static Map<String, String> images;
+    static java.util.Map<String, String> images;
 
     @BeforeAll
     static void buildImages() throws Exception {
-        for (List<String> probe : List.of(List.of("podman", "--version"), List.of("buildah", "--version"))) {
-            available(probe);
-        }
-        Map<String, String> environment = new HashMap<>();
-        if (System.getenv("GO") == null
-                && Path.of("/usr/local/go/bin/go").toFile().canExecute()) {
-            environment.put("GO", "/usr/local/go/bin/go");
-        }
-        ProcessBuilder build = new ProcessBuilder(IMAGES.resolve("build").toString());
-        build.environment().putAll(environment);
-        Run built = PodmanPods.run(build.command(), 600);
-        if (built.exitCode() != 0 && built.stderr().contains("go is missing")) {
-            missing(built.stderr().trim());
-        }
-        assertThat(built.exitCode()).as(built.stderr()).isZero();
-        images = new HashMap<>();
-        built.stdout().lines().map(l -> l.split(" ")).forEach(f -> images.put(f[0], f[1]));
-        assertThat(images).containsOnlyKeys("root-port-80", "user-1000", "exits", "memory-hog");
+        images = TestImages.build();
     }
 
     @Test
@@ -187,13 +164,7 @@ class OwnContainersIT {
                     .contains("memory limit " + (limit >> 20) + " MiB")
                     .doesNotContain("no memory limit stopped me");
             assertThat(state.exitCode()).as("SIGKILL: " + log).isEqualTo(137);
-            if (!state.oomKilled()) {
-                String why = "podman did not flag the kill as OOMKilled and the kernel's log cannot be read here"
-                        + " (dmesg), although the container was SIGKILLed at its limit";
-                assertThat(PodmanPods.kernelLogReadable()).as(why).isFalse();
-                assertThat("true".equals(System.getenv("CI"))).as(why).isFalse();
-                Assumptions.abort(why);
-            }
+            PodmanPods.requireOomEvidence(state);
             ContainerStatus status = started.status();
             assertThat(status.getState().getTerminated().getReason()).isEqualTo("OOMKilled");
             Failure failure = failure(pod, status).orElseThrow();
@@ -242,23 +213,5 @@ class OwnContainersIT {
                 .endStatus()
                 .build();
         return InstanceFailures.of(reported);
-    }
-
-    static void available(List<String> command) throws Exception {
-        try {
-            if (PodmanPods.run(command, 60).exitCode() == 0) {
-                return;
-            }
-        } catch (IOException absent) {
-            // below
-        }
-        missing(command.get(0) + " is missing");
-    }
-
-    static void missing(String why) {
-        assertThat("true".equals(System.getenv("CI")))
-                .as("in CI the images are built and run by the tests: " + why)
-                .isFalse();
-        Assumptions.abort(why + ": OwnContainersIT needs podman, buildah and Go");
     }
 }

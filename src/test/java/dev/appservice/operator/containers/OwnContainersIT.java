@@ -41,6 +41,13 @@ import org.junit.jupiter.api.Test;
  */
 class OwnContainersIT {
     static final String NAMESPACE = "team";
+    /** Capability numbers (linux/capability.h). */
+    static final int CAP_SETUID = 7;
+
+    static final int CAP_NET_BIND_SERVICE = 10;
+    static final int CAP_NET_RAW = 13;
+    static final int CAP_SYS_ADMIN = 21;
+    static final int CAP_MKNOD = 27;
     static java.util.Map<String, String> images;
 
     @BeforeAll
@@ -77,7 +84,9 @@ class OwnContainersIT {
             assertThat(served.exitCode()).as(served.stderr()).isZero();
             assertThat(served.stdout())
                     .startsWith("200 root-port-80 uid=1000 gid=1000")
-                    .contains("site=web");
+                    .contains("site=web")
+                    .as("no capability, no privilege escalation")
+                    .contains("CapEff=0000000000000000 NoNewPrivs=1");
             assertThat(failure(pod, started.status())).isEmpty();
         }
 
@@ -97,7 +106,22 @@ class OwnContainersIT {
         try (Started started = PodmanPods.start(baseline)) {
             Run served = started.get("/", 20);
             assertThat(served.exitCode()).as(served.stderr()).isZero();
-            assertThat(served.stdout()).startsWith("200 root-port-80 uid=0 gid=0");
+            assertThat(served.stdout())
+                    .startsWith("200 root-port-80 uid=0 gid=0")
+                    .contains("NoNewPrivs=1");
+            long effective = Long.parseLong(
+                    served.stdout()
+                            .replaceAll("(?s).*CapEff=([0-9a-f]+).*", "$1")
+                            .trim(),
+                    16);
+            // containerd's defaults less Baseline's dropped ones: a root web server's, and never NET_RAW or MKNOD.
+            assertThat(effective & (1L << CAP_SETUID)).as("SETUID").isNotZero();
+            assertThat(effective & (1L << CAP_NET_BIND_SERVICE))
+                    .as("NET_BIND_SERVICE")
+                    .isNotZero();
+            assertThat(effective & (1L << CAP_NET_RAW)).as("NET_RAW").isZero();
+            assertThat(effective & (1L << CAP_MKNOD)).as("MKNOD").isZero();
+            assertThat(effective & (1L << CAP_SYS_ADMIN)).as("SYS_ADMIN").isZero();
             assertThat(failure(baseline, started.status())).isEmpty();
         }
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 28's four images (src/test/containers: built with buildah, FROM scratch), each run with
  * podman exactly as its app's rendered pod says ({@link PodmanPods}): the image with {@code USER
- * 1000} that writes its own directory serves; nginx-like root image on port 80 serves as a non-root
+ * 1000} that writes its own directory serves; the nginx-like root image on port 80 serves as a non-root
  * {@code spec.runAsUser} thanks to the pod's sysctl (and cannot bind without it), serves as root at
  * {@code Baseline}, and is refused at {@code Restricted} as the kubelet refuses it; the crashing one
  * exits with its code and message; the leaking one is killed at its memory limit. The states podman

@@ -36,6 +36,7 @@ public class AppServiceEnvironmentSpec {
 
     @JsonPropertyDescription(
             "The Pod Security level app containers run at: Restricted (the default: each app runs as its image's non-root user or spec.runAsUser; a root image is reported as ImageRunsAsRoot) or Baseline (root images run too, without privilege escalation or added capabilities; the namespace's Pod Security admission must allow baseline).")
+    @Default("Restricted")
     private PodSecurityLevel podSecurity;
 
     @JsonPropertyDescription("ASE generation: V1 (front ends and worker pools managed by hand, at most "

@@ -122,6 +122,7 @@ public final class AdmissionRules {
             }
         }
         PublicExposure.warning(object, ase.getSpec()).ifPresent(problems::add);
+        PodSecurityRules.checkEnvironment(object, ase, previous, view, plans, problems);
         problems.addAll(subnetOverlaps(ase, previous, view));
         // One pass of the compiler, building nothing: what the rules mean, and whether the policies fit the API server.
         NsgCompiler.Result network = NsgCompiler.assess(topology, networkSettings);
@@ -313,6 +314,8 @@ public final class AdmissionRules {
                     .filter(a -> a.getMetadata().getDeletionTimestamp() == null)
                     .filter(SpecValidation::acceptable)
                     .toList();
+            // A uid 0 at the Restricted level: the kubelet would not start the container.
+            PodSecurityRules.checkApp(object, app, environment.get(), problems);
             // An update that would take room a running app or slot holds is refused (capacity given is kept).
             CapacityRules.appGrowth(object, app, previous, environment.get(), plan.get(), runningSiblings, problems);
             // A new app is placed as the operator and render place it (EnvironmentTopology, one decision): the plan's

@@ -637,6 +637,29 @@ class ValidatingWebhookTest {
                 .isTrue();
     }
 
+    /** runAsUser 0 is refused in an environment at Restricted (the default) and allowed at Baseline. */
+    @Test
+    void deniesRunAsRootAtRestrictedAndAllowsItAtBaseline() throws Exception {
+        AppServiceEnvironment baseline = environment(ns, "legacy");
+        baseline.getSpec().setPodSecurity(dev.appservice.operator.api.PodSecurityLevel.Baseline);
+        exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I1, 1), baseline);
+        exists(plan(ns, "old", "legacy", InstanceSize.I1, 1));
+        var asRoot = webApp(ns, "nginx", "web", 80);
+        asRoot.getSpec().setRunAsUser(0L);
+        Answer denied = create(asRoot);
+        assertThat(denied.allowed()).isFalse();
+        assertThat(denied.message())
+                .startsWith("WebApp " + ns + "/nginx: spec.runAsUser 0 (root) is not allowed: AppServiceEnvironment "
+                        + ns + "/ase1 runs apps at the Restricted Pod Security level")
+                .contains("\"Running as Non-root user\"");
+
+        var onBaseline = webApp(ns, "nginx", "old", 80);
+        onBaseline.getSpec().setRunAsUser(0L);
+        onBaseline.getSpec().setRunAsGroup(0L);
+        Answer allowed = create(onBaseline);
+        assertThat(allowed.allowed()).as(allowed.message()).isTrue();
+    }
+
     static dev.appservice.operator.api.WebApp webApp(
             String namespace, String name, String plan, int port, String... hostNames) {
         var app = new dev.appservice.operator.api.WebApp();

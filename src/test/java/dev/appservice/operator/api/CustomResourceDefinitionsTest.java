@@ -95,6 +95,12 @@ class CustomResourceDefinitionsTest {
                 .extracting(Object::toString)
                 .containsExactly("\"V1\"", "\"V2\"");
         assertThat(spec.getProperties().get("maxInstances").getMaximum()).isEqualTo(200.0);
+        // API.md: the Pod Security level of app containers defaults to Restricted, filled in by the API server.
+        assertThat(spec.getProperties().get("podSecurity").getDefault().asText())
+                .isEqualTo("Restricted");
+        assertThat(spec.getProperties().get("podSecurity").getEnum())
+                .extracting(Object::toString)
+                .containsExactlyInAnyOrder("\"Baseline\"", "\"Restricted\"");
         assertThat(spec.getProperties()
                         .get("frontEnd")
                         .getProperties()

@@ -213,6 +213,15 @@ class ValidateCommandTest {
                         app("thief", APP_SPEC + "  port: 9090\n  hostNames: [www.contoso.com]\n"),
                         List.of("WebApp team/thief", "spec.hostNames[0]", "already served for WebApp team/shop")));
         CASES.put(
+                "run-as-root.yaml",
+                new Refused(
+                        app("as-root", APP_SPEC + "  runAsUser: 0\n"),
+                        List.of(
+                                "WebApp team/as-root",
+                                "spec.runAsUser",
+                                "Restricted Pod Security level",
+                                "forbids runAsUser 0")));
+        CASES.put(
                 "control-characters.yaml",
                 new Refused(
                         app("esc", APP_SPEC + "  healthCheckPath: \"\\e[31mred\\e[0m\"\n"),

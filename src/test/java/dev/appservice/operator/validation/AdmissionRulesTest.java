@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.CapacityLimits;
+import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.PodSecurityLevel;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.testing.Fixtures;
@@ -97,5 +99,58 @@ class AdmissionRulesTest {
                 .asString()
                 .contains("spec.planName")
                 .contains("immutable");
+    }
+
+    /**
+     * The restricted profile forbids runAsUser 0 (and says nothing of runAsGroup): an app or slot
+     * with uid 0 is refused at Restricted, naming object, field and rule, and allowed at Baseline.
+     */
+    @Test
+    void runAsUserZeroIsRefusedAtRestrictedAndAllowedAtBaseline() {
+        AppServiceEnvironment restricted = Fixtures.environment("ns", "ase");
+        var view = ClusterView.of(List.of(restricted), List.of(plan("web", 2)), List.of());
+        WebApp asRoot = Fixtures.app("ns", "shop", "web", 80);
+        asRoot.getSpec().setRunAsUser(0L);
+        assertThat(errors(asRoot, null, view))
+                .singleElement()
+                .asString()
+                .startsWith("WebApp ns/shop: spec.runAsUser 0 (root) is not allowed")
+                .contains("AppServiceEnvironment ns/ase runs apps at the Restricted Pod Security level")
+                .contains("\"Running as Non-root user\" forbids runAsUser 0")
+                .contains("spec.podSecurity to Baseline");
+
+        WebApp rootGroup = Fixtures.app("ns", "shop", "web", 80);
+        rootGroup.getSpec().setRunAsUser(1000L);
+        rootGroup.getSpec().setRunAsGroup(0L);
+        assertThat(errors(rootGroup, null, view))
+                .as("gid 0 is allowed by restricted")
+                .isEmpty();
+
+        WebApp slotAsRoot = Fixtures.app("ns", "shop", "web", 80);
+        DeploymentSlot staging = new DeploymentSlot();
+        staging.setName("staging");
+        staging.setImage("registry.example/shop:2.0");
+        staging.setRunAsUser(0L);
+        slotAsRoot.getSpec().setSlots(List.of(staging));
+        assertThat(errors(slotAsRoot, null, view))
+                .singleElement()
+                .asString()
+                .startsWith("WebApp ns/shop: spec.slots[0].runAsUser 0 (root) is not allowed");
+
+        AppServiceEnvironment baseline = Fixtures.environment("ns", "ase");
+        baseline.getSpec().setPodSecurity(PodSecurityLevel.Baseline);
+        var baselineView = ClusterView.of(List.of(baseline), List.of(plan("web", 2)), List.of());
+        assertThat(errors(asRoot, null, baselineView)).isEmpty();
+        assertThat(errors(slotAsRoot, null, baselineView)).isEmpty();
+
+        // Moving the environment to Restricted under such an app is allowed, with a warning naming it.
+        var withApp = ClusterView.of(List.of(baseline), List.of(plan("web", 2)), List.of(asRoot));
+        List<Violation> moved = AdmissionRules.check(restricted, baseline, withApp, NETWORK);
+        assertThat(moved).noneMatch(v -> !v.warning());
+        assertThat(moved)
+                .extracting(Violation::describe)
+                .anySatisfy(w -> assertThat(w)
+                        .startsWith("AppServiceEnvironment ns/ase: spec.podSecurity Restricted forbids runAsUser 0")
+                        .contains("WebApp ns/shop"));
     }
 }

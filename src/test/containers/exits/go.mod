@@ -1,0 +1,3 @@
+module appservice.dev/testcontainers/exits
+
+go 1.21

@@ -1,0 +1,3 @@
+module appservice.dev/testcontainers/memory-hog
+
+go 1.21

@@ -1,0 +1,3 @@
+module appservice.dev/testcontainers/root-port-80
+
+go 1.21

@@ -218,12 +218,35 @@ public final class RunningFrontEnd implements AutoCloseable {
         throw new AssertionError("no reload " + count + ":\n" + logText());
     }
 
+    /**
+     * SIGTERM to the container's process (the front-end script), as the kubelet sends it: the
+     * script quits nginx gracefully (SIGQUIT, as {@code nginx -s quit}) and exits with it.
+     */
+    public void terminate() {
+        if (process != null) {
+            process.destroy();
+        }
+    }
+
+    /** Waits for the container's process to exit, nginx with it. */
+    public boolean awaitExit(long millis) throws InterruptedException {
+        return process == null || process.waitFor(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** SIGKILL to nginx (master and workers) and the script, as at the end of a grace period. */
+    public void kill() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null) {
-            process.destroy(); // SIGTERM: the script quits nginx gracefully
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            terminate();
+            if (!awaitExit(10_000)) {
+                kill();
             }
         }
     }

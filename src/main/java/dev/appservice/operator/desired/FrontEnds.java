@@ -45,11 +45,24 @@ import java.util.TreeMap;
 public final class FrontEnds {
     public static final String CONTAINER_NAME = "nginx";
     /**
-     * Seconds a front end keeps serving after it is told to stop, while the load balancer in front
-     * of the VIP stops sending it connections: cloud load balancers take 10 to 30 s to deregister a
-     * target (their health checks' interval times the unhealthy threshold).
+     * Allowed for the load balancer in front of the VIP to stop sending a stopping front end new
+     * connections: cloud load balancers take 10 to 30 s to deregister a target (their health
+     * checks' interval times the unhealthy threshold).
      */
-    public static final int PRE_STOP_SECONDS = 20;
+    public static final int LOAD_BALANCER_DEREGISTRATION_SECONDS = 20;
+    /**
+     * nginx's {@code keepalive_time} for client connections: a connection older than this is
+     * answered with {@code Connection: close} and closed after its next response. So a client's
+     * keep-alive connection to a stopping front end ends cleanly, between two requests, before
+     * nginx quits, instead of being closed under a request the client is sending (which a client
+     * resends only if it is idempotent).
+     */
+    public static final int CLIENT_CONNECTION_SECONDS = 10;
+    /**
+     * Seconds a front end keeps serving after it is told to stop: the load balancer's
+     * deregistration, then the client connections it has are recycled; then SIGTERM.
+     */
+    public static final int PRE_STOP_SECONDS = LOAD_BALANCER_DEREGISTRATION_SECONDS + CLIENT_CONNECTION_SECONDS;
     /** After SIGTERM, beyond the requests' own time ({@code requestTimeout}), for nginx's master to exit. */
     public static final int QUIT_MARGIN_SECONDS = 5;
 

@@ -197,6 +197,11 @@ public final class NginxConfig {
         c.append("    server_tokens off;\n");
         c.append("    default_type text/plain;\n");
         c.append("    keepalive_timeout 75s;\n");
+        // A client connection is reused for at most this long, so one to a stopping front end ends
+        // cleanly (Connection: close after a response) within its preStop, before nginx quits.
+        c.append("    keepalive_time ")
+                .append(FrontEnds.CLIENT_CONNECTION_SECONDS)
+                .append("s;\n");
         c.append("    keepalive_requests ").append(KEEPALIVE_REQUESTS).append(";\n");
         c.append("    large_client_header_buffers 4 32k;\n");
         c.append("    # Sized from the longest host name (")

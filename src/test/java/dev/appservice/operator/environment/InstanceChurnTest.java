@@ -173,6 +173,15 @@ class InstanceChurnTest {
             assertThat(servedBefore).isPositive();
         }
 
+        System.out.printf(
+                "instance out of the endpoints: %d new requests to it from %d s after (%d s watched);"
+                        + " %d requests answered (%d POST), %d failed%n",
+                after - before,
+                EndpointDrain.pooledConnectionSeconds() + TIMER_SLACK.toSeconds(),
+                WATCH.toSeconds(),
+                load.ok(),
+                load.okPosts(),
+                load.failed());
         assertThat(after - before)
                 .as("new requests to the instance out of the endpoints")
                 .isZero();

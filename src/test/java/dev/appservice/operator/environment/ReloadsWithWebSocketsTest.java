@@ -23,7 +23,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +34,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Old nginx workers left by reloads end within {@code worker_shutdown_timeout} (the request
  * timeout) even while WebSockets they hold stay busy: 200 WebSockets open through the real nginx,
- * each sending a byte every {@value #PING_MILLIS} ms (so the idle timeout never ends them), 100
- * reloads, then every old worker is gone, every WebSocket was closed by the front end, and the
- * front end's memory is back near where it started.
+ * each sending a byte every {@value #PING_MILLIS} ms throughout (so the idle timeout never ends
+ * them), 100 reloads, then within the bound after the last reload (and a slack for a busy
+ * machine) every old worker is gone, every WebSocket was closed by the front end, and the front
+ * end's memory is back near where it started (its baseline, before the WebSockets).
  */
 class ReloadsWithWebSocketsTest {
     static final String HOST = "chat.ase1.p.appservice.local";
@@ -41,6 +45,9 @@ class ReloadsWithWebSocketsTest {
     static final int RELOADS = 100;
     static final int REQUEST_TIMEOUT_SECONDS = 4;
     static final long PING_MILLIS = 1_000;
+    /** How often the workers are listed, to see when old ones end. */
+    static final long SAMPLE_MILLIS = 50;
+
     static final long RELOAD_WAIT_MILLIS = 10_000;
     /** Beyond the bound, for a busy machine. */
     static final long SHUTDOWN_SLACK_MILLIS = 15_000;
@@ -86,32 +93,97 @@ class ReloadsWithWebSocketsTest {
         }
         int[] closed = new int[WEBSOCKETS];
         assertThat(ping(closed)).as("WebSockets closed before any reload").isZero();
+        // Every open WebSocket carries a byte each way every PING_MILLIS, reloads or not, so the
+        // idle timeout never ends one: only the old workers' shutdown bound does.
+        AtomicInteger closedCount = new AtomicInteger();
+        AtomicBoolean pinging = new AtomicBoolean(true);
+        Thread pinger = new Thread(() -> {
+            while (pinging.get()) {
+                closedCount.set(ping(closed));
+                try {
+                    Thread.sleep(PING_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        pinger.start();
+
+        // When each worker was told to quit (the reload after the one that started it), and when
+        // it was last seen alive (sampled every SAMPLE_MILLIS): how long old workers outlive their reload.
+        Map<Long, Long> toldToQuit = new ConcurrentHashMap<>();
+        Map<Long, Long> lastSeen = new ConcurrentHashMap<>();
+        Thread sampler = new Thread(() -> {
+            while (pinging.get()) {
+                try {
+                    long at = System.nanoTime();
+                    workers(master).forEach(pid -> lastSeen.put(pid, at));
+                    Thread.sleep(SAMPLE_MILLIS);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
 
         Set<Long> seen = new HashSet<>(workers(master));
-        for (int i = 0; i < RELOADS; i++) {
-            new ProcessBuilder("kill", "-HUP", Long.toString(master)).start().waitFor();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RELOAD_WAIT_MILLIS);
-            while (seen.containsAll(workers(master)) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
+        Set<Long> current = new HashSet<>(seen);
+        long lastReload = 0;
+        long longestMillis;
+        try {
+            for (int i = 0; i < RELOADS; i++) {
+                new ProcessBuilder("kill", "-HUP", Long.toString(master))
+                        .start()
+                        .waitFor();
+                lastReload = System.nanoTime();
+                for (long pid : current) {
+                    toldToQuit.put(pid, lastReload);
+                }
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RELOAD_WAIT_MILLIS);
+                while (seen.containsAll(workers(master)) && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                List<Long> now = workers(master);
+                assertThat(seen.containsAll(now))
+                        .as("reload " + (i + 1) + " started new workers")
+                        .isFalse();
+                current = new HashSet<>(now);
+                current.removeAll(seen);
+                seen.addAll(now);
             }
-            List<Long> now = workers(master);
-            assertThat(seen.containsAll(now))
-                    .as("reload " + (i + 1) + " started new workers")
-                    .isFalse();
-            seen.addAll(now);
-        }
 
-        long deadline = System.nanoTime()
-                + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_SECONDS * 1_000L + SHUTDOWN_SLACK_MILLIS);
-        int open = WEBSOCKETS;
-        while ((shuttingDown(master) > 0 || open > 0) && System.nanoTime() < deadline) {
-            open = WEBSOCKETS - ping(closed);
-            Thread.sleep(PING_MILLIS);
+            long deadline = lastReload
+                    + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_SECONDS * 1_000L + SHUTDOWN_SLACK_MILLIS);
+            while (System.nanoTime() < deadline
+                    && (oldWorkers(master, toldToQuit) > 0 || closedCount.get() < WEBSOCKETS)) {
+                Thread.sleep(SAMPLE_MILLIS);
+            }
+            assertThat(oldWorkers(master, toldToQuit))
+                    .as("old workers still running")
+                    .isZero();
+            assertThat(shuttingDown(master))
+                    .as("old workers still shutting down")
+                    .isZero();
+        } finally {
+            pinging.set(false);
+            pinger.interrupt();
+            sampler.interrupt();
+            pinger.join();
+            sampler.join();
         }
+        longestMillis = toldToQuit.entrySet().stream()
+                .mapToLong(e -> Math.max(0, lastSeen.getOrDefault(e.getKey(), 0L) - e.getValue()) / 1_000_000)
+                .max()
+                .orElse(0);
+        System.out.printf(
+                "%d reloads, %d old workers: the longest-lived ended within %d ms of its reload"
+                        + " (worker_shutdown_timeout %d s; sampled every %d ms)%n",
+                RELOADS, toldToQuit.size(), longestMillis + SAMPLE_MILLIS, REQUEST_TIMEOUT_SECONDS, SAMPLE_MILLIS);
 
-        assertThat(shuttingDown(master)).as("old workers still shutting down").isZero();
         assertThat(workers(master)).hasSize(InstanceSize.I1.vCpus());
-        assertThat(open).as("WebSockets the front end has not closed").isZero();
+        assertThat(WEBSOCKETS - ping(closed))
+                .as("WebSockets the front end has not closed")
+                .isZero();
         long afterKib = residentKib(master);
         System.out.printf(
                 "front end RSS: %d KiB before, %d KiB after %d reloads with %d WebSockets%n",
@@ -179,6 +251,11 @@ class ReloadsWithWebSocketsTest {
             }
         }
         return children;
+    }
+
+    /** Workers told to quit by a reload that are still running. */
+    static long oldWorkers(long master, Map<Long, Long> toldToQuit) throws IOException {
+        return workers(master).stream().filter(toldToQuit::containsKey).count();
     }
 
     static int shuttingDown(long master) throws IOException {

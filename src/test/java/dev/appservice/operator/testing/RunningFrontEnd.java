@@ -266,6 +266,29 @@ public final class RunningFrontEnd implements AutoCloseable {
     }
 
     /**
+     * SIGTERM to the container's process (the front-end script), as the kubelet sends it: the
+     * script quits nginx gracefully (SIGQUIT, as {@code nginx -s quit}) and exits with it.
+     */
+    public void terminate() {
+        if (process != null) {
+            process.destroy();
+        }
+    }
+
+    /** Waits for the container's process to exit, nginx with it. */
+    public boolean awaitExit(long millis) throws InterruptedException {
+        return process == null || process.waitFor(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** SIGKILL to nginx (master and workers) and the script, as at the end of a grace period. */
+    public void kill() {
+        if (process != null) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    /**
      * Quits nginx gracefully (SIGTERM to the script, which sends QUIT), then kills whatever of it is
      * left, the master and its workers, so that no nginx of this front end outlives the test and
      * answers on its ports in the next one.

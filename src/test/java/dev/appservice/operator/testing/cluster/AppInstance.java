@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * has with {@code Connection: close} and exits once none is left; {@link #kill()} (SIGKILL) resets
  * everything at once. It counts the requests it answered.
  */
-public final class AppInstance implements AutoCloseable {
+public final class AppInstance implements Pod, AutoCloseable {
     private static final int BACKLOG = 512;
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -58,6 +58,7 @@ public final class AppInstance implements AutoCloseable {
     }
 
     /** Its pod's address, {@code 127.0.0.1:port}: the endpoint. */
+    @Override
     public String endpoint() {
         return "127.0.0.1:" + listener.getLocalPort();
     }
@@ -71,6 +72,7 @@ public final class AppInstance implements AutoCloseable {
     }
 
     /** SIGTERM: graceful shutdown. */
+    @Override
     public void terminate() {
         terminating = true;
         try {
@@ -85,11 +87,13 @@ public final class AppInstance implements AutoCloseable {
     }
 
     /** Waits for a graceful exit. */
+    @Override
     public boolean awaitExit(long millis) throws InterruptedException {
         return exited.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** SIGKILL: every connection reset. */
+    @Override
     public void kill() {
         terminating = true;
         try {

@@ -33,6 +33,9 @@ public final class ServiceProxy implements AutoCloseable {
     private final List<String> endpoints = new CopyOnWriteArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
     private final Map<String, AtomicLong> connectionsByEndpoint = new ConcurrentHashMap<>();
+    /** Connections given each endpoint after it left the set (kube-proxy never does that). */
+    private final Map<String, AtomicLong> givenAfterRemoval = new ConcurrentHashMap<>();
+
     private final AtomicLong rejected = new AtomicLong();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "service-proxy");
@@ -51,13 +54,27 @@ public final class ServiceProxy implements AutoCloseable {
         return "127.0.0.1:" + listener.getLocalPort();
     }
 
-    public void add(String endpoint) {
+    public synchronized void add(String endpoint) {
         endpoints.add(endpoint);
+        givenAfterRemoval.remove(endpoint);
     }
 
-    /** The endpoint leaves the set: no new connection goes to it; those it has stay. */
-    public void remove(String endpoint) {
+    /**
+     * The endpoint leaves the set: no new connection goes to it; those it has stay. A connection
+     * is given its endpoint atomically with respect to this, so none decided after it returns goes there.
+     */
+    public synchronized void remove(String endpoint) {
         endpoints.remove(endpoint);
+        givenAfterRemoval.putIfAbsent(endpoint, new AtomicLong());
+    }
+
+    /**
+     * New connections given {@code endpoint} after it was last removed: 0 by construction, which
+     * a test asserts to show that what it removed got no new connection (-1 if never removed).
+     */
+    public long connectionsAfterRemoval(String endpoint) {
+        AtomicLong count = givenAfterRemoval.get(endpoint);
+        return count == null ? -1 : count.get();
     }
 
     public List<String> endpoints() {
@@ -87,14 +104,26 @@ public final class ServiceProxy implements AutoCloseable {
         }
     }
 
+    /** The next endpoint in turn, or null when there is none. */
+    private synchronized String choose() {
+        if (endpoints.isEmpty()) {
+            return null;
+        }
+        String endpoint = endpoints.get(Math.floorMod(next.getAndIncrement(), endpoints.size()));
+        AtomicLong afterRemoval = givenAfterRemoval.get(endpoint);
+        if (afterRemoval != null) {
+            afterRemoval.incrementAndGet();
+        }
+        return endpoint;
+    }
+
     private void connect(Socket client) {
-        List<String> current = new ArrayList<>(endpoints);
-        if (current.isEmpty()) {
+        String endpoint = choose();
+        if (endpoint == null) {
             rejected.incrementAndGet();
             reset(client);
             return;
         }
-        String endpoint = current.get(Math.floorMod(next.getAndIncrement(), current.size()));
         Socket backend = new Socket();
         try {
             String[] hostPort = endpoint.split(":");

@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +35,11 @@ final class InstalledCluster implements AutoCloseable {
 
     final ControlPlane plane;
     final KubernetesClient admin;
+    /** The chart's objects as applied (all but the CRDs and the operator's Deployment). */
+    private List<HasMetadata> applied = List.of();
+
+    private int webhookPort;
+    private Path work;
     OperatorProcess operator;
 
     private InstalledCluster(ControlPlane plane) {
@@ -46,10 +53,11 @@ final class InstalledCluster implements AutoCloseable {
         InstalledCluster cluster = new InstalledCluster(ControlPlane.start(binaries(), work.resolve("cluster"), work));
         try {
             KwokNodes.create(cluster.admin);
-            int webhookPort = OperatorProcess.freePort();
-            Deployment deployment = cluster.installChart(webhookPort);
+            cluster.work = work;
+            cluster.webhookPort = OperatorProcess.freePort();
+            Deployment deployment = cluster.installChart(cluster.webhookPort);
             cluster.operator = OperatorProcess.configure(
-                    deployment, cluster.operatorKubeconfig(deployment, work), webhookPort, work);
+                    deployment, cluster.operatorKubeconfig(deployment, work), cluster.webhookPort, work);
             cluster.operator.start();
             cluster.operator.awaitReady();
             return cluster;
@@ -59,15 +67,62 @@ final class InstalledCluster implements AutoCloseable {
         }
     }
 
-    /** Applies the chart's objects; returns the operator's Deployment, which is not applied. */
-    private Deployment installChart(int webhookPort) throws Exception {
-        String rendered = new Helm(Path.of("helm", "ase-operator"))
+    /** The chart's objects as Helm renders them with these values (and the webhook's URL). */
+    private List<HasMetadata> render(Map<String, String> values) {
+        var template = new Helm(Path.of("helm", "ase-operator"))
                 .template()
                 .withName(RELEASE)
                 .withNamespace(OPERATOR_NAMESPACE)
                 .withKubeVersion(KUBERNETES_VERSION)
-                .set("webhook.url", "https://127.0.0.1:" + webhookPort)
-                .call();
+                .set("webhook.url", "https://127.0.0.1:" + webhookPort);
+        values.forEach(template::set);
+        String rendered = template.call();
+        return admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
+                .items();
+    }
+
+    /**
+     * An upgrade of the release with other values, as {@code helm upgrade} does it: objects the new
+     * render no longer has are deleted, the others applied; then the operator restarts with the new
+     * Deployment's environment, as a rollout would.
+     */
+    void upgrade(Map<String, String> values) throws Exception {
+        List<HasMetadata> rendered = render(values);
+        Deployment deployment = null;
+        List<HasMetadata> objects = new ArrayList<>();
+        for (HasMetadata object : rendered) {
+            if (object instanceof Deployment d) {
+                deployment = d;
+            } else if (!(object instanceof CustomResourceDefinition)) {
+                objects.add(object);
+            }
+        }
+        assertThat(deployment).as("the chart's operator Deployment").isNotNull();
+        for (HasMetadata old : applied) {
+            if (objects.stream().noneMatch(o -> sameObject(o, old))) {
+                admin.resource(old).delete();
+            }
+        }
+        for (HasMetadata object : objects) {
+            admin.resource(object).forceConflicts().serverSideApply();
+        }
+        applied = objects;
+        operator.close();
+        operator = OperatorProcess.configure(deployment, work.resolve("operator.kubeconfig"), webhookPort, work);
+        operator.start();
+        operator.awaitReady();
+    }
+
+    private static boolean sameObject(HasMetadata a, HasMetadata b) {
+        return a.getKind().equals(b.getKind())
+                && a.getMetadata().getName().equals(b.getMetadata().getName())
+                && java.util.Objects.equals(
+                        a.getMetadata().getNamespace(), b.getMetadata().getNamespace());
+    }
+
+    /** Applies the chart's objects; returns the operator's Deployment, which is not applied. */
+    private Deployment installChart(int webhookPort) throws Exception {
+        List<HasMetadata> rendered = render(Map.of());
         admin.resource(new NamespaceBuilder()
                         .withNewMetadata()
                         .withName(OPERATOR_NAMESPACE)
@@ -82,14 +137,16 @@ final class InstalledCluster implements AutoCloseable {
                     .create();
         }
         Deployment operatorDeployment = null;
-        for (HasMetadata object : admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
-                .items()) {
+        List<HasMetadata> objects = new ArrayList<>();
+        for (HasMetadata object : rendered) {
             if (object instanceof Deployment deployment) {
                 operatorDeployment = deployment;
             } else if (!(object instanceof CustomResourceDefinition)) {
                 admin.resource(object).create();
+                objects.add(object);
             }
         }
+        applied = objects;
         assertThat(operatorDeployment).as("the chart's operator Deployment").isNotNull();
         for (String crd : CUSTOM_RESOURCES) {
             admin.apiextensions()

@@ -420,6 +420,82 @@ class RealApiServerIT {
         assertThat(plane.exited()).as("control plane components that stopped").isEmpty();
     }
 
+    /**
+     * The namespace-scoped install the chart's README recommends for multi-tenant clusters: an
+     * upgrade with {@code watchNamespaces: [contoso]} replaces the operator's ClusterRole with a
+     * Role in contoso; the operator, restarted with it, converges contoso's changes with none of
+     * its requests refused, and leaves fabrikam (outside its namespaces) alone: a change there is
+     * neither reviewed by the webhook nor reconciled.
+     */
+    @Test
+    @Order(102)
+    void aNamespaceScopedInstallWorksWithRolesInItsNamespacesOnly() throws Exception {
+        Instant upgraded = Instant.now();
+        cluster.upgrade(Map.of("watchNamespaces[0]", "contoso"));
+        operator = cluster.operator;
+        assertThat(admin.rbac().clusterRoles().withName(RELEASE).get())
+                .as("the operator's ClusterRole, gone with watchNamespaces")
+                .isNull();
+        assertThat(admin.rbac().roles().inNamespace("contoso").withName(RELEASE).get())
+                .as("the operator's Role in contoso")
+                .isNotNull();
+        assertThat(admin.rbac()
+                        .roles()
+                        .inNamespace("fabrikam")
+                        .withName(RELEASE)
+                        .get())
+                .as("no grant in fabrikam")
+                .isNull();
+
+        kubectl("scale", "iplan/api-plan", "-n", "contoso", "--replicas=6");
+        await().atMost(CONVERGED_WITHIN)
+                .until(() -> Integer.valueOf(6)
+                        .equals(admin.resources(IsolatedPlan.class)
+                                .inNamespace("contoso")
+                                .withName("api-plan")
+                                .get()
+                                .getStatus()
+                                .getInstances()));
+        awaitExamplesConverged();
+
+        IsolatedPlan outside = admin.resources(IsolatedPlan.class)
+                .inNamespace("fabrikam")
+                .list()
+                .getItems()
+                .get(0);
+        Long observed = outside.getStatus().getObservedGeneration();
+        int instances = outside.getStatus().getInstances();
+        kubectl(
+                "scale",
+                "iplan/" + outside.getMetadata().getName(),
+                "-n",
+                "fabrikam",
+                "--replicas=" + (outside.getSpec().getInstances() + 1));
+        // The contoso change above converged within seconds; fabrikam's stays unobserved.
+        TimeUnit.SECONDS.sleep(10);
+        IsolatedPlan after = admin.resources(IsolatedPlan.class)
+                .inNamespace("fabrikam")
+                .withName(outside.getMetadata().getName())
+                .get();
+        assertThat(after.getStatus().getObservedGeneration())
+                .as("a plan outside the watched namespaces is not reconciled")
+                .isEqualTo(observed);
+        assertThat(after.getStatus().getInstances()).isEqualTo(instances);
+
+        List<AuditLog.Request> since = AuditLog.of(plane.auditLog(), OPERATOR_USER).stream()
+                .filter(r -> r.received().isAfter(upgraded))
+                .toList();
+        assertThat(since).as("the namespace-scoped operator's requests").hasSizeGreaterThan(10);
+        assertThat(since.stream()
+                        .filter(r -> r.code() == 401 || r.code() == 403)
+                        .map(Object::toString))
+                .as("requests the namespace-scoped grants refused")
+                .isEmpty();
+        assertThat(since.stream().filter(r -> "fabrikam".equals(r.namespace())).map(Object::toString))
+                .as("requests into a namespace the operator does not watch")
+                .isEmpty();
+    }
+
     /** Custom resources the tests create and delete while the operator may be reconciling them. */
     static final Set<String> DELETED_BY_THE_TESTS =
             Set.of("big-1", "race-a", "race-b", "after-down", "orders-api", "api-plan");

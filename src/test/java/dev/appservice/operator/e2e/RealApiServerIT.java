@@ -8,9 +8,12 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.testing.ReadyConditions;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -358,6 +361,147 @@ class RealApiServerIT {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /**
+     * A crashing container as the kubelet reports it (issue 28): the shop's pods given the status of
+     * a container in CrashLoopBackOff after exiting with code 3, its last line in the termination
+     * message ({@code FallbackToLogsOnError}). kwok leaves a Running pod's status alone, so the
+     * state stays as written. The WebApp's Ready condition names the reason, the exit code and the
+     * line; with the pods replaced (kwok's new ones ready), the app is Ready again.
+     */
+    @Test
+    @Order(9)
+    void aCrashingContainerBecomesTheAppsReasonWithItsExitCodeAndLastLine() throws Exception {
+        Set<String> pods = appPods("shop");
+        assertThat(pods).as("the shop's pods").isNotEmpty();
+        for (String name : pods) {
+            Pod pod = admin.pods().inNamespace("contoso").withName(name).get();
+            ContainerStatus container = pod.getStatus().getContainerStatuses().get(0);
+            container.setReady(false);
+            container.setStarted(false);
+            container.setRestartCount(3);
+            container.setState(new ContainerStateBuilder()
+                    .withNewWaiting()
+                    .withReason("CrashLoopBackOff")
+                    .withMessage("back-off 40s restarting failed container")
+                    .endWaiting()
+                    .build());
+            container.setLastState(new ContainerStateBuilder()
+                    .withNewTerminated()
+                    .withExitCode(3)
+                    .withReason("Error")
+                    .withMessage("listening on 8080\nfatal: DATABASE_URL is not set\n")
+                    .endTerminated()
+                    .build());
+            pod.getStatus().getConditions().stream()
+                    .filter(c -> "Ready".equals(c.getType()) || "ContainersReady".equals(c.getType()))
+                    .forEach(c -> c.setStatus("False"));
+            admin.pods().resource(pod).updateStatus();
+        }
+        await().atMost(CONVERGED_WITHIN).untilAsserted(() -> {
+            var ready = ReadyConditions.of(admin, WebApp.class, "contoso", "shop");
+            assertThat(ready.getStatus()).isEqualTo("False");
+            assertThat(ready.getReason()).isEqualTo("ContainerExited");
+            assertThat(ready.getMessage()).contains("exited with code 3").contains("fatal: DATABASE_URL is not set");
+        });
+
+        admin.pods()
+                .inNamespace("contoso")
+                .withLabel("appservice.dev/webapp", "shop")
+                .delete();
+        awaitExamplesConverged();
+        assertThat(ReadyConditions.of(admin, WebApp.class, "contoso", "shop").getStatus())
+                .isEqualTo("True");
+    }
+
+    /**
+     * Running apps are never lost (issue 25), with the API server calling the webhook: a slot storm
+     * on the shop that would take the room of a younger app already running on its plan is
+     * refused, naming that app; an environment with a plan is not deleted, naming the plan, until
+     * it is annotated for a deliberate teardown.
+     */
+    @Test
+    @Order(10)
+    void capacityGivenIsKeptAndAnEnvironmentWithPlansIsNotDeleted() throws Exception {
+        admin.resource(dev.appservice.operator.testing.Fixtures.app("contoso", "blog", "web-plan", 8080))
+                .create();
+        await().atMost(CONVERGED_WITHIN)
+                .until(() -> "True"
+                        .equals(java.util.Optional.ofNullable(
+                                        ReadyConditions.of(admin, WebApp.class, "contoso", "blog"))
+                                .map(c -> c.getStatus())
+                                .orElse(null)));
+        // The shop and its slots take every place of an I2 instance: the blog, running, would lose its own.
+        int slots = dev.appservice.operator.model.AppDensity.I2_APPS_PER_INSTANCE - 1;
+        StringBuilder patch = new StringBuilder("[");
+        for (int i = 1; i < slots; i++) {
+            patch.append(i > 1 ? "," : "")
+                    .append("{\"op\":\"add\",\"path\":\"/spec/slots/-\",\"value\":{\"name\":\"s")
+                    .append(i)
+                    .append("\",\"image\":\"ghcr.io/contoso/shop:2.5.0\"}}");
+        }
+        patch.append("]");
+        assertThatThrownBy(() -> admin.resources(WebApp.class)
+                        .inNamespace("contoso")
+                        .withName("shop")
+                        .patch(
+                                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+                                patch.toString()))
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("denied the request")
+                .hasMessageContaining("spec.slots")
+                .hasMessageContaining("blog");
+        assertThat(admin.resources(WebApp.class)
+                        .inNamespace("contoso")
+                        .withName("shop")
+                        .get()
+                        .getSpec()
+                        .getSlots())
+                .hasSize(1);
+        admin.resources(WebApp.class).inNamespace("contoso").withName("blog").delete();
+
+        admin.resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("teardown")
+                        .endMetadata()
+                        .build())
+                .create();
+        admin.resource(dev.appservice.operator.testing.Fixtures.environment("teardown", "doomed"))
+                .create();
+        admin.resource(dev.appservice.operator.testing.Fixtures.plan(
+                        "teardown", "doomed-plan", "doomed", dev.appservice.operator.api.InstanceSize.I1, 1))
+                .create();
+        assertThatThrownBy(() -> admin.resources(AppServiceEnvironment.class)
+                        .inNamespace("teardown")
+                        .withName("doomed")
+                        .delete())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("denied the request")
+                .hasMessageContaining("doomed-plan");
+        admin.resources(AppServiceEnvironment.class)
+                .inNamespace("teardown")
+                .withName("doomed")
+                .edit(e -> {
+                    e.getMetadata().setAnnotations(Map.of("appservice.dev/allow-delete-with-dependents", "true"));
+                    return e;
+                });
+        admin.resources(AppServiceEnvironment.class)
+                .inNamespace("teardown")
+                .withName("doomed")
+                .delete();
+        await().atMost(CONVERGED_WITHIN)
+                .until(() -> admin.resources(AppServiceEnvironment.class)
+                                .inNamespace("teardown")
+                                .withName("doomed")
+                                .get()
+                        == null);
+        admin.resources(IsolatedPlan.class)
+                .inNamespace("teardown")
+                .withName("doomed-plan")
+                .delete();
+        awaitExamplesConverged();
+    }
+
     /** Every request the operator made was authorized by the chart's RBAC (as installed, not as derived). */
     @Test
     @Order(100)
@@ -497,8 +641,8 @@ class RealApiServerIT {
     }
 
     /** Custom resources the tests create and delete while the operator may be reconciling them. */
-    static final Set<String> DELETED_BY_THE_TESTS =
-            Set.of("big-1", "race-a", "race-b", "after-down", "orders-api", "api-plan");
+    static final Set<String> DELETED_BY_THE_TESTS = Set.of(
+            "big-1", "race-a", "race-b", "after-down", "orders-api", "api-plan", "blog", "doomed", "doomed-plan");
 
     // --- what the tests read
 

@@ -7,7 +7,6 @@ import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.PodSecurityLevel;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.containers.PodmanPods.Run;
 import dev.appservice.operator.containers.PodmanPods.Started;
 import dev.appservice.operator.desired.AppPlatform;
 import dev.appservice.operator.desired.AppWorkloads;
@@ -16,6 +15,7 @@ import dev.appservice.operator.model.InstanceFailures;
 import dev.appservice.operator.model.InstanceFailures.Failure;
 import dev.appservice.operator.model.InstanceFailures.Reason;
 import dev.appservice.operator.testing.Fixtures;
+import dev.appservice.operator.testing.ProcessRun;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -63,7 +63,7 @@ class OwnContainersIT {
                 .as("the image's own user")
                 .isNull();
         try (Started started = PodmanPods.start(pod)) {
-            Run served = started.get("/", 20);
+            ProcessRun served = started.get("/", 20);
             assertThat(served.exitCode()).as(served.stderr()).isZero();
             assertThat(served.stdout())
                     .startsWith("200 user-1000 uid=1000 gid=0")
@@ -80,7 +80,7 @@ class OwnContainersIT {
         app.getSpec().setRunAsGroup(1000L);
         Pod pod = render(PodSecurityLevel.Restricted, app);
         try (Started started = PodmanPods.start(pod)) {
-            Run served = started.get("/", 20);
+            ProcessRun served = started.get("/", 20);
             assertThat(served.exitCode()).as(served.stderr()).isZero();
             assertThat(served.stdout())
                     .startsWith("200 root-port-80 uid=1000 gid=1000")
@@ -104,7 +104,7 @@ class OwnContainersIT {
         WebApp app = app("nginxish", "root-port-80", 80);
         Pod baseline = render(PodSecurityLevel.Baseline, app);
         try (Started started = PodmanPods.start(baseline)) {
-            Run served = started.get("/", 20);
+            ProcessRun served = started.get("/", 20);
             assertThat(served.exitCode()).as(served.stderr()).isZero();
             assertThat(served.stdout())
                     .startsWith("200 root-port-80 uid=0 gid=0")

@@ -1,5 +1,6 @@
 package dev.appservice.operator.containers;
 
+import dev.appservice.operator.testing.ProcessRun;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -13,8 +14,6 @@ import io.fabric8.kubernetes.api.model.Sysctl;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,12 +70,6 @@ final class PodmanPods {
     static final int LOG_MESSAGE_BYTES = 2048;
 
     private PodmanPods() {}
-
-    record Run(int exitCode, String stdout, String stderr) {
-        String output() {
-            return stdout + stderr;
-        }
-    }
 
     /** A pod's app container, started or refused; {@link #close()} removes it. */
     static final class Started implements AutoCloseable {
@@ -145,7 +138,7 @@ final class PodmanPods {
          * the container's memory cgroup in an OOM kill.
          */
         State state() throws Exception {
-            Run inspect = run(
+            ProcessRun inspect = ProcessRun.of(
                     List.of(
                             "podman",
                             "inspect",
@@ -178,15 +171,16 @@ final class PodmanPods {
          * the image's own client ({@code /app probe URL}), retried while the app starts, at most
          * {@code seconds}: the status and body, or what the last attempt said.
          */
-        Run get(String path, int seconds) throws Exception {
+        ProcessRun get(String path, int seconds) throws Exception {
             int port = container.getPorts().get(0).getContainerPort();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            Run last;
+            ProcessRun last;
             do {
                 if (!state().running()) {
-                    return new Run(-1, "", "the container is not running: " + logs().output());
+                    return new ProcessRun(-1, "", "the container is not running: " + logs().output());
                 }
-                last = run(List.of("podman", "exec", id, "/app", "probe", "http://127.0.0.1:" + port + path), 60);
+                last = ProcessRun.of(
+                        List.of("podman", "exec", id, "/app", "probe", "http://127.0.0.1:" + port + path), 60);
                 if (last.exitCode() == 0) {
                     return last;
                 }
@@ -195,13 +189,14 @@ final class PodmanPods {
             return last;
         }
 
-        Run logs() throws Exception {
-            return run(List.of("podman", "logs", id), 60);
+        ProcessRun logs() throws Exception {
+            return ProcessRun.of(List.of("podman", "logs", id), 60);
         }
 
         /** The kubelet's FallbackToLogsOnError message: the log's last 80 lines, at most its last 2048 bytes. */
         String lastLogLines() throws Exception {
-            Run logs = run(List.of("podman", "logs", "--tail", Integer.toString(LOG_MESSAGE_LINES), id), 60);
+            ProcessRun logs =
+                    ProcessRun.of(List.of("podman", "logs", "--tail", Integer.toString(LOG_MESSAGE_LINES), id), 60);
             String text = logs.stdout() + logs.stderr();
             byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             return bytes.length <= LOG_MESSAGE_BYTES
@@ -216,7 +211,7 @@ final class PodmanPods {
         @Override
         public void close() throws Exception {
             if (id != null) {
-                run(List.of("podman", "rm", "--force", "--time", "0", id), 60);
+                ProcessRun.of(List.of("podman", "rm", "--force", "--time", "0", id), 60);
             }
         }
     }
@@ -327,7 +322,7 @@ final class PodmanPods {
         }
         command.add(container.getImage());
         command.addAll(list(container.getArgs()));
-        Run created = run(command, 120);
+        ProcessRun created = ProcessRun.of(command, 120);
         if (created.exitCode() != 0) {
             throw new AssertionError(String.join(" ", command) + ": " + created.stderr());
         }
@@ -372,7 +367,8 @@ final class PodmanPods {
 
     /** The image's USER, as the runtime reads it ("" when it has none: root). */
     static String imageUser(String image) throws Exception {
-        Run inspect = run(List.of("podman", "image", "inspect", "--format", "{{.Config.User}}", image), 60);
+        ProcessRun inspect =
+                ProcessRun.of(List.of("podman", "image", "inspect", "--format", "{{.Config.User}}", image), 60);
         if (inspect.exitCode() != 0) {
             throw new AssertionError("podman image inspect " + image + ": " + inspect.stderr());
         }
@@ -381,9 +377,9 @@ final class PodmanPods {
 
     /** Whether the kernel's log names the container's memory cgroup in an OOM kill (false when it cannot be read). */
     static boolean kernelLoggedOomKill(String id) throws Exception {
-        Run dmesg;
+        ProcessRun dmesg;
         try {
-            dmesg = run(List.of("dmesg"), 30);
+            dmesg = ProcessRun.of(List.of("dmesg"), 30);
         } catch (IOException noDmesg) {
             return false;
         }
@@ -412,7 +408,7 @@ final class PodmanPods {
     /** Whether the kernel's log can be read here (it is the OOM evidence where podman's flag is not set). */
     static boolean kernelLogReadable() throws Exception {
         try {
-            return run(List.of("dmesg"), 30).exitCode() == 0;
+            return ProcessRun.of(List.of("dmesg"), 30).exitCode() == 0;
         } catch (IOException noDmesg) {
             return false;
         }
@@ -457,29 +453,5 @@ final class PodmanPods {
 
     private static <T> List<T> list(List<T> items) {
         return items == null ? List.of() : items;
-    }
-
-    static Run run(List<String> command, int timeoutSeconds) throws Exception {
-        return run(new ProcessBuilder(command), timeoutSeconds);
-    }
-
-    static Run run(ProcessBuilder builder, int timeoutSeconds) throws Exception {
-        List<String> command = builder.command();
-        Path out = Files.createTempFile("podman-pod", ".out");
-        Path err = Files.createTempFile("podman-pod", ".err");
-        try {
-            Process process = builder.redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError(
-                        command + " did not end within " + timeoutSeconds + " s: " + Files.readString(err));
-            }
-            return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
     }
 }

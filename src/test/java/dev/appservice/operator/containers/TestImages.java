@@ -2,7 +2,7 @@ package dev.appservice.operator.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.appservice.operator.containers.PodmanPods.Run;
+import dev.appservice.operator.testing.ProcessRun;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +30,7 @@ final class TestImages {
                 && Path.of("/usr/local/go/bin/go").toFile().canExecute()) {
             build.environment().put("GO", "/usr/local/go/bin/go");
         }
-        Run built = PodmanPods.run(build, 600);
+        ProcessRun built = ProcessRun.of(build, 600);
         if (built.exitCode() != 0 && built.stderr().contains("go is missing")) {
             missing(built.stderr().trim());
         }
@@ -43,7 +43,7 @@ final class TestImages {
 
     static void available(List<String> command) throws Exception {
         try {
-            if (PodmanPods.run(command, 60).exitCode() == 0) {
+            if (ProcessRun.of(command, 60).exitCode() == 0) {
                 return;
             }
         } catch (IOException absent) {

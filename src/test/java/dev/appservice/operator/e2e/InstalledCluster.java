@@ -55,7 +55,7 @@ final class InstalledCluster implements AutoCloseable {
             KwokNodes.create(cluster.admin);
             cluster.work = work;
             cluster.webhookPort = OperatorProcess.freePort();
-            Deployment deployment = cluster.installChart(cluster.webhookPort);
+            Deployment deployment = cluster.installChart();
             cluster.operator = OperatorProcess.configure(
                     deployment, cluster.operatorKubeconfig(deployment, work), cluster.webhookPort, work);
             cluster.operator.start();
@@ -67,8 +67,11 @@ final class InstalledCluster implements AutoCloseable {
         }
     }
 
-    /** The chart's objects as Helm renders them with these values (and the webhook's URL). */
-    private List<HasMetadata> render(Map<String, String> values) {
+    /** A render of the chart: the operator's Deployment (run as a process, never applied) and the objects applied. */
+    private record Release(Deployment operator, List<HasMetadata> objects) {}
+
+    /** The chart as Helm renders it with these values (and the webhook's URL), CRDs apart (applied from crds/). */
+    private Release render(Map<String, String> values) {
         var template = new Helm(Path.of("helm", "ase-operator"))
                 .template()
                 .withName(RELEASE)
@@ -77,8 +80,18 @@ final class InstalledCluster implements AutoCloseable {
                 .set("webhook.url", "https://127.0.0.1:" + webhookPort);
         values.forEach(template::set);
         String rendered = template.call();
-        return admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
-                .items();
+        Deployment operator = null;
+        List<HasMetadata> objects = new ArrayList<>();
+        for (HasMetadata object : admin.load(new ByteArrayInputStream(rendered.getBytes(StandardCharsets.UTF_8)))
+                .items()) {
+            if (object instanceof Deployment deployment) {
+                operator = deployment;
+            } else if (!(object instanceof CustomResourceDefinition)) {
+                objects.add(object);
+            }
+        }
+        assertThat(operator).as("the chart's operator Deployment").isNotNull();
+        return new Release(operator, objects);
     }
 
     /**
@@ -87,28 +100,19 @@ final class InstalledCluster implements AutoCloseable {
      * Deployment's environment, as a rollout would.
      */
     void upgrade(Map<String, String> values) throws Exception {
-        List<HasMetadata> rendered = render(values);
-        Deployment deployment = null;
-        List<HasMetadata> objects = new ArrayList<>();
-        for (HasMetadata object : rendered) {
-            if (object instanceof Deployment d) {
-                deployment = d;
-            } else if (!(object instanceof CustomResourceDefinition)) {
-                objects.add(object);
-            }
-        }
-        assertThat(deployment).as("the chart's operator Deployment").isNotNull();
+        Release release = render(values);
         for (HasMetadata old : applied) {
-            if (objects.stream().noneMatch(o -> sameObject(o, old))) {
+            if (release.objects().stream().noneMatch(o -> sameObject(o, old))) {
                 admin.resource(old).delete();
             }
         }
-        for (HasMetadata object : objects) {
+        for (HasMetadata object : release.objects()) {
             admin.resource(object).forceConflicts().serverSideApply();
         }
-        applied = objects;
+        applied = release.objects();
         operator.close();
-        operator = OperatorProcess.configure(deployment, work.resolve("operator.kubeconfig"), webhookPort, work);
+        operator =
+                OperatorProcess.configure(release.operator(), work.resolve("operator.kubeconfig"), webhookPort, work);
         operator.start();
         operator.awaitReady();
     }
@@ -121,8 +125,8 @@ final class InstalledCluster implements AutoCloseable {
     }
 
     /** Applies the chart's objects; returns the operator's Deployment, which is not applied. */
-    private Deployment installChart(int webhookPort) throws Exception {
-        List<HasMetadata> rendered = render(Map.of());
+    private Deployment installChart() throws Exception {
+        Release release = render(Map.of());
         admin.resource(new NamespaceBuilder()
                         .withNewMetadata()
                         .withName(OPERATOR_NAMESPACE)
@@ -136,18 +140,10 @@ final class InstalledCluster implements AutoCloseable {
                                     CustomResourceDefinition.class))
                     .create();
         }
-        Deployment operatorDeployment = null;
-        List<HasMetadata> objects = new ArrayList<>();
-        for (HasMetadata object : rendered) {
-            if (object instanceof Deployment deployment) {
-                operatorDeployment = deployment;
-            } else if (!(object instanceof CustomResourceDefinition)) {
-                admin.resource(object).create();
-                objects.add(object);
-            }
+        for (HasMetadata object : release.objects()) {
+            admin.resource(object).create();
         }
-        applied = objects;
-        assertThat(operatorDeployment).as("the chart's operator Deployment").isNotNull();
+        applied = release.objects();
         for (String crd : CUSTOM_RESOURCES) {
             admin.apiextensions()
                     .v1()
@@ -162,7 +158,7 @@ final class InstalledCluster implements AutoCloseable {
                             1,
                             TimeUnit.MINUTES);
         }
-        return operatorDeployment;
+        return release.operator();
     }
 
     /** A kubeconfig with a token of the chart's ServiceAccount (TokenRequest, as the kubelet gets one). */

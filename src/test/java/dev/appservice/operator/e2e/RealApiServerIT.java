@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.model.AppDensity;
+import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.ReadyConditions;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -17,6 +20,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -422,16 +428,14 @@ class RealApiServerIT {
     @Test
     @Order(10)
     void capacityGivenIsKeptAndAnEnvironmentWithPlansIsNotDeleted() throws Exception {
-        admin.resource(dev.appservice.operator.testing.Fixtures.app("contoso", "blog", "web-plan", 8080))
-                .create();
+        admin.resource(Fixtures.app("contoso", "blog", "web-plan", 8080)).create();
         await().atMost(CONVERGED_WITHIN)
                 .until(() -> "True"
-                        .equals(java.util.Optional.ofNullable(
-                                        ReadyConditions.of(admin, WebApp.class, "contoso", "blog"))
+                        .equals(Optional.ofNullable(ReadyConditions.of(admin, WebApp.class, "contoso", "blog"))
                                 .map(c -> c.getStatus())
                                 .orElse(null)));
         // The shop and its slots take every place of an I2 instance: the blog, running, would lose its own.
-        int slots = dev.appservice.operator.model.AppDensity.I2_APPS_PER_INSTANCE - 1;
+        int slots = AppDensity.I2_APPS_PER_INSTANCE - 1;
         StringBuilder patch = new StringBuilder("[");
         for (int i = 1; i < slots; i++) {
             patch.append(i > 1 ? "," : "")
@@ -443,10 +447,7 @@ class RealApiServerIT {
         assertThatThrownBy(() -> admin.resources(WebApp.class)
                         .inNamespace("contoso")
                         .withName("shop")
-                        .patch(
-                                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
-                                patch.toString()))
+                        .patch(PatchContext.of(PatchType.JSON), patch.toString()))
                 .isInstanceOf(KubernetesClientException.class)
                 .hasMessageContaining("denied the request")
                 .hasMessageContaining("spec.slots")
@@ -466,10 +467,8 @@ class RealApiServerIT {
                         .endMetadata()
                         .build())
                 .create();
-        admin.resource(dev.appservice.operator.testing.Fixtures.environment("teardown", "doomed"))
-                .create();
-        admin.resource(dev.appservice.operator.testing.Fixtures.plan(
-                        "teardown", "doomed-plan", "doomed", dev.appservice.operator.api.InstanceSize.I1, 1))
+        admin.resource(Fixtures.environment("teardown", "doomed")).create();
+        admin.resource(Fixtures.plan("teardown", "doomed-plan", "doomed", InstanceSize.I1, 1))
                 .create();
         assertThatThrownBy(() -> admin.resources(AppServiceEnvironment.class)
                         .inNamespace("teardown")

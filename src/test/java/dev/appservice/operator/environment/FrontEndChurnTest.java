@@ -113,9 +113,7 @@ class FrontEndChurnTest {
     }
 
     static void report(String scenario, ClientLoad load, ServiceProxy vip) {
-        System.out.printf(
-                "%s: %d requests answered (%d POST), %d failed, %d connections refused%n",
-                scenario, load.ok(), load.okPosts(), load.failed(), vip.rejected());
+        System.out.printf("%s: %s, %d connections refused%n", scenario, load.summary(), vip.rejected());
     }
 
     void assertDrained(ClientLoad load, List<FrontEndPod> gone, List<FrontEndPod> kept) {

@@ -83,9 +83,7 @@ class InstanceChurnTest {
     }
 
     static void report(String scenario, ClientLoad load) {
-        System.out.printf(
-                "%s: %d requests answered (%d POST), %d failed, %d resent on a reused connection closed unanswered%n",
-                scenario, load.ok(), load.okPosts(), load.failed(), load.resent());
+        System.out.printf("%s: %s%n", scenario, load.summary());
     }
 
     ClientLoad load() {
@@ -174,14 +172,11 @@ class InstanceChurnTest {
         }
 
         System.out.printf(
-                "instance out of the endpoints: %d new requests to it from %d s after (%d s watched);"
-                        + " %d requests answered (%d POST), %d failed%n",
+                "instance out of the endpoints: %d new requests to it from %d s after (%d s watched); %s%n",
                 after - before,
                 EndpointDrain.pooledConnectionSeconds() + TIMER_SLACK.toSeconds(),
                 WATCH.toSeconds(),
-                load.ok(),
-                load.okPosts(),
-                load.failed());
+                load.summary());
         assertThat(after - before)
                 .as("new requests to the instance out of the endpoints")
                 .isZero();

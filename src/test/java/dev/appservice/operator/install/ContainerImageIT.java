@@ -3,6 +3,7 @@ package dev.appservice.operator.install;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.bench.ImageJvmOptions;
+import dev.appservice.operator.testing.ProcessRun;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -93,14 +93,14 @@ class ContainerImageIT {
     @Test
     void theImageRendersTheExamplesAsTheJarDoes() throws Exception {
         String image = builtImage();
-        Run rendered = podman(
+        ProcessRun rendered = podman(
                 List.of("-v", Path.of("examples").toAbsolutePath() + ":/examples:ro"),
                 image,
                 "render",
                 "-f",
                 "/examples");
         assertThat(rendered.exitCode()).as(rendered.stderr()).isZero();
-        Run jar = run(List.of("java", "-jar", OPERATOR_JAR, "render", "-f", "examples/"), 120);
+        ProcessRun jar = ProcessRun.of(List.of("java", "-jar", OPERATOR_JAR, "render", "-f", "examples/"), 120);
         assertThat(jar.exitCode()).as(jar.stderr()).isZero();
         assertThat(rendered.stdout())
                 .contains("kind: Deployment", "name: contoso-ase-frontend")
@@ -112,7 +112,7 @@ class ContainerImageIT {
     @Test
     void withoutAClusterTheOperatorStopsWithAClearMessage() throws Exception {
         String image = builtImage();
-        Run operator = podman(List.of(), image);
+        ProcessRun operator = podman(List.of(), image);
         assertThat(operator.exitCode()).as(operator.stderr()).isNotZero();
         assertThat(operator.stdout() + operator.stderr())
                 .contains("cannot reach the Kubernetes API server at https://kubernetes.default.svc/")
@@ -126,14 +126,15 @@ class ContainerImageIT {
     @Test
     void theJvmInTheImageIsSizedForTheChartsMemoryLimit() throws Exception {
         String image = builtImage();
-        Run flags = podman(List.of("-e", javaToolOptions() + " -XX:+PrintCommandLineFlags"), image, "help");
+        ProcessRun flags = podman(List.of("-e", javaToolOptions() + " -XX:+PrintCommandLineFlags"), image, "help");
         assertThat(flags.exitCode()).as(flags.stderr()).isZero();
         assertThat(flags.stdout() + flags.stderr())
                 .contains(
                         "Usage: ase-operator",
                         "-XX:+UseSerialGC",
                         "-XX:MaxHeapSize=" + (long) (chartMemoryLimit() * 0.75));
-        Run user = run(List.of("podman", "image", "inspect", "--format", "{{.Config.User}}", image), 60);
+        ProcessRun user =
+                ProcessRun.of(List.of("podman", "image", "inspect", "--format", "{{.Config.User}}", image), 60);
         assertThat(user.stdout().trim())
                 .isEqualTo(Long.toString(chartPodSecurity().getRunAsUser()));
     }
@@ -146,7 +147,9 @@ class ContainerImageIT {
         String image = "localhost/ase-operator:" + version.group(1);
         boolean present;
         try {
-            present = run(List.of("podman", "image", "exists", image), 60).exitCode() == 0;
+            present = ProcessRun.of(List.of("podman", "image", "exists", image), 60)
+                            .exitCode()
+                    == 0;
         } catch (IOException noPodman) {
             present = false;
         }
@@ -161,7 +164,7 @@ class ContainerImageIT {
     }
 
     /** {@code podman run} as the chart runs the operator's pod. */
-    static Run podman(List<String> options, String image, String... args) throws Exception {
+    static ProcessRun podman(List<String> options, String image, String... args) throws Exception {
         PodSecurityContext pod = chartPodSecurity();
         List<String> command = new ArrayList<>(List.of(
                 "podman",
@@ -190,7 +193,7 @@ class ContainerImageIT {
         command.addAll(options);
         command.add(image);
         command.addAll(List.of(args));
-        return run(command, 180);
+        return ProcessRun.of(command, 180);
     }
 
     /**
@@ -220,27 +223,5 @@ class ContainerImageIT {
                 .getTemplate()
                 .getSpec()
                 .getSecurityContext();
-    }
-
-    record Run(int exitCode, String stdout, String stderr) {}
-
-    static Run run(List<String> command, int timeoutSeconds) throws Exception {
-        Path out = Files.createTempFile("image-run", ".out");
-        Path err = Files.createTempFile("image-run", ".err");
-        try {
-            Process process = new ProcessBuilder(command)
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError(
-                        command + " did not end within " + timeoutSeconds + " s: " + Files.readString(err));
-            }
-            return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
     }
 }

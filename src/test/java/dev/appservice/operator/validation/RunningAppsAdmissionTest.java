@@ -2,6 +2,7 @@ package dev.appservice.operator.validation;
 
 import static dev.appservice.operator.testing.Fixtures.environment;
 import static dev.appservice.operator.testing.Fixtures.plan;
+import static dev.appservice.operator.testing.HostileResources.slots;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
@@ -41,17 +42,6 @@ public class RunningAppsAdmissionTest {
             apps.add(app);
         }
         return apps;
-    }
-
-    public static List<DeploymentSlot> slots(int count) {
-        List<DeploymentSlot> slots = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            DeploymentSlot slot = new DeploymentSlot();
-            slot.setName("s" + i);
-            slot.setImage("registry.example/slot:1.0");
-            slots.add(slot);
-        }
-        return slots;
     }
 
     @Test

@@ -45,7 +45,7 @@ class RunningAppsKeptTest extends OperatorTest {
         Map<String, String> before = versions();
         WebApp oldest =
                 client.resources(WebApp.class).inNamespace(ns).withName("app1").get();
-        oldest.getSpec().setSlots(dev.appservice.operator.validation.RunningAppsAdmissionTest.slots(3));
+        oldest.getSpec().setSlots(dev.appservice.operator.testing.HostileResources.slots(3));
         client.resource(oldest).update();
         WebApp held = awaitApp("app1", a -> "PlanCapacityExceeded".equals(ready(a).getReason()));
         assertThat(ready(held).getMessage()).contains("no room for slots s0, s1, s2");

@@ -87,6 +87,12 @@ public final class ClientLoad implements AutoCloseable {
         return resent.get();
     }
 
+    /** The counts, as the tests and the benchmark print them. */
+    public String summary() {
+        return "%d requests answered (%d POST), %d failed, %d resent on a reused connection closed unanswered"
+                .formatted(ok(), okPosts(), failed(), resent());
+    }
+
     public List<String> failures() {
         return List.copyOf(failures);
     }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.Optional;
 /**
  * Every child an app the plan runs should have: its Deployment and Service, one Deployment and
  * Service per deployment slot, a PodDisruptionBudget for each of those Deployments that runs more
- * than one instance ({@link DisruptionBudgets}), and the cert-manager Certificate when it asks for one. Built by
+ * than one instance ({@link DisruptionBudgets}), the NetworkPolicy that lets its instances reach
+ * each other ({@link AppPeers}), and the cert-manager Certificate when it asks for one. Built by
  * pure functions of the topology and the app; the app's dependents select their part and
  * {@code render} prints {@link #all()}. Whether the app runs at all (its plan's density) is the
  * topology's answer: an app past it has no children.
@@ -30,6 +32,7 @@ public record AppChildren(
         List<Deployment> slotDeployments,
         List<Service> slotServices,
         List<PodDisruptionBudget> disruptionBudgets,
+        NetworkPolicy peers,
         Optional<GenericKubernetesResource> certificate) {
 
     public AppChildren {
@@ -55,10 +58,14 @@ public record AppChildren(
                 slotDeployments,
                 slotServices,
                 budgets,
+                AppPeers.of(topology, app),
                 app.getSpec().issuerRef() == null ? Optional.empty() : Optional.of(IssuedCertificate.of(app)));
     }
 
-    /** Every child, in the order {@code render} prints them: the app's own, each slot's, then the Certificate. */
+    /**
+     * Every child, in the order {@code render} prints them: the app's own, each slot's, the budgets,
+     * the peers' NetworkPolicy, then the Certificate.
+     */
     public List<HasMetadata> all() {
         List<HasMetadata> all = new ArrayList<>();
         all.add(deployment);
@@ -68,6 +75,7 @@ public record AppChildren(
             all.add(slotServices.get(i));
         }
         all.addAll(disruptionBudgets);
+        all.add(peers);
         certificate.ifPresent(all::add);
         return all;
     }

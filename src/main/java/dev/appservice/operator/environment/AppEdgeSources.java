@@ -6,6 +6,8 @@ import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.desired.AffinityUpstreams;
 import dev.appservice.operator.desired.AppCertificates;
 import dev.appservice.operator.desired.NginxConfig;
+import dev.appservice.operator.informer.AppSecretSource;
+import dev.appservice.operator.informer.AppSecretStore;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.EnvironmentTopology;
@@ -60,24 +62,31 @@ final class AppEdgeSources {
             InformerEventSource<WebApp, AppServiceEnvironment> apps,
             InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans) {
         apps.addIndexer(CacheIndexes.APPS_BY_TLS_SECRET, CacheIndexes.appsByTlsSecret());
-        return new InformerEventSource<>(
+        return AppSecretSource.of(
                 InformerEventSourceConfiguration.from(Secret.class, AppServiceEnvironment.class)
                         .withName(APP_SECRETS)
-                        .withItemStore(new SharingItemStore<>())
                         .withFieldSelector(
                                 new FieldSelector(new FieldSelector.Field("type", AppCertificates.SECRET_TYPE)))
                         .withSecondaryToPrimaryMapper((Secret secret) -> {
                             Set<ResourceID> environments = new HashSet<>();
-                            apps.byIndex(
-                                            CacheIndexes.APPS_BY_TLS_SECRET,
-                                            CacheIndexes.key(
-                                                    secret.getMetadata().getNamespace(),
-                                                    secret.getMetadata().getName()))
+                            appsNaming(apps, ResourceID.fromResource(secret))
                                     .forEach(app -> environmentOf(app, plans).ifPresent(environments::add));
                             return environments;
-                        })
-                        .build(),
+                        }),
+                new AppSecretStore(
+                        secret -> !appsNaming(apps, secret).isEmpty(),
+                        secret -> context.getClient()
+                                .secrets()
+                                .inNamespace(secret.getNamespace().orElseThrow())
+                                .withName(secret.getName())
+                                .get()),
                 context);
+    }
+
+    private static List<WebApp> appsNaming(InformerEventSource<WebApp, AppServiceEnvironment> apps, ResourceID secret) {
+        return apps.byIndex(
+                CacheIndexes.APPS_BY_TLS_SECRET,
+                CacheIndexes.key(secret.getNamespace().orElse(null), secret.getName()));
     }
 
     static InformerEventSource<EndpointSlice, AppServiceEnvironment> endpoints(
@@ -145,7 +154,7 @@ final class AppEdgeSources {
             EnvironmentTopology topology, Context<AppServiceEnvironment> context) {
         Map<WebApp, AppCertificates.Verdict.Usable> usable = new LinkedHashMap<>();
         if (topology.environment().getSpec().tlsSecretName() != null) {
-            var secrets = (InformerEventSource<Secret, AppServiceEnvironment>)
+            var secrets = (AppSecretSource<AppServiceEnvironment>)
                     context.eventSourceRetriever().getEventSourceFor(Secret.class, APP_SECRETS);
             for (IsolatedPlan plan : topology.plans()) {
                 for (WebApp app : topology.apps(plan)) {
@@ -154,7 +163,7 @@ final class AppEdgeSources {
                             && AppCertificates.check(
                                             topology.namespace(),
                                             secretName,
-                                            secrets.get(new ResourceID(secretName, topology.namespace())))
+                                            secrets.read(new ResourceID(secretName, topology.namespace())))
                                     instanceof AppCertificates.Verdict.Usable pair) {
                         usable.put(app, pair);
                     }

@@ -7,6 +7,8 @@ import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppStatus;
 import dev.appservice.operator.desired.AppCertificates;
 import dev.appservice.operator.desired.AppWorkloads;
+import dev.appservice.operator.informer.AppSecretSource;
+import dev.appservice.operator.informer.AppSecretStore;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.PodStateItemStore;
 import dev.appservice.operator.informer.RelevantUpdates;
@@ -80,6 +82,10 @@ import java.util.stream.Collectors;
                     name = WebAppReconciler.DISRUPTION_BUDGETS,
                     type = AppDisruptionBudgetDependent.class,
                     reconcilePrecondition = AppAdmitted.class),
+            @Dependent(
+                    name = WebAppReconciler.PEERS_POLICY,
+                    type = AppPeersPolicyDependent.class,
+                    reconcilePrecondition = AppAdmitted.class),
         })
 public class WebAppReconciler implements Reconciler<WebApp> {
     public static final String NAME = "webapp";
@@ -97,6 +103,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     static final String SLOT_DEPLOYMENTS = "slot-deployments";
     static final String SLOT_SERVICES = "slot-services";
     static final String DISRUPTION_BUDGETS = "disruption-budgets";
+    static final String PEERS_POLICY = "peers-policy";
 
     private final Clock clock = Clock.systemUTC();
 
@@ -230,29 +237,28 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .build(),
                 context);
         // An app's own certificate: its Secret appearing, changing or going changes its CertificateReady condition.
-        var secrets = new InformerEventSource<>(
+        var secrets = AppSecretSource.of(
                 InformerEventSourceConfiguration.from(Secret.class, WebApp.class)
                         .withName(APP_SECRETS)
-                        .withItemStore(new SharingItemStore<>())
                         .withFieldSelector(
                                 new FieldSelector(new FieldSelector.Field("type", AppCertificates.SECRET_TYPE)))
-                        .withSecondaryToPrimaryMapper((Secret secret) -> context
-                                .getPrimaryCache()
-                                .byIndex(
-                                        CacheIndexes.APPS_BY_TLS_SECRET,
-                                        CacheIndexes.key(
-                                                secret.getMetadata().getNamespace(),
-                                                secret.getMetadata().getName()))
-                                .stream()
-                                .map(ResourceID::fromResource)
-                                .collect(Collectors.toSet()))
+                        .withSecondaryToPrimaryMapper(
+                                (Secret secret) -> appsNaming(ResourceID.fromResource(secret), context).stream()
+                                        .map(ResourceID::fromResource)
+                                        .collect(Collectors.toSet()))
                         .withPrimaryToSecondaryMapper((WebApp app) ->
                                 app.getSpec() == null || app.getSpec().tlsSecretName() == null
                                         ? Set.of()
                                         : Set.of(new ResourceID(
                                                 app.getSpec().tlsSecretName(),
-                                                app.getMetadata().getNamespace())))
-                        .build(),
+                                                app.getMetadata().getNamespace()))),
+                new AppSecretStore(
+                        secret -> !appsNaming(secret, context).isEmpty(),
+                        secret -> context.getClient()
+                                .secrets()
+                                .inNamespace(secret.getNamespace().orElseThrow())
+                                .withName(secret.getName())
+                                .get()),
                 context);
         // The app's and its slots' pods: why instances do not serve (InstanceFailures). Only their states are cached.
         var pods = new InformerEventSource<>(
@@ -347,8 +353,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         List<Conditions.Desired> certificates = new ArrayList<>();
         Optional<Conditions.Desired> issued = IssuedCertificates.reconcile(app, context.getClient());
         issued.ifPresent(certificates::add);
-        AppCertificateConditions.of(app, environment, context.getSecondaryResource(Secret.class, APP_SECRETS))
-                .ifPresent(certificates::add);
+        AppCertificateConditions.of(app, environment, appSecret(app, context)).ifPresent(certificates::add);
         Optional<AppPlacement> placement = AppPlacement.from(app, context);
         List<Pod> pods = appPods(app, context);
         WebAppStatus status = WebAppStatusFactory.compute(
@@ -435,5 +440,24 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     @Override
     public ErrorStatusUpdateControl<WebApp> updateErrorStatus(WebApp app, Context<WebApp> context, Exception e) {
         return StatusWrites.failed(app, WebAppStatus::new, context, e, clock.instant());
+    }
+
+    private static List<WebApp> appsNaming(ResourceID secret, EventSourceContext<WebApp> context) {
+        return context.getPrimaryCache()
+                .byIndex(
+                        CacheIndexes.APPS_BY_TLS_SECRET,
+                        CacheIndexes.key(secret.getNamespace().orElse(null), secret.getName()));
+    }
+
+    /** The app's own certificate Secret, with its data, if it names one and it exists. */
+    @SuppressWarnings("unchecked")
+    private static Optional<Secret> appSecret(WebApp app, Context<WebApp> context) {
+        String name = app.getSpec().tlsSecretName();
+        if (name == null) {
+            return Optional.empty();
+        }
+        var source =
+                (AppSecretSource<WebApp>) context.eventSourceRetriever().getEventSourceFor(Secret.class, APP_SECRETS);
+        return source.read(new ResourceID(name, app.getMetadata().getNamespace()));
     }
 }

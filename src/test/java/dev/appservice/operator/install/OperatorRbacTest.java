@@ -251,33 +251,44 @@ class OperatorRbacTest {
      * certificates are {@link #webhookCertificates(Manifest)}, and the start-up check reads the
      * API server's version, which needs no grant.
      */
-    static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.of(
-            "admission/AdmissionCache.class",
-            "list/watch appserviceenvironments, isolatedplans, webapps",
-            "status/ConditionEvents.class",
-            "create events",
-            "certificates/WebhookCertificates.class",
-            "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
-                    + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION",
-            "certificates/WebhookCertificateRotation.class",
-            "runs WebhookCertificates (same grants)",
-            "environment/EnvironmentChildrenDependent.class",
-            "delete what its bulk dependents manage: configmaps (a configuration"
-                    + " shard no longer needed), secrets (certificate copies no longer needed), services, networkpolicies (a policy"
-                    + " the NSG no longer compiles)",
-            "webapp/WebAppReconciler.class",
-            "hands its client to IssuedCertificates (below)",
-            "webapp/IssuedCertificates.class",
-            "get, create, update, delete certificates.cert-manager.io: granted only with certManager.enabled"
-                    + " (see certManagerEnabledGrantsTheAppsCertificatesAndNothingElse)",
-            "certificates/CertManagerPresence.class",
-            "API discovery of /apis/cert-manager.io/v1: a non-resource URL every client may read"
-                    + " (Kubernetes' system:discovery), no rule of the chart's",
-            "operability/ApiServerReachability.class",
-            "GET /version at start-up: a non-resource URL every client may read"
-                    + " (Kubernetes' system:public-info-viewer), no rule of the chart's",
-            "dependent/ControlledDependentResource.class",
-            "takes only the client's serialization, to compare a child with its desired state: no request");
+    static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.ofEntries(
+            java.util.Map.entry(
+                    "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps"),
+            java.util.Map.entry("status/ConditionEvents.class", "create events"),
+            java.util.Map.entry(
+                    "certificates/WebhookCertificates.class",
+                    "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
+                            + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION"),
+            java.util.Map.entry(
+                    "certificates/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)"),
+            java.util.Map.entry(
+                    "environment/EnvironmentChildrenDependent.class",
+                    "delete what its bulk dependents manage: configmaps (a configuration"
+                            + " shard no longer needed), secrets (certificate copies no longer needed), services, networkpolicies (a policy"
+                            + " the NSG no longer compiles)"),
+            java.util.Map.entry(
+                    "environment/AppEdgeSources.class",
+                    "gets a tls Secret an app names after the Secret arrived (informer/AppSecretStore): get secrets,"
+                            + " derived from its Secret informer's kind"),
+            java.util.Map.entry(
+                    "webapp/WebAppReconciler.class",
+                    "hands its client to IssuedCertificates (below), and gets a tls Secret an app names after the Secret"
+                            + " arrived (informer/AppSecretStore): get secrets, derived already for the front ends' certificate copies (a Secret dependent)"),
+            java.util.Map.entry(
+                    "webapp/IssuedCertificates.class",
+                    "get, create, update, delete certificates.cert-manager.io: granted only with certManager.enabled"
+                            + " (see certManagerEnabledGrantsTheAppsCertificatesAndNothingElse)"),
+            java.util.Map.entry(
+                    "certificates/CertManagerPresence.class",
+                    "API discovery of /apis/cert-manager.io/v1: a non-resource URL every client may read"
+                            + " (Kubernetes' system:discovery), no rule of the chart's"),
+            java.util.Map.entry(
+                    "operability/ApiServerReachability.class",
+                    "GET /version at start-up: a non-resource URL every client may read"
+                            + " (Kubernetes' system:public-info-viewer), no rule of the chart's"),
+            java.util.Map.entry(
+                    "dependent/ControlledDependentResource.class",
+                    "takes only the client's serialization, to compare a child with its desired state: no request"));
 
     @Test
     void theKnownClientCallersNeedOnlyWhatIsDerived() {

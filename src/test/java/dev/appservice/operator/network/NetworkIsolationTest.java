@@ -6,21 +6,27 @@ import static dev.appservice.operator.network.NsgCompilerTest.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.FrontEndSettings;
 import dev.appservice.operator.api.LoadBalancerSettings;
 import dev.appservice.operator.api.LoadBalancerType;
 import dev.appservice.operator.api.RuleAccess;
 import dev.appservice.operator.api.RuleProtocol;
 import dev.appservice.operator.api.SecurityRule;
+import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.desired.AppPeers;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.network.AzureNsgEvaluator.Address;
 import dev.appservice.operator.network.AzureNsgEvaluator.Peer;
 import dev.appservice.operator.network.AzureNsgEvaluator.Pod;
+import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.apiserver.FieldErrors;
 import dev.appservice.operator.testing.apiserver.NetworkPolicyRules;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -137,6 +143,53 @@ class NetworkIsolationTest {
 
     @ParameterizedTest(name = "with an NSG: {0}")
     @ValueSource(booleans = {false, true})
+    void anAppsOwnInstancesAndSlotsReachEachOtherAndNoOtherAppDoes(boolean withNsg) {
+        AppServiceEnvironment ase = environment(List.of("10.1.2.0/24"), false, List.of(), List.of());
+        if (!withNsg) {
+            ase.getSpec().setNetworkSecurityGroup(null);
+        }
+        WebApp appA = Fixtures.app(NS, "app-a", "plan", APP_PORT);
+        DeploymentSlot staging = new DeploymentSlot();
+        staging.setName("staging");
+        appA.getSpec().setSlots(List.of(staging));
+        EnvironmentTopology topology = new EnvironmentTopology(ase, List.of());
+        List<NetworkPolicy> policies = new ArrayList<>(compile(ase));
+        policies.add(AppPeers.of(topology, appA));
+        policies.add(AppPeers.of(topology, Fixtures.app(NS, "app-b", "plan", APP_PORT)));
+        Pod appAStaging = app(ResourceNames.slotWorkload("app-a", "staging"));
+        Pod appBStaging = app(ResourceNames.slotWorkload("app-b", "staging"));
+
+        assertThat(KubernetesPolicyEvaluator.ingressAllowed(policies, APP_A, APP_A, "TCP", APP_PORT))
+                .as("one instance of app A to another")
+                .isTrue();
+        assertThat(KubernetesPolicyEvaluator.ingressAllowed(policies, APP_A, appAStaging, "TCP", 9000))
+                .as("app A's staging slot to app A, on any port")
+                .isTrue();
+        assertThat(KubernetesPolicyEvaluator.ingressAllowed(policies, appAStaging, APP_A, "TCP", APP_PORT))
+                .as("app A to its staging slot")
+                .isTrue();
+        assertThat(KubernetesPolicyEvaluator.ingressAllowed(policies, APP_A, APP_B, "TCP", APP_PORT))
+                .as("app B to app A")
+                .isFalse();
+        assertThat(KubernetesPolicyEvaluator.ingressAllowed(policies, appAStaging, APP_B, "TCP", APP_PORT))
+                .as("app B to app A's slot")
+                .isFalse();
+        assertThat(KubernetesPolicyEvaluator.ingressAllowed(policies, APP_B, appAStaging, "TCP", APP_PORT))
+                .as("app A's slot to app B")
+                .isFalse();
+        assertThat(KubernetesPolicyEvaluator.ingressAllowed(policies, appBStaging, APP_B, "TCP", APP_PORT))
+                .as("app B has no staging slot: a pod labelled as one is not its peer")
+                .isFalse();
+        assertThat(KubernetesPolicyEvaluator.ingressAllowed(policies, APP_A, OWN_VNET_CLIENT, "TCP", APP_PORT))
+                .as("a client of the virtual network to app A's pods")
+                .isFalse();
+        assertThat(KubernetesPolicyEvaluator.ingressAllowed(policies, APP_A, FRONT_END, "TCP", APP_PORT))
+                .as("the front ends to app A")
+                .isTrue();
+    }
+
+    @ParameterizedTest(name = "with an NSG: {0}")
+    @ValueSource(booleans = {false, true})
     void appsReachEachOtherOnlyThroughTheFrontEnds(boolean withNsg) {
         AppServiceEnvironment ase = environment(
                 List.of("10.1.2.0/24"),
@@ -224,10 +277,16 @@ class NetworkIsolationTest {
     @ValueSource(booleans = {false, true})
     void theRenderedPoliciesAreValid(boolean withNsg) {
         KubernetesSerialization serialization = new KubernetesSerialization();
-        List<NetworkPolicy> policies = compile(internal(
+        AppServiceEnvironment ase = internal(
                 List.of(rule("allow-https", 100, RuleAccess.Allow, RuleProtocol.Tcp, List.of("*"), List.of("443"))),
-                withNsg));
+                withNsg);
+        List<NetworkPolicy> policies = new ArrayList<>(compile(ase));
         assertThat(policies).hasSizeGreaterThanOrEqualTo(3);
+        WebApp withSlot = Fixtures.app(NS, "app-a", "plan", APP_PORT);
+        DeploymentSlot staging = new DeploymentSlot();
+        staging.setName("staging");
+        withSlot.getSpec().setSlots(List.of(staging));
+        policies.add(AppPeers.of(new EnvironmentTopology(ase, List.of()), withSlot));
         for (NetworkPolicy policy : policies) {
             FieldErrors errors = new FieldErrors();
             NetworkPolicyRules.validate(

@@ -72,6 +72,8 @@ class RenderCommandIT {
                         "Service/" + ResourceNames.appWorkload("orders-api"),
                         // and a disruption budget for each of its deployments with more than one instance
                         "PodDisruptionBudget/" + ResourceNames.appWorkload("orders-api"),
+                        // and the policy through which its instances reach each other
+                        "NetworkPolicy/orders-api-peers",
                         "Deployment/web-plan-workers",
                         "Deployment/" + ResourceNames.appWorkload("shop"),
                         "Service/" + ResourceNames.appWorkload("shop"),
@@ -79,17 +81,10 @@ class RenderCommandIT {
                         "Deployment/" + ResourceNames.slotWorkload("shop", "staging"),
                         "Service/" + ResourceNames.slotWorkload("shop", "staging"),
                         "PodDisruptionBudget/" + ResourceNames.appWorkload("shop"),
-                        "PodDisruptionBudget/" + ResourceNames.slotWorkload("shop", "staging"));
+                        "PodDisruptionBudget/" + ResourceNames.slotWorkload("shop", "staging"),
+                        "NetworkPolicy/shop-peers");
         Deployment frontEnds = (Deployment) objects.get(2);
         assertThat(frontEnds.getSpec().getReplicas()).as("2 + floor(18 / 15)").isEqualTo(3);
-        assertThat(((Deployment) objects.get(14)).getSpec().getReplicas()).isEqualTo(12);
-        assertThat(((Deployment) objects.get(14))
-                        .getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers())
-                .extracting(c -> c.getName())
-                .containsExactly("capacity");
         assertThat(((Deployment) objects.get(15)).getSpec().getReplicas()).isEqualTo(12);
         assertThat(((Deployment) objects.get(15))
                         .getSpec()
@@ -97,8 +92,16 @@ class RenderCommandIT {
                         .getSpec()
                         .getContainers())
                 .extracting(c -> c.getName())
+                .containsExactly("capacity");
+        assertThat(((Deployment) objects.get(16)).getSpec().getReplicas()).isEqualTo(12);
+        assertThat(((Deployment) objects.get(16))
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers())
+                .extracting(c -> c.getName())
                 .containsExactly("shop");
-        assertThat(((Service) objects.get(16)).getSpec().getSelector()).containsEntry("appservice.dev/webapp", "shop");
+        assertThat(((Service) objects.get(17)).getSpec().getSelector()).containsEntry("appservice.dev/webapp", "shop");
         assertThat(((io.fabric8.kubernetes.api.model.ConfigMap) objects.get(0))
                         .getData()
                         .get("apps-00.conf"))
@@ -107,7 +110,7 @@ class RenderCommandIT {
                 .contains("return 503;")
                 .contains("server_name shop-staging.contoso-ase.p.appservice.local;")
                 .contains("10% \"staging\";");
-        Deployment staging = (Deployment) objects.get(17);
+        Deployment staging = (Deployment) objects.get(18);
         assertThat(staging.getSpec().getReplicas()).isEqualTo(12);
         assertThat(staging.getSpec()
                         .getTemplate()
@@ -116,7 +119,7 @@ class RenderCommandIT {
                         .get(0)
                         .getImage())
                 .isEqualTo("ghcr.io/contoso/shop:2.5.0");
-        assertThat(((Deployment) objects.get(14))
+        assertThat(((Deployment) objects.get(15))
                         .getSpec()
                         .getTemplate()
                         .getSpec()

@@ -116,7 +116,8 @@ class ContainerImageIT {
         assertThat(operator.exitCode()).as(operator.stderr()).isNotZero();
         assertThat(operator.stdout() + operator.stderr())
                 .contains("cannot reach the Kubernetes API server at https://kubernetes.default.svc/")
-                .contains("render and validate need no cluster");
+                .contains("render and validate need no cluster")
+                .doesNotContain("Failed to start", "\tat ", "Caused by");
     }
 
     /**

@@ -19,6 +19,21 @@ public final class ImageJvmOptions {
 
     private ImageJvmOptions() {}
 
+    /**
+     * The environment the image gives the JVM besides its options ({@code MALLOC_ARENA_MAX}, the
+     * locale): the benchmark's operator runs with it too.
+     */
+    public static java.util.Map<String, String> environment() throws IOException {
+        java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
+        Matcher env = ENV.matcher(Files.readString(DOCKERFILE));
+        while (env.find()) {
+            if (!env.group(1).equals("JAVA_OPTS") && !env.group(1).equals("JAVA_APP_JAR")) {
+                environment.put(env.group(1), env.group(2).replace("\"", ""));
+            }
+        }
+        return environment;
+    }
+
     public static List<String> read() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
         List<String> options = new ArrayList<>();

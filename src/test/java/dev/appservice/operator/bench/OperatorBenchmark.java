@@ -196,6 +196,7 @@ public final class OperatorBenchmark {
         command.add("-XX:MaxRAM=" + MEMORY);
         command.addAll(List.of("-jar", JAR.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(ImageJvmOptions.environment());
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", server.url("/"));
         builder.environment().put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
         builder.environment().put("QUARKUS_HTTP_PORT", "18080");

@@ -81,6 +81,7 @@ public final class OperatorProcess implements AutoCloseable {
         command.addAll(List.of("-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar")));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("KUBERNETES_"));
+        builder.environment().putAll(ImageJvmOptions.environment());
         builder.environment().putAll(environment);
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = builder.start();

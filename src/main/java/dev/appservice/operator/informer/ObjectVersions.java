@@ -38,8 +38,16 @@ public final class ObjectVersions {
     private ObjectVersions() {}
 
     /** The object already held for this version, or this one (which is then held for it). */
-    @SuppressWarnings("unchecked")
     public static <R extends HasMetadata> R shared(R object) {
+        return shared(object, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * The object already held for this version, or this one as {@code prepare} makes it (which is
+     * then held for it): the preparation is done once per version, not once per cache.
+     */
+    @SuppressWarnings("unchecked")
+    public static <R extends HasMetadata> R shared(R object, java.util.function.UnaryOperator<R> prepare) {
         forgetReleased();
         if (object == null
                 || object.getMetadata() == null
@@ -57,6 +65,7 @@ public final class ObjectVersions {
             if (existing != null) {
                 return (R) existing;
             }
+            object = prepare.apply(object);
             Entry mine = new Entry(object, version);
             if (held == null
                     ? BY_VERSION.putIfAbsent(version, mine) == null

@@ -2,6 +2,7 @@ package dev.appservice.operator.informer;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
@@ -17,6 +18,7 @@ import java.util.stream.Stream;
  * second copy of the spec). The operator compares its children by the fields it sets
  * ({@code DesiredStateMatch}), writes with updates and patches that leave both untouched on the
  * server (an update without {@code managedFields} keeps the server's), and never reads them.
+ * Apps' Deployments keep their pod template deflated ({@link StoredPodTemplates}).
  * Set on every informer of the operator, with {@code @Informer(itemStore = SharingItemStore.class)}
  * or {@code withItemStore}, and on the webhook's.
  */
@@ -33,7 +35,7 @@ public class SharingItemStore<R extends HasMetadata> implements ItemStore<R> {
 
     @Override
     public R put(String key, R object) {
-        return store.put(key, ObjectVersions.shared(unread(object)));
+        return store.put(key, ObjectVersions.shared(unread(object), SharingItemStore::compact));
     }
 
     /** The object as it arrived from the watch, without the fields no reader of the caches needs. */
@@ -50,6 +52,12 @@ public class SharingItemStore<R extends HasMetadata> implements ItemStore<R> {
             metadata.setAnnotations(kept);
         }
         return object;
+    }
+
+    /** Done once per object version, however many caches hold it. */
+    @SuppressWarnings("unchecked")
+    private static <R extends HasMetadata> R compact(R object) {
+        return object instanceof Deployment deployment ? (R) StoredPodTemplates.stored(deployment) : object;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.appservice.operator.dependent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.appservice.operator.informer.StoredPodTemplates;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
@@ -35,7 +36,9 @@ public final class DesiredStateMatch {
     public static boolean matches(HasMetadata desired, HasMetadata actual, KubernetesSerialization serialization) {
         JsonNode diff = JsonDiff.asJson(
                 serialization.convertValue(desired, JsonNode.class),
-                StoredPodTemplates.expanded(serialization.convertValue(actual, JsonNode.class)),
+                serialization.convertValue(
+                        actual instanceof Deployment deployment ? StoredPodTemplates.expanded(deployment) : actual,
+                        JsonNode.class),
                 PLAIN_OPERATIONS);
         for (JsonNode operation : diff) {
             String path = operation.path("path").asText();

@@ -1,11 +1,11 @@
 package dev.appservice.operator.informer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.appservice.operator.model.StandardLabels;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,21 +56,36 @@ public final class StoredPodTemplates {
     }
 
     /**
-     * The object as the API server holds it: a stored template, if the tree has one, expanded into
-     * {@code spec.template}.
+     * The Deployment as the API server holds it: a stored template expanded into a copy of its spec
+     * (the cached object is left as it is). Read with this class's own serialization, then compared
+     * as objects, so the comparison sees exactly what it sees in an unstored Deployment.
      */
-    public static JsonNode expanded(JsonNode object) {
-        JsonNode spec = object.path("spec");
-        JsonNode stored = spec.get(FIELD);
-        if (stored == null || !(spec instanceof ObjectNode specNode)) {
-            return object;
+    public static Deployment expanded(Deployment deployment) {
+        DeploymentSpec spec = deployment.getSpec();
+        Object stored = spec == null ? null : spec.getAdditionalProperties().get(FIELD);
+        if (!(stored instanceof byte[] deflated)) {
+            return deployment;
         }
-        try (InflaterInputStream in = new InflaterInputStream(new java.io.ByteArrayInputStream(stored.binaryValue()))) {
-            specNode.set("template", SERIALIZATION.unmarshal(in, JsonNode.class));
+        PodTemplateSpec template;
+        try (InflaterInputStream in = new InflaterInputStream(new ByteArrayInputStream(deflated))) {
+            template = SERIALIZATION.unmarshal(in, PodTemplateSpec.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        specNode.remove(FIELD);
-        return object;
+        DeploymentSpec full = new DeploymentSpec(
+                spec.getMinReadySeconds(),
+                spec.getPaused(),
+                spec.getProgressDeadlineSeconds(),
+                spec.getReplicas(),
+                spec.getRevisionHistoryLimit(),
+                spec.getSelector(),
+                spec.getStrategy(),
+                template);
+        return new Deployment(
+                deployment.getApiVersion(),
+                deployment.getKind(),
+                deployment.getMetadata(),
+                full,
+                deployment.getStatus());
     }
 }

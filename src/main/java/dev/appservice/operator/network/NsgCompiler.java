@@ -137,7 +137,15 @@ public final class NsgCompiler {
     }
 
     public static Result compile(EnvironmentTopology topology, NetworkSettings settings) {
-        return compile(topology, settings, true);
+        return compile(topology, settings, List.of(), true);
+    }
+
+    /**
+     * With the other environments that have fixed outbound addresses: an inbound rule whose source
+     * prefix contains one's address admits that environment's app pods ({@link FixedOutbound}).
+     */
+    public static Result compile(EnvironmentTopology topology, NetworkSettings settings, List<FixedOutbound> fixed) {
+        return compile(topology, settings, fixed, true);
     }
 
     /**
@@ -145,7 +153,12 @@ public final class NsgCompiler {
      * be too large for the API server. Costs about a compilation (BENCHMARKS.md).
      */
     public static Result assess(EnvironmentTopology topology, NetworkSettings settings) {
-        return compile(topology, settings, false);
+        return compile(topology, settings, List.of(), false);
+    }
+
+    /** {@link #assess} with the other environments' fixed outbound addresses. */
+    public static Result assess(EnvironmentTopology topology, NetworkSettings settings, List<FixedOutbound> fixed) {
+        return compile(topology, settings, fixed, false);
     }
 
     /** The policies that would be too large for the API server, without building any policy. */
@@ -153,13 +166,14 @@ public final class NsgCompiler {
         return assess(topology, settings).oversized();
     }
 
-    private static Result compile(EnvironmentTopology topology, NetworkSettings settings, boolean build) {
+    private static Result compile(
+            EnvironmentTopology topology, NetworkSettings settings, List<FixedOutbound> fixed, boolean build) {
         NetworkSecurityGroup nsg = topology.environment().getSpec().getNetworkSecurityGroup();
         List<NetworkPolicy> policies = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         List<Oversize> oversized = new ArrayList<>();
         policies.add(workerPolicy(topology));
-        Context context = new Context(topology, settings);
+        Context context = new Context(topology, settings, fixed);
         if (nsg != null) {
             frontEndPolicy(context, nsg.getInboundRules(), findings, oversized, build)
                     .ifPresent(policies::add);
@@ -187,7 +201,7 @@ public final class NsgCompiler {
         NetworkSecurityGroup nsg = topology.environment().getSpec().getNetworkSecurityGroup();
         List<Finding> findings = new ArrayList<>();
         if (nsg != null) {
-            Context context = new Context(topology, settings);
+            Context context = new Context(topology, settings, List.of());
             managementFinding(context.decisions(RuleTable.inbound(nsg.getInboundRules())))
                     .ifPresent(findings::add);
             if (nsg.getOutboundRules() != null && !nsg.getOutboundRules().isEmpty()) {
@@ -207,8 +221,9 @@ public final class NsgCompiler {
             List<Cidr> loadBalancer,
             List<Cidr> pods,
             List<Cidr> trusted,
-            boolean internal) {
-        Context(EnvironmentTopology topology, NetworkSettings settings) {
+            boolean internal,
+            List<FixedOutbound> fixed) {
+        Context(EnvironmentTopology topology, NetworkSettings settings, List<FixedOutbound> fixed) {
             this(
                     topology,
                     settings,
@@ -217,7 +232,8 @@ public final class NsgCompiler {
                     settings.azureLoadBalancerCidrs().stream().map(Cidr::parse).toList(),
                     settings.podCidrs().stream().map(Cidr::parse).toList(),
                     trustedProxies(topology.environment().getSpec()),
-                    topology.environment().getSpec().effectiveLoadBalancerType() == LoadBalancerType.Internal);
+                    topology.environment().getSpec().effectiveLoadBalancerType() == LoadBalancerType.Internal,
+                    List.copyOf(fixed));
         }
 
         /** Inbound decisions: the trusted proxies told apart, for an Internal environment's front ends. */
@@ -352,7 +368,19 @@ public final class NsgCompiler {
         for (String protocol : PROTOCOLS) {
             for (VipPorts.Mapping port : VipPorts.served(tls)) {
                 Verdicts verdicts = decisions.decide(protocol, port.vipPort(), true);
-                PeerGroup group = groups.computeIfAbsent(signature(verdicts), k -> new PeerGroup(verdicts));
+                boolean[] fixedAllowed = new boolean[context.fixed().size()];
+                for (int i = 0; i < fixedAllowed.length; i++) {
+                    FixedOutbound other = context.fixed().get(i);
+                    fixedAllowed[i] = decisions
+                            .fixedOutbound(
+                                    protocol,
+                                    port.vipPort(),
+                                    other.cidrs(),
+                                    other.namespace().equals(context.settings().operatorNamespace()))
+                            .allow();
+                }
+                PeerGroup group = groups.computeIfAbsent(
+                        signature(verdicts) + Arrays.toString(fixedAllowed), k -> new PeerGroup(verdicts, fixedAllowed));
                 group.ports.add(new PortSpan(protocol, port.containerPort(), port.containerPort()));
             }
         }
@@ -485,10 +513,18 @@ public final class NsgCompiler {
 
     private static final class PeerGroup {
         final Verdicts verdicts;
+        /** Inbound: for each of the context's fixed-outbound environments, whether its app pods are admitted. */
+        final boolean[] fixedAllowed;
+
         final List<PortSpan> ports = new ArrayList<>();
 
         PeerGroup(Verdicts verdicts) {
+            this(verdicts, new boolean[0]);
+        }
+
+        PeerGroup(Verdicts verdicts, boolean[] fixedAllowed) {
             this.verdicts = verdicts;
+            this.fixedAllowed = fixedAllowed;
         }
     }
 
@@ -508,8 +544,14 @@ public final class NsgCompiler {
     }
 
     /** The allowed peers of a verdict: pod selectors as policy peers, address regions as blocks. */
-    private static List<Object> allowedPeers(Reach reach, Verdicts verdicts) {
+    private static List<Object> allowedPeers(Reach reach, PeerGroup group) {
+        Verdicts verdicts = group.verdicts;
         List<Object> peers = new ArrayList<>(podPeers(reach, verdicts));
+        for (int i = 0; i < group.fixedAllowed.length; i++) {
+            if (group.fixedAllowed[i]) {
+                peers.add(fixedOutboundPeer(reach, reach.context().fixed().get(i)));
+            }
+        }
         boolean[] allowed = new boolean[verdicts.nodes().length];
         for (int i = 0; i < allowed.length; i++) {
             allowed[i] = verdicts.nodes()[i] != null && verdicts.nodes()[i].allow() && reach.node(i);
@@ -554,7 +596,7 @@ public final class NsgCompiler {
         long byPeerPortEntries = 0;
         Map<Cidr, long[]> bytesByCidr = new java.util.IdentityHashMap<>(); // tree nodes: one instance per CIDR
         for (PeerGroup group : groups) {
-            List<Object> peers = allowedPeers(reach, group.verdicts);
+            List<Object> peers = allowedPeers(reach, group);
             if (peers.isEmpty()) {
                 continue;
             }
@@ -597,7 +639,7 @@ public final class NsgCompiler {
             peersByPorts.forEach((ports, peers) -> rules.add(new PolicyRule(peers, ports)));
         } else {
             for (PeerGroup group : groups) {
-                List<Object> peers = allowedPeers(reach, group.verdicts);
+                List<Object> peers = allowedPeers(reach, group);
                 if (!peers.isEmpty()) {
                     rules.add(new PolicyRule(peers, merged(group.ports)));
                 }
@@ -719,10 +761,33 @@ public final class NsgCompiler {
             otherEnvironment[c] = o && !p;
         }
         List<NetworkPolicyPeer> peers = new ArrayList<>();
-        peers.addAll(namespacePeers(context, both, null));
-        peers.addAll(namespacePeers(context, plain, "DoesNotExist"));
-        peers.addAll(namespacePeers(context, otherEnvironment, "Exists"));
+        // Inbound, the app pods of environments with fixed outbound addresses are decided apart (by
+        // their addresses, fixedOutboundPeer): the selectors that would take other environments'
+        // pods leave them out.
+        boolean excludeFixed = reach.inbound() && !context.fixed().isEmpty();
+        peers.addAll(namespacePeers(context, both, null, excludeFixed));
+        peers.addAll(namespacePeers(context, plain, "DoesNotExist", false));
+        peers.addAll(namespacePeers(context, otherEnvironment, "Exists", excludeFixed));
         return peers;
+    }
+
+    /**
+     * The app pods of another environment with fixed outbound addresses: in its namespace (for an
+     * Internal environment's front ends, only if that namespace belongs to the virtual network, as
+     * for any pod), with its label, the worker role and {@link StandardLabels#OUTBOUND}.
+     */
+    private static NetworkPolicyPeer fixedOutboundPeer(Reach reach, FixedOutbound other) {
+        Map<String, String> namespaceLabels = new TreeMap<>();
+        namespaceLabels.put(KUBERNETES_NAMESPACE_LABEL, other.namespace());
+        if (reach.inbound() && reach.context().internal()) {
+            namespaceLabels.put(StandardLabels.VIRTUAL_NETWORK, reach.context().vnetName());
+        }
+        Map<String, String> podLabels = new TreeMap<>(StandardLabels.roleSelector(other.environment(), StandardLabels.ROLE_WORKER));
+        podLabels.put(StandardLabels.OUTBOUND, StandardLabels.OUTBOUND_EGRESS_GATEWAY);
+        return new NetworkPolicyPeerBuilder()
+                .withNamespaceSelector(matchLabels(namespaceLabels))
+                .withPodSelector(matchLabels(podLabels))
+                .build();
     }
 
     /**
@@ -731,7 +796,7 @@ public final class NsgCompiler {
      * dimension merge into one selector on the other; all four become "every namespace".
      */
     private static List<NetworkPolicyPeer> namespacePeers(
-            Context context, boolean[] allowed, String environmentLabelOperator) {
+            Context context, boolean[] allowed, String environmentLabelOperator, boolean excludeFixed) {
         int count = 0;
         for (boolean a : allowed) {
             count += a ? 1 : 0;
@@ -740,7 +805,8 @@ public final class NsgCompiler {
         if (count == FlowDecisions.NAMESPACE_CLASSES) {
             peers.add(withPodSelector(
                     new NetworkPolicyPeerBuilder().withNamespaceSelector(new LabelSelector()),
-                    environmentLabelOperator));
+                    environmentLabelOperator,
+                    excludeFixed));
             return peers;
         }
         boolean[] covered = new boolean[FlowDecisions.NAMESPACE_CLASSES];
@@ -755,7 +821,7 @@ public final class NsgCompiler {
                 // The pair shares the dimension in which both members agree.
                 int shared =
                         (pair[0] ^ pair[1]) == FlowDecisions.MANAGEMENT ? FlowDecisions.VNET : FlowDecisions.MANAGEMENT;
-                peers.add(namespacePeer(context, shared, pair[0], environmentLabelOperator));
+                peers.add(namespacePeer(context, shared, pair[0], environmentLabelOperator, excludeFixed));
                 covered[pair[0]] = true;
                 covered[pair[1]] = true;
             }
@@ -763,27 +829,40 @@ public final class NsgCompiler {
         for (int c = 0; c < FlowDecisions.NAMESPACE_CLASSES; c++) {
             if (allowed[c] && !covered[c]) {
                 peers.add(namespacePeer(
-                        context, FlowDecisions.VNET | FlowDecisions.MANAGEMENT, c, environmentLabelOperator));
+                        context,
+                        FlowDecisions.VNET | FlowDecisions.MANAGEMENT,
+                        c,
+                        environmentLabelOperator,
+                        excludeFixed));
             }
         }
         return peers;
     }
 
-    private static NetworkPolicyPeer withPodSelector(NetworkPolicyPeerBuilder peer, String environmentLabelOperator) {
-        if (environmentLabelOperator != null) {
-            peer.withPodSelector(new LabelSelectorBuilder()
-                    .addNewMatchExpression()
-                    .withKey(StandardLabels.ENVIRONMENT)
-                    .withOperator(environmentLabelOperator)
-                    .endMatchExpression()
-                    .build());
+    private static NetworkPolicyPeer withPodSelector(
+            NetworkPolicyPeerBuilder peer, String environmentLabelOperator, boolean excludeFixed) {
+        if (environmentLabelOperator != null || excludeFixed) {
+            LabelSelectorBuilder selector = new LabelSelectorBuilder();
+            if (environmentLabelOperator != null) {
+                selector.addNewMatchExpression()
+                        .withKey(StandardLabels.ENVIRONMENT)
+                        .withOperator(environmentLabelOperator)
+                        .endMatchExpression();
+            }
+            if (excludeFixed) {
+                selector.addNewMatchExpression()
+                        .withKey(StandardLabels.OUTBOUND)
+                        .withOperator("DoesNotExist")
+                        .endMatchExpression();
+            }
+            peer.withPodSelector(selector.build());
         }
         return peer.build();
     }
 
     /** A selector of namespaces that constrains the given dimensions to the values of podClass. */
     private static NetworkPolicyPeer namespacePeer(
-            Context context, int dimensions, int podClass, String environmentLabelOperator) {
+            Context context, int dimensions, int podClass, String environmentLabelOperator, boolean excludeFixed) {
         LabelSelectorBuilder selector = new LabelSelectorBuilder();
         Map<String, String> labels = new TreeMap<>();
         if ((dimensions & FlowDecisions.VNET) != 0) {
@@ -812,7 +891,9 @@ public final class NsgCompiler {
             selector.withMatchLabels(labels);
         }
         return withPodSelector(
-                new NetworkPolicyPeerBuilder().withNamespaceSelector(selector.build()), environmentLabelOperator);
+                new NetworkPolicyPeerBuilder().withNamespaceSelector(selector.build()),
+                environmentLabelOperator,
+                excludeFixed);
     }
 
     /** Port spans as policy ports: adjacent spans merge; a protocol open on every port needs no port. */

@@ -15,6 +15,10 @@ public class OutboundStatus {
     private String mode;
 
     @JsonPropertyDescription(
+            "EgressGateway: the kind of the provider's object the operator wrote (CiliumEgressGatewayPolicy, Egress or EgressIP), so it can remove it when the spec changes.")
+    private String provider;
+
+    @JsonPropertyDescription(
             "EgressGateway: the outbound addresses, once the provider reports them assigned (Cilium reports nothing: there, the configured addresses once its policy exists). App Service's outboundIpAddresses.")
     private List<String> addresses;
 
@@ -28,6 +32,14 @@ public class OutboundStatus {
 
     public void setMode(String mode) {
         this.mode = mode;
+    }
+
+    public String getProvider() {
+        return provider;
+    }
+
+    public void setProvider(String provider) {
+        this.provider = provider;
     }
 
     public List<String> getAddresses() {

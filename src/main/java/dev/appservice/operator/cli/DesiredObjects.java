@@ -139,7 +139,8 @@ public final class DesiredObjects {
             List<dev.appservice.operator.network.FixedOutbound> fixedOutbound) {
         List<HasMetadata> objects = new ArrayList<>();
         // No cluster, so no Service has an address: the apps' servers answer 503 until one has.
-        objects.addAll(EnvironmentChildren.offline(topology, settings, fixedOutbound).all());
+        objects.addAll(
+                EnvironmentChildren.offline(topology, settings, fixedOutbound).all());
         for (IsolatedPlan plan : topology.plans()) {
             objects.addAll(PlanChildren.of(plan, java.util.Optional.of(topology), settings)
                     .all());

@@ -75,9 +75,11 @@ public final class EgressGateways {
     @SuppressWarnings("unchecked")
     static Map<String, Object> appPodSelector(EnvironmentTopology topology) {
         Map<String, Object> selector = new LinkedHashMap<>();
-        selector.put("matchLabels", new TreeMap<>(StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_WORKER)));
+        selector.put(
+                "matchLabels", new TreeMap<>(StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_WORKER)));
         selector.put("matchExpressions", List.of(Map.of("key", StandardLabels.WEBAPP, "operator", "Exists")));
-        ((Map<String, String>) selector.get("matchLabels")).put(StandardLabels.OUTBOUND, StandardLabels.OUTBOUND_EGRESS_GATEWAY);
+        ((Map<String, String>) selector.get("matchLabels"))
+                .put(StandardLabels.OUTBOUND, StandardLabels.OUTBOUND_EGRESS_GATEWAY);
         return selector;
     }
 
@@ -89,12 +91,11 @@ public final class EgressGateways {
         ProviderApi api = ProviderApi.of(gateway.getProvider());
         Map<String, String> labels = new TreeMap<>(StandardLabels.forEnvironment(topology.name(), ROLE));
         labels.put(StandardLabels.ENVIRONMENT_NAMESPACE, topology.namespace());
-        Map<String, Object> spec =
-                switch (api) {
-                    case CILIUM -> cilium(topology, gateway);
-                    case ANTREA -> antrea(topology, gateway);
-                    case OVN_KUBERNETES -> ovn(topology, gateway);
-                };
+        Map<String, Object> spec = switch (api) {
+            case CILIUM -> cilium(topology, gateway);
+            case ANTREA -> antrea(topology, gateway);
+            case OVN_KUBERNETES -> ovn(topology, gateway);
+        };
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion(api.apiVersion)
                 .withKind(api.kind)
@@ -124,10 +125,14 @@ public final class EgressGateways {
         }
         Map<String, Object> nodes = Map.of(
                 "matchLabels",
-                new TreeMap<>(gateway.getNodeSelector() == null || gateway.getNodeSelector().isEmpty()
-                        ? DEFAULT_CILIUM_GATEWAY_NODES
-                        : gateway.getNodeSelector()));
-        spec.put("egressGateway", Map.of("nodeSelector", nodes, "egressIP", gateway.getAddresses().get(0)));
+                new TreeMap<>(
+                        gateway.getNodeSelector() == null
+                                        || gateway.getNodeSelector().isEmpty()
+                                ? DEFAULT_CILIUM_GATEWAY_NODES
+                                : gateway.getNodeSelector()));
+        spec.put(
+                "egressGateway",
+                Map.of("nodeSelector", nodes, "egressIP", gateway.getAddresses().get(0)));
         return spec;
     }
 
@@ -173,7 +178,8 @@ public final class EgressGateways {
     public static List<String> reportedAddresses(ProviderApi api, GenericKubernetesResource observed) {
         Object status = observed.getAdditionalProperties().get("status");
         if (api == ProviderApi.CILIUM) {
-            Map<String, Object> spec = (Map<String, Object>) observed.getAdditionalProperties().get("spec");
+            Map<String, Object> spec =
+                    (Map<String, Object>) observed.getAdditionalProperties().get("spec");
             Object gateway = spec == null ? null : spec.get("egressGateway");
             Object address = gateway instanceof Map<?, ?> g ? g.get("egressIP") : null;
             return address instanceof String a && !a.isEmpty() ? List.of(a) : List.of();

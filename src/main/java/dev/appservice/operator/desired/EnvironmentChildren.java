@@ -114,12 +114,7 @@ public record EnvironmentChildren(
     public static EnvironmentChildren offline(
             EnvironmentTopology topology, OperatorSettings settings, List<FixedOutbound> fixedOutbound) {
         return of(
-                topology,
-                NginxConfig.AppAddresses.NONE,
-                NginxConfig.AppEdges.NONE,
-                Map.of(),
-                settings,
-                fixedOutbound);
+                topology, NginxConfig.AppAddresses.NONE, NginxConfig.AppEdges.NONE, Map.of(), settings, fixedOutbound);
     }
 
     /** The three Services, applied together. */

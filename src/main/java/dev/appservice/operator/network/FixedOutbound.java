@@ -24,12 +24,14 @@ public record FixedOutbound(String namespace, String environment, List<String> a
     }
 
     /** The environments among {@code environments} other than {@code self} that have valid fixed outbound addresses. */
-    public static List<FixedOutbound> of(
-            Collection<AppServiceEnvironment> environments, AppServiceEnvironment self) {
+    public static List<FixedOutbound> of(Collection<AppServiceEnvironment> environments, AppServiceEnvironment self) {
         return environments.stream()
                 .filter(e -> e.getSpec() != null && e.getMetadata() != null)
-                .filter(e -> !(Objects.equals(e.getMetadata().getNamespace(), self.getMetadata().getNamespace())
-                        && Objects.equals(e.getMetadata().getName(), self.getMetadata().getName())))
+                .filter(e -> !(Objects.equals(
+                                e.getMetadata().getNamespace(),
+                                self.getMetadata().getNamespace())
+                        && Objects.equals(
+                                e.getMetadata().getName(), self.getMetadata().getName())))
                 .flatMap(e -> e.getSpec().egressGateway().stream().map(gateway -> of(e, gateway)))
                 .filter(f -> !f.addresses().isEmpty())
                 .sorted(java.util.Comparator.comparing(FixedOutbound::namespace)
@@ -46,7 +48,10 @@ public record FixedOutbound(String namespace, String environment, List<String> a
         return new FixedOutbound(
                 environment.getMetadata().getNamespace(),
                 environment.getMetadata().getName(),
-                valid.size() == (gateway.getAddresses() == null ? 0 : gateway.getAddresses().size())
+                valid.size()
+                                == (gateway.getAddresses() == null
+                                        ? 0
+                                        : gateway.getAddresses().size())
                         ? valid
                         : List.of());
     }

@@ -228,7 +228,8 @@ final class FlowDecisions {
                     continue;
                 }
                 boolean matches = (tagMask[rule.rank()] & tags) != 0
-                        || rule.prefixes().stream().anyMatch(p -> p.cidr() != null && p.cidr().contains(address));
+                        || rule.prefixes().stream()
+                                .anyMatch(p -> p.cidr() != null && p.cidr().contains(address));
                 if (matches) {
                     if (!rule.allow()) {
                         return rule;

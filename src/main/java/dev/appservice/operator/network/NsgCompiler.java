@@ -380,7 +380,8 @@ public final class NsgCompiler {
                             .allow();
                 }
                 PeerGroup group = groups.computeIfAbsent(
-                        signature(verdicts) + Arrays.toString(fixedAllowed), k -> new PeerGroup(verdicts, fixedAllowed));
+                        signature(verdicts) + Arrays.toString(fixedAllowed),
+                        k -> new PeerGroup(verdicts, fixedAllowed));
                 group.ports.add(new PortSpan(protocol, port.containerPort(), port.containerPort()));
             }
         }
@@ -782,7 +783,8 @@ public final class NsgCompiler {
         if (reach.inbound() && reach.context().internal()) {
             namespaceLabels.put(StandardLabels.VIRTUAL_NETWORK, reach.context().vnetName());
         }
-        Map<String, String> podLabels = new TreeMap<>(StandardLabels.roleSelector(other.environment(), StandardLabels.ROLE_WORKER));
+        Map<String, String> podLabels =
+                new TreeMap<>(StandardLabels.roleSelector(other.environment(), StandardLabels.ROLE_WORKER));
         podLabels.put(StandardLabels.OUTBOUND, StandardLabels.OUTBOUND_EGRESS_GATEWAY);
         return new NetworkPolicyPeerBuilder()
                 .withNamespaceSelector(matchLabels(namespaceLabels))

@@ -238,7 +238,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         if (outbound.gateway().isPresent()
                 && !EgressGatewayDependent.REASON_ASSIGNED.equals(
                         outbound.gateway().get().reason())) {
-            control.rescheduleAfter(OUTBOUND_RECHECK);
+            control.rescheduleAfter(outboundRecheck());
         } else if (outbound.possibleAddresses().isPresent()) {
             control.rescheduleAfter(NODE_ADDRESSES_RECHECK);
         }
@@ -247,6 +247,12 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
 
     /** How soon an egress gateway whose address is not assigned yet (or whose provider is missing) is looked at again. */
     static final java.time.Duration OUTBOUND_RECHECK = java.time.Duration.ofSeconds(30);
+
+    private static java.time.Duration outboundRecheck() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("ase.outbound.recheck", java.time.Duration.class)
+                .orElse(OUTBOUND_RECHECK);
+    }
     /** How often the nodes that run the apps are looked at again for status.outbound.possibleAddresses. */
     static final java.time.Duration NODE_ADDRESSES_RECHECK = java.time.Duration.ofMinutes(5);
 
@@ -254,11 +260,17 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
      * Whether the chart lets the operator read nodes ({@code outbound.readNodes}, which sets
      * {@code ASE_OUTBOUND_READ_NODES}): without it, status.outbound.possibleAddresses is absent.
      */
-    private static boolean readNodes() {
-        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue(READ_NODES, Boolean.class)
-                .orElse(false);
+    private boolean readNodes() {
+        Boolean override = readNodesOverride;
+        return override != null
+                ? override
+                : org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getOptionalValue(READ_NODES, Boolean.class)
+                        .orElse(false);
     }
+
+    /** Tests set this to act as if the chart's outbound.readNodes were on (or off); null reads the configuration. */
+    static volatile Boolean readNodesOverride;
 
     /** The configuration key (environment variable ASE_OUTBOUND_READ_NODES) that says nodes may be read. */
     static final String READ_NODES = "ase.outbound.read-nodes";

@@ -766,16 +766,71 @@ public final class NsgCompiler {
         // their addresses, fixedOutboundPeer): the selectors that would take other environments'
         // pods leave them out.
         boolean excludeFixed = reach.inbound() && !context.fixed().isEmpty();
-        peers.addAll(namespacePeers(context, both, null, excludeFixed));
-        peers.addAll(namespacePeers(context, plain, "DoesNotExist", false));
-        peers.addAll(namespacePeers(context, otherEnvironment, "Exists", excludeFixed));
+        List<NetworkPolicyPeer> withOthers = new ArrayList<>(namespacePeers(context, both, null));
+        withOthers.addAll(namespacePeers(context, otherEnvironment, "Exists"));
+        peers.addAll(excludeFixed ? excludingFixedApps(context, withOthers) : withOthers);
+        peers.addAll(namespacePeers(context, plain, "DoesNotExist"));
         return peers;
+    }
+
+    /**
+     * The peers, less the app pods of the environments with fixed outbound addresses (a pod with
+     * {@link StandardLabels#OUTBOUND} of such an environment, in its namespace): selectors cannot
+     * subtract, so each peer becomes the union of its pods without the label, its pods of
+     * environments of other names (a label left on the pods of an environment whose gateway was
+     * just removed), and, for each such name, its pods of that name in other namespaces.
+     */
+    private static List<NetworkPolicyPeer> excludingFixedApps(Context context, List<NetworkPolicyPeer> peers) {
+        Map<String, java.util.SortedSet<String>> namespacesByName = new TreeMap<>();
+        for (FixedOutbound other : context.fixed()) {
+            namespacesByName
+                    .computeIfAbsent(ResourceNames.labelValue(other.environment()), k -> new java.util.TreeSet<>())
+                    .add(other.namespace());
+        }
+        List<NetworkPolicyPeer> split = new ArrayList<>();
+        for (NetworkPolicyPeer peer : peers) {
+            split.add(narrowed(peer, StandardLabels.OUTBOUND, "DoesNotExist", List.of(), List.of()));
+            split.add(narrowed(
+                    peer, StandardLabels.ENVIRONMENT, "NotIn", List.copyOf(namespacesByName.keySet()), List.of()));
+            namespacesByName.forEach((name, namespaces) -> split.add(
+                    narrowed(peer, StandardLabels.ENVIRONMENT, "In", List.of(name), List.copyOf(namespaces))));
+        }
+        return split;
+    }
+
+    /**
+     * A copy of the peer whose pod selector also requires the expression and, given namespaces,
+     * whose namespace selector also requires a namespace other than those.
+     */
+    private static NetworkPolicyPeer narrowed(
+            NetworkPolicyPeer peer, String key, String operator, List<String> values, List<String> notInNamespaces) {
+        LabelSelectorBuilder pods = new LabelSelectorBuilder(
+                        peer.getPodSelector() == null ? new LabelSelector() : peer.getPodSelector())
+                .addNewMatchExpression()
+                .withKey(key)
+                .withOperator(operator)
+                .withValues(values.isEmpty() ? null : values)
+                .endMatchExpression();
+        LabelSelectorBuilder namespaces = new LabelSelectorBuilder(
+                peer.getNamespaceSelector() == null ? new LabelSelector() : peer.getNamespaceSelector());
+        if (!notInNamespaces.isEmpty()) {
+            namespaces
+                    .addNewMatchExpression()
+                    .withKey(KUBERNETES_NAMESPACE_LABEL)
+                    .withOperator("NotIn")
+                    .withValues(notInNamespaces)
+                    .endMatchExpression();
+        }
+        return new NetworkPolicyPeerBuilder()
+                .withNamespaceSelector(namespaces.build())
+                .withPodSelector(pods.build())
+                .build();
     }
 
     /**
      * The app pods of another environment with fixed outbound addresses: in its namespace (for an
      * Internal environment's front ends, only if that namespace belongs to the virtual network, as
-     * for any pod), with its label, the worker role and {@link StandardLabels#OUTBOUND}.
+     * for any pod), with its label and {@link StandardLabels#OUTBOUND} (which only its app pods carry).
      */
     private static NetworkPolicyPeer fixedOutboundPeer(Reach reach, FixedOutbound other) {
         Map<String, String> namespaceLabels = new TreeMap<>();
@@ -783,8 +838,8 @@ public final class NsgCompiler {
         if (reach.inbound() && reach.context().internal()) {
             namespaceLabels.put(StandardLabels.VIRTUAL_NETWORK, reach.context().vnetName());
         }
-        Map<String, String> podLabels =
-                new TreeMap<>(StandardLabels.roleSelector(other.environment(), StandardLabels.ROLE_WORKER));
+        Map<String, String> podLabels = new TreeMap<>();
+        podLabels.put(StandardLabels.ENVIRONMENT, ResourceNames.labelValue(other.environment()));
         podLabels.put(StandardLabels.OUTBOUND, StandardLabels.OUTBOUND_EGRESS_GATEWAY);
         return new NetworkPolicyPeerBuilder()
                 .withNamespaceSelector(matchLabels(namespaceLabels))
@@ -798,7 +853,7 @@ public final class NsgCompiler {
      * dimension merge into one selector on the other; all four become "every namespace".
      */
     private static List<NetworkPolicyPeer> namespacePeers(
-            Context context, boolean[] allowed, String environmentLabelOperator, boolean excludeFixed) {
+            Context context, boolean[] allowed, String environmentLabelOperator) {
         int count = 0;
         for (boolean a : allowed) {
             count += a ? 1 : 0;
@@ -807,8 +862,7 @@ public final class NsgCompiler {
         if (count == FlowDecisions.NAMESPACE_CLASSES) {
             peers.add(withPodSelector(
                     new NetworkPolicyPeerBuilder().withNamespaceSelector(new LabelSelector()),
-                    environmentLabelOperator,
-                    excludeFixed));
+                    environmentLabelOperator));
             return peers;
         }
         boolean[] covered = new boolean[FlowDecisions.NAMESPACE_CLASSES];
@@ -823,7 +877,7 @@ public final class NsgCompiler {
                 // The pair shares the dimension in which both members agree.
                 int shared =
                         (pair[0] ^ pair[1]) == FlowDecisions.MANAGEMENT ? FlowDecisions.VNET : FlowDecisions.MANAGEMENT;
-                peers.add(namespacePeer(context, shared, pair[0], environmentLabelOperator, excludeFixed));
+                peers.add(namespacePeer(context, shared, pair[0], environmentLabelOperator));
                 covered[pair[0]] = true;
                 covered[pair[1]] = true;
             }
@@ -831,40 +885,27 @@ public final class NsgCompiler {
         for (int c = 0; c < FlowDecisions.NAMESPACE_CLASSES; c++) {
             if (allowed[c] && !covered[c]) {
                 peers.add(namespacePeer(
-                        context,
-                        FlowDecisions.VNET | FlowDecisions.MANAGEMENT,
-                        c,
-                        environmentLabelOperator,
-                        excludeFixed));
+                        context, FlowDecisions.VNET | FlowDecisions.MANAGEMENT, c, environmentLabelOperator));
             }
         }
         return peers;
     }
 
-    private static NetworkPolicyPeer withPodSelector(
-            NetworkPolicyPeerBuilder peer, String environmentLabelOperator, boolean excludeFixed) {
-        if (environmentLabelOperator != null || excludeFixed) {
-            LabelSelectorBuilder selector = new LabelSelectorBuilder();
-            if (environmentLabelOperator != null) {
-                selector.addNewMatchExpression()
-                        .withKey(StandardLabels.ENVIRONMENT)
-                        .withOperator(environmentLabelOperator)
-                        .endMatchExpression();
-            }
-            if (excludeFixed) {
-                selector.addNewMatchExpression()
-                        .withKey(StandardLabels.OUTBOUND)
-                        .withOperator("DoesNotExist")
-                        .endMatchExpression();
-            }
-            peer.withPodSelector(selector.build());
+    private static NetworkPolicyPeer withPodSelector(NetworkPolicyPeerBuilder peer, String environmentLabelOperator) {
+        if (environmentLabelOperator != null) {
+            peer.withPodSelector(new LabelSelectorBuilder()
+                    .addNewMatchExpression()
+                    .withKey(StandardLabels.ENVIRONMENT)
+                    .withOperator(environmentLabelOperator)
+                    .endMatchExpression()
+                    .build());
         }
         return peer.build();
     }
 
     /** A selector of namespaces that constrains the given dimensions to the values of podClass. */
     private static NetworkPolicyPeer namespacePeer(
-            Context context, int dimensions, int podClass, String environmentLabelOperator, boolean excludeFixed) {
+            Context context, int dimensions, int podClass, String environmentLabelOperator) {
         LabelSelectorBuilder selector = new LabelSelectorBuilder();
         Map<String, String> labels = new TreeMap<>();
         if ((dimensions & FlowDecisions.VNET) != 0) {
@@ -893,9 +934,7 @@ public final class NsgCompiler {
             selector.withMatchLabels(labels);
         }
         return withPodSelector(
-                new NetworkPolicyPeerBuilder().withNamespaceSelector(selector.build()),
-                environmentLabelOperator,
-                excludeFixed);
+                new NetworkPolicyPeerBuilder().withNamespaceSelector(selector.build()), environmentLabelOperator);
     }
 
     /** Port spans as policy ports: adjacent spans merge; a protocol open on every port needs no port. */

@@ -125,16 +125,40 @@ final class EgressGatewayDependent {
         throw new IllegalArgumentException("not an egress gateway kind: " + object.getKind());
     }
 
+    /**
+     * Whether the object is as desired: its labels, and every field of the desired spec as the
+     * operator writes it (the API server adds the schema's defaults, Cilium's egressGateways: [],
+     * which must not read as a difference, or every reconcile would write).
+     */
     private static boolean asDesired(GenericKubernetesResource current, GenericKubernetesResource desired) {
         var serialization = new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
         Object currentSpec =
                 serialization.convertValue(current.getAdditionalProperties().get("spec"), Object.class);
         Object desiredSpec =
                 serialization.convertValue(desired.getAdditionalProperties().get("spec"), Object.class);
-        Object currentLabels = current.getMetadata().getLabels();
-        return Objects.equals(currentSpec, desiredSpec)
-                && currentLabels != null
-                && Objects.equals(currentLabels, desired.getMetadata().getLabels());
+        return contains(currentSpec, desiredSpec)
+                && Objects.equals(
+                        current.getMetadata().getLabels(), desired.getMetadata().getLabels());
+    }
+
+    /** Whether {@code actual} holds everything {@code wanted} does: maps by their wanted keys, lists element by element. */
+    static boolean contains(Object actual, Object wanted) {
+        if (wanted instanceof java.util.Map<?, ?> fields) {
+            return actual instanceof java.util.Map<?, ?> present
+                    && fields.entrySet().stream().allMatch(e -> contains(present.get(e.getKey()), e.getValue()));
+        }
+        if (wanted instanceof List<?> items) {
+            if (!(actual instanceof List<?> present) || present.size() != items.size()) {
+                return false;
+            }
+            for (int i = 0; i < items.size(); i++) {
+                if (!contains(present.get(i), items.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return Objects.equals(actual, wanted);
     }
 
     /**

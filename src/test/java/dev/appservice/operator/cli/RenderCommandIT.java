@@ -211,7 +211,9 @@ class RenderCommandIT {
                 .anySatisfy(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("203.0.113.10/32"));
         Deployment portal = objects.stream()
                 .filter(o -> o.getKind().equals("Deployment")
-                        && o.getMetadata().getName().equals("portal"))
+                        && o.getMetadata()
+                                .getName()
+                                .equals(dev.appservice.operator.model.ResourceNames.appWorkload("portal")))
                 .map(Deployment.class::cast)
                 .findFirst()
                 .orElseThrow();

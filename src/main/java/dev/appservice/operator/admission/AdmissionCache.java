@@ -158,6 +158,13 @@ public class AdmissionCache implements ClusterView {
     }
 
     @Override
+    public List<AppServiceEnvironment> environments() {
+        List<AppServiceEnvironment> all = new ArrayList<>();
+        environments.forEach(i -> all.addAll(i.getStore().list()));
+        return all;
+    }
+
+    @Override
     public List<AppServiceEnvironment> environmentsInVirtualNetwork(String virtualNetwork) {
         List<AppServiceEnvironment> all = new ArrayList<>();
         environments.forEach(

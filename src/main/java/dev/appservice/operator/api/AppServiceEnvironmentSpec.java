@@ -84,6 +84,23 @@ public class AppServiceEnvironmentSpec {
     @JsonPropertyDescription("Inbound and outbound network security rules, compiled into NetworkPolicies.")
     private NetworkSecurityGroup networkSecurityGroup;
 
+    @JsonPropertyDescription(
+            "How the apps reach the Internet: without it, from their nodes' addresses; with egressGateway, from fixed outbound addresses held by the CNI's egress gateway.")
+    private OutboundSettings outbound;
+
+    public OutboundSettings getOutbound() {
+        return outbound;
+    }
+
+    public void setOutbound(OutboundSettings outbound) {
+        this.outbound = outbound;
+    }
+
+    /** The egress gateway, if the environment has one. */
+    public java.util.Optional<EgressGateway> egressGateway() {
+        return java.util.Optional.ofNullable(outbound).map(OutboundSettings::getEgressGateway);
+    }
+
     public PodSecurityLevel effectivePodSecurity() {
         return podSecurity == null ? PodSecurityLevel.Restricted : podSecurity;
     }

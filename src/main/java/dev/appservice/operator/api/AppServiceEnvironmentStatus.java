@@ -36,6 +36,18 @@ public class AppServiceEnvironmentStatus extends ObservedStatus {
     @JsonPropertyDescription("V1: each worker pool's workers, total, used by plans and free.")
     private List<WorkerPoolStatus> workerPools;
 
+    @JsonPropertyDescription(
+            "Where the apps' calls to the Internet come from: mode, the gateway's addresses or the nodes' possible addresses.")
+    private OutboundStatus outbound;
+
+    public OutboundStatus getOutbound() {
+        return outbound;
+    }
+
+    public void setOutbound(OutboundStatus outbound) {
+        this.outbound = outbound;
+    }
+
     public FrontEndStatus getFrontEnds() {
         return frontEnds;
     }

@@ -1,13 +1,12 @@
 package dev.appservice.operator.certificates;
 
+import dev.appservice.operator.presence.OptionalApi;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.net.HttpURLConnection;
 import java.util.Optional;
 
 /**
  * Whether cert-manager's {@code Certificate} kind ({@value #API_VERSION}) is served by the cluster,
- * asked through API discovery ({@code /apis/cert-manager.io/v1}, which every authenticated client
+ * an {@link OptionalApi} asked through API discovery ({@code /apis/cert-manager.io/v1}, which every authenticated client
  * may read: no RBAC rule is needed). Asked when an app names an issuer, at admission and when the
  * app is reconciled, so installing cert-manager later needs no restart of the operator.
  */
@@ -23,12 +22,10 @@ public final class CertManagerPresence {
 
     private CertManagerPresence() {}
 
+    public static final OptionalApi API = new OptionalApi(API_VERSION, KIND);
+
     /** True or false when the API server answered, empty when it could not be asked. */
     public static Optional<Boolean> installed(KubernetesClient client) {
-        try {
-            return Optional.of(client.supports(API_VERSION, KIND));
-        } catch (KubernetesClientException e) {
-            return e.getCode() == HttpURLConnection.HTTP_NOT_FOUND ? Optional.of(false) : Optional.empty();
-        }
+        return API.installed(client);
     }
 }

@@ -80,7 +80,8 @@ public final class DesiredObjects {
                         topologies.get(key(
                                 environment.getMetadata().getNamespace(),
                                 environment.getMetadata().getName())),
-                        settings))
+                        settings,
+                        dev.appservice.operator.network.FixedOutbound.of(sorted, environment)))
                 .forEachOrdered(objects::addAll);
         Set<String> planKeys = new HashSet<>();
         for (IsolatedPlan plan : plans) {
@@ -132,10 +133,14 @@ public final class DesiredObjects {
         return namespace + "/" + name;
     }
 
-    private static List<HasMetadata> ofEnvironment(EnvironmentTopology topology, OperatorSettings settings) {
+    private static List<HasMetadata> ofEnvironment(
+            EnvironmentTopology topology,
+            OperatorSettings settings,
+            List<dev.appservice.operator.network.FixedOutbound> fixedOutbound) {
         List<HasMetadata> objects = new ArrayList<>();
         // No cluster, so no Service has an address: the apps' servers answer 503 until one has.
-        objects.addAll(EnvironmentChildren.offline(topology, settings).all());
+        objects.addAll(
+                EnvironmentChildren.offline(topology, settings, fixedOutbound).all());
         for (IsolatedPlan plan : topology.plans()) {
             objects.addAll(PlanChildren.of(plan, java.util.Optional.of(topology), settings)
                     .all());

@@ -84,7 +84,12 @@ public final class AppWorkloads {
                         AppPlatform.volumes())
                 .build();
         deployment.getSpec().getTemplate().getSpec().setSecurityContext(AppPlatform.podSecurity(level, app.getSpec()));
-        deployment.getSpec().getTemplate().getMetadata().setLabels(new LinkedHashMap<>(podLabels));
+        Map<String, String> templateLabels = new LinkedHashMap<>(podLabels);
+        if (topology.environment().getSpec().egressGateway().isPresent()) {
+            // What the egress gateway and other environments' NSGs select these pods by.
+            templateLabels.put(StandardLabels.OUTBOUND, StandardLabels.OUTBOUND_EGRESS_GATEWAY);
+        }
+        deployment.getSpec().getTemplate().getMetadata().setLabels(templateLabels);
         deployment.getSpec().getTemplate().getSpec().setTerminationGracePeriodSeconds((long)
                 EndpointDrain.appTerminationGraceSeconds());
         return deployment;

@@ -3,8 +3,10 @@ package dev.appservice.operator.desired;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.network.FixedOutbound;
 import dev.appservice.operator.network.NsgCompiler;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -33,6 +35,8 @@ import java.util.Optional;
  * @param management the management Service (ports 454 and 455)
  * @param workerPools V1: one placeholder Deployment per worker pool; empty for V2
  * @param network the NetworkPolicies compiled from the NSG, with the compiler's findings
+ * @param egressGateway the provider's object holding the outbound address ({@link EgressGateways}):
+ *     one when {@code spec.outbound.egressGateway} is set, else none; cluster-scoped, so not owned
  */
 public record EnvironmentChildren(
         EnvironmentTopology topology,
@@ -45,9 +49,11 @@ public record EnvironmentChildren(
         Service internal,
         Service management,
         List<Deployment> workerPools,
-        NsgCompiler.Result network) {
+        NsgCompiler.Result network,
+        List<GenericKubernetesResource> egressGateway) {
 
     public EnvironmentChildren {
+        egressGateway = List.copyOf(egressGateway);
         frontEndConfig = List.copyOf(frontEndConfig);
         frontEndCertificates = List.copyOf(frontEndCertificates);
         workerPools = List.copyOf(workerPools);
@@ -64,6 +70,20 @@ public record EnvironmentChildren(
             NginxConfig.AppEdges edges,
             Map<WebApp, AppCertificates.Verdict.Usable> certificates,
             OperatorSettings settings) {
+        return of(topology, addresses, edges, certificates, settings, List.of());
+    }
+
+    /**
+     * The same, given the other environments with fixed outbound addresses, which the NSG's
+     * inbound rules may admit by address ({@link FixedOutbound}).
+     */
+    public static EnvironmentChildren of(
+            EnvironmentTopology topology,
+            NginxConfig.AppAddresses addresses,
+            NginxConfig.AppEdges edges,
+            Map<WebApp, AppCertificates.Verdict.Usable> certificates,
+            OperatorSettings settings,
+            List<FixedOutbound> fixedOutbound) {
         FrontEndConfiguration configuration = NginxConfig.render(topology, addresses, edges);
         Deployment frontEnds = FrontEnds.deployment(topology);
         return new EnvironmentChildren(
@@ -77,7 +97,8 @@ public record EnvironmentChildren(
                 EnvironmentServices.internal(topology),
                 EnvironmentServices.management(topology),
                 WorkerPools.placeholders(topology, settings),
-                NsgCompiler.compile(topology, settings.network()));
+                NsgCompiler.compile(topology, settings.network(), fixedOutbound),
+                EgressGateways.of(topology).stream().toList());
     }
 
     /**
@@ -86,7 +107,14 @@ public record EnvironmentChildren(
      * are empty).
      */
     public static EnvironmentChildren offline(EnvironmentTopology topology, OperatorSettings settings) {
-        return of(topology, NginxConfig.AppAddresses.NONE, NginxConfig.AppEdges.NONE, Map.of(), settings);
+        return offline(topology, settings, List.of());
+    }
+
+    /** {@link #offline} given the other environments with fixed outbound addresses. */
+    public static EnvironmentChildren offline(
+            EnvironmentTopology topology, OperatorSettings settings, List<FixedOutbound> fixedOutbound) {
+        return of(
+                topology, NginxConfig.AppAddresses.NONE, NginxConfig.AppEdges.NONE, Map.of(), settings, fixedOutbound);
     }
 
     /** The three Services, applied together. */
@@ -112,6 +140,7 @@ public record EnvironmentChildren(
         all.addAll(services());
         all.addAll(workerPools);
         all.addAll(network.policies());
+        all.addAll(egressGateway);
         return all;
     }
 

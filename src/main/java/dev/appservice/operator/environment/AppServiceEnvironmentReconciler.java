@@ -206,6 +206,8 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         context.managedWorkflowAndDependentResourceContext()
                 .reconcileManagedWorkflow()
                 .throwAggregateExceptionIfErrorsPresent();
+        EgressGatewayDependent.Observation outbound =
+                EgressGatewayDependent.reconcile(context.getClient(), environment, children, readNodes());
         List<HasMetadata> observed = new ArrayList<>();
         observed.addAll(context.eventSourceRetriever()
                 .getEventSourceFor(ConfigMap.class, CONFIG)
@@ -225,10 +227,53 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         observed.addAll(context.eventSourceRetriever()
                 .getEventSourceFor(NetworkPolicy.class, POLICIES)
                 .getSecondaryResources(environment));
+        outbound.gateway()
+                .flatMap(EgressGatewayDependent.GatewayState::observed)
+                .ifPresent(observed::add);
         AppServiceEnvironmentStatus status =
-                EnvironmentStatusFactory.compute(children, ObservedChildren.of(observed), clock.instant());
-        return StatusWrites.patchIfChanged(environment, status, context, clock.instant());
+                EnvironmentStatusFactory.compute(children, ObservedChildren.of(observed), outbound, clock.instant());
+        UpdateControl<AppServiceEnvironment> control =
+                StatusWrites.patchIfChanged(environment, status, context, clock.instant());
+        // The provider's object and the nodes are not watched: looked at again after a while.
+        if (outbound.gateway().isPresent()
+                && !EgressGatewayDependent.REASON_ASSIGNED.equals(
+                        outbound.gateway().get().reason())) {
+            control.rescheduleAfter(outboundRecheck());
+        } else if (outbound.possibleAddresses().isPresent()) {
+            control.rescheduleAfter(NODE_ADDRESSES_RECHECK);
+        }
+        return control;
     }
+
+    /** How soon an egress gateway whose address is not assigned yet (or whose provider is missing) is looked at again. */
+    static final java.time.Duration OUTBOUND_RECHECK = java.time.Duration.ofSeconds(30);
+
+    private static java.time.Duration outboundRecheck() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("ase.outbound.recheck", java.time.Duration.class)
+                .orElse(OUTBOUND_RECHECK);
+    }
+    /** How often the nodes that run the apps are looked at again for status.outbound.possibleAddresses. */
+    static final java.time.Duration NODE_ADDRESSES_RECHECK = java.time.Duration.ofMinutes(5);
+
+    /**
+     * Whether the chart lets the operator read nodes ({@code outbound.readNodes}, which sets
+     * {@code ASE_OUTBOUND_READ_NODES}): without it, status.outbound.possibleAddresses is absent.
+     */
+    private boolean readNodes() {
+        Boolean override = readNodesOverride;
+        return override != null
+                ? override
+                : org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getOptionalValue(READ_NODES, Boolean.class)
+                        .orElse(false);
+    }
+
+    /** Tests set this to act as if the chart's outbound.readNodes were on (or off); null reads the configuration. */
+    static volatile Boolean readNodesOverride;
+
+    /** The configuration key (environment variable ASE_OUTBOUND_READ_NODES) that says nodes may be read. */
+    static final String READ_NODES = "ase.outbound.read-nodes";
 
     /** One informer for the environments' children of a kind, shared by the dependents of that kind. */
     private static <R extends io.fabric8.kubernetes.api.model.HasMetadata>

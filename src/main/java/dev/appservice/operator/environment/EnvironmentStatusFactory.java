@@ -6,9 +6,11 @@ import dev.appservice.operator.api.CapacityFigures;
 import dev.appservice.operator.api.FrontEndStatus;
 import dev.appservice.operator.api.InstanceUsage;
 import dev.appservice.operator.api.MemoryQuantity;
+import dev.appservice.operator.api.OutboundStatus;
 import dev.appservice.operator.api.ReservedCapacity;
 import dev.appservice.operator.api.WorkerPool;
 import dev.appservice.operator.api.WorkerPoolStatus;
+import dev.appservice.operator.desired.EgressGateways;
 import dev.appservice.operator.desired.EnvironmentChildren;
 import dev.appservice.operator.desired.WorkerPools;
 import dev.appservice.operator.model.EnvironmentTopology;
@@ -58,6 +60,16 @@ public final class EnvironmentStatusFactory {
 
     public static AppServiceEnvironmentStatus compute(
             EnvironmentChildren children, ObservedChildren observed, Instant now) {
+        return compute(
+                children, observed, new EgressGatewayDependent.Observation(Optional.empty(), Optional.empty()), now);
+    }
+
+    /** With what was observed of the outbound addresses ({@link EgressGatewayDependent}). */
+    static AppServiceEnvironmentStatus compute(
+            EnvironmentChildren children,
+            ObservedChildren observed,
+            EgressGatewayDependent.Observation outbound,
+            Instant now) {
         EnvironmentTopology topology = children.topology();
         NsgCompiler.Result network = children.network();
         Optional<Deployment> frontEndDeployment =
@@ -119,8 +131,10 @@ public final class EnvironmentStatusFactory {
             status.setWorkerPools(pools);
         }
 
+        status.setOutbound(outboundStatus(children, outbound));
         List<Conditions.Desired> conditions = new ArrayList<>();
         conditions.add(readyCondition(children, observed, frontEndDeployment, desired, ready));
+        outbound.gateway().ifPresent(gateway -> conditions.add(egressGatewayCondition(children, gateway)));
         conditions.add(networkPolicyCondition(children, observed));
         if (environment.getSpec().getNetworkSecurityGroup() != null) {
             conditions.add(finding(
@@ -128,8 +142,8 @@ public final class EnvironmentStatusFactory {
                     "ManagementReachable",
                     "ManagementAllowed",
                     "VIP ports 454-455 are open to AppServiceManagement"));
-            var outbound = environment.getSpec().getNetworkSecurityGroup().getOutboundRules();
-            if (outbound != null && !outbound.isEmpty()) {
+            var outboundRules = environment.getSpec().getNetworkSecurityGroup().getOutboundRules();
+            if (outboundRules != null && !outboundRules.isEmpty()) {
                 conditions.add(finding(
                         network,
                         "DnsReachable",
@@ -140,6 +154,66 @@ public final class EnvironmentStatusFactory {
         status.setConditions(
                 Conditions.merge(previous == null ? null : previous.getConditions(), conditions, generation, now));
         return status;
+    }
+
+    private static OutboundStatus outboundStatus(
+            EnvironmentChildren children, EgressGatewayDependent.Observation outbound) {
+        OutboundStatus status = new OutboundStatus();
+        if (children.egressGateway().isEmpty()) {
+            status.setMode(OutboundStatus.MODE_NODE);
+            outbound.possibleAddresses().ifPresent(status::setPossibleAddresses);
+            return status;
+        }
+        status.setMode(OutboundStatus.MODE_EGRESS_GATEWAY);
+        status.setProvider(children.egressGateway().get(0).getKind());
+        outbound.gateway()
+                .flatMap(EgressGatewayDependent.GatewayState::observed)
+                .map(object -> EgressGateways.reportedAddresses(EgressGatewayDependent.providerOf(object), object))
+                .filter(addresses -> !addresses.isEmpty())
+                .ifPresent(status::setAddresses);
+        return status;
+    }
+
+    private static Conditions.Desired egressGatewayCondition(
+            EnvironmentChildren children, EgressGatewayDependent.GatewayState gateway) {
+        var object = children.egressGateway().get(0);
+        String what = object.getKind() + " " + object.getMetadata().getName() + " (" + object.getApiVersion() + ")";
+        List<String> configured = children.topology()
+                .environment()
+                .getSpec()
+                .egressGateway()
+                .map(g -> g.getAddresses())
+                .orElse(List.of());
+        String message = switch (gateway.reason()) {
+            case EgressGatewayDependent.REASON_NOT_INSTALLED ->
+                "the egress gateway provider is not installed: "
+                        + "the cluster does not serve " + object.getApiVersion() + " " + object.getKind()
+                        + "; the apps leave from their nodes' addresses, not from " + String.join(", ", configured);
+            case EgressGatewayDependent.REASON_NOT_PERMITTED ->
+                "the operator may not write " + what + ": install its chart with egressGateway.enabled=true";
+            case EgressGatewayDependent.REASON_UNKNOWN ->
+                "could not ask the API server whether it serves " + object.getApiVersion() + " " + object.getKind()
+                        + "; retrying";
+            case EgressGatewayDependent.REASON_NOT_ASSIGNED ->
+                what + " is applied, but the provider reports no" + " assigned address yet (configured: "
+                        + String.join(", ", configured) + ")";
+            default ->
+                gateway.provider() == EgressGateways.ProviderApi.CILIUM
+                        ? what + " is applied: Cilium reports no status, so the address is the configured "
+                                + String.join(", ", configured) + " on the gateway nodes"
+                        : what + " is applied and the provider reports "
+                                + String.join(
+                                        ", ",
+                                        EgressGateways.reportedAddresses(
+                                                gateway.provider(),
+                                                gateway.observed().orElseThrow()))
+                                + " assigned";
+        };
+        return new Conditions.Desired(
+                EgressGatewayDependent.CONDITION,
+                EgressGatewayDependent.REASON_ASSIGNED.equals(gateway.reason()),
+                gateway.reason(),
+                message);
     }
 
     private static Conditions.Desired networkPolicyCondition(EnvironmentChildren children, ObservedChildren observed) {

@@ -7,6 +7,7 @@ import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.dependent.ReconcileMemo;
 import dev.appservice.operator.desired.EnvironmentChildren;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.network.FixedOutbound;
 import dev.appservice.operator.validation.SpecValidation;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
@@ -32,7 +33,8 @@ final class MemoisedChildren {
                     AppServiceAddresses.from(environment, context),
                     AppEdgeSources.edges(topology, certificates, context),
                     certificates,
-                    settings);
+                    settings,
+                    FixedOutbound.of(context.getPrimaryCache().list().toList(), environment));
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.appservice.operator.environment;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.OutboundStatus;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
@@ -18,7 +19,9 @@ import java.util.stream.Stream;
  * The other environments an environment's subnet must not overlap: those of its virtual network, in
  * any watched namespace, from a cache indexed by virtual network. A spec change (or deletion) of one
  * wakes the environments of its virtual network and those held for an overlap (the change may have
- * moved the holder away), so a held environment goes ahead as soon as its subnet is free.
+ * moved the holder away), so a held environment goes ahead as soon as its subnet is free. A change
+ * of one with a fixed outbound address also wakes the environments with inbound rules, which may
+ * admit its apps by that address.
  */
 final class SubnetNeighbours {
     static final String NAME = "subnet-neighbours";
@@ -59,13 +62,42 @@ final class SubnetNeighbours {
         var environments = source.get();
         Set<ResourceID> wake = new HashSet<>();
         Stream.concat(
-                        of(changed).stream(),
-                        environments == null
+                        Stream.concat(
+                                of(changed).stream(),
+                                environments == null
+                                        ? Stream.empty()
+                                        : environments.list().filter(SubnetNeighbours::held)),
+                        environments == null || !hasOrHadFixedOutbound(changed)
                                 ? Stream.empty()
-                                : environments.list().filter(SubnetNeighbours::held))
+                                : environments.list().filter(SubnetNeighbours::hasInboundRules))
                 .filter(e -> !ResourceID.fromResource(e).equals(ResourceID.fromResource(changed)))
                 .forEach(e -> wake.add(ResourceID.fromResource(e)));
         return wake;
+    }
+
+    /**
+     * An environment with a fixed outbound address, or that had one until this change (its status
+     * still says so): the environments with inbound rules recompile their NSG, which may admit its
+     * apps by that address.
+     */
+    private static boolean hasOrHadFixedOutbound(AppServiceEnvironment environment) {
+        return (environment.getSpec() != null
+                        && environment.getSpec().egressGateway().isPresent())
+                || (environment.getStatus() != null
+                        && environment.getStatus().getOutbound() != null
+                        && OutboundStatus.MODE_EGRESS_GATEWAY.equals(
+                                environment.getStatus().getOutbound().getMode()));
+    }
+
+    private static boolean hasInboundRules(AppServiceEnvironment environment) {
+        return environment.getSpec() != null
+                && environment.getSpec().getNetworkSecurityGroup() != null
+                && environment.getSpec().getNetworkSecurityGroup().getInboundRules() != null
+                && !environment
+                        .getSpec()
+                        .getNetworkSecurityGroup()
+                        .getInboundRules()
+                        .isEmpty();
     }
 
     private static boolean held(AppServiceEnvironment environment) {

@@ -24,6 +24,16 @@ public final class StandardLabels {
     public static final String SLOT = "appservice.dev/slot";
 
     public static final String VIRTUAL_NETWORK = "appservice.dev/virtual-network";
+    /**
+     * On the app pods of an environment with a fixed outbound address (spec.outbound.egressGateway):
+     * what the provider's object selects them by, and how other environments' NetworkPolicies tell
+     * them from the pods of environments without one.
+     */
+    public static final String OUTBOUND = "appservice.dev/outbound";
+
+    public static final String OUTBOUND_EGRESS_GATEWAY = "egress-gateway";
+    /** On a cluster-scoped child (an egress gateway's object): the namespace of its environment. */
+    public static final String ENVIRONMENT_NAMESPACE = "appservice.dev/environment-namespace";
 
     public static final String OPERATOR_NAME = "ase-operator";
     /** Label selector for the operator's informers: only what the operator made is cached. */

@@ -211,6 +211,41 @@ final class FlowDecisions {
     }
 
     /**
+     * Azure's verdict for the app pods of another environment with fixed outbound addresses
+     * ({@link FixedOutbound}), which it sees arrive from those addresses: for each address, the
+     * first rule that applies and matches the pods by tag as any other environment's (Internet,
+     * "*", AppServiceManagement in the operator's namespace) or names a CIDR that contains the
+     * address. Admitted when every address is: the first address's denying rule, else the last
+     * address's allowing one.
+     */
+    Rule fixedOutbound(String protocol, int port, List<Cidr> addresses, boolean management) {
+        List<Rule> rules = table.rules;
+        int tags = TAG_ANY | TAG_INTERNET | (management ? TAG_APP_SERVICE_MANAGEMENT : 0);
+        Rule decided = null;
+        for (Cidr address : addresses) {
+            for (Rule rule : rules) {
+                if (!rule.applies(protocol, port)) {
+                    continue;
+                }
+                boolean matches = (tagMask[rule.rank()] & tags) != 0
+                        || rule.prefixes().stream()
+                                .anyMatch(p -> p.cidr() != null && p.cidr().contains(address));
+                if (matches) {
+                    if (!rule.allow()) {
+                        return rule;
+                    }
+                    decided = rule;
+                    break;
+                }
+            }
+        }
+        if (decided == null) {
+            throw new IllegalStateException("the default DenyAll rule matches every flow");
+        }
+        return decided;
+    }
+
+    /**
      * The first rule, in priority order, that applies to the flow and names a pod of the class by
      * tag. A pod of another environment is an Internet peer, never a VirtualNetwork one.
      */

@@ -137,7 +137,15 @@ public final class NsgCompiler {
     }
 
     public static Result compile(EnvironmentTopology topology, NetworkSettings settings) {
-        return compile(topology, settings, true);
+        return compile(topology, settings, List.of(), true);
+    }
+
+    /**
+     * With the other environments that have fixed outbound addresses: an inbound rule whose source
+     * prefix contains one's address admits that environment's app pods ({@link FixedOutbound}).
+     */
+    public static Result compile(EnvironmentTopology topology, NetworkSettings settings, List<FixedOutbound> fixed) {
+        return compile(topology, settings, fixed, true);
     }
 
     /**
@@ -145,7 +153,12 @@ public final class NsgCompiler {
      * be too large for the API server. Costs about a compilation (BENCHMARKS.md).
      */
     public static Result assess(EnvironmentTopology topology, NetworkSettings settings) {
-        return compile(topology, settings, false);
+        return compile(topology, settings, List.of(), false);
+    }
+
+    /** {@link #assess} with the other environments' fixed outbound addresses. */
+    public static Result assess(EnvironmentTopology topology, NetworkSettings settings, List<FixedOutbound> fixed) {
+        return compile(topology, settings, fixed, false);
     }
 
     /** The policies that would be too large for the API server, without building any policy. */
@@ -153,13 +166,14 @@ public final class NsgCompiler {
         return assess(topology, settings).oversized();
     }
 
-    private static Result compile(EnvironmentTopology topology, NetworkSettings settings, boolean build) {
+    private static Result compile(
+            EnvironmentTopology topology, NetworkSettings settings, List<FixedOutbound> fixed, boolean build) {
         NetworkSecurityGroup nsg = topology.environment().getSpec().getNetworkSecurityGroup();
         List<NetworkPolicy> policies = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         List<Oversize> oversized = new ArrayList<>();
         policies.add(workerPolicy(topology));
-        Context context = new Context(topology, settings);
+        Context context = new Context(topology, settings, fixed);
         if (nsg != null) {
             frontEndPolicy(context, nsg.getInboundRules(), findings, oversized, build)
                     .ifPresent(policies::add);
@@ -187,7 +201,7 @@ public final class NsgCompiler {
         NetworkSecurityGroup nsg = topology.environment().getSpec().getNetworkSecurityGroup();
         List<Finding> findings = new ArrayList<>();
         if (nsg != null) {
-            Context context = new Context(topology, settings);
+            Context context = new Context(topology, settings, List.of());
             managementFinding(context.decisions(RuleTable.inbound(nsg.getInboundRules())))
                     .ifPresent(findings::add);
             if (nsg.getOutboundRules() != null && !nsg.getOutboundRules().isEmpty()) {
@@ -207,8 +221,9 @@ public final class NsgCompiler {
             List<Cidr> loadBalancer,
             List<Cidr> pods,
             List<Cidr> trusted,
-            boolean internal) {
-        Context(EnvironmentTopology topology, NetworkSettings settings) {
+            boolean internal,
+            List<FixedOutbound> fixed) {
+        Context(EnvironmentTopology topology, NetworkSettings settings, List<FixedOutbound> fixed) {
             this(
                     topology,
                     settings,
@@ -217,7 +232,8 @@ public final class NsgCompiler {
                     settings.azureLoadBalancerCidrs().stream().map(Cidr::parse).toList(),
                     settings.podCidrs().stream().map(Cidr::parse).toList(),
                     trustedProxies(topology.environment().getSpec()),
-                    topology.environment().getSpec().effectiveLoadBalancerType() == LoadBalancerType.Internal);
+                    topology.environment().getSpec().effectiveLoadBalancerType() == LoadBalancerType.Internal,
+                    List.copyOf(fixed));
         }
 
         /** Inbound decisions: the trusted proxies told apart, for an Internal environment's front ends. */
@@ -352,7 +368,20 @@ public final class NsgCompiler {
         for (String protocol : PROTOCOLS) {
             for (VipPorts.Mapping port : VipPorts.served(tls)) {
                 Verdicts verdicts = decisions.decide(protocol, port.vipPort(), true);
-                PeerGroup group = groups.computeIfAbsent(signature(verdicts), k -> new PeerGroup(verdicts));
+                boolean[] fixedAllowed = new boolean[context.fixed().size()];
+                for (int i = 0; i < fixedAllowed.length; i++) {
+                    FixedOutbound other = context.fixed().get(i);
+                    fixedAllowed[i] = decisions
+                            .fixedOutbound(
+                                    protocol,
+                                    port.vipPort(),
+                                    other.cidrs(),
+                                    other.namespace().equals(context.settings().operatorNamespace()))
+                            .allow();
+                }
+                PeerGroup group = groups.computeIfAbsent(
+                        signature(verdicts) + Arrays.toString(fixedAllowed),
+                        k -> new PeerGroup(verdicts, fixedAllowed));
                 group.ports.add(new PortSpan(protocol, port.containerPort(), port.containerPort()));
             }
         }
@@ -485,10 +514,18 @@ public final class NsgCompiler {
 
     private static final class PeerGroup {
         final Verdicts verdicts;
+        /** Inbound: for each of the context's fixed-outbound environments, whether its app pods are admitted. */
+        final boolean[] fixedAllowed;
+
         final List<PortSpan> ports = new ArrayList<>();
 
         PeerGroup(Verdicts verdicts) {
+            this(verdicts, new boolean[0]);
+        }
+
+        PeerGroup(Verdicts verdicts, boolean[] fixedAllowed) {
             this.verdicts = verdicts;
+            this.fixedAllowed = fixedAllowed;
         }
     }
 
@@ -508,8 +545,14 @@ public final class NsgCompiler {
     }
 
     /** The allowed peers of a verdict: pod selectors as policy peers, address regions as blocks. */
-    private static List<Object> allowedPeers(Reach reach, Verdicts verdicts) {
+    private static List<Object> allowedPeers(Reach reach, PeerGroup group) {
+        Verdicts verdicts = group.verdicts;
         List<Object> peers = new ArrayList<>(podPeers(reach, verdicts));
+        for (int i = 0; i < group.fixedAllowed.length; i++) {
+            if (group.fixedAllowed[i]) {
+                peers.add(fixedOutboundPeer(reach, reach.context().fixed().get(i)));
+            }
+        }
         boolean[] allowed = new boolean[verdicts.nodes().length];
         for (int i = 0; i < allowed.length; i++) {
             allowed[i] = verdicts.nodes()[i] != null && verdicts.nodes()[i].allow() && reach.node(i);
@@ -554,7 +597,7 @@ public final class NsgCompiler {
         long byPeerPortEntries = 0;
         Map<Cidr, long[]> bytesByCidr = new java.util.IdentityHashMap<>(); // tree nodes: one instance per CIDR
         for (PeerGroup group : groups) {
-            List<Object> peers = allowedPeers(reach, group.verdicts);
+            List<Object> peers = allowedPeers(reach, group);
             if (peers.isEmpty()) {
                 continue;
             }
@@ -597,7 +640,7 @@ public final class NsgCompiler {
             peersByPorts.forEach((ports, peers) -> rules.add(new PolicyRule(peers, ports)));
         } else {
             for (PeerGroup group : groups) {
-                List<Object> peers = allowedPeers(reach, group.verdicts);
+                List<Object> peers = allowedPeers(reach, group);
                 if (!peers.isEmpty()) {
                     rules.add(new PolicyRule(peers, merged(group.ports)));
                 }
@@ -719,10 +762,89 @@ public final class NsgCompiler {
             otherEnvironment[c] = o && !p;
         }
         List<NetworkPolicyPeer> peers = new ArrayList<>();
-        peers.addAll(namespacePeers(context, both, null));
+        // Inbound, the app pods of environments with fixed outbound addresses are decided apart (by
+        // their addresses, fixedOutboundPeer): the selectors that would take other environments'
+        // pods leave them out.
+        boolean excludeFixed = reach.inbound() && !context.fixed().isEmpty();
+        List<NetworkPolicyPeer> withOthers = new ArrayList<>(namespacePeers(context, both, null));
+        withOthers.addAll(namespacePeers(context, otherEnvironment, "Exists"));
+        peers.addAll(excludeFixed ? excludingFixedApps(context, withOthers) : withOthers);
         peers.addAll(namespacePeers(context, plain, "DoesNotExist"));
-        peers.addAll(namespacePeers(context, otherEnvironment, "Exists"));
         return peers;
+    }
+
+    /**
+     * The peers, less the app pods of the environments with fixed outbound addresses (a pod with
+     * {@link StandardLabels#OUTBOUND} of such an environment, in its namespace): selectors cannot
+     * subtract, so each peer becomes the union of its pods without the label, its pods of
+     * environments of other names (a label left on the pods of an environment whose gateway was
+     * just removed), and, for each such name, its pods of that name in other namespaces.
+     */
+    private static List<NetworkPolicyPeer> excludingFixedApps(Context context, List<NetworkPolicyPeer> peers) {
+        Map<String, java.util.SortedSet<String>> namespacesByName = new TreeMap<>();
+        for (FixedOutbound other : context.fixed()) {
+            namespacesByName
+                    .computeIfAbsent(ResourceNames.labelValue(other.environment()), k -> new java.util.TreeSet<>())
+                    .add(other.namespace());
+        }
+        List<NetworkPolicyPeer> split = new ArrayList<>();
+        for (NetworkPolicyPeer peer : peers) {
+            split.add(narrowed(peer, StandardLabels.OUTBOUND, "DoesNotExist", List.of(), List.of()));
+            split.add(narrowed(
+                    peer, StandardLabels.ENVIRONMENT, "NotIn", List.copyOf(namespacesByName.keySet()), List.of()));
+            namespacesByName.forEach((name, namespaces) -> split.add(
+                    narrowed(peer, StandardLabels.ENVIRONMENT, "In", List.of(name), List.copyOf(namespaces))));
+        }
+        return split;
+    }
+
+    /**
+     * A copy of the peer whose pod selector also requires the expression and, given namespaces,
+     * whose namespace selector also requires a namespace other than those.
+     */
+    private static NetworkPolicyPeer narrowed(
+            NetworkPolicyPeer peer, String key, String operator, List<String> values, List<String> notInNamespaces) {
+        LabelSelectorBuilder pods = new LabelSelectorBuilder(
+                        peer.getPodSelector() == null ? new LabelSelector() : peer.getPodSelector())
+                .addNewMatchExpression()
+                .withKey(key)
+                .withOperator(operator)
+                .withValues(values.isEmpty() ? null : values)
+                .endMatchExpression();
+        LabelSelectorBuilder namespaces = new LabelSelectorBuilder(
+                peer.getNamespaceSelector() == null ? new LabelSelector() : peer.getNamespaceSelector());
+        if (!notInNamespaces.isEmpty()) {
+            namespaces
+                    .addNewMatchExpression()
+                    .withKey(KUBERNETES_NAMESPACE_LABEL)
+                    .withOperator("NotIn")
+                    .withValues(notInNamespaces)
+                    .endMatchExpression();
+        }
+        return new NetworkPolicyPeerBuilder()
+                .withNamespaceSelector(namespaces.build())
+                .withPodSelector(pods.build())
+                .build();
+    }
+
+    /**
+     * The app pods of another environment with fixed outbound addresses: in its namespace (for an
+     * Internal environment's front ends, only if that namespace belongs to the virtual network, as
+     * for any pod), with its label and {@link StandardLabels#OUTBOUND} (which only its app pods carry).
+     */
+    private static NetworkPolicyPeer fixedOutboundPeer(Reach reach, FixedOutbound other) {
+        Map<String, String> namespaceLabels = new TreeMap<>();
+        namespaceLabels.put(KUBERNETES_NAMESPACE_LABEL, other.namespace());
+        if (reach.inbound() && reach.context().internal()) {
+            namespaceLabels.put(StandardLabels.VIRTUAL_NETWORK, reach.context().vnetName());
+        }
+        Map<String, String> podLabels = new TreeMap<>();
+        podLabels.put(StandardLabels.ENVIRONMENT, ResourceNames.labelValue(other.environment()));
+        podLabels.put(StandardLabels.OUTBOUND, StandardLabels.OUTBOUND_EGRESS_GATEWAY);
+        return new NetworkPolicyPeerBuilder()
+                .withNamespaceSelector(matchLabels(namespaceLabels))
+                .withPodSelector(matchLabels(podLabels))
+                .build();
     }
 
     /**

@@ -23,15 +23,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * the API server evaluates them on create: {@code self} is the value at the rule's place in the
  * object (after defaulting), objects as maps, integers as int, numbers as double. Transition rules
  * (those reading {@code oldSelf}) apply to updates only and are skipped here, as on create.
- * Each rule is compiled once.
+ * Each rule is compiled once. Of Kubernetes' CEL libraries, {@code isIP(string)} is declared.
  */
 final class CelRules {
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("self", SimpleType.DYN)
+            // Kubernetes' IP library, as far as CRDs the operator writes use it (Cilium's egressIP).
+            .addFunctionDeclarations(dev.cel.common.CelFunctionDecl.newFunctionDeclaration(
+                    "isIP",
+                    dev.cel.common.CelOverloadDecl.newGlobalOverload(
+                            "is_ip_string", SimpleType.BOOL, SimpleType.STRING)))
             .build();
-    private static final CelRuntime RUNTIME =
-            CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .addFunctionBindings(dev.cel.runtime.CelFunctionBinding.from(
+                    "is_ip_string", String.class, text -> IpAddresses.isIpv4(text) || IpAddresses.isIpv6(text)))
+            .build();
 
     private final Map<String, Compiled> programs = new ConcurrentHashMap<>();
 

@@ -195,6 +195,7 @@ public final class CustomResourceSchemaValidation {
             }
         }
         enumeration(node, schema, path, problems);
+        alternatives(node, schema, path, problems);
         // As the API server: CEL rules run only on a value its structural validation accepted.
         if (problems.size() == before) {
             for (JsonNode validation : schema.path("x-kubernetes-validations")) {
@@ -209,6 +210,54 @@ public final class CustomResourceSchemaValidation {
                                 message -> problems.add(new SchemaProblem(SchemaProblem.Kind.INVALID, field, message)));
             }
         }
+    }
+
+    /**
+     * {@code anyOf} (at least one alternative holds) and {@code oneOf} (exactly one): in a
+     * structural schema the alternatives only add value checks (required fields, formats,
+     * lengths), as the providers' CRDs use them (Antrea's Egress: an address or a pool).
+     */
+    private void alternatives(JsonNode node, JsonNode schema, String path, List<SchemaProblem> problems) {
+        if (schema.has("anyOf") && count(node, schema.get("anyOf"), path) == 0) {
+            problems.add(new SchemaProblem(
+                    SchemaProblem.Kind.INVALID, path, shown(node) + ": must validate at least one schema (anyOf)"));
+        }
+        if (schema.has("oneOf")) {
+            int holding = count(node, schema.get("oneOf"), path);
+            if (holding != 1) {
+                problems.add(new SchemaProblem(
+                        SchemaProblem.Kind.INVALID,
+                        path,
+                        shown(node) + ": must validate one and only one schema (oneOf), " + holding + " validate"));
+            }
+        }
+    }
+
+    private int count(JsonNode node, JsonNode alternatives, String path) {
+        int holding = 0;
+        for (JsonNode alternative : alternatives) {
+            List<SchemaProblem> found = new ArrayList<>();
+            if (alternative.has("type")) {
+                check(node, alternative, path, found);
+            } else {
+                if (node.isObject()) {
+                    for (JsonNode required : alternative.path("required")) {
+                        if (!node.has(required.asText())
+                                || node.get(required.asText()).isNull()) {
+                            found.add(new SchemaProblem(SchemaProblem.Kind.REQUIRED, path, ""));
+                        }
+                    }
+                }
+                if (node.isTextual()) {
+                    string(node.asText(), alternative, path, found);
+                }
+                alternatives(node, alternative, path, found);
+            }
+            if (found.isEmpty()) {
+                holding++;
+            }
+        }
+        return holding;
     }
 
     private void object(JsonNode node, JsonNode schema, String path, List<SchemaProblem> problems) {
@@ -309,6 +358,11 @@ public final class CustomResourceSchemaValidation {
             }
         }
         String format = schema.path("format").asText("");
+        if ((format.equals("ipv4") && !IpAddresses.isIpv4(value))
+                || (format.equals("ipv6") && !IpAddresses.isIpv6(value))) {
+            problems.add(new SchemaProblem(
+                    SchemaProblem.Kind.INVALID, path, Quoted.of(value) + ": must be an " + format + " address"));
+        }
         if (format.equals("date-time")
                 && !value.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})")) {
             problems.add(new SchemaProblem(

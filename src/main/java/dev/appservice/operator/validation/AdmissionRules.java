@@ -124,8 +124,10 @@ public final class AdmissionRules {
         PublicExposure.warning(object, ase.getSpec()).ifPresent(problems::add);
         PodSecurityRules.checkEnvironment(object, ase, previous, view, plans, problems);
         problems.addAll(subnetOverlaps(ase, previous, view));
+        OutboundRules.checkAgainst(object, ase, view.environments(), problems);
         // One pass of the compiler, building nothing: what the rules mean, and whether the policies fit the API server.
-        NsgCompiler.Result network = NsgCompiler.assess(topology, networkSettings);
+        NsgCompiler.Result network = NsgCompiler.assess(
+                topology, networkSettings, dev.appservice.operator.network.FixedOutbound.of(view.environments(), ase));
         network.findings()
                 .forEach(f -> problems.add(Violation.warning(object, "spec.networkSecurityGroup", f.message())));
         network.oversized().forEach(o -> problems.add(Violation.error(object, o.field(), o.message())));

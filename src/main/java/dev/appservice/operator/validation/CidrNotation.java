@@ -54,6 +54,25 @@ public final class CidrNotation {
         return null;
     }
 
+    /** Null when the text is a single IPv4 or IPv6 address (no prefix length), else why not. */
+    public static String addressProblem(String address) {
+        if (address == null || address.contains("/")) {
+            return "must be an IP address such as 203.0.113.10 or 2001:db8::10, without a prefix length, got "
+                    + Quoted.of(String.valueOf(address));
+        }
+        String problem = problem(address + (address.contains(":") ? "/128" : "/32"));
+        return problem == null ? null : Quoted.of(address) + " is not an IPv4 or IPv6 address";
+    }
+
+    public static boolean isAddress(String address) {
+        return addressProblem(address) == null;
+    }
+
+    /** Whether a valid address is IPv4. */
+    public static boolean isIpv4(String address) {
+        return IPV4.matcher(address).matches();
+    }
+
     public static boolean isValid(String cidr) {
         return problem(cidr) == null;
     }

@@ -27,6 +27,14 @@ public interface ClusterView {
     /** The environments of one virtual network ({@code spec.virtualNetwork.name}), in every namespace. */
     List<AppServiceEnvironment> environmentsInVirtualNetwork(String virtualNetwork);
 
+    /**
+     * Every environment, in every namespace: the other environments' fixed outbound addresses
+     * and VIPs, which an NSG's inbound rules may name. A view that cannot list them returns none.
+     */
+    default List<AppServiceEnvironment> environments() {
+        return List.of();
+    }
+
     /** One web app by name. A view may index them; this one reads the namespace's apps. */
     default Optional<WebApp> app(String namespace, String name) {
         return apps(namespace).stream()
@@ -101,6 +109,11 @@ public interface ClusterView {
                 return apps.stream()
                         .filter(a -> namespace.equals(a.getMetadata().getNamespace()))
                         .toList();
+            }
+
+            @Override
+            public List<AppServiceEnvironment> environments() {
+                return List.copyOf(environments);
             }
 
             @Override

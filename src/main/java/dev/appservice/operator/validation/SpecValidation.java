@@ -264,6 +264,7 @@ public final class SpecValidation {
                     false,
                     problems);
         }
+        OutboundRules.check(object, environment, problems);
         return problems;
     }
 

@@ -135,10 +135,93 @@ class RenderCommandIT {
         assertThat(first.stdout()).doesNotContain("creationTimestamp").doesNotContain("uid:");
 
         Run second = run("render", "-f", "examples/contoso.yaml");
-        assertThat(run("render", "-f", "examples/").stdout())
+        List<HasMetadata> all = parse(run("render", "-f", "examples/").stdout());
+        assertThat(all.subList(0, objects.size()))
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
                 .as("the V2 example's objects come first")
-                .startsWith(first.stdout());
+                .containsExactlyElementsOf(objects.stream()
+                        .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+                        .toList());
+        // Rendered beside examples/layered-security.yaml, contoso's front-end policy tells
+        // frontline's apps (fixed outbound address 203.0.113.10, which contoso's deny-partner
+        // rule denies) apart from other environments' pods: the only difference.
+        for (int i = 0; i < objects.size(); i++) {
+            if (!objects.get(i).getMetadata().getName().equals("contoso-ase-frontend-ingress")) {
+                assertThat(all.get(i)).isEqualTo(objects.get(i));
+            }
+        }
+        assertThat(((io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy) all.stream()
+                                .filter(o -> o.getMetadata().getName().equals("contoso-ase-frontend-ingress"))
+                                .findFirst()
+                                .orElseThrow())
+                        .getSpec().getIngress().stream()
+                                .flatMap(rule -> rule.getFrom().stream())
+                                .filter(peer -> peer.getPodSelector() != null)
+                                .flatMap(peer -> peer.getPodSelector().getMatchExpressions().stream()))
+                .anySatisfy(expression -> {
+                    assertThat(expression.getKey()).isEqualTo("appservice.dev/outbound");
+                    assertThat(expression.getOperator()).isEqualTo("DoesNotExist");
+                });
         assertThat(second.stdout()).isEqualTo(first.stdout());
+    }
+
+    /**
+     * The layered-security example: frontline's CiliumEgressGatewayPolicy (cluster-scoped, after
+     * its NetworkPolicies) and backend's front-end policy admitting frontline's app pods by their
+     * labels, besides the ipBlock of the address.
+     */
+    @Test
+    void rendersTheLayeredSecurityExampleWithTheGatewayAndThePeer() throws Exception {
+        Run run = run("render", "-f", "examples/layered-security.yaml");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<HasMetadata> objects = parse(run.stdout());
+        assertThat(objects)
+                .filteredOn(o -> o.getKind().equals("CiliumEgressGatewayPolicy"))
+                .singleElement()
+                .satisfies(policy -> {
+                    assertThat(policy.getMetadata().getNamespace()).isNull();
+                    assertThat(policy.getMetadata().getName())
+                            .isEqualTo(dev.appservice.operator.desired.EgressGateways.name("layered", "frontline"));
+                });
+        assertThat(objects)
+                .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .as("backend's, then frontline's: each environment's children, then its plans' and apps'")
+                .contains(
+                        "NetworkPolicy/backend-frontend-ingress",
+                        "Deployment/" + dev.appservice.operator.model.ResourceNames.appWorkload("portal"),
+                        "Deployment/" + dev.appservice.operator.model.ResourceNames.appWorkload("ledger"),
+                        "CiliumEgressGatewayPolicy/"
+                                + dev.appservice.operator.desired.EgressGateways.name("layered", "frontline"));
+        io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy backend = objects.stream()
+                .filter(o -> o.getMetadata().getName().equals("backend-frontend-ingress"))
+                .map(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertThat(backend.getSpec().getIngress().stream()
+                        .flatMap(rule -> rule.getFrom().stream())
+                        .filter(peer -> peer.getNamespaceSelector() != null && peer.getPodSelector() != null))
+                .anySatisfy(peer -> {
+                    assertThat(peer.getNamespaceSelector().getMatchLabels())
+                            .containsEntry("kubernetes.io/metadata.name", "layered");
+                    assertThat(peer.getPodSelector().getMatchLabels())
+                            .containsEntry("appservice.dev/environment", "frontline")
+                            .containsEntry("appservice.dev/outbound", "egress-gateway");
+                })
+                .hasSizeGreaterThan(0);
+        assertThat(backend.getSpec().getIngress().stream()
+                        .flatMap(rule -> rule.getFrom().stream())
+                        .filter(peer -> peer.getIpBlock() != null))
+                .anySatisfy(peer -> assertThat(peer.getIpBlock().getCidr()).isEqualTo("203.0.113.10/32"));
+        Deployment portal = objects.stream()
+                .filter(o -> o.getKind().equals("Deployment")
+                        && o.getMetadata()
+                                .getName()
+                                .equals(dev.appservice.operator.model.ResourceNames.appWorkload("portal")))
+                .map(Deployment.class::cast)
+                .findFirst()
+                .orElseThrow();
+        assertThat(portal.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("appservice.dev/outbound", "egress-gateway");
     }
 
     @Test

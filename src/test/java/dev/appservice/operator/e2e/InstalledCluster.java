@@ -42,6 +42,9 @@ final class InstalledCluster implements AutoCloseable {
     private Path work;
     OperatorProcess operator;
 
+    /** The egress gateway providers' CRDs (e2e/providers/fetch-crds). */
+    static final Path PROVIDER_CRDS = dev.appservice.operator.testing.apiserver.CustomResourceSchemas.PROVIDER_CRDS;
+
     private InstalledCluster(ControlPlane plane) {
         this.plane = plane;
         this.admin = plane.adminClient();
@@ -126,7 +129,10 @@ final class InstalledCluster implements AutoCloseable {
 
     /** Applies the chart's objects; returns the operator's Deployment, which is not applied. */
     private Deployment installChart() throws Exception {
-        Release release = render(Map.of());
+        // The examples' layered-security environments use Cilium's egress gateway: its CRD is
+        // installed (as Cilium would), and so are Antrea's and OVN-Kubernetes', so the operator's
+        // objects meet each provider's own schema on a real API server.
+        Release release = render(Map.of("egressGateway.enabled", "true"));
         admin.resource(new NamespaceBuilder()
                         .withNewMetadata()
                         .withName(OPERATOR_NAMESPACE)
@@ -144,6 +150,22 @@ final class InstalledCluster implements AutoCloseable {
             admin.resource(object).create();
         }
         applied = release.objects();
+        for (CustomResourceDefinition provider :
+                dev.appservice.operator.testing.apiserver.CustomResourceSchemas.read(PROVIDER_CRDS)) {
+            admin.resource(provider).create();
+            admin.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(provider.getMetadata().getName())
+                    .waitUntilCondition(
+                            d -> d != null
+                                    && d.getStatus() != null
+                                    && d.getStatus().getConditions().stream()
+                                            .anyMatch(c ->
+                                                    "Established".equals(c.getType()) && "True".equals(c.getStatus())),
+                            1,
+                            TimeUnit.MINUTES);
+        }
         for (String crd : CUSTOM_RESOURCES) {
             admin.apiextensions()
                     .v1()

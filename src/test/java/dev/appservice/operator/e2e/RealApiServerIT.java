@@ -5,14 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.api.EgressGateway;
+import dev.appservice.operator.api.EgressGatewayProvider;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.OutboundSettings;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.desired.EgressGateways;
 import dev.appservice.operator.model.AppDensity;
+import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.ReadyConditions;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -61,7 +68,7 @@ class RealApiServerIT {
     static final String OPERATOR_NAMESPACE = "ase-operator";
     static final String OPERATOR_USER = "system:serviceaccount:ase-operator:ase-operator";
     static final String RELEASE = "ase-operator";
-    static final List<String> EXAMPLE_NAMESPACES = List.of("contoso", "fabrikam");
+    static final List<String> EXAMPLE_NAMESPACES = List.of("contoso", "fabrikam", "layered");
     /** Convergence of the examples on two busy cores: seconds in practice; the bound is generous. */
     static final Duration CONVERGED_WITHIN = Duration.ofMinutes(3);
 
@@ -113,6 +120,46 @@ class RealApiServerIT {
         assertThat(operatorWritesSince(before))
                 .as("writes after an apply that changed nothing")
                 .isEmpty();
+    }
+
+    /**
+     * The layered-security example's gateway: the operator wrote a CiliumEgressGatewayPolicy that
+     * the real API server accepted against Cilium's own CRD (CEL rules included), and reports its
+     * address. Antrea's Egress and OVN-Kubernetes' EgressIP as the operator builds them are accepted
+     * by the same server against their CRDs (a server-side dry run: nothing of theirs would assign
+     * the address here).
+     */
+    @Test
+    @Order(2)
+    void theProvidersObjectsMeetTheirOwnSchemasOnTheRealApiServer() {
+        var cilium = EgressGateways.ProviderApi.CILIUM;
+        GenericKubernetesResource policy = admin.genericKubernetesResources(cilium.apiVersion, cilium.kind)
+                .withName(EgressGateways.name("layered", "frontline"))
+                .get();
+        assertThat(policy).as("frontline's CiliumEgressGatewayPolicy").isNotNull();
+        assertThat(policy.getMetadata().getLabels()).containsEntry("appservice.dev/environment", "frontline");
+        AppServiceEnvironment frontline = admin.resources(AppServiceEnvironment.class)
+                .inNamespace("layered")
+                .withName("frontline")
+                .get();
+        assertThat(frontline.getStatus().getOutbound().getAddresses()).containsExactly("203.0.113.10");
+        assertThat(Conditions.isTrue(frontline.getStatus().getConditions(), "EgressGatewayReady"))
+                .isTrue();
+        for (EgressGatewayProvider provider : EgressGatewayProvider.values()) {
+            AppServiceEnvironment environment =
+                    Fixtures.environment("layered", "dry-" + provider.name().toLowerCase());
+            EgressGateway gateway = new EgressGateway();
+            gateway.setProvider(provider);
+            gateway.setAddresses(List.of("203.0.113.40"));
+            OutboundSettings outbound = new OutboundSettings();
+            outbound.setEgressGateway(gateway);
+            environment.getSpec().setOutbound(outbound);
+            GenericKubernetesResource object = EgressGateways.of(new EnvironmentTopology(environment, List.of()))
+                    .orElseThrow();
+            assertThat(admin.resource(object).dryRun().create())
+                    .as(provider + "'s object accepted")
+                    .isNotNull();
+        }
     }
 
     /** The API server calls the webhook over TLS with the operator's CA: its refusal is the API server's answer. */

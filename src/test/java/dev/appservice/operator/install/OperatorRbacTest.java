@@ -251,7 +251,7 @@ class OperatorRbacTest {
      * certificates are {@link #webhookCertificates(Manifest)}, and the start-up check reads the
      * API server's version, which needs no grant.
      */
-    static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.ofEntries(
+    static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = withOutbound(java.util.Map.ofEntries(
             java.util.Map.entry(
                     "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps"),
             java.util.Map.entry("status/ConditionEvents.class", "create events"),
@@ -269,7 +269,7 @@ class OperatorRbacTest {
             java.util.Map.entry(
                     "environment/AppEdgeSources.class",
                     "gets a tls Secret an app names after the Secret arrived (informer/AppSecretStore): get secrets,"
-                            + " derived from its Secret informer's kind"),
+                            + " derived already for the front ends' certificate copies (a Secret dependent)"),
             java.util.Map.entry(
                     "webapp/WebAppReconciler.class",
                     "hands its client to IssuedCertificates (below), and gets a tls Secret an app names after the Secret"
@@ -288,7 +288,82 @@ class OperatorRbacTest {
                             + " (Kubernetes' system:public-info-viewer), no rule of the chart's"),
             java.util.Map.entry(
                     "dependent/ControlledDependentResource.class",
-                    "takes only the client's serialization, to compare a child with its desired state: no request"));
+                    "takes only the client's serialization, to compare a child with its desired state: no request")));
+
+    /**
+     * The outbound model's callers: the provider's object of an environment with an egress gateway
+     * (no informer: the kind may not be served) and the nodes that run the apps, each granted only
+     * with its chart value (see {@link #egressGatewayAndReadNodesGrantTheirKindsOnly}), the app pods
+     * (read anyway), and API discovery.
+     */
+    static java.util.Map<String, String> withOutbound(java.util.Map<String, String> callers) {
+        java.util.Map<String, String> all = new java.util.TreeMap<>(callers);
+        all.put(
+                "environment/EgressGatewayDependent.class",
+                "get, create, update, delete ciliumegressgatewaypolicies.cilium.io, egresses.crd.antrea.io,"
+                        + " egressips.k8s.ovn.org: granted only with egressGateway.enabled; list pods (granted);"
+                        + " get nodes: granted only with outbound.readNodes");
+        all.put(
+                "environment/AppServiceEnvironmentReconciler.class",
+                "hands its client to EgressGatewayDependent (above)");
+        all.put(
+                "presence/OptionalApi.class",
+                "API discovery of /apis/<group>/<version>: a non-resource URL every client may read, no rule of the chart's");
+        return java.util.Map.copyOf(all);
+    }
+
+    @Test
+    void egressGatewayAndReadNodesGrantTheirKindsOnly() throws ClassNotFoundException {
+        Set<Grant> providers = new HashSet<>();
+        for (String[] kind : new String[][] {
+            {"cilium.io", "ciliumegressgatewaypolicies"}, {"crd.antrea.io", "egresses"}, {"k8s.ovn.org", "egressips"}
+        }) {
+            for (String verb : List.of("get", "create", "update", "delete")) {
+                providers.add(Grant.of(Grant.CLUSTER, kind[0], kind[1], verb));
+            }
+        }
+        Set<Grant> nodes = Set.of(
+                Grant.of(Grant.CLUSTER, "", "nodes", "get"),
+                Grant.of(Grant.CLUSTER, "", "nodes", "list"),
+                Grant.of(Grant.CLUSTER, "", "nodes", "watch"));
+        Set<Grant> base = new HashSet<>(reconciling(Grant.CLUSTER));
+        base.addAll(leaderElection(HelmChart.NAMESPACE, "ase-operator-leader"));
+        Manifest gateway = HelmChart.render("egressGateway: {enabled: true}");
+        base.addAll(webhookCertificates(gateway));
+        Set<Grant> expected = new HashSet<>(base);
+        expected.addAll(providers);
+        assertExactly(ServiceAccountPermissions.ofOperator(gateway), expected);
+        expected = new HashSet<>(base);
+        expected.addAll(nodes);
+        assertExactly(ServiceAccountPermissions.ofOperator(HelmChart.render("outbound: {readNodes: true}")), expected);
+        assertThat(ServiceAccountPermissions.ofOperator(HelmChart.render()))
+                .as("not granted by default")
+                .doesNotContainAnyElementsOf(providers)
+                .doesNotContainAnyElementsOf(nodes);
+
+        Set<String> dsl = Set.of(
+                "get",
+                "create",
+                "update",
+                "edit",
+                "patch",
+                "delete",
+                "list",
+                "watch",
+                "inform",
+                "serverSideApply",
+                "createOr",
+                "createOrReplace",
+                "replace");
+        Set<String> named = new TreeSet<>(ClassConstants.of(Class.forName(
+                "dev.appservice.operator.environment.EgressGatewayDependent",
+                false,
+                OperatorRbacTest.class.getClassLoader())));
+        named.retainAll(dsl);
+        assertThat(named)
+                .as("client calls on the providers' objects, the app pods and the nodes")
+                .containsExactlyInAnyOrder("get", "create", "update", "delete", "list");
+    }
 
     @Test
     void theKnownClientCallersNeedOnlyWhatIsDerived() {

@@ -15,7 +15,10 @@ import java.util.Map;
 final class AzureNsgEvaluator {
 
     /** A peer of a flow: an address, or a pod in a namespace with labels. */
-    sealed interface Peer permits Address, Pod {}
+    sealed interface Peer permits Address, Pod, FromAddress {}
+
+    /** A pod of another environment as its calls arrive: from one of its outbound addresses. */
+    record FromAddress(Pod pod, String address) implements Peer {}
 
     record Address(String ip) implements Peer {}
 
@@ -32,7 +35,39 @@ final class AzureNsgEvaluator {
             List<String> loadBalancerCidrs,
             String operatorNamespace,
             String environmentNamespace,
-            String environmentName) {
+            String environmentName,
+            Map<String, List<String>> fixedOutbound) {
+
+        Network(
+                String vnetName,
+                List<String> vnetCidrs,
+                List<String> loadBalancerCidrs,
+                String operatorNamespace,
+                String environmentNamespace,
+                String environmentName) {
+            this(
+                    vnetName,
+                    vnetCidrs,
+                    loadBalancerCidrs,
+                    operatorNamespace,
+                    environmentNamespace,
+                    environmentName,
+                    Map.of());
+        }
+
+        /**
+         * The outbound addresses a pod's calls arrive from, from the contract (API.md, "Outbound
+         * traffic"): a pod of another environment with a fixed outbound address that carries the
+         * label its gateway selects (only its app pods do); else none.
+         */
+        List<String> outboundAddresses(Pod pod) {
+            if (!ofOtherEnvironment(pod)
+                    || !"egress-gateway".equals(pod.podLabels().get("appservice.dev/outbound"))) {
+                return List.of();
+            }
+            return fixedOutbound.getOrDefault(
+                    pod.namespace() + "/" + pod.podLabels().get("appservice.dev/environment"), List.of());
+        }
 
         boolean ofOtherEnvironment(Pod pod) {
             String environment = pod.podLabels().get("appservice.dev/environment");
@@ -45,6 +80,18 @@ final class AzureNsgEvaluator {
 
     static boolean decide(
             List<SecurityRule> userRules, boolean inbound, Network network, Peer peer, String protocol, int port) {
+        if (inbound
+                && peer instanceof Pod pod
+                && !network.outboundAddresses(pod).isEmpty()) {
+            // Another environment's app calls from its outbound addresses: as on Azure, a source
+            // prefix containing the address matches it (and its tags as any other environment's
+            // pod). It is admitted when every one of its addresses is: its calls may leave from any.
+            return network.outboundAddresses(pod).stream()
+                    .allMatch(address ->
+                            firstMatch(userRules, true, network, new FromAddress(pod, address), protocol, port)
+                                            .getAccess()
+                                    == RuleAccess.Allow);
+        }
         return firstMatch(userRules, inbound, network, peer, protocol, port).getAccess() == RuleAccess.Allow;
     }
 
@@ -140,6 +187,11 @@ final class AzureNsgEvaluator {
     private static boolean matches(String prefix, Network network, Peer peer) {
         if (prefix.equals("*")) {
             return true;
+        }
+        if (peer instanceof FromAddress from) {
+            return prefix.contains("/")
+                    ? IpMath.contains(prefix, from.address())
+                    : matches(prefix, network, from.pod());
         }
         if (peer instanceof Pod pod) {
             boolean otherEnvironment = network.ofOtherEnvironment(pod);

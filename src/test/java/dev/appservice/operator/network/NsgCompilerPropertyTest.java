@@ -92,13 +92,33 @@ class NsgCompilerPropertyTest {
     @Test
     void compiledPoliciesAdmitExactlyWhatTheNsgAdmits() {
         probeAll(
-                ase -> NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS)
+                (ase, fixed) -> NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS, fixed)
                         .policies(),
                 RULE_SETS);
         assertThat(disagreements)
                 .as("disagreements; the first: %s", firstDisagreement)
                 .isZero();
         assertThat(checks).as("probes checked").isGreaterThan(200_000);
+        assertThat(fixedAppChecks[0])
+                .as("inbound probes from apps of environments with a fixed address, admitted")
+                .isPositive();
+        assertThat(fixedAppChecks[1]).as("... and refused").isPositive();
+    }
+
+    /**
+     * Not vacuous either for fixed outbound addresses: a compiler that ignores them (the app pods of
+     * such environments decided as any other environment's, by tag only) is caught.
+     */
+    @Test
+    void aCompilerIgnoringFixedOutboundAddressesIsCaught() {
+        probeAll(
+                (ase, fixed) -> NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS, List.of())
+                        .policies(),
+                RULE_SETS / 5);
+        assertThat(disagreements)
+                .as("disagreements found in a compiler that ignores fixed outbound addresses")
+                .isPositive();
+        assertThat(firstDisagreement).contains("appservice.dev/outbound");
     }
 
     /**
@@ -109,9 +129,10 @@ class NsgCompilerPropertyTest {
     @Test
     void aCompilerTreatingOtherEnvironmentsAsTheVirtualNetworkIsCaught() {
         probeAll(
-                ase -> NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS).policies().stream()
-                        .map(NsgCompilerPropertyTest::withoutEnvironmentPodSelectors)
-                        .toList(),
+                (ase, fixed) ->
+                        NsgCompiler.compile(new EnvironmentTopology(ase, List.of()), SETTINGS).policies().stream()
+                                .map(NsgCompilerPropertyTest::withoutEnvironmentPodSelectors)
+                                .toList(),
                 RULE_SETS / 5);
         assertThat(disagreements)
                 .as("disagreements found in a deliberately broken compiler")
@@ -133,8 +154,12 @@ class NsgCompilerPropertyTest {
         return copy;
     }
 
+    /** Inbound probes from app pods of environments with fixed outbound addresses: [admitted, refused]. */
+    final int[] fixedAppChecks = new int[2];
+
     private void probeAll(
-            java.util.function.Function<AppServiceEnvironment, List<NetworkPolicy>> compiler, int ruleSets) {
+            java.util.function.BiFunction<AppServiceEnvironment, List<FixedOutbound>, List<NetworkPolicy>> compiler,
+            int ruleSets) {
         for (int set = 0; set < ruleSets; set++) {
             boolean tls = random.nextBoolean();
             List<String> vnetCidrs = new ArrayList<>(List.of(random.nextBoolean() ? "10.1.2.0/24" : "10.1.0.0/24"));
@@ -167,17 +192,41 @@ class NsgCompilerPropertyTest {
                 frontEndSettings.setTrustedProxies(trusted);
                 ase.getSpec().setFrontEnd(frontEndSettings);
             }
-            List<NetworkPolicy> policies = compiler.apply(ase);
-            Network network = new Network(VNET, vnetCidrs, SETTINGS.azureLoadBalancerCidrs(), OPERATOR_NS, NS, "ase1");
+            // Other environments with fixed outbound addresses, some named by the rules' CIDRs: one in
+            // this namespace, one (with two addresses) in another, one in the operator's.
+            List<FixedOutbound> fixed = new ArrayList<>();
+            Map<String, List<String>> fixedByEnvironment = new HashMap<>();
+            if (random.nextInt(3) > 0) {
+                for (String[] other : new String[][] {{NS, "asea"}, {"team-a", "aseb"}, {OPERATOR_NS, "asec"}}) {
+                    if (random.nextInt(3) == 0) {
+                        continue;
+                    }
+                    List<String> addresses = new ArrayList<>();
+                    int count = other[1].equals("aseb") ? 2 : 1;
+                    while (addresses.size() < count) {
+                        String address = addressIn(CIDR_POOL.get(random.nextInt(CIDR_POOL.size())));
+                        if (!addresses.contains(address)) {
+                            addresses.add(address);
+                        }
+                    }
+                    fixed.add(new FixedOutbound(other[0], other[1], addresses));
+                    fixedByEnvironment.put(other[0] + "/" + other[1], addresses);
+                }
+            }
+            List<NetworkPolicy> policies = compiler.apply(ase, fixed);
+            Network network = new Network(
+                    VNET, vnetCidrs, SETTINGS.azureLoadBalancerCidrs(), OPERATOR_NS, NS, "ase1", fixedByEnvironment);
             String context = "rule set " + set + (internal ? " (Internal)" : "") + (withoutNsg ? " (no NSG)" : "")
                     + "\n inbound: " + describe(inbound) + "\n outbound: "
-                    + describe(outbound) + "\n vnet: " + vnetCidrs + "\n trusted proxies: " + trusted;
+                    + describe(outbound) + "\n vnet: " + vnetCidrs + "\n trusted proxies: " + trusted
+                    + "\n fixed outbound: " + fixedByEnvironment;
 
             Pod frontEnd = new Pod(
                     NS, Map.of(), Map.of("appservice.dev/environment", "ase1", "appservice.dev/role", "front-end"));
             Pod worker = new Pod(
                     NS, Map.of(), Map.of("appservice.dev/environment", "ase1", "appservice.dev/role", "worker"));
             List<Peer> peers = probes(vnetCidrs, 30);
+            peers.addAll(fixedOutboundProbes());
             for (Peer peer : peers) {
                 // Traffic inside the ASE is always allowed, as Azure requires.
                 boolean ownPod = peer instanceof Pod p
@@ -196,6 +245,10 @@ class NsgCompilerPropertyTest {
                                                         inbound, true, network, peer, protocol, port.vipPort())));
                         boolean kubernetes = KubernetesPolicyEvaluator.ingressAllowed(
                                 policies, frontEnd, peer, protocol, port.containerPort());
+                        if (peer instanceof Pod p
+                                && !network.outboundAddresses(p).isEmpty()) {
+                            fixedAppChecks[azure ? 0 : 1]++;
+                        }
                         check(
                                 azure,
                                 kubernetes,
@@ -371,6 +424,34 @@ class NsgCompilerPropertyTest {
                             role)));
         }
         peers.add(new Pod("kube-system", Map.of(), Map.of("k8s-app", "kube-dns")));
+        return peers;
+    }
+
+    /**
+     * Pods of the environments that may have fixed outbound addresses: their apps (with and
+     * without the gateway's label: an app pod not yet rolled), their front ends, and an app of an
+     * environment of the same name in another namespace.
+     */
+    private List<Peer> fixedOutboundProbes() {
+        List<Peer> peers = new ArrayList<>();
+        for (String[] other :
+                new String[][] {{NS, "asea"}, {"team-a", "aseb"}, {OPERATOR_NS, "asec"}, {"team-b", "asea"}}) {
+            Map<String, String> namespaceLabels =
+                    random.nextBoolean() ? Map.of("appservice.dev/virtual-network", VNET) : Map.of();
+            Map<String, String> app = new HashMap<>(Map.of(
+                    "appservice.dev/environment", other[1],
+                    "appservice.dev/role", "worker",
+                    "appservice.dev/webapp", "shop",
+                    "appservice.dev/outbound", "egress-gateway"));
+            peers.add(new Pod(other[0], namespaceLabels, app));
+            Map<String, String> unrolled = new HashMap<>(app);
+            unrolled.remove("appservice.dev/outbound");
+            peers.add(new Pod(other[0], namespaceLabels, unrolled));
+            peers.add(new Pod(
+                    other[0],
+                    namespaceLabels,
+                    Map.of("appservice.dev/environment", other[1], "appservice.dev/role", "front-end")));
+        }
         return peers;
     }
 

@@ -153,4 +153,72 @@ class AdmissionRulesTest {
                         .startsWith("AppServiceEnvironment ns/ase: spec.podSecurity Restricted forbids runAsUser 0")
                         .contains("WebApp ns/shop"));
     }
+
+    private static List<String> warnings(Object object, ClusterView view) {
+        return AdmissionRules.check(object, null, view, NETWORK).stream()
+                .filter(Violation::warning)
+                .map(Violation::describe)
+                .toList();
+    }
+
+    /** Environment A without a gateway, whose VIP B's rule names: B is warned, naming the rule and A. */
+    @Test
+    void aRuleNamingTheVipOfAnEnvironmentWithoutAFixedOutboundAddressIsWarnedAbout() {
+        AppServiceEnvironment a = Fixtures.environment("ns", "ase-a");
+        a.setStatus(new dev.appservice.operator.api.AppServiceEnvironmentStatus());
+        a.getStatus().setVipAddress("203.0.113.10");
+        AppServiceEnvironment b = Fixtures.environment("ns", "ase-b");
+        var nsg = new dev.appservice.operator.api.NetworkSecurityGroup();
+        var rule = new dev.appservice.operator.api.SecurityRule();
+        rule.setName("allow-a");
+        rule.setPriority(200);
+        rule.setAccess(dev.appservice.operator.api.RuleAccess.Allow);
+        rule.setProtocol(dev.appservice.operator.api.RuleProtocol.Tcp);
+        rule.setSourceAddressPrefixes(List.of("203.0.113.10/32"));
+        rule.setDestinationPortRanges(List.of("443"));
+        nsg.setInboundRules(List.of(rule));
+        b.getSpec().setNetworkSecurityGroup(nsg);
+        ClusterView view = ClusterView.of(List.of(a, b), List.of(), List.of());
+
+        assertThat(errors(b, null, view)).isEmpty();
+        assertThat(warnings(b, view))
+                .anySatisfy(w -> assertThat(w)
+                        .contains("rule 'allow-a' (priority 200)")
+                        .contains("environment ns/ase-a")
+                        .contains("ase-a has no fixed outbound address"));
+
+        // With A's gateway holding that address, the rule admits A's apps: no warning.
+        var gateway = new dev.appservice.operator.api.EgressGateway();
+        gateway.setProvider(dev.appservice.operator.api.EgressGatewayProvider.OVNKubernetes);
+        gateway.setAddresses(List.of("203.0.113.10"));
+        var outbound = new dev.appservice.operator.api.OutboundSettings();
+        outbound.setEgressGateway(gateway);
+        a.getSpec().setOutbound(outbound);
+        assertThat(warnings(b, view)).noneMatch(w -> w.contains("fixed outbound address"));
+    }
+
+    @Test
+    void aGatewaysAddressesMustFitItsProvider() {
+        AppServiceEnvironment ase = Fixtures.environment("ns", "ase");
+        var gateway = new dev.appservice.operator.api.EgressGateway();
+        gateway.setProvider(dev.appservice.operator.api.EgressGatewayProvider.Cilium);
+        gateway.setAddresses(List.of("203.0.113.10", "2001:db8::10"));
+        var outbound = new dev.appservice.operator.api.OutboundSettings();
+        outbound.setEgressGateway(gateway);
+        ase.getSpec().setOutbound(outbound);
+        ClusterView view = ClusterView.of(List.of(ase), List.of(), List.of());
+        assertThat(errors(ase, null, view))
+                .anySatisfy(e -> assertThat(e)
+                        .contains("spec.outbound.egressGateway.addresses")
+                        .contains("one IPv4"));
+
+        gateway.setProvider(dev.appservice.operator.api.EgressGatewayProvider.Antrea);
+        assertThat(errors(ase, null, view)).as("Antrea: one IPv4 and one IPv6").isEmpty();
+
+        gateway.setAddresses(List.of("203.0.113.10/32"));
+        assertThat(errors(ase, null, view))
+                .anySatisfy(e -> assertThat(e).contains("addresses[0]").contains("without a prefix length"));
+        gateway.setAddresses(List.of("example.com"));
+        assertThat(errors(ase, null, view)).anySatisfy(e -> assertThat(e).contains("is not an IPv4 or IPv6 address"));
+    }
 }

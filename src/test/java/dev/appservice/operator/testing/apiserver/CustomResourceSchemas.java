@@ -18,16 +18,44 @@ import java.util.List;
  * API server's field errors.
  */
 public final class CustomResourceSchemas {
+    /**
+     * Other projects' CRDs whose objects the operator writes whole (the egress gateway providers':
+     * Cilium, Antrea, OVN-Kubernetes), as fetched by {@code e2e/providers/fetch-crds}: their specs
+     * are the operator's, so they are validated too.
+     */
+    public static final Path PROVIDER_CRDS = Path.of("src/test/resources/provider-crds");
+
     private final CustomResourceSchemaValidation validation;
+    /** apiVersion/kind of the kinds validated whole, spec included. */
+    private final java.util.Set<String> whole;
 
     public CustomResourceSchemas(List<CustomResourceDefinition> definitions) {
-        this.validation = new CustomResourceSchemaValidation(definitions);
+        this(definitions, List.of());
     }
 
-    /** The project's CRDs, from the folder {@code crds/} of the working directory. */
+    public CustomResourceSchemas(List<CustomResourceDefinition> definitions, List<CustomResourceDefinition> written) {
+        List<CustomResourceDefinition> all = new java.util.ArrayList<>(definitions);
+        all.addAll(written);
+        this.validation = new CustomResourceSchemaValidation(all);
+        this.whole = new java.util.HashSet<>();
+        for (CustomResourceDefinition crd : written) {
+            crd.getSpec()
+                    .getVersions()
+                    .forEach(version -> whole.add(crd.getSpec().getGroup() + "/" + version.getName() + "/"
+                            + crd.getSpec().getNames().getKind()));
+        }
+    }
+
+    /** The project's CRDs, from the folder {@code crds/} of the working directory, and the providers' CRDs. */
     public static CustomResourceSchemas fromProject() {
-        try (var files = Files.list(Path.of("crds"))) {
-            return new CustomResourceSchemas(files.sorted()
+        return new CustomResourceSchemas(read(Path.of("crds")), read(PROVIDER_CRDS));
+    }
+
+    /** The CRDs of a folder, one per file. */
+    public static List<CustomResourceDefinition> read(Path folder) {
+        try (var files = Files.list(folder)) {
+            return files.filter(file -> file.toString().endsWith(".yaml"))
+                    .sorted()
                     .map(file -> {
                         try {
                             return Serialization.unmarshal(Files.readString(file), CustomResourceDefinition.class);
@@ -35,10 +63,15 @@ public final class CustomResourceSchemas {
                             throw new UncheckedIOException(e);
                         }
                     })
-                    .toList());
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether objects of this kind are the operator's whole, spec included. */
+    public boolean writtenWhole(String apiVersion, String kind) {
+        return whole.contains(apiVersion + "/" + kind);
     }
 
     public boolean knows(String apiVersion, String kind) {

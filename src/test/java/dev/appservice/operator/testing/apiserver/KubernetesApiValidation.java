@@ -74,7 +74,11 @@ public final class KubernetesApiValidation {
                             customResources.namespaced(apiVersion, kind),
                             NameFormats::dns1123Subdomain,
                             errors);
-                    customResources.validateExceptSpec(object, apiVersion, kind, errors);
+                    if (customResources.writtenWhole(apiVersion, kind)) {
+                        customResources.validate(object, apiVersion, kind, errors);
+                    } else {
+                        customResources.validateExceptSpec(object, apiVersion, kind, errors);
+                    }
                 }
             }
         }

@@ -312,7 +312,7 @@ public final class AdmissionRules {
             return problems;
         }
         // A Linux-only setting on a Windows plan: the API server would refuse the app's pods.
-        HostingKindRules.checkOnPlan(object, app, plan.get(), problems);
+        PodSecurityRules.checkOnWindows(object, app, plan.get(), problems);
         Optional<AppServiceEnvironment> environment =
                 view.environment(namespace, plan.get().getSpec().getEnvironmentName());
         if (environment.isPresent()) {

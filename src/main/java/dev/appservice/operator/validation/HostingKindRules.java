@@ -15,10 +15,8 @@ import java.util.Objects;
  * The rules of the hosting kinds (API.md, "Hosting kinds"): an app's {@code spec.kind} and its
  * {@code spec.functions} (required for a function app, refused on any other, a known runtime and a
  * storage Secret key), the Functions host's variables a function app's {@code env} may not
- * redefine, a plan's {@code os} and an app's {@code kind} never changing, and what a Windows plan
- * cannot run: Linux-only settings of its apps and their slots ({@code runAsUser} and
- * {@code runAsGroup}: uids and gids, which the API server refuses on Windows pods). Slots run on
- * their app's plan, so a slot never has another operating system than its app.
+ * redefine, and a plan's {@code os} and an app's {@code kind} never changing. What a Windows
+ * plan's apps may not set is {@link PodSecurityRules#checkOnWindows}'s.
  */
 final class HostingKindRules {
     private HostingKindRules() {}
@@ -134,42 +132,6 @@ final class HostingKindRules {
                     "is immutable (" + before + " → " + after + "): a plan runs one operating system, as on App"
                             + " Service; create a new plan for " + after + " apps"));
         }
-    }
-
-    /** The app on its plan: a Windows plan's apps (and their slots) set no Linux-only field. */
-    static void checkOnPlan(String object, WebApp app, IsolatedPlan plan, List<Violation> problems) {
-        if (plan.getSpec() == null || plan.getSpec().effectiveOs() != OperatingSystem.Windows) {
-            return;
-        }
-        String why = linuxOnly(plan);
-        WebAppSpec spec = app.getSpec();
-        if (spec.getRunAsUser() != null) {
-            problems.add(Violation.error(object, "spec.runAsUser", why));
-        }
-        if (spec.getRunAsGroup() != null) {
-            problems.add(Violation.error(object, "spec.runAsGroup", why));
-        }
-        List<DeploymentSlot> slots = spec.effectiveSlots();
-        for (int i = 0; i < slots.size(); i++) {
-            DeploymentSlot slot = slots.get(i);
-            if (slot == null) {
-                continue;
-            }
-            if (slot.getRunAsUser() != null) {
-                problems.add(Violation.error(object, "spec.slots[" + i + "].runAsUser", why));
-            }
-            if (slot.getRunAsGroup() != null) {
-                problems.add(Violation.error(object, "spec.slots[" + i + "].runAsGroup", why));
-            }
-        }
-    }
-
-    static String linuxOnly(IsolatedPlan plan) {
-        return "is Linux-only (a uid or gid): IsolatedPlan "
-                + plan.getMetadata().getNamespace() + "/"
-                + plan.getMetadata().getName()
-                + " runs Windows, whose pods the API server refuses it on; remove it (Windows apps run as"
-                + " ContainerUser at the Restricted level, else as the image's own user)";
     }
 
     private static void hostVariables(String object, String field, List<EnvVar> env, List<Violation> problems) {

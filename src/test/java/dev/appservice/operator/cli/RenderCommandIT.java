@@ -205,11 +205,16 @@ class RenderCommandIT {
                                 : d.getSpec().getTemplate().getSpec().getOs().getName()));
         assertThat(osByDeployment)
                 .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
-                        "northwind-ase-frontend", "linux",
-                        "windows-plan-workers", "windows",
-                        ResourceNames.appWorkload("storefront"), "windows",
-                        ResourceNames.appWorkload("orders-functions"), "windows",
-                        ResourceNames.slotWorkload("orders-functions", "staging"), "windows"));
+                        "northwind-ase-frontend",
+                        "linux",
+                        "windows-plan-workers",
+                        "windows",
+                        ResourceNames.appWorkload("storefront"),
+                        "windows",
+                        ResourceNames.appWorkload("orders-functions"),
+                        "windows",
+                        ResourceNames.slotWorkload("orders-functions", "staging"),
+                        "windows"));
         io.fabric8.kubernetes.api.model.Secret keys = objects.stream()
                 .filter(io.fabric8.kubernetes.api.model.Secret.class::isInstance)
                 .map(io.fabric8.kubernetes.api.model.Secret.class::cast)

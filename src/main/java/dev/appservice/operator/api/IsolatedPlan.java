@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
         name = "Environment",
         jsonPath = ".spec.environmentName",
         type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "OS", jsonPath = ".spec.os", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Size", jsonPath = ".spec.size", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Instances", jsonPath = ".spec.instances", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(

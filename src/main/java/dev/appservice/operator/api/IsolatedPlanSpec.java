@@ -40,6 +40,24 @@ public class IsolatedPlanSpec {
     @Size(min = 1, max = 20)
     private String workerPool;
 
+    @JsonPropertyDescription(
+            "The operating system the plan's instances run: Linux (the default) or Windows. A plan runs apps of one operating system, as on App Service: a Windows plan's apps (and its capacity placeholder) run on Windows nodes (kubernetes.io/os: windows, tolerating the os=windows:NoSchedule taint); the front ends stay Linux and route to them the same way. Immutable.")
+    @Default("Linux")
+    @ValidationRule(value = "self == oldSelf", message = "spec.os is immutable")
+    private OperatingSystem os;
+
+    public OperatingSystem effectiveOs() {
+        return os == null ? OperatingSystem.Linux : os;
+    }
+
+    public OperatingSystem getOs() {
+        return os;
+    }
+
+    public void setOs(OperatingSystem os) {
+        this.os = os;
+    }
+
     public InstanceSize effectiveSize() {
         return size == null ? InstanceSize.I1 : size;
     }

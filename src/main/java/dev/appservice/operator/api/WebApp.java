@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(AppServiceEnvironment.VERSION)
 @ShortNames("wapp")
 @Categories("appservice")
+@AdditionalPrinterColumn(name = "Kind", jsonPath = ".spec.kind", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Plan", jsonPath = ".spec.planName", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".spec.image", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "URL", jsonPath = ".status.urls[0]", type = AdditionalPrinterColumn.Type.STRING)

@@ -31,6 +31,17 @@ public class WebAppSpec {
     @ValidationRule(value = "self == oldSelf", message = "spec.planName is immutable")
     private String planName;
 
+    @JsonPropertyDescription(
+            "What the app is, as App Service's site kinds: app (the default: a web app) or functionapp (a Functions host image; set spec.functions). Immutable.")
+    @Default("app")
+    @Pattern("^(app|functionapp)$")
+    @ValidationRule(value = "self == oldSelf", message = "spec.kind is immutable")
+    private String kind;
+
+    @JsonPropertyDescription(
+            "Function apps only (required there, refused otherwise): the Functions host's runtime and storage. The operator adds the host's settings (FUNCTIONS_WORKER_RUNTIME, AzureWebJobsStorage from the Secret, AzureWebJobsScriptRoot, console logging) and generates the host's keys once into a Secret the app owns, mounted read-only.")
+    private FunctionsSettings functions;
+
     @JsonPropertyDescription("Container image of the app.")
     @Required
     @Size(min = 1, max = 512)
@@ -90,6 +101,34 @@ public class WebAppSpec {
     @Min(0)
     @Max(2147483647)
     private Long runAsGroup;
+
+    public static final String KIND_APP = "app";
+    public static final String KIND_FUNCTION_APP = "functionapp";
+
+    public String getKind() {
+        return kind;
+    }
+
+    public void setKind(String kind) {
+        this.kind = kind;
+    }
+
+    public String effectiveKind() {
+        return kind == null ? KIND_APP : kind;
+    }
+
+    /** Whether the app is a function app ({@code spec.kind: functionapp}). */
+    public boolean functionApp() {
+        return KIND_FUNCTION_APP.equals(kind);
+    }
+
+    public FunctionsSettings getFunctions() {
+        return functions;
+    }
+
+    public void setFunctions(FunctionsSettings functions) {
+        this.functions = functions;
+    }
 
     public Long getRunAsUser() {
         return runAsUser;

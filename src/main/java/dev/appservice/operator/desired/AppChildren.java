@@ -4,8 +4,10 @@ import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -25,6 +27,8 @@ import java.util.Optional;
  *
  * @param certificate the cert-manager Certificate for {@code spec.tls.issuerRef}; the reconciler
  *                    writes it only where cert-manager is installed
+ * @param functionKeys a function app's keys Secret, as it must exist (named, owned, labelled): its
+ *                     data is generated in the cluster, once ({@link FunctionKeys})
  */
 public record AppChildren(
         Deployment deployment,
@@ -33,7 +37,8 @@ public record AppChildren(
         List<Service> slotServices,
         List<PodDisruptionBudget> disruptionBudgets,
         NetworkPolicy peers,
-        Optional<GenericKubernetesResource> certificate) {
+        Optional<GenericKubernetesResource> certificate,
+        Optional<Secret> functionKeys) {
 
     public AppChildren {
         slotDeployments = List.copyOf(slotDeployments);
@@ -59,12 +64,20 @@ public record AppChildren(
                 slotServices,
                 budgets,
                 AppPeers.of(topology, app),
-                app.getSpec().issuerRef() == null ? Optional.empty() : Optional.of(IssuedCertificate.of(app)));
+                app.getSpec().issuerRef() == null ? Optional.empty() : Optional.of(IssuedCertificate.of(app)),
+                app.getSpec().functionApp() && app.getSpec().getFunctions() != null
+                        ? Optional.of(FunctionKeys.secret(
+                                app,
+                                StandardLabels.forApp(
+                                        topology.name(),
+                                        plan.getMetadata().getName(),
+                                        app.getMetadata().getName())))
+                        : Optional.empty());
     }
 
     /**
      * Every child, in the order {@code render} prints them: the app's own, each slot's, the budgets,
-     * the peers' NetworkPolicy, then the Certificate.
+     * the peers' NetworkPolicy, then the Certificate and a function app's keys Secret (without data).
      */
     public List<HasMetadata> all() {
         List<HasMetadata> all = new ArrayList<>();
@@ -77,6 +90,7 @@ public record AppChildren(
         all.addAll(disruptionBudgets);
         all.add(peers);
         certificate.ifPresent(all::add);
+        functionKeys.ifPresent(all::add);
         return all;
     }
 }

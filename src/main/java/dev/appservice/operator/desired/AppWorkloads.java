@@ -2,13 +2,16 @@ package dev.appservice.operator.desired;
 
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.OperatingSystem;
 import dev.appservice.operator.api.PodSecurityLevel;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.model.AppDensity;
+import dev.appservice.operator.model.AppDeployments;
 import dev.appservice.operator.model.AppServices;
 import dev.appservice.operator.model.EndpointDrain;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.InstanceDeployment;
+import dev.appservice.operator.model.PlatformVariables;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.model.StartTimeLimit;
@@ -20,7 +23,10 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +61,15 @@ public final class AppWorkloads {
                 topology.defaultHostName(appName),
                 StandardLabels.forApp(topology.name(), plan.getMetadata().getName(), appName),
                 StandardLabels.appSelector(topology.name(), appName),
-                StandardLabels.forAppPods(topology.name(), appName));
+                StandardLabels.forAppPods(topology.name(), appName),
+                AppDeployments.PRODUCTION);
     }
 
     /**
      * A Deployment running the app's container (as {@code app} describes it) under the given name,
-     * labels and selector, served at {@code hostName}.
+     * labels and selector, served at {@code hostName}: one of the app's {@code deployments}
+     * (production or a slot's), on its plan's operating system; a function app's with the Functions
+     * host's settings and the deployment's keys ({@link FunctionHost}).
      */
     static Deployment deployment(
             EnvironmentTopology topology,
@@ -70,8 +79,14 @@ public final class AppWorkloads {
             String hostName,
             Map<String, String> labels,
             Map<String, String> selector,
-            Map<String, String> podLabels) {
+            Map<String, String> podLabels,
+            String deploymentName) {
         PodSecurityLevel level = topology.environment().getSpec().effectivePodSecurity();
+        Container container = container(app, topology.workerSize(plan), level, hostName);
+        List<Volume> volumes = new ArrayList<>(AppPlatform.volumes());
+        if (app.getSpec().functionApp() && app.getSpec().getFunctions() != null) {
+            volumes.add(FunctionHost.keysVolume(app.getMetadata().getName(), deploymentName));
+        }
         Deployment deployment = new InstanceDeployment(
                         name,
                         app.getMetadata().getNamespace(),
@@ -80,10 +95,13 @@ public final class AppWorkloads {
                         topology.grantedInstances(plan),
                         Map.of(),
                         topology.environment().getSpec().effectiveZones(),
-                        List.of(container(app, topology.workerSize(plan), level, hostName)),
-                        AppPlatform.volumes())
+                        List.of(container),
+                        volumes)
                 .build();
         deployment.getSpec().getTemplate().getSpec().setSecurityContext(AppPlatform.podSecurity(level, app.getSpec()));
+        if (plan.getSpec().effectiveOs() == OperatingSystem.Windows) {
+            WindowsPods.convert(deployment.getSpec().getTemplate().getSpec(), level);
+        }
         Map<String, String> templateLabels = new LinkedHashMap<>(podLabels);
         if (topology.environment().getSpec().egressGateway().isPresent()) {
             // What the egress gateway and other environments' NSGs select these pods by.
@@ -129,6 +147,14 @@ public final class AppWorkloads {
         int port = app.getSpec().effectivePort();
         List<EnvVar> env = AppPlatform.env(
                 app.getMetadata().getName(), hostName, port, app.getSpec().getEnv());
+        List<VolumeMount> mounts = new ArrayList<>(AppPlatform.mounts());
+        if (app.getSpec().functionApp() && app.getSpec().getFunctions() != null) {
+            // After the platform variables, before the app's own (which may not redefine them).
+            env.addAll(
+                    PlatformVariables.RESERVED.size(),
+                    FunctionHost.env(app.getSpec().getFunctions()));
+            mounts.add(FunctionHost.keysMount());
+        }
         return new ContainerBuilder()
                 .withName(ResourceNames.containerName(app.getMetadata().getName()))
                 .withImage(app.getSpec().getImage())
@@ -138,7 +164,7 @@ public final class AppWorkloads {
                 .withProtocol("TCP")
                 .endPort()
                 .withEnv(env)
-                .withVolumeMounts(AppPlatform.mounts())
+                .withVolumeMounts(mounts)
                 .withTerminationMessagePolicy(AppPlatform.TERMINATION_MESSAGE_POLICY)
                 .withResources(AppDensity.appResources(size))
                 .withStartupProbe(portProbe(

@@ -38,7 +38,8 @@ public final class SlotWorkloads {
                         topology.environment().getSpec().effectiveDnsSuffix(topology.name())),
                 labels(topology, plan, app, workload, slot),
                 selector(topology, workload, slot),
-                podLabels);
+                podLabels,
+                slot);
     }
 
     public static Service service(EnvironmentTopology topology, IsolatedPlan plan, WebApp app, String slot) {

@@ -2,6 +2,8 @@ package dev.appservice.operator.desired;
 
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.OperatingSystem;
+import dev.appservice.operator.api.PodSecurityLevel;
 import dev.appservice.operator.config.OperatorSettings;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.CapacityPlaceholder;
@@ -29,10 +31,13 @@ public final class Workers {
         String planName = plan.getMetadata().getName();
         InstanceSize size = topology.workerSize(plan);
         int apps = topology.admittedDeployments(plan);
-        Container placeholder = CapacityPlaceholder.container(size, settings.placeholderImage());
+        boolean windows = plan.getSpec().effectiveOs() == OperatingSystem.Windows;
+        Container placeholder = windows
+                ? CapacityPlaceholder.windowsContainer(size, WindowsPods.PLACEHOLDER_IMAGE)
+                : CapacityPlaceholder.container(size, settings.placeholderImage());
         placeholder.setResources(AppDensity.placeholderResources(size, apps));
         int replicas = AppDensity.placeholderHoldsCapacity(size, apps) ? topology.grantedInstances(plan) : 0;
-        return new InstanceDeployment(
+        Deployment deployment = new InstanceDeployment(
                         ResourceNames.workerDeployment(planName),
                         plan.getMetadata().getNamespace(),
                         StandardLabels.forPlan(topology.name(), planName),
@@ -41,7 +46,12 @@ public final class Workers {
                         Map.of(),
                         topology.environment().getSpec().effectiveZones(),
                         List.of(placeholder),
-                        List.of(CapacityPlaceholder.scratchVolume()))
+                        windows ? List.of() : List.of(CapacityPlaceholder.scratchVolume()))
                 .build();
+        if (windows) {
+            // A Windows plan's instances are Windows nodes: its placeholder holds their capacity there.
+            WindowsPods.convert(deployment.getSpec().getTemplate().getSpec(), PodSecurityLevel.Restricted);
+        }
+        return deployment;
     }
 }

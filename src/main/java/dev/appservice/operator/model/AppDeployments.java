@@ -96,6 +96,8 @@ public final class AppDeployments {
         WebAppSpec spec = app.getSpec();
         WebAppSpec view = new WebAppSpec();
         view.setPlanName(spec.getPlanName());
+        view.setKind(spec.getKind());
+        view.setFunctions(spec.getFunctions());
         view.setPort(spec.getPort());
         view.setStartTimeLimit(spec.getStartTimeLimit());
         view.setRunAsUser(slot.getRunAsUser() != null ? slot.getRunAsUser() : spec.getRunAsUser());

@@ -41,6 +41,19 @@ public final class CapacityPlaceholder {
                 .build();
     }
 
+    /**
+     * The placeholder on a Windows instance: the pause image (see {@code desired/WindowsPods}), which
+     * listens on no port, so it has no probes (it is ready once it runs) and needs no scratch space;
+     * its security context is the Windows one the caller gives its pod.
+     */
+    public static Container windowsContainer(InstanceSize size, String image) {
+        return new ContainerBuilder()
+                .withName(CONTAINER_NAME)
+                .withImage(image)
+                .withResources(InstanceDeployment.resources(size))
+                .build();
+    }
+
     /** The writable scratch space the container mounts at /tmp (its root file system is read-only). */
     public static Volume scratchVolume() {
         return new VolumeBuilder()

@@ -178,6 +178,10 @@ public final class AdmissionRules {
                             + "'): create a new plan in the other environment"));
             return problems;
         }
+        HostingKindRules.checkPlanChange(object, plan, previous, problems);
+        if (problems.stream().anyMatch(v -> !v.warning())) {
+            return problems;
+        }
         Optional<AppServiceEnvironment> found = view.environment(namespace, environmentName);
         if (found.isEmpty()) {
             problems.add(Violation.warning(
@@ -291,6 +295,7 @@ public final class AdmissionRules {
                             + "'): create the app again on the other plan"));
             return problems;
         }
+        HostingKindRules.checkAppChange(object, app, previous, problems);
         if (app.getSpec().issuerRef() != null
                 && view.certManagerInstalled().filter(installed -> !installed).isPresent()) {
             problems.add(Violation.error(object, "spec.tls.issuerRef", CertManagerPresence.NOT_INSTALLED));
@@ -308,6 +313,8 @@ public final class AdmissionRules {
                             + " does not exist yet; the app waits for it (PlanNotFound)"));
             return problems;
         }
+        // A Linux-only setting on a Windows plan: the API server would refuse the app's pods.
+        PodSecurityRules.checkOnWindows(object, app, plan.get(), problems);
         Optional<AppServiceEnvironment> environment =
                 view.environment(namespace, plan.get().getSpec().getEnvironmentName());
         if (environment.isPresent()) {
@@ -317,7 +324,9 @@ public final class AdmissionRules {
                     .filter(SpecValidation::acceptable)
                     .toList();
             // A uid 0 at the Restricted level: the kubelet would not start the container.
-            PodSecurityRules.checkApp(object, app, environment.get(), problems);
+            if (plan.get().getSpec().effectiveOs() == dev.appservice.operator.api.OperatingSystem.Linux) {
+                PodSecurityRules.checkApp(object, app, environment.get(), problems);
+            }
             // An update that would take room a running app or slot holds is refused (capacity given is kept).
             CapacityRules.appGrowth(object, app, previous, environment.get(), plan.get(), runningSiblings, problems);
             // A new app is placed as the operator and render place it (EnvironmentTopology, one decision): the plan's

@@ -3,8 +3,10 @@ package dev.appservice.operator.validation;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.OperatingSystem;
 import dev.appservice.operator.api.PodSecurityLevel;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.api.WebAppSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +16,7 @@ import java.util.List;
  * {@code runAsGroup} (neither does baseline), so a gid of 0 is allowed at both levels. An app (or a
  * slot) whose {@code runAsUser} is 0 in an environment at {@code Restricted} is refused: the kubelet
  * would refuse to start its container ("runAsUser breaks non-root policy"). At {@code Baseline} it
- * runs as root.
+ * runs as root. On a Windows plan, see {@link #checkOnWindows}.
  */
 final class PodSecurityRules {
     /** The most apps an environment's warning names. */
@@ -77,6 +79,48 @@ final class PodSecurityRules {
                             + "): their new instances will not start (ImageRunsAsRoot) until each sets a non-zero"
                             + " uid"));
         }
+    }
+
+    /**
+     * An app of a Windows plan: the restricted profile's Linux-only controls do not apply to its
+     * pods ({@code spec.os.name: windows}; the operator sets none of their fields there), and what
+     * the app (or one of its slots) sets that is Linux-only is refused: {@code runAsUser} and
+     * {@code runAsGroup}, uids and gids, which the API server refuses on Windows pods. Slots run on
+     * their app's plan, so a slot never has another operating system than its app.
+     */
+    static void checkOnWindows(String object, WebApp app, IsolatedPlan plan, List<Violation> problems) {
+        if (plan.getSpec() == null || plan.getSpec().effectiveOs() != OperatingSystem.Windows) {
+            return;
+        }
+        String why = linuxOnly(plan);
+        WebAppSpec spec = app.getSpec();
+        if (spec.getRunAsUser() != null) {
+            problems.add(Violation.error(object, "spec.runAsUser", why));
+        }
+        if (spec.getRunAsGroup() != null) {
+            problems.add(Violation.error(object, "spec.runAsGroup", why));
+        }
+        List<DeploymentSlot> slots = spec.effectiveSlots();
+        for (int i = 0; i < slots.size(); i++) {
+            DeploymentSlot slot = slots.get(i);
+            if (slot == null) {
+                continue;
+            }
+            if (slot.getRunAsUser() != null) {
+                problems.add(Violation.error(object, "spec.slots[" + i + "].runAsUser", why));
+            }
+            if (slot.getRunAsGroup() != null) {
+                problems.add(Violation.error(object, "spec.slots[" + i + "].runAsGroup", why));
+            }
+        }
+    }
+
+    static String linuxOnly(IsolatedPlan plan) {
+        return "is Linux-only (a uid or gid): IsolatedPlan "
+                + plan.getMetadata().getNamespace() + "/"
+                + plan.getMetadata().getName()
+                + " runs Windows, whose pods the API server refuses it on; remove it (Windows apps run as"
+                + " ContainerUser at the Restricted level, else as the image's own user)";
     }
 
     static String refusal(AppServiceEnvironment environment) {

@@ -361,6 +361,7 @@ public final class SpecValidation {
         AppTlsRules.check(object, spec.getTls(), spec.effectiveHostNames(), problems);
         PassThroughRules.app(object, spec, problems);
         SlotRules.check(object, app, problems);
+        HostingKindRules.checkApp(object, app, problems);
         return problems;
     }
 

@@ -79,6 +79,10 @@ import java.util.stream.Collectors;
                     type = SlotServiceDependent.class,
                     reconcilePrecondition = SlotsAdmitted.class),
             @Dependent(
+                    name = WebAppReconciler.FUNCTION_KEYS,
+                    type = FunctionKeysDependent.class,
+                    reconcilePrecondition = FunctionKeysWanted.class),
+            @Dependent(
                     name = WebAppReconciler.DISRUPTION_BUDGETS,
                     type = AppDisruptionBudgetDependent.class,
                     reconcilePrecondition = AppAdmitted.class),
@@ -104,6 +108,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     static final String SLOT_SERVICES = "slot-services";
     static final String DISRUPTION_BUDGETS = "disruption-budgets";
     static final String PEERS_POLICY = "peers-policy";
+    /** A function app's keys Secret. */
+    static final String FUNCTION_KEYS = "function-keys";
 
     private final Clock clock = Clock.systemUTC();
 

@@ -660,6 +660,61 @@ class ValidatingWebhookTest {
         assertThat(allowed.allowed()).as(allowed.message()).isTrue();
     }
 
+    @Test
+    void refusesWhatTheHostingKindsCannotMixNamingTheField() throws Exception {
+        var windows = dev.appservice.operator.testing.Fixtures.plan(
+                ns, "win", "ase1", InstanceSize.I2, 1, dev.appservice.operator.api.OperatingSystem.Windows);
+        exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I2, 1), windows);
+
+        var cobol = dev.appservice.operator.testing.Fixtures.functionApp(ns, "fn1", "web", 8080, "cobol");
+        Answer unknownRuntime = create(cobol);
+        assertThat(unknownRuntime.allowed()).isFalse();
+        assertThat(unknownRuntime.message())
+                .startsWith("WebApp " + ns + "/fn1: spec.functions.runtime must be one of dotnet-isolated, node,")
+                .contains("got 'cobol'");
+
+        var noStorage = dev.appservice.operator.testing.Fixtures.functionApp(ns, "fn2", "web", 8080, "node");
+        noStorage.getSpec().getFunctions().setStorage(null);
+        Answer missingStorage = create(noStorage);
+        assertThat(missingStorage.allowed()).isFalse();
+        assertThat(missingStorage.message())
+                .startsWith("WebApp " + ns + "/fn2: spec.functions.storage is required")
+                .contains("AzureWebJobsStorage");
+
+        var notAFunctionApp = dev.appservice.operator.testing.Fixtures.functionApp(ns, "site", "web", 8080, "node");
+        notAFunctionApp.getSpec().setKind(null);
+        Answer functionsOnApp = create(notAFunctionApp);
+        assertThat(functionsOnApp.allowed()).isFalse();
+        assertThat(functionsOnApp.message())
+                .startsWith("WebApp " + ns + "/site: spec.functions is only for function apps");
+
+        var uid = webApp(ns, "legacy", "win", 8080);
+        uid.getSpec().setRunAsUser(1000L);
+        Answer linuxOnly = create(uid);
+        assertThat(linuxOnly.allowed()).isFalse();
+        assertThat(linuxOnly.message())
+                .startsWith("WebApp " + ns + "/legacy: spec.runAsUser is Linux-only")
+                .contains("IsolatedPlan " + ns + "/win runs Windows");
+        var onWindows = dev.appservice.operator.testing.Fixtures.functionApp(ns, "orders", "win", 8080, "powershell");
+        Answer allowed = create(onWindows);
+        assertThat(allowed.allowed()).as(allowed.message()).isTrue();
+
+        IsolatedPlan linux = plan(ns, "web", "ase1", InstanceSize.I2, 1);
+        IsolatedPlan moved = plan(ns, "web", "ase1", InstanceSize.I2, 1);
+        moved.getSpec().setOs(dev.appservice.operator.api.OperatingSystem.Windows);
+        Answer osChanged = update(moved, linux);
+        assertThat(osChanged.allowed()).isFalse();
+        assertThat(osChanged.message())
+                .isEqualTo("IsolatedPlan " + ns + "/web: spec.os is immutable (Linux → Windows): a plan runs one"
+                        + " operating system, as on App Service; create a new plan for Windows apps");
+
+        var app = webApp(ns, "shop", "web", 8080);
+        var asFunctionApp = dev.appservice.operator.testing.Fixtures.functionApp(ns, "shop", "web", 8080, "node");
+        Answer kindChanged = update(asFunctionApp, app);
+        assertThat(kindChanged.allowed()).isFalse();
+        assertThat(kindChanged.message()).contains("spec.kind is immutable ('app' → 'functionapp')");
+    }
+
     static dev.appservice.operator.api.WebApp webApp(
             String namespace, String name, String plan, int port, String... hostNames) {
         var app = new dev.appservice.operator.api.WebApp();

@@ -2,6 +2,7 @@ package dev.appservice.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crdv2.generator.CRDGenerator;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -143,7 +144,7 @@ class CustomResourceDefinitionsTest {
         assertThat(v.getSubresources().getScale().getLabelSelectorPath()).isEqualTo(".status.selector");
         assertThat(v.getAdditionalPrinterColumns())
                 .extracting(c -> c.getName())
-                .containsExactly("Environment", "Size", "Instances", "Ready Instances", "Ready", "Age");
+                .containsExactly("Environment", "OS", "Size", "Instances", "Ready Instances", "Ready", "Age");
         JSONSchemaProps spec =
                 v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
         assertThat(spec.getProperties().get("instances").getMinimum()).isEqualTo(1.0);
@@ -155,6 +156,14 @@ class CustomResourceDefinitionsTest {
                     assertThat(rule.getRule()).isEqualTo("self == oldSelf");
                     assertThat(rule.getMessage()).isEqualTo("spec.environmentName is immutable");
                 });
+        JSONSchemaProps os = spec.getProperties().get("os");
+        assertThat(os.getEnum()).extracting(JsonNode::asText).containsExactly("Linux", "Windows");
+        assertThat(os.getDefault().asText()).isEqualTo("Linux");
+        assertThat(os.getDescription()).contains("Windows nodes", "Immutable");
+        assertThat(os.getXKubernetesValidations()).singleElement().satisfies(rule -> {
+            assertThat(rule.getRule()).isEqualTo("self == oldSelf");
+            assertThat(rule.getMessage()).isEqualTo("spec.os is immutable");
+        });
     }
 
     /**
@@ -186,7 +195,7 @@ class CustomResourceDefinitionsTest {
         assertThat(v.getSubresources().getStatus()).isNotNull();
         assertThat(v.getAdditionalPrinterColumns())
                 .extracting(c -> c.getName())
-                .containsExactly("Plan", "Image", "URL", "Ready", "Reason", "Age");
+                .containsExactly("Kind", "Plan", "Image", "URL", "Ready", "Reason", "Age");
         JSONSchemaProps spec =
                 v.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
         assertThat(spec.getRequired()).contains("planName", "image");
@@ -194,6 +203,18 @@ class CustomResourceDefinitionsTest {
         assertThat(spec.getProperties().get("planName").getXKubernetesValidations())
                 .singleElement()
                 .satisfies(rule -> assertThat(rule.getMessage()).isEqualTo("spec.planName is immutable"));
+        JSONSchemaProps kind = spec.getProperties().get("kind");
+        assertThat(kind.getDefault().asText()).isEqualTo("app");
+        assertThat(kind.getPattern()).isEqualTo("^(app|functionapp)$");
+        assertThat(kind.getXKubernetesValidations())
+                .singleElement()
+                .satisfies(rule -> assertThat(rule.getMessage()).isEqualTo("spec.kind is immutable"));
+        JSONSchemaProps functions = spec.getProperties().get("functions");
+        assertThat(functions.getRequired()).containsExactlyInAnyOrder("runtime", "storage");
+        assertThat(functions.getProperties().get("runtime").getDescription())
+                .contains("FUNCTIONS_WORKER_RUNTIME", "dotnet-isolated", "powershell");
+        assertThat(functions.getProperties().get("storage").getRequired()).containsExactlyInAnyOrder("name", "key");
+        assertThat(functions.getDescription()).contains("keys", "Secret");
     }
 
     private static CustomResourceDefinition load(String name) {

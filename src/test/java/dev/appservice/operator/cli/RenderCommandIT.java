@@ -258,6 +258,60 @@ class RenderCommandIT {
                 .isEqualTo("ClusterIP");
     }
 
+    /**
+     * The Windows example: the environment's front ends (Linux), the plan's placeholder, the web
+     * app and the function app with its slot (Windows pods), and the function app's keys Secret,
+     * printed without data.
+     */
+    @Test
+    void rendersTheWindowsExampleWithTheKeysSecretWithoutData() throws Exception {
+        Run run = run("render", "-f", "examples/windows/");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<HasMetadata> objects = parse(run.stdout());
+        java.util.Map<String, Long> kinds = objects.stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        HasMetadata::getKind, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+        // 2 Secrets: the front ends' certificates and the function app's keys.
+        assertThat(kinds)
+                .containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of(
+                        "ConfigMap", 1L,
+                        "Deployment", 5L,
+                        "NetworkPolicy", 3L,
+                        "PodDisruptionBudget", 4L,
+                        "Secret", 2L,
+                        "Service", 6L)));
+        java.util.Map<String, String> osByDeployment = new java.util.TreeMap<>();
+        objects.stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .forEach(d -> osByDeployment.put(
+                        d.getMetadata().getName(),
+                        d.getSpec().getTemplate().getSpec().getOs() == null
+                                ? "linux"
+                                : d.getSpec().getTemplate().getSpec().getOs().getName()));
+        assertThat(osByDeployment)
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                        "northwind-ase-frontend",
+                        "linux",
+                        "windows-plan-workers",
+                        "windows",
+                        ResourceNames.appWorkload("storefront"),
+                        "windows",
+                        ResourceNames.appWorkload("orders-functions"),
+                        "windows",
+                        ResourceNames.slotWorkload("orders-functions", "staging"),
+                        "windows"));
+        io.fabric8.kubernetes.api.model.Secret keys = objects.stream()
+                .filter(io.fabric8.kubernetes.api.model.Secret.class::isInstance)
+                .map(io.fabric8.kubernetes.api.model.Secret.class::cast)
+                .filter(s -> s.getMetadata().getName().equals("orders-functions-function-keys"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(keys.getData()).isNullOrEmpty();
+        assertThat(keys.getMetadata().getAnnotations().get("appservice.dev/data"))
+                .contains("generated in the cluster");
+    }
+
     @Test
     void stdoutCarriesOnlyYamlAndStderrTheWarnings() throws Exception {
         Run render = run("render", "-f", "examples/");

@@ -68,7 +68,7 @@ class RealApiServerIT {
     static final String OPERATOR_NAMESPACE = "ase-operator";
     static final String OPERATOR_USER = "system:serviceaccount:ase-operator:ase-operator";
     static final String RELEASE = "ase-operator";
-    static final List<String> EXAMPLE_NAMESPACES = List.of("contoso", "fabrikam", "layered");
+    static final List<String> EXAMPLE_NAMESPACES = List.of("contoso", "fabrikam", "layered", "northwind");
     /** Convergence of the examples on two busy cores: seconds in practice; the bound is generous. */
     static final Duration CONVERGED_WITHIN = Duration.ofMinutes(3);
 

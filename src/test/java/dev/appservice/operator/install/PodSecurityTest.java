@@ -142,6 +142,122 @@ class PodSecurityTest {
         }
     }
 
+    /**
+     * A Windows plan's pods (its placeholder, an app, a function app and its slot): valid on the API
+     * server, whose validating layer refuses Linux-only fields on Windows pods; restricted by the
+     * profile's Windows rules; and placed on Windows nodes only.
+     */
+    @Test
+    void aWindowsPlansPodsAreValidRestrictedAndOnWindowsNodesOnly() {
+        var functions = Fixtures.functionApp("team", "orders", "win", 8080, "dotnet-isolated");
+        var slot = new dev.appservice.operator.api.DeploymentSlot();
+        slot.setName("staging");
+        slot.setImage("registry.example/orders:2.0");
+        functions.getSpec().setSlots(List.of(slot));
+        List<io.fabric8.kubernetes.api.model.HasMetadata> objects = DesiredObjects.of(
+                List.of(Fixtures.environment("team", "ase1")),
+                List.of(Fixtures.plan(
+                        "team",
+                        "win",
+                        "ase1",
+                        InstanceSize.I2,
+                        2,
+                        dev.appservice.operator.api.OperatingSystem.Windows)),
+                List.of(Fixtures.app("team", "site", "win", 8080), functions),
+                OperatorSettings.defaults(),
+                warning -> {});
+        List<Deployment> deployments = objects.stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .filter(d -> !d.getMetadata().getName().endsWith("-frontend"))
+                .toList();
+        assertThat(deployments)
+                .extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder(
+                        "win-workers",
+                        ResourceNames.appWorkload("site"),
+                        ResourceNames.appWorkload("orders"),
+                        ResourceNames.slotWorkload("orders", "staging"));
+        var apiServer = new dev.appservice.operator.testing.apiserver.KubernetesApiValidation(
+                dev.appservice.operator.testing.apiserver.CustomResourceSchemas.fromProject());
+        for (Deployment d : deployments) {
+            PodSpec pod = d.getSpec().getTemplate().getSpec();
+            String name = d.getMetadata().getName();
+            assertThat(pod.getOs().getName()).as(name).isEqualTo("windows");
+            assertThat(pod.getNodeSelector()).as(name).containsEntry("kubernetes.io/os", "windows");
+            assertThat(pod.getTolerations()).as(name).anySatisfy(t -> {
+                assertThat(t.getKey()).isEqualTo("os");
+                assertThat(t.getOperator()).isEqualTo("Equal");
+                assertThat(t.getValue()).isEqualTo("windows");
+                assertThat(t.getEffect()).isEqualTo("NoSchedule");
+            });
+            assertThat(RestrictedPodSecurity.violations(pod)).as(name).isEmpty();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(name).isTrue();
+            assertThat(pod.getSecurityContext().getWindowsOptions().getRunAsUserName())
+                    .as(name)
+                    .isEqualTo("ContainerUser");
+            assertThat(apiServer.validate(
+                            io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()
+                                    .valueToTree(d),
+                            null))
+                    .as(name)
+                    .isEmpty();
+        }
+        assertThat(deployments.stream()
+                        .filter(d -> d.getMetadata().getName().equals("win-workers"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo(dev.appservice.operator.desired.WindowsPods.PLACEHOLDER_IMAGE);
+        // The front ends stay Linux.
+        objects.stream()
+                .filter(Deployment.class::isInstance)
+                .map(Deployment.class::cast)
+                .filter(d -> d.getMetadata().getName().endsWith("-frontend"))
+                .forEach(d ->
+                        assertThat(d.getSpec().getTemplate().getSpec().getOs()).isNull());
+    }
+
+    @Test
+    void theCheckerAppliesTheWindowsRulesToWindowsPods() {
+        PodSpec windows = new PodSpecBuilder()
+                .withNewOs("windows")
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true)
+                .endSecurityContext()
+                .addNewContainer()
+                .withName("app")
+                .withImage("registry.example/win:1")
+                .endContainer()
+                .build();
+        // No seccomp, no capabilities, no allowPrivilegeEscalation, no read-only root: Linux-only controls.
+        assertThat(RestrictedPodSecurity.violations(windows)).isEmpty();
+        assertThat(RestrictedPodSecurity.violations(new PodSpecBuilder(windows)
+                        .editSecurityContext()
+                        .withRunAsNonRoot(null)
+                        .endSecurityContext()
+                        .build()))
+                .anyMatch(v -> v.contains("runAsNonRoot"));
+        assertThat(RestrictedPodSecurity.violations(new PodSpecBuilder(windows)
+                        .editSecurityContext()
+                        .withNewWindowsOptions()
+                        .withHostProcess(true)
+                        .endWindowsOptions()
+                        .endSecurityContext()
+                        .build()))
+                .anyMatch(v -> v.contains("hostProcess"));
+        // The same pod as a Linux pod breaks the Linux-only controls.
+        assertThat(RestrictedPodSecurity.violations(
+                        new PodSpecBuilder(windows).withOs(null).build()))
+                .anyMatch(v -> v.contains("seccompProfile"))
+                .anyMatch(v -> v.contains("capabilities must drop ALL"));
+    }
+
     // The checker itself: it passes the chart's pod and catches each way of breaking the profile.
 
     private static PodSpec chartPod() {

@@ -16,7 +16,14 @@ import java.util.stream.Stream;
 /**
  * The Pod Security Standards "restricted" profile (its baseline and restricted controls, as the
  * Pod Security admission enforces them from Kubernetes 1.25), checked on a pod spec, plus the
- * read-only root file system this project asks of every pod. An empty list means the pod passes.
+ * read-only root file system this project asks of every Linux pod. An empty list means the pod
+ * passes.
+ *
+ * <p>Windows pods ({@code spec.os.name: windows}): the profile's Linux-only controls are skipped
+ * for them, as the standard says from 1.25 ("Privilege Escalation", "Seccomp" and "Capabilities"
+ * apply where {@code spec.os.name != windows}), and so is the read-only root (the API server
+ * refuses {@code readOnlyRootFilesystem} on Windows pods); "Running as Non-root" still applies,
+ * and baseline's "HostProcess" forbids {@code windowsOptions.hostProcess: true}.
  */
 final class RestrictedPodSecurity {
     private static final Set<String> RESTRICTED_VOLUME_TYPES = Set.of(
@@ -39,6 +46,7 @@ final class RestrictedPodSecurity {
 
     static List<String> violations(PodSpec pod) {
         List<String> problems = new ArrayList<>();
+        boolean windows = pod.getOs() != null && "windows".equals(pod.getOs().getName());
         PodSecurityContext podContext =
                 Optional.ofNullable(pod.getSecurityContext()).orElseGet(PodSecurityContext::new);
         if (Boolean.TRUE.equals(pod.getHostNetwork())
@@ -66,6 +74,10 @@ final class RestrictedPodSecurity {
         if (podContext.getSeLinuxOptions() != null) {
             problems.addAll(seLinux("pod", podContext.getSeLinuxOptions()));
         }
+        if (podContext.getWindowsOptions() != null
+                && Boolean.TRUE.equals(podContext.getWindowsOptions().getHostProcess())) {
+            problems.add("pod: windowsOptions.hostProcess must not be true");
+        }
         String podSeccomp = seccompType(podContext.getSeccompProfile());
         if ("Unconfined".equals(podSeccomp)) {
             problems.add("pod: seccompProfile must not be Unconfined");
@@ -84,7 +96,11 @@ final class RestrictedPodSecurity {
             if (Boolean.TRUE.equals(context.getPrivileged())) {
                 problems.add(where + ": privileged");
             }
-            if (!Boolean.FALSE.equals(context.getAllowPrivilegeEscalation())) {
+            if (context.getWindowsOptions() != null
+                    && Boolean.TRUE.equals(context.getWindowsOptions().getHostProcess())) {
+                problems.add(where + ": windowsOptions.hostProcess must not be true");
+            }
+            if (!windows && !Boolean.FALSE.equals(context.getAllowPrivilegeEscalation())) {
                 problems.add(where + ": allowPrivilegeEscalation must be false");
             }
             boolean nonRoot = context.getRunAsNonRoot() != null
@@ -98,14 +114,16 @@ final class RestrictedPodSecurity {
             }
             String seccomp =
                     context.getSeccompProfile() != null ? seccompType(context.getSeccompProfile()) : podSeccomp;
-            if (!"RuntimeDefault".equals(seccomp) && !"Localhost".equals(seccomp)) {
+            if (!windows && !"RuntimeDefault".equals(seccomp) && !"Localhost".equals(seccomp)) {
                 problems.add(where
                         + ": seccompProfile must be RuntimeDefault or Localhost (on the container or the pod), is "
                         + seccomp);
             }
             Capabilities capabilities =
                     Optional.ofNullable(context.getCapabilities()).orElseGet(Capabilities::new);
-            if (capabilities.getDrop() == null || !capabilities.getDrop().contains("ALL")) {
+            if (!windows
+                    && (capabilities.getDrop() == null
+                            || !capabilities.getDrop().contains("ALL"))) {
                 problems.add(where + ": capabilities must drop ALL");
             }
             if (capabilities.getAdd() != null) {
@@ -124,7 +142,7 @@ final class RestrictedPodSecurity {
                 problems.add(where + ": hostPort must not be used");
             }
             // Beyond the profile: this project's pods have a read-only root file system.
-            if (!Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
+            if (!windows && !Boolean.TRUE.equals(context.getReadOnlyRootFilesystem())) {
                 problems.add(where + ": readOnlyRootFilesystem must be true");
             }
         }

@@ -100,6 +100,30 @@ public final class Fixtures {
         return app;
     }
 
+    /** A plan of the given operating system. */
+    public static IsolatedPlan plan(
+            String namespace,
+            String name,
+            String environment,
+            InstanceSize size,
+            int instances,
+            dev.appservice.operator.api.OperatingSystem os) {
+        IsolatedPlan plan = plan(namespace, name, environment, size, instances);
+        plan.getSpec().setOs(os);
+        return plan;
+    }
+
+    /** A function app ({@code kind: functionapp}) of the runtime, its storage in Secret {@code <name>-storage}. */
+    public static WebApp functionApp(String namespace, String name, String plan, int port, String runtime) {
+        WebApp app = app(namespace, name, plan, port);
+        app.getSpec().setKind(WebAppSpec.KIND_FUNCTION_APP);
+        var functions = new dev.appservice.operator.api.FunctionsSettings();
+        functions.setRuntime(runtime);
+        functions.setStorage(new dev.appservice.operator.api.SecretKeyReference(name + "-storage", "connection"));
+        app.getSpec().setFunctions(functions);
+        return app;
+    }
+
     public static dev.appservice.operator.api.AccessRestriction accessRestriction(
             String name, int priority, dev.appservice.operator.api.RuleAccess action, String cidr) {
         var rule = new dev.appservice.operator.api.AccessRestriction();

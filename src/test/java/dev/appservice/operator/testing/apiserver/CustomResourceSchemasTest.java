@@ -43,7 +43,22 @@ class CustomResourceSchemasTest {
                 RuleCase.refused("status urls that are no list", "/status/urls", "http://a/", "status.urls"),
                 RuleCase.refused(
                         "a condition that is no object", "/status/conditions/0", "Ready", "status.conditions[0]"),
-                RuleCase.refused("a name that is no DNS subdomain", "/metadata/name", "Shop", "metadata.name"));
+                RuleCase.refused("a name that is no DNS subdomain", "/metadata/name", "Shop", "metadata.name"),
+                RuleCase.valid("a function app", "/spec/functions", "{runtime: node, storage: {name: st, key: conn}}"),
+                RuleCase.refused(
+                        "an unknown functions runtime",
+                        "/spec/functions",
+                        "{runtime: cobol, storage: {name: st, key: conn}}",
+                        "spec.functions.runtime"),
+                RuleCase.refused(
+                        "functions without storage", "/spec/functions", "{runtime: node}", "spec.functions.storage"),
+                RuleCase.refused(
+                        "a storage reference without its key",
+                        "/spec/functions",
+                        "{runtime: node, storage: {name: st}}",
+                        "spec.functions.storage.key"),
+                RuleCase.valid("the functionapp kind", "/spec/kind", "functionapp"),
+                RuleCase.refused("an unknown kind", "/spec/kind", "logicapp", "spec.kind"));
     }
 
     @ParameterizedTest(name = "{0}")

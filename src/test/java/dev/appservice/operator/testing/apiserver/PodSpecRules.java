@@ -134,6 +134,7 @@ public final class PodSpecRules {
         }
         ObjectMetaRules.labels(spec.get("nodeSelector"), child(path, "nodeSelector"), errors);
         podSecurityContext(object(spec, "securityContext"), child(path, "securityContext"), errors);
+        operatingSystem(spec, path, errors);
         tolerations(spec, child(path, "tolerations"), errors);
         topologySpread(spec, child(path, "topologySpreadConstraints"), errors);
         List<JsonNode> pullSecrets = array(spec, "imagePullSecrets");
@@ -741,6 +742,107 @@ public final class PodSpecRules {
                         List.of("None", "HostToContainer", "Bidirectional"));
             }
         }
+    }
+
+    /** Pod fields the API server refuses on a Windows pod (validateWindows), its security contexts' and its containers'. */
+    static final List<String> LINUX_ONLY_POD_SECURITY = List.of(
+            "appArmorProfile",
+            "seLinuxOptions",
+            "runAsUser",
+            "runAsGroup",
+            "seccompProfile",
+            "fsGroup",
+            "fsGroupChangePolicy",
+            "sysctls",
+            "supplementalGroupsPolicy");
+
+    static final List<String> LINUX_ONLY_CONTAINER_SECURITY = List.of(
+            "appArmorProfile",
+            "seLinuxOptions",
+            "seccompProfile",
+            "capabilities",
+            "readOnlyRootFilesystem",
+            "privileged",
+            "allowPrivilegeEscalation",
+            "procMount",
+            "runAsUser",
+            "runAsGroup");
+
+    static final String WINDOWS = "windows";
+    static final String LINUX = "linux";
+
+    /**
+     * {@code spec.os.name} (linux or windows) and what it forbids, as ValidatePodSpec's
+     * validateOS, validateLinux and validateWindows (Kubernetes 1.34): a Windows pod sets none of
+     * the Linux-only security fields, "cannot be set for a windows pod"; a Linux pod sets no
+     * {@code windowsOptions}, "windows options cannot be set for a linux pod".
+     */
+    private static void operatingSystem(JsonNode spec, String path, FieldErrors errors) {
+        JsonNode os = object(spec, "os");
+        if (os == null) {
+            return;
+        }
+        String name = text(os, "name");
+        String osPath = child(path, "os");
+        if (name.isEmpty()) {
+            errors.required(child(osPath, "name"), "");
+            return;
+        }
+        if (!List.of(LINUX, WINDOWS).contains(name)) {
+            errors.notSupported(child(osPath, "name"), name, List.of(LINUX, WINDOWS));
+            return;
+        }
+        JsonNode podContext = object(spec, "securityContext");
+        String podContextPath = child(path, "securityContext");
+        List<String[]> containers = new java.util.ArrayList<>();
+        for (String kind : List.of("initContainers", "containers")) {
+            List<JsonNode> list = array(spec, kind);
+            for (int i = 0; i < list.size(); i++) {
+                containers.add(new String[] {kind, Integer.toString(i)});
+            }
+        }
+        if (name.equals(WINDOWS)) {
+            for (String field : List.of("hostPID", "hostIPC", "hostUsers", "shareProcessNamespace")) {
+                if (has(spec, field) && spec.get(field).asBoolean()) {
+                    errors.forbidden(child(path, field), "cannot be set for a windows pod");
+                }
+            }
+            for (String field : LINUX_ONLY_POD_SECURITY) {
+                if (podContext != null && present(podContext, field)) {
+                    errors.forbidden(child(podContextPath, field), "cannot be set for a windows pod");
+                }
+            }
+            for (String[] at : containers) {
+                JsonNode context = object(array(spec, at[0]).get(Integer.parseInt(at[1])), "securityContext");
+                String contextPath = child(index(child(path, at[0]), Integer.parseInt(at[1])), "securityContext");
+                for (String field : LINUX_ONLY_CONTAINER_SECURITY) {
+                    if (context != null && present(context, field)) {
+                        errors.forbidden(child(contextPath, field), "cannot be set for a windows pod");
+                    }
+                }
+            }
+        } else {
+            if (podContext != null && present(podContext, "windowsOptions")) {
+                errors.forbidden(
+                        child(podContextPath, "windowsOptions"), "windows options cannot be set for a linux pod");
+            }
+            for (String[] at : containers) {
+                JsonNode context = object(array(spec, at[0]).get(Integer.parseInt(at[1])), "securityContext");
+                if (context != null && present(context, "windowsOptions")) {
+                    errors.forbidden(
+                            child(
+                                    child(index(child(path, at[0]), Integer.parseInt(at[1])), "securityContext"),
+                                    "windowsOptions"),
+                            "windows options cannot be set for a linux pod");
+                }
+            }
+        }
+    }
+
+    /** Set and not null; an empty list (sysctls) counts as unset, as the API server's len() check. */
+    private static boolean present(JsonNode holder, String field) {
+        JsonNode value = holder.get(field);
+        return value != null && !value.isNull() && !(value.isArray() && value.isEmpty());
     }
 
     private static void podSecurityContext(JsonNode context, String path, FieldErrors errors) {

@@ -58,8 +58,13 @@ public final class MaximalWebApp {
 
     /** The largest WebApp of the given shape: at every count limit, then filled to the byte limit. */
     public static WebApp build(String namespace, Shape shape) {
+        return build(namespace, NAME, shape);
+    }
+
+    /** The largest WebApp of the given shape, named {@code name}. */
+    public static WebApp build(String namespace, String name, Shape shape) {
         boolean longest = shape == Shape.LONGEST_ENTRIES;
-        WebApp app = Fixtures.app(namespace, NAME, PLAN, 8080);
+        WebApp app = Fixtures.app(namespace, name, PLAN, 8080);
         WebAppSpec spec = app.getSpec();
         spec.setHealthCheckPath("/healthz");
         List<DeploymentSlot> slots = new ArrayList<>();

@@ -579,8 +579,10 @@ class ValidatingWebhookTest {
                     "10.0." + (i / 256) + "." + (i % 256) + "/32"));
         }
         app.getSpec().setAccessRestrictions(many);
+        // One list past its limit is past what one WebApp may hold, which is checked first (issue 27).
         assertThat(create(app).message())
-                .contains("spec.accessRestrictions may hold at most 512 rules (App Service's limit), got 513");
+                .contains("spec.accessRestrictions hold 513 access rules (the app's list 513, the slots' own lists 0)")
+                .contains("at most 512 across the app and its slots");
     }
 
     @Test

@@ -58,8 +58,8 @@ public final class ReviewSize {
 
     private ReviewSize() {}
 
-    /** The request's uid and resource, read from the start of the body without building it. */
-    record Head(String uid, String resource) {}
+    /** The request's uid, resource and operation, read from the start of the body without building it. */
+    record Head(String uid, String resource, String operation) {}
 
     /**
      * Why a body of this size is not reviewed, or null when it is within the bound of its resource.
@@ -80,16 +80,17 @@ public final class ReviewSize {
     }
 
     /**
-     * Reads {@code request.uid} and {@code request.resource.resource}, skipping everything else
+     * Reads {@code request.uid}, {@code request.resource.resource} and {@code request.operation}, skipping everything else
      * without building it (the API server writes both before the objects; when they come after, they
      * are still found, in one pass).
      */
     static Head head(byte[] body, int length) {
         String uid = null;
         String resource = null;
+        String operation = null;
         try (JsonParser parser = JSON.createParser(body, 0, length)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return new Head(null, null);
+                return new Head(null, null, null);
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
@@ -98,11 +99,14 @@ public final class ReviewSize {
                     parser.skipChildren();
                     continue;
                 }
-                while (parser.nextToken() == JsonToken.FIELD_NAME && (uid == null || resource == null)) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME
+                        && (uid == null || resource == null || operation == null)) {
                     String name = parser.currentName();
                     JsonToken value = parser.nextToken();
                     if ("uid".equals(name) && value == JsonToken.VALUE_STRING) {
                         uid = parser.getText();
+                    } else if ("operation".equals(name) && value == JsonToken.VALUE_STRING) {
+                        operation = parser.getText();
                     } else if ("resource".equals(name) && value == JsonToken.START_OBJECT) {
                         while (parser.nextToken() == JsonToken.FIELD_NAME) {
                             String key = parser.currentName();
@@ -117,11 +121,11 @@ public final class ReviewSize {
                         parser.skipChildren();
                     }
                 }
-                return new Head(uid, resource);
+                return new Head(uid, resource, operation);
             }
         } catch (IOException e) {
             // Not JSON: no uid to answer with; the caller says it is not an AdmissionReview.
         }
-        return new Head(uid, resource);
+        return new Head(uid, resource, operation);
     }
 }

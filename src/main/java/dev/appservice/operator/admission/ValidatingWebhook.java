@@ -106,6 +106,7 @@ public class ValidatingWebhook {
         }
         AdmissionRequest request = new AdmissionRequest();
         request.setUid(head.uid());
+        request.setOperation(head.operation() == null ? "" : head.operation());
         request.setResource(new io.fabric8.kubernetes.api.model.GroupVersionResource(
                 "appservice.dev", head.resource(), "v1alpha1"));
         AdmissionResponse response = new AdmissionResponse();

@@ -163,7 +163,7 @@ public class RunningAppsAdmissionTest {
     }
 
     /** An app with {@code rules} access rules (long ones: IPv6 /128, 80-character names) and {@code slots} slots. */
-    static WebApp withRules(String name, int rules, boolean longest, int slots) {
+    public static WebApp withRules(String name, int rules, boolean longest, int slots) {
         WebApp app = Fixtures.app(NS, name, "web", 8080);
         List<dev.appservice.operator.api.AccessRestriction> list = new ArrayList<>();
         for (int i = 0; i < rules; i++) {
@@ -181,7 +181,7 @@ public class RunningAppsAdmissionTest {
     }
 
     /** Long rules (IPv6 /128, 80-character names) that fit in what one WebApp may hold: about 180 bytes each. */
-    static final int LONG_RULES_IN_BUDGET = 250;
+    public static final int LONG_RULES_IN_BUDGET = 250;
 
     @Test
     void oneAppHoldsAtMostItsCountOfAccessRulesAcrossItsSlotsThenItsShareInBytes() {

@@ -223,9 +223,24 @@ public final class RealApiServerBenchmark {
         client.resource(Fixtures.environment(TENANT, "ase")).create();
         client.resource(Fixtures.plan(TENANT, MaximalWebApp.PLAN, "ase", InstanceSize.I3, 1))
                 .create();
+        // The maximal apps' owner references name ConfigMaps that exist, with their uids (same length), so that the
+        // garbage collector leaves the apps alone.
+        Map<String, String> owners = new java.util.HashMap<>();
+        for (int i = 0; i < WebAppBudget.MAX_METADATA_ENTRIES; i++) {
+            var owner = client.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                            .withNewMetadata()
+                            .withName("o" + i)
+                            .withNamespace(TENANT)
+                            .endMetadata()
+                            .build())
+                    .create();
+            owners.put(owner.getMetadata().getName(), owner.getMetadata().getUid());
+        }
         List<HasMetadata> apps = new java.util.ArrayList<>();
         for (int i = 0; i < MAXIMAL_APPS; i++) {
-            apps.add(MaximalWebApp.build(TENANT, "maximal-" + i, MaximalWebApp.Shape.SMALLEST_ENTRIES));
+            var app = MaximalWebApp.build(TENANT, "maximal-" + i, MaximalWebApp.Shape.SMALLEST_ENTRIES);
+            app.getMetadata().getOwnerReferences().forEach(o -> o.setUid(owners.get(o.getName())));
+            apps.add(app);
         }
         print(
                 "maximal WebApp, bytes of spec and metadata (WebAppBudget)",

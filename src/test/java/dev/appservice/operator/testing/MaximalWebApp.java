@@ -34,8 +34,9 @@ import java.util.function.IntFunction;
  *       49-character IPv6 CIDRs, 253-character host names), as many entries as the bytes allow.
  * </ul>
  *
- * The app is {@value #NAME} on plan {@value #PLAN} in the namespace given; its host names lie
- * outside any environment's {@code dnsSuffix}, and every slot has an empty list of access rules of
+ * The app is {@value #NAME} (or the name given) on plan {@value #PLAN} in the namespace given; its
+ * host names lie outside any environment's {@code dnsSuffix} and name the app (so many such apps
+ * share an environment), and every slot has an empty list of access rules of
  * its own, so the front ends hold the app's rules once (the count that {@code FrontEndShareRules}
  * bounds).
  */
@@ -79,7 +80,10 @@ public final class MaximalWebApp {
         List<String> hosts = new ArrayList<>();
         spec.setHostNames(hosts);
         addWhileFits(
-                app, hosts, WebAppSpec.MAX_HOST_NAMES, i -> longest ? longestHostName(i) : "h" + i + ".contoso.com");
+                app,
+                hosts,
+                WebAppSpec.MAX_HOST_NAMES,
+                i -> longest ? longestHostName(name, i) : "h" + i + "." + name + ".com");
         // Metadata entries as owner references, the heaviest kind (an object of four strings and a map), but one
         // kept for the filler annotation.
         List<OwnerReference> owners = new ArrayList<>();
@@ -162,8 +166,8 @@ public final class MaximalWebApp {
     }
 
     /** A host name of {@link HostNameRules#HOST_NAME_LENGTH} characters in labels of at most {@link HostNameRules#LABEL_LENGTH}. */
-    private static String longestHostName(int index) {
-        String tail = ".h" + index + ".contoso.com";
+    private static String longestHostName(String app, int index) {
+        String tail = ".h" + index + "." + app + ".com";
         StringBuilder name = new StringBuilder();
         while (name.length() + tail.length() < HostNameRules.HOST_NAME_LENGTH) {
             int label = Math.min(

@@ -55,6 +55,10 @@ public final class RealApiServerBenchmark {
         Path work = Path.of("target", "bench-real-apiserver").toAbsolutePath();
         try (InstalledCluster cluster = InstalledCluster.start(work)) {
             run(cluster);
+        } catch (Exception | Error e) {
+            // The clients' threads would keep the JVM of exec:java waiting.
+            e.printStackTrace();
+            System.exit(1);
         }
         System.exit(0);
     }

@@ -146,8 +146,8 @@ public final class MaximalWebApp {
             annotations.clear();
             return;
         }
-        // The wide character is two bytes of UTF-8; every other one is ASCII.
-        annotations.put("fill", WIDE + "x".repeat((int) room - 2));
+        // The wide character is two bytes of UTF-8; every other one is ASCII. With one byte of room, one ASCII.
+        annotations.put("fill", room >= 2 ? WIDE + "x".repeat((int) room - 2) : "x".repeat((int) room));
         while (WebAppBudget.objectBytes(app) > WebAppBudget.MAX_OBJECT_BYTES) {
             String value = annotations.get("fill");
             annotations.put("fill", value.substring(0, value.length() - 1));

@@ -202,7 +202,7 @@ public final class RealApiServerBenchmark {
      * The tenant namespace with the chart's tenant quota (rendered by Helm, applied), an
      * environment and a plan of one I3 instance; returns the maximal WebApps to create in it.
      */
-    private static List<HasMetadata> tenant(InstalledCluster cluster) {
+    private static List<HasMetadata> tenant(InstalledCluster cluster) throws InterruptedException {
         KubernetesClient client = cluster.admin;
         client.resource(new NamespaceBuilder()
                         .withNewMetadata()
@@ -224,6 +224,15 @@ public final class RealApiServerBenchmark {
                 .stream()
                 .filter(o -> o instanceof ResourceQuota)
                 .forEach(q -> client.resource(q).create());
+        // Until the quota controller has counted the namespace, the API server refuses creates it covers.
+        long counted = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < counted
+                && client.resources(ResourceQuota.class).inNamespace(TENANT).list().getItems().stream()
+                        .anyMatch(q -> q.getStatus() == null
+                                || q.getStatus().getUsed() == null
+                                || !q.getStatus().getUsed().containsKey("count/webapps.appservice.dev"))) {
+            Thread.sleep(500);
+        }
         client.resource(Fixtures.environment(TENANT, "ase")).create();
         client.resource(Fixtures.plan(TENANT, MaximalWebApp.PLAN, "ase", InstanceSize.I3, 1))
                 .create();

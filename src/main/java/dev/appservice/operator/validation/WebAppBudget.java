@@ -27,8 +27,8 @@ import java.util.Map;
  *       together;
  *   <li>at most {@link #MAX_METADATA_ENTRIES} labels, annotations, finalizers and owner references
  *       together;
- *   <li>at most {@link #MAX_OBJECT_BYTES} of JSON for the spec and the metadata without
- *       {@code managedFields} (what a tenant writes; status is the operator's own).
+ *   <li>at most {@link #MAX_OBJECT_BYTES} of JSON for the spec and what a tenant writes of the
+ *       metadata (the server's own fields and the status are not the tenant's).
  * </ul>
  *
  * The counts bound the small entries (a Java object per entry weighs several times its JSON), the
@@ -54,7 +54,9 @@ public final class WebAppBudget {
     public static final int MAX_METADATA_ENTRIES = 32;
 
     /**
-     * The spec and the metadata (without {@code managedFields}) as JSON, in bytes: 48 KiB. 512
+     * The spec and what a tenant writes of the metadata (name, namespace, labels, annotations,
+     * finalizers, owner references; not the server's uid, versions, timestamps or
+     * {@code managedFields}) as JSON, in bytes: 48 KiB. 512
      * access rules of a typical length (75 bytes) take 38 KB of it; the longest possible (an
      * 80-character name and a 49-character IPv6 CIDR, 170 bytes) fit about 280 to a WebApp.
      * Client-side {@code kubectl apply} keeps a copy of the object in its
@@ -142,7 +144,8 @@ public final class WebAppBudget {
             problems.add(Violation.error(
                     object,
                     largest.getKey(),
-                    "makes the WebApp " + bytes + " bytes as JSON (spec and metadata without managedFields; "
+                    "makes the WebApp " + bytes
+                            + " bytes as JSON (spec, name, labels, annotations, finalizers and owner references; "
                             + largest.getKey() + " alone " + largest.getValue()
                             + "), more than one WebApp may hold: at most "
                             + MAX_OBJECT_BYTES + " bytes"
@@ -154,7 +157,10 @@ public final class WebAppBudget {
         return problems;
     }
 
-    /** The spec and metadata as JSON, in bytes, without managedFields: what {@link #MAX_OBJECT_BYTES} bounds. */
+    /**
+     * The spec and what a tenant writes of the metadata (name, namespace, labels, annotations,
+     * finalizers, owner references) as JSON, in bytes: what {@link #MAX_OBJECT_BYTES} bounds.
+     */
     public static long objectBytes(WebApp app) {
         return parts(app).values().stream().mapToLong(Long::longValue).sum();
     }
@@ -175,11 +181,17 @@ public final class WebAppBudget {
         parts.put("spec", whole - accessRules - env - slots - hostNames);
         ObjectMeta metadata = app.getMetadata();
         if (metadata != null) {
-            long labels = bytes(metadata.getLabels());
-            long annotations = bytes(metadata.getAnnotations());
-            parts.put("metadata.labels", labels);
-            parts.put("metadata.annotations", annotations);
-            parts.put("metadata", bytes(metadata) - bytes(metadata.getManagedFields()) - labels - annotations);
+            // What the tenant writes; the server's own fields (uid, resourceVersion, generation, timestamps,
+            // managedFields) are left out, so that validate and the webhook count the same object alike.
+            parts.put("metadata.labels", bytes(metadata.getLabels()));
+            parts.put("metadata.annotations", bytes(metadata.getAnnotations()));
+            parts.put(
+                    "metadata",
+                    bytes(metadata.getName())
+                            + bytes(metadata.getGenerateName())
+                            + bytes(metadata.getNamespace())
+                            + bytes(metadata.getFinalizers())
+                            + bytes(metadata.getOwnerReferences()));
         }
         return parts;
     }

@@ -101,9 +101,10 @@ public final class RealApiServerBenchmark {
         long applied = System.nanoTime();
         print("applied custom resources (each reviewed by the webhook)", resources.size(), "");
         if (MAXIMAL_APPS > 0) {
-            print("maximal WebApps applied (JSON bytes each, without managedFields)", maximal.size(), "");
+            print("maximal WebApps applied", maximal.size(), "");
             print("  of which refused (the tenant's quota, or the webhook)", refused.get(), "");
             System.out.println("admission while applying: " + probe.summary());
+            print("RSS once everything is applied", rssMiB(operator), "MiB");
             probe.reset();
         }
         print("apply time", (applied - applying) / 1e6, "ms");

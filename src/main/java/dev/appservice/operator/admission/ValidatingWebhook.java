@@ -55,11 +55,15 @@ public class ValidatingWebhook {
 
     void routes(@Observes Router router) {
         router.post(PATH)
-                .handler(BodyHandler.create().setBodyLimit(3 * 1024 * 1024))
+                .handler(BodyHandler.create().setBodyLimit(ReviewSize.MAX_BODY_BYTES))
                 .handler(this::serve);
     }
 
     private void serve(RoutingContext context) {
+        int bytes = context.body().length();
+        if (bytes > ReviewSize.MAX_WEBAPP_REVIEW_BYTES && refusedBySize(context, bytes)) {
+            return;
+        }
         AdmissionReview request;
         try {
             request = serialization.unmarshal(context.body().asString(), AdmissionReview.class);
@@ -80,6 +84,42 @@ public class ValidatingWebhook {
         AdmissionReview response = controller.handle(request);
         metrics.reviewed(request.getRequest(), response.getResponse());
         context.response().putHeader("content-type", "application/json").end(serialization.asJson(response));
+    }
+
+    /**
+     * Answers a review larger than its resource's bound ({@link ReviewSize}) without deserialising
+     * it: a denial with the request's uid, code 413 and why (the API server shows it to the user,
+     * where an HTTP error would only say that calling the webhook failed). True when answered.
+     */
+    private boolean refusedBySize(RoutingContext context, int bytes) {
+        ReviewSize.Head head = ReviewSize.head(context.body().buffer().getBytes(), bytes);
+        String problem = ReviewSize.problem(bytes, head);
+        if (problem == null) {
+            return false;
+        }
+        if (head.uid() == null) {
+            context.response()
+                    .setStatusCode(400)
+                    .putHeader("content-type", "text/plain")
+                    .end("not an AdmissionReview (no request.uid)");
+            return true;
+        }
+        AdmissionRequest request = new AdmissionRequest();
+        request.setUid(head.uid());
+        request.setOperation(head.operation() == null ? "" : head.operation());
+        request.setResource(new io.fabric8.kubernetes.api.model.GroupVersionResource(
+                "appservice.dev", head.resource(), "v1alpha1"));
+        AdmissionResponse response = new AdmissionResponse();
+        response.setUid(head.uid());
+        response.setAllowed(false);
+        response.setStatus(status(413, "RequestEntityTooLarge", problem));
+        AdmissionReview review = new AdmissionReview();
+        review.setApiVersion("admission.k8s.io/v1");
+        review.setKind("AdmissionReview");
+        review.setResponse(response);
+        metrics.reviewed(request, response);
+        context.response().putHeader("content-type", "application/json").end(serialization.asJson(review));
+        return true;
     }
 
     /** Decides one request. Never throws: an unexpected failure denies with its reason (failurePolicy Fail). */

@@ -32,7 +32,7 @@ public class DeploymentSlot {
 
     @JsonPropertyDescription(
             "Environment variables of the slot's container: the app's, with these added or overriding those of the same name.")
-    @Size(max = 256)
+    @Size(max = WebAppSpec.MAX_ENV)
     private List<EnvVar> env;
 
     @JsonPropertyDescription("HTTP path the slot answers when healthy; the app's when not set.")

@@ -22,6 +22,8 @@ public class WebAppSpec {
     public static final int MAX_HOST_NAMES = 64;
     /** The most access rules in one list, the app's or a slot's, as on App Service (the CRD's maxItems). */
     public static final int MAX_ACCESS_RULES = 512;
+    /** The most environment variables in one list, the app's or a slot's (the CRD's maxItems). */
+    public static final int MAX_ENV = 256;
 
     @JsonPropertyDescription(
             "Name of the IsolatedPlan, in the same namespace, the app runs on (on every instance). Immutable.")
@@ -55,7 +57,7 @@ public class WebAppSpec {
     private Integer port;
 
     @JsonPropertyDescription("Environment variables of the app's container.")
-    @Size(max = 256)
+    @Size(max = MAX_ENV)
     private List<EnvVar> env;
 
     @JsonPropertyDescription("Extra host names routed to the app, besides <app>.<dnsSuffix>.")

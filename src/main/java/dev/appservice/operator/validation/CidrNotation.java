@@ -17,7 +17,7 @@ public final class CidrNotation {
             Pattern.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
     private static final Pattern IPV6_CHARS = Pattern.compile("^[0-9a-fA-F:.]+$");
     /** The longest IPv6 literal ("ffff:...:255.255.255.255" is 45); anything longer is not an address. */
-    private static final int LONGEST_ADDRESS = 45;
+    public static final int LONGEST_ADDRESS = 45;
 
     private CidrNotation() {}
 

@@ -42,7 +42,7 @@ public final class SpecValidation {
     /** Names of NSG rules and of access restrictions (Azure's rule-name rule). */
     static final Pattern RULE_NAME = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9_])?$");
 
-    static final int RULE_NAME_LENGTH = 80;
+    public static final int RULE_NAME_LENGTH = 80;
     private static final Set<String> TAGS =
             Set.of("Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement", "*");
 
@@ -302,6 +302,12 @@ public final class SpecValidation {
         WebAppSpec spec = app.getSpec();
         if (spec == null) {
             problems.add(Violation.error(object, "spec", "is required"));
+            return problems;
+        }
+        // Before every other rule: what one WebApp may hold is bounded, and so is the cost of checking it.
+        List<Violation> overBudget = WebAppBudget.check(object, app);
+        if (!overBudget.isEmpty()) {
+            problems.addAll(overBudget);
             return problems;
         }
         if (spec.getPlanName() == null || spec.getPlanName().isBlank()) {

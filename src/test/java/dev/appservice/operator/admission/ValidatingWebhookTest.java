@@ -15,8 +15,11 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.NetworkSecurityGroup;
 import dev.appservice.operator.api.RuleAccess;
 import dev.appservice.operator.api.SecurityRule;
+import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WorkerPool;
+import dev.appservice.operator.testing.MaximalWebApp;
 import dev.appservice.operator.testing.MockKubernetes;
+import dev.appservice.operator.validation.WebAppBudget;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -28,12 +31,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -574,8 +579,10 @@ class ValidatingWebhookTest {
                     "10.0." + (i / 256) + "." + (i % 256) + "/32"));
         }
         app.getSpec().setAccessRestrictions(many);
+        // One list past its limit is past what one WebApp may hold, which is checked first (issue 27).
         assertThat(create(app).message())
-                .contains("spec.accessRestrictions may hold at most 512 rules (App Service's limit), got 513");
+                .contains("spec.accessRestrictions hold 513 access rules (the app's list 513, the slots' own lists 0)")
+                .contains("at most 512 across the app and its slots");
     }
 
     @Test
@@ -908,6 +915,48 @@ class ValidatingWebhookTest {
         // Three such slots: 2048, allowed.
         app.getSpec().setSlots(dev.appservice.operator.testing.HostileResources.slots(3));
         assertThat(create(app).allowed()).isTrue();
+    }
+
+    /**
+     * Issue 27: the largest WebApps the rules admit, old and new in one review, are reviewed; a
+     * review larger than such a pair may be is refused before it is deserialised, with an
+     * AdmissionReview naming the size and the bound (the API server shows its message), and so is
+     * one larger than two objects the API server can store.
+     */
+    @Test
+    void reviewsAreBoundedInSizeBeforeTheyAreRead() throws Exception {
+        exists(environment(ns, "ase1"), plan(ns, MaximalWebApp.PLAN, "ase1", InstanceSize.I3, 2));
+        for (MaximalWebApp.Shape shape : MaximalWebApp.Shape.values()) {
+            WebApp maximal = MaximalWebApp.build(ns, shape);
+            WebApp previous = MaximalWebApp.build(ns, shape);
+            previous.getSpec().setImage("registry.example/maximal:0.9");
+            Answer update = update(maximal, previous);
+            assertThat(update.allowed()).as(shape + ": " + update.message()).isTrue();
+        }
+
+        WebApp padded = MaximalWebApp.build(ns, MaximalWebApp.Shape.SMALLEST_ENTRIES);
+        padded.getMetadata().getAnnotations().put("fill", "x".repeat(ReviewSize.MAX_WEBAPP_REVIEW_BYTES));
+        String uid = UUID.randomUUID().toString();
+        String body = review(uid, "CREATE", "webapps", null, "WebApp", ns, MaximalWebApp.NAME, padded, null);
+        Answer tooLarge = post(body);
+        assertThat(tooLarge.uid()).isEqualTo(uid);
+        assertThat(tooLarge.allowed()).isFalse();
+        assertThat(tooLarge.code()).isEqualTo(413);
+        assertThat(tooLarge.message())
+                .contains("the AdmissionReview of this WebApp is " + body.getBytes(StandardCharsets.UTF_8).length
+                        + " bytes")
+                .contains("(" + ReviewSize.MAX_WEBAPP_REVIEW_BYTES + " bytes: each at most "
+                        + WebAppBudget.MAX_OBJECT_BYTES + " bytes of spec and metadata)");
+
+        AppServiceEnvironment huge = environment(ns, "huge");
+        huge.getMetadata().setAnnotations(Map.of("fill", "x".repeat(ReviewSize.MAX_REVIEW_BYTES)));
+        Answer environment = post(
+                review(uid, "CREATE", "appserviceenvironments", null, "AppServiceEnvironment", ns, "huge", huge, null));
+        assertThat(environment.allowed()).isFalse();
+        assertThat(environment.code()).isEqualTo(413);
+        assertThat(environment.message())
+                .contains("more than a review of two objects the API server can store may be ("
+                        + ReviewSize.MAX_REVIEW_BYTES + " bytes");
     }
 
     @Test

@@ -50,6 +50,11 @@ final class InstalledCluster implements AutoCloseable {
         this.admin = plane.adminClient();
     }
 
+    /** The webhook's origin, as the chart's {@code webhook.url} names it to the API server. */
+    String webhookUrl() {
+        return "https://127.0.0.1:" + webhookPort;
+    }
+
     static InstalledCluster start(Path work) throws Exception {
         deleteRecursively(work);
         Files.createDirectories(work);

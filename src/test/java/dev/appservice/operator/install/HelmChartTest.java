@@ -7,6 +7,8 @@ import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -101,6 +103,34 @@ class HelmChartTest {
         Role lease = manifest.named("Role", "ase-operator-leader-election", Role.class);
         assertThat(lease.getRules())
                 .anySatisfy(r -> assertThat(r.getResourceNames()).containsExactly("ase-operator-leader"));
+    }
+
+    /** Issue 27: a quota per tenant namespace for the three kinds, so what the operator caches is bounded. */
+    @Test
+    void tenantQuotaIsOptInAndBoundsTheThreeKindsPerNamespace() {
+        assertThat(HelmChart.render().ofKind("ResourceQuota", ResourceQuota.class))
+                .as("off by default")
+                .isEmpty();
+        Manifest manifest = HelmChart.render("tenantQuota: {enabled: true, namespaces: [team-a, team-b]}");
+        List<ResourceQuota> quotas = manifest.ofKind("ResourceQuota", ResourceQuota.class);
+        assertThat(quotas)
+                .extracting(q ->
+                        q.getMetadata().getNamespace() + "/" + q.getMetadata().getName())
+                .containsExactly("team-a/ase-operator-tenant", "team-b/ase-operator-tenant");
+        assertThat(quotas)
+                .allSatisfy(q -> assertThat(q.getSpec().getHard())
+                        .isEqualTo(Map.of(
+                                "count/appserviceenvironments.appservice.dev", new Quantity("10"),
+                                "count/isolatedplans.appservice.dev", new Quantity("100"),
+                                "count/webapps.appservice.dev", new Quantity("500"))));
+        assertThat(HelmChart.render("tenantQuota: {enabled: true, namespaces: [team-a], webApps: 50}")
+                        .one("ResourceQuota", ResourceQuota.class)
+                        .getSpec()
+                        .getHard())
+                .containsEntry("count/webapps.appservice.dev", new Quantity("50"));
+        assertThatThrownBy(() -> HelmChart.render("tenantQuota: {enabled: true, namespaces: [Team_A]}"))
+                .hasMessageContaining("tenantQuota");
+        assertThatThrownBy(() -> HelmChart.render("tenantQuota: {webApps: -1}")).hasMessageContaining("tenantQuota");
     }
 
     @Test

@@ -140,18 +140,30 @@ public class RunningAppsAdmissionTest {
     void anAppWhoseShareOfTheFrontEndsWouldBeTooLargeIsRefusedNamingItsField() {
         IsolatedPlan i3 = plan(NS, "web", "ase1", InstanceSize.I3, 2);
         ClusterView view = ClusterView.of(List.of(ase), List.of(i3), List.of());
-        List<Violation> problems = AdmissionRules.check(maximal("huge"), null, view, NETWORK);
-        // 512 rules on the app and on each of its 20 slots: past what one app may hold, by count.
-        assertThat(problems).filteredOn(v -> !v.warning()).singleElement().satisfies(v -> {
-            assertThat(v.field()).isEqualTo("spec.slots[*].accessRestrictions");
-            assertThat(v.message())
-                    .contains("make 10752 access rules across the app and its 20 slots")
-                    .contains("at most " + FrontEndShareRules.MAX_ACCESS_RULES_PER_APP + " per app (512 in each list)");
-        });
+        // 512 rules on the app, held again by each of its 20 slots (none has a list of its own): the object holds
+        // 512 (within WebAppBudget), the front ends would write 10752, past what one app may hold there.
+        WebApp app = withRules("huge", 512, false, 20);
+        assertThat(AdmissionRules.check(app, null, view, NETWORK))
+                .filteredOn(v -> !v.warning())
+                .singleElement()
+                .satisfies(v -> {
+                    assertThat(v.field()).isEqualTo("spec.accessRestrictions");
+                    assertThat(v.message())
+                            .contains("make 10752 access rules across the app and its 20 slots")
+                            .contains("at most " + FrontEndShareRules.MAX_ACCESS_RULES_PER_APP
+                                    + " per app (512 in each list)");
+                });
+        // Issue 27's object, 512 rules on the app and on each slot's own list, is refused before: by what one
+        // WebApp may hold (MaximalWebAppCostTest).
+        assertThat(AdmissionRules.check(maximal("issue-27"), null, view, NETWORK))
+                .filteredOn(v -> !v.warning())
+                .singleElement()
+                .satisfies(v -> assertThat(v.message())
+                        .contains("at most " + WebAppBudget.MAX_ACCESS_RULES + " across the app and its slots"));
     }
 
     /** An app with {@code rules} access rules (long ones: IPv6 /128, 80-character names) and {@code slots} slots. */
-    static WebApp withRules(String name, int rules, boolean longest, int slots) {
+    public static WebApp withRules(String name, int rules, boolean longest, int slots) {
         WebApp app = Fixtures.app(NS, name, "web", 8080);
         List<dev.appservice.operator.api.AccessRestriction> list = new ArrayList<>();
         for (int i = 0; i < rules; i++) {
@@ -167,6 +179,9 @@ public class RunningAppsAdmissionTest {
         app.getSpec().setSlots(slots == 0 ? null : slots(slots));
         return app;
     }
+
+    /** Long rules (IPv6 /128, 80-character names) that fit in what one WebApp may hold: about 180 bytes each. */
+    public static final int LONG_RULES_IN_BUDGET = 250;
 
     @Test
     void oneAppHoldsAtMostItsCountOfAccessRulesAcrossItsSlotsThenItsShareInBytes() {
@@ -186,8 +201,9 @@ public class RunningAppsAdmissionTest {
                             .contains("written again for 4 slots without a list of their own")
                             .contains("at most 2048 per app");
                 });
-        // Within the count but long rules: the byte share refuses, naming the field that weighs most.
-        assertThat(AdmissionRules.check(withRules("long", 512, true, 3), null, view, NETWORK))
+        // Within the count and within what one WebApp may hold (WebAppBudget's bytes), but long rules written again
+        // for seven slots: the byte share refuses, naming the field that weighs most.
+        assertThat(AdmissionRules.check(withRules("long", LONG_RULES_IN_BUDGET, true, 7), null, view, NETWORK))
                 .filteredOn(v -> !v.warning())
                 .singleElement()
                 .satisfies(v -> {

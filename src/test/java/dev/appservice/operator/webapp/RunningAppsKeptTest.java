@@ -87,7 +87,10 @@ class RunningAppsKeptTest extends OperatorTest {
         client.resource(environment(ns, "ase1")).create();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I3, 1)).create();
         client.resource(Fixtures.app(ns, "small", "web", 8080)).create();
-        WebApp huge = dev.appservice.operator.validation.RunningAppsAdmissionTest.maximal("huge");
+        // Within what one WebApp may hold (else it would be InvalidSpec), past its share of the front ends: long rules
+        // written again for seven slots.
+        WebApp huge = dev.appservice.operator.validation.RunningAppsAdmissionTest.withRules(
+                "huge", dev.appservice.operator.validation.RunningAppsAdmissionTest.LONG_RULES_IN_BUDGET, true, 7);
         huge.getMetadata().setNamespace(ns);
         huge.getSpec().setPort(9090);
         client.resource(huge).create();

@@ -271,12 +271,13 @@ class RenderCommandIT {
         java.util.Map<String, Long> kinds = objects.stream()
                 .collect(java.util.stream.Collectors.groupingBy(
                         HasMetadata::getKind, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
-        // 2 Secrets: the front ends' certificates and the function app's keys.
+        // 2 Secrets: the front ends' certificates and the function app's keys; 5 NetworkPolicies: the
+        // environment's 3 and each app's peers policy.
         assertThat(kinds)
                 .containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of(
                         "ConfigMap", 1L,
                         "Deployment", 5L,
-                        "NetworkPolicy", 3L,
+                        "NetworkPolicy", 5L,
                         "PodDisruptionBudget", 4L,
                         "Secret", 2L,
                         "Service", 6L)));

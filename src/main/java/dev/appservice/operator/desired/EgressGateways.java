@@ -77,14 +77,14 @@ public final class EgressGateways {
         Map<String, Object> selector = new LinkedHashMap<>();
         selector.put(
                 "matchLabels", new TreeMap<>(StandardLabels.roleSelector(topology.name(), StandardLabels.ROLE_WORKER)));
-        selector.put("matchExpressions", List.of(Map.of("key", StandardLabels.WEBAPP, "operator", "Exists")));
+        selector.put("matchExpressions", List.of(ordered("key", StandardLabels.WEBAPP, "operator", "Exists")));
         ((Map<String, String>) selector.get("matchLabels"))
                 .put(StandardLabels.OUTBOUND, StandardLabels.OUTBOUND_EGRESS_GATEWAY);
         return selector;
     }
 
     static Map<String, Object> namespaceSelector(EnvironmentTopology topology) {
-        return Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", topology.namespace()));
+        return ordered("matchLabels", ordered("kubernetes.io/metadata.name", topology.namespace()));
     }
 
     private static GenericKubernetesResource object(EnvironmentTopology topology, EgressGateway gateway) {
@@ -116,14 +116,14 @@ public final class EgressGateways {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put(
                 "selectors",
-                List.of(Map.of(
+                List.of(ordered(
                         "namespaceSelector", namespaceSelector(topology), "podSelector", appPodSelector(topology))));
         spec.put("destinationCIDRs", List.of("0.0.0.0/0"));
         List<String> excluded = virtualNetworkV4(topology.environment().getSpec());
         if (!excluded.isEmpty()) {
             spec.put("excludedCIDRs", excluded);
         }
-        Map<String, Object> nodes = Map.of(
+        Map<String, Object> nodes = ordered(
                 "matchLabels",
                 new TreeMap<>(
                         gateway.getNodeSelector() == null
@@ -132,7 +132,11 @@ public final class EgressGateways {
                                 : gateway.getNodeSelector()));
         spec.put(
                 "egressGateway",
-                Map.of("nodeSelector", nodes, "egressIP", gateway.getAddresses().get(0)));
+                ordered(
+                        "nodeSelector",
+                        nodes,
+                        "egressIP",
+                        gateway.getAddresses().get(0)));
         return spec;
     }
 
@@ -141,7 +145,7 @@ public final class EgressGateways {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put(
                 "appliedTo",
-                Map.of("namespaceSelector", namespaceSelector(topology), "podSelector", appPodSelector(topology)));
+                ordered("namespaceSelector", namespaceSelector(topology), "podSelector", appPodSelector(topology)));
         if (gateway.getAddresses().size() == 1) {
             spec.put("egressIP", gateway.getAddresses().get(0));
         } else {
@@ -200,5 +204,17 @@ public final class EgressGateways {
             }
         }
         return addresses.stream().distinct().sorted().toList();
+    }
+
+    /**
+     * A map that keeps the order it is given, so {@code render} prints the same bytes on every run
+     * ({@code Map.of} iterates in an order chosen anew each time the JVM starts).
+     */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 }

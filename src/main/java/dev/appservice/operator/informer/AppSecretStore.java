@@ -2,9 +2,7 @@ package dev.appservice.operator.informer;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * The store of the informers of the apps' {@code kubernetes.io/tls} Secrets: it keeps a Secret's
@@ -26,8 +23,7 @@ import java.util.stream.Stream;
  * that copy for its version. The next version the watch delivers replaces it, with its data, as
  * long as an app still names it.
  */
-public class AppSecretStore implements ItemStore<Secret> {
-    private final BasicItemStore<Secret> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
+public class AppSecretStore extends StoreOfCopies<Secret> {
     private final Predicate<ResourceID> named;
     private final Function<ResourceID, Secret> fetch;
     /** Keys of the Secrets held without their data. */
@@ -50,7 +46,7 @@ public class AppSecretStore implements ItemStore<Secret> {
      */
     public Optional<Secret> read(ResourceID id) {
         String key = Cache.namespaceKeyFunc(id.getNamespace().orElse(null), id.getName());
-        Secret cached = store.get(key);
+        Secret cached = get(key);
         if (cached == null) {
             return Optional.empty();
         }
@@ -73,24 +69,19 @@ public class AppSecretStore implements ItemStore<Secret> {
     /** Whether the store holds this Secret's data (for tests and metrics). */
     public boolean holdsDataOf(ResourceID id) {
         String key = Cache.namespaceKeyFunc(id.getNamespace().orElse(null), id.getName());
-        return store.get(key) != null && !withoutData.contains(key) || fetched.containsKey(key);
+        return get(key) != null && !withoutData.contains(key) || fetched.containsKey(key);
     }
 
     @Override
-    public String getKey(Secret secret) {
-        return store.getKey(secret);
-    }
-
-    @Override
-    public Secret put(String key, Secret secret) {
+    protected Secret kept(String key, Secret secret) {
         SharingItemStore.unread(secret);
         fetched.remove(key);
         if (named.test(ResourceID.fromResource(secret))) {
             withoutData.remove(key);
-            return store.put(key, secret);
+            return secret;
         }
         withoutData.add(key);
-        return store.put(key, withoutData(secret));
+        return withoutData(secret);
     }
 
     /** The Secret's name, namespace, labels, type and version: what tells a watcher it changed. */
@@ -113,26 +104,6 @@ public class AppSecretStore implements ItemStore<Secret> {
     public Secret remove(String key) {
         withoutData.remove(key);
         fetched.remove(key);
-        return store.remove(key);
-    }
-
-    @Override
-    public Stream<String> keySet() {
-        return store.keySet();
-    }
-
-    @Override
-    public Stream<Secret> values() {
-        return store.values();
-    }
-
-    @Override
-    public int size() {
-        return store.size();
-    }
-
-    @Override
-    public Secret get(String key) {
-        return store.get(key);
+        return super.remove(key);
     }
 }

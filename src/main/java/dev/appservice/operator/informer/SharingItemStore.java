@@ -3,12 +3,8 @@ package dev.appservice.operator.informer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * An informer's store (keyed by namespace/name, as Fabric8's default) that keeps the one shared
@@ -22,20 +18,13 @@ import java.util.stream.Stream;
  * Set on every informer of the operator, with {@code @Informer(itemStore = SharingItemStore.class)}
  * or {@code withItemStore}, and on the webhook's.
  */
-public class SharingItemStore<R extends HasMetadata> implements ItemStore<R> {
+public class SharingItemStore<R extends HasMetadata> extends StoreOfCopies<R> {
     /** kubectl's copy of the last applied manifest, kept on the object by client-side apply. */
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
-    private final BasicItemStore<R> store = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
-
     @Override
-    public String getKey(R object) {
-        return store.getKey(object);
-    }
-
-    @Override
-    public R put(String key, R object) {
-        return store.put(key, ObjectVersions.shared(unread(object), SharingItemStore::compact));
+    protected R kept(String key, R object) {
+        return ObjectVersions.shared(unread(object), SharingItemStore::compact);
     }
 
     /** The object as it arrived from the watch, without the fields no reader of the caches needs. */
@@ -58,30 +47,5 @@ public class SharingItemStore<R extends HasMetadata> implements ItemStore<R> {
     @SuppressWarnings("unchecked")
     private static <R extends HasMetadata> R compact(R object) {
         return object instanceof Deployment deployment ? (R) StoredPodTemplates.stored(deployment) : object;
-    }
-
-    @Override
-    public R remove(String key) {
-        return store.remove(key);
-    }
-
-    @Override
-    public Stream<String> keySet() {
-        return store.keySet();
-    }
-
-    @Override
-    public Stream<R> values() {
-        return store.values();
-    }
-
-    @Override
-    public int size() {
-        return store.size();
-    }
-
-    @Override
-    public R get(String key) {
-        return store.get(key);
     }
 }

@@ -162,30 +162,25 @@ final class InstalledCluster implements AutoCloseable {
                     .v1()
                     .customResourceDefinitions()
                     .withName(provider.getMetadata().getName())
-                    .waitUntilCondition(
-                            d -> d != null
-                                    && d.getStatus() != null
-                                    && d.getStatus().getConditions().stream()
-                                            .anyMatch(c ->
-                                                    "Established".equals(c.getType()) && "True".equals(c.getStatus())),
-                            1,
-                            TimeUnit.MINUTES);
+                    .waitUntilCondition(InstalledCluster::established, 1, TimeUnit.MINUTES);
         }
         for (String crd : CUSTOM_RESOURCES) {
             admin.apiextensions()
                     .v1()
                     .customResourceDefinitions()
                     .withName(crd + ".appservice.dev")
-                    .waitUntilCondition(
-                            d -> d != null
-                                    && d.getStatus() != null
-                                    && d.getStatus().getConditions().stream()
-                                            .anyMatch(c ->
-                                                    "Established".equals(c.getType()) && "True".equals(c.getStatus())),
-                            1,
-                            TimeUnit.MINUTES);
+                    .waitUntilCondition(InstalledCluster::established, 1, TimeUnit.MINUTES);
         }
         return release.operator();
+    }
+
+    /** Whether the API server serves the CRD's kind (a new CRD's status may have no conditions yet). */
+    private static boolean established(CustomResourceDefinition crd) {
+        return crd != null
+                && crd.getStatus() != null
+                && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     /** A kubeconfig with a token of the chart's ServiceAccount (TokenRequest, as the kubelet gets one). */

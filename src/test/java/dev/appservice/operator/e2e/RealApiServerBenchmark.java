@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -86,6 +87,7 @@ public final class RealApiServerBenchmark {
         long applying = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        Set<String> reasons = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (HasMetadata resource : resources) {
             pool.submit(() -> client.resource(resource).create());
         }
@@ -95,6 +97,9 @@ public final class RealApiServerBenchmark {
                     client.resource(app).create();
                 } catch (KubernetesClientException e) {
                     refused.incrementAndGet();
+                    if (reasons.size() < 3) {
+                        reasons.add(e.getCode() + " " + e.getMessage());
+                    }
                 }
             });
         }
@@ -105,6 +110,7 @@ public final class RealApiServerBenchmark {
         if (MAXIMAL_APPS > 0) {
             print("maximal WebApps applied", maximal.size(), "");
             print("  of which refused (the tenant's quota, or the webhook)", refused.get(), "");
+            reasons.forEach(reason -> System.out.println("  refused: " + reason));
             System.out.println("admission while applying: " + probe.summary());
             print("RSS once everything is applied", rssMiB(operator), "MiB");
             probe.reset();

@@ -16,6 +16,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WebAppSpec {
     public static final int DEFAULT_PORT = 8080;
+    /** {@code spec.startTimeLimit} when not given (the CRD's default, App Service's 230 seconds). */
+    public static final String DEFAULT_START_TIME_LIMIT = "230s";
     /** The most deployment slots an app has, as on the Isolated tier. */
     public static final int MAX_SLOTS = 20;
     /** The most extra host names an app has (the CRD's maxItems). */
@@ -72,7 +74,7 @@ public class WebAppSpec {
 
     @JsonPropertyDescription(
             "How long a starting instance may take to accept connections on its port before it is restarted, as a duration (230s, 4m; from 10s to 1800s), App Service's WEBSITES_CONTAINER_START_TIME_LIMIT. A start within it is never killed for being slow. Defaults to 230s.")
-    @Default("230s")
+    @Default(DEFAULT_START_TIME_LIMIT)
     @Pattern("^([0-9]+(ms|s|m|h))+$")
     @Size(max = 32)
     private String startTimeLimit;

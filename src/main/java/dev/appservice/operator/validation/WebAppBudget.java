@@ -169,7 +169,7 @@ public final class WebAppBudget {
     private static Map<String, Long> parts(WebApp app) {
         Map<String, Long> parts = new LinkedHashMap<>();
         WebAppSpec spec = app.getSpec();
-        long whole = bytes(spec);
+        long whole = bytes(spec) + defaultedBytes(spec);
         long accessRules = bytes(spec.getAccessRestrictions());
         long env = bytes(spec.getEnv());
         long slots = bytes(spec.getSlots());
@@ -194,6 +194,30 @@ public final class WebAppBudget {
                             + bytes(metadata.getOwnerReferences()));
         }
         return parts;
+    }
+
+    /**
+     * The bytes the API server adds to a spec that leaves out a field its CRD defaults ({@code kind},
+     * {@code port}, {@code startTimeLimit}): the webhook counts the object as stored, so {@code validate}
+     * counts those too, and the two agree on an object near the limit.
+     */
+    private static long defaultedBytes(WebAppSpec spec) {
+        long added = 0;
+        if (spec.getKind() == null) {
+            added += fieldBytes("kind", WebAppSpec.KIND_APP);
+        }
+        if (spec.getPort() == null) {
+            added += fieldBytes("port", WebAppSpec.DEFAULT_PORT);
+        }
+        if (spec.getStartTimeLimit() == null) {
+            added += fieldBytes("startTimeLimit", WebAppSpec.DEFAULT_START_TIME_LIMIT);
+        }
+        return added;
+    }
+
+    /** {@code ,"name":value} in JSON. */
+    private static long fieldBytes(String name, Object value) {
+        return bytes(name) + 1 + bytes(value) + 1;
     }
 
     private static int size(java.util.Collection<?> values) {

@@ -113,6 +113,17 @@ public final class MaximalWebApp {
                         .endResourceFieldRef()
                         .endValueFrom()
                         .build());
+        // What the CRD defaults, written out: the API server adds it to the object before the webhook
+        // counts its bytes, so an app filled to the limit without it would be over it there.
+        if (spec.getKind() == null) {
+            spec.setKind(WebAppSpec.KIND_APP);
+        }
+        if (spec.getPort() == null) {
+            spec.setPort(WebAppSpec.DEFAULT_PORT);
+        }
+        if (spec.getStartTimeLimit() == null) {
+            spec.setStartTimeLimit(WebAppSpec.DEFAULT_START_TIME_LIMIT);
+        }
         List<AccessRestriction> rules = new ArrayList<>();
         spec.setAccessRestrictions(rules);
         addWhileFits(app, rules, WebAppBudget.MAX_ACCESS_RULES, i -> longest ? longestRule(i) : shortestRule(i));

@@ -59,7 +59,7 @@ public final class AppPeers {
                 .withPolicyTypes(List.of("Ingress"))
                 .withIngress(new NetworkPolicyIngressRuleBuilder()
                         .withFrom(new NetworkPolicyPeerBuilder()
-                                .withPodSelector(instancesOf(topology, app))
+                                .withPodSelector(instances)
                                 .build())
                         .build())
                 .endSpec()

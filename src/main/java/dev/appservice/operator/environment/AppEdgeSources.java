@@ -7,7 +7,6 @@ import dev.appservice.operator.desired.AffinityUpstreams;
 import dev.appservice.operator.desired.AppCertificates;
 import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.informer.AppSecretSource;
-import dev.appservice.operator.informer.AppSecretStore;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.EnvironmentTopology;
@@ -73,13 +72,7 @@ final class AppEdgeSources {
                                     .forEach(app -> environmentOf(app, plans).ifPresent(environments::add));
                             return environments;
                         }),
-                new AppSecretStore(
-                        secret -> !appsNaming(apps, secret).isEmpty(),
-                        secret -> context.getClient()
-                                .secrets()
-                                .inNamespace(secret.getNamespace().orElseThrow())
-                                .withName(secret.getName())
-                                .get()),
+                secret -> !appsNaming(apps, secret).isEmpty(),
                 context);
     }
 

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The informer of the apps' TLS Secrets, storing through an {@link AppSecretStore}: readers ask it
@@ -24,11 +25,21 @@ public final class AppSecretSource<P extends HasMetadata> extends InformerEventS
         this.store = store;
     }
 
-    /** An informer configured by {@code configuration} (without an item store), storing through {@code store}. */
+    /**
+     * An informer configured by {@code configuration} (without an item store), keeping the data of
+     * the Secrets some app names ({@code named}) and reading the others with the context's client.
+     */
     public static <P extends HasMetadata> AppSecretSource<P> of(
             InformerEventSourceConfiguration.Builder<Secret> configuration,
-            AppSecretStore store,
+            Predicate<ResourceID> named,
             EventSourceContext<P> context) {
+        AppSecretStore store = new AppSecretStore(
+                named,
+                secret -> context.getClient()
+                        .secrets()
+                        .inNamespace(secret.getNamespace().orElseThrow())
+                        .withName(secret.getName())
+                        .get());
         return new AppSecretSource<>(configuration.withItemStore(store).build(), store, context);
     }
 

@@ -8,7 +8,6 @@ import dev.appservice.operator.api.WebAppStatus;
 import dev.appservice.operator.desired.AppCertificates;
 import dev.appservice.operator.desired.AppWorkloads;
 import dev.appservice.operator.informer.AppSecretSource;
-import dev.appservice.operator.informer.AppSecretStore;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.PodStateItemStore;
 import dev.appservice.operator.informer.RelevantUpdates;
@@ -258,13 +257,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                                         : Set.of(new ResourceID(
                                                 app.getSpec().tlsSecretName(),
                                                 app.getMetadata().getNamespace()))),
-                new AppSecretStore(
-                        secret -> !appsNaming(secret, context).isEmpty(),
-                        secret -> context.getClient()
-                                .secrets()
-                                .inNamespace(secret.getNamespace().orElseThrow())
-                                .withName(secret.getName())
-                                .get()),
+                secret -> !appsNaming(secret, context).isEmpty(),
                 context);
         // The app's and its slots' pods: why instances do not serve (InstanceFailures). Only their states are cached.
         var pods = new InformerEventSource<>(

@@ -24,26 +24,26 @@ public final class ImageJvmOptions {
      * locale): the benchmark's operator runs with it too.
      */
     public static java.util.Map<String, String> environment() throws IOException {
+        java.util.Map<String, String> environment = dockerfileEnvironment();
+        environment.remove("JAVA_OPTS");
+        environment.remove("JAVA_APP_JAR");
+        return environment;
+    }
+
+    /** The Dockerfile's ENV lines, in order. */
+    private static java.util.Map<String, String> dockerfileEnvironment() throws IOException {
         java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
         Matcher env = ENV.matcher(Files.readString(DOCKERFILE));
         while (env.find()) {
-            if (!env.group(1).equals("JAVA_OPTS") && !env.group(1).equals("JAVA_APP_JAR")) {
-                environment.put(env.group(1), env.group(2).replace("\"", ""));
-            }
+            environment.put(env.group(1), env.group(2).replace("\"", ""));
         }
         return environment;
     }
 
     public static List<String> read() throws IOException {
-        String dockerfile = Files.readString(DOCKERFILE);
-        List<String> options = new ArrayList<>();
-        Matcher env = ENV.matcher(dockerfile);
-        while (env.find()) {
-            String value = env.group(2).replace("\"", "");
-            if (env.group(1).equals("JAVA_OPTS")) {
-                options.addAll(List.of(value.trim().split("\\s+")));
-            }
-        }
+        String javaOptions =
+                dockerfileEnvironment().getOrDefault("JAVA_OPTS", "").trim();
+        List<String> options = javaOptions.isEmpty() ? new ArrayList<>() : List.of(javaOptions.split("\\s+"));
         if (options.stream().noneMatch(o -> o.startsWith("-XX:MaxRAMPercentage"))
                 || options.stream().noneMatch(o -> o.startsWith("-XX:+Use"))) {
             throw new IllegalStateException(

@@ -251,7 +251,7 @@ class OperatorRbacTest {
      * certificates are {@link #webhookCertificates(Manifest)}, and the start-up check reads the
      * API server's version, which needs no grant.
      */
-    static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = withOutbound(java.util.Map.ofEntries(
+    static final java.util.Map<String, String> KNOWN_CLIENT_CALLERS = java.util.Map.ofEntries(
             java.util.Map.entry(
                     "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps"),
             java.util.Map.entry("status/ConditionEvents.class", "create events"),
@@ -267,13 +267,10 @@ class OperatorRbacTest {
                             + " shard no longer needed), secrets (certificate copies no longer needed), services, networkpolicies (a policy"
                             + " the NSG no longer compiles)"),
             java.util.Map.entry(
-                    "environment/AppEdgeSources.class",
-                    "gets a tls Secret an app names after the Secret arrived (informer/AppSecretStore): get secrets,"
+                    "informer/AppSecretSource.class",
+                    "gets a tls Secret an app names after the Secret arrived (AppSecretStore): get secrets,"
                             + " derived already for the front ends' certificate copies (a Secret dependent)"),
-            java.util.Map.entry(
-                    "webapp/WebAppReconciler.class",
-                    "hands its client to IssuedCertificates (below), and gets a tls Secret an app names after the Secret"
-                            + " arrived (informer/AppSecretStore): get secrets, derived already for the front ends' certificate copies (a Secret dependent)"),
+            java.util.Map.entry("webapp/WebAppReconciler.class", "hands its client to IssuedCertificates (below)"),
             java.util.Map.entry(
                     "webapp/IssuedCertificates.class",
                     "get, create, update, delete certificates.cert-manager.io: granted only with certManager.enabled"
@@ -288,29 +285,18 @@ class OperatorRbacTest {
                             + " (Kubernetes' system:public-info-viewer), no rule of the chart's"),
             java.util.Map.entry(
                     "dependent/ControlledDependentResource.class",
-                    "takes only the client's serialization, to compare a child with its desired state: no request")));
-
-    /**
-     * The outbound model's callers: the provider's object of an environment with an egress gateway
-     * (no informer: the kind may not be served) and the nodes that run the apps, each granted only
-     * with its chart value (see {@link #egressGatewayAndReadNodesGrantTheirKindsOnly}), the app pods
-     * (read anyway), and API discovery.
-     */
-    static java.util.Map<String, String> withOutbound(java.util.Map<String, String> callers) {
-        java.util.Map<String, String> all = new java.util.TreeMap<>(callers);
-        all.put(
-                "environment/EgressGatewayDependent.class",
-                "get, create, update, delete ciliumegressgatewaypolicies.cilium.io, egresses.crd.antrea.io,"
-                        + " egressips.k8s.ovn.org: granted only with egressGateway.enabled; list pods (granted);"
-                        + " get nodes: granted only with outbound.readNodes");
-        all.put(
-                "environment/AppServiceEnvironmentReconciler.class",
-                "hands its client to EgressGatewayDependent (above)");
-        all.put(
-                "presence/OptionalApi.class",
-                "API discovery of /apis/<group>/<version>: a non-resource URL every client may read, no rule of the chart's");
-        return java.util.Map.copyOf(all);
-    }
+                    "takes only the client's serialization, to compare a child with its desired state: no request"),
+            java.util.Map.entry(
+                    "environment/EgressGatewayDependent.class",
+                    "get, create, update, delete ciliumegressgatewaypolicies.cilium.io, egresses.crd.antrea.io,"
+                            + " egressips.k8s.ovn.org: granted only with egressGateway.enabled; list pods (granted);"
+                            + " get nodes: granted only with outbound.readNodes"),
+            java.util.Map.entry(
+                    "environment/AppServiceEnvironmentReconciler.class",
+                    "hands its client to EgressGatewayDependent (above)"),
+            java.util.Map.entry(
+                    "presence/OptionalApi.class",
+                    "API discovery of /apis/<group>/<version>: a non-resource URL every client may read, no rule of the chart's"));
 
     @Test
     void egressGatewayAndReadNodesGrantTheirKindsOnly() throws ClassNotFoundException {

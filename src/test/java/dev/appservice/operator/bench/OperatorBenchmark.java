@@ -489,6 +489,11 @@ public final class OperatorBenchmark {
 
     /** Where the memory goes: the heap (jcmd GC.heap_info, the top of GC.class_histogram) and, with -XX:NativeMemoryTracking=summary, the rest. */
     static void memoryBreakdown(Process operator) throws Exception {
+        memoryBreakdown(operator, Path.of("target", "bench-memory.txt"));
+    }
+
+    /** The same breakdown, written to {@code report}. */
+    public static void memoryBreakdown(Process operator, Path report) throws Exception {
         StringBuilder out = new StringBuilder();
         for (List<String> command : List.of(
                 List.of("GC.heap_info"), List.of("VM.native_memory", "summary"), List.of("GC.class_histogram"))) {
@@ -503,8 +508,8 @@ public final class OperatorBenchmark {
                     .append("\n\n");
             jcmd.waitFor();
         }
-        Files.writeString(Path.of("target", "bench-memory.txt"), out);
-        System.out.println("memory breakdown: target/bench-memory.txt");
+        Files.writeString(report, out);
+        System.out.println("memory breakdown: " + report);
     }
 
     /** render and validate of all 3,100 resources, as processes (JVM start included), median of 3. */

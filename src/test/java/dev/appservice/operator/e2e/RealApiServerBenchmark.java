@@ -164,6 +164,9 @@ public final class RealApiServerBenchmark {
             print("  the chart's memory limit", OPERATOR_LIMIT_MIB, "MiB");
             print("  margin under it", OPERATOR_LIMIT_MIB - rssMiB(operator), "MiB");
         }
+        OperatorBenchmark.memoryBreakdown(
+                operator,
+                Path.of("target", MAXIMAL_APPS > 0 ? "bench-real-maximal-memory.txt" : "bench-real-memory.txt"));
         String metrics = cluster.plane.metrics();
         print(
                 "API server requests answered 409 (all clients)",

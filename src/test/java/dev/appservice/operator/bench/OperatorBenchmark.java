@@ -493,7 +493,7 @@ public final class OperatorBenchmark {
     }
 
     /** The same breakdown, written to {@code report}. */
-    public static void memoryBreakdown(Process operator, Path report) throws Exception {
+    public static void memoryBreakdown(Process operator, Path file) throws Exception {
         StringBuilder out = new StringBuilder();
         for (List<String> command : List.of(
                 List.of("GC.heap_info"), List.of("VM.native_memory", "summary"), List.of("GC.class_histogram"))) {
@@ -508,8 +508,8 @@ public final class OperatorBenchmark {
                     .append("\n\n");
             jcmd.waitFor();
         }
-        Files.writeString(report, out);
-        System.out.println("memory breakdown: " + report);
+        Files.writeString(file, out);
+        System.out.println("memory breakdown: " + file);
     }
 
     /** render and validate of all 3,100 resources, as processes (JVM start included), median of 3. */

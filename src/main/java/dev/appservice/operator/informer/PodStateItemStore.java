@@ -32,7 +32,7 @@ public class PodStateItemStore extends StoreOfCopies<Pod> {
             state.setContainerStatuses(status.getContainerStatuses());
             slim.setStatus(state);
         }
-        return slim;
+        return SharedEmptyCollections.in(slim);
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.Map;
  * second copy of the spec). The operator compares its children by the fields it sets
  * ({@code DesiredStateMatch}), writes with updates and patches that leave both untouched on the
  * server (an update without {@code managedFields} keeps the server's), and never reads them.
- * Apps' Deployments keep their pod template deflated ({@link StoredPodTemplates}).
+ * Apps' Deployments keep their pod template deflated ({@link StoredPodTemplates}), and the empty
+ * maps and lists of every object are the shared immutable ones ({@link SharedEmptyCollections}).
  * Set on every informer of the operator, with {@code @Informer(itemStore = SharingItemStore.class)}
  * or {@code withItemStore}, and on the webhook's.
  */
@@ -46,6 +47,7 @@ public class SharingItemStore<R extends HasMetadata> extends StoreOfCopies<R> {
     /** Done once per object version, however many caches hold it. */
     @SuppressWarnings("unchecked")
     private static <R extends HasMetadata> R compact(R object) {
-        return object instanceof Deployment deployment ? (R) StoredPodTemplates.stored(deployment) : object;
+        R compacted = object instanceof Deployment deployment ? (R) StoredPodTemplates.stored(deployment) : object;
+        return SharedEmptyCollections.in(compacted);
     }
 }

@@ -32,7 +32,7 @@ import org.openjdk.jol.info.GraphLayout;
 /**
  * The cost of the largest WebApp the rules admit (issue 27), as data: {@link MaximalWebApp} is
  * admitted, one more of anything is refused naming the field and the limit, and what the operator
- * holds of it once deserialised from its JSON (measured with JOL) is within
+ * holds of it once deserialised from its JSON and kept in an informer cache (measured with JOL) is within
  * {@link WebAppBudget#RETAINED_BYTES}. Sizes, not timings.
  */
 class MaximalWebAppCostTest {
@@ -53,12 +53,17 @@ class MaximalWebAppCostTest {
 
         // What the operator holds: the object as the API server sends it, deserialised (no strings shared with the
         // builder), with what the server adds.
-        app.getMetadata().setUid("3f1c2a4e-0000-4000-8000-000000000000");
+        // One uid per shape: the caches keep one copy per uid and version, across stores.
+        app.getMetadata().setUid("3f1c2a4e-0000-4000-8000-00000000000" + shape.ordinal());
         app.getMetadata().setResourceVersion("123456789");
         app.getMetadata().setCreationTimestamp("2026-12-03T07:30:00Z");
         app.getMetadata().setGeneration(1L);
         String json = JSON.asJson(app);
-        WebApp held = JSON.unmarshal(json, WebApp.class);
+        // Kept as the operator's informer caches keep it (SharingItemStore: one copy per version, empty maps and lists
+        // shared).
+        var cache = new dev.appservice.operator.informer.SharingItemStore<WebApp>();
+        cache.put(NS + "/" + app.getMetadata().getName(), JSON.unmarshal(json, WebApp.class));
+        WebApp held = cache.get(NS + "/" + app.getMetadata().getName());
         long retained = GraphLayout.parseInstance(held).totalSize();
         System.out.printf(
                 "maximal WebApp (%s): %d bytes as JSON, %d bytes retained (%.1f KiB; budget %d KiB)%n",

@@ -190,7 +190,7 @@ public class AdmissionCache implements ClusterView {
         if (certManagerRefreshing.compareAndSet(false, true)) {
             java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {
-                    certManagerPresence.set(dev.appservice.operator.certificates.CertManagerPresence.installed(client));
+                    certManagerPresence.set(dev.appservice.operator.presence.CertManagerPresence.installed(client));
                     certManagerAskedAt.set(System.nanoTime());
                 } finally {
                     certManagerRefreshing.set(false);

@@ -4,7 +4,6 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.OperatorSettings;
-import dev.appservice.operator.operability.AdmissionMetrics;
 import dev.appservice.operator.validation.AdmissionRules;
 import dev.appservice.operator.validation.DeletionRules;
 import dev.appservice.operator.validation.Violation;

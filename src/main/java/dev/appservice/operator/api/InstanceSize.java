@@ -31,17 +31,6 @@ public enum InstanceSize {
         return Integer.toString(vCpus);
     }
 
-    /** The CPU of one share of the instance split in {@code parts}, in canonical form; the first share takes the remainder. */
-    public String cpuShare(int parts, boolean first) {
-        int millis = vCpus * 1000 / parts + (first ? vCpus * 1000 % parts : 0);
-        return millis % 1000 == 0 ? Integer.toString(millis / 1000) : millis + "m";
-    }
-
-    /** The memory of one share of the instance split in {@code parts}; the first share takes the remainder. */
-    public String memoryShare(int parts, boolean first) {
-        return MemoryQuantity.ofMiB(memoryMiB / parts + (first ? memoryMiB % parts : 0));
-    }
-
     /** The memory quantity in canonical form, e.g. {@code "3584Mi"} or {@code "7Gi"}. */
     public String memoryQuantity() {
         return MemoryQuantity.ofMiB(memoryMiB);

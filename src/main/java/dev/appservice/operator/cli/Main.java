@@ -24,7 +24,7 @@ public class Main {
             } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
                 // One line, no stack trace, no raw control characters: whatever went wrong.
                 System.err.println("error: " + e.getClass().getSimpleName() + ": "
-                        + dev.appservice.operator.validation.Quoted.of(String.valueOf(e.getMessage())));
+                        + dev.appservice.operator.model.Quoted.of(String.valueOf(e.getMessage())));
                 code = CommandLine.INVALID_INPUT;
             }
             System.exit(code);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.appservice.operator.validation.Quoted;
+import dev.appservice.operator.model.Quoted;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;

@@ -2,9 +2,9 @@ package dev.appservice.operator.desired;
 
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.model.EnvironmentTopology;
+import dev.appservice.operator.model.Quoted;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
-import dev.appservice.operator.validation.Quoted;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.ByteArrayInputStream;

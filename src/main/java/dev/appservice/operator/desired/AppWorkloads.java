@@ -10,7 +10,6 @@ import dev.appservice.operator.model.AppDeployments;
 import dev.appservice.operator.model.AppServices;
 import dev.appservice.operator.model.EndpointDrain;
 import dev.appservice.operator.model.EnvironmentTopology;
-import dev.appservice.operator.model.InstanceDeployment;
 import dev.appservice.operator.model.PlatformVariables;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;

@@ -2,9 +2,9 @@ package dev.appservice.operator.desired;
 
 import dev.appservice.operator.api.CertificateIssuerReference;
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.certificates.CertManagerPresence;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
+import dev.appservice.operator.presence.CertManagerPresence;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;

@@ -1,7 +1,6 @@
 package dev.appservice.operator.model;
 
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.validation.HostNameRules;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -38,10 +37,10 @@ public final class HostNameClaims {
                 if (host.equals(defaultName(app, dnsSuffix))) {
                     continue;
                 }
-                if (HostNameRules.underSuffix(host, dnsSuffix)
-                        || host.startsWith(HostNameRules.WILDCARD_PREFIX)
-                                && HostNameRules.underSuffix(
-                                        dnsSuffix, host.substring(HostNameRules.WILDCARD_PREFIX.length()))) {
+                if (HostNames.underSuffix(host, dnsSuffix)
+                        || host.startsWith(HostNames.WILDCARD_PREFIX)
+                                && HostNames.underSuffix(
+                                        dnsSuffix, host.substring(HostNames.WILDCARD_PREFIX.length()))) {
                     lost.computeIfAbsent(name, n -> new ArrayList<>())
                             .add(new Lost(
                                     host,

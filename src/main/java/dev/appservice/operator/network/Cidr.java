@@ -64,10 +64,6 @@ public record Cidr(int bits, BigInteger network, int prefix) {
                 && mask(other.network, bits, prefix).equals(network);
     }
 
-    public boolean isIpv4() {
-        return bits == 32;
-    }
-
     /** Canonical text: dotted quad for IPv4, RFC 5952 (lowercase, longest zero run as ::) for IPv6. */
     @Override
     public String toString() {

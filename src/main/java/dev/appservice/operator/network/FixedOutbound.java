@@ -2,7 +2,6 @@ package dev.appservice.operator.network;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.EgressGateway;
-import dev.appservice.operator.validation.CidrNotation;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;

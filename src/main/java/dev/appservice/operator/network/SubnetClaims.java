@@ -1,7 +1,6 @@
 package dev.appservice.operator.network;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
-import dev.appservice.operator.validation.CidrNotation;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;

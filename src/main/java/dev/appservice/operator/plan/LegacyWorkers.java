@@ -1,7 +1,7 @@
 package dev.appservice.operator.plan;
 
-import dev.appservice.operator.model.CapacityPlaceholder;
-import dev.appservice.operator.model.InstanceDeployment;
+import dev.appservice.operator.desired.CapacityPlaceholder;
+import dev.appservice.operator.desired.InstanceDeployment;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Duration;

@@ -46,8 +46,7 @@ public final class Conditions {
                     .withType(d.type())
                     .withStatus(status)
                     .withReason(d.reason())
-                    .withMessage(
-                            d.message() == null ? "" : dev.appservice.operator.validation.Quoted.escaped(d.message()))
+                    .withMessage(d.message() == null ? "" : dev.appservice.operator.model.Quoted.escaped(d.message()))
                     .withObservedGeneration(generation)
                     .withLastTransitionTime(transition)
                     .build());

@@ -1,7 +1,9 @@
 package dev.appservice.operator.validation;
 
 import dev.appservice.operator.api.AccessRestriction;
-import dev.appservice.operator.model.AccessRules;
+import dev.appservice.operator.model.Quoted;
+import dev.appservice.operator.network.AccessRules;
+import dev.appservice.operator.network.CidrNotation;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

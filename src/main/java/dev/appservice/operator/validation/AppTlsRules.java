@@ -2,6 +2,7 @@ package dev.appservice.operator.validation;
 
 import dev.appservice.operator.api.AppTlsSettings;
 import dev.appservice.operator.api.CertificateIssuerReference;
+import dev.appservice.operator.model.Quoted;
 import java.util.List;
 import java.util.regex.Pattern;
 

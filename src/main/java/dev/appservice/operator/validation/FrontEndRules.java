@@ -2,6 +2,8 @@ package dev.appservice.operator.validation;
 
 import dev.appservice.operator.api.FrontEndSettings;
 import dev.appservice.operator.model.FrontEndTraffic;
+import dev.appservice.operator.model.Quoted;
+import dev.appservice.operator.network.CidrNotation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package dev.appservice.operator.validation;
 
+import dev.appservice.operator.model.HostNames;
+import dev.appservice.operator.model.Quoted;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -16,7 +18,6 @@ import java.util.regex.Pattern;
 public final class HostNameRules {
     public static final int HOST_NAME_LENGTH = 253;
     public static final int LABEL_LENGTH = 63;
-    public static final String WILDCARD_PREFIX = "*.";
 
     /** Two labels at least, lowercase letters, digits and '-', a wildcard only as the whole first label. */
     private static final String NOT_A_HOST_NAME = "must be a lowercase DNS name such as www.contoso.com, got ";
@@ -36,7 +37,8 @@ public final class HostNameRules {
                     object, field, "must be no more than " + HOST_NAME_LENGTH + " characters, got " + host.length()));
             return;
         }
-        String name = host.startsWith(WILDCARD_PREFIX) ? host.substring(WILDCARD_PREFIX.length()) : host;
+        String name =
+                host.startsWith(HostNames.WILDCARD_PREFIX) ? host.substring(HostNames.WILDCARD_PREFIX.length()) : host;
         String[] labels = name.split("\\.", -1);
         if (labels.length < 2) {
             problems.add(Violation.error(object, field, NOT_A_HOST_NAME + Quoted.of(host)));
@@ -64,30 +66,20 @@ public final class HostNameRules {
         if (host == null || dnsSuffix == null) {
             return;
         }
-        if (underSuffix(host, dnsSuffix)) {
+        if (HostNames.underSuffix(host, dnsSuffix)) {
             problems.add(
                     Violation.error(
                             object,
                             field,
                             Quoted.of(host) + " is under the environment's dnsSuffix " + Quoted.of(dnsSuffix)
                                     + ", reserved for the default names of apps and their slots (<app>.<dnsSuffix>, <app>-<slot>.<dnsSuffix>)"));
-        } else if (host.startsWith(WILDCARD_PREFIX) && covers(host.substring(WILDCARD_PREFIX.length()), dnsSuffix)) {
+        } else if (host.startsWith(HostNames.WILDCARD_PREFIX)
+                && HostNames.covers(host.substring(HostNames.WILDCARD_PREFIX.length()), dnsSuffix)) {
             problems.add(Violation.error(
                     object,
                     field,
                     "the wildcard " + Quoted.of(host) + " covers the environment's dnsSuffix " + Quoted.of(dnsSuffix)
                             + ": a wildcard is only for a domain outside it"));
         }
-    }
-
-    /** Whether a (possibly wildcard) host name lies under the suffix: the suffix itself or a name ending in {@code .<suffix>}. */
-    public static boolean underSuffix(String host, String dnsSuffix) {
-        String name = host.startsWith(WILDCARD_PREFIX) ? host.substring(WILDCARD_PREFIX.length()) : host;
-        return covers(dnsSuffix, name);
-    }
-
-    /** Whether {@code name} is {@code domain} or a name under it. */
-    private static boolean covers(String domain, String name) {
-        return name.equals(domain) || name.endsWith("." + domain);
     }
 }

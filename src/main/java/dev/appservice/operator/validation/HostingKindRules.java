@@ -7,6 +7,7 @@ import dev.appservice.operator.api.OperatingSystem;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.desired.FunctionHost;
+import dev.appservice.operator.model.Quoted;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.List;
 import java.util.Objects;

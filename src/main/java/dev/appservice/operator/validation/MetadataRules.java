@@ -1,6 +1,7 @@
 package dev.appservice.operator.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.appservice.operator.model.Quoted;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;

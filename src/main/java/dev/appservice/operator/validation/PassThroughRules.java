@@ -2,6 +2,7 @@ package dev.appservice.operator.validation;
 
 import dev.appservice.operator.api.AppServiceEnvironmentSpec;
 import dev.appservice.operator.api.WebAppSpec;
+import dev.appservice.operator.model.Quoted;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.model.AppDeployments;
 import dev.appservice.operator.model.PlatformVariables;
+import dev.appservice.operator.model.Quoted;
 import dev.appservice.operator.model.ResourceNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.appservice.operator.validation;
 
+import dev.appservice.operator.model.Quoted;
+
 /**
  * One problem with a custom resource: which object, which field, and what is wrong (with the
  * limit where there is one). {@code warning} problems are reported but do not reject the object.

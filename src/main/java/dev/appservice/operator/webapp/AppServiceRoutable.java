@@ -1,7 +1,7 @@
 package dev.appservice.operator.webapp;
 
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.model.InstanceDeployment;
+import dev.appservice.operator.desired.InstanceDeployment;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;

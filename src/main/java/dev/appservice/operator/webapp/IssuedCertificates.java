@@ -1,8 +1,8 @@
 package dev.appservice.operator.webapp;
 
 import dev.appservice.operator.api.WebApp;
-import dev.appservice.operator.certificates.CertManagerPresence;
 import dev.appservice.operator.desired.IssuedCertificate;
+import dev.appservice.operator.presence.CertManagerPresence;
 import dev.appservice.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -70,7 +70,7 @@ public final class ProductionSwap {
     /** Whether a deployment can take production: rolled out at its generation, with at least one ready instance. */
     static boolean ready(Optional<Deployment> deployment) {
         return deployment
-                        .filter(dev.appservice.operator.model.InstanceDeployment::readyAtGeneration)
+                        .filter(dev.appservice.operator.desired.InstanceDeployment::readyAtGeneration)
                         .isPresent()
                 && readyInstances(deployment) > 0;
     }

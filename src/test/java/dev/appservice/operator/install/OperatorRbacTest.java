@@ -276,7 +276,7 @@ class OperatorRbacTest {
                     "get, create, update, delete certificates.cert-manager.io: granted only with certManager.enabled"
                             + " (see certManagerEnabledGrantsTheAppsCertificatesAndNothingElse)"),
             java.util.Map.entry(
-                    "certificates/CertManagerPresence.class",
+                    "presence/CertManagerPresence.class",
                     "API discovery of /apis/cert-manager.io/v1: a non-resource URL every client may read"
                             + " (Kubernetes' system:discovery), no rule of the chart's"),
             java.util.Map.entry(

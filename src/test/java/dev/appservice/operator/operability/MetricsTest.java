@@ -5,6 +5,7 @@ import static dev.appservice.operator.testing.Fixtures.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.appservice.operator.admission.AdmissionMetrics;
 import dev.appservice.operator.admission.ValidatingWebhook;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.testing.MockKubernetes;

@@ -2,7 +2,7 @@ package dev.appservice.operator.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.appservice.operator.model.CapacityPlaceholder;
+import dev.appservice.operator.desired.CapacityPlaceholder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

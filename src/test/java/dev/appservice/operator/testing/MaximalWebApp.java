@@ -5,7 +5,7 @@ import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.RuleAccess;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
-import dev.appservice.operator.validation.CidrNotation;
+import dev.appservice.operator.network.CidrNotation;
 import dev.appservice.operator.validation.HostNameRules;
 import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.validation.WebAppBudget;

@@ -1,4 +1,4 @@
-package dev.appservice.operator.validation;
+package dev.appservice.operator.model;
 
 /**
  * A user's value as it may appear in a message: in single quotes, control characters escaped (a

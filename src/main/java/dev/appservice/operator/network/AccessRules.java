@@ -1,8 +1,7 @@
-package dev.appservice.operator.model;
+package dev.appservice.operator.network;
 
 import dev.appservice.operator.api.AccessRestriction;
 import dev.appservice.operator.api.RuleAccess;
-import dev.appservice.operator.network.Cidr;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

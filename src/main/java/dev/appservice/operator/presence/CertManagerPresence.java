@@ -1,6 +1,5 @@
-package dev.appservice.operator.certificates;
+package dev.appservice.operator.presence;
 
-import dev.appservice.operator.presence.OptionalApi;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Optional;
 

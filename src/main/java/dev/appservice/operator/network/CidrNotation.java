@@ -1,5 +1,6 @@
-package dev.appservice.operator.validation;
+package dev.appservice.operator.network;
 
+import dev.appservice.operator.model.Quoted;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package dev.appservice.operator.model;
+package dev.appservice.operator.desired;
 
 import dev.appservice.operator.api.InstanceSize;
 import io.fabric8.kubernetes.api.model.Container;

@@ -1,4 +1,4 @@
-package dev.appservice.operator.model;
+package dev.appservice.operator.desired;
 
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;

@@ -1,10 +1,9 @@
-package dev.appservice.operator.model;
+package dev.appservice.operator.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.api.AccessRestriction;
 import dev.appservice.operator.api.RuleAccess;
-import dev.appservice.operator.network.Cidr;
 import dev.appservice.operator.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
-package dev.appservice.operator.operability;
+package dev.appservice.operator.admission;
 
-import dev.appservice.operator.admission.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.micrometer.core.instrument.Counter;

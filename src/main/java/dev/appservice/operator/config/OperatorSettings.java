@@ -1,7 +1,6 @@
 package dev.appservice.operator.config;
 
 import dev.appservice.operator.api.AppServiceEnvironmentSpec;
-import java.time.Duration;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -13,23 +12,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * @param placeholderImage image of the placeholder container that holds the part of a plan instance's
  *                         capacity its apps do not request (an unprivileged nginx answering its probes)
  * @param network          what the NSG compiler needs to know about the cluster
- * @param legacyDrainPeriod how long a plan's old worker Deployment and Service keep serving once
- *                          every app runs on its own ({@code ase.legacy-drain-period})
  */
-public record OperatorSettings(String placeholderImage, NetworkSettings network, Duration legacyDrainPeriod) {
-    /**
-     * How long the old one-Deployment-per-plan layout keeps serving after every app runs on its own
-     * (see LegacyWorkers): longer than the kubelet takes to propagate a ConfigMap change to the
-     * front ends' volume (its sync period plus cache TTL, about a minute by default) plus a
-     * front-end reload, so no front end still proxies to the old Service when it goes.
-     */
-    public static final Duration DEFAULT_LEGACY_DRAIN_PERIOD = Duration.ofMinutes(2);
-
+public record OperatorSettings(String placeholderImage, NetworkSettings network) {
     public static OperatorSettings defaults() {
-        return new OperatorSettings(
-                AppServiceEnvironmentSpec.DEFAULT_FRONT_END_IMAGE,
-                NetworkSettings.defaults(),
-                DEFAULT_LEGACY_DRAIN_PERIOD);
+        return new OperatorSettings(AppServiceEnvironmentSpec.DEFAULT_FRONT_END_IMAGE, NetworkSettings.defaults());
     }
 
     /** The settings from the running operator's configuration, falling back to the defaults. */
@@ -47,8 +33,6 @@ public record OperatorSettings(String placeholderImage, NetworkSettings network,
                         config.getOptionalValues("ase.pod-cidrs", String.class).orElse(network.podCidrs()),
                         config.getOptionalValue("ase.dns.namespace", String.class)
                                 .orElse(network.dnsNamespace()),
-                        network.dnsPodLabels()),
-                config.getOptionalValue("ase.legacy-drain-period", Duration.class)
-                        .orElse(defaults.legacyDrainPeriod()));
+                        network.dnsPodLabels()));
     }
 }

@@ -112,13 +112,13 @@ public final class AppWorkloads {
         return deployment;
     }
 
-    /** The app's Service: the first of {@link AppServices#candidates}, on the app's port. */
+    /** The app's Service ({@link AppServices#service}), on the app's port. */
     public static Service service(EnvironmentTopology topology, IsolatedPlan plan, WebApp app) {
         String appName = app.getMetadata().getName();
         int port = AppServices.port(app);
         return new ServiceBuilder()
                 .withNewMetadata()
-                .withName(ResourceNames.appWorkload(appName))
+                .withName(AppServices.service(app))
                 .withNamespace(app.getMetadata().getNamespace())
                 .withLabels(StandardLabels.forApp(
                         topology.name(), plan.getMetadata().getName(), appName))

@@ -14,8 +14,7 @@ import java.util.Optional;
 
 /**
  * The apps' addresses for the front ends, read from the informer cache of the Services that run
- * apps: the cluster IP of the first of {@link AppServices#candidates} that has one, with the app's
- * port.
+ * apps: the cluster IP of the app's {@link AppServices#service}, if it has one, with the app's port.
  */
 final class AppServiceAddresses {
     private AppServiceAddresses() {}
@@ -29,12 +28,8 @@ final class AppServiceAddresses {
         return new NginxConfig.AppAddresses() {
             @Override
             public Optional<String> of(IsolatedPlan plan, WebApp app) {
-                return AppServices.candidates(plan, app).stream()
-                        .map(name -> services.get(new ResourceID(name, namespace)))
-                        .flatMap(Optional::stream)
-                        .map(AppServiceAddresses::clusterIp)
-                        .flatMap(Optional::stream)
-                        .findFirst()
+                return services.get(new ResourceID(AppServices.service(app), namespace))
+                        .flatMap(AppServiceAddresses::clusterIp)
                         .map(ip -> address(ip, app));
             }
 

@@ -39,7 +39,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -89,7 +88,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     static final String NETWORK_POLICIES = "network-policies";
     /** The environment's own Services (VIP, internal, management). */
     static final String SERVICES = "services";
-    /** The Services that run apps (owned by plans and apps), whose cluster IPs the front ends proxy to. */
+    /** The Services that run apps (owned by the apps), whose cluster IPs the front ends proxy to. */
     static final String APP_SERVICES = "app-services";
     /** The environment's NetworkPolicies. */
     static final String POLICIES = "network-policy-informer";
@@ -155,7 +154,7 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         apps.addIndexer(CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan());
         appsSource.set(apps);
         // A Service that runs an app wakes its environment when it appears, changes or goes, so
-        // the front ends learn its address; found through its owner: a plan, or an app's plan.
+        // the front ends learn its address; found through its owner, the app, and the app's plan.
         var appServices = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(Service.class, AppServiceEnvironment.class)
                         .withItemStore(new SharingItemStore<>())
@@ -294,17 +293,15 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
         String namespace = service.getMetadata().getNamespace();
         Set<ResourceID> environments = new java.util.HashSet<>();
         for (var owner : service.getMetadata().getOwnerReferences()) {
-            Optional<String> planName = Optional.empty();
-            if (IsolatedPlan.class.getSimpleName().equals(owner.getKind())) {
-                planName = Optional.of(owner.getName());
-            } else if (WebApp.class.getSimpleName().equals(owner.getKind()) && appsSource.get() != null) {
-                planName = appsSource
-                        .get()
-                        .get(new ResourceID(owner.getName(), namespace))
-                        .filter(app -> app.getSpec() != null)
-                        .map(app -> app.getSpec().getPlanName());
+            if (!WebApp.class.getSimpleName().equals(owner.getKind()) || appsSource.get() == null) {
+                continue;
             }
-            planName.flatMap(name -> plans.get(new ResourceID(name, namespace)))
+            appsSource
+                    .get()
+                    .get(new ResourceID(owner.getName(), namespace))
+                    .filter(app -> app.getSpec() != null)
+                    .map(app -> app.getSpec().getPlanName())
+                    .flatMap(name -> plans.get(new ResourceID(name, namespace)))
                     .filter(plan -> plan.getSpec() != null && plan.getSpec().getEnvironmentName() != null)
                     .ifPresent(plan ->
                             environments.add(new ResourceID(plan.getSpec().getEnvironmentName(), namespace)));

@@ -41,11 +41,6 @@ public final class ResourceNames {
         return child(plan, "workers");
     }
 
-    /** The old layout's Service in front of a plan's workers (one port per app): the same name as their Deployment. */
-    public static String workerService(String plan) {
-        return workerDeployment(plan);
-    }
-
     /**
      * The Deployment and the Service that run one app: {@code <app>-<hash>}, the hash being that of
      * the app's exact name, so apps whose names differ only by '.' and '-', or beyond the length

@@ -38,7 +38,7 @@ public final class StandardLabels {
     public static final String OPERATOR_NAME = "ase-operator";
     /** Label selector for the operator's informers: only what the operator made is cached. */
     public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR_NAME;
-    /** The plan-wide worker objects (placeholder, legacy Service), not the apps' own. */
+    /** A plan's own worker objects (its placeholder Deployment), not the apps' own. */
     public static final String PLAN_WORKERS_SELECTOR =
             MANAGED_SELECTOR + "," + "appservice.dev/role=worker,!" + "appservice.dev/webapp";
     /** The objects that run one app each. */

@@ -22,18 +22,6 @@ final class MemoisedPlanChildren {
     private MemoisedPlanChildren() {}
 
     private static final String CHILDREN = "appservice.dev/plan-children";
-    private static final String MIGRATION = "appservice.dev/legacy-migration";
-
-    /** The step of the move from the old layout, decided once per reconcile (before the dependents run). */
-    static void rememberMigration(Context<IsolatedPlan> context, LegacyWorkers.Migration migration) {
-        context.managedWorkflowAndDependentResourceContext().put(MIGRATION, migration);
-    }
-
-    static LegacyWorkers.Migration migration(Context<IsolatedPlan> context) {
-        return context.managedWorkflowAndDependentResourceContext()
-                .get(MIGRATION, LegacyWorkers.Migration.class)
-                .orElse(LegacyWorkers.Migration.NONE);
-    }
 
     /** Builds the plan's children of this reconcile (or returns those already built). */
     static PlanChildren build(IsolatedPlan plan, Context<IsolatedPlan> context, OperatorSettings settings) {

@@ -6,7 +6,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
-/** The app's plan and environment exist and the plan runs the app (within its density); otherwise its Deployment is deleted. */
+/**
+ * The app's plan and environment exist and the plan runs the app (within its density); otherwise
+ * the object this guards (its Deployment, Service, disruption budget or peers policy) is deleted.
+ */
 public class AppAdmitted implements Condition<Deployment, WebApp> {
     @Override
     public boolean isMet(DependentResource<Deployment, WebApp> dependent, WebApp app, Context<WebApp> context) {

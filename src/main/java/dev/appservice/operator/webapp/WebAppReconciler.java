@@ -15,7 +15,6 @@ import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.AppDeployments;
 import dev.appservice.operator.model.InstanceFailures;
-import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.status.StatusWrites;
@@ -24,7 +23,6 @@ import dev.appservice.operator.validation.Violation;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -68,7 +66,7 @@ import java.util.stream.Collectors;
             @Dependent(
                     name = WebAppReconciler.APP_SERVICE,
                     type = AppServiceDependent.class,
-                    reconcilePrecondition = AppServiceRoutable.class),
+                    reconcilePrecondition = AppAdmitted.class),
             @Dependent(
                     name = WebAppReconciler.SLOT_DEPLOYMENTS,
                     type = SlotDeploymentDependent.class,
@@ -95,7 +93,6 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     static final String PLANS = "plans";
     static final String ENVIRONMENTS = "environments";
     static final String SIBLINGS = "sibling-apps";
-    static final String LEGACY_SERVICES = "legacy-services";
     /** The kubernetes.io/tls Secrets apps name in spec.tls.secretName. */
     static final String APP_SECRETS = "app-secrets";
     /** The pods of apps and their slots (their states only, see PodStateItemStore). */
@@ -210,37 +207,6 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .build(),
                 context);
         siblings.addIndexer(CacheIndexes.APPS_BY_PLAN, CacheIndexes.appsByPlan());
-        // The old layout's <plan>-workers Service: while it exists, an app's own Service waits for its Deployment to be
-        // ready.
-        var legacyServices = new InformerEventSource<>(
-                InformerEventSourceConfiguration.from(Service.class, WebApp.class)
-                        .withItemStore(new SharingItemStore<>())
-                        .withName(LEGACY_SERVICES)
-                        .withLabelSelector(StandardLabels.PLAN_WORKERS_SELECTOR)
-                        .withOnUpdateFilter((Service newer, Service older) -> false)
-                        .withSecondaryToPrimaryMapper((Service service) ->
-                                service.getMetadata().getOwnerReferences().stream()
-                                        .filter(o -> "IsolatedPlan".equals(o.getKind()))
-                                        .flatMap(o -> context
-                                                .getPrimaryCache()
-                                                .byIndex(
-                                                        CacheIndexes.APPS_BY_PLAN,
-                                                        CacheIndexes.key(
-                                                                service.getMetadata()
-                                                                        .getNamespace(),
-                                                                o.getName()))
-                                                .stream())
-                                        .map(ResourceID::fromResource)
-                                        .collect(Collectors.toSet()))
-                        .withPrimaryToSecondaryMapper((WebApp app) ->
-                                app.getSpec() == null || app.getSpec().getPlanName() == null
-                                        ? Set.of()
-                                        : Set.of(new ResourceID(
-                                                ResourceNames.workerService(
-                                                        app.getSpec().getPlanName()),
-                                                app.getMetadata().getNamespace())))
-                        .build(),
-                context);
         // An app's own certificate: its Secret appearing, changing or going changes its CertificateReady condition.
         var secrets = AppSecretSource.of(
                 InformerEventSourceConfiguration.from(Secret.class, WebApp.class)
@@ -286,7 +252,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .build(),
                 context);
         pods.addIndexer(CacheIndexes.PODS_BY_APP, CacheIndexes.podsByApp());
-        return List.of(plans, environments, siblings, legacyServices, secrets, pods);
+        return List.of(plans, environments, siblings, secrets, pods);
     }
 
     @Override

@@ -21,12 +21,14 @@ public final class ImageJvmOptions {
 
     /**
      * The environment the image gives the JVM besides its options ({@code MALLOC_ARENA_MAX}, the
-     * locale): the benchmark's operator runs with it too.
+     * locale): the benchmark's operator runs with it too. Not the image's class-data sharing
+     * options ({@code JAVA_CDS_OPTS}): its archive exists only in the image, for the image's JVM.
      */
     public static java.util.Map<String, String> environment() throws IOException {
         java.util.Map<String, String> environment = dockerfileEnvironment();
         environment.remove("JAVA_OPTS");
         environment.remove("JAVA_APP_JAR");
+        environment.remove("JAVA_CDS_OPTS");
         return environment;
     }
 

@@ -37,6 +37,8 @@ class ContainerImageIT {
     void everyCopiedPathIsProducedByThePackage() throws IOException {
         List<String> sources = Files.readAllLines(DOCKERFILE).stream()
                 .filter(l -> l.startsWith("COPY "))
+                // what the image takes from its own build stage (the Java runtime, the Debian files)
+                .filter(l -> !l.contains("--from="))
                 .map(l -> l.split("\\s+")[l.contains("--chown") ? 2 : 1])
                 .toList();
         assertThat(sources)
@@ -140,12 +142,40 @@ class ContainerImageIT {
                 .isEqualTo(Long.toString(chartPodSecurity().getRunAsUser()));
     }
 
-    /** The image image/build tags: localhost/ase-operator:<the chart's appVersion>. */
+    /**
+     * The image's class-data sharing archive was written by the image's own JVM for the image's
+     * class path and options: the operator starts with it required ({@code -Xshare:on} stops the
+     * JVM when an archive cannot be used; the image itself asks only for {@code -Xshare:auto}), up
+     * to its first call to the API server (here none answers, and it stops without a stack trace).
+     */
+    @Test
+    void theImageStartsWithItsClassDataSharingArchive() throws Exception {
+        String image = builtImage();
+        ProcessRun shared = podman(
+                List.of(
+                        "-e",
+                        "JAVA_CDS_OPTS=-XX:SharedArchiveFile=/deployments/app-cds.jsa -Xshare:on -Xlog:cds=info",
+                        "-e",
+                        "QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL=https://127.0.0.1:1",
+                        "-e",
+                        "QUARKUS_KUBERNETES_CLIENT_REQUEST_RETRY_BACKOFF_LIMIT=0"),
+                image);
+        assertThat(shared.exitCode()).as(shared.stderr()).isNotZero();
+        assertThat(shared.stdout() + shared.stderr())
+                .contains("Opened archive /deployments/app-cds.jsa")
+                .contains("cannot reach the Kubernetes API server at https://127.0.0.1:1/")
+                .doesNotContain("\tat ", "Caused by");
+    }
+
+    /**
+     * The image image/build tags: localhost/ase-operator:<the chart's appVersion>, or another one
+     * built with {@code IMAGE=... image/build} and named by {@code -Dase.image=...}.
+     */
     static String builtImage() throws Exception {
         Matcher version = Pattern.compile("(?m)^appVersion: *\"?([^\"\\s]+)")
                 .matcher(Files.readString(HelmChart.CHART.resolve("Chart.yaml")));
         assertThat(version.find()).isTrue();
-        String image = "localhost/ase-operator:" + version.group(1);
+        String image = System.getProperty("ase.image", "localhost/ase-operator:" + version.group(1));
         boolean present;
         try {
             present = ProcessRun.of(List.of("podman", "image", "exists", image), 60)

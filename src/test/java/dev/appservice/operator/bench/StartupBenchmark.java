@@ -1,0 +1,168 @@
+package dev.appservice.operator.bench;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Benchmark (not a test) of the operator's start-up to ready ({@code /q/health/ready}: informers
+ * synced, webhook caches filled) against an empty Fabric8 mock API server (CRUD, the CRDs
+ * created), a fresh server per start: either the packaged jar on this machine's JVM with the
+ * image's options, or the container image started by podman as the chart runs it (read-only root,
+ * uid 185, no capabilities), on the host's network so that it reaches the mock server.
+ *
+ * <pre>
+ * ./mvnw -B -q -Pbench test-compile exec:java -Dbench.main=dev.appservice.operator.bench.StartupBenchmark \
+ *   -Dbench.image=localhost/ase-operator:0.1.0 -Dbench.runs=7 [-Dbench.podman="-e JAVA_CDS_OPTS=-Xshare:off"]
+ * </pre>
+ *
+ * Without {@code bench.image} it starts the jar. Prints each start and the median.
+ */
+public final class StartupBenchmark {
+    static final String IMAGE = System.getProperty("bench.image", "");
+    static final int RUNS = Integer.getInteger("bench.runs", 5);
+    static final String PODMAN_OPTIONS = System.getProperty("bench.podman", "");
+    static final int HTTP_PORT = Integer.getInteger("bench.httpPort", 28080);
+    static final int HTTPS_PORT = Integer.getInteger("bench.httpsPort", 28443);
+    static final Path TLS = Path.of("src/test/resources/tls").toAbsolutePath();
+
+    public static void main(String[] args) throws Exception {
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
+        double[] millis = new double[RUNS];
+        try {
+            for (int i = 0; i < RUNS; i++) {
+                millis[i] = once(i);
+                System.out.printf("start %d: %.0f ms to ready%n", i + 1, millis[i]);
+            }
+        } catch (Throwable failure) {
+            failure.printStackTrace();
+            System.exit(1);
+        }
+        double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        System.out.printf(
+                "%s: start-up to ready, median of %d: %.0f ms (min %.0f, max %.0f)%n",
+                IMAGE.isEmpty() ? "jar" : IMAGE, RUNS, sorted[RUNS / 2], sorted[0], sorted[RUNS - 1]);
+        System.exit(0);
+    }
+
+    static double once(int run) throws Exception {
+        KubernetesMockServer server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+        server.init();
+        try (KubernetesClient client = server.createClient()) {
+            try (var files = Files.list(Path.of("crds"))) {
+                for (Path crd : files.sorted().toList()) {
+                    client.resource(new KubernetesSerialization()
+                                    .unmarshal(Files.readString(crd), CustomResourceDefinition.class))
+                            .create();
+                }
+            }
+            Map<String, String> env = new HashMap<>();
+            env.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", server.url("/"));
+            env.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", "default");
+            env.put("QUARKUS_HTTP_PORT", Integer.toString(HTTP_PORT));
+            env.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(HTTPS_PORT));
+            boolean container = !IMAGE.isEmpty();
+            Path tls = container ? Path.of("/tls") : TLS;
+            env.put("ASE_WEBHOOK_TLS_CERT", tls.resolve("tls.crt").toString());
+            env.put("ASE_WEBHOOK_TLS_KEY", tls.resolve("tls.key").toString());
+            Path log = Path.of("target", "startup-benchmark-" + (run + 1) + ".log");
+            ProcessBuilder builder = new ProcessBuilder(container ? podman(env) : jar(env));
+            if (!container) {
+                builder.environment().putAll(ImageJvmOptions.environment());
+                builder.environment().putAll(env);
+            }
+            builder.redirectErrorStream(true).redirectOutput(log.toFile());
+            long started = System.nanoTime();
+            Process operator = builder.start();
+            try {
+                waitReady(operator, log);
+                return (System.nanoTime() - started) / 1e6;
+            } finally {
+                operator.destroy();
+                operator.waitFor();
+            }
+        } finally {
+            server.destroy();
+        }
+    }
+
+    static List<String> jar(Map<String, String> env) throws IOException {
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(ImageJvmOptions.read());
+        command.addAll(List.of("-XX:MaxRAM=512m", "-jar", "target/quarkus-app/quarkus-run.jar"));
+        return command;
+    }
+
+    static List<String> podman(Map<String, String> env) {
+        List<String> command = new ArrayList<>(List.of(
+                "podman",
+                "run",
+                "--rm",
+                "--runtime",
+                "runc",
+                "--ulimit",
+                "nofile=1024:1024",
+                "--ulimit",
+                "nproc=4096:4096",
+                "--read-only",
+                "--tmpfs",
+                "/tmp:size=64m",
+                "--user",
+                "185:185",
+                "--cap-drop",
+                "ALL",
+                "--security-opt",
+                "no-new-privileges",
+                "--network",
+                "host",
+                "-v",
+                TLS + ":/tls:ro",
+                "-e",
+                "JAVA_TOOL_OPTIONS=-XX:MaxRAM=536870912"));
+        env.forEach((name, value) -> command.addAll(List.of("-e", name + "=" + value)));
+        if (!PODMAN_OPTIONS.isBlank()) {
+            command.addAll(List.of(PODMAN_OPTIONS.trim().split("\\s+")));
+        }
+        command.add(IMAGE);
+        return command;
+    }
+
+    static void waitReady(Process operator, Path log) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI ready = URI.create("http://localhost:" + HTTP_PORT + "/q/health/ready");
+        for (int i = 0; i < 6000; i++) {
+            try {
+                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            if (!operator.isAlive()) {
+                throw new IllegalStateException("the operator exited: see " + log);
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("not ready after 60 s: see " + log);
+    }
+}

@@ -57,6 +57,7 @@ import org.junit.jupiter.api.Test;
  * {@code ARRAffinity} cookie set only for apps that ask and keeping a client on one of several
  * instances.
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.DATA_PLANE)
 class AppTlsAndAffinityNginxTest {
     static final String NAMESPACE = "contoso";
     /** The environment's test certificate (src/test/resources/tls) is for CN=localhost. */

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * assertions are counts: failed requests, refused connections, connections given a front end
  * after it left the endpoints, front ends killed at the end of their grace period.
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.DATA_PLANE)
 class FrontEndChurnTest {
     static final String HOST = "shop.ase1.p.appservice.local";
     static final int CLIENTS = 16;

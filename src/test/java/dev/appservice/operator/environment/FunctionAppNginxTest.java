@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * the function app's backend (a loopback stand-in for its Service that answers with its name, the
  * method and the path it got), here a function app of a Windows plan beside a Linux plan's app.
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.DATA_PLANE)
 class FunctionAppNginxTest {
     private final LoopbackBackends backends = new LoopbackBackends();
     private RunningFrontEnd frontEnd;

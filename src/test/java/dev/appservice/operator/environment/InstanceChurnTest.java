@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * Clients send GETs and POSTs over keep-alive connections throughout. The assertions are counts:
  * failed requests, requests an instance got after it left the endpoints.
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.DATA_PLANE)
 class InstanceChurnTest {
     static final String HOST = "shop.ase1.p.appservice.local";
     static final int CLIENTS = 16;

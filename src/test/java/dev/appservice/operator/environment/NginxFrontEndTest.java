@@ -61,6 +61,7 @@ import org.junit.jupiter.api.Test;
  * HTTP/2, WebSockets, body limits, timeouts, upstream keep-alive, forwarded headers, the longest
  * legal host names, 1,000 apps, and reloads under load.
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.DATA_PLANE)
 class NginxFrontEndTest {
     static final Path TLS = RunningFrontEnd.TLS;
 

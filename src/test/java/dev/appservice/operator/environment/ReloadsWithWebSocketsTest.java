@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * machine) every old worker is gone, every WebSocket was closed by the front end, and the front
  * end's memory is back near where it started (its baseline, before the WebSockets).
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.DATA_PLANE)
 class ReloadsWithWebSocketsTest {
     static final String HOST = "chat.ase1.p.appservice.local";
     static final int WEBSOCKETS = 200;

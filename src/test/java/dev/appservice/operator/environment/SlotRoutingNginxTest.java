@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * app on loopback (each answers with its name): the slot's host name, the traffic split over fresh
  * clients, the {@code x-ms-routing-name} cookie and query parameter, and swaps under load.
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.DATA_PLANE)
 class SlotRoutingNginxTest {
     private static final String PRODUCTION_HOST = "shop.ase1.p.appservice.local";
     private static final String SLOT_HOST = "shop-staging.ase1.p.appservice.local";

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * IPv6 CIDRs, every tag, port ranges and protocols; probes come from inside, outside and at the
  * edges of the CIDRs, and from pods of every kind of namespace.
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.SLOW)
 class NsgCompilerPropertyTest {
     static final long SEED = 20261121L;
     static final int RULE_SETS = 1500;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * and an OutOfMemoryError at 800), and an NSG that no encoding makes small is refused, naming
  * the rules that make it large, without building the policy.
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.SLOW)
 class NsgCompilerSizeTest {
     static final NetworkSettings SETTINGS = NetworkSettings.defaults();
     /** The API server's limit for one object. */

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.SLOW)
 class ApiFaultsTest {
     @Inject
     KubernetesClient client;

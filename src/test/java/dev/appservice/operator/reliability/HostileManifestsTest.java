@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mutation is refused, {@code render} refuses exactly when {@code validate} does, and what the
  * valid cases render is what Kubernetes accepts.
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.SLOW)
 class HostileManifestsTest {
     static final int CASES = 120;
     static final long SEED = HostileInputTest.SEED + 18;

@@ -5,11 +5,8 @@ import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Replaces the empty maps and lists inside a cached object with the one immutable empty map and
@@ -34,6 +31,7 @@ public final class SharedEmptyCollections {
             "io.fabric8.kubernetes.client.CustomResource",
             "dev.appservice.operator.api");
 
+    /** The fields to walk of each class: none for a class outside the model (a String, a label map's values). */
     private static final ClassValue<List<Field>> FIELDS = new ClassValue<>() {
         @Override
         protected List<Field> computeValue(Class<?> type) {
@@ -65,14 +63,17 @@ public final class SharedEmptyCollections {
 
     private SharedEmptyCollections() {}
 
-    /** The object, its empty maps and lists (at any depth) replaced with the shared immutable ones. */
+    /**
+     * The object, its empty maps and lists (at any depth) replaced with the shared immutable ones. A
+     * deserialised object is a tree, so each part is walked once.
+     */
     public static <T> T in(T object) {
-        walk(object, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+        walk(object);
         return object;
     }
 
-    private static void walk(Object object, Set<Object> seen) {
-        if (object == null || !isModel(object.getClass()) || !seen.add(object)) {
+    private static void walk(Object object) {
+        if (object == null) {
             return;
         }
         for (Field field : FIELDS.get(object.getClass())) {
@@ -84,11 +85,11 @@ public final class SharedEmptyCollections {
             }
             if (value instanceof Map<?, ?> map) {
                 if (map.isEmpty()) {
-                    if (map instanceof LinkedHashMap<?, ?> || map instanceof java.util.HashMap<?, ?>) {
+                    if (map instanceof java.util.HashMap<?, ?>) {
                         set(field, object, Map.of());
                     }
                 } else {
-                    map.values().forEach(v -> walkValue(v, seen));
+                    map.values().forEach(SharedEmptyCollections::walk);
                 }
             } else if (value instanceof Collection<?> collection) {
                 if (collection.isEmpty()) {
@@ -96,17 +97,11 @@ public final class SharedEmptyCollections {
                         set(field, object, List.of());
                     }
                 } else {
-                    collection.forEach(v -> walkValue(v, seen));
+                    collection.forEach(SharedEmptyCollections::walk);
                 }
             } else {
-                walk(value, seen);
+                walk(value);
             }
-        }
-    }
-
-    private static void walkValue(Object value, Set<Object> seen) {
-        if (value != null && isModel(value.getClass())) {
-            walk(value, seen);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.appservice.operator.bench;
 
+import dev.appservice.operator.install.OperatorContainer;
+import dev.appservice.operator.testing.ReadinessEndpoint;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -8,12 +10,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -93,7 +92,7 @@ public final class StartupBenchmark {
             long started = System.nanoTime();
             Process operator = builder.start();
             try {
-                waitReady(operator, log);
+                ReadinessEndpoint.await(operator, HTTP_PORT, Duration.ofSeconds(60), Duration.ofMillis(10), log);
                 return (System.nanoTime() - started) / 1e6;
             } finally {
                 operator.destroy();
@@ -111,58 +110,13 @@ public final class StartupBenchmark {
         return command;
     }
 
+    /** The image as the chart runs it, on the host's network to reach the mock server, with the webhook's certificate. */
     static List<String> podman(Map<String, String> env) {
-        List<String> command = new ArrayList<>(List.of(
-                "podman",
-                "run",
-                "--rm",
-                "--runtime",
-                "runc",
-                "--ulimit",
-                "nofile=1024:1024",
-                "--ulimit",
-                "nproc=4096:4096",
-                "--read-only",
-                "--tmpfs",
-                "/tmp:size=64m",
-                "--user",
-                "185:185",
-                "--cap-drop",
-                "ALL",
-                "--security-opt",
-                "no-new-privileges",
-                "--network",
-                "host",
-                "-v",
-                TLS + ":/tls:ro",
-                "-e",
-                "JAVA_TOOL_OPTIONS=-XX:MaxRAM=536870912"));
-        env.forEach((name, value) -> command.addAll(List.of("-e", name + "=" + value)));
+        List<String> options = new ArrayList<>(List.of("-v", TLS + ":/tls:ro"));
+        env.forEach((name, value) -> options.addAll(List.of("-e", name + "=" + value)));
         if (!PODMAN_OPTIONS.isBlank()) {
-            command.addAll(List.of(PODMAN_OPTIONS.trim().split("\\s+")));
+            options.addAll(List.of(PODMAN_OPTIONS.trim().split("\\s+")));
         }
-        command.add(IMAGE);
-        return command;
-    }
-
-    static void waitReady(Process operator, Path log) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        URI ready = URI.create("http://localhost:" + HTTP_PORT + "/q/health/ready");
-        for (int i = 0; i < 6000; i++) {
-            try {
-                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            if (!operator.isAlive()) {
-                throw new IllegalStateException("the operator exited: see " + log);
-            }
-            Thread.sleep(10);
-        }
-        throw new IllegalStateException("not ready after 60 s: see " + log);
+        return OperatorContainer.runCommand("host", options, IMAGE);
     }
 }

@@ -116,25 +116,8 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** Waits for the readiness endpoint: caches synced, webhook answering. */
     void awaitReady() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        URI ready = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");
-        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the operator exited with " + process.exitValue() + ", see " + log);
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the operator was not ready within " + READY_WITHIN + ", see " + log);
+        dev.appservice.operator.testing.ReadinessEndpoint.await(
+                process, httpPort, READY_WITHIN, java.time.Duration.ofMillis(250), log);
     }
 
     /** The operator's Prometheus scrape. */

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.appservice.operator.bench.ImageJvmOptions;
 import dev.appservice.operator.testing.ProcessRun;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.PodSecurityContext;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,17 +126,18 @@ class ContainerImageIT {
     @Test
     void theJvmInTheImageIsSizedForTheChartsMemoryLimit() throws Exception {
         String image = builtImage();
-        ProcessRun flags = podman(List.of("-e", javaToolOptions() + " -XX:+PrintCommandLineFlags"), image, "help");
+        ProcessRun flags = podman(
+                List.of("-e", OperatorContainer.javaToolOptions() + " -XX:+PrintCommandLineFlags"), image, "help");
         assertThat(flags.exitCode()).as(flags.stderr()).isZero();
         assertThat(flags.stdout() + flags.stderr())
                 .contains(
                         "Usage: ase-operator",
                         "-XX:+UseSerialGC",
-                        "-XX:MaxHeapSize=" + (long) (chartMemoryLimit() * 0.75));
+                        "-XX:MaxHeapSize=" + (long) (OperatorContainer.chartMemoryLimit() * 0.75));
         ProcessRun user =
                 ProcessRun.of(List.of("podman", "image", "inspect", "--format", "{{.Config.User}}", image), 60);
         assertThat(user.stdout().trim())
-                .isEqualTo(Long.toString(chartPodSecurity().getRunAsUser()));
+                .isEqualTo(Long.toString(OperatorContainer.chartPodSecurity().getRunAsUser()));
     }
 
     /**
@@ -194,65 +192,8 @@ class ContainerImageIT {
         return image;
     }
 
-    /** {@code podman run} as the chart runs the operator's pod. */
+    /** {@code podman run} as the chart runs the operator's pod, without a network. */
     static ProcessRun podman(List<String> options, String image, String... args) throws Exception {
-        PodSecurityContext pod = chartPodSecurity();
-        List<String> command = new ArrayList<>(List.of(
-                "podman",
-                "run",
-                "--rm",
-                // crun and the default ulimits fail in sandboxes without cgroups; runc works everywhere.
-                "--runtime",
-                "runc",
-                "--ulimit",
-                "nofile=1024:1024",
-                "--ulimit",
-                "nproc=4096:4096",
-                "--read-only",
-                "--tmpfs",
-                "/tmp:size=64m",
-                "--user",
-                pod.getRunAsUser() + ":" + pod.getRunAsGroup(),
-                "--cap-drop",
-                "ALL",
-                "--security-opt",
-                "no-new-privileges",
-                "--network",
-                "none",
-                "-e",
-                javaToolOptions()));
-        command.addAll(options);
-        command.add(image);
-        command.addAll(List.of(args));
-        return ProcessRun.of(command, 180);
-    }
-
-    /**
-     * What the JVM sees in a pod with the chart's memory limit: its cgroup limit. podman cannot set
-     * one where there are no cgroups, so the same figure is given as MaxRAM.
-     */
-    static String javaToolOptions() {
-        return "JAVA_TOOL_OPTIONS=-XX:MaxRAM=" + chartMemoryLimit();
-    }
-
-    static long chartMemoryLimit() {
-        Container operator = HelmChart.render()
-                .one("Deployment", Deployment.class)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getContainers()
-                .get(0);
-        return Quantity.getAmountInBytes(operator.getResources().getLimits().get("memory"))
-                .longValueExact();
-    }
-
-    static PodSecurityContext chartPodSecurity() {
-        return HelmChart.render()
-                .one("Deployment", Deployment.class)
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getSecurityContext();
+        return ProcessRun.of(OperatorContainer.runCommand("none", options, image, args), 180);
     }
 }

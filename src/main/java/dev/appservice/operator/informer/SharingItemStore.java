@@ -25,6 +25,17 @@ public class SharingItemStore<R extends HasMetadata> extends StoreOfCopies<R> {
 
     @Override
     protected R kept(String key, R object) {
+        return cached(object);
+    }
+
+    /**
+     * The object as the caches keep it: the one shared copy of its version, without what no reader
+     * needs. For an object the operator got from a write (a status patch's answer) that goes to the
+     * SDK's cache of recent writes: the informers' copy of that version, arriving later by the
+     * watch, is then this same object, not a second one with the server's {@code managedFields}.
+     * The object may be changed by this call and must not be changed after it.
+     */
+    public static <R extends HasMetadata> R cached(R object) {
         return ObjectVersions.shared(unread(object), SharingItemStore::compact);
     }
 

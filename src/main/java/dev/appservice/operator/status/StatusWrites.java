@@ -1,6 +1,7 @@
 package dev.appservice.operator.status;
 
 import dev.appservice.operator.api.ObservedStatus;
+import dev.appservice.operator.informer.SharingItemStore;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -140,10 +141,18 @@ public final class StatusWrites {
                 .clone(resource);
         // As the SDK patches a status: a JSON patch from the resource as read, without optimistic locking.
         base.getMetadata().setResourceVersion(null);
-        P patched = context.resourceOperations().jsonPatchPrimaryStatus(base, r -> {
-            r.setStatus(status);
-            return r;
-        });
+        // The SDK's jsonPatchPrimaryStatus, but what the SDK caches as the recent write is the answer
+        // as the informers keep it (SharingItemStore.cached): the same object the watch brings
+        // later, without the server's managedFields (for the largest WebApps, more than the spec).
+        P patched = context.resourceOperations()
+                .resourcePatch(
+                        base,
+                        r -> SharingItemStore.cached(
+                                context.getClient().resource(r).editStatus(edited -> {
+                                    edited.setStatus(status);
+                                    return edited;
+                                })),
+                        context.eventSourceRetriever().getControllerEventSource());
         resource.setStatus(status);
         ConditionEvents.post(context, events);
         return newerGeneration(resource, patched)

@@ -92,4 +92,26 @@ class SharingItemStoreTest {
         assertThat(ObjectVersions.shared(copies[1])).isSameAs(copies[1]);
         assertThat(ObjectVersions.shared(copies[0])).isSameAs(copies[0]);
     }
+
+    /**
+     * A status patch's answer, cached by the SDK as the recent write before the watch brings the
+     * same version: it is cached without managed fields, and the watch's copy of that version is
+     * then the same object, not a second one.
+     */
+    @Test
+    void theAnswerToAWriteIsTheObjectTheWatchBringsLater() {
+        IsolatedPlan[] copies = twoCopies(UUID.randomUUID().toString(), "12");
+        copies[0]
+                .getMetadata()
+                .setManagedFields(java.util.List.of(new io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder()
+                        .withManager("ase-operator")
+                        .withSubresource("status")
+                        .build()));
+        IsolatedPlan written = SharingItemStore.cached(copies[0]);
+        SharingItemStore<IsolatedPlan> store = new SharingItemStore<>();
+        store.put(store.getKey(copies[1]), copies[1]);
+
+        assertThat(written.getMetadata().getManagedFields()).isNullOrEmpty();
+        assertThat(store.get("team/web")).isSameAs(written);
+    }
 }

@@ -10,6 +10,7 @@ import dev.appservice.operator.environment.EnvironmentStatusFactory.ObservedChil
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
+import dev.appservice.operator.model.EnvironmentMembership;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.StatusWrites;
 import dev.appservice.operator.validation.SpecValidation;
@@ -118,12 +119,9 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .withName(PLANS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.specOrRunningInstances())
-                        .withSecondaryToPrimaryMapper(
-                                plan -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
-                                        ? Set.of()
-                                        : Set.of(new ResourceID(
-                                                plan.getSpec().getEnvironmentName(),
-                                                plan.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> EnvironmentMembership.environmentOf(plan)
+                                .map(Set::of)
+                                .orElseGet(Set::of))
                         .build(),
                 context);
         var services = ownedChildren(Service.class, SERVICES, context);
@@ -134,17 +132,10 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .withName(APPS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.specOrServingDeployment())
-                        .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null
-                                ? Set.of()
-                                : plans.get(new ResourceID(
-                                                app.getSpec().getPlanName(),
-                                                app.getMetadata().getNamespace()))
-                                        .filter(p -> p.getSpec() != null
-                                                && p.getSpec().getEnvironmentName() != null)
-                                        .map(p -> Set.of(new ResourceID(
-                                                p.getSpec().getEnvironmentName(),
-                                                p.getMetadata().getNamespace())))
-                                        .orElse(Set.of()))
+                        .withSecondaryToPrimaryMapper(
+                                (WebApp app) -> EnvironmentMembership.environmentOf(app, plans::get)
+                                        .map(Set::of)
+                                        .orElseGet(Set::of))
                         .withPrimaryToSecondaryMapper(
                                 (AppServiceEnvironment environment) -> plans.getSecondaryResources(environment).stream()
                                         .flatMap(plan -> appsOf(plan).stream())
@@ -299,12 +290,8 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
             appsSource
                     .get()
                     .get(new ResourceID(owner.getName(), namespace))
-                    .filter(app -> app.getSpec() != null)
-                    .map(app -> app.getSpec().getPlanName())
-                    .flatMap(name -> plans.get(new ResourceID(name, namespace)))
-                    .filter(plan -> plan.getSpec() != null && plan.getSpec().getEnvironmentName() != null)
-                    .ifPresent(plan ->
-                            environments.add(new ResourceID(plan.getSpec().getEnvironmentName(), namespace)));
+                    .flatMap(app -> EnvironmentMembership.environmentOf(app, plans::get))
+                    .ifPresent(environments::add);
         }
         return environments;
     }

@@ -15,13 +15,9 @@ import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.StatusWrites;
 import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.validation.Violation;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -198,25 +194,9 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 .throwAggregateExceptionIfErrorsPresent();
         EgressGatewayDependent.Observation outbound =
                 EgressGatewayDependent.reconcile(context.getClient(), environment, children, readNodes());
-        List<HasMetadata> observed = new ArrayList<>();
-        observed.addAll(context.eventSourceRetriever()
-                .getEventSourceFor(ConfigMap.class, CONFIG)
-                .getSecondaryResources(environment));
-        observed.addAll(context.eventSourceRetriever()
-                .getEventSourceFor(Secret.class, CERTIFICATES)
-                .getSecondaryResources(environment));
-        context.getSecondaryResource(Deployment.class, FRONT_ENDS).ifPresent(observed::add);
-        context.getSecondaryResource(PodDisruptionBudget.class, FRONT_END_BUDGET)
-                .ifPresent(observed::add);
-        observed.addAll(context.eventSourceRetriever()
-                .getEventSourceFor(Service.class, SERVICES)
-                .getSecondaryResources(environment));
-        observed.addAll(context.eventSourceRetriever()
-                .getEventSourceFor(Deployment.class, WORKER_POOLS)
-                .getSecondaryResources(environment));
-        observed.addAll(context.eventSourceRetriever()
-                .getEventSourceFor(NetworkPolicy.class, POLICIES)
-                .getSecondaryResources(environment));
+        // Ready means every child of the desired value is observed: what the workflow's dependents see
+        // (DependentsObserved, derived from the workflow), and the egress gateway, which is reconciled by hand.
+        List<HasMetadata> observed = new ArrayList<>(DependentsObserved.of(environment, context));
         outbound.gateway()
                 .flatMap(EgressGatewayDependent.GatewayState::observed)
                 .ifPresent(observed::add);

@@ -4,6 +4,7 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.informer.CacheIndexes;
+import dev.appservice.operator.model.EnvironmentMembership;
 import dev.appservice.operator.validation.ClusterView;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,15 +48,14 @@ final class AdmittedSet implements ClusterView {
             String namespace = app.getMetadata().getNamespace();
             appsByNamespace.computeIfAbsent(namespace, n -> new ArrayList<>()).add(app);
             apps.put(key(namespace, app.getMetadata().getName()), app);
-            appsByPlan
-                    .computeIfAbsent(key(namespace, app.getSpec().getPlanName()), n -> new ArrayList<>())
-                    .add(app);
-            plan(namespace, app.getSpec().getPlanName()).ifPresent(plan -> {
+            EnvironmentMembership.planOf(app)
+                    .ifPresent(plan -> appsByPlan
+                            .computeIfAbsent(CacheIndexes.key(plan), n -> new ArrayList<>())
+                            .add(app));
+            EnvironmentMembership.environmentOf(app, this::plan).ifPresent(environment -> {
                 for (String host : app.getSpec().effectiveHostNames()) {
                     appsByHostName
-                            .computeIfAbsent(
-                                    key(namespace, plan.getSpec().getEnvironmentName()) + "/" + host,
-                                    h -> new ArrayList<>())
+                            .computeIfAbsent(CacheIndexes.key(environment) + "/" + host, h -> new ArrayList<>())
                             .add(app);
                 }
             });

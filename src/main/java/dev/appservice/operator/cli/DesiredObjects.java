@@ -8,8 +8,10 @@ import dev.appservice.operator.desired.AppChildren;
 import dev.appservice.operator.desired.EnvironmentChildren;
 import dev.appservice.operator.desired.PlanChildren;
 import dev.appservice.operator.model.AppDensity;
+import dev.appservice.operator.model.EnvironmentMembership;
 import dev.appservice.operator.model.EnvironmentTopology;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -45,50 +47,36 @@ public final class DesiredObjects {
                 .toList();
         // Grouped once, so each environment reads only its own plans and apps: O(objects), not O(environments x
         // objects).
-        Map<String, List<IsolatedPlan>> plansByEnvironment = plans.stream()
-                .collect(Collectors.groupingBy(
-                        p -> key(p.getMetadata().getNamespace(), p.getSpec().getEnvironmentName())));
-        Map<String, List<WebApp>> appsByPlan = apps.stream()
-                .collect(Collectors.groupingBy(
-                        a -> key(a.getMetadata().getNamespace(), a.getSpec().getPlanName())));
-        Map<String, EnvironmentTopology> topologies = new HashMap<>();
+        Map<ResourceID, List<IsolatedPlan>> plansByEnvironment = new HashMap<>();
+        plans.forEach(p -> EnvironmentMembership.environmentOf(p)
+                .ifPresent(environment -> plansByEnvironment
+                        .computeIfAbsent(environment, k -> new ArrayList<>())
+                        .add(p)));
+        Map<ResourceID, List<WebApp>> appsByPlan = new HashMap<>();
+        apps.forEach(a -> EnvironmentMembership.planOf(a)
+                .ifPresent(plan ->
+                        appsByPlan.computeIfAbsent(plan, k -> new ArrayList<>()).add(a)));
+        Map<ResourceID, EnvironmentTopology> topologies = new HashMap<>();
         for (AppServiceEnvironment environment : sorted) {
-            List<IsolatedPlan> own = plansByEnvironment.getOrDefault(
-                    key(
-                            environment.getMetadata().getNamespace(),
-                            environment.getMetadata().getName()),
-                    List.of());
+            List<IsolatedPlan> own = plansByEnvironment.getOrDefault(ResourceID.fromResource(environment), List.of());
             List<WebApp> ownApps = own.stream()
-                    .flatMap(
-                            p -> appsByPlan
-                                    .getOrDefault(
-                                            key(
-                                                    p.getMetadata().getNamespace(),
-                                                    p.getMetadata().getName()),
-                                            List.of())
-                                    .stream())
+                    .flatMap(p -> appsByPlan.getOrDefault(ResourceID.fromResource(p), List.of()).stream())
                     .toList();
-            topologies.put(
-                    key(
-                            environment.getMetadata().getNamespace(),
-                            environment.getMetadata().getName()),
-                    new EnvironmentTopology(environment, own, ownApps));
+            topologies.put(ResourceID.fromResource(environment), new EnvironmentTopology(environment, own, ownApps));
         }
         // Environments are independent: built on every core, kept in order.
         sorted.parallelStream()
                 .map(environment -> ofEnvironment(
-                        topologies.get(key(
-                                environment.getMetadata().getNamespace(),
-                                environment.getMetadata().getName())),
+                        topologies.get(ResourceID.fromResource(environment)),
                         settings,
                         dev.appservice.operator.network.FixedOutbound.of(sorted, environment)))
                 .forEachOrdered(objects::addAll);
-        Set<String> planKeys = new HashSet<>();
+        Set<ResourceID> planKeys = new HashSet<>();
         for (IsolatedPlan plan : plans) {
-            planKeys.add(
-                    key(plan.getMetadata().getNamespace(), plan.getMetadata().getName()));
-            if (!topologies.containsKey(
-                    key(plan.getMetadata().getNamespace(), plan.getSpec().getEnvironmentName()))) {
+            planKeys.add(ResourceID.fromResource(plan));
+            if (EnvironmentMembership.environmentOf(plan)
+                    .filter(topologies::containsKey)
+                    .isEmpty()) {
                 warnings.accept("IsolatedPlan " + plan.getMetadata().getNamespace() + "/"
                         + plan.getMetadata().getName()
                         + ": AppServiceEnvironment " + plan.getMetadata().getNamespace() + "/"
@@ -97,9 +85,7 @@ public final class DesiredObjects {
             }
         }
         for (AppServiceEnvironment environment : sorted) {
-            EnvironmentTopology topology = topologies.get(key(
-                    environment.getMetadata().getNamespace(),
-                    environment.getMetadata().getName()));
+            EnvironmentTopology topology = topologies.get(ResourceID.fromResource(environment));
             for (IsolatedPlan plan : topology.plans()) {
                 List<WebApp> admitted = topology.admittedApps(plan);
                 Set<String> running =
@@ -118,8 +104,7 @@ public final class DesiredObjects {
             }
         }
         for (WebApp app : apps) {
-            if (!planKeys.contains(
-                    key(app.getMetadata().getNamespace(), app.getSpec().getPlanName()))) {
+            if (EnvironmentMembership.planOf(app).filter(planKeys::contains).isEmpty()) {
                 warnings.accept("WebApp " + app.getMetadata().getNamespace() + "/"
                         + app.getMetadata().getName() + ": IsolatedPlan "
                         + app.getMetadata().getNamespace() + "/" + app.getSpec().getPlanName()
@@ -127,10 +112,6 @@ public final class DesiredObjects {
             }
         }
         return objects;
-    }
-
-    private static String key(String namespace, String name) {
-        return namespace + "/" + name;
     }
 
     private static List<HasMetadata> ofEnvironment(

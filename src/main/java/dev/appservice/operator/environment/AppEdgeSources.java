@@ -9,6 +9,7 @@ import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.informer.AppSecretSource;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.SharingItemStore;
+import dev.appservice.operator.model.EnvironmentMembership;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
@@ -128,13 +129,7 @@ final class AppEdgeSources {
 
     private static Optional<ResourceID> environmentOf(
             WebApp app, InformerEventSource<IsolatedPlan, AppServiceEnvironment> plans) {
-        if (app.getSpec() == null || app.getSpec().getPlanName() == null) {
-            return Optional.empty();
-        }
-        String namespace = app.getMetadata().getNamespace();
-        return plans.get(new ResourceID(app.getSpec().getPlanName(), namespace))
-                .filter(p -> p.getSpec() != null && p.getSpec().getEnvironmentName() != null)
-                .map(p -> new ResourceID(p.getSpec().getEnvironmentName(), namespace));
+        return EnvironmentMembership.environmentOf(app, plans::get);
     }
 
     /**

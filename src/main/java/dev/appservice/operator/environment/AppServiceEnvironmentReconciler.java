@@ -10,17 +10,14 @@ import dev.appservice.operator.environment.EnvironmentStatusFactory.ObservedChil
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
+import dev.appservice.operator.model.EnvironmentMembership;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.StatusWrites;
 import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.validation.Violation;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -118,12 +115,9 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .withName(PLANS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.specOrRunningInstances())
-                        .withSecondaryToPrimaryMapper(
-                                plan -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
-                                        ? Set.of()
-                                        : Set.of(new ResourceID(
-                                                plan.getSpec().getEnvironmentName(),
-                                                plan.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> EnvironmentMembership.environmentOf(plan)
+                                .map(Set::of)
+                                .orElseGet(Set::of))
                         .build(),
                 context);
         var services = ownedChildren(Service.class, SERVICES, context);
@@ -134,17 +128,10 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                         .withName(APPS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.specOrServingDeployment())
-                        .withSecondaryToPrimaryMapper((WebApp app) -> app.getSpec() == null
-                                ? Set.of()
-                                : plans.get(new ResourceID(
-                                                app.getSpec().getPlanName(),
-                                                app.getMetadata().getNamespace()))
-                                        .filter(p -> p.getSpec() != null
-                                                && p.getSpec().getEnvironmentName() != null)
-                                        .map(p -> Set.of(new ResourceID(
-                                                p.getSpec().getEnvironmentName(),
-                                                p.getMetadata().getNamespace())))
-                                        .orElse(Set.of()))
+                        .withSecondaryToPrimaryMapper(
+                                (WebApp app) -> EnvironmentMembership.environmentOf(app, plans::get)
+                                        .map(Set::of)
+                                        .orElseGet(Set::of))
                         .withPrimaryToSecondaryMapper(
                                 (AppServiceEnvironment environment) -> plans.getSecondaryResources(environment).stream()
                                         .flatMap(plan -> appsOf(plan).stream())
@@ -207,25 +194,9 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                 .throwAggregateExceptionIfErrorsPresent();
         EgressGatewayDependent.Observation outbound =
                 EgressGatewayDependent.reconcile(context.getClient(), environment, children, readNodes());
-        List<HasMetadata> observed = new ArrayList<>();
-        observed.addAll(context.eventSourceRetriever()
-                .getEventSourceFor(ConfigMap.class, CONFIG)
-                .getSecondaryResources(environment));
-        observed.addAll(context.eventSourceRetriever()
-                .getEventSourceFor(Secret.class, CERTIFICATES)
-                .getSecondaryResources(environment));
-        context.getSecondaryResource(Deployment.class, FRONT_ENDS).ifPresent(observed::add);
-        context.getSecondaryResource(PodDisruptionBudget.class, FRONT_END_BUDGET)
-                .ifPresent(observed::add);
-        observed.addAll(context.eventSourceRetriever()
-                .getEventSourceFor(Service.class, SERVICES)
-                .getSecondaryResources(environment));
-        observed.addAll(context.eventSourceRetriever()
-                .getEventSourceFor(Deployment.class, WORKER_POOLS)
-                .getSecondaryResources(environment));
-        observed.addAll(context.eventSourceRetriever()
-                .getEventSourceFor(NetworkPolicy.class, POLICIES)
-                .getSecondaryResources(environment));
+        // Ready means every child of the desired value is observed: what the workflow's dependents see
+        // (DependentsObserved, derived from the workflow), and the egress gateway, which is reconciled by hand.
+        List<HasMetadata> observed = new ArrayList<>(DependentsObserved.of(environment, context));
         outbound.gateway()
                 .flatMap(EgressGatewayDependent.GatewayState::observed)
                 .ifPresent(observed::add);
@@ -299,12 +270,8 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
             appsSource
                     .get()
                     .get(new ResourceID(owner.getName(), namespace))
-                    .filter(app -> app.getSpec() != null)
-                    .map(app -> app.getSpec().getPlanName())
-                    .flatMap(name -> plans.get(new ResourceID(name, namespace)))
-                    .filter(plan -> plan.getSpec() != null && plan.getSpec().getEnvironmentName() != null)
-                    .ifPresent(plan ->
-                            environments.add(new ResourceID(plan.getSpec().getEnvironmentName(), namespace)));
+                    .flatMap(app -> EnvironmentMembership.environmentOf(app, plans::get))
+                    .ifPresent(environments::add);
         }
         return environments;
     }

@@ -3,9 +3,11 @@ package dev.appservice.operator.informer;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.model.EnvironmentMembership;
 import dev.appservice.operator.model.ResourceNames;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -54,17 +56,20 @@ public final class CacheIndexes {
     public static Map<String, Function<IsolatedPlan, List<String>>> plansByEnvironment() {
         return Map.of(
                 PLANS_BY_ENVIRONMENT,
-                plan -> plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
-                        ? List.of()
-                        : List.of(key(
-                                plan.getMetadata().getNamespace(),
-                                plan.getSpec().getEnvironmentName())));
+                plan -> EnvironmentMembership.environmentOf(plan)
+                        .map(environment -> List.of(key(environment)))
+                        .orElseGet(List::of));
     }
 
     public static Function<WebApp, List<String>> appsByPlan() {
-        return app -> app.getSpec() == null || app.getSpec().getPlanName() == null
-                ? List.of()
-                : List.of(key(app.getMetadata().getNamespace(), app.getSpec().getPlanName()));
+        return app -> EnvironmentMembership.planOf(app)
+                .map(plan -> List.of(key(plan)))
+                .orElseGet(List::of);
+    }
+
+    /** The key of a resource in the indexes by {@code namespace/name}. */
+    public static String key(ResourceID resource) {
+        return key(resource.getNamespace().orElse(null), resource.getName());
     }
 
     public static Function<WebApp, List<String>> appsByHostName() {

@@ -47,25 +47,18 @@ public final class EnvironmentTopology {
     public EnvironmentTopology(
             AppServiceEnvironment environment, Collection<IsolatedPlan> candidates, Collection<WebApp> appCandidates) {
         this.environment = Objects.requireNonNull(environment);
-        String name = environment.getMetadata().getName();
-        String namespace = environment.getMetadata().getNamespace();
         this.plans = candidates.stream()
-                .filter(p -> p.getSpec() != null && name.equals(p.getSpec().getEnvironmentName()))
-                .filter(p -> Objects.equals(namespace, p.getMetadata().getNamespace()))
+                .filter(p -> EnvironmentMembership.belongsTo(p, environment))
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .sorted(ADMISSION_ORDER)
                 .toList();
         this.granted = allocate();
         Map<String, List<WebApp>> byPlan = new HashMap<>();
         for (IsolatedPlan plan : plans) {
-            String planName = plan.getMetadata().getName();
             byPlan.put(
-                    planName,
+                    plan.getMetadata().getName(),
                     appCandidates.stream()
-                            .filter(a -> a.getSpec() != null
-                                    && planName.equals(a.getSpec().getPlanName()))
-                            .filter(a ->
-                                    Objects.equals(namespace, a.getMetadata().getNamespace()))
+                            .filter(a -> EnvironmentMembership.runsOn(a, plan))
                             .filter(a -> a.getMetadata().getDeletionTimestamp() == null)
                             .sorted(Comparator.comparing(a -> a.getMetadata().getName()))
                             .toList());
@@ -222,9 +215,7 @@ public final class EnvironmentTopology {
 
     /** The plan an app runs on, if it is one of this environment's. */
     public Optional<IsolatedPlan> planOf(WebApp app) {
-        return plans.stream()
-                .filter(p -> p.getMetadata().getName().equals(app.getSpec().getPlanName()))
-                .findFirst();
+        return plans.stream().filter(p -> EnvironmentMembership.runsOn(app, p)).findFirst();
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.appservice.operator.desired.PlanChildren;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
+import dev.appservice.operator.model.EnvironmentMembership;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.status.StatusWrites;
 import dev.appservice.operator.validation.SpecValidation;
@@ -69,16 +70,11 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                         .withName(ENVIRONMENTS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.spec())
-                        .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> plansOf(
-                                context,
-                                environment.getMetadata().getNamespace(),
-                                environment.getMetadata().getName()))
-                        .withPrimaryToSecondaryMapper((IsolatedPlan plan) ->
-                                plan.getSpec() == null || plan.getSpec().getEnvironmentName() == null
-                                        ? Set.of()
-                                        : Set.of(new ResourceID(
-                                                plan.getSpec().getEnvironmentName(),
-                                                plan.getMetadata().getNamespace())))
+                        .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) ->
+                                plansOf(context, ResourceID.fromResource(environment)))
+                        .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> EnvironmentMembership.environmentOf(plan)
+                                .map(Set::of)
+                                .orElseGet(Set::of))
                         .build(),
                 context);
         // A plan's share depends on the plans admitted before it and on what they run: when one changes
@@ -89,12 +85,9 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                         .withName(SIBLINGS)
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.specOrRunningInstances())
-                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> plan.getSpec() == null
-                                ? Set.of()
-                                : plansOf(
-                                        context,
-                                        plan.getMetadata().getNamespace(),
-                                        plan.getSpec().getEnvironmentName()))
+                        .withSecondaryToPrimaryMapper((IsolatedPlan plan) -> EnvironmentMembership.environmentOf(plan)
+                                .map(environment -> plansOf(context, environment))
+                                .orElseGet(Set::of))
                         .withPrimaryToSecondaryMapper((IsolatedPlan plan) -> Set.of())
                         .build(),
                 context);
@@ -104,21 +97,17 @@ public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
                         .withItemStore(new SharingItemStore<>())
                         .withOnUpdateFilter(RelevantUpdates.spec())
                         .withSecondaryToPrimaryMapper((WebApp app) ->
-                                app.getSpec() == null || app.getSpec().getPlanName() == null
-                                        ? Set.of()
-                                        : Set.of(new ResourceID(
-                                                app.getSpec().getPlanName(),
-                                                app.getMetadata().getNamespace())))
+                                EnvironmentMembership.planOf(app).map(Set::of).orElseGet(Set::of))
                         .build(),
                 context);
         return List.of(environments, siblings, apps);
     }
 
-    private static Set<ResourceID> plansOf(
-            EventSourceContext<IsolatedPlan> context, String namespace, String environment) {
+    /** The plans that belong to the environment (the index is keyed by {@link EnvironmentMembership}). */
+    private static Set<ResourceID> plansOf(EventSourceContext<IsolatedPlan> context, ResourceID environment) {
         return context
                 .getPrimaryCache()
-                .byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(namespace, environment))
+                .byIndex(CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(environment))
                 .stream()
                 .map(ResourceID::fromResource)
                 .collect(Collectors.toSet());

@@ -10,6 +10,7 @@ import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.validation.SpecValidation;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Optional;
 
 /**
@@ -26,7 +27,7 @@ final class MemoisedPlanChildren {
     /** Builds the plan's children of this reconcile (or returns those already built). */
     static PlanChildren build(IsolatedPlan plan, Context<IsolatedPlan> context, OperatorSettings settings) {
         return ReconcileMemo.computeIfAbsent(
-                context, CHILDREN, PlanChildren.class, () -> PlanChildren.of(plan, topology(plan, context), settings));
+                context, CHILDREN, PlanChildren.class, () -> PlanChildren.of(plan, topology(context), settings));
     }
 
     /** The children the reconciler built for this reconcile: a dependent runs only after it did. */
@@ -34,7 +35,7 @@ final class MemoisedPlanChildren {
         return ReconcileMemo.required(context, CHILDREN, PlanChildren.class);
     }
 
-    private static Optional<EnvironmentTopology> topology(IsolatedPlan plan, Context<IsolatedPlan> context) {
+    private static Optional<EnvironmentTopology> topology(Context<IsolatedPlan> context) {
         return context.getSecondaryResource(AppServiceEnvironment.class)
                 .map(environment -> new EnvironmentTopology(
                         environment,
@@ -44,9 +45,7 @@ final class MemoisedPlanChildren {
                                 .getPrimaryCache()
                                 .byIndex(
                                         CacheIndexes.PLANS_BY_ENVIRONMENT,
-                                        CacheIndexes.key(
-                                                plan.getMetadata().getNamespace(),
-                                                environment.getMetadata().getName()))
+                                        CacheIndexes.key(ResourceID.fromResource(environment)))
                                 .stream()
                                 .filter(SpecValidation::acceptable)
                                 .toList(),

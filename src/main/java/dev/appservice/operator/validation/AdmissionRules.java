@@ -70,10 +70,7 @@ public final class AdmissionRules {
                     "is immutable (" + previous.getSpec().effectiveVersion() + " → "
                             + ase.getSpec().effectiveVersion() + "): create a new environment and move the plans"));
         }
-        List<IsolatedPlan> plans = view.plans(namespace).stream()
-                .filter(p -> p.getSpec() != null
-                        && ase.getMetadata().getName().equals(p.getSpec().getEnvironmentName()))
-                .toList();
+        List<IsolatedPlan> plans = view.plansOf(ase);
         EnvironmentTopology topology = new EnvironmentTopology(ase, plans);
         if (topology.isV1()) {
             int hosts = topology.instancesUsed();
@@ -183,7 +180,7 @@ public final class AdmissionRules {
         if (problems.stream().anyMatch(v -> !v.warning())) {
             return problems;
         }
-        Optional<AppServiceEnvironment> found = view.environment(namespace, environmentName);
+        Optional<AppServiceEnvironment> found = view.environmentOf(plan);
         if (found.isEmpty()) {
             problems.add(Violation.warning(
                     object,
@@ -199,9 +196,7 @@ public final class AdmissionRules {
                 ? 0
                 : previous.getSpec().effectiveInstances();
         boolean growing = instances > before;
-        List<IsolatedPlan> others = view.plans(namespace).stream()
-                .filter(p -> p.getSpec() != null
-                        && environmentName.equals(p.getSpec().getEnvironmentName()))
+        List<IsolatedPlan> others = view.plansOf(ase).stream()
                 .filter(p ->
                         !p.getMetadata().getName().equals(plan.getMetadata().getName()))
                 .toList();
@@ -316,8 +311,7 @@ public final class AdmissionRules {
         }
         // A Linux-only setting on a Windows plan: the API server would refuse the app's pods.
         PodSecurityRules.checkOnWindows(object, app, plan.get(), problems);
-        Optional<AppServiceEnvironment> environment =
-                view.environment(namespace, plan.get().getSpec().getEnvironmentName());
+        Optional<AppServiceEnvironment> environment = view.environmentOf(plan.get());
         if (environment.isPresent()) {
             EnvironmentTopology topology = new EnvironmentTopology(environment.get(), List.of(plan.get()));
             List<WebApp> runningSiblings = siblings.stream()

@@ -4,6 +4,8 @@ import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.informer.CacheIndexes;
+import dev.appservice.operator.model.EnvironmentMembership;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -63,11 +65,27 @@ public interface ClusterView {
 
     /** Whether the app's plan is one of the environment's (in the app's namespace). */
     default boolean inEnvironment(WebApp app, String environmentName) {
-        return app.getSpec() != null
-                && plan(app.getMetadata().getNamespace(), app.getSpec().getPlanName())
-                        .map(p -> p.getSpec() != null
-                                && environmentName.equals(p.getSpec().getEnvironmentName()))
-                        .orElse(false);
+        return EnvironmentMembership.environmentOf(app, this::plan)
+                .filter(new ResourceID(environmentName, app.getMetadata().getNamespace())::equals)
+                .isPresent();
+    }
+
+    /** A plan by its identity ({@link EnvironmentMembership#planOf}). */
+    default Optional<IsolatedPlan> plan(ResourceID plan) {
+        return plan(plan.getNamespace().orElse(null), plan.getName());
+    }
+
+    /** The environment the plan belongs to ({@link EnvironmentMembership#environmentOf}), if it exists. */
+    default Optional<AppServiceEnvironment> environmentOf(IsolatedPlan plan) {
+        return EnvironmentMembership.environmentOf(plan)
+                .flatMap(environment -> environment(environment.getNamespace().orElse(null), environment.getName()));
+    }
+
+    /** The plans of one namespace that belong to the environment. */
+    default List<IsolatedPlan> plansOf(AppServiceEnvironment environment) {
+        return plans(environment.getMetadata().getNamespace()).stream()
+                .filter(p -> EnvironmentMembership.belongsTo(p, environment))
+                .toList();
     }
 
     /**

@@ -38,8 +38,7 @@ public final class DeletionRules {
                     .toList();
             kinds = "WebApp";
         } else if (resource instanceof AppServiceEnvironment) {
-            dependents = view.plans(namespace).stream()
-                    .filter(p -> p.getSpec() != null && name.equals(p.getSpec().getEnvironmentName()))
+            dependents = view.plansOf((AppServiceEnvironment) resource).stream()
                     .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                     .sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
                     .toList();

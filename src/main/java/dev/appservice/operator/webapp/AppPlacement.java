@@ -6,11 +6,12 @@ import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.dependent.ReconcileMemo;
 import dev.appservice.operator.desired.AppChildren;
 import dev.appservice.operator.informer.CacheIndexes;
+import dev.appservice.operator.model.EnvironmentMembership;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.validation.SpecValidation;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -52,10 +53,9 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
 
     private static Optional<AppPlacement> place(WebApp app, Context<WebApp> context) {
         Optional<IsolatedPlan> plan = context.getSecondaryResource(IsolatedPlan.class);
-        Optional<AppServiceEnvironment> environment = plan.flatMap(
-                        p -> context.getSecondaryResource(AppServiceEnvironment.class))
-                .filter(e -> Objects.equals(
-                        e.getMetadata().getName(), plan.get().getSpec().getEnvironmentName()));
+        Optional<AppServiceEnvironment> environment =
+                plan.flatMap(p -> context.getSecondaryResource(AppServiceEnvironment.class)
+                        .filter(e -> EnvironmentMembership.belongsTo(p, e)));
         if (plan.isEmpty() || environment.isEmpty()) {
             return Optional.empty();
         }
@@ -65,9 +65,7 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
                 context.eventSourceRetriever().getEventSourceFor(IsolatedPlan.class, WebAppReconciler.PLANS);
         var environmentPlans = plans
                 .byIndex(
-                        CacheIndexes.PLANS_BY_ENVIRONMENT,
-                        CacheIndexes.key(
-                                namespace, environment.get().getMetadata().getName()))
+                        CacheIndexes.PLANS_BY_ENVIRONMENT, CacheIndexes.key(ResourceID.fromResource(environment.get())))
                 .stream()
                 .filter(SpecValidation::acceptable)
                 .toList();

@@ -14,6 +14,7 @@ import dev.appservice.operator.informer.PodStateItemStore;
 import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.AppDeployments;
+import dev.appservice.operator.model.EnvironmentMembership;
 import dev.appservice.operator.model.InstanceFailures;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.Conditions;
@@ -130,11 +131,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                                 .stream()
                                 .map(ResourceID::fromResource)
                                 .collect(Collectors.toSet()))
-                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null
-                                ? Set.of()
-                                : Set.of(new ResourceID(
-                                        app.getSpec().getPlanName(),
-                                        app.getMetadata().getNamespace())))
+                        .withPrimaryToSecondaryMapper((WebApp app) ->
+                                EnvironmentMembership.planOf(app).map(Set::of).orElseGet(Set::of))
                         .build(),
                 context);
         plans.addIndexers(CacheIndexes.plansByEnvironment());
@@ -147,9 +145,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .withSecondaryToPrimaryMapper((AppServiceEnvironment environment) -> plans
                                 .byIndex(
                                         CacheIndexes.PLANS_BY_ENVIRONMENT,
-                                        CacheIndexes.key(
-                                                environment.getMetadata().getNamespace(),
-                                                environment.getMetadata().getName()))
+                                        CacheIndexes.key(ResourceID.fromResource(environment)))
                                 .stream()
                                 .flatMap(plan -> context
                                         .getPrimaryCache()
@@ -161,17 +157,10 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                                         .stream())
                                 .map(ResourceID::fromResource)
                                 .collect(Collectors.toSet()))
-                        .withPrimaryToSecondaryMapper((WebApp app) -> app.getSpec() == null
-                                ? Set.of()
-                                : plans.get(new ResourceID(
-                                                app.getSpec().getPlanName(),
-                                                app.getMetadata().getNamespace()))
-                                        .filter(p -> p.getSpec() != null
-                                                && p.getSpec().getEnvironmentName() != null)
-                                        .map(p -> Set.of(new ResourceID(
-                                                p.getSpec().getEnvironmentName(),
-                                                p.getMetadata().getNamespace())))
-                                        .orElse(Set.of()))
+                        .withPrimaryToSecondaryMapper(
+                                (WebApp app) -> EnvironmentMembership.environmentOf(app, plans::get)
+                                        .map(Set::of)
+                                        .orElseGet(Set::of))
                         .build(),
                 context);
         // Whether an app is within its plan's density depends on the apps admitted before it: when one
@@ -265,10 +254,9 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                     app, WebAppStatus::new, "InvalidSpec", SpecValidation.describe(invalid), context, clock.instant());
         }
         Optional<IsolatedPlan> plan = context.getSecondaryResource(IsolatedPlan.class);
-        Optional<AppServiceEnvironment> environment = plan.flatMap(
-                        p -> context.getSecondaryResource(AppServiceEnvironment.class))
-                .filter(e -> Objects.equals(
-                        e.getMetadata().getName(), plan.get().getSpec().getEnvironmentName()));
+        Optional<AppServiceEnvironment> environment =
+                plan.flatMap(p -> context.getSecondaryResource(AppServiceEnvironment.class)
+                        .filter(e -> EnvironmentMembership.belongsTo(p, e)));
         // An invalid plan or environment leaves what runs its apps as it is, as it does its own workers.
         if (plan.isPresent() && !SpecValidation.acceptable(plan.get())) {
             return StatusWrites.notActedOn(

@@ -145,7 +145,8 @@ public class AdmissionCache implements ClusterView {
 
     @Override
     public List<WebApp> appsWithHostName(String namespace, String environmentName, String host) {
-        return byIndex(apps, CacheIndexes.APPS_BY_HOST_NAME, CacheIndexes.key(namespace, host)).stream()
+        return byIndex(apps, CacheIndexes.APPS_BY_HOST_NAME, CacheIndexes.hostNameKey(namespace, host)).stream()
+                .filter(a -> CacheIndexes.holdsHostName(a, host))
                 .filter(a -> inEnvironment(a, environmentName))
                 .toList();
     }

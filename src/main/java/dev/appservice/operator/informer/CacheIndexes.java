@@ -26,8 +26,18 @@ public final class CacheIndexes {
     public static final String APPS_BY_PLAN = "appservice.dev/apps-by-plan";
     /** Environments by {@code spec.virtualNetwork.name} (cluster-wide: a virtual network spans namespaces). */
     public static final String ENVIRONMENTS_BY_VIRTUAL_NETWORK = "appservice.dev/environments-by-virtual-network";
-    /** Apps by {@code namespace/host} of their extra host names ({@code spec.hostNames}). */
+    /**
+     * Apps by namespace and bucket of their extra host names ({@code spec.hostNames}): a lookup
+     * ({@link #hostNameKey}) gives the apps that may hold a host name, which the caller narrows to
+     * those that do ({@link #holdsHostName}). Buckets rather than the names themselves, because every
+     * key of an informer's index is a set of its own (about 300 bytes): 500 apps of 64 host names in
+     * one namespace were 32,000 of them in each cache that indexes apps (BENCHMARKS.md, "Bounded
+     * memory"); in buckets they are at most {@link #HOST_NAME_BUCKETS} per namespace, of about 8
+     * apps each at that size, and of one app each in the usual namespace.
+     */
     public static final String APPS_BY_HOST_NAME = "appservice.dev/apps-by-host-name";
+    /** How many buckets the host names of a namespace are hashed into for {@link #APPS_BY_HOST_NAME}. */
+    static final int HOST_NAME_BUCKETS = 4096;
     /** Apps by {@code namespace/spec.tls.secretName}: the apps a Secret serves. */
     public static final String APPS_BY_TLS_SECRET = "appservice.dev/apps-by-tls-secret";
 
@@ -76,8 +86,26 @@ public final class CacheIndexes {
         return app -> app.getSpec() == null
                 ? List.of()
                 : app.getSpec().effectiveHostNames().stream()
-                        .map(host -> key(app.getMetadata().getNamespace(), host))
+                        .map(host -> hostNameKey(app.getMetadata().getNamespace(), host))
+                        .distinct()
                         .toList();
+    }
+
+    /** The key of {@link #APPS_BY_HOST_NAME} under which the apps that may hold this host name are. */
+    public static String hostNameKey(String namespace, String host) {
+        return key(namespace, Integer.toString(Math.floorMod(host.hashCode(), HOST_NAME_BUCKETS)));
+    }
+
+    /** Whether the app has this extra host name (what narrows a bucket of {@link #APPS_BY_HOST_NAME}). */
+    public static boolean holdsHostName(WebApp app, String host) {
+        return app.getSpec() != null && app.getSpec().effectiveHostNames().contains(host);
+    }
+
+    /** Whether the two apps have an extra host name in common. */
+    public static boolean shareHostName(WebApp app, WebApp other) {
+        return app.getSpec() != null
+                && other.getSpec() != null
+                && app.getSpec().effectiveHostNames().stream().anyMatch(host -> holdsHostName(other, host));
     }
 
     public static Function<WebApp, List<String>> appsByTlsSecret() {

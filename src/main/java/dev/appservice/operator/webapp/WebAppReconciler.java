@@ -186,10 +186,11 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                                                                                 .getPlanName()))
                                                         .stream(),
                                                 CacheIndexes.appsByHostName().apply(app).stream()
-                                                        .flatMap(host -> context
+                                                        .flatMap(bucket -> context
                                                                 .getPrimaryCache()
-                                                                .byIndex(CacheIndexes.APPS_BY_HOST_NAME, host)
-                                                                .stream()))
+                                                                .byIndex(CacheIndexes.APPS_BY_HOST_NAME, bucket)
+                                                                .stream())
+                                                        .filter(other -> CacheIndexes.shareHostName(app, other)))
                                         .map(ResourceID::fromResource)
                                         .collect(Collectors.toSet()))
                         .withPrimaryToSecondaryMapper((WebApp app) -> Set.of())

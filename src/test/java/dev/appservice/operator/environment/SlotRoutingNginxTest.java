@@ -238,7 +238,7 @@ class SlotRoutingNginxTest {
     }
 
     /** Requests of the load a configuration serves before the next change. */
-    private static final int LOAD_SEEN = 200;
+    private static final int LOAD_SEEN = 50;
 
     @Test
     void swapsUnderContinuousLoadFailNoRequest() throws Exception {
@@ -293,10 +293,13 @@ class SlotRoutingNginxTest {
                     .until(() -> get(HttpClient.newHttpClient(), SLOT_HOST, "/", null)
                             .body()
                             .equals(swapped ? "production" : "staging"));
-            // The load runs on the new configuration before the next change: its production answered it.
+            // The load runs on the new configuration before the next change: its production answered some of it
+            // (unless the loads have ended: on a slow machine the last rounds may come after them).
             String production = swapped ? "staging" : "production";
             long answered = backends.answered(production);
-            await().atMost(Duration.ofSeconds(10)).until(() -> backends.answered(production) >= answered + LOAD_SEEN);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> backends.answered(production) >= answered + LOAD_SEEN
+                            || !(load.isAlive() || keepAlive.isAlive()));
         }
         String report = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(load.waitFor()).isZero();

@@ -38,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -139,8 +138,11 @@ class AppTlsAndAffinityNginxTest {
         String file = AppCertificates.fileOf(shop, pair);
         frontEnd.write(frontEnd.render(
                 topology, Map.of("shop", backend("shop")), app -> Optional.of(file), AffinityUpstreams.Endpoints.NONE));
-        Thread.sleep(TimeUnit.SECONDS.toMillis(3));
-        assertThat(frontEnd.logText()).contains("waiting for every part").doesNotContain("refused");
+        // The script has seen the new configuration and decided: it waits for the files it names.
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> frontEnd.logText().contains("waiting for every part"));
+        assertThat(frontEnd.logText()).doesNotContain("refused");
         assertThat(frontEnd.reloads()).isZero();
 
         writeCopies(Map.of(shop, pair));

@@ -51,8 +51,11 @@ class FrontEndChurnTest {
     static final Duration DEREGISTRATION = Duration.ofSeconds(10).dividedBy(TIME_SCALE);
     /** Between one new front end ready and the next, as a Deployment rolls one at a time. */
     static final Duration ROLLOUT_STEP = Duration.ofMillis(500);
-    /** Load before and after the change, so connections are pooled and the last requests are counted. */
-    static final Duration SETTLE = Duration.ofSeconds(1);
+    /**
+     * Answers the clients get before the change, so connections are pooled, and after it, so the
+     * last requests are counted: a few per client.
+     */
+    static final long SETTLE_ANSWERS = 4L * CLIENTS;
 
     EnvironmentTopology topology;
     PodTermination termination;
@@ -137,6 +140,15 @@ class FrontEndChurnTest {
         assertThat(kept).allMatch(pod -> vip.connections(pod.endpoint()) > 0);
     }
 
+    /** The clients have had {@link #SETTLE_ANSWERS} more answers, and every front end of {@code serving} has connections. */
+    void settled(ClientLoad load, List<FrontEndPod> serving) {
+        load.awaitMoreAnswers(SETTLE_ANSWERS);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> serving.stream().allMatch(pod -> vip.connections(pod.endpoint()) > 0)
+                        || !load.failures().isEmpty());
+    }
+
     @Test
     void aRolloutOfTheFrontEndsFailsNoRequestAndRefusesNoConnection() throws Exception {
         int count = topology.frontEndCount();
@@ -148,7 +160,7 @@ class FrontEndChurnTest {
         List<CompletableFuture<Void>> deletions = new ArrayList<>();
         ClientLoad load = load();
         try (load) {
-            Thread.sleep(SETTLE.toMillis());
+            settled(load, old);
             // maxSurge 1, maxUnavailable 0: a new front end is ready, then an old one is deleted.
             for (FrontEndPod previous : old) {
                 rolledIn.add(frontEnd("v2-" + rolledIn.size()));
@@ -156,7 +168,7 @@ class FrontEndChurnTest {
                 Thread.sleep(ROLLOUT_STEP.toMillis());
             }
             CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new)).join();
-            Thread.sleep(SETTLE.toMillis());
+            settled(load, rolledIn);
         }
 
         report("front-end rollout over " + count, load, vip);
@@ -171,9 +183,9 @@ class FrontEndChurnTest {
         FrontEndPod removed = frontEnds.get(2);
         ClientLoad load = load();
         try (load) {
-            Thread.sleep(SETTLE.toMillis());
+            settled(load, frontEnds);
             termination.delete(vip, removed).join();
-            Thread.sleep(SETTLE.toMillis());
+            settled(load, frontEnds.subList(0, 2));
         }
 
         report("front-end scale-in 3 to 2", load, vip);

@@ -42,8 +42,11 @@ class InstanceChurnTest {
     static final Duration PROPAGATION = Duration.ofSeconds(1);
     /** Between one new instance ready and the next, as a Deployment rolls one at a time. */
     static final Duration ROLLOUT_STEP = Duration.ofMillis(500);
-    /** Load before and after the change, so pools are full and the last requests are counted. */
-    static final Duration SETTLE = Duration.ofSeconds(1);
+    /**
+     * Answers the clients get before the change, so pools are full, and after it, so the last
+     * requests are counted: a few per client.
+     */
+    static final long SETTLE_ANSWERS = 4L * CLIENTS;
     /** Beyond the pooled connections' bound, for a busy machine's timers. */
     static final Duration TIMER_SLACK = Duration.ofSeconds(3);
     /** How long an instance out of the endpoints is watched for new requests. */
@@ -91,6 +94,15 @@ class InstanceChurnTest {
         return new ClientLoad("http://127.0.0.1:" + frontEnd.httpPort() + "/", HOST, CLIENTS);
     }
 
+    /** The clients have had {@link #SETTLE_ANSWERS} more answers, and every instance of {@code serving} has served. */
+    static void settled(ClientLoad load, List<AppInstance> serving) {
+        load.awaitMoreAnswers(SETTLE_ANSWERS);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> serving.stream().allMatch(i -> i.requests() > 0)
+                        || !load.failures().isEmpty());
+    }
+
     @Test
     void aRolloutOfANewImageOverThreeInstancesFailsNoRequest() throws Exception {
         PodTermination termination = PodTermination.of(deployment, PROPAGATION);
@@ -99,7 +111,7 @@ class InstanceChurnTest {
         List<CompletableFuture<Void>> deletions = new ArrayList<>();
         ClientLoad load = load();
         try (load) {
-            Thread.sleep(SETTLE.toMillis());
+            settled(load, old);
             // maxSurge 1, maxUnavailable 0: a new instance is ready, then an old one is deleted.
             for (AppInstance previous : old) {
                 AppInstance next = instance("v2-" + rolledIn.size());
@@ -109,7 +121,7 @@ class InstanceChurnTest {
                 Thread.sleep(ROLLOUT_STEP.toMillis());
             }
             CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new)).join();
-            Thread.sleep(SETTLE.toMillis());
+            settled(load, rolledIn);
         }
 
         report("rollout over 3 instances", load);
@@ -129,12 +141,12 @@ class InstanceChurnTest {
         AppInstance kept = instances.get(0);
         ClientLoad load = load();
         try (load) {
-            Thread.sleep(SETTLE.toMillis());
+            settled(load, instances);
             CompletableFuture.allOf(
                             termination.delete(service, instances.get(1)),
                             termination.delete(service, instances.get(2)))
                     .join();
-            Thread.sleep(SETTLE.toMillis());
+            settled(load, List.of(kept));
         }
 
         report("scale-in 3 to 1", load);
@@ -160,7 +172,7 @@ class InstanceChurnTest {
         long after;
         ClientLoad load = load();
         try (load) {
-            Thread.sleep(SETTLE.toMillis());
+            settled(load, instances);
             long servedBefore = failing.requests();
             service.remove(failing.endpoint());
             Thread.sleep(Duration.ofSeconds(EndpointDrain.pooledConnectionSeconds())

@@ -92,6 +92,13 @@ class NginxFrontEndTest {
         }
     }
 
+    /** Waits until the front end's script has logged the text. */
+    private void awaitLog(String text) {
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> frontEnd.logText().contains(text));
+    }
+
     /**
      * A loopback HTTP app that answers with its name, the Host, X-Forwarded-For and -Proto it saw
      * and the size of the body it read; {@code ?delay=ms} answers late. It notes each connection.
@@ -578,7 +585,8 @@ class NginxFrontEndTest {
                         "8")
                 .redirectErrorStream(true)
                 .start();
-        Thread.sleep(1000);
+        // Both loads flowing (the JVM one starts last) before the first change.
+        dev.appservice.operator.testing.KeepAliveLoad.awaitServing(keepAlive);
         // Apps come and go while shop is under load: each change is a graceful reload.
         for (int round = 0; round < 4; round++) {
             List<WebApp> set = new ArrayList<>(List.of(shopApp));
@@ -622,9 +630,9 @@ class NginxFrontEndTest {
                 Map.of("shop", shop, "blog", app("blog")));
         // The main file arrives first, naming a shard content that is not there yet: nothing applied.
         frontEnd.writeFile(NginxConfig.MAIN_FILE, frontEnd.relocate(next.main()));
-        Thread.sleep(2500);
+        // The script has seen the new main file and decided: it waits.
+        awaitLog("waiting for every part of the new configuration");
         assertThat(reloads()).isZero();
-        assertThat(frontEnd.logText()).contains("waiting for every part of the new configuration");
         write(next);
         awaitReloads(1);
         assertThat(get(HttpClient.newHttpClient(), "http", 8080, "blog.ase1.p.appservice.local", "/")
@@ -641,9 +649,9 @@ class NginxFrontEndTest {
         // The shard keeps the line the main file lists, so it counts as complete, but nginx -t refuses it.
         frontEnd.writeFile(
                 NginxConfig.shardFile(0), good.shards().get(NginxConfig.shardFile(0)) + "this is not nginx;\n");
-        Thread.sleep(2500);
+        // The script has checked the new configuration and decided: nginx refused it.
+        awaitLog("nginx refused the new configuration");
         assertThat(reloads()).isZero();
-        assertThat(frontEnd.logText()).contains("nginx refused the new configuration");
         assertThat(get(HttpClient.newHttpClient(), "http", 8080, "shop.ase1.p.appservice.local", "/")
                         .statusCode())
                 .isEqualTo(200);

@@ -237,6 +237,9 @@ class SlotRoutingNginxTest {
                 .isEqualTo("production");
     }
 
+    /** Requests of the load a configuration serves before the next change. */
+    private static final int LOAD_SEEN = 50;
+
     @Test
     void swapsUnderContinuousLoadFailNoRequest() throws Exception {
         Path wrk = Path.of("/usr/bin/wrk");
@@ -272,7 +275,8 @@ class SlotRoutingNginxTest {
                         "8")
                 .redirectErrorStream(true)
                 .start();
-        Thread.sleep(1000);
+        // Both loads flowing (the JVM one starts last) before the first swap.
+        KeepAliveLoad.awaitServing(keepAlive);
         // Swap, swap back, swap again: each a new configuration the front end's script picks up and reloads gracefully.
         String[] serving = {"staging", null, "staging", null};
         for (int round = 0; round < serving.length; round++) {
@@ -289,7 +293,13 @@ class SlotRoutingNginxTest {
                     .until(() -> get(HttpClient.newHttpClient(), SLOT_HOST, "/", null)
                             .body()
                             .equals(swapped ? "production" : "staging"));
-            Thread.sleep(500);
+            // The load runs on the new configuration before the next change: its production answered some of it
+            // (unless the loads have ended: on a slow machine the last rounds may come after them).
+            String production = swapped ? "staging" : "production";
+            long answered = backends.answered(production);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> backends.answered(production) >= answered + LOAD_SEEN
+                            || !(load.isAlive() || keepAlive.isAlive()));
         }
         String report = new String(load.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(load.waitFor()).isZero();

@@ -177,7 +177,16 @@ class PackagedOperatorIT {
                                     .withName("inside-frontend")
                                     .get()
                             != null);
-            Thread.sleep(3000);
+            // The environment created after the outside one has been reconciled to the end (its status written).
+            await().atMost(TIMEOUT).until(() -> {
+                var inside = client.resources(dev.appservice.operator.api.AppServiceEnvironment.class)
+                        .inNamespace("team-a")
+                        .withName("inside")
+                        .get();
+                return inside.getStatus() != null
+                        && inside.getStatus().getConditions() != null
+                        && !inside.getStatus().getConditions().isEmpty();
+            });
             assertThat(client.resources(Deployment.class)
                             .inNamespace("team-b")
                             .withName("outside-frontend")

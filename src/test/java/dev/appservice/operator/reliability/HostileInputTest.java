@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
  * unicode strings, names so long that child names would pass 63 characters, invalid CIDRs,
  * duplicate priorities, thousands of NSG rules. Each resource is either rejected by the admission
  * rules with a message naming object and field, or turned into objects that Kubernetes accepts:
- * names and label values within their limits and formats. Nothing throws.
+ * names and label values within their limits and formats. Nothing throws. A property test of tens
+ * of seconds: CI runs it, the quick loop does not.
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.SLOW)
 public class HostileInputTest {
     static final long SEED = 8_2026_1121L;
     static final int CASES = 3000;

@@ -100,7 +100,9 @@ class HostileRunningAppsTest {
         return names;
     }
 
+    /** A property test over {@link #CASES} generated changes, a minute and more: CI runs it, the quick loop does not. */
     @Test
+    @org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.SLOW)
     void validateRenderAndTheWebhookAgreeOnEveryCase(@TempDir Path directory) throws Exception {
         HostileResources generator = new HostileResources(SEED);
         Map<HostileResources.Change, int[]> seen = new EnumMap<>(HostileResources.Change.class);

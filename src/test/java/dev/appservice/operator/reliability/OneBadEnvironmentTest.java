@@ -28,8 +28,10 @@ import org.junit.jupiter.api.Test;
  * taken by someone else's Deployment, so every reconcile of it ends in AdoptionRefused and is
  * retried with backoff, forever). The other 99, their plans and their apps all become Ready, and
  * stay responsive afterwards. How fast they converge beside the failing one is measured by
- * {@code OperatorBenchmark -Dbench.failing=1} (BENCHMARKS.md), not asserted here.
+ * {@code OperatorBenchmark -Dbench.failing=1} (BENCHMARKS.md), not asserted here. A load test of
+ * 300 resources: CI runs it, the quick loop does not.
  */
+@org.junit.jupiter.api.Tag(dev.appservice.operator.testing.TestGroups.SLOW)
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
 class OneBadEnvironmentTest extends OperatorTest {

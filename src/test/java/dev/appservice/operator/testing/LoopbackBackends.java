@@ -16,6 +16,8 @@ public final class LoopbackBackends implements AutoCloseable {
     private static final int BACKLOG = 256;
     private static final int THREADS = 16;
     private final List<HttpServer> servers = new ArrayList<>();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> answered =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Starts one; returns its {@code 127.0.0.1:port}. The request body is read and dropped. */
     public String start(Function<HttpExchange, String> answer) throws IOException {
@@ -33,9 +35,20 @@ public final class LoopbackBackends implements AutoCloseable {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** One that answers with its name. */
+    /** One that answers with its name, counting its answers ({@link #answered}). */
     public String named(String name) throws IOException {
-        return start(exchange -> name);
+        java.util.concurrent.atomic.AtomicLong count =
+                answered.computeIfAbsent(name, n -> new java.util.concurrent.atomic.AtomicLong());
+        return start(exchange -> {
+            count.incrementAndGet();
+            return name;
+        });
+    }
+
+    /** The requests the ones {@link #named} so answered so far. */
+    public long answered(String name) {
+        java.util.concurrent.atomic.AtomicLong count = answered.get(name);
+        return count == null ? 0 : count.get();
     }
 
     @Override

@@ -14,28 +14,28 @@ import dev.appservice.operator.testing.DeploymentRollout;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
+import dev.appservice.operator.testing.Reconciles;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
  * Apps of one plan are independent: what happens to app B (beta) writes nothing that runs app A
- * (alpha) and leaves A's Service, counted from the mock API server's request log.
+ * (alpha) and leaves A's Service, counted from the mock API server's request log. What the operator
+ * wants for A is the same whatever B does ({@link AppIsolationValuesTest}); this is that it writes
+ * nothing then.
  */
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
 class AppIsolationTest extends OperatorTest {
     private static final String A = "alpha";
     private static final String B = "beta";
-    /** Time for every reconcile a change sets off to have run (each is milliseconds here). */
-    private static final Duration SETTLE = Duration.ofMillis(1500);
 
     private final String aName = ResourceNames.appWorkload(A);
     private final String bName = ResourceNames.appWorkload(B);
@@ -234,7 +234,8 @@ class AppIsolationTest extends OperatorTest {
                         && app.getStatus().getReadyInstances() == 2;
             });
         });
-        Thread.sleep(SETTLE.toMillis());
+        // The set-up's last reconciles (those the rollout's status set off) done before the log is cleared.
+        Reconciles.awaitIdle(TIMEOUT);
         MockKubernetes.clearRequests();
         Deployment a =
                 client.apps().deployments().inNamespace(ns).withName(aName).get();
@@ -245,9 +246,12 @@ class AppIsolationTest extends OperatorTest {
                 s.getMetadata().getUid());
     }
 
-    /** No write to A's Deployment or Service since the snapshot, and both are as they were. */
+    /**
+     * No write to A's Deployment or Service since the snapshot, and both are as they were: read once
+     * every reconcile the change set off (and those their writes set off) has finished.
+     */
     private void assertAUntouched(Snapshot before) throws InterruptedException {
-        Thread.sleep(SETTLE.toMillis());
+        Reconciles.awaitIdle(TIMEOUT);
         List<String> writes = MockKubernetes.writesSinceClear();
         assertThat(writes)
                 .as("writes to the objects that run or route A")

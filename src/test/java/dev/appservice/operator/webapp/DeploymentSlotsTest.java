@@ -14,6 +14,7 @@ import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
+import dev.appservice.operator.testing.Reconciles;
 import dev.appservice.operator.testing.ServiceAddresses;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -305,7 +306,8 @@ class DeploymentSlotsTest extends OperatorTest {
                 .untilAsserted(() -> assertThat(
                                 client.v1().events().inNamespace(ns).list().getItems())
                         .anyMatch(e -> "SlotNotReady".equals(e.getReason()) && "Warning".equals(e.getType())));
-        Thread.sleep(1_000);
+        // Every reconcile the held swap set off has run: it changed neither routing nor workloads.
+        Reconciles.awaitIdle(TIMEOUT);
         assertThat(config()).as("the routing is unchanged").isEqualTo(firstConfig);
         assertThat(workloadVersions()).isEqualTo(before);
 

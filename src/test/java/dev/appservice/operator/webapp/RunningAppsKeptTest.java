@@ -13,6 +13,7 @@ import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.testing.OperatorTest;
+import dev.appservice.operator.testing.Reconciles;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,7 +51,7 @@ class RunningAppsKeptTest extends OperatorTest {
         WebApp held = awaitApp("app1", a -> "PlanCapacityExceeded".equals(ready(a).getReason()));
         assertThat(ready(held).getMessage()).contains("no room for slots s0, s1, s2");
         assertThat(held.getStatus().getAdmittedDeployments()).containsExactly("production");
-        Thread.sleep(2000);
+        Reconciles.awaitIdle(TIMEOUT);
         // Every app keeps its Deployment untouched; no slot of the oldest app runs.
         assertThat(versions()).isEqualTo(before);
         for (int i = 2; i <= 8; i++) {
@@ -71,13 +72,13 @@ class RunningAppsKeptTest extends OperatorTest {
         Deployment running = awaitDeployment(ResourceNames.appWorkload("shop"));
         client.resources(IsolatedPlan.class).inNamespace(ns).withName("web").delete();
         awaitApp("shop", a -> "PlanNotFound".equals(ready(a).getReason()));
-        Thread.sleep(1000);
+        Reconciles.awaitIdle(TIMEOUT);
         assertThat(deployment(ResourceNames.appWorkload("shop")))
                 .as("a missing plan never deletes an app's instances")
                 .isNotNull();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
         awaitApp("shop", a -> !"PlanNotFound".equals(ready(a).getReason()));
-        Thread.sleep(2000);
+        Reconciles.awaitIdle(TIMEOUT);
         assertThat(deployment(ResourceNames.appWorkload("shop")).getMetadata().getResourceVersion())
                 .isEqualTo(running.getMetadata().getResourceVersion());
     }

@@ -93,6 +93,18 @@ public final class ClientLoad implements AutoCloseable {
                 .formatted(ok(), okPosts(), failed(), resent());
     }
 
+    /**
+     * Waits until the clients have had {@code more} answers beyond those so far: load seen before a
+     * change (connections pooled) or after it (the last requests counted), instead of a fixed time.
+     */
+    public void awaitMoreAnswers(long more) {
+        long target = ok.get() + more;
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> ok.get() >= target || !failures.isEmpty());
+    }
+
     public List<String> failures() {
         return List.copyOf(failures);
     }

@@ -68,7 +68,7 @@ public final class WebAppBudget {
 
     /**
      * The retained heap of the largest WebApp the rules admit, as the operator deserialises it: at
-     * most 192 KiB. The chart's operator has a heap of 384 MiB (75% of its 512 MiB limit); a
+     * most 192 KiB. The chart's operator has a heap of 422 MiB (55% of its 768 MiB limit); a
      * namespace quota of 500 WebApps (the chart's {@code tenantQuota}) then costs at most 500 x
      * 192 KiB = 93.75 MiB, a quarter of it, beside the 3,100-resource set of BENCHMARKS.md. The
      * largest shape measured (every count at its limit with the shortest entries, the bytes filled)

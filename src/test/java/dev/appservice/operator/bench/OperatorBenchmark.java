@@ -50,7 +50,7 @@ public final class OperatorBenchmark {
     /** JVM options of the operator process: the container image's (ImageJvmOptions), or -Dbench.jvm="..." to try others. */
     static final String JVM_OVERRIDE = System.getProperty("bench.jvm");
     /** The memory the operator's container is given (its limit: the JVM sizes its heap from it). */
-    static final String MEMORY = System.getProperty("bench.memory", "512m");
+    static final String MEMORY = System.getProperty("bench.memory", "768m");
     /**
      * How many environments fail for good (issue 8: one bad resource must not stall the rest). Each
      * finds its front-end Deployment name taken by someone else's Deployment, so its every reconcile

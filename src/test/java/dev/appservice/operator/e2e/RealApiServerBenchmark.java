@@ -224,7 +224,8 @@ public final class RealApiServerBenchmark {
     }
 
     /** The chart's memory limit, which the RSS is judged against. */
-    static final long OPERATOR_LIMIT_MIB = 512;
+    static final long OPERATOR_LIMIT_MIB =
+            dev.appservice.operator.install.OperatorContainer.chartMemoryLimit() / (1024 * 1024);
 
     /**
      * The tenant namespace with the chart's tenant quota (rendered by Helm, applied), an

@@ -83,7 +83,7 @@ class ContainerImageIT {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(ImageJvmOptions.read());
         command.addAll(List.of(
-                "-XX:MaxRAM=512m",
+                "-XX:MaxRAM=" + OperatorContainer.chartMemoryLimit(),
                 "-jar",
                 System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar"),
                 "help"));

@@ -57,7 +57,7 @@ public final class OperatorContainer {
         return "JAVA_TOOL_OPTIONS=-XX:MaxRAM=" + chartMemoryLimit();
     }
 
-    static long chartMemoryLimit() {
+    public static long chartMemoryLimit() {
         Container operator = HelmChart.render()
                 .one("Deployment", Deployment.class)
                 .getSpec()

@@ -59,31 +59,31 @@ import java.util.stream.Collectors;
             @Dependent(
                     name = WebAppReconciler.APP_DEPLOYMENT,
                     type = AppDeploymentDependent.class,
-                    reconcilePrecondition = AppAdmitted.class),
+                    reconcilePrecondition = AppAdmittedCondition.class),
             @Dependent(
                     name = WebAppReconciler.APP_SERVICE,
                     type = AppServiceDependent.class,
-                    reconcilePrecondition = AppAdmitted.class),
+                    reconcilePrecondition = AppAdmittedCondition.class),
             @Dependent(
                     name = WebAppReconciler.SLOT_DEPLOYMENTS,
                     type = SlotDeploymentDependent.class,
-                    reconcilePrecondition = AppAdmitted.class),
+                    reconcilePrecondition = AppAdmittedCondition.class),
             @Dependent(
                     name = WebAppReconciler.SLOT_SERVICES,
                     type = SlotServiceDependent.class,
-                    reconcilePrecondition = SlotsAdmitted.class),
+                    reconcilePrecondition = SlotsAdmittedCondition.class),
             @Dependent(
                     name = WebAppReconciler.FUNCTION_KEYS,
                     type = FunctionKeysDependent.class,
-                    reconcilePrecondition = FunctionKeysWanted.class),
+                    reconcilePrecondition = FunctionKeysWantedCondition.class),
             @Dependent(
                     name = WebAppReconciler.DISRUPTION_BUDGETS,
                     type = AppDisruptionBudgetDependent.class,
-                    reconcilePrecondition = AppAdmitted.class),
+                    reconcilePrecondition = AppAdmittedCondition.class),
             @Dependent(
                     name = WebAppReconciler.PEERS_POLICY,
                     type = AppPeersPolicyDependent.class,
-                    reconcilePrecondition = AppAdmitted.class),
+                    reconcilePrecondition = AppAdmittedCondition.class),
         })
 public class WebAppReconciler implements Reconciler<WebApp> {
     public static final String NAME = "webapp";

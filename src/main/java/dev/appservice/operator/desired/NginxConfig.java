@@ -1,8 +1,10 @@
 package dev.appservice.operator.desired;
 
 import dev.appservice.operator.api.AccessRestriction;
+import dev.appservice.operator.api.DeploymentSlot;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.model.AppDeployments;
 import dev.appservice.operator.model.Checksums;
 import dev.appservice.operator.model.EndpointDrain;
 import dev.appservice.operator.model.EnvironmentTopology;
@@ -73,6 +75,11 @@ public final class NginxConfig {
     private static final Pattern SAFE_HOST = Pattern.compile("^(\\*\\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
 
     private static final Pattern SAFE_CIDR = Pattern.compile("^[0-9a-fA-F:.]{2,45}/[0-9]{1,3}$");
+    /** Where a query parameter's value ends. */
+    private static final String QUERY_END = "(&|$)";
+    /** Where a cookie's value ends. */
+    private static final String COOKIE_END = "(;|$)";
+
     private static final Pattern UNSAFE_COMMENT = Pattern.compile("[^A-Za-z0-9._-]");
 
     /** The cluster IP and port that carry an app's requests, if its Service has one yet. */
@@ -395,7 +402,12 @@ public final class NginxConfig {
                 : List.of();
         Optional<String> ownCertificate =
                 edges.certificates().of(app).map(file -> edges.certificatesDirectory() + "/" + file);
-        Optional<SlotRouting> routing = SlotRouting.of(topology, plan, app, addresses);
+        Optional<SlotRouting> routing = SlotRouting.of(
+                topology,
+                app,
+                deployment -> AppDeployments.PRODUCTION.equals(deployment)
+                        ? addresses.of(plan, app)
+                        : addresses.ofSlot(plan, app, deployment));
         return appServers(
                         plan,
                         app,
@@ -407,7 +419,7 @@ public final class NginxConfig {
                         tlsDirectory,
                         ownCertificate,
                         routing)
-                + routing.map(r -> r.slotServers(tls, tlsDirectory)).orElse("");
+                + routing.map(r -> slotServers(r, tls, tlsDirectory)).orElse("");
     }
 
     /**
@@ -441,7 +453,7 @@ public final class NginxConfig {
                 .append('\n');
         String denied = accessRestrictions(c, app);
         if (routing.isPresent()) {
-            routing.get().upstreamsAndMaps(c);
+            slotUpstreamsAndMaps(c, routing.get());
         } else if (address.isPresent()) {
             c.append("upstream ").append(upstream).append(" {\n");
             if (affinity) {
@@ -493,13 +505,172 @@ public final class NginxConfig {
             String upstream,
             boolean hasAddress) {
         if (routing.isPresent()) {
-            routing.get().productionLocation(c);
+            slotProductionLocation(c, routing.get());
             return;
         }
         if (affinity) {
             AffinityUpstreams.cookies(c, https);
         }
         proxy(c, upstream, hasAddress);
+    }
+
+    /**
+     * The upstreams of every deployment of an app with slots, and the maps that choose one for a
+     * production request ({@link SlotRouting}).
+     */
+    private static void slotUpstreamsAndMaps(StringBuilder c, SlotRouting routing) {
+        routing.addresses()
+                .forEach((deployment, address) ->
+                        upstream(c, routing.upstream(deployment).orElseThrow(), address));
+        List<DeploymentSlot> slots = routing.slots();
+        c.append("# Deployment slots: production is served by deployment ")
+                .append(comment(routing.production()))
+                .append('\n');
+        c.append("split_clients \"${request_id}\" ")
+                .append(slotVariable(routing, "split"))
+                .append(" {\n");
+        int total = 0;
+        for (DeploymentSlot slot : slots) {
+            if (slot.effectiveTrafficPercent() > 0) {
+                c.append("    ")
+                        .append(slot.effectiveTrafficPercent())
+                        .append("% \"")
+                        .append(slot.getName())
+                        .append("\";\n");
+                total += slot.effectiveTrafficPercent();
+            }
+        }
+        if (total < 100) {
+            c.append("    * \"").append(AppDeployments.SELF).append("\";\n");
+        }
+        c.append("}\n");
+        // nginx's $arg_ and $cookie_ variables cannot name x-ms-routing-name (they take '_' literally): matched in the
+        // raw strings.
+        knownRoutingNames(c, "$args", "(^|&)", QUERY_END, slotVariable(routing, "query"), slots);
+        knownRoutingNames(c, "$http_cookie", "(^|;)[ ]*", COOKIE_END, slotVariable(routing, "cookie"), slots);
+        c.append("map ")
+                .append(slotVariable(routing, "cookie"))
+                .append(' ')
+                .append(slotVariable(routing, "sticky"))
+                .append(" {\n");
+        c.append("    \"\" ").append(slotVariable(routing, "split")).append(";\n");
+        c.append("    default ").append(slotVariable(routing, "cookie")).append(";\n");
+        c.append("}\n");
+        c.append("map ")
+                .append(slotVariable(routing, "query"))
+                .append(' ')
+                .append(slotVariable(routing, "route"))
+                .append(" {\n");
+        c.append("    \"\" ").append(slotVariable(routing, "sticky")).append(";\n");
+        c.append("    default ").append(slotVariable(routing, "query")).append(";\n");
+        c.append("}\n");
+        c.append("map ")
+                .append(slotVariable(routing, "route"))
+                .append(' ')
+                .append(slotVariable(routing, "upstream"))
+                .append(" {\n");
+        c.append("    default \"")
+                .append(routing.upstream(routing.production()).orElse(""))
+                .append("\";\n");
+        for (DeploymentSlot slot : slots) {
+            c.append("    \"")
+                    .append(slot.getName())
+                    .append("\" \"")
+                    .append(routing.upstream(routing.servedAt(slot)).orElse(""))
+                    .append("\";\n");
+        }
+        c.append("}\n");
+    }
+
+    /**
+     * A map from the query string or the Cookie header to the routing name {@code x-ms-routing-name}
+     * is set to, among those it knows (the slots' and {@code self}); anything else is "". Slot names
+     * are DNS labels, so they stand in a regular expression as themselves.
+     */
+    private static void knownRoutingNames(
+            StringBuilder c, String source, String start, String end, String target, List<DeploymentSlot> slots) {
+        List<String> names = new ArrayList<>();
+        names.add(AppDeployments.SELF);
+        slots.forEach(slot -> names.add(slot.getName()));
+        c.append("map ").append(source).append(' ').append(target).append(" {\n");
+        c.append("    default \"\";\n");
+        for (String name : names) {
+            c.append("    \"~")
+                    .append(start)
+                    .append(AppDeployments.ROUTING_NAME)
+                    .append('=')
+                    .append(name)
+                    .append(end)
+                    .append("\" \"")
+                    .append(name)
+                    .append("\";\n");
+        }
+        c.append("}\n");
+    }
+
+    /** The production host names' location: to the chosen deployment, keeping the client there by the cookie. */
+    private static void slotProductionLocation(StringBuilder c, SlotRouting routing) {
+        c.append("    location / {\n");
+        c.append("        add_header Set-Cookie \"")
+                .append(AppDeployments.ROUTING_NAME)
+                .append('=')
+                .append(slotVariable(routing, "route"))
+                .append("; Path=/; HttpOnly\" always;\n");
+        c.append("        if (").append(slotVariable(routing, "upstream")).append(" = \"\") {\n");
+        c.append("            # The chosen deployment's Service has no cluster IP yet.\n");
+        c.append("            return 503;\n");
+        c.append("        }\n");
+        c.append("        proxy_pass http://")
+                .append(slotVariable(routing, "upstream"))
+                .append(";\n");
+        c.append("    }\n");
+    }
+
+    /** One server per slot host name, to the deployment the slot holds, with the slot's access restrictions. */
+    private static String slotServers(SlotRouting routing, boolean tls, String tlsDirectory) {
+        StringBuilder c = new StringBuilder();
+        WebApp app = routing.app();
+        String appName = app.getMetadata().getName();
+        for (DeploymentSlot slot : routing.slots()) {
+            String host = routing.host(slot);
+            String served = routing.servedAt(slot);
+            Optional<String> upstream = routing.upstream(served);
+            c.append("\n# Slot ")
+                    .append(comment(slot.getName()))
+                    .append(" of WebApp ")
+                    .append(comment(appName))
+                    .append(": deployment ")
+                    .append(comment(served))
+                    .append('\n');
+            String denied = accessRestrictions(
+                    c,
+                    AppDeployments.asApp(app, slot.getName()).getSpec().effectiveAccessRestrictions(),
+                    app.getMetadata().getNamespace() + "/" + appName + "/" + slot.getName());
+            List<Boolean> listeners = new ArrayList<>(tls ? List.of(false, true) : List.of(false));
+            for (boolean https : listeners) {
+                c.append("server {\n");
+                c.append("    listen ")
+                        .append(https ? HTTPS_PORT + " ssl http2" : HTTP_PORT)
+                        .append(";\n");
+                c.append("    server_name ").append(host).append(";\n");
+                if (https) {
+                    tlsCertificate(c, tlsDirectory);
+                }
+                deny(c, denied);
+                if (tls && !https) {
+                    c.append("    return 308 https://$host$request_uri;\n");
+                } else {
+                    proxy(c, upstream.orElse(""), upstream.isPresent());
+                }
+                c.append("}\n");
+            }
+        }
+        return c.toString();
+    }
+
+    /** An nginx variable of an app's slot routing, by its role. */
+    private static String slotVariable(SlotRouting routing, String role) {
+        return "$slot_" + role + "_" + routing.key();
     }
 
     /** The start of an HTTPS server of an app for some of its names, with the key pair {@code <certificate>.crt} and {@code .key}. */
@@ -519,7 +690,7 @@ public final class NginxConfig {
     }
 
     /** An upstream at one Service's cluster IP and port, with a keep-alive pool. */
-    static void upstream(StringBuilder c, String name, String address) {
+    private static void upstream(StringBuilder c, String name, String address) {
         c.append("upstream ").append(name).append(" {\n");
         clusterIpServers(c, address);
         keepalive(c);
@@ -562,7 +733,7 @@ public final class NginxConfig {
     }
 
     /** The rules as a {@code geo} table whose variable is named by the hash of {@code key}; null without rules. */
-    static String accessRestrictions(StringBuilder c, List<AccessRestriction> rules, String key) {
+    private static String accessRestrictions(StringBuilder c, List<AccessRestriction> rules, String key) {
         if (rules.isEmpty()) {
             return null;
         }
@@ -581,13 +752,13 @@ public final class NginxConfig {
         return variable;
     }
 
-    static void deny(StringBuilder c, String deniedVariable) {
+    private static void deny(StringBuilder c, String deniedVariable) {
         if (deniedVariable != null) {
             c.append("    if (").append(deniedVariable).append(") {\n        return 403;\n    }\n");
         }
     }
 
-    static void proxy(StringBuilder c, String upstream, boolean hasAddress) {
+    private static void proxy(StringBuilder c, String upstream, boolean hasAddress) {
         c.append("    location / {\n");
         if (hasAddress) {
             c.append("        proxy_pass http://").append(upstream).append(";\n");
@@ -598,7 +769,7 @@ public final class NginxConfig {
         c.append("    }\n");
     }
 
-    static void tlsCertificate(StringBuilder c, String directory) {
+    private static void tlsCertificate(StringBuilder c, String directory) {
         c.append("    ssl_certificate ").append(directory).append("/tls.crt;\n");
         c.append("    ssl_certificate_key ").append(directory).append("/tls.key;\n");
     }
@@ -671,7 +842,7 @@ public final class NginxConfig {
     }
 
     /** A name as it may stand in a comment: anything but [A-Za-z0-9._-] shown as '?'. */
-    static String comment(String name) {
+    private static String comment(String name) {
         return UNSAFE_COMMENT.matcher(name == null ? "" : name).replaceAll("?");
     }
 }

@@ -63,12 +63,12 @@ import java.util.stream.Collectors;
             @Dependent(
                     name = AppServiceEnvironmentReconciler.ENVIRONMENT_SERVICES,
                     type = EnvironmentServicesDependent.class,
-                    useEventSourceWithName = AppServiceEnvironmentReconciler.SERVICES),
+                    useEventSourceWithName = AppServiceEnvironmentReconciler.ENVIRONMENT_SERVICES_INFORMER),
             @Dependent(name = AppServiceEnvironmentReconciler.WORKER_POOLS, type = WorkerPoolDependent.class),
             @Dependent(
                     name = AppServiceEnvironmentReconciler.NETWORK_POLICIES,
                     type = NetworkPoliciesDependent.class,
-                    useEventSourceWithName = AppServiceEnvironmentReconciler.POLICIES),
+                    useEventSourceWithName = AppServiceEnvironmentReconciler.NETWORK_POLICIES_INFORMER),
         })
 public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnvironment> {
     public static final String NAME = "appserviceenvironment";
@@ -84,11 +84,11 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
     static final String WORKER_POOLS = "worker-pools";
     static final String NETWORK_POLICIES = "network-policies";
     /** The environment's own Services (VIP, internal, management). */
-    static final String SERVICES = "services";
+    static final String ENVIRONMENT_SERVICES_INFORMER = "services";
     /** The Services that run apps (owned by the apps), whose cluster IPs the front ends proxy to. */
     static final String APP_SERVICES = "app-services";
     /** The environment's NetworkPolicies. */
-    static final String POLICIES = "network-policy-informer";
+    static final String NETWORK_POLICIES_INFORMER = "network-policy-informer";
 
     private final Clock clock;
 
@@ -120,8 +120,8 @@ public class AppServiceEnvironmentReconciler implements Reconciler<AppServiceEnv
                                 .orElseGet(Set::of))
                         .build(),
                 context);
-        var services = ownedChildren(Service.class, SERVICES, context);
-        var policies = ownedChildren(NetworkPolicy.class, POLICIES, context);
+        var services = ownedChildren(Service.class, ENVIRONMENT_SERVICES_INFORMER, context);
+        var policies = ownedChildren(NetworkPolicy.class, NETWORK_POLICIES_INFORMER, context);
         // Apps reach the environment through their plan: app → plan → environment, and back.
         var apps = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(WebApp.class, AppServiceEnvironment.class)

@@ -1,6 +1,7 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.desired.EnvironmentChildren;
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.dependent.ControlledChildrenDependent;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -15,9 +16,11 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  */
 @KubernetesDependent(
         informer = @Informer(itemStore = SharingItemStore.class, labelSelector = StandardLabels.MANAGED_SELECTOR))
-public class FrontEndCertificatesDependent extends EnvironmentChildrenDependent<Secret> {
+public class FrontEndCertificatesDependent extends ControlledChildrenDependent<Secret, AppServiceEnvironment> {
 
     public FrontEndCertificatesDependent() {
-        super(Secret.class, EnvironmentChildren::frontEndCertificates);
+        super(
+                Secret.class,
+                (environment, context) -> MemoisedChildren.of(context).frontEndCertificates());
     }
 }

@@ -1,6 +1,7 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.desired.EnvironmentChildren;
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.dependent.ControlledChildrenDependent;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.StandardLabels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -14,9 +15,11 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  */
 @KubernetesDependent(
         informer = @Informer(itemStore = SharingItemStore.class, labelSelector = StandardLabels.MANAGED_SELECTOR))
-public class FrontEndConfigDependent extends EnvironmentChildrenDependent<ConfigMap> {
+public class FrontEndConfigDependent extends ControlledChildrenDependent<ConfigMap, AppServiceEnvironment> {
 
     public FrontEndConfigDependent() {
-        super(ConfigMap.class, EnvironmentChildren::frontEndConfig);
+        super(
+                ConfigMap.class,
+                (environment, context) -> MemoisedChildren.of(context).frontEndConfig());
     }
 }

@@ -1,6 +1,7 @@
 package dev.appservice.operator.environment;
 
-import dev.appservice.operator.desired.EnvironmentChildren;
+import dev.appservice.operator.api.AppServiceEnvironment;
+import dev.appservice.operator.dependent.ControlledChildrenDependent;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 
 /**
@@ -9,9 +10,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
  * compiler decides, {@link EnvironmentChildren} holds the result). A policy no longer compiled is
  * deleted.
  */
-public class NetworkPoliciesDependent extends EnvironmentChildrenDependent<NetworkPolicy> {
+public class NetworkPoliciesDependent extends ControlledChildrenDependent<NetworkPolicy, AppServiceEnvironment> {
 
     public NetworkPoliciesDependent() {
-        super(NetworkPolicy.class, EnvironmentChildren::networkPolicies);
+        super(
+                NetworkPolicy.class,
+                (environment, context) -> MemoisedChildren.of(context).networkPolicies());
     }
 }

@@ -48,7 +48,7 @@ import java.util.stream.Collectors;
             @Dependent(
                     name = IsolatedPlanReconciler.WORKERS,
                     type = WorkerDeploymentDependent.class,
-                    reconcilePrecondition = WorkersWanted.class),
+                    reconcilePrecondition = WorkersWantedCondition.class),
         })
 public class IsolatedPlanReconciler implements Reconciler<IsolatedPlan> {
     public static final String NAME = "isolatedplan";

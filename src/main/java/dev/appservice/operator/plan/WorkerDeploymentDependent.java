@@ -27,8 +27,8 @@ public class WorkerDeploymentDependent extends ControlledDependentResource<Deplo
     protected Deployment desired(IsolatedPlan plan, Context<IsolatedPlan> context) {
         return MemoisedPlanChildren.of(context)
                 .workers()
-                .orElseThrow(() ->
-                        new IllegalStateException("WorkersWanted holds: the plan's children have the Deployment"));
+                .orElseThrow(() -> new IllegalStateException(
+                        "WorkersWantedCondition holds: the plan's children have the Deployment"));
     }
 
     /** The Deployment's identity does not depend on the environment, so it can be found (and deleted) without it. */

@@ -45,6 +45,12 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
                                 p.topology().runningVersion(app).orElse(app))));
     }
 
+    /** The children of an app its dependents' preconditions have found placed. */
+    static AppChildren placedChildren(WebApp app, Context<WebApp> context) {
+        return children(app, context)
+                .orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"));
+    }
+
     /** Built once per reconcile: the dependents, their conditions and the status read the same placement. */
     @SuppressWarnings("unchecked")
     static Optional<AppPlacement> from(WebApp app, Context<WebApp> context) {

@@ -2,12 +2,10 @@ package dev.appservice.operator.webapp;
 
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.IsolatedPlan;
-import dev.appservice.operator.api.SlotStatus;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppStatus;
 import dev.appservice.operator.desired.AppCertificates;
 import dev.appservice.operator.desired.AppWorkloads;
-import dev.appservice.operator.desired.InstanceDeployment;
 import dev.appservice.operator.informer.AppSecretSource;
 import dev.appservice.operator.informer.CacheIndexes;
 import dev.appservice.operator.informer.PodStateItemStore;
@@ -15,13 +13,11 @@ import dev.appservice.operator.informer.RelevantUpdates;
 import dev.appservice.operator.informer.SharingItemStore;
 import dev.appservice.operator.model.AppDeployments;
 import dev.appservice.operator.model.EnvironmentMembership;
-import dev.appservice.operator.model.InstanceFailures;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.status.StatusWrites;
 import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.validation.Violation;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -63,31 +59,31 @@ import java.util.stream.Collectors;
             @Dependent(
                     name = WebAppReconciler.APP_DEPLOYMENT,
                     type = AppDeploymentDependent.class,
-                    reconcilePrecondition = AppAdmitted.class),
+                    reconcilePrecondition = AppAdmittedCondition.class),
             @Dependent(
                     name = WebAppReconciler.APP_SERVICE,
                     type = AppServiceDependent.class,
-                    reconcilePrecondition = AppAdmitted.class),
+                    reconcilePrecondition = AppAdmittedCondition.class),
             @Dependent(
                     name = WebAppReconciler.SLOT_DEPLOYMENTS,
                     type = SlotDeploymentDependent.class,
-                    reconcilePrecondition = AppAdmitted.class),
+                    reconcilePrecondition = AppAdmittedCondition.class),
             @Dependent(
                     name = WebAppReconciler.SLOT_SERVICES,
                     type = SlotServiceDependent.class,
-                    reconcilePrecondition = SlotsAdmitted.class),
+                    reconcilePrecondition = SlotsAdmittedCondition.class),
             @Dependent(
                     name = WebAppReconciler.FUNCTION_KEYS,
                     type = FunctionKeysDependent.class,
-                    reconcilePrecondition = FunctionKeysWanted.class),
+                    reconcilePrecondition = FunctionKeysWantedCondition.class),
             @Dependent(
                     name = WebAppReconciler.DISRUPTION_BUDGETS,
                     type = AppDisruptionBudgetDependent.class,
-                    reconcilePrecondition = AppAdmitted.class),
+                    reconcilePrecondition = AppAdmittedCondition.class),
             @Dependent(
                     name = WebAppReconciler.PEERS_POLICY,
                     type = AppPeersPolicyDependent.class,
-                    reconcilePrecondition = AppAdmitted.class),
+                    reconcilePrecondition = AppAdmittedCondition.class),
         })
 public class WebAppReconciler implements Reconciler<WebApp> {
     public static final String NAME = "webapp";
@@ -308,45 +304,15 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         Optional<Conditions.Desired> issued = IssuedCertificates.reconcile(app, context.getClient());
         issued.ifPresent(certificates::add);
         AppCertificateConditions.of(app, environment, appSecret(app, context)).ifPresent(certificates::add);
-        Optional<AppPlacement> placement = AppPlacement.from(app, context);
-        List<Pod> pods = appPods(app, context);
-        WebAppStatus status = WebAppStatusFactory.compute(
+        WebAppStatus status = WebAppStatusFactory.compute(new WebAppStatusFactory.Inputs(
                 app,
                 plan,
                 environment,
-                placement,
-                context.getSecondaryResource(Deployment.class, APP_DEPLOYMENT),
-                InstanceFailures.of(podsOf(pods, AppDeployments.PRODUCTION)),
+                AppPlacement.from(app, context),
+                deploymentsOf(app, context),
+                appPods(app, context),
                 certificates,
-                clock.instant());
-        if (!app.getSpec().effectiveSlots().isEmpty() || app.getSpec().getProduction() != null) {
-            // Which deployment serves production: decided here, once, and recorded in the status the front ends route
-            // by.
-            var deployments = deploymentsOf(app, context);
-            ProductionSwap.Decision decision = ProductionSwap.decide(app, deployments);
-            ProductionSwap.record(status, app, decision, placement.map(AppPlacement::topology), deployments);
-            for (SlotStatus slot : status.getSlots()) {
-                if (deployments
-                        .apply(slot.getDeployment())
-                        .filter(InstanceDeployment::readyAtGeneration)
-                        .isEmpty()) {
-                    InstanceFailures.of(podsOf(pods, slot.getDeployment())).ifPresent(failure -> {
-                        slot.setReason(failure.reason().name());
-                        slot.setMessage(failure.message());
-                    });
-                }
-            }
-            List<Condition> previous =
-                    app.getStatus() == null ? null : app.getStatus().getConditions();
-            long generation = status.getObservedGeneration();
-            List<Conditions.Desired> desired = new ArrayList<>();
-            status.getConditions().stream()
-                    .filter(c -> !ProductionSwap.CONDITION.equals(c.getType()))
-                    .forEach(c -> desired.add(new Conditions.Desired(
-                            c.getType(), Conditions.TRUE.equals(c.getStatus()), c.getReason(), c.getMessage())));
-            desired.add(decision.condition());
-            status.setConditions(Conditions.merge(previous, desired, generation, clock.instant()));
-        }
+                clock.instant()));
         UpdateControl<WebApp> written = StatusWrites.patchIfChanged(app, status, context, clock.instant());
         // Nothing announces cert-manager's arrival (no informer on a kind that may not exist): look again after a
         // while.
@@ -365,18 +331,6 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                 CacheIndexes.PODS_BY_APP,
                 CacheIndexes.appPodsKey(
                         app.getMetadata().getNamespace(), app.getMetadata().getName()));
-    }
-
-    /** The pods of one of the app's deployments: {@code production} (no slot label) or a slot's. */
-    static List<Pod> podsOf(List<Pod> pods, String deployment) {
-        return pods.stream()
-                .filter(p -> {
-                    String slot = p.getMetadata().getLabels() == null
-                            ? null
-                            : p.getMetadata().getLabels().get(StandardLabels.SLOT);
-                    return AppDeployments.PRODUCTION.equals(deployment) ? slot == null : deployment.equals(slot);
-                })
-                .toList();
     }
 
     /** The Deployments of the app's deployments, by deployment name, as this controller's informers hold them. */

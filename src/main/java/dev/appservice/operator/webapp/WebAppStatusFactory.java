@@ -3,23 +3,32 @@ package dev.appservice.operator.webapp;
 import dev.appservice.operator.api.AppServiceEnvironment;
 import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
+import dev.appservice.operator.api.SlotStatus;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppStatus;
 import dev.appservice.operator.desired.InstanceDeployment;
 import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.model.AppDensity;
+import dev.appservice.operator.model.AppDeployments;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.HostNameClaims;
 import dev.appservice.operator.model.InstanceFailures;
 import dev.appservice.operator.model.Quoted;
+import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.Conditions;
 import dev.appservice.operator.validation.FrontEndShareRules;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** Computes a web app's status: where it is served and whether its own instances are ready. */
+/**
+ * Computes a web app's status, whole, in one place: where it is served, whether its own instances
+ * are ready, which deployment serves production and its slots, and its conditions.
+ */
 public final class WebAppStatusFactory {
     private WebAppStatusFactory() {}
 
@@ -32,26 +41,95 @@ public final class WebAppStatusFactory {
     }
 
     /**
+     * Everything an app's status is computed from, as the reconciler read it: its plan, environment
+     * and placement; the Deployments of its deployments by name ({@code production} or a slot's,
+     * see {@link AppDeployments}); the pods of the app and its slots; the conditions of its own
+     * certificate (reported beside Ready, never holding the app back); and the time of the reconcile.
+     */
+    public record Inputs(
+            WebApp app,
+            Optional<IsolatedPlan> plan,
+            Optional<AppServiceEnvironment> environment,
+            Optional<AppPlacement> placement,
+            Function<String, Optional<Deployment>> deployments,
+            List<Pod> pods,
+            List<Conditions.Desired> certificates,
+            Instant now) {}
+
+    /**
      * The app's status from the same placement its objects are built from: its instances are its
      * plan's granted instances, its ready instances those of its own Deployment; Ready once that
      * Deployment is rolled out and ready at its generation. While the app does not serve, the
      * reason of Ready is why its instances fail, if they do ({@link InstanceFailures}, from its
-     * pods); {@code others} are conditions beside Ready (the app's certificate).
+     * pods). An app with slots or {@code spec.production} also gets which deployment serves
+     * production and its slots ({@link ProductionSwap}), each slot not ready saying why from its
+     * pods. The conditions are merged once with the previous ones ({@link Conditions#merge}).
      */
-    public static WebAppStatus compute(
+    public static WebAppStatus compute(Inputs inputs) {
+        WebApp app = inputs.app();
+        WebAppStatus status = new WebAppStatus();
+        List<Conditions.Desired> conditions = new ArrayList<>(inputs.certificates());
+        conditions.add(ready(
+                status,
+                app,
+                inputs.plan(),
+                inputs.environment(),
+                inputs.placement(),
+                inputs.deployments().apply(AppDeployments.PRODUCTION),
+                InstanceFailures.of(podsOf(inputs.pods(), AppDeployments.PRODUCTION))));
+        if (!app.getSpec().effectiveSlots().isEmpty() || app.getSpec().getProduction() != null) {
+            // Which deployment serves production: decided here, once, and recorded in the status the front ends route
+            // by.
+            ProductionSwap.Decision decision = ProductionSwap.decide(app, inputs.deployments());
+            ProductionSwap.record(
+                    status, app, decision, inputs.placement().map(AppPlacement::topology), inputs.deployments());
+            for (SlotStatus slot : status.getSlots()) {
+                if (inputs.deployments()
+                        .apply(slot.getDeployment())
+                        .filter(InstanceDeployment::readyAtGeneration)
+                        .isEmpty()) {
+                    InstanceFailures.of(podsOf(inputs.pods(), slot.getDeployment()))
+                            .ifPresent(failure -> {
+                                slot.setReason(failure.reason().name());
+                                slot.setMessage(failure.message());
+                            });
+                }
+            }
+            conditions.add(decision.condition());
+        }
+        status.setConditions(Conditions.merge(
+                app.getStatus() == null ? null : app.getStatus().getConditions(),
+                conditions,
+                status.getObservedGeneration(),
+                inputs.now()));
+        return status;
+    }
+
+    /** The pods of one of the app's deployments: {@code production} (no slot label) or a slot's. */
+    static List<Pod> podsOf(List<Pod> pods, String deployment) {
+        return pods.stream()
+                .filter(p -> {
+                    String slot = p.getMetadata().getLabels() == null
+                            ? null
+                            : p.getMetadata().getLabels().get(StandardLabels.SLOT);
+                    return AppDeployments.PRODUCTION.equals(deployment) ? slot == null : deployment.equals(slot);
+                })
+                .toList();
+    }
+
+    /** Fills the status's generation, URLs, instances and admitted deployments, and returns its Ready condition. */
+    private static Conditions.Desired ready(
+            WebAppStatus status,
             WebApp app,
             Optional<IsolatedPlan> plan,
             Optional<AppServiceEnvironment> environment,
             Optional<AppPlacement> placement,
             Optional<Deployment> deployment,
-            Optional<InstanceFailures.Failure> failure,
-            List<Conditions.Desired> others,
-            Instant now) {
+            Optional<InstanceFailures.Failure> failure) {
         long generation = app.getMetadata().getGeneration() == null
                 ? 0
                 : app.getMetadata().getGeneration();
         String ns = app.getMetadata().getNamespace();
-        WebAppStatus status = new WebAppStatus();
         status.setObservedGeneration(generation);
         status.setInstances(0);
         status.setReadyInstances(0);
@@ -178,10 +256,6 @@ public final class WebAppStatusFactory {
                                                                 + " instances of the app on " + planRef + " ready");
             }
         }
-        List<Conditions.Desired> conditions = new java.util.ArrayList<>(others);
-        conditions.add(ready);
-        status.setConditions(Conditions.merge(
-                app.getStatus() == null ? null : app.getStatus().getConditions(), conditions, generation, now));
-        return status;
+        return ready;
     }
 }

@@ -246,8 +246,7 @@ class OperatorRbacTest {
     /**
      * The classes that use the client themselves, and why the derivation already covers them: the
      * webhook's caches read the three custom resources (the controllers' primaries, read anyway),
-     * condition events are created (granted below for every reconciler), the bulk dependents
-     * (front-end configuration, environment Services, NetworkPolicies) delete objects of their own kind, the self-managed webhook
+     * condition events are created (granted below for every reconciler), the self-managed webhook
      * certificates are {@link #webhookCertificates(Manifest)}, and the start-up check reads the
      * API server's version, which needs no grant.
      */
@@ -261,11 +260,6 @@ class OperatorRbacTest {
                             + "the operator's namespace; get/patch the ValidatingWebhookConfiguration ASE_WEBHOOK_CONFIGURATION"),
             java.util.Map.entry(
                     "certificates/WebhookCertificateRotation.class", "runs WebhookCertificates (same grants)"),
-            java.util.Map.entry(
-                    "environment/EnvironmentChildrenDependent.class",
-                    "delete what its bulk dependents manage: configmaps (a configuration"
-                            + " shard no longer needed), secrets (certificate copies no longer needed), services, networkpolicies (a policy"
-                            + " the NSG no longer compiles)"),
             java.util.Map.entry(
                     "informer/AppSecretSource.class",
                     "gets a tls Secret an app names after the Secret arrived (AppSecretStore): get secrets,"

@@ -7,7 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
 /** A plan's placeholder Deployment exists only while its {@link dev.appservice.operator.desired.PlanChildren} has one (while its environment exists). */
-public class WorkersWanted implements Condition<Deployment, IsolatedPlan> {
+public class WorkersWantedCondition implements Condition<Deployment, IsolatedPlan> {
     @Override
     public boolean isMet(
             DependentResource<Deployment, IsolatedPlan> dependentResource,

@@ -7,7 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
 /** The app's slots run (the plan runs the app with its slots, within its density); otherwise their Services are deleted too. */
-public class SlotsAdmitted implements Condition<Service, WebApp> {
+public class SlotsAdmittedCondition implements Condition<Service, WebApp> {
     @Override
     public boolean isMet(DependentResource<Service, WebApp> dependent, WebApp app, Context<WebApp> context) {
         return AppPlacement.from(app, context).map(p -> p.admitted(app)).orElse(false);

@@ -62,8 +62,8 @@ import org.junit.jupiter.api.Test;
  *       included: a dependent whose reconcile precondition stops holding is deleted) → delete;</li>
  *   <li>writes to the primary by the {@code UpdateControl} factories the reconciler's class calls
  *       (patchStatus → PATCH of /status) or the SDK's {@code ResourceOperations} it calls
- *       (jsonPatchPrimaryStatus → PATCH of /status, how {@code StatusWrites} writes a status before
- *       posting its events), and a patch when the SDK manages a finalizer;</li>
+ *       (jsonPatchPrimaryStatus → PATCH of /status), or the client's {@code editStatus} (PATCH of
+ *       /status, how {@code StatusWrites} writes a status before posting its events), and a patch when the SDK manages a finalizer;</li>
  *   <li>the Lease of leader election (see {@link LeaderElection}), and Events.</li>
  * </ul>
  * A class that calls the Kubernetes client itself fails {@link #noCodeCallsTheClientBehindTheDerivationsBack()}
@@ -92,7 +92,8 @@ class OperatorRbacTest {
             "jsonMergePatchPrimary",
             "updatePrimary",
             "serverSideApplyPrimary",
-            "conflictRetryingPatchPrimary");
+            "conflictRetryingPatchPrimary",
+            "editStatus");
 
     @Inject
     Operator operator;
@@ -254,6 +255,10 @@ class OperatorRbacTest {
             java.util.Map.entry(
                     "admission/AdmissionCache.class", "list/watch appserviceenvironments, isolatedplans, webapps"),
             java.util.Map.entry("status/ConditionEvents.class", "create events"),
+            java.util.Map.entry(
+                    "status/StatusWrites.class",
+                    "editStatus of the primary it is given (PATCH of /status), derived in reconciling() as the"
+                            + " reconcilers' status writer"),
             java.util.Map.entry(
                     "certificates/WebhookCertificates.class",
                     "self-managed only: create secrets, get/update the Secret ASE_WEBHOOK_SECRET in "
@@ -601,11 +606,17 @@ class OperatorRbacTest {
             calls.retainAll(PRIMARY_WRITES);
             assertThat(calls)
                     .as("%s writes its primary with %s: derive the verbs here", reconciler.getSimpleName(), calls)
-                    .isSubsetOf("patchStatus", "patchResource", "patchResourceAndStatus", "jsonPatchPrimaryStatus");
+                    .isSubsetOf(
+                            "patchStatus",
+                            "patchResource",
+                            "patchResourceAndStatus",
+                            "jsonPatchPrimaryStatus",
+                            "editStatus");
             String plural = HasMetadata.getPlural(primary);
             if (calls.contains("patchStatus")
                     || calls.contains("patchResourceAndStatus")
-                    || calls.contains("jsonPatchPrimaryStatus")) {
+                    || calls.contains("jsonPatchPrimaryStatus")
+                    || calls.contains("editStatus")) {
                 assertThat(primary).isAssignableTo(CustomResource.class);
                 grants.add(Grant.of(scope, group(primary), plural + "/status", "patch"));
             }

@@ -548,22 +548,8 @@ public final class NginxConfig {
         // raw strings.
         knownRoutingNames(c, "$args", "(^|&)", QUERY_END, slotVariable(routing, "query"), slots);
         knownRoutingNames(c, "$http_cookie", "(^|;)[ ]*", COOKIE_END, slotVariable(routing, "cookie"), slots);
-        c.append("map ")
-                .append(slotVariable(routing, "cookie"))
-                .append(' ')
-                .append(slotVariable(routing, "sticky"))
-                .append(" {\n");
-        c.append("    \"\" ").append(slotVariable(routing, "split")).append(";\n");
-        c.append("    default ").append(slotVariable(routing, "cookie")).append(";\n");
-        c.append("}\n");
-        c.append("map ")
-                .append(slotVariable(routing, "query"))
-                .append(' ')
-                .append(slotVariable(routing, "route"))
-                .append(" {\n");
-        c.append("    \"\" ").append(slotVariable(routing, "sticky")).append(";\n");
-        c.append("    default ").append(slotVariable(routing, "query")).append(";\n");
-        c.append("}\n");
+        orElse(c, slotVariable(routing, "cookie"), slotVariable(routing, "split"), slotVariable(routing, "sticky"));
+        orElse(c, slotVariable(routing, "query"), slotVariable(routing, "sticky"), slotVariable(routing, "route"));
         c.append("map ")
                 .append(slotVariable(routing, "route"))
                 .append(' ')
@@ -579,6 +565,14 @@ public final class NginxConfig {
                     .append(routing.upstream(routing.servedAt(slot)).orElse(""))
                     .append("\";\n");
         }
+        c.append("}\n");
+    }
+
+    /** {@code target} is {@code source}, or {@code fallback} where {@code source} is empty. */
+    private static void orElse(StringBuilder c, String source, String fallback, String target) {
+        c.append("map ").append(source).append(' ').append(target).append(" {\n");
+        c.append("    \"\" ").append(fallback).append(";\n");
+        c.append("    default ").append(source).append(";\n");
         c.append("}\n");
     }
 

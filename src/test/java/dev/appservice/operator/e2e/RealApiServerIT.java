@@ -524,13 +524,14 @@ class RealApiServerIT {
                 .isInstanceOf(KubernetesClientException.class)
                 .hasMessageContaining("denied the request")
                 .hasMessageContaining("doomed-plan");
+        // As kubectl annotate does it: a merge patch, without the resourceVersion an edit would lock on
+        // (the operator writes the environment's status meanwhile; an edit then races it, a 409).
         admin.resources(AppServiceEnvironment.class)
                 .inNamespace("teardown")
                 .withName("doomed")
-                .edit(e -> {
-                    e.getMetadata().setAnnotations(Map.of("appservice.dev/allow-delete-with-dependents", "true"));
-                    return e;
-                });
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"annotations\":{\"appservice.dev/allow-delete-with-dependents\":\"true\"}}}");
         admin.resources(AppServiceEnvironment.class)
                 .inNamespace("teardown")
                 .withName("doomed")

@@ -48,10 +48,19 @@ final class DependentsObserved {
                 .toList();
     }
 
-    /** The kind of child a dependent writes: its resource type argument. */
+    /**
+     * The kind of child a dependent writes: its resource type argument, resolved once per dependent
+     * class rather than by reflection at every reconcile of every environment.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     static Class<? extends HasMetadata> resourceType(Class<? extends DependentResource> dependent) {
-        return (Class<? extends HasMetadata>)
-                Utils.getTypeArgumentFromHierarchyByIndex(dependent, HasMetadata.class, 0);
+        return (Class<? extends HasMetadata>) RESOURCE_TYPES.get(dependent);
     }
+
+    private static final ClassValue<Class<?>> RESOURCE_TYPES = new ClassValue<>() {
+        @Override
+        protected Class<?> computeValue(Class<?> dependent) {
+            return Utils.getTypeArgumentFromHierarchyByIndex(dependent, HasMetadata.class, 0);
+        }
+    };
 }

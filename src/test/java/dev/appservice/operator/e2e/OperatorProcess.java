@@ -86,6 +86,12 @@ public final class OperatorProcess implements AutoCloseable {
         }
         command.add("java");
         command.addAll(jvm);
+        // -Doperator.jvmOptions="...": options for the operator's JVM alone, for a profile of it
+        // (a flight recording, a collector's log) without the Maven and benchmark JVMs beside it.
+        String extra = System.getProperty("operator.jvmOptions", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         command.addAll(List.of("-jar", System.getProperty("operator.jar", "target/quarkus-app/quarkus-run.jar")));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("QUARKUS_") || k.startsWith("KUBERNETES_"));

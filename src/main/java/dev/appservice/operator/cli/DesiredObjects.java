@@ -79,8 +79,7 @@ public final class DesiredObjects {
                     .isEmpty()) {
                 warnings.accept("IsolatedPlan " + plan.getMetadata().getNamespace() + "/"
                         + plan.getMetadata().getName()
-                        + ": AppServiceEnvironment " + plan.getMetadata().getNamespace() + "/"
-                        + plan.getSpec().getEnvironmentName()
+                        + ": " + EnvironmentMembership.describeEnvironmentOf(plan)
                         + " is not in the input; no workers rendered (the operator waits for it: EnvironmentNotFound)");
             }
         }

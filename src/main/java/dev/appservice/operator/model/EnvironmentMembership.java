@@ -30,6 +30,15 @@ public final class EnvironmentMembership {
                 plan.getSpec().getEnvironmentName(), plan.getMetadata().getNamespace()));
     }
 
+    /**
+     * The environment the plan names, as messages write it: {@code AppServiceEnvironment
+     * <namespace>/<name>} (a name the API server has checked; "(none)" for a plan that names none).
+     */
+    public static String describeEnvironmentOf(IsolatedPlan plan) {
+        return "AppServiceEnvironment " + plan.getMetadata().getNamespace() + "/"
+                + environmentOf(plan).map(ResourceID::getName).orElse("(none)");
+    }
+
     /** The plan the app runs on, if it names one. */
     public static Optional<ResourceID> planOf(WebApp app) {
         if (app.getSpec() == null || app.getSpec().getPlanName() == null) {

@@ -2,10 +2,12 @@ package dev.appservice.operator.plan;
 
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.IsolatedPlanStatus;
+import dev.appservice.operator.model.EnvironmentMembership;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.StandardLabels;
 import dev.appservice.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +21,10 @@ public final class PlanStatusFactory {
         long generation = plan.getMetadata().getGeneration() == null
                 ? 0
                 : plan.getMetadata().getGeneration();
-        String environmentName = plan.getSpec().getEnvironmentName();
-        String environmentRef = "AppServiceEnvironment " + plan.getMetadata().getNamespace() + "/" + environmentName;
+        String environmentName = EnvironmentMembership.environmentOf(plan)
+                .map(ResourceID::getName)
+                .orElse(null);
+        String environmentRef = EnvironmentMembership.describeEnvironmentOf(plan);
         IsolatedPlanStatus status = new IsolatedPlanStatus();
         status.setObservedGeneration(generation);
         status.setSelector(StandardLabels.selectorString(StandardLabels.workerSelector(

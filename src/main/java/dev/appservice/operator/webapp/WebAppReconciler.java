@@ -287,8 +287,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                             ? "IsolatedPlan " + app.getMetadata().getNamespace() + "/"
                                     + app.getSpec().getPlanName()
                                     + " does not exist; the app's instances are left as they are and it runs once the plan does"
-                            : "AppServiceEnvironment " + app.getMetadata().getNamespace() + "/"
-                                    + plan.get().getSpec().getEnvironmentName() + " of IsolatedPlan "
+                            : EnvironmentMembership.describeEnvironmentOf(plan.get()) + " of IsolatedPlan "
                                     + app.getMetadata().getNamespace() + "/"
                                     + plan.get().getMetadata().getName()
                                     + " does not exist; the app's instances are left as they are until it does",

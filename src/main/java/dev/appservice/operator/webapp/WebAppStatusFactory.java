@@ -10,6 +10,7 @@ import dev.appservice.operator.desired.InstanceDeployment;
 import dev.appservice.operator.desired.NginxConfig;
 import dev.appservice.operator.model.AppDensity;
 import dev.appservice.operator.model.AppDeployments;
+import dev.appservice.operator.model.EnvironmentMembership;
 import dev.appservice.operator.model.EnvironmentTopology;
 import dev.appservice.operator.model.HostNameClaims;
 import dev.appservice.operator.model.InstanceFailures;
@@ -146,7 +147,7 @@ public final class WebAppStatusFactory {
                     Conditions.READY,
                     false,
                     "EnvironmentNotFound",
-                    "AppServiceEnvironment " + ns + "/" + plan.get().getSpec().getEnvironmentName()
+                    EnvironmentMembership.describeEnvironmentOf(plan.get())
                             + " of IsolatedPlan " + ns + "/"
                             + plan.get().getMetadata().getName() + " does not exist");
         } else {

@@ -230,7 +230,7 @@ public final class EnvironmentTopology {
     /** Who holds each host name among this environment's apps, computed once. */
     public HostNameClaims hostNameClaims() {
         if (claims == null) {
-            claims = new HostNameClaims(apps(), dnsSuffix());
+            claims = HostNameClaims.of(apps(), dnsSuffix());
         }
         return claims;
     }

@@ -42,6 +42,12 @@ class HostNameClaimsTest {
         return app;
     }
 
+    static List<WebApp> with(List<WebApp> crowd, WebApp... apps) {
+        List<WebApp> all = new ArrayList<>(crowd);
+        all.addAll(List.of(apps));
+        return all;
+    }
+
     String suffix() {
         return environment.getSpec().effectiveDnsSuffix("ase1");
     }
@@ -79,6 +85,54 @@ class HostNameClaimsTest {
                     .as("the front ends route the name once")
                     .hasSize(2);
         }
+    }
+
+    @Test
+    void claimsAreBuiltAgainOnlyWhenWhatTheyReadChanges() {
+        // An environment large enough for its claims to be kept.
+        List<WebApp> crowd = new ArrayList<>();
+        for (int i = 0; i < HostNameClaims.KEPT_FROM_APPS; i++) {
+            crowd.add(app("app-" + i, "web", "2026-01-03T00:00:00Z", "app-" + i + ".contoso.com"));
+        }
+        WebApp first = app("zeta", "web", "2026-01-01T00:00:00Z", "www.contoso.com");
+        WebApp second = app("alpha", "api", "2026-01-02T00:00:00Z", "www.contoso.com", "shop.contoso.com");
+        HostNameClaims claims =
+                new EnvironmentTopology(environment, List.of(api, web), with(crowd, first, second)).hostNameClaims();
+
+        // A status write: new objects, the same names, creation times and host names.
+        WebApp secondWithStatus = app("alpha", "api", "2026-01-02T00:00:00Z", "www.contoso.com", "shop.contoso.com");
+        secondWithStatus.setStatus(new dev.appservice.operator.api.WebAppStatus());
+        EnvironmentTopology unchanged =
+                new EnvironmentTopology(environment, List.of(api, web), with(crowd, first, secondWithStatus));
+        assertThat(unchanged.hostNameClaims()).as("kept for the environment").isSameAs(claims);
+
+        // The earlier app gives the contested name up: the later one holds it now.
+        WebApp firstWithout = app("zeta", "web", "2026-01-01T00:00:00Z");
+        EnvironmentTopology changed =
+                new EnvironmentTopology(environment, List.of(api, web), with(crowd, firstWithout, secondWithStatus));
+        assertThat(changed.hostNameClaims()).isNotSameAs(claims);
+        assertThat(changed.hostNames(secondWithStatus))
+                .containsExactly("alpha." + suffix(), "www.contoso.com", "shop.contoso.com");
+
+        // A host name list changed in place is seen as changed.
+        List<String> hosts = new ArrayList<>(List.of("www.contoso.com"));
+        WebApp mutable = app("zeta", "web", "2026-01-01T00:00:00Z");
+        mutable.getSpec().setHostNames(hosts);
+        HostNameClaims before =
+                new EnvironmentTopology(environment, List.of(api, web), with(crowd, mutable, second)).hostNameClaims();
+        hosts.clear();
+        EnvironmentTopology after =
+                new EnvironmentTopology(environment, List.of(api, web), with(crowd, mutable, second));
+        assertThat(after.hostNameClaims()).isNotSameAs(before);
+        assertThat(after.hostNames(second)).containsExactly("alpha." + suffix(), "www.contoso.com", "shop.contoso.com");
+
+        // So is a creation time: the app created first keeps the name.
+        WebApp secondEarlier = app("alpha", "api", "2025-12-31T00:00:00Z", "www.contoso.com", "shop.contoso.com");
+        EnvironmentTopology reordered =
+                new EnvironmentTopology(environment, List.of(api, web), with(crowd, first, secondEarlier));
+        assertThat(reordered.hostNames(secondEarlier))
+                .containsExactly("alpha." + suffix(), "www.contoso.com", "shop.contoso.com");
+        assertThat(reordered.hostNames(first)).containsExactly("zeta." + suffix());
     }
 
     @Test

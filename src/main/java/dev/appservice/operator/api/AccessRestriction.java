@@ -14,11 +14,13 @@ import io.fabric8.generator.annotation.Size;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AccessRestriction {
+    /** The longest name a rule may have (Azure's rule-name rule, as for NSG rules). */
+    public static final int MAX_NAME_LENGTH = 80;
 
     @JsonPropertyDescription("Name of the rule, for people (letters, digits, '-', '_', '.'; up to 80 characters).")
     @Required
     @Pattern("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9_])?$")
-    @Size(min = 1, max = 80)
+    @Size(min = 1, max = MAX_NAME_LENGTH)
     private String name;
 
     @JsonPropertyDescription("Lower is checked first; unique among the app's rules.")

@@ -32,7 +32,6 @@ public record FrontEndTraffic(long maxRequestBodyBytes, Duration requestTimeout,
 
     public static final Duration MIN_REQUEST_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofHours(1);
-    public static final int MAX_TRUSTED_PROXIES = 64;
 
     private static final Pattern DURATION = Pattern.compile("^([0-9]{1,9}(ms|s|m|h))+$");
     private static final Pattern DURATION_PART = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");

@@ -17,9 +17,6 @@ import java.util.List;
  * the most specific kept block holding it belongs to the first rule that matches it.
  */
 public final class AccessRules {
-    /** App Service's limit on an app's access restrictions. */
-    public static final int MAX_RULES = 512;
-
     /** A block and whether clients in it are allowed. */
     public record Entry(String cidr, boolean allow, String ruleName) {}
 

@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The rules of the hosting kinds (API.md, "Hosting kinds"): an app's {@code spec.kind} and its
- * {@code spec.functions} (required for a function app, refused on any other, a known runtime and a
- * storage Secret key), the Functions host's variables a function app's {@code env} may not
- * redefine, and a plan's {@code os} and an app's {@code kind} never changing. What a Windows
+ * The rules of the hosting kinds (API.md, "Hosting kinds") that the CRD schema cannot say: an
+ * app's {@code spec.functions} required for a function app and refused on any other, the Functions
+ * host's variables a function app's {@code env} may not redefine, and a plan's {@code os} and an
+ * app's {@code kind} never changing. The schema has {@code spec.kind}'s values and what
+ * {@code spec.functions} holds (a known runtime, a storage Secret's name and key). What a Windows
  * plan's apps may not set is {@link PodSecurityRules#checkOnWindows}'s.
  */
 final class HostingKindRules {
@@ -25,15 +26,6 @@ final class HostingKindRules {
     /** The app on its own: kind, functions, and the host's variables. */
     static void checkApp(String object, WebApp app, List<Violation> problems) {
         WebAppSpec spec = app.getSpec();
-        String kind = spec.getKind();
-        if (kind != null && !WebAppSpec.KIND_APP.equals(kind) && !WebAppSpec.KIND_FUNCTION_APP.equals(kind)) {
-            problems.add(Violation.error(
-                    object,
-                    "spec.kind",
-                    "must be " + WebAppSpec.KIND_APP + " or " + WebAppSpec.KIND_FUNCTION_APP + ", got "
-                            + Quoted.of(kind)));
-            return;
-        }
         FunctionsSettings functions = spec.getFunctions();
         if (!spec.functionApp()) {
             if (functions != null) {
@@ -53,47 +45,6 @@ final class HostingKindRules {
                             + "): set runtime (" + String.join(", ", FunctionsSettings.RUNTIMES)
                             + ") and storage (the Secret key of AzureWebJobsStorage)"));
             return;
-        }
-        if (functions.getRuntime() == null || functions.getRuntime().isBlank()) {
-            problems.add(Violation.error(
-                    object,
-                    "spec.functions.runtime",
-                    "is required: one of " + String.join(", ", FunctionsSettings.RUNTIMES)));
-        } else if (!FunctionsSettings.RUNTIMES.contains(functions.getRuntime())) {
-            problems.add(Violation.error(
-                    object,
-                    "spec.functions.runtime",
-                    "must be one of " + String.join(", ", FunctionsSettings.RUNTIMES) + ", got "
-                            + Quoted.of(functions.getRuntime())));
-        }
-        if (functions.getStorage() == null) {
-            problems.add(Violation.error(
-                    object,
-                    "spec.functions.storage",
-                    "is required: the Secret key ({name, key}) holding the storage connection string the Functions host"
-                            + " uses (AzureWebJobsStorage)"));
-        } else {
-            if (functions.getStorage().getName() == null
-                    || functions.getStorage().getName().isBlank()) {
-                problems.add(Violation.error(object, "spec.functions.storage.name", "is required: the Secret's name"));
-            } else if (!PassThroughRules.isSubdomain(functions.getStorage().getName())) {
-                problems.add(Violation.error(
-                        object,
-                        "spec.functions.storage.name",
-                        "must be a Secret name (a DNS subdomain), got "
-                                + Quoted.of(functions.getStorage().getName())));
-            }
-            if (functions.getStorage().getKey() == null
-                    || functions.getStorage().getKey().isBlank()) {
-                problems.add(Violation.error(
-                        object, "spec.functions.storage.key", "is required: the key in the Secret's data"));
-            } else if (!functions.getStorage().getKey().matches("^[-._a-zA-Z0-9]+$")) {
-                problems.add(Violation.error(
-                        object,
-                        "spec.functions.storage.key",
-                        "must be a Secret data key (letters, digits, '-', '_' and '.'), got "
-                                + Quoted.of(functions.getStorage().getKey())));
-            }
         }
         hostVariables(object, "spec.env", spec.getEnv(), problems);
         List<DeploymentSlot> slots = spec.effectiveSlots();

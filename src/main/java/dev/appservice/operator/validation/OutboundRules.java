@@ -15,12 +15,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The rules of {@code spec.outbound}: the gateway's addresses are IP addresses, each once, as many
- * as the provider can hold (Cilium's egress gateway is IPv4 only and takes one address per policy;
- * Antrea's Egress one address, or one IPv4 and one IPv6); and, across environments, an inbound NSG
- * rule that names another environment's VIP (on Azure, its outbound address) while that
- * environment has no fixed outbound address is warned about: its apps leave from their nodes'
- * addresses, so the rule admits none of them.
+ * The rules of {@code spec.outbound} that the CRD schema cannot say (it has the provider and 1 to
+ * {@link EgressGateway#MAX_ADDRESSES} addresses): the gateway's addresses are IP addresses, each
+ * once, as many as the provider can hold (Cilium's egress gateway is IPv4 only and takes one
+ * address per policy; Antrea's Egress one address, or one IPv4 and one IPv6); its node selector
+ * node labels; and, across environments, an inbound NSG rule that names another environment's VIP
+ * (on Azure, its outbound address) while that environment has no fixed outbound address is warned
+ * about: its apps leave from their nodes' addresses, so the rule admits none of them.
  */
 public final class OutboundRules {
     private static final Pattern LABEL_VALUE = Pattern.compile("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$");
@@ -37,17 +38,7 @@ public final class OutboundRules {
             return;
         }
         String field = "spec.outbound.egressGateway";
-        if (gateway.getProvider() == null) {
-            problems.add(Violation.error(object, field + ".provider", "is required: Cilium, Antrea or OVNKubernetes"));
-        }
         List<String> addresses = gateway.getAddresses() == null ? List.of() : gateway.getAddresses();
-        if (addresses.isEmpty() || addresses.size() > EgressGateway.MAX_ADDRESSES) {
-            problems.add(Violation.error(
-                    object,
-                    field + ".addresses",
-                    "must list 1 to " + EgressGateway.MAX_ADDRESSES + " addresses, got " + addresses.size()));
-            return;
-        }
         Set<String> seen = new HashSet<>();
         int v4 = 0;
         int v6 = 0;

@@ -74,9 +74,8 @@ final class PassThroughRules {
                                 + " bytes"));
             }
         }
-        if (spec.getTls() != null
-                && spec.getTls().getSecretName() != null
-                && !spec.getTls().getSecretName().isBlank()) {
+        // The schema requires a non-empty name; a blank one is not a DNS subdomain either.
+        if (spec.getTls() != null && spec.getTls().getSecretName() != null) {
             secretName(object, "spec.tls.secretName", spec.getTls().getSecretName(), problems);
         }
         if (spec.getFrontEnd() != null && spec.getFrontEnd().getImage() != null) {
@@ -85,7 +84,8 @@ final class PassThroughRules {
     }
 
     static void app(String object, WebAppSpec spec, List<Violation> problems) {
-        if (spec.getImage() != null && !spec.getImage().isBlank()) {
+        // The schema requires a non-empty image; a blank one has spaces.
+        if (spec.getImage() != null) {
             image(object, "spec.image", spec.getImage(), problems);
         }
         List<EnvVar> env = spec.getEnv();

@@ -12,14 +12,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * The rules for an app's deployment slots ({@code spec.slots}) and swap ({@code spec.production}):
- * at most {@link WebAppSpec#MAX_SLOTS} slots, each named by a DNS label that is neither a reserved
- * routing name nor the app's, unique, making a host label {@code <app>-<slot>} of at most 63
- * characters; an image; settings checked as the app's are; traffic shares of at most 100 in
- * total; and {@code spec.production} naming {@code production} or one of the slots.
+ * The rules for an app's deployment slots ({@code spec.slots}) and swap ({@code spec.production})
+ * that the CRD schema cannot say: each slot's name neither a reserved routing name nor the app's,
+ * unique, making a host label {@code <app>-<slot>} of at most 63 characters; settings checked as
+ * the app's are; traffic shares of at most 100 in total; and {@code spec.production} naming
+ * {@code production} or one of the slots. The schema has the rest: at most {@link
+ * WebAppSpec#MAX_SLOTS} slots, each with a name (a DNS label) and an image, its health check path
+ * and its traffic share (0 to 100).
  */
 public final class SlotRules {
     /** Names a slot may not take: the app's own deployment, the routing name that opts out of slots, nginx map keywords. */
@@ -27,17 +28,12 @@ public final class SlotRules {
             Set.of(AppDeployments.PRODUCTION, AppDeployments.SELF, "default", "hostnames", "include", "volatile");
 
     public static final int MAX_TOTAL_TRAFFIC_PERCENT = 100;
-    private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
 
     private SlotRules() {}
 
     static void check(String object, WebApp app, List<Violation> problems) {
         WebAppSpec spec = app.getSpec();
         List<DeploymentSlot> slots = spec.effectiveSlots();
-        if (slots.size() > WebAppSpec.MAX_SLOTS) {
-            problems.add(Violation.error(
-                    object, "spec.slots", "may have at most " + WebAppSpec.MAX_SLOTS + " slots, got " + slots.size()));
-        }
         String appName = app.getMetadata() == null || app.getMetadata().getName() == null
                 ? ""
                 : app.getMetadata().getName();
@@ -51,24 +47,7 @@ public final class SlotRules {
                 continue;
             }
             name(object, field + ".name", appName, slot.getName(), names, problems);
-            if (slot.getImage() == null || slot.getImage().isBlank()) {
-                problems.add(Violation.error(object, field + ".image", "is required"));
-            }
-            if (slot.getHealthCheckPath() != null && !slot.getHealthCheckPath().startsWith("/")) {
-                problems.add(Violation.error(
-                        object,
-                        field + ".healthCheckPath",
-                        "must start with '/', got " + Quoted.of(slot.getHealthCheckPath())));
-            }
-            if (slot.getTrafficPercent() != null
-                    && (slot.getTrafficPercent() < 0 || slot.getTrafficPercent() > MAX_TOTAL_TRAFFIC_PERCENT)) {
-                problems.add(Violation.error(
-                        object,
-                        field + ".trafficPercent",
-                        "must be between 0 and " + MAX_TOTAL_TRAFFIC_PERCENT + ", got " + slot.getTrafficPercent()));
-            } else {
-                totalTraffic += slot.effectiveTrafficPercent();
-            }
+            totalTraffic += slot.effectiveTrafficPercent();
             settings(object, field, slot, problems);
         }
         if (totalTraffic > MAX_TOTAL_TRAFFIC_PERCENT) {
@@ -112,18 +91,8 @@ public final class SlotRules {
 
     private static void name(
             String object, String field, String appName, String name, Set<String> names, List<Violation> problems) {
-        if (name == null || name.isEmpty()) {
-            problems.add(Violation.error(object, field, "is required"));
-            return;
-        }
-        if (name.length() > HostNameRules.LABEL_LENGTH
-                || !DNS_LABEL.matcher(name).matches()) {
-            problems.add(Violation.error(
-                    object,
-                    field,
-                    "must be a DNS label (lowercase letters, digits and '-', at most " + ResourceNames.MAX_LABEL_LENGTH
-                            + " characters), got " + Quoted.of(name)));
-            return;
+        if (name == null) {
+            return; // required by the schema, a DNS label there
         }
         if (RESERVED_NAMES.contains(name) || name.equals(appName)) {
             problems.add(Violation.error(

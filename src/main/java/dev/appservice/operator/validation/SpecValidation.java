@@ -29,22 +29,21 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 
 /**
- * The per-object rules of the API contract: what one custom resource must satisfy on its own
- * (required fields, ranges, formats, V1/V2 field rules, unique NSG priorities). The CRD schema
- * holds the same rules for the API server; these run where no API server does (render, validate)
- * and in the admission webhook, so every entry point rejects the same objects with the same words.
+ * The per-object rules of the API contract that the CRD schema cannot say: CIDRs and addresses
+ * parsed, durations and quantities in range, names unique within a list, rules across fields (a
+ * slot named by {@code spec.production}, V1-only warnings), what the API server will refuse in a
+ * child. What the schema says (required fields, ranges, patterns, lengths, item counts, enums and
+ * the V1/V2 rules of its {@code x-kubernetes-validations}) is said there only, and applied before
+ * any of these run: by the API server before the webhook sees an object (and on every stored
+ * object, the scale subresource's included), by {@code validate} and {@code render}
+ * ({@code cli/Manifests}) before they bind one; the metadata rules likewise ({@link MetadataRules}
+ * offline). So these rules see objects that passed the schema; on any other they stay null-safe.
  */
 public final class SpecValidation {
-    private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
     /** A Kubernetes label value, non-empty: what a zone must be to stand in a node affinity. */
     private static final Pattern LABEL_VALUE = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
 
     private static final Pattern PORT_RANGE = Pattern.compile("^(\\*|\\d{1,5}(-\\d{1,5})?)$");
-    /** An NSG rule's name, as the CRD schema has it. */
-    /** Names of NSG rules and of access restrictions (Azure's rule-name rule). */
-    static final Pattern RULE_NAME = Pattern.compile("^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9_])?$");
-
-    public static final int RULE_NAME_LENGTH = 80;
     private static final Set<String> TAGS =
             Set.of("Internet", "VirtualNetwork", "AzureLoadBalancer", "AppServiceManagement", "*");
 
@@ -113,28 +112,15 @@ public final class SpecValidation {
     public static List<Violation> validate(AppServiceEnvironment environment) {
         String object = describe(environment);
         List<Violation> problems = new ArrayList<>();
-        checkName(environment, object, problems);
         AppServiceEnvironmentSpec spec = environment.getSpec();
         if (spec == null) {
             problems.add(Violation.error(object, "spec", "is required"));
             return problems;
         }
-        if (spec.getVirtualNetwork() == null) {
-            problems.add(Violation.error(object, "spec.virtualNetwork", "is required (name and subnet)"));
-        } else {
+        // The schema requires virtualNetwork, its name (a label value) and a subnet shaped like a CIDR; parsed here.
+        if (spec.getVirtualNetwork() != null) {
             var vnet = spec.getVirtualNetwork();
-            if (vnet.getName() == null || vnet.getName().isBlank()) {
-                problems.add(Violation.error(object, "spec.virtualNetwork.name", "is required"));
-            } else if (vnet.getName().length() > 63 || !vnet.getName().matches("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")) {
-                problems.add(Violation.error(
-                        object,
-                        "spec.virtualNetwork.name",
-                        "must be a valid label value (lowercase letters, digits, '-' and '.', at most 63 characters), got "
-                                + Quoted.of(vnet.getName())));
-            }
-            if (vnet.getSubnet() == null) {
-                problems.add(Violation.error(object, "spec.virtualNetwork.subnet", "is required"));
-            } else {
+            if (vnet.getSubnet() != null) {
                 cidr(object, "spec.virtualNetwork.subnet", vnet.getSubnet(), problems);
             }
             if (vnet.getAddressPrefixes() != null) {
@@ -149,8 +135,8 @@ public final class SpecValidation {
         }
         boolean v1 = spec.effectiveVersion() == EnvironmentVersion.V1;
         var frontEnd = spec.getFrontEnd();
+        // Ranges (scaleFactor, maxInstances, the V1 counts) and the V1/V2 field rules are the schema's.
         if (frontEnd != null && frontEnd.getScaleFactor() != null) {
-            range(object, "spec.frontEnd.scaleFactor", frontEnd.getScaleFactor(), 5, 15, problems);
             if (v1) {
                 problems.add(Violation.warning(
                         object,
@@ -160,13 +146,7 @@ public final class SpecValidation {
         }
         FrontEndRules.check(object, frontEnd, problems);
         PassThroughRules.environment(object, spec, problems);
-        if (frontEnd != null
-                && frontEnd.getImage() != null
-                && frontEnd.getImage().isBlank()) {
-            problems.add(Violation.error(object, "spec.frontEnd.image", "must not be empty"));
-        }
         if (spec.getMaxInstances() != null) {
-            range(object, "spec.maxInstances", spec.getMaxInstances(), 1, CapacityLimits.V2_INSTANCES, problems);
             if (v1) {
                 problems.add(Violation.warning(
                         object,
@@ -174,62 +154,16 @@ public final class SpecValidation {
                         "is ignored for a V1 environment: it holds at most " + CapacityLimits.V1_HOSTS + " hosts"));
             }
         }
-        if (v1) {
-            if (frontEnd == null || frontEnd.getCount() == null) {
-                problems.add(Violation.error(
-                        object, "spec.frontEnd.count", "is required for a V1 environment (at least 2)"));
-            } else {
-                range(
-                        object,
-                        "spec.frontEnd.count",
-                        frontEnd.getCount(),
-                        CapacityLimits.MIN_FRONT_ENDS,
-                        CapacityLimits.V1_HOSTS,
-                        problems);
-            }
-            List<WorkerPool> pools = spec.effectiveWorkerPools();
-            if (pools.isEmpty()) {
-                problems.add(Violation.error(
-                        object, "spec.workerPools", "needs at least one worker pool for a V1 environment"));
-            }
-            if (pools.size() > CapacityLimits.V1_WORKER_POOLS) {
+        // Pool names are unique (the schema has each name's format, not the list's uniqueness).
+        Set<String> names = new HashSet<>();
+        List<WorkerPool> pools = spec.effectiveWorkerPools();
+        for (int i = 0; i < pools.size(); i++) {
+            WorkerPool pool = pools.get(i);
+            if (pool != null && pool.getName() != null && !names.add(pool.getName())) {
                 problems.add(Violation.error(
                         object,
-                        "spec.workerPools",
-                        "has " + pools.size() + " pools; a V1 environment has at most "
-                                + CapacityLimits.V1_WORKER_POOLS));
-            }
-            Set<String> names = new HashSet<>();
-            for (int i = 0; i < pools.size(); i++) {
-                WorkerPool pool = pools.get(i);
-                String field = "spec.workerPools[" + i + "]";
-                if (pool.getName() == null
-                        || !DNS_LABEL.matcher(pool.getName()).matches()
-                        || pool.getName().length() > 20) {
-                    problems.add(Violation.error(
-                            object,
-                            field + ".name",
-                            "must be a DNS label of at most 20 characters, got " + Quoted.of(pool.getName())));
-                } else if (!names.add(pool.getName())) {
-                    problems.add(Violation.error(
-                            object, field + ".name", Quoted.of(pool.getName()) + " is used by another pool"));
-                }
-                if (pool.getCount() == null) {
-                    problems.add(Violation.error(object, field + ".count", "is required"));
-                } else {
-                    range(object, field + ".count", pool.getCount(), 0, CapacityLimits.V1_HOSTS, problems);
-                }
-            }
-        } else {
-            if (frontEnd != null && frontEnd.getCount() != null) {
-                problems.add(Violation.error(
-                        object,
-                        "spec.frontEnd.count",
-                        "is for V1 environments only: a V2 environment runs 2 + instances/scaleFactor front ends"));
-            }
-            if (!spec.effectiveWorkerPools().isEmpty()) {
-                problems.add(Violation.error(
-                        object, "spec.workerPools", "is for V1 environments only: V2 plans get their own workers"));
+                        "spec.workerPools[" + i + "].name",
+                        Quoted.of(pool.getName()) + " is used by another pool"));
             }
         }
         if (spec.getZones() != null) {
@@ -246,11 +180,6 @@ public final class SpecValidation {
                                     + Quoted.of(zone)));
                 }
             }
-        }
-        if (spec.getTls() != null
-                && (spec.getTls().getSecretName() == null
-                        || spec.getTls().getSecretName().isBlank())) {
-            problems.add(Violation.error(object, "spec.tls.secretName", "is required when spec.tls is set"));
         }
         if (spec.getNetworkSecurityGroup() != null) {
             rules(
@@ -273,25 +202,11 @@ public final class SpecValidation {
     public static List<Violation> validate(IsolatedPlan plan) {
         String object = describe(plan);
         List<Violation> problems = new ArrayList<>();
-        checkName(plan, object, problems);
         IsolatedPlanSpec spec = plan.getSpec();
         if (spec == null) {
             problems.add(Violation.error(object, "spec", "is required"));
-            return problems;
         }
-        if (spec.getEnvironmentName() == null || spec.getEnvironmentName().isBlank()) {
-            problems.add(Violation.error(object, "spec.environmentName", "is required"));
-        }
-        if (spec.getInstances() != null) {
-            range(object, "spec.instances", spec.getInstances(), 1, CapacityLimits.PLAN_INSTANCES, problems);
-        }
-        if (spec.getWorkerPool() != null
-                && !DNS_LABEL.matcher(spec.getWorkerPool()).matches()) {
-            problems.add(Violation.error(
-                    object,
-                    "spec.workerPool",
-                    "must be a worker pool name (a DNS label), got " + Quoted.of(spec.getWorkerPool())));
-        }
+        // The rest of a plan's own rules (environmentName, instances, workerPool) are the schema's.
         return problems;
     }
 
@@ -300,7 +215,6 @@ public final class SpecValidation {
     public static List<Violation> validate(WebApp app) {
         String object = describe(app);
         List<Violation> problems = new ArrayList<>();
-        checkName(app, object, problems);
         WebAppSpec spec = app.getSpec();
         if (spec == null) {
             problems.add(Violation.error(object, "spec", "is required"));
@@ -312,21 +226,7 @@ public final class SpecValidation {
             problems.addAll(overBudget);
             return problems;
         }
-        if (spec.getPlanName() == null || spec.getPlanName().isBlank()) {
-            problems.add(Violation.error(object, "spec.planName", "is required"));
-        }
-        if (spec.getImage() == null || spec.getImage().isBlank()) {
-            problems.add(Violation.error(object, "spec.image", "is required"));
-        }
-        if (spec.getPort() != null) {
-            range(object, "spec.port", spec.getPort(), 1, 65535, problems);
-        }
-        if (spec.getHealthCheckPath() != null && !spec.getHealthCheckPath().startsWith("/")) {
-            problems.add(Violation.error(
-                    object,
-                    "spec.healthCheckPath",
-                    "must start with '/', got " + Quoted.of(spec.getHealthCheckPath())));
-        }
+        // planName, image, port and healthCheckPath are the schema's; startTimeLimit's shape too, its range is here.
         if (spec.getStartTimeLimit() != null) {
             Optional<Duration> limit = FrontEndTraffic.duration(spec.getStartTimeLimit());
             if (limit.isEmpty()) {
@@ -382,25 +282,6 @@ public final class SpecValidation {
                         : "remove it from env");
     }
 
-    private static void checkName(HasMetadata resource, String object, List<Violation> problems) {
-        String name =
-                resource.getMetadata() == null ? null : resource.getMetadata().getName();
-        if (name == null || name.isBlank()) {
-            problems.add(Violation.error(object, "metadata.name", "is required"));
-        } else if (!PassThroughRules.isSubdomain(name)) {
-            problems.add(Violation.error(
-                    object,
-                    "metadata.name",
-                    "must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters)"));
-        }
-    }
-
-    private static void range(String object, String field, int value, int min, int max, List<Violation> problems) {
-        if (value < min || value > max) {
-            problems.add(Violation.error(object, field, "must be between " + min + " and " + max + ", got " + value));
-        }
-    }
-
     private static void cidr(String object, String field, String value, List<Violation> problems) {
         String problem = CidrNotation.problem(value);
         if (problem != null) {
@@ -422,26 +303,15 @@ public final class SpecValidation {
                 problems.add(Violation.error(object, f, "must not be null"));
                 continue;
             }
-            if (rule.getName() == null || rule.getName().isBlank()) {
-                problems.add(Violation.error(object, f + ".name", "is required"));
-            } else if (rule.getName().length() > RULE_NAME_LENGTH
-                    || !RULE_NAME.matcher(rule.getName()).matches()) {
-                problems.add(Violation.error(
-                        object,
-                        f + ".name",
-                        "must be letters, digits, '-', '_' and '.', starting with a letter or digit, at most "
-                                + RULE_NAME_LENGTH + " characters, got " + Quoted.of(rule.getName())));
-            } else if (!names.add(rule.getName())) {
+            // Each rule's name, priority (100 to 4096) and access are the schema's; their uniqueness is checked here.
+            if (rule.getName() != null && !names.add(rule.getName())) {
                 problems.add(Violation.error(
                         object,
                         f + ".name",
                         Quoted.of(rule.getName()) + " is used by another rule in the same direction"));
             }
-            if (rule.getPriority() == null) {
-                problems.add(Violation.error(object, f + ".priority", "is required (100 to 4096)"));
-            } else {
-                range(object, f + ".priority", rule.getPriority(), 100, 4096, problems);
-                String other = priorities.putIfAbsent(rule.getPriority(), rule.getName());
+            if (rule.getPriority() != null) {
+                String other = priorities.putIfAbsent(rule.getPriority(), String.valueOf(rule.getName()));
                 if (other != null) {
                     problems.add(Violation.error(
                             object,
@@ -449,9 +319,6 @@ public final class SpecValidation {
                             rule.getPriority() + " is already used by rule '" + other
                                     + "'; priorities are unique per direction"));
                 }
-            }
-            if (rule.getAccess() == null) {
-                problems.add(Violation.error(object, f + ".access", "is required (Allow or Deny)"));
             }
             List<String> prefixes = inbound ? rule.getSourceAddressPrefixes() : rule.getDestinationAddressPrefixes();
             String prefixField = f + (inbound ? ".sourceAddressPrefixes" : ".destinationAddressPrefixes");

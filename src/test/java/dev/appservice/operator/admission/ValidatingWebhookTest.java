@@ -17,6 +17,7 @@ import dev.appservice.operator.api.RuleAccess;
 import dev.appservice.operator.api.SecurityRule;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WorkerPool;
+import dev.appservice.operator.testing.BeforeAdmission;
 import dev.appservice.operator.testing.MaximalWebApp;
 import dev.appservice.operator.testing.MockKubernetes;
 import dev.appservice.operator.validation.WebAppBudget;
@@ -406,27 +407,32 @@ class ValidatingWebhookTest {
 
     @Test
     void rejectsV1AndV2FieldMixUps() throws Exception {
+        // The CRD's CEL rules refuse these before the webhook sees them (the API server, validate).
         AppServiceEnvironment v2WithPools = environment(ns, "v2p");
         v2WithPools
                 .getSpec()
                 .setWorkerPools(List.of(
                         v1Environment("x", 2, 1).getSpec().getWorkerPools().get(0)));
-        assertThat(create(v2WithPools).message())
-                .isEqualTo("AppServiceEnvironment " + ns
-                        + "/v2p: spec.workerPools is for V1 environments only: V2 plans get their own workers");
+        assertThat(BeforeAdmission.refusals(v2WithPools))
+                .containsExactly("AppServiceEnvironment " + ns
+                        + "/v2p: spec: Invalid value: spec.workerPools is for V1 environments only");
 
         AppServiceEnvironment v2WithCount = environment(ns, "v2c");
         FrontEndSettings fe = new FrontEndSettings();
         fe.setCount(3);
         v2WithCount.getSpec().setFrontEnd(fe);
-        assertThat(create(v2WithCount).message())
-                .startsWith("AppServiceEnvironment " + ns + "/v2c: spec.frontEnd.count is for V1 environments only");
+        assertThat(BeforeAdmission.refusals(v2WithCount))
+                .singleElement()
+                .asString()
+                .startsWith("AppServiceEnvironment " + ns
+                        + "/v2c: spec: Invalid value: spec.frontEnd.count is for V1 environments only");
 
         AppServiceEnvironment v1WithoutCount = v1Environment("v1n", 2, 1);
         v1WithoutCount.getSpec().getFrontEnd().setCount(null);
-        assertThat(create(v1WithoutCount).message())
-                .isEqualTo("AppServiceEnvironment " + ns
-                        + "/v1n: spec.frontEnd.count is required for a V1 environment (at least 2)");
+        assertThat(BeforeAdmission.refusals(v1WithoutCount))
+                .containsExactly("AppServiceEnvironment " + ns
+                        + "/v1n: spec: Invalid value: spec.frontEnd.count is required for a V1 environment");
+        assertThat(BeforeAdmission.refusals(v1Environment("v1n", 2, 1))).isEmpty();
 
         AppServiceEnvironment v1WithV2Fields = v1Environment("v1x", 2, 1);
         v1WithV2Fields.getSpec().getFrontEnd().setScaleFactor(10);
@@ -596,19 +602,29 @@ class ValidatingWebhookTest {
         issuer.setGroup("Cert Manager");
         tls.setIssuerRef(issuer);
         app.getSpec().setTls(tls);
+        // The names are the CRD schema's to refuse, before the webhook sees the app.
+        String subdomain = "should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'";
+        assertThat(BeforeAdmission.refusals(app))
+                .containsExactlyInAnyOrder(
+                        "WebApp " + ns + "/secured: spec.tls.secretName: Invalid value: 'Shop_TLS': " + subdomain,
+                        "WebApp " + ns + "/secured: spec.tls.issuerRef.name: Invalid value: 'lets encrypt': "
+                                + subdomain,
+                        "WebApp " + ns
+                                + "/secured: spec.tls.issuerRef.kind: Invalid value: 'cluster-issuer': should match '^[A-Z][A-Za-z0-9]*$'",
+                        "WebApp " + ns + "/secured: spec.tls.issuerRef.group: Invalid value: 'Cert Manager': "
+                                + subdomain);
+        // Names that are names: the issuer still needs host names to issue a certificate for.
+        tls.setSecretName("shop-tls");
+        issuer.setName("letsencrypt");
+        issuer.setKind("ClusterIssuer");
+        issuer.setGroup("cert-manager.io");
+        assertThat(BeforeAdmission.refusals(app)).isEmpty();
         Answer answer = create(app);
         assertThat(answer.allowed()).isFalse();
         assertThat(answer.message())
-                .contains(
-                        "WebApp " + ns
-                                + "/secured: spec.tls.secretName must be a DNS subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got 'Shop_TLS'")
-                .contains("spec.tls.issuerRef.name must be a DNS subdomain")
-                .contains("got 'lets encrypt'")
-                .contains("spec.tls.issuerRef.kind must be a Kind such as Issuer or ClusterIssuer")
-                .contains("at most 63 characters), got 'cluster-issuer'")
-                .contains("spec.tls.issuerRef.group must be a DNS subdomain")
-                .contains("got 'Cert Manager'")
-                .contains("spec.tls.issuerRef needs spec.hostNames");
+                .isEqualTo("WebApp " + ns + "/secured: spec.tls.issuerRef needs spec.hostNames: the certificate is"
+                        + " issued for the app's own host names (<app>.<dnsSuffix> is served with the environment's"
+                        + " certificate)");
     }
 
     @Test
@@ -673,19 +689,22 @@ class ValidatingWebhookTest {
                 ns, "win", "ase1", InstanceSize.I2, 1, dev.appservice.operator.api.OperatingSystem.Windows);
         exists(environment(ns, "ase1"), plan(ns, "web", "ase1", InstanceSize.I2, 1), windows);
 
+        // A runtime the platform does not know and a function app without storage: the CRD schema's to refuse.
         var cobol = dev.appservice.operator.testing.Fixtures.functionApp(ns, "fn1", "web", 8080, "cobol");
-        Answer unknownRuntime = create(cobol);
-        assertThat(unknownRuntime.allowed()).isFalse();
-        assertThat(unknownRuntime.message())
-                .startsWith("WebApp " + ns + "/fn1: spec.functions.runtime must be one of dotnet-isolated, node,")
-                .contains("got 'cobol'");
-
+        assertThat(BeforeAdmission.refusals(cobol))
+                .containsExactly("WebApp " + ns + "/fn1: spec.functions.runtime: Invalid value: 'cobol': should match"
+                        + " '^(dotnet-isolated|node|python|java|powershell|custom)$'");
         var noStorage = dev.appservice.operator.testing.Fixtures.functionApp(ns, "fn2", "web", 8080, "node");
         noStorage.getSpec().getFunctions().setStorage(null);
-        Answer missingStorage = create(noStorage);
-        assertThat(missingStorage.allowed()).isFalse();
-        assertThat(missingStorage.message())
-                .startsWith("WebApp " + ns + "/fn2: spec.functions.storage is required")
+        assertThat(BeforeAdmission.refusals(noStorage))
+                .containsExactly("WebApp " + ns + "/fn2: spec.functions.storage: Required value");
+        var noFunctions = dev.appservice.operator.testing.Fixtures.functionApp(ns, "fn3", "web", 8080, "node");
+        noFunctions.getSpec().setFunctions(null);
+        assertThat(BeforeAdmission.refusals(noFunctions)).isEmpty();
+        Answer missingFunctions = create(noFunctions);
+        assertThat(missingFunctions.allowed()).isFalse();
+        assertThat(missingFunctions.message())
+                .startsWith("WebApp " + ns + "/fn3: spec.functions is required for a function app")
                 .contains("AzureWebJobsStorage");
 
         var notAFunctionApp = dev.appservice.operator.testing.Fixtures.functionApp(ns, "site", "web", 8080, "node");
@@ -752,6 +771,11 @@ class ValidatingWebhookTest {
         for (int i = 0; i < 60; i++) {
             var c = generator.next(i);
             for (HasMetadata object : List.of(c.environment(), c.plan(), c.app())) {
+                if (!BeforeAdmission.passes(object)) {
+                    // The API server refuses it (metadata rules, the CRD's schema) before any webhook sees it.
+                    refused++;
+                    continue;
+                }
                 Answer answer = create(object);
                 List<String> messages = new java.util.ArrayList<>(answer.warnings());
                 if (!answer.allowed()) {
@@ -824,31 +848,38 @@ class ValidatingWebhookTest {
         assertThat(create(fine).allowed()).isTrue();
         exists(fine);
 
+        // The count and each slot's name being a DNS label are the CRD schema's, refused before the webhook.
         var many = webApp(ns, "many", "web", 8081);
         many.getSpec()
                 .setSlots(java.util.stream.IntStream.range(0, 21)
                         .mapToObj(i -> slot("s" + i, null))
                         .toList());
-        assertThat(create(many).message())
-                .contains("WebApp " + ns + "/many: spec.slots may have at most 20 slots, got 21");
+        assertThat(BeforeAdmission.refusals(many))
+                .containsExactly("WebApp " + ns + "/many: spec.slots: Too many: 21: must have at most 20 items");
+        var notALabel = webApp(ns, "label", "web", 8081);
+        notALabel.getSpec().setSlots(List.of(slot("Not_A_Label", null)));
+        assertThat(BeforeAdmission.refusals(notALabel))
+                .containsExactly(
+                        "WebApp " + ns
+                                + "/label: spec.slots[0].name: Invalid value: 'Not_A_Label': should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'");
 
         var bad = webApp(ns, "bad", "web", 8082);
         bad.getSpec()
                 .setSlots(List.of(
-                        slot("Not_A_Label", null),
+                        slot("blue", null),
                         slot("production", null),
                         slot("self", null),
                         slot("x".repeat(60), null),
                         slot("half", 60),
                         slot("more", 50)));
         bad.getSpec().setProduction("nonesuch");
+        assertThat(BeforeAdmission.refusals(bad)).isEmpty();
         Answer answer = create(bad);
         assertThat(answer.allowed()).isFalse();
         assertThat(answer.message())
-                .contains(
-                        "WebApp " + ns
-                                + "/bad: spec.slots[0].name must be a DNS label (lowercase letters, digits and '-', at most 63 characters), got 'Not_A_Label'")
-                .contains("spec.slots[1].name 'production' is reserved for the app's production deployment")
+                .doesNotContain("spec.slots[0]")
+                .contains("WebApp " + ns
+                        + "/bad: spec.slots[1].name 'production' is reserved for the app's production deployment")
                 .contains("spec.slots[2].name 'self' is reserved")
                 .contains("spec.slots[3].name makes the slot's host name label 'bad-" + "x".repeat(60)
                         + "' 64 characters long (at most 63)")

@@ -142,7 +142,8 @@ class DesiredChildrenTest {
     void aPlanHasItsPlaceholderOnlyWhileItsEnvironmentExistsAndNoServiceEvenWhenItsOnlyAppIsInvalid() {
         AppServiceEnvironment ase = Fixtures.environment("ns", "ase");
         IsolatedPlan plan = Fixtures.plan("ns", "web", "ase", InstanceSize.I1, 2);
-        WebApp invalid = Fixtures.app("ns", "broken", "web", 0);
+        WebApp invalid = Fixtures.app("ns", "broken", "web", 8080);
+        invalid.getSpec().setHostNames(List.of("not a host name"));
         assertThat(SpecValidation.acceptable(invalid)).isFalse();
         // The reconcilers leave invalid apps out of the topology (defect 1: such a plan once got a Service with no
         // ports).

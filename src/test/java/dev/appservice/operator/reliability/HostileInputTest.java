@@ -8,6 +8,7 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.cli.DesiredObjects;
 import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.testing.BeforeAdmission;
 import dev.appservice.operator.testing.HostileResources;
 import dev.appservice.operator.validation.AdmissionRules;
 import dev.appservice.operator.validation.ClusterView;
@@ -24,8 +25,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Randomized hostile input (fixed seed, thousands of cases): huge and negative counts, empty and
  * unicode strings, names so long that child names would pass 63 characters, invalid CIDRs,
- * duplicate priorities, thousands of NSG rules. Each resource is either rejected by the admission
- * rules with a message naming object and field, or turned into objects that Kubernetes accepts:
+ * duplicate priorities, thousands of NSG rules. Each resource is either rejected, by what the API
+ * server and {@code validate} check first (metadata rules, the CRD's schema: {@link
+ * BeforeAdmission}) or by the admission rules, with a message naming object and field, or turned
+ * into objects that Kubernetes accepts:
  * names and label values within their limits and formats. Nothing throws. A property test of tens
  * of seconds: CI runs it, the quick loop does not.
  */
@@ -50,27 +53,47 @@ public class HostileInputTest {
             WebApp app = generated.app();
             String what = "case " + i + ": " + ase.getMetadata().getName();
             try {
+                // As the API server and validate: the metadata rules and the CRD's schema first; the admission
+                // rules see only what passed them (and only admitted objects are in the cluster's view).
+                List<String> refusedFirst = new ArrayList<>();
+                boolean environmentPasses = admissible(ase, refusedFirst);
+                boolean planPasses = admissible(plan, refusedFirst);
+                boolean appPasses = admissible(app, refusedFirst);
+                for (String refusal : refusedFirst) {
+                    assertThat(refusal)
+                            .as(what)
+                            .matches("^(AppServiceEnvironment|IsolatedPlan|WebApp) [^/]*/.*: \\S.*");
+                }
+                List<AppServiceEnvironment> environments = environmentPasses ? List.of(ase) : List.of();
+                List<IsolatedPlan> plans = planPasses ? List.of(plan) : List.of();
                 ClusterView empty = ClusterView.of(List.of(), List.of(), List.of());
-                List<Violation> environmentProblems = AdmissionRules.check(
-                        ase, null, empty, OperatorSettings.defaults().network());
-                List<Violation> planProblems = AdmissionRules.check(
-                        plan,
-                        null,
-                        ClusterView.of(List.of(ase), List.of(), List.of()),
-                        OperatorSettings.defaults().network());
-                List<Violation> appProblems = AdmissionRules.check(
-                        app,
-                        null,
-                        ClusterView.of(List.of(ase), List.of(plan), List.of()),
-                        OperatorSettings.defaults().network());
+                List<Violation> environmentProblems = environmentPasses
+                        ? AdmissionRules.check(
+                                ase, null, empty, OperatorSettings.defaults().network())
+                        : List.of();
+                List<Violation> planProblems = planPasses
+                        ? AdmissionRules.check(
+                                plan,
+                                null,
+                                ClusterView.of(environments, List.of(), List.of()),
+                                OperatorSettings.defaults().network())
+                        : List.of();
+                List<Violation> appProblems = appPasses
+                        ? AdmissionRules.check(
+                                app,
+                                null,
+                                ClusterView.of(environments, plans, List.of()),
+                                OperatorSettings.defaults().network())
+                        : List.of();
                 for (Violation v : concat(environmentProblems, planProblems, appProblems)) {
                     assertThat(v.describe())
                             .as(what)
                             .matches("^(AppServiceEnvironment|IsolatedPlan|WebApp) [^/]*/.*: \\S.*");
                     assertThat(v.field()).as(what).isNotBlank();
                 }
-                if (concat(environmentProblems, planProblems, appProblems).stream()
-                        .anyMatch(v -> !v.warning())) {
+                if (!refusedFirst.isEmpty()
+                        || concat(environmentProblems, planProblems, appProblems).stream()
+                                .anyMatch(v -> !v.warning())) {
                     rejected++;
                     continue;
                 }
@@ -136,6 +159,13 @@ public class HostileInputTest {
                 .as(what + ": label " + k)
                 .hasSizeLessThanOrEqualTo(63)
                 .matches(LABEL_VALUE));
+    }
+
+    /** Whether the object passes what is checked before admission; its refusals added to {@code refused}. */
+    static boolean admissible(HasMetadata object, List<String> refused) {
+        List<String> found = BeforeAdmission.refusals(object);
+        refused.addAll(found);
+        return found.isEmpty();
     }
 
     @SafeVarargs

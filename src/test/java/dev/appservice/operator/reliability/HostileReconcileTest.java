@@ -8,6 +8,7 @@ import dev.appservice.operator.api.InstanceSize;
 import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.ObservedStatus;
 import dev.appservice.operator.api.WebApp;
+import dev.appservice.operator.testing.BeforeAdmission;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.HostileResources;
 import dev.appservice.operator.testing.MockKubernetes;
@@ -21,7 +22,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The hostile cases of {@link HostileInputTest}, this time stored in the API server and left to
  * the reconcilers, as when the webhook is bypassed or down (failurePolicy aside, a cluster admin
- * can remove it): every case whose object names the API server itself would accept, admitted or
- * not, among them environments with 4,000 NSG rules. Each resource ends with a Ready condition
+ * can remove it): every case the API server itself would store (its metadata rules and the CRD's
+ * schema, {@link BeforeAdmission}: it applies them whether or not a webhook is called), admitted
+ * by the webhook's rules or not, among them environments with 4,000 NSG rules. Each resource ends
+ * with a Ready condition
  * that says why (reconciled, waiting, or refused with the field at fault), every child written is
  * one Kubernetes accepts, and an environment created after them all still converges.
  */
@@ -38,8 +40,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(MockKubernetes.class)
 class HostileReconcileTest extends OperatorTest {
     static final int CASES = 40;
-    static final Pattern DNS_SUBDOMAIN =
-            Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
     final List<String> namespaces = new ArrayList<>();
 
@@ -124,8 +124,9 @@ class HostileReconcileTest extends OperatorTest {
     }
 
     /**
-     * The first cases whose names the API server would store (DNS subdomains of at most 253
-     * characters), each in namespaces of its own, and the first cases with 4,000 NSG rules.
+     * The first cases the API server would store (names DNS subdomains of at most 253 characters,
+     * specs the CRD's schema accepts), each in namespaces of its own, and the first case with 4,000
+     * NSG rules.
      */
     private List<HasMetadata> storableCases() {
         HostileResources generator = new HostileResources(HostileInputTest.SEED);
@@ -135,9 +136,7 @@ class HostileReconcileTest extends OperatorTest {
         for (int i = 0; i < HostileInputTest.CASES && (taken < CASES || big < 1); i++) {
             HostileResources.Case c = generator.next(i);
             List<HasMetadata> resources = List.of(c.environment(), c.plan(), c.app());
-            boolean storable = resources.stream()
-                    .map(r -> r.getMetadata().getName())
-                    .allMatch(n -> n.length() <= 253 && DNS_SUBDOMAIN.matcher(n).matches());
+            boolean storable = resources.stream().allMatch(BeforeAdmission::passes);
             boolean huge = c.environment().getSpec().getNetworkSecurityGroup() != null
                     && c.environment()
                                     .getSpec()

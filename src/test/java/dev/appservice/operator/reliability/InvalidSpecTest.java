@@ -23,9 +23,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * Specs the webhook would refuse, stored anyway (the webhook bypassed or down; the mock API server
- * has no schema either): the reconcilers report them in Ready (reason InvalidSpec, the object and
- * field named, at the current generation) and leave the children as they are, neither half
+ * Specs the CRD's schema accepts and the webhook would refuse, stored anyway (the webhook bypassed
+ * or down; the API server applies the schema whatever the webhook does, so only what the schema
+ * cannot say gets this far): the reconcilers report them in Ready (reason InvalidSpec, the object
+ * and field named, at the current generation) and leave the children as they are, neither half
  * applied nor torn down; fixing the spec resumes reconciling.
  */
 @QuarkusTest
@@ -153,20 +154,27 @@ class InvalidSpecTest extends OperatorTest {
     @Test
     void anInvalidPlanGetsNoWorkersAndAnInvalidAppNoDeployment() {
         client.resource(environment(ns, "ase1")).create();
-        client.resource(plan(ns, "huge", "ase1", InstanceSize.I1, 150)).create();
+        // The schema does not require a plan's spec; the webhook does.
+        IsolatedPlan specless = plan(ns, "specless", "ase1", InstanceSize.I1, 1);
+        specless.setSpec(null);
+        client.resource(specless).create();
         client.resource(plan(ns, "web", "ase1", InstanceSize.I1, 2)).create();
         client.resource(Fixtures.app(ns, "good", "web", 8080)).create();
-        WebApp bad = Fixtures.app(ns, "bad", "web", 0);
+        WebApp bad = Fixtures.app(ns, "bad", "web", 8080);
+        bad.getSpec().setHostNames(java.util.List.of("Not_A_Host"));
         client.resource(bad).create();
 
         await().atMost(TIMEOUT)
-                .until(() -> ready(IsolatedPlan.class, "huge"), c -> c != null && "InvalidSpec".equals(c.getReason()));
-        assertThat(ready(IsolatedPlan.class, "huge").getMessage())
-                .contains("IsolatedPlan " + ns + "/huge: spec.instances")
-                .contains("100");
+                .until(
+                        () -> ready(IsolatedPlan.class, "specless"),
+                        c -> c != null && "InvalidSpec".equals(c.getReason()));
+        assertThat(ready(IsolatedPlan.class, "specless").getMessage())
+                .contains("IsolatedPlan " + ns + "/specless: spec is required");
         await().atMost(TIMEOUT)
                 .until(() -> ready(WebApp.class, "bad"), c -> c != null && "InvalidSpec".equals(c.getReason()));
-        assertThat(ready(WebApp.class, "bad").getMessage()).contains("WebApp " + ns + "/bad: spec.port");
+        assertThat(ready(WebApp.class, "bad").getMessage())
+                .contains("WebApp " + ns + "/bad: spec.hostNames[0]")
+                .contains("Not_A_Host");
 
         await().atMost(TIMEOUT)
                 .until(
@@ -212,7 +220,7 @@ class InvalidSpecTest extends OperatorTest {
         assertThat(client.apps()
                         .deployments()
                         .inNamespace(ns)
-                        .withName("huge-workers")
+                        .withName("specless-workers")
                         .get())
                 .as("no workers for an invalid plan")
                 .isNull();

@@ -217,7 +217,10 @@ public final class HostileResources {
             for (int r = 0; r < rules; r++) {
                 SecurityRule rule = new SecurityRule();
                 rule.setName(bad(10) ? pick() : "r" + r);
-                rule.setPriority(bad(10) ? count() : 100 + (rules > 100 || !hostile ? r : random.nextInt(40)));
+                // 4,000 rules share the 3,997 priorities 100 to 4096: the CRD's schema takes them (each in range), the
+                // admission rules refuse the priority used twice.
+                rule.setPriority(
+                        bad(10) ? count() : 100 + (rules > 100 || !hostile ? Math.min(r, 3996) : random.nextInt(40)));
                 rule.setAccess(bad(20) ? null : RuleAccess.values()[random.nextInt(2)]);
                 rule.setProtocol(RuleProtocol.values()[random.nextInt(3)]);
                 rule.setSourceAddressPrefixes(

@@ -7,7 +7,6 @@ import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.network.CidrNotation;
 import dev.appservice.operator.validation.HostNameRules;
-import dev.appservice.operator.validation.SpecValidation;
 import dev.appservice.operator.validation.WebAppBudget;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -167,13 +166,13 @@ public final class MaximalWebApp {
 
     /** A rule with the longest name and CIDR the rules admit. */
     private static AccessRestriction longestRule(int index) {
-        String name = ("rule-" + index + "-").concat("x".repeat(SpecValidation.RULE_NAME_LENGTH));
+        String name = ("rule-" + index + "-").concat("x".repeat(AccessRestriction.MAX_NAME_LENGTH));
         String cidr = LONGEST_CIDR_ADDRESS + "/128";
         if (CidrNotation.LONGEST_ADDRESS != LONGEST_CIDR_ADDRESS.length()) {
             throw new IllegalStateException("the longest IPv6 literal is no longer " + LONGEST_CIDR_ADDRESS.length());
         }
         return Fixtures.accessRestriction(
-                name.substring(0, SpecValidation.RULE_NAME_LENGTH), index + 1, RuleAccess.Allow, cidr);
+                name.substring(0, AccessRestriction.MAX_NAME_LENGTH), index + 1, RuleAccess.Allow, cidr);
     }
 
     /** A host name of {@link HostNameRules#HOST_NAME_LENGTH} characters in labels of at most {@link HostNameRules#LABEL_LENGTH}. */

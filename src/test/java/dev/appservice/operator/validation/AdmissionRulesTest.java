@@ -10,6 +10,7 @@ import dev.appservice.operator.api.IsolatedPlan;
 import dev.appservice.operator.api.PodSecurityLevel;
 import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.config.NetworkSettings;
+import dev.appservice.operator.testing.BeforeAdmission;
 import dev.appservice.operator.testing.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,14 +46,17 @@ class AdmissionRulesTest {
         assertThat(errors(plan("b", 5), null, view)).isEmpty();
     }
 
+    /** The hundred per plan is the CRD schema's (maximum), refused before admission; the rules admit up to it. */
     @Test
     void planInstancesAreCheckedAgainstTheHundredPerPlan() {
         var view = ClusterView.of(List.of(Fixtures.environment("ns", "ase")), List.of(), List.of());
-        assertThat(errors(plan("big", CapacityLimits.PLAN_INSTANCES + 1), null, view))
+        assertThat(BeforeAdmission.refusals(plan("big", CapacityLimits.PLAN_INSTANCES + 1)))
                 .singleElement()
                 .asString()
-                .contains("spec.instances")
-                .contains(String.valueOf(CapacityLimits.PLAN_INSTANCES));
+                .contains("IsolatedPlan ns/big: spec.instances")
+                .contains("less than or equal to " + CapacityLimits.PLAN_INSTANCES);
+        assertThat(BeforeAdmission.refusals(plan("big", CapacityLimits.PLAN_INSTANCES)))
+                .isEmpty();
         assertThat(errors(plan("big", CapacityLimits.PLAN_INSTANCES), null, view))
                 .isEmpty();
     }

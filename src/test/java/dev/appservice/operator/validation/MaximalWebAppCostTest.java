@@ -12,6 +12,7 @@ import dev.appservice.operator.api.WebApp;
 import dev.appservice.operator.api.WebAppSpec;
 import dev.appservice.operator.config.NetworkSettings;
 import dev.appservice.operator.config.OperatorSettings;
+import dev.appservice.operator.testing.BeforeAdmission;
 import dev.appservice.operator.testing.Fixtures;
 import dev.appservice.operator.testing.HostileResources;
 import dev.appservice.operator.testing.MaximalWebApp;
@@ -48,6 +49,9 @@ class MaximalWebAppCostTest {
     @EnumSource(Shape.class)
     void theLargestAdmissibleWebAppIsAdmittedAndCostsAtMostItsBudget(Shape shape) {
         WebApp app = MaximalWebApp.build(NS, shape);
+        assertThat(BeforeAdmission.refusals(app))
+                .as(shape + " passes the schema")
+                .isEmpty();
         assertThat(errors(app)).as(shape + " is admitted").isEmpty();
         assertThat(WebAppBudget.objectBytes(app)).isEqualTo(WebAppBudget.MAX_OBJECT_BYTES);
 
@@ -169,19 +173,22 @@ class MaximalWebAppCostTest {
                 app -> app.getMetadata().setAnnotations(Map.of("a", "")),
                 "metadata",
                 "at most " + WebAppBudget.MAX_METADATA_ENTRIES + " together");
+        // The slots' count is the CRD schema's (maxItems), refused before admission.
         WebApp slots = atLimit(app -> app.getSpec().setSlots(HostileResources.slots(WebAppSpec.MAX_SLOTS)));
-        refused(
-                slots,
-                app -> app.getSpec()
-                        .getSlots()
-                        .add(HostileResources.slots(WebAppSpec.MAX_SLOTS + 1).get(WebAppSpec.MAX_SLOTS)),
-                "spec.slots",
-                "at most " + WebAppSpec.MAX_SLOTS);
+        slots.getSpec()
+                .getSlots()
+                .add(HostileResources.slots(WebAppSpec.MAX_SLOTS + 1).get(WebAppSpec.MAX_SLOTS));
+        assertThat(BeforeAdmission.refusals(slots))
+                .containsExactly("WebApp " + NS + "/" + MaximalWebApp.NAME + ": spec.slots: Too many: "
+                        + (WebAppSpec.MAX_SLOTS + 1) + ": must have at most " + WebAppSpec.MAX_SLOTS + " items");
     }
 
     private WebApp atLimit(Consumer<WebApp> fill) {
         WebApp app = Fixtures.app(NS, MaximalWebApp.NAME, MaximalWebApp.PLAN, 8080);
         fill.accept(app);
+        assertThat(BeforeAdmission.refusals(app))
+                .as("at the limit, the schema takes it")
+                .isEmpty();
         assertThat(errors(app)).as("at the limit").isEmpty();
         return app;
     }

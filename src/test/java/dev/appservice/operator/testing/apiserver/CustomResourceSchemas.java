@@ -89,9 +89,10 @@ public final class CustomResourceSchemas {
 
     /**
      * What the operator writes of a custom resource against the schema: everything but the spec.
-     * The spec is the user's input, refused at admission; tests store specs the schema refuses on
-     * purpose (HostileReconcileTest, InvalidSpecTest: a bypassed webhook, an object stored under an
-     * older schema) to see the reconcilers cope.
+     * The spec is the user's input: a real API server refuses a spec its schema does not accept,
+     * webhook or not, and the operator's own rules check only what the schema cannot say (issue 32).
+     * Tests that store specs to see the reconcilers cope (HostileReconcileTest, InvalidSpecTest: a
+     * bypassed webhook) store only what the schema accepts ({@code testing/BeforeAdmission}).
      */
     public void validateExceptSpec(JsonNode object, String apiVersion, String kind, FieldErrors errors) {
         report(

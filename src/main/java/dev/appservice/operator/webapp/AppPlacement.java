@@ -30,7 +30,10 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
 
     /**
      * The app's desired children ({@link AppChildren}), built once per reconcile from its placement:
-     * each of the app's dependents selects its part. Empty while the app is not placed.
+     * each of the app's dependents selects its part. Empty while the app is not placed or its plan
+     * does not run it (past the plan's density): such an app has no children, and building the 21
+     * Deployments of a maximal app for each reconcile of each waiting app was a fifth of what the
+     * operator allocated while 500 of them converged (BENCHMARKS.md, "Bounded memory").
      */
     @SuppressWarnings("unchecked")
     static Optional<AppChildren> children(WebApp app, Context<WebApp> context) {
@@ -39,13 +42,12 @@ public record AppPlacement(EnvironmentTopology topology, IsolatedPlan plan) {
                 CHILDREN,
                 Optional.class,
                 () -> from(app, context)
-                        .map(p -> AppChildren.of(
-                                p.topology(),
-                                p.plan(),
-                                p.topology().runningVersion(app).orElse(app))));
+                        .flatMap(p -> p.topology()
+                                .runningVersion(app)
+                                .map(running -> AppChildren.of(p.topology(), p.plan(), running))));
     }
 
-    /** The children of an app its dependents' preconditions have found placed. */
+    /** The children of an app its dependents' preconditions have found placed and run by its plan. */
     static AppChildren placedChildren(WebApp app, Context<WebApp> context) {
         return children(app, context)
                 .orElseThrow(() -> new IllegalStateException("the precondition guarantees the app is placed"));

@@ -169,6 +169,37 @@ class FunctionKeysTest {
     }
 
     @Test
+    void aFunctionAppItsPlanDoesNotRunHasNoKeysUntilItRuns() {
+        client.resource(Fixtures.environment(NS, "ase1")).create();
+        client.resource(Fixtures.plan(NS, "fn", "ase1", InstanceSize.I1, 1)).create();
+        // Admission order is creation time, then name: the plan's density of apps come before "orders".
+        for (int i = 1; i <= dev.appservice.operator.model.AppDensity.I1_APPS_PER_INSTANCE; i++) {
+            client.resource(Fixtures.app(NS, "app" + i, "fn", 8080)).create();
+        }
+        client.resource(Fixtures.functionApp(NS, "orders", "fn", 8080, "node")).create();
+        operator();
+
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> client.resources(WebApp.class)
+                                .inNamespace(NS)
+                                .withName("orders")
+                                .get(),
+                        a -> a.getStatus() != null
+                                && a.getStatus().getConditions() != null
+                                && "PlanCapacityExceeded"
+                                        .equals(dev.appservice.operator.status.Conditions.find(
+                                                        a.getStatus().getConditions(), "Ready")
+                                                .getReason()));
+        assertThat(keys()).as("no keys for an app that does not run").isNull();
+
+        // An earlier app goes: the function app runs, with its keys.
+        client.resources(WebApp.class).inNamespace(NS).withName("app1").delete();
+        assertThat(await().atMost(TIMEOUT).until(this::keys, s -> s != null).getData())
+                .containsOnlyKeys("production.host.json");
+    }
+
+    @Test
     void keysAreGeneratedOnceKeptAcrossReconcilesAndRestartsAndNeverShown() throws Exception {
         client.resource(Fixtures.environment(NS, "ase1")).create();
         client.resource(Fixtures.plan(NS, "fn", "ase1", InstanceSize.I1, 2)).create();

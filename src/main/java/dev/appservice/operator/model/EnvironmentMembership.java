@@ -68,6 +68,10 @@ public final class EnvironmentMembership {
 
     /** Whether the app runs on the plan. */
     public static boolean runsOn(WebApp app, IsolatedPlan plan) {
-        return planOf(app).filter(ResourceID.fromResource(plan)::equals).isPresent();
+        // planOf(app) equal to the plan's ResourceID, compared in place: asked of every app of a plan on each review.
+        return app.getSpec() != null
+                && plan.getMetadata().getName().equals(app.getSpec().getPlanName())
+                && java.util.Objects.equals(
+                        plan.getMetadata().getNamespace(), app.getMetadata().getNamespace());
     }
 }

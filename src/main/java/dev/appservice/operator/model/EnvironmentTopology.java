@@ -139,17 +139,18 @@ public final class EnvironmentTopology {
         Map<String, Room> rooms = new LinkedHashMap<>();
         boolean queueStopped = false;
         for (WebApp app : ordered) {
-            List<String> wanted = deploymentNames(app);
+            // Counted, not listed: the webhook places a newcomer behind every app of a crowded plan on each review.
+            int wanted = deploymentsOf(app);
             List<String> has = kept.getOrDefault(app.getMetadata().getName(), List.of());
-            int more = wanted.size() - has.size();
+            int more = wanted - has.size();
             if (!queueStopped && taken + more <= density) {
                 taken += more;
-                rooms.put(app.getMetadata().getName(), new Room(app, wanted, true));
+                rooms.put(app.getMetadata().getName(), new Room(app, deploymentNames(app), true));
                 continue;
             }
             queueStopped |= more > 0;
             if (!has.isEmpty()) {
-                rooms.put(app.getMetadata().getName(), new Room(withSlots(app, has), has, has.size() == wanted.size()));
+                rooms.put(app.getMetadata().getName(), new Room(withSlots(app, has), has, has.size() == wanted));
             }
         }
         return rooms;
@@ -157,7 +158,7 @@ public final class EnvironmentTopology {
 
     /** The deployments an app asks for: production, then each slot, in spec order. */
     public static List<String> deploymentNames(WebApp app) {
-        List<String> names = new ArrayList<>();
+        List<String> names = new ArrayList<>(deploymentsOf(app));
         names.add(AppDeployments.PRODUCTION);
         if (app.getSpec() != null) {
             app.getSpec().effectiveSlots().forEach(slot -> names.add(slot.getName()));

@@ -62,7 +62,10 @@ public final class SpecValidation {
     /** Versions whose errors are remembered before starting over: far more than one operator runs. */
     private static final int VERSIONS_REMEMBERED = 16_384;
 
-    private static final ConcurrentMap<String, List<Violation>> ERRORS_BY_VERSION = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<ObjectVersion, List<Violation>> ERRORS_BY_VERSION = new ConcurrentHashMap<>();
+
+    /** One version of one object: asked of 500 apps for each review of a crowded plan, so not a concatenated string. */
+    private record ObjectVersion(String uid, String resourceVersion) {}
 
     /**
      * The errors (not the warnings) of one resource on its own: what the reconcilers refuse to act
@@ -83,7 +86,9 @@ public final class SpecValidation {
         if (ERRORS_BY_VERSION.size() > VERSIONS_REMEMBERED) {
             ERRORS_BY_VERSION.clear();
         }
-        return ERRORS_BY_VERSION.computeIfAbsent(uid + "/" + version, key -> errorsOf(resource));
+        ObjectVersion key = new ObjectVersion(uid, version);
+        List<Violation> known = ERRORS_BY_VERSION.get(key);
+        return known != null ? known : ERRORS_BY_VERSION.computeIfAbsent(key, k -> errorsOf(resource));
     }
 
     private static List<Violation> errorsOf(HasMetadata resource) {

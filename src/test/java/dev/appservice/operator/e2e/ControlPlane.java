@@ -34,6 +34,8 @@ final class ControlPlane implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
     /** Requests per second the controller manager and the scheduler may send (their defaults: 20 and 50). */
     private static final int CONTROLLER_QPS = 500;
+    /** The quota controller's full resync: how long a new quota may leave a custom resource uncounted. */
+    static final java.time.Duration QUOTA_RESYNC = java.time.Duration.ofSeconds(15);
 
     private final Path binaries;
     private final Path work;
@@ -222,6 +224,10 @@ final class ControlPlane implements AutoCloseable {
                         // kwok renews each node's Lease; a busy test machine may delay one, which must
                         // not mark every pod of a node unready.
                         "--node-monitor-grace-period=2m",
+                        // A new ResourceQuota counts a custom resource only at the quota controller's
+                        // full resync (5 minutes by default); until then the API server refuses the
+                        // creates it covers. The benchmark's tenant quota waited for it on every run.
+                        "--resource-quota-sync-period=" + QUOTA_RESYNC.toSeconds() + "s",
                         "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller",
                         "--v=1"));
         launch(

@@ -49,8 +49,8 @@ public final class RealApiServerBenchmark {
     static final String TENANT = "tenant-maximal";
 
     static final int MAXIMAL_APPS = Integer.getInteger("bench.maximalApps", 0);
-    /** The quota controller's full resync (5 minutes by default) and a minute more. */
-    static final Duration QUOTA_COUNTED_WITHIN = Duration.ofMinutes(6);
+    /** The quota controller's full resync ({@link ControlPlane#QUOTA_RESYNC}) and a minute more. */
+    static final Duration QUOTA_COUNTED_WITHIN = ControlPlane.QUOTA_RESYNC.plusMinutes(1);
 
     private RealApiServerBenchmark() {}
 

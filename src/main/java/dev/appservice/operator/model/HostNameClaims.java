@@ -7,8 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * Who holds each host name of an environment, whatever order its apps arrived in (an app before
@@ -34,7 +32,8 @@ public final class HostNameClaims {
     /** Fewer apps than this are claimed anew each time: no cost worth keeping. */
     static final int KEPT_FROM_APPS = 32;
 
-    private static final ConcurrentMap<String, HostNameClaims> LAST_OF_ENVIRONMENT = new ConcurrentHashMap<>();
+    private static final RememberedValues<String, HostNameClaims> LAST_OF_ENVIRONMENT =
+            new RememberedValues<>(ENVIRONMENTS_REMEMBERED);
 
     /** What one app contributed: everything the claims read of it. */
     private record Claimant(String namespace, String name, String created, List<String> hostNames) {
@@ -76,9 +75,6 @@ public final class HostNameClaims {
             return last;
         }
         HostNameClaims claims = new HostNameClaims(apps, dnsSuffix);
-        if (LAST_OF_ENVIRONMENT.size() >= ENVIRONMENTS_REMEMBERED) {
-            LAST_OF_ENVIRONMENT.clear();
-        }
         LAST_OF_ENVIRONMENT.put(environment, claims);
         return claims;
     }

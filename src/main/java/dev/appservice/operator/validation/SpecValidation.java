@@ -13,6 +13,7 @@ import dev.appservice.operator.api.WorkerPool;
 import dev.appservice.operator.model.FrontEndTraffic;
 import dev.appservice.operator.model.PlatformVariables;
 import dev.appservice.operator.model.Quoted;
+import dev.appservice.operator.model.RememberedValues;
 import dev.appservice.operator.model.StartTimeLimit;
 import dev.appservice.operator.network.CidrNotation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -24,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 
 /**
@@ -62,7 +61,8 @@ public final class SpecValidation {
     /** Versions whose errors are remembered before starting over: far more than one operator runs. */
     private static final int VERSIONS_REMEMBERED = 16_384;
 
-    private static final ConcurrentMap<ObjectVersion, List<Violation>> ERRORS_BY_VERSION = new ConcurrentHashMap<>();
+    private static final RememberedValues<ObjectVersion, List<Violation>> ERRORS_BY_VERSION =
+            new RememberedValues<>(VERSIONS_REMEMBERED);
 
     /** One version of one object: asked of 500 apps for each review of a crowded plan, so not a concatenated string. */
     private record ObjectVersion(String uid, String resourceVersion) {}
@@ -83,12 +83,7 @@ public final class SpecValidation {
         if (uid == null || version == null) {
             return errorsOf(resource);
         }
-        if (ERRORS_BY_VERSION.size() > VERSIONS_REMEMBERED) {
-            ERRORS_BY_VERSION.clear();
-        }
-        ObjectVersion key = new ObjectVersion(uid, version);
-        List<Violation> known = ERRORS_BY_VERSION.get(key);
-        return known != null ? known : ERRORS_BY_VERSION.computeIfAbsent(key, k -> errorsOf(resource));
+        return ERRORS_BY_VERSION.computeIfAbsent(new ObjectVersion(uid, version), () -> errorsOf(resource));
     }
 
     private static List<Violation> errorsOf(HasMetadata resource) {
